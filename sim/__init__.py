@@ -1,0 +1,1 @@
+"""airlift-sim: a geospatial discrete-event simulator of strategic airlift."""

@@ -1,0 +1,203 @@
+"""Aircraft and airfield catalogues: frozen types with the provenance of every number.
+
+The catalogue files live in ``sim/data/``. Every number there is ``{value, grade, source}``; this module
+turns them into plain frozen dataclasses for the model and keeps the provenance beside them, so a
+result can say where each input came from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Literal
+
+import airportsdata
+import pycountry
+from ruamel.yaml import YAML
+
+Grade = Literal["sourced", "derived", "assumed", "scenario"]
+
+AIRCRAFT_FIELDS = (
+    "max_payload_t",
+    "cruise_speed_kmh",
+    "block_allowance_h",
+    "fuel_capacity_t",
+    "fuel_burn_t_per_h",
+    "runway_full_load_m",
+    "runway_min_m",
+    "planning_load_t",
+    "onload_h",
+    "offload_h",
+    "refuel_h",
+    "range_reserve_frac",
+)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where one number came from."""
+
+    value: Any
+    grade: Grade
+    source: str
+
+
+@dataclass(frozen=True)
+class AircraftType:
+    """One aircraft type. Distances in km, masses in t, times in h, speeds in km/h."""
+
+    name: str
+    max_payload_t: float
+    payload_range: tuple[tuple[float, float], ...]  # (payload_t, range_km), payload descending
+    cruise_speed_kmh: float
+    block_allowance_h: float
+    fuel_capacity_t: float
+    fuel_burn_t_per_h: float
+    runway_full_load_m: float
+    runway_min_m: float
+    planning_load_t: float
+    onload_h: float
+    offload_h: float
+    refuel_h: float
+    range_reserve_frac: float
+    provenance: dict[str, Provenance] = field(default_factory=dict, compare=False, repr=False)
+
+    def with_overrides(self, overrides: dict[str, Any]) -> AircraftType:
+        """A copy with scenario overrides applied (graded "scenario")."""
+        if not overrides:
+            return self
+        changes = dict(overrides)
+        if "payload_range" in changes:
+            changes["payload_range"] = _sorted_points(changes["payload_range"])
+        prov = dict(self.provenance)
+        for key, value in overrides.items():
+            prov[key] = Provenance(value, "scenario", "scenario file")
+        return dataclasses.replace(self, **changes, provenance=prov)
+
+
+@dataclass(frozen=True)
+class Airfield:
+    """One airfield. Identified by ICAO code or the catalogue's pseudo-ident."""
+
+    ident: str
+    name: str
+    country: str  # ISO 3166-1 alpha-3
+    lat: float
+    lon: float
+    runway_m: float | None
+    mog: int
+    fuel: bool
+    provenance: dict[str, Provenance] = field(default_factory=dict, compare=False, repr=False)
+
+    def with_overrides(self, overrides: dict[str, Any]) -> Airfield:
+        """A copy with scenario overrides applied (graded "scenario")."""
+        if not overrides:
+            return self
+        prov = dict(self.provenance)
+        for key, value in overrides.items():
+            prov[key] = Provenance(value, "scenario", "scenario file")
+        return dataclasses.replace(self, **overrides, provenance=prov)
+
+
+def _sorted_points(points: Any) -> tuple[tuple[float, float], ...]:
+    pairs = [(float(p[0]), float(p[1])) for p in points]
+    return tuple(sorted(pairs, key=lambda p: (-p[0], p[1])))
+
+
+def _read_data(filename: str) -> dict[str, Any]:
+    text = resources.files("sim").joinpath("data", filename).read_text(encoding="utf-8")
+    data = YAML(typ="safe").load(text)
+    assert isinstance(data, dict)
+    return data
+
+
+def _provenance(entry: dict[str, Any]) -> Provenance:
+    return Provenance(entry["value"], entry["grade"], entry["source"])
+
+
+@lru_cache(maxsize=1)
+def aircraft_catalog() -> dict[str, AircraftType]:
+    """All aircraft types of ``sim/data/aircraft.yaml``, by name."""
+    catalog = {}
+    for name, entry in _read_data("aircraft.yaml").items():
+        prov = {key: _provenance(entry[key]) for key in AIRCRAFT_FIELDS}
+        points = entry["payload_range"]
+        prov["payload_range"] = Provenance(
+            [[p["payload_t"], p["range_km"]] for p in points],
+            "sourced" if all(p["grade"] == "sourced" for p in points) else "derived",
+            "; ".join(f"{p['payload_t']} t -> {p['range_km']} km: {p['grade']}, {p['source']}" for p in points),
+        )
+        catalog[name] = AircraftType(
+            name=name,
+            payload_range=_sorted_points([(p["payload_t"], p["range_km"]) for p in points]),
+            provenance=prov,
+            **{key: float(prov[key].value) for key in AIRCRAFT_FIELDS},
+        )
+    return catalog
+
+
+@lru_cache(maxsize=1)
+def _airportsdata() -> dict[str, Any]:
+    return airportsdata.load("ICAO")
+
+
+def airportsdata_version() -> str:
+    """Version of the airportsdata package the positions come from."""
+    return str(getattr(airportsdata, "__version__", "unknown"))
+
+
+def _iso3(alpha2: str) -> str:
+    country = pycountry.countries.get(alpha_2=alpha2)
+    return country.alpha_3 if country else alpha2
+
+
+@lru_cache(maxsize=1)
+def _curated_airfields() -> dict[str, dict[str, Any]]:
+    return _read_data("airfields.yaml")
+
+
+def curated_idents() -> list[str]:
+    """Idents of the hand-curated catalogue (sim/data/airfields.yaml)."""
+    return [k for k in _curated_airfields() if not k.startswith("_")]
+
+
+def known_idents() -> set[str]:
+    """Every ident a scenario may name: the curated catalogue plus airportsdata."""
+    return set(curated_idents()) | set(_airportsdata())
+
+
+@lru_cache(maxsize=None)
+def airfield(ident: str) -> Airfield:
+    """The airfield with this ident; KeyError if neither catalogue knows it."""
+    curated = _curated_airfields()
+    apd = _airportsdata().get(ident)
+    entry = curated.get(ident) if not ident.startswith("_") else None
+    if entry is None and apd is None:
+        raise KeyError(ident)
+    apd_source = f"airportsdata {airportsdata_version()} (MIT)"
+    prov: dict[str, Provenance] = {}
+    if entry is None:
+        assert apd is not None
+        entry = {"name": apd["name"], "country": _iso3(apd["country"]), **curated["_defaults"]}
+    if "lat" in entry:
+        prov["lat"], prov["lon"] = _provenance(entry["lat"]), _provenance(entry["lon"])
+    else:
+        assert apd is not None, f"{ident}: position: airportsdata but airportsdata lacks it"
+        prov["lat"] = Provenance(apd["lat"], "sourced", apd_source)
+        prov["lon"] = Provenance(apd["lon"], "sourced", apd_source)
+    for key in ("runway_m", "mog", "fuel"):
+        prov[key] = _provenance(entry[key])
+    runway = prov["runway_m"].value
+    return Airfield(
+        ident=ident,
+        name=entry["name"],
+        country=entry["country"],
+        lat=float(prov["lat"].value),
+        lon=float(prov["lon"].value),
+        runway_m=None if runway is None else float(runway),
+        mog=int(prov["mog"].value),
+        fuel=bool(prov["fuel"].value),
+        provenance=prov,
+    )

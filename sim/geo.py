@@ -1,0 +1,30 @@
+"""Distances on the WGS84 ellipsoid (pyproj.Geod)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+from pyproj import Geod
+
+
+@lru_cache(maxsize=1)
+def wgs84() -> Geod:
+    """The WGS84 ellipsoid; cached because constructing a Geod is not free."""
+    return Geod(ellps="WGS84")
+
+
+def geodesic_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Geodesic distance (km) between two points given in degrees."""
+    _, _, metres = wgs84().inv(lon1, lat1, lon2, lat2)
+    return float(metres) / 1000.0
+
+
+def distance_matrix_km(lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """Symmetric matrix of geodesic distances (km) between all pairs of points."""
+    n = len(lats)
+    i, j = np.triu_indices(n, k=1)
+    _, _, metres = wgs84().inv(lons[i], lats[i], lons[j], lats[j])
+    out = np.zeros((n, n))
+    out[i, j] = out[j, i] = np.asarray(metres) / 1000.0
+    return out

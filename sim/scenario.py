@@ -1,0 +1,392 @@
+"""The scenario format: validated, frozen pydantic models, loaded from YAML with line numbers.
+
+``load_scenario(path)`` returns a :class:`Scenario` or raises :class:`~sim.errors.InputError` listing
+every problem as ``file:line:col: field.path: message``. YAML is read with ruamel.yaml (YAML 1.2, so
+``no`` stays a string and ``1e3`` is a number) in round-trip mode, whose nodes remember their position.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import types
+import typing
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+from sim import catalog
+from sim.errors import InputError, Problem
+
+Ident = Annotated[str, Field(pattern=r"^[A-Z0-9]{3,6}$", description="ICAO code or catalogue ident, e.g. OSLK")]
+PositiveFloat = Annotated[float, Field(gt=0)]
+NonNegFloat = Annotated[float, Field(ge=0)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class AircraftOverride(_Strict):
+    """Per-type overrides of the aircraft catalogue (any subset of fields)."""
+
+    max_payload_t: PositiveFloat | None = None
+    payload_range: list[tuple[NonNegFloat, PositiveFloat]] | None = Field(
+        None, min_length=2, description="published (payload_t, range_km) points"
+    )
+    cruise_speed_kmh: PositiveFloat | None = None
+    block_allowance_h: NonNegFloat | None = None
+    fuel_capacity_t: PositiveFloat | None = None
+    fuel_burn_t_per_h: PositiveFloat | None = None
+    runway_full_load_m: PositiveFloat | None = None
+    runway_min_m: NonNegFloat | None = None
+    planning_load_t: PositiveFloat | None = None
+    onload_h: NonNegFloat | None = None
+    offload_h: NonNegFloat | None = None
+    refuel_h: NonNegFloat | None = None
+    range_reserve_frac: Annotated[float, Field(ge=0, le=1)] | None = None
+
+    def values(self) -> dict[str, Any]:
+        """The fields the scenario actually set."""
+        return {k: v for k, v in self.model_dump(exclude_none=True).items()}
+
+
+class FleetEntry(_Strict):
+    """A group of identical aircraft starting at one base."""
+
+    type: str = Field(description="aircraft type name from the catalogue, e.g. Il-76MD")
+    count: Annotated[int, Field(ge=1)]
+    base: Ident
+
+
+class AirfieldSettings(_Strict):
+    """Per-airfield settings; with lat and lon it defines an airfield no catalogue has."""
+
+    mog: Annotated[int, Field(ge=1)] | None = None
+    fuel: bool | None = None
+    runway_m: PositiveFloat | None = None
+    name: str | None = None
+    country: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None
+    lat: Annotated[float, Field(ge=-90, le=90)] | None = None
+    lon: Annotated[float, Field(ge=-180, le=180)] | None = None
+
+    @model_validator(mode="after")
+    def _lat_lon_together(self) -> AirfieldSettings:
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("give both lat and lon, or neither")
+        return self
+
+    def overrides(self) -> dict[str, Any]:
+        """The catalogue fields this entry changes."""
+        return self.model_dump(exclude_none=True, include={"mog", "fuel", "runway_m", "name", "country", "lat", "lon"})
+
+
+class Requirement(_Strict):
+    """Cargo to move from one airfield to another: a lump (``tons`` at ``day``) or a daily flow."""
+
+    from_: Ident = Field(alias="from")
+    to: Ident
+    tons: PositiveFloat | None = Field(None, description="total tons, all available at `day`")
+    tons_per_day: PositiveFloat | None = Field(None, description="daily flow, generated at the start of each day")
+    day: NonNegFloat = Field(0, description="day the cargo becomes available (the first day for a flow)")
+    until_day: NonNegFloat | None = Field(None, description="a flow stops before this day (default: end of run)")
+    label: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Requirement:
+        if (self.tons is None) == (self.tons_per_day is None):
+            raise ValueError("give exactly one of tons or tons_per_day")
+        if self.from_ == self.to:
+            raise ValueError(f"from and to are the same airfield ({self.to})")
+        if self.until_day is not None and self.tons is not None:
+            raise ValueError("until_day applies only to tons_per_day")
+        if self.until_day is not None and self.until_day <= self.day:
+            raise ValueError("until_day must be after day")
+        return self
+
+    @property
+    def name(self) -> str:
+        """Label for tables: the user's label or FROM->TO."""
+        return self.label or f"{self.from_}->{self.to}"
+
+
+class Event(_Strict):
+    """Something that happens at a day: exactly one of close, reopen or mog."""
+
+    day: NonNegFloat
+    close: Ident | None = None
+    reopen: Ident | None = None
+    mog: dict[Ident, Annotated[int, Field(ge=0)]] | None = Field(None, description="new MOG per airfield")
+
+    @model_validator(mode="after")
+    def _one_action(self) -> Event:
+        if sum(x is not None for x in (self.close, self.reopen, self.mog)) != 1:
+            raise ValueError("give exactly one of close, reopen or mog")
+        return self
+
+    def describe(self) -> str:
+        """Short label for charts and tables."""
+        if self.close:
+            return f"close {self.close}"
+        if self.reopen:
+            return f"reopen {self.reopen}"
+        return "MOG " + ", ".join(f"{k}={v}" for k, v in (self.mog or {}).items())
+
+
+class LegOverride(_Strict):
+    """A planner-supplied routed distance between two airfields (both directions)."""
+
+    from_: Ident = Field(alias="from")
+    to: Ident
+    distance_km: PositiveFloat
+    via: str | None = Field(None, description="the routing, in words")
+    source: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> LegOverride:
+        if self.from_ == self.to:
+            raise ValueError(f"from and to are the same airfield ({self.to})")
+        return self
+
+
+class Scenario(_Strict):
+    """A complete airlift scenario. Times are in days here; the model works in hours."""
+
+    schema_version: Literal[1] = 1
+    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$", max_length=80)]
+    description: str = ""
+    start_date: date
+    days: Annotated[int, Field(ge=1, le=3650)]
+    seed: Annotated[int, Field(ge=0)] = 0
+    aircraft: dict[str, AircraftOverride] = Field(default_factory=dict)
+    fleet: Annotated[list[FleetEntry], Field(min_length=1)]
+    airfields: dict[Ident, AirfieldSettings] = Field(default_factory=dict)
+    requirements: Annotated[list[Requirement], Field(min_length=1)]
+    events: list[Event] = Field(default_factory=list)
+    legs: list[LegOverride] = Field(default_factory=list)
+
+    @field_validator("events")
+    @classmethod
+    def _events_in_order(cls, events: list[Event]) -> list[Event]:
+        # Keep the user's order among same-day events; sort by day.
+        return sorted(events, key=lambda e: e.day)
+
+    def scenario_hash(self) -> str:
+        """sha256 of the validated content: immune to comments, key order and formatting."""
+        canonical = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    def airfield_idents(self) -> list[str]:
+        """Every airfield the scenario names, in first-mention order."""
+        seen: dict[str, None] = {}
+        for f in self.fleet:
+            seen[f.base] = None
+        for r in self.requirements:
+            seen[r.from_] = None
+            seen[r.to] = None
+        for ident in self.airfields:
+            seen[ident] = None
+        for e in self.events:
+            for ident in (e.close, e.reopen, *(e.mog or {})):
+                if ident:
+                    seen[ident] = None
+        for leg in self.legs:
+            seen[leg.from_] = None
+            seen[leg.to] = None
+        return list(seen)
+
+
+# --- loading ----------------------------------------------------------------------------------------
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read, parse and validate a scenario file; InputError lists every problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError([Problem(str(path), 0, 0, "", f"cannot read the file: {exc.strerror}")]) from None
+    return parse_scenario(text, str(path))
+
+
+def parse_scenario(text: str, filename: str = "<scenario>") -> Scenario:
+    """Parse and validate scenario text; InputError lists every problem."""
+    try:
+        tree = YAML(typ="rt").load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        message = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+        raise InputError([Problem(filename, line, col, "", f"YAML syntax error: {message}")]) from None
+    if not isinstance(tree, dict):
+        raise InputError([Problem(filename, 1, 1, "", "expected a mapping of scenario keys (name, days, fleet, ...)")])
+    try:
+        scenario = Scenario.model_validate(_plain(tree))
+    except ValidationError as exc:
+        problems = [_problem_from_error(err, tree, filename) for err in exc.errors()]
+        raise InputError(_dedupe(problems)) from None
+    problems = [_locate(tree, filename, loc, msg) for loc, msg in check_references(scenario)]
+    if problems:
+        raise InputError(problems)
+    return scenario
+
+
+def check_references(scenario: Scenario) -> list[tuple[tuple[Any, ...], str]]:
+    """Catalogue checks: unknown types and airfields, with the nearest valid names."""
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    types_known = list(catalog.aircraft_catalog())
+    custom = {k for k, v in scenario.airfields.items() if v.lat is not None}
+    known = catalog.known_idents() | custom
+
+    def check_type(loc: tuple[Any, ...], name: str) -> None:
+        if name not in types_known:
+            problems.append((loc, f"unknown aircraft type {name!r}{_suggest(name, types_known)}"))
+
+    def check_field(loc: tuple[Any, ...], ident: str | None) -> None:
+        if ident and ident not in known:
+            hint = _suggest(ident, catalog.curated_idents())
+            problems.append((loc, f"unknown airfield {ident!r}{hint}; give lat and lon under airfields: to define it"))
+
+    for name in scenario.aircraft:
+        check_type(("aircraft", name), name)
+    for i, f in enumerate(scenario.fleet):
+        check_type(("fleet", i, "type"), f.type)
+        check_field(("fleet", i, "base"), f.base)
+    for ident, settings in scenario.airfields.items():
+        if ident not in custom:
+            check_field(("airfields", ident), ident)
+        elif settings.country is None:
+            problems.append((("airfields", ident), "a new airfield needs country (ISO-3), besides lat and lon"))
+    for i, r in enumerate(scenario.requirements):
+        check_field(("requirements", i, "from"), r.from_)
+        check_field(("requirements", i, "to"), r.to)
+        if r.day >= scenario.days:
+            problems.append((("requirements", i, "day"), f"day {r.day:g} is not inside the run (days: {scenario.days})"))
+    for i, e in enumerate(scenario.events):
+        check_field(("events", i, "close"), e.close)
+        check_field(("events", i, "reopen"), e.reopen)
+        for ident in e.mog or {}:
+            check_field(("events", i, "mog", ident), ident)
+    for i, leg in enumerate(scenario.legs):
+        check_field(("legs", i, "from"), leg.from_)
+        check_field(("legs", i, "to"), leg.to)
+    return problems
+
+
+def _suggest(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _plain(node: Any) -> Any:
+    """ruamel round-trip containers to plain dicts and lists (pydantic wants plain types)."""
+    if isinstance(node, dict):
+        return {k: _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node
+
+
+def _format_path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _locate(tree: Any, filename: str, loc: tuple[Any, ...], message: str) -> Problem:
+    """Problem at the deepest node of ``loc`` that the YAML tree has."""
+    line, col = 1, 1
+    node = tree
+    for part in loc:
+        if isinstance(node, CommentedMap) and part in node:
+            line, col = (node.lc.key(part)[0] + 1, node.lc.key(part)[1] + 1)
+            node = node[part]
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+            line, col = (node.lc.item(part)[0] + 1, node.lc.item(part)[1] + 1)
+            node = node[part]
+        else:
+            break
+    return Problem(filename, line, col, _format_path(loc), message)
+
+
+def _problem_from_error(err: Any, tree: Any, filename: str) -> Problem:
+    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "tuple["))))
+    message = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        allowed = _allowed_keys(loc[:-1])
+        message = f"unknown key {loc[-1]!r}{_suggest(str(loc[-1]), allowed)}"
+        if allowed:
+            message += f"; expected one of: {', '.join(allowed)}"
+    elif err["type"] == "missing":
+        message = "required field is missing"
+    elif err["type"] == "string_pattern_mismatch":
+        expected = _PATTERN_WORDS.get(err["ctx"]["pattern"], f"text matching {err['ctx']['pattern']}")
+        message = f"expected {expected} (got {err['input']!r})"
+    elif "input" in err and not isinstance(err["input"], (dict, list)):
+        message += f" (got {err['input']!r})"
+    return _locate(tree, filename, loc, message)
+
+
+_PATTERN_WORDS = {
+    r"^[A-Za-z0-9_-]+$": "a plain folder name: letters, digits, - and _ only",
+    r"^[A-Z0-9]{3,6}$": "an airfield ICAO code or catalogue ident in capitals, e.g. OSLK",
+    r"^[A-Z]{3}$": "an ISO 3166-1 alpha-3 country code, e.g. LBY",
+}
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    seen: dict[str, Problem] = {}
+    for p in problems:
+        seen.setdefault(str(p), p)
+    return list(seen.values())
+
+
+def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
+    """Field names (as written in YAML) of the model found at ``loc``."""
+    annotation: Any = Scenario
+    for part in loc:
+        annotation = _unwrap(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            fields = {(f.alias or n): f for n, f in annotation.model_fields.items()}
+            if part not in fields:
+                return []
+            annotation = fields[part].annotation
+        elif typing.get_origin(annotation) in (list, dict):
+            annotation = typing.get_args(annotation)[-1]
+        else:
+            return []
+    annotation = _unwrap(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [(f.alias or n) for n, f in annotation.model_fields.items()]
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Optional and Annotated wrappers."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = args[0]
+        else:
+            return annotation
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema of the scenario format, for editors."""
+    schema = Scenario.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "airlift-sim scenario"
+    return schema
