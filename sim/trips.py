@@ -1,0 +1,135 @@
+"""Trip planning: direct or with one en-route fuel stop, under the fuel and runway rules.
+
+Rules (one mechanism for every case):
+
+* Every hop X -> Y carries fuel for its own distance plus, when Y has no fuel, the distance onward from Y
+  to a fuel airfield: back to X when X has fuel (the aircraft carries its return fuel), otherwise to the
+  nearest open fuel airfield. The hop's payload is the envelope payload for that fuel distance, less the
+  range reserve, and no more than the runways at X and Y allow.
+* An aircraft standing at an airfield without fuel may only fly as far as the fuel it brought
+  (``fuel_km``); at an airfield with fuel it refuels for whatever the next hop needs.
+* A trip is the direct hop or two hops through one open airfield with fuel. The planner picks the
+  option with the most tons per hour of trip (onload + flights + stop + offload); for empty trips, the
+  fastest. A trip that no option can fly is infeasible (None).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sim import performance
+from sim.catalog import AircraftType
+from sim.world import World
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One leg flown without landing."""
+
+    origin: str
+    destination: str
+    distance_km: float
+    flight_h: float
+    payload_cap_t: float  # the most this hop can carry
+    onward_fuel_km: float  # fuel carried for after landing (0 when the destination has fuel)
+
+
+@dataclass(frozen=True)
+class Trip:
+    """One or two hops from an origin to a destination."""
+
+    hops: tuple[Hop, ...]
+    payload_cap_t: float
+    flight_h: float
+    stop_h: float  # ground time at the fuel stop, if any
+
+    @property
+    def stop(self) -> str | None:
+        """The en-route fuel stop, if the trip has one."""
+        return self.hops[0].destination if len(self.hops) > 1 else None
+
+    @property
+    def duration_h(self) -> float:
+        """Flight plus stop time (h)."""
+        return self.flight_h + self.stop_h
+
+
+class TripPlanner:
+    """Plans trips in one world; results are cached per airfield-state version."""
+
+    def __init__(self, world: World, is_open: Callable[[str], bool]):
+        self.world = world
+        self.is_open = is_open
+        self.fuel_fields = [k for k, a in world.airfields.items() if a.fuel]
+        self._cache: dict[tuple, Trip | None] = {}
+        self._version = 0
+
+    def invalidate(self) -> None:
+        """Forget cached plans: an airfield opened or closed."""
+        self._cache.clear()
+        self._version += 1
+
+    def hop(self, aircraft: AircraftType, x: str, y: str, fuel_km: float | None) -> Hop | None:
+        """The hop x -> y, or None if it cannot be flown even empty."""
+        w = self.world
+        dest = w.airfields[y]
+        distance = w.distance(x, y)
+        onward = 0.0
+        if not dest.fuel:
+            if w.airfields[x].fuel and self.is_open(x):
+                onward = distance
+            else:
+                candidates = [w.distance(y, f) for f in self.fuel_fields if f != y and self.is_open(f)]
+                if not candidates:
+                    return None
+                onward = min(candidates)
+        need_km = distance + onward
+        if fuel_km is not None and need_km > fuel_km + 1e-9:
+            return None
+        cap = min(
+            performance.planned_payload_t(aircraft, need_km),
+            performance.runway_payload_t(aircraft, w.airfields[x].runway_m),
+            performance.runway_payload_t(aircraft, dest.runway_m),
+        )
+        if cap < 0:
+            return None
+        return Hop(x, y, distance, w.flight_h(aircraft, x, y), cap, onward)
+
+    def plan(self, aircraft: AircraftType, origin: str, destination: str, want_t: float, fuel_km: float | None) -> Trip | None:
+        """Best trip origin -> destination carrying up to ``want_t`` (0 for an empty trip)."""
+        key = (aircraft.name, origin, destination, want_t, fuel_km)
+        if key not in self._cache:
+            self._cache[key] = self._plan(aircraft, origin, destination, want_t, fuel_km)
+        return self._cache[key]
+
+    def _plan(self, aircraft: AircraftType, origin: str, destination: str, want_t: float, fuel_km: float | None) -> Trip | None:
+        options: list[Trip] = []
+        direct = self.hop(aircraft, origin, destination, fuel_km)
+        if direct is not None:
+            options.append(Trip((direct,), direct.payload_cap_t, direct.flight_h, 0.0))
+        for stop in self.fuel_fields:
+            if stop in (origin, destination) or not self.is_open(stop):
+                continue
+            first = self.hop(aircraft, origin, stop, fuel_km)
+            if first is None:
+                continue
+            second = self.hop(aircraft, stop, destination, None)
+            if second is None:
+                continue
+            cap = min(first.payload_cap_t, second.payload_cap_t)
+            options.append(Trip((first, second), cap, first.flight_h + second.flight_h, aircraft.refuel_h))
+        if not options:
+            return None
+        if want_t <= 0:
+            return min(options, key=lambda t: (t.duration_h, len(t.hops)))
+        handling_h = aircraft.onload_h + aircraft.offload_h
+
+        def tons_per_hour(t: Trip) -> float:
+            return min(want_t, t.payload_cap_t) / (handling_h + t.duration_h)
+
+        carrying = [t for t in options if min(want_t, t.payload_cap_t) > 0]
+        if not carrying:
+            return None
+        # Most tons per hour; among equals the faster, then the direct trip.
+        return max(carrying, key=lambda t: (round(tons_per_hour(t), 9), -t.duration_h, -len(t.hops)))
