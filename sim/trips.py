@@ -133,3 +133,24 @@ class TripPlanner:
             return None
         # Most tons per hour; among equals the faster, then the direct trip.
         return max(carrying, key=lambda t: (round(tons_per_hour(t), 9), -t.duration_h, -len(t.hops)))
+
+
+def infeasible_legs(world: World) -> list[dict[str, object]]:
+    """Requirement legs some fleet type cannot fly at all, with every airfield open."""
+    planner = TripPlanner(world, lambda _ident: True)
+    out: list[dict[str, object]] = []
+    for i, req in enumerate(world.scenario.requirements):
+        for name, kind in world.aircraft.items():
+            trip = planner.plan(kind, req.from_, req.to, kind.planning_load_t, None)
+            if trip is not None:
+                continue
+            distance = world.distance(req.from_, req.to)
+            ferry = performance.planned_range_km(kind, 0.0)
+            reason = (
+                f"{distance:.0f} km is beyond the {ferry:.0f} km planned ferry range and no one-stop routing exists"
+                if distance > ferry
+                else "no payload can be carried under the fuel and runway rules"
+            )
+            out.append({"requirement": req.name, "from": req.from_, "to": req.to, "type": name,
+                        "distance_km": round(distance, 1), "reason": reason})
+    return out

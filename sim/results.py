@@ -1,0 +1,69 @@
+"""Writing a run's results folder atomically.
+
+Everything is written into a temporary sibling folder, then moved into place with one rename, so a
+crash or a bad input never leaves a half-written folder. An existing folder is replaced only with
+``force=True``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+
+class ResultsExistError(Exception):
+    """The results folder exists and overwriting was not asked for."""
+
+
+def write_atomically(out_dir: Path, fill: Callable[[Path], None], force: bool = False) -> Path:
+    """Create ``out_dir`` with the files ``fill(tmp_dir)`` writes; all or nothing."""
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not force:
+        raise ResultsExistError(f"{out_dir} already exists; add --force to replace it")
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    try:
+        fill(tmp)
+        if out_dir.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+            os.replace(out_dir, old / "previous")
+            os.replace(tmp, out_dir)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out_dir
+
+
+def _clean(value: Any) -> Any:
+    """Round floats for people; keep JSON strict (no NaN)."""
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, 4)
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    """Pretty JSON with rounded floats."""
+    path.write_text(json.dumps(_clean(data), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def write_csv(path: Path, rows: Iterable[dict[str, Any]], columns: list[str]) -> None:
+    """CSV with a header row; floats rounded to 4 decimals."""
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(_clean(row))
