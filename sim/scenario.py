@@ -170,6 +170,9 @@ class Scenario(_Strict):
     requirements: Annotated[list[Requirement], Field(min_length=1)]
     events: list[Event] = Field(default_factory=list)
     legs: list[LegOverride] = Field(default_factory=list)
+    fuel_stops: list[Ident] = Field(
+        default_factory=list, description="extra airfields that may serve as en-route fuel stops"
+    )
 
     @field_validator("events")
     @classmethod
@@ -199,6 +202,8 @@ class Scenario(_Strict):
         for leg in self.legs:
             seen[leg.from_] = None
             seen[leg.to] = None
+        for ident in self.fuel_stops:
+            seen[ident] = None
         return list(seen)
 
 
@@ -273,6 +278,8 @@ def check_references(scenario: Scenario) -> list[tuple[tuple[Any, ...], str]]:
         check_field(("events", i, "reopen"), e.reopen)
         for ident in e.mog or {}:
             check_field(("events", i, "mog", ident), ident)
+    for i, ident in enumerate(scenario.fuel_stops):
+        check_field(("fuel_stops", i), ident)
     for i, leg in enumerate(scenario.legs):
         check_field(("legs", i, "from"), leg.from_)
         check_field(("legs", i, "to"), leg.to)

@@ -1,6 +1,7 @@
 """Scenario -> World: everything that stays fixed while aircraft fly, computed once before the clock starts.
 
-The World holds the aircraft types and airfields in use (catalogue plus scenario overrides), the distance
+The World holds the aircraft types and the airfields the scenario names (catalogue plus scenario
+overrides; only these serve as en-route fuel stops, so a stop never appears unasked), the distance
 between every pair of airfields (geodesic unless the scenario supplies a routed distance) and the static
 feasibility of each requirement for each fleet type. The model looks distances up; it never calls pyproj.
 """
@@ -22,7 +23,7 @@ class World:
 
     scenario: Scenario
     aircraft: dict[str, AircraftType]
-    airfields: dict[str, Airfield]  # scenario airfields first, then catalogue airfields (fuel-stop candidates)
+    airfields: dict[str, Airfield]  # every airfield the scenario names; the only fuel-stop candidates
     index: dict[str, int]
     distance_km: np.ndarray
     leg_notes: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -45,9 +46,7 @@ def build_world(scenario: Scenario) -> World:
         aircraft[name] = types[name].with_overrides(override.values() if override else {})
 
     airfields: dict[str, Airfield] = {}
-    for ident in [*scenario.airfield_idents(), *catalog.curated_idents()]:
-        if ident in airfields:
-            continue
+    for ident in scenario.airfield_idents():
         settings = scenario.airfields.get(ident)
         if settings is not None and settings.lat is not None:
             airfields[ident] = _custom_airfield(ident, settings.overrides())
