@@ -21,7 +21,7 @@ from sim.scenario import Scenario, json_schema, load_scenario
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Strategic airlift simulator.")
 out = Console(soft_wrap=True)
 
-DAILY_COLUMNS = ["day", "date", "destination", "delivered_t", "sorties"]
+DAILY_COLUMNS = ["day", "date", "requirement", "origin", "destination", "delivered_t", "sorties"]
 SORTIE_COLUMNS = list(LEG_COLUMNS)
 
 

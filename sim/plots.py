@@ -14,16 +14,16 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 
 def throughput_figure(summary: dict[str, Any], daily: list[dict[str, Any]]) -> plt.Figure:
-    """Daily and cumulative delivered tons per destination, with the scenario's events marked."""
+    """Daily and cumulative delivered tons per requirement, with the scenario's events marked."""
     start = date.fromisoformat(summary["start_date"])
-    destinations = list(dict.fromkeys(row["destination"] for row in daily))
+    requirements = list(dict.fromkeys(row["requirement"] for row in daily))
     fig, (ax_day, ax_cum) = plt.subplots(2, 1, figsize=(10, 7), sharex=True, constrained_layout=True)
-    for dest in destinations:
-        rows = [r for r in daily if r["destination"] == dest]
+    for name in requirements:
+        rows = [r for r in daily if r["requirement"] == name]
         days = [start + timedelta(days=r["day"]) for r in rows]
         tons = [r["delivered_t"] for r in rows]
         cumulative = [sum(tons[: k + 1]) for k in range(len(tons))]
-        label = f"{dest} ({summary['airfields'].get(dest, {}).get('name', dest)})"
+        label = f"{name} ({rows[0]['origin']} -> {rows[0]['destination']})"
         ax_day.step(days, tons, where="post", label=label)
         ax_cum.plot(days, cumulative, label=label)
     for event in summary["events"]:

@@ -46,20 +46,20 @@ def sorties_table(out: RunOutput) -> list[dict[str, Any]]:
 
 
 def daily_table(out: RunOutput) -> list[dict[str, Any]]:
-    """Delivered tons and sorties per day and destination, every day listed (daily.csv)."""
+    """Delivered tons and sorties per day and requirement, every day listed (daily.csv)."""
     scenario = out.world.scenario
-    destinations = list(dict.fromkeys(r.to for r in scenario.requirements))
-    tons = {(d, dest): 0.0 for d in range(scenario.days) for dest in destinations}
+    requirements = scenario.requirements
+    tons = {(d, i): 0.0 for d in range(scenario.days) for i in range(len(requirements))}
     sorties = dict.fromkeys(tons, 0)
     deliveries = out.records.deliveries
-    for time_h, dest, t in zip(deliveries["time_h"], deliveries["destination"], deliveries["tons"], strict=True):
-        key = (min(_day_of(time_h), scenario.days - 1), dest)
+    for time_h, i, t in zip(deliveries["time_h"], deliveries["requirement"], deliveries["tons"], strict=True):
+        key = (min(_day_of(time_h), scenario.days - 1), i)
         tons[key] += t
         sorties[key] += 1
     return [
-        {"day": d, "date": _date(scenario.start_date, d), "destination": dest,
-         "delivered_t": tons[(d, dest)], "sorties": sorties[(d, dest)]}
-        for d in range(scenario.days) for dest in destinations
+        {"day": d, "date": _date(scenario.start_date, d), "requirement": req.name, "origin": req.from_,
+         "destination": req.to, "delivered_t": tons[(d, i)], "sorties": sorties[(d, i)]}
+        for d in range(scenario.days) for i, req in enumerate(requirements)
     ]
 
 
