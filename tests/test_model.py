@@ -1,0 +1,158 @@
+"""The discrete-event model against hand-computed answers."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from conftest import BASE, scenario
+from sim import run
+
+
+def _legs(result, purpose=None):
+    rows = result.sorties
+    return [r for r in rows if purpose is None or r["purpose"] == purpose]
+
+
+def test_one_aircraft_one_leg_exact():
+    # Cycle: onload 3 h, fly 1.5 h, offload 1 h, fly back 1.5 h = 7 h. Onloads start at 0, 7, 14, 21 h;
+    # deliveries end at 5.5, 12.5, 19.5 h. At 24 h the fourth load (started at 21 h) is still on the ground.
+    result = run(scenario())
+    s = result.summary
+    assert s["sorties"] == 3
+    assert s["delivered_t"] == 90
+    assert s["in_transit_t"] == 30
+    assert s["backlog_t"] == 880
+    assert [r["arrive_h"] for r in _legs(result, "cargo")] == [4.5, 11.5, 18.5]
+
+
+def test_tons_are_min_of_planning_load_and_waiting():
+    result = run(scenario(days=2, requirements=[{"from": "ORIG", "to": "DEST", "tons": 70}]))
+    assert [r["payload_t"] for r in _legs(result, "cargo")] == [30, 30, 10]
+    assert result.summary["closure_day"] == 0  # third delivery ends at 19.5 h
+    assert result.summary["by_requirement"][0]["closure_date"] == "2025-01-01"
+
+
+def test_daily_flow_generated_at_start_of_each_day():
+    result = run(scenario(days=3, requirements=[{"from": "ORIG", "to": "DEST", "tons_per_day": 30}]))
+    assert result.summary["requested_t"] == 90
+    assert [row["delivered_t"] for row in result.daily] == [30, 30, 30]
+
+
+def test_cycle_limit_many_aircraft_unlimited_mog():
+    # N * P * 24 / RTT = 4 * 30 * 24 / 7 t/day, within 1 % over 70 days (end effects only).
+    s = run(scenario(days=70, fleet=[{"type": "Il-76MD", "count": 4, "base": "ORIG"}],
+                     requirements=[{"from": "ORIG", "to": "DEST", "tons": 1e6}])).summary
+    expected = 4 * 30 * 24 / 7
+    assert s["mean_daily_t"] == pytest.approx(expected, rel=0.01)
+
+
+def test_mog_bound_destination():
+    # Destination MOG 1, offload 1 h, no fuel there -> ground time 1 h -> 24 turns/day -> 720 t/day.
+    airfields = {**BASE["airfields"], "DEST": {**BASE["airfields"]["DEST"], "mog": 1, "fuel": False}}
+    result = run(scenario(days=6, airfields=airfields, fleet=[{"type": "Il-76MD", "count": 20, "base": "ORIG"}],
+                          requirements=[{"from": "ORIG", "to": "DEST", "tons": 1e6}]))
+    steady = [row["delivered_t"] for row in result.daily][1:]
+    assert steady == [1 * 30 * 24 / 1] * 5
+
+
+def test_mog_change_event_changes_the_bound():
+    airfields = {**BASE["airfields"], "DEST": {**BASE["airfields"]["DEST"], "mog": 1, "fuel": False}}
+    result = run(scenario(days=6, airfields=airfields, fleet=[{"type": "Il-76MD", "count": 30, "base": "ORIG"}],
+                          requirements=[{"from": "ORIG", "to": "DEST", "tons": 1e6}],
+                          events=[{"day": 3, "mog": {"DEST": 2}}]))
+    daily = [row["delivered_t"] for row in result.daily]
+    assert daily[1:3] == [720, 720]
+    assert daily[4:] == [1440, 1440]
+
+
+def test_closure_with_aircraft_on_the_ground():
+    # Deliveries end at 5.5 h, 12.5 h...; the aircraft offloads at DEST from 11.5 h to 12.5 h.
+    # DEST closes at 12 h (day 0.5): the aircraft on its ground finishes and leaves, nobody lands after.
+    result = run(scenario(days=2, events=[{"day": 0.5, "close": "DEST"}]))
+    s = result.summary
+    assert s["sorties"] == 2 and s["delivered_t"] == 60
+    arrivals = [r for r in result.sorties if r["destination"] == "DEST" and r["purpose"] != "turned back"]
+    assert all(r["arrive_h"] <= 12 for r in arrivals)
+    departures = [r for r in result.sorties if r["origin"] == "DEST"]
+    assert departures[-1]["depart_h"] == 12.5 and departures[-1]["destination"] == "ORIG"
+    assert s["requested_t"] == s["delivered_t"] + s["in_transit_t"] + s["backlog_t"]
+
+
+def test_airborne_aircraft_turns_back_when_destination_closes():
+    # Third cargo leg departs at 17 h for DEST; DEST closes at 18 h: the aircraft turns back after 1 h
+    # of flight, lands at ORIG at 19 h and its 30 t wait again there.
+    result = run(scenario(days=1, events=[{"day": 0.75, "close": "DEST"}]))
+    turned = [r for r in result.sorties if r["purpose"] == "turned back"]
+    assert len(turned) == 1
+    assert turned[0]["depart_h"] == 17 and turned[0]["arrive_h"] == 19 and turned[0]["destination"] == "ORIG"
+    s = result.summary
+    assert s["delivered_t"] == 60 and s["in_transit_t"] == 0 and s["backlog_t"] == 940
+
+
+def test_reopen_resumes_deliveries():
+    result = run(scenario(days=3, events=[{"day": 0.5, "close": "DEST"}, {"day": 2, "reopen": "DEST"}]))
+    daily = [row["delivered_t"] for row in result.daily]
+    assert daily[0] == 60 and daily[1] == 0 and daily[2] > 0
+
+
+def test_no_fuel_at_destination_carries_return_fuel():
+    # 2,000 km leg to a field without fuel: fuel for 4,000 km, +10 % reserve = 4,400 km -> 40 t.
+    airfields = {**BASE["airfields"], "DEST": {**BASE["airfields"]["DEST"], "fuel": False}}
+    aircraft = {"Il-76MD": {"planning_load_t": 47}}
+    result = run(scenario(days=2, aircraft=aircraft, airfields=airfields,
+                          legs=[{"from": "ORIG", "to": "DEST", "distance_km": 2000}]))
+    payloads = [r["payload_t"] for r in _legs(result, "cargo")]
+    assert payloads and payloads == pytest.approx([40.0] * len(payloads))
+
+
+def test_leg_beyond_range_takes_the_fuel_stop():
+    # 7,800 km direct is beyond the Il-76MD's planned ferry range (8,200 / 1.1 = 7,455 km);
+    # MIDL halfway makes two 3,900 km hops carrying the full 30 t planning load.
+    airfields = {**BASE["airfields"], "MIDL": {"lat": 10.0, "lon": 13.5, "country": "XXC", "mog": 4, "fuel": True}}
+    legs = [{"from": "ORIG", "to": "DEST", "distance_km": 7800}, {"from": "ORIG", "to": "MIDL", "distance_km": 3900},
+            {"from": "MIDL", "to": "DEST", "distance_km": 3900}]
+    result = run(scenario(days=3, airfields=airfields, legs=legs))
+    cargo = _legs(result, "cargo")
+    assert cargo[0]["destination"] == "MIDL" and cargo[0]["fuel_stop"] is True
+    assert cargo[1]["origin"] == "MIDL" and cargo[1]["destination"] == "DEST"
+    assert {r["payload_t"] for r in cargo} == {30}
+    assert result.summary["fuel_stops_used"] == ["MIDL"]
+    assert result.summary["infeasible_legs"] == []
+
+
+def test_leg_beyond_range_without_stop_is_reported_infeasible():
+    result = run(scenario(legs=[{"from": "ORIG", "to": "DEST", "distance_km": 7800}]))
+    s = result.summary
+    assert s["delivered_t"] == 0 and s["backlog_t"] == 1000
+    assert len(s["infeasible_legs"]) == 1
+    assert s["infeasible_legs"][0]["type"] == "Il-76MD"
+
+
+def test_oldest_cargo_is_served_first():
+    airfields = {**BASE["airfields"], "DST2": {"lat": 11.0, "lon": 17.0, "country": "XXB", "fuel": True}}
+    reqs = [{"from": "ORIG", "to": "DEST", "tons": 60, "day": 0.1}, {"from": "ORIG", "to": "DST2", "tons": 60}]
+    legs = [*BASE["legs"], {"from": "ORIG", "to": "DST2", "distance_km": 780}]
+    result = run(scenario(days=2, airfields=airfields, requirements=reqs, legs=legs))
+    destinations = [r["destination"] for r in _legs(result, "cargo")]
+    assert destinations[:2] == ["DST2", "DST2"]
+
+
+def test_same_seed_same_numbers():
+    a = run(scenario(days=5, fleet=[{"type": "Il-76MD", "count": 3, "base": "ORIG"}]))
+    b = run(scenario(days=5, fleet=[{"type": "Il-76MD", "count": 3, "base": "ORIG"}]))
+    assert a.sorties == b.sorties and a.summary == b.summary
+
+
+def test_little_law_for_aircraft_on_the_ground():
+    # Mean aircraft on the ground (time integral of turns) = arrival rate x mean time on the ground.
+    result = run(scenario(days=10, fleet=[{"type": "Il-76MD", "count": 5, "base": "ORIG"}],
+                          requirements=[{"from": "ORIG", "to": "DEST", "tons": 1e6}]))
+    turns = result.output.records.turns
+    horizon = 10 * 24
+    spans = [(a, e) for a, e in zip(turns["arrive_h"], turns["end_h"], strict=True) if e <= horizon]
+    area = sum(e - a for a, e in spans)
+    rate = len(spans) / horizon
+    mean_time = area / len(spans)
+    assert math.isclose(area / horizon, rate * mean_time)
