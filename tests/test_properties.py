@@ -1,0 +1,77 @@
+"""Invariants over random scenarios: cargo is conserved, runs are reproducible."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sim import run
+from sim.scenario import Scenario
+
+FIELDS = ["OSLK", "HL59", "HLLB", "UUMU", "URMF", "GABS", "FEFF"]
+TYPES = ["An-124-100", "Il-76MD", "Il-76MD-90A", "Il-76TD"]
+
+
+@st.composite
+def scenarios(draw):
+    days = draw(st.integers(1, 12))
+    fleet = [
+        {"type": draw(st.sampled_from(TYPES)), "count": draw(st.integers(1, 4)), "base": draw(st.sampled_from(FIELDS))}
+        for _ in range(draw(st.integers(1, 3)))
+    ]
+    requirements = []
+    for _ in range(draw(st.integers(1, 3))):
+        a, b = draw(st.lists(st.sampled_from(FIELDS), min_size=2, max_size=2, unique=True))
+        day = draw(st.floats(0, days - 0.01))
+        if draw(st.booleans()):
+            requirements.append({"from": a, "to": b, "tons": draw(st.floats(1, 3000)), "day": day})
+        else:
+            requirements.append({"from": a, "to": b, "tons_per_day": draw(st.floats(1, 500)), "day": day})
+    events = []
+    for _ in range(draw(st.integers(0, 3))):
+        day = draw(st.floats(0, days))
+        ident = draw(st.sampled_from(FIELDS))
+        kind = draw(st.sampled_from(["close", "reopen", "mog"]))
+        events.append({"day": day, "mog": {ident: draw(st.integers(0, 3))}} if kind == "mog" else {"day": day, kind: ident})
+    airfields = {f: {"mog": draw(st.integers(1, 4)), "fuel": draw(st.booleans())} for f in FIELDS if draw(st.booleans())}
+    return Scenario.model_validate({
+        "name": "random", "start_date": "2024-12-08", "days": days, "seed": draw(st.integers(0, 10)),
+        "fleet": fleet, "requirements": requirements, "events": events, "airfields": airfields,
+    })
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios())
+def test_cargo_is_conserved(scenario):
+    s = run(scenario).summary
+    assert abs(s["requested_t"] - (s["delivered_t"] + s["in_transit_t"] + s["backlog_t"])) < 1e-6
+    for r in s["by_requirement"]:
+        assert abs(r["requested_t"] - (r["delivered_t"] + r["in_transit_t"] + r["backlog_t"])) < 1e-6
+        assert r["delivered_t"] >= -1e-9 and r["in_transit_t"] >= -1e-9 and r["backlog_t"] >= -1e-9
+    assert s["delivered_t"] <= s["requested_t"] + 1e-6
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios())
+def test_sorties_respect_envelope_and_closures(scenario):
+    result = run(scenario)
+    closed_at = {}
+    for e in scenario.events:
+        if e.close and e.close not in closed_at:
+            closed_at[e.close] = e.day * 24
+    world_types = result.output.world.aircraft
+    for row in result.sorties:
+        assert row["payload_t"] <= world_types[row["type"]].planning_load_t + 1e-9
+        assert row["arrive_h"] >= row["depart_h"]
+        # No landing at an airfield after it closed, unless it reopened first.
+        reopened = any(e.reopen == row["destination"] for e in scenario.events)
+        if row["destination"] in closed_at and not reopened:
+            assert row["arrive_h"] <= closed_at[row["destination"]] + 1e-9
+    delivered = sum(result.output.records.deliveries["tons"])
+    assert abs(delivered - result.summary["delivered_t"]) < 1e-6
+
+
+@settings(max_examples=15, deadline=None)
+@given(scenarios())
+def test_reproducible(scenario):
+    assert run(scenario).sorties == run(scenario).sorties
