@@ -66,15 +66,10 @@ class AircraftType:
 
     def with_overrides(self, overrides: dict[str, Any]) -> AircraftType:
         """A copy with scenario overrides applied (graded "scenario")."""
-        if not overrides:
-            return self
         changes = dict(overrides)
         if "payload_range" in changes:
             changes["payload_range"] = _sorted_points(changes["payload_range"])
-        prov = dict(self.provenance)
-        for key, value in overrides.items():
-            prov[key] = Provenance(value, "scenario", "scenario file")
-        return dataclasses.replace(self, **changes, provenance=prov)
+        return _overridden(self, changes, overrides)
 
 
 @dataclass(frozen=True)
@@ -93,12 +88,18 @@ class Airfield:
 
     def with_overrides(self, overrides: dict[str, Any]) -> Airfield:
         """A copy with scenario overrides applied (graded "scenario")."""
-        if not overrides:
-            return self
-        prov = dict(self.provenance)
-        for key, value in overrides.items():
-            prov[key] = Provenance(value, "scenario", "scenario file")
-        return dataclasses.replace(self, **overrides, provenance=prov)
+        return _overridden(self, overrides, overrides)
+
+
+def scenario_provenance(values: dict[str, Any]) -> dict[str, Provenance]:
+    """Provenance of values a scenario file set."""
+    return {key: Provenance(value, "scenario", "scenario file") for key, value in values.items()}
+
+
+def _overridden(obj: Any, changes: dict[str, Any], as_written: dict[str, Any]) -> Any:
+    if not changes:
+        return obj
+    return dataclasses.replace(obj, **changes, provenance={**obj.provenance, **scenario_provenance(as_written)})
 
 
 def _sorted_points(points: Any) -> tuple[tuple[float, float], ...]:

@@ -69,7 +69,7 @@ def build_world(scenario: Scenario) -> World:
 
 
 def _custom_airfield(ident: str, values: dict) -> Airfield:
-    prov = {k: Provenance(v, "scenario", "scenario file") for k, v in values.items()}
+    prov = catalog.scenario_provenance(values)
     defaults = {"mog": 2, "fuel": True, "runway_m": None}
     for key, value in defaults.items():
         if key not in values:
