@@ -160,7 +160,8 @@ def _inputs(out: RunOutput) -> dict[str, Any]:
             for name, kind in world.aircraft.items()
         },
         "airfields": {
-            ident: {k: {"value": p.value, "grade": p.grade, "source": p.source} for k, p in world.airfields[ident].provenance.items()}
+            ident: {k: {"value": p.value, "grade": p.grade, "source": p.source}
+                    for k, p in world.airfields[ident].provenance.items()}
             for ident in world.scenario.airfield_idents()
         },
     }

@@ -139,7 +139,7 @@ def infeasible_legs(world: World) -> list[dict[str, object]]:
     """Requirement legs some fleet type cannot fly at all, with every airfield open."""
     planner = TripPlanner(world, lambda _ident: True)
     out: list[dict[str, object]] = []
-    for i, req in enumerate(world.scenario.requirements):
+    for req in world.scenario.requirements:
         for name, kind in world.aircraft.items():
             trip = planner.plan(kind, req.from_, req.to, kind.planning_load_t, None)
             if trip is not None:

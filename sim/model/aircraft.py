@@ -149,7 +149,9 @@ class Aircraft:
         if cargo is not None:
             self.model.ledgers[cargo.requirement].unload_back(cargo.tons, cargo.ready_h)
 
-    def _turn(self, airfield: str, handling_h: float, activity: str, on_start: Any = None, on_end: Any = None) -> Generator[simpy.Event, Any, None]:
+    def _turn(
+        self, airfield: str, handling_h: float, activity: str, on_start: Any = None, on_end: Any = None
+    ) -> Generator[simpy.Event, Any, None]:
         """Hold a MOG spot for handling plus refuelling (where the airfield has fuel)."""
         model = self.model
         arrive = self.env.now
