@@ -156,3 +156,16 @@ def test_little_law_for_aircraft_on_the_ground():
     rate = len(spans) / horizon
     mean_time = area / len(spans)
     assert math.isclose(area / horizon, rate * mean_time)
+
+
+def test_kathmandu_reference_value():
+    # planning-factors 2.1 (AFPAM 10-1403 formula 9.0 worked example): 1 spot, P = 45 ST, GT = 3.25 h,
+    # OH = 24 h. Scheduled arrivals, no queueing efficiency: 1 * 45 * 24 / 3.25 = 332.3 ST/day.
+    payload_t = 45 * 0.90718474
+    airfields = {**BASE["airfields"], "DEST": {**BASE["airfields"]["DEST"], "mog": 1, "fuel": False}}
+    aircraft = {"Il-76MD": {**BASE["aircraft"]["Il-76MD"], "planning_load_t": payload_t, "offload_h": 3.25}}
+    result = run(scenario(days=60, airfields=airfields, aircraft=aircraft,
+                          fleet=[{"type": "Il-76MD", "count": 10, "base": "ORIG"}],
+                          requirements=[{"from": "ORIG", "to": "DEST", "tons": 1e6}]))
+    steady_t_per_day = sum(row["delivered_t"] for row in result.daily[1:]) / 59
+    assert steady_t_per_day / 0.90718474 == pytest.approx(332.3, rel=0.01)
