@@ -135,6 +135,12 @@ class TripPlanner:
         return max(carrying, key=lambda t: (round(tons_per_hour(t), 9), -t.duration_h, -len(t.hops)))
 
 
+def fuel_after_landing(world: World, ident: str, carried_km: float) -> float | None:
+    """Fuel state on the ground at ``ident``: None where the airfield has fuel (the aircraft refuels for
+    whatever comes next), otherwise the distance (km) the fuel it brought still covers."""
+    return None if world.airfields[ident].fuel else carried_km
+
+
 def infeasible_legs(world: World) -> list[dict[str, object]]:
     """Requirement legs some fleet type cannot fly at all, with every airfield open."""
     planner = TripPlanner(world, lambda _ident: True)

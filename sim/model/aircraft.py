@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import simpy
 
 from sim.catalog import AircraftType
-from sim.trips import Trip
+from sim.trips import Trip, fuel_after_landing
 
 if TYPE_CHECKING:
     from sim.model.engine import AirliftModel
@@ -49,7 +49,7 @@ class Aircraft:
         self.base = base
         self.location = base
         # Fuel brought for after landing, as distance (km); None = at an airfield with fuel.
-        self.fuel_km: float | None = None if model.world.airfields[base].fuel else 0.0
+        self.fuel_km: float | None = fuel_after_landing(model.world, base, 0.0)
         self.airborne_to: str | None = None
         self.job_event: simpy.Event | None = None
         self.process = self.env.process(self.run())
@@ -77,8 +77,8 @@ class Aircraft:
             if not arrived:
                 ledger.unreserve(job.tons, job.ready_h)
                 return
-        trip = model.planner.plan(self.type, req.from_, req.to, self.type.planning_load_t, self.fuel_km)
-        if trip is None or not model.usable(req.to):
+        trip = self._loaded_trip(req)
+        if trip is None:
             ledger.unreserve(job.tons, job.ready_h)
             return
         tons = job.tons
@@ -90,8 +90,8 @@ class Aircraft:
         cargo = Aboard(job.requirement, tons, job.ready_h)
         yield from self._turn(req.from_, self.type.onload_h, "onload", on_start=lambda: ledger.load(tons))
         # The destination or the stop may have changed state during the onload: plan again.
-        trip = model.planner.plan(self.type, req.from_, req.to, self.type.planning_load_t, self.fuel_km)
-        if trip is None or not model.usable(req.to):
+        trip = self._loaded_trip(req)
+        if trip is None:
             ledger.unload_back(cargo.tons, cargo.ready_h)
             return
         if cargo.tons > trip.payload_cap_t + 1e-9:
@@ -101,6 +101,12 @@ class Aircraft:
         if not arrived:
             return
         yield from self._turn(req.to, self.type.offload_h, "offload", on_end=lambda: model.deliver(self, cargo))
+
+    def _loaded_trip(self, req: Any) -> Trip | None:
+        """The requirement's loaded trip from here, or None if it cannot be flown now."""
+        if not self.model.usable(req.to):
+            return None
+        return self.model.planner.plan(self.type, req.from_, req.to, self.type.planning_load_t, self.fuel_km)
 
     # --- flying and turning -------------------------------------------------------------------------
 
@@ -125,7 +131,7 @@ class Aircraft:
                              cargo.tons if cargo else 0.0, hop.distance_km, is_stop, purpose,
                              cargo.requirement if cargo else -1)
             self.location = hop.destination
-            self.fuel_km = None if model.world.airfields[hop.destination].fuel else hop.onward_fuel_km
+            self.fuel_km = fuel_after_landing(model.world, hop.destination, hop.onward_fuel_km)
             if is_stop:
                 yield from self._turn(hop.destination, 0.0, "fuel stop")
         return True
@@ -142,7 +148,7 @@ class Aircraft:
                          model.world.distance(origin, target), False, "turned back",
                          cargo.requirement if cargo else -1)
         self.location = target
-        self.fuel_km = None if model.world.airfields[target].fuel else 0.0
+        self.fuel_km = fuel_after_landing(model.world, target, 0.0)
         self._abandon(cargo)
 
     def _abandon(self, cargo: Aboard | None) -> None:
@@ -162,8 +168,6 @@ class Aircraft:
         has_fuel = model.world.airfields[airfield].fuel
         yield self.env.timeout(handling_h + (self.type.refuel_h if has_fuel else 0.0))
         model.ramps[airfield].release()
-        if has_fuel:
-            self.fuel_km = None
         if on_end:
             on_end()
         model.record_turn(self, airfield, arrive, start, self.env.now, activity)

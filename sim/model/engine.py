@@ -17,7 +17,7 @@ from sim.model.cargo import CargoLedger
 from sim.model.dispatch import requirement_priority
 from sim.model.ramp import Ramp
 from sim.model.records import Records
-from sim.trips import TripPlanner
+from sim.trips import TripPlanner, fuel_after_landing
 from sim.world import World
 
 HOURS_PER_DAY = 24.0
@@ -179,7 +179,7 @@ class AirliftModel:
             reposition = self.planner.plan(kind, aircraft.location, req.from_, 0.0, aircraft.fuel_km)
             if reposition is None:
                 return None
-            fuel_km = None if self.world.airfields[req.from_].fuel else reposition.hops[-1].onward_fuel_km
+            fuel_km = fuel_after_landing(self.world, req.from_, reposition.hops[-1].onward_fuel_km)
         trip = self.planner.plan(kind, req.from_, req.to, kind.planning_load_t, fuel_km)
         if trip is None:
             return None
