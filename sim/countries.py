@@ -130,6 +130,13 @@ def countries_along(line: shapely.LineString) -> list[str]:
     return sorted(first, key=first.get)
 
 
+def near(point: tuple[float, float], codes: frozenset[str], margin_deg: float) -> list[str]:
+    """Those of ``codes`` whose land lies within ``margin_deg`` (lon/lat degrees) of the (lon, lat) point."""
+    table = countries()
+    probe = shapely.Point(point).buffer(margin_deg)
+    return [c for c in sorted(codes) if c in table and table[c].land.intersects(probe)]
+
+
 def country_at(lon: float, lat: float) -> str | None:
     """Code of the country whose land holds the point, if any."""
     tree, codes = _land_index()

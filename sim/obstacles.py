@@ -27,8 +27,8 @@ from sim import countries
 NM_M = 1852.0
 CELL_DEG = 10.0
 AIRSPACE_TOLERANCE_M = 500.0  # airspace outline simplification
-CLEARANCE_M = 6000.0  # corners sit this far outside the airspace
-CLEARANCE_TOLERANCE_M = 1500.0  # corner outline simplification
+CLEARANCE_M = 6000.0  # corners sit at least this far outside the airspace
+CLEARANCE_TOLERANCE_M = 4000.0  # corner outline simplification: fewer corners, routes a few km longer
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: built once per code set
@@ -62,21 +62,13 @@ class ClosedAirspace:
         return shapely.union_all(self.components) if self.components else shapely.Polygon()
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=256)
 def closed_airspace(codes: frozenset[str], territorial_nm: float) -> ClosedAirspace:
     """Geometry of the airspace of ``codes`` (already expanded country codes)."""
-    table = countries.countries()
-    land = [table[c].land for c in sorted(codes)]
-    if not land:
+    if not codes:
         empty = np.zeros((0, 2))
         return ClosedAirspace(codes, territorial_nm, (), np.zeros(0, int), (), empty, empty, empty)
-    width_m = territorial_nm * NM_M
-    airspace_parts, clearance_parts = [], []
-    for centre, piece in _cells(shapely.union_all(land)):
-        airspace_parts.append(_buffered(piece, centre, width_m + AIRSPACE_TOLERANCE_M, AIRSPACE_TOLERANCE_M))
-        clearance_parts.append(
-            _buffered(piece, centre, width_m + CLEARANCE_M + CLEARANCE_TOLERANCE_M, CLEARANCE_TOLERANCE_M)
-        )
+    airspace_parts, clearance_parts = zip(*(_country_airspace(c, territorial_nm) for c in sorted(codes)))
     airspace = shapely.union_all(airspace_parts)
     components = tuple(shapely.get_parts(airspace))
     pieces, owner = [], []
@@ -86,6 +78,19 @@ def closed_airspace(codes: frozenset[str], territorial_nm: float) -> ClosedAirsp
             owner.append(i)
     corners, before, after = _convex_corners(shapely.union_all(clearance_parts))
     return ClosedAirspace(codes, territorial_nm, tuple(pieces), np.asarray(owner, int), components, corners, before, after)
+
+
+@lru_cache(maxsize=1024)
+def _country_airspace(code: str, territorial_nm: float) -> tuple[shapely.Geometry, shapely.Geometry]:
+    """(airspace, clearance polygon) of one country, lon/lat."""
+    width_m = territorial_nm * NM_M
+    airspace_parts, clearance_parts = [], []
+    for centre, piece in _cells(countries.countries()[code].land):
+        airspace_parts.append(_buffered(piece, centre, width_m + AIRSPACE_TOLERANCE_M, AIRSPACE_TOLERANCE_M))
+        clearance_parts.append(_buffered(
+            piece, centre, width_m + 2 * AIRSPACE_TOLERANCE_M + CLEARANCE_M + CLEARANCE_TOLERANCE_M, CLEARANCE_TOLERANCE_M
+        ))
+    return shapely.union_all(airspace_parts), shapely.union_all(clearance_parts)
 
 
 def _cells(geom: shapely.Geometry):
@@ -113,7 +118,8 @@ def _aeqd(lon: float, lat: float) -> Proj:
 def _buffered(geom: shapely.Geometry, centre: tuple[float, float], distance_m: float, tolerance_m: float) -> shapely.Geometry:
     proj = _aeqd(*centre)
     projected = shapely.transform(geom, lambda xy: np.column_stack(proj(xy[:, 0], xy[:, 1])))
-    grown = shapely.buffer(projected, distance_m, quad_segs=4).simplify(tolerance_m)
+    # Simplifying the land first (and growing the buffer by as much) keeps the buffer cheap.
+    grown = shapely.buffer(projected.simplify(tolerance_m), distance_m + tolerance_m, quad_segs=4).simplify(tolerance_m)
     lon0 = centre[0]
 
     def inverse(xy: np.ndarray) -> np.ndarray:

@@ -27,10 +27,11 @@ import numpy as np
 import shapely
 from pyproj import Proj
 
-from sim import geo
-from sim.obstacles import ClosedAirspace
+from sim import countries, geo
+from sim.obstacles import ClosedAirspace, closed_airspace
 
-MAX_ROUTE_KM = 16_000.0  # beyond this the projection's hemisphere no longer holds the search ellipse
+MAX_ROUTE_KM = 15_000.0  # beyond this the projection's hemisphere no longer holds the search ellipse
+CENTRE_GRID_DEG = 5.0
 HORIZON_DEG = 88.0  # airspace pieces reaching beyond this angle from the projection centre are dropped
 DENSIFY_KM = 20.0
 
@@ -43,6 +44,7 @@ class Route:
     length_km: float | None
     great_circle_km: float
     notes: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()  # countries whose land the route crosses, in order
 
     @property
     def legal(self) -> bool:
@@ -66,23 +68,26 @@ def densified_line(waypoints, spacing_km: float = DENSIFY_KM) -> shapely.LineStr
     return shapely.LineString(points if len(points) > 1 else points * 2)
 
 
-def shortest_route(origin: tuple[float, float], destination: tuple[float, float], airspace: ClosedAirspace) -> Route:
-    """Shortest route between two (lon, lat) points that stays out of ``airspace``."""
-    return _shortest_route(tuple(map(float, origin)), tuple(map(float, destination)), airspace)
+def shortest_route(
+    origin: tuple[float, float], destination: tuple[float, float], codes: frozenset[str], territorial_nm: float
+) -> Route:
+    """Shortest route between two (lon, lat) points that stays out of the airspace of ``codes``."""
+    return _shortest_route(tuple(map(float, origin)), tuple(map(float, destination)), frozenset(codes), float(territorial_nm))
 
 
 @lru_cache(maxsize=4096)
-def _shortest_route(origin: tuple[float, float], destination: tuple[float, float], airspace: ClosedAirspace) -> Route:
+def _shortest_route(origin, destination, codes: frozenset[str], territorial_nm: float) -> Route:
     geod = geo.wgs84()
     _, _, metres = geod.inv(*origin, *destination)
     gc_km = metres / 1000.0
+    airspace = closed_airspace(codes, territorial_nm)
     notes = []
-    exempt = {}
+    exempt: dict[str, frozenset[str]] = {}
     for end, point in (("origin", origin), ("destination", destination)):
-        component = airspace.component_at(*point)
-        if component is not None:
-            exempt[end] = component
-            notes.append(f"{end} inside closed airspace: the route {'leaves' if end == 'origin' else 'enters'} it by the shortest way")
+        if airspace.component_at(*point) is not None:
+            exempt[end] = _countries_holding(point, codes, territorial_nm)
+            verb = "leaves" if end == "origin" else "enters"
+            notes.append(f"{end} inside closed airspace ({','.join(sorted(exempt[end]))}): the route {verb} it by the shortest way")
     if airspace.empty or gc_km < 1e-6:
         return Route((origin, destination), gc_km, gc_km, tuple(notes))
     search = _Search(origin, destination, gc_km, airspace, exempt)
@@ -99,16 +104,23 @@ def _shortest_route(origin: tuple[float, float], destination: tuple[float, float
         limit *= 1.6
 
 
+def _countries_holding(point: tuple[float, float], codes: frozenset[str], territorial_nm: float) -> frozenset[str]:
+    """The closed countries whose own airspace holds the point."""
+    near = countries.near(point, codes, margin_deg=territorial_nm * 1852.0 / 111_000.0 + 0.5)
+    return frozenset(c for c in near if closed_airspace(frozenset({c}), territorial_nm).component_at(*point) is not None)
+
+
 class _Search:
     """One origin-destination pair: projection, candidate corners and the A* search."""
 
-    def __init__(self, origin, destination, gc_km, airspace: ClosedAirspace, exempt: dict[str, int]):
+    def __init__(self, origin, destination, gc_km, airspace: ClosedAirspace, exempt: dict[str, frozenset[str]]):
         geod = geo.wgs84()
         mid_lon, mid_lat = geod.npts(*origin, *destination, 1)[0] if gc_km > 1 else origin
-        self.proj = Proj(f"+proj=gnom +lat_0={mid_lat} +lon_0={mid_lon} +R=6371000")
+        # The centre snaps to a 5-degree grid so that nearby routes share one projected airspace.
+        self.centre = (round(mid_lon / CENTRE_GRID_DEG) * CENTRE_GRID_DEG, round(mid_lat / CENTRE_GRID_DEG) * CENTRE_GRID_DEG)
+        self.proj = _gnomonic(*self.centre)
         self.origin, self.destination, self.gc_km = origin, destination, gc_km
         self.airspace = airspace
-        self.exempt = exempt
         corners = airspace.corners
         n = len(corners)
         # Distances of every corner to both endpoints (km): the ellipse filter and the A* heuristic.
@@ -116,19 +128,21 @@ class _Search:
         _, _, d_d = geod.inv(np.full(n, destination[0]), np.full(n, destination[1]), corners[:, 0], corners[:, 1])
         self.corner_sum_km = (np.asarray(d_o) + np.asarray(d_d)) / 1000.0
         self.corner_to_dest_km = np.asarray(d_d) / 1000.0
-        # Pieces wholly within the projection's horizon, projected once. Pieces are at most ~14 degrees
-        # across, so everything within HORIZON_DEG - 14 of the centre (more than the largest ellipse) stays.
-        coords, owner = shapely.get_coordinates(airspace.pieces, return_index=True)
-        _, _, d_mid = geod.inv(np.full(len(coords), mid_lon), np.full(len(coords), mid_lat), coords[:, 0], coords[:, 1])
-        farthest = np.zeros(len(airspace.pieces))
-        np.maximum.at(farthest, owner, np.asarray(d_mid) / 1000.0)
-        keep = np.flatnonzero(farthest < math.radians(HORIZON_DEG) * 6371.0)
-        pieces = [self._project_geom(shapely.segmentize(airspace.pieces[i], 0.25)) for i in keep]
-        self.piece_component = airspace.piece_component[keep]
-        self.tree = shapely.STRtree(pieces)
+        # Edges leaving the origin (entering the destination) may cross the airspace the endpoint
+        # stands in: they are tested against the airspace of the other closed countries only.
+        codes, nm = airspace.codes, airspace.territorial_nm
+        none = frozenset()
+        self.trees = {}
+        for from_origin in (False, True):
+            for to_destination in (False, True):
+                allowed = (exempt.get("origin", none) if from_origin else none) | (
+                    exempt.get("destination", none) if to_destination else none)
+                if allowed:
+                    self.trees[(from_origin, to_destination)] = self._tree(closed_airspace(codes - allowed, nm))
+        self.tree = self._tree(airspace)
 
-    def _project_geom(self, geom):
-        return shapely.transform(geom, lambda xy: np.column_stack(self.proj(xy[:, 0], xy[:, 1])))
+    def _tree(self, airspace: ClosedAirspace) -> shapely.STRtree:
+        return _projected_airspace(airspace, *self.centre)
 
     def _xy(self, lonlat: np.ndarray) -> np.ndarray:
         x, y = self.proj(lonlat[:, 0], lonlat[:, 1])
@@ -192,20 +206,45 @@ class _Search:
 
     def _visible(self, u: int, xy: np.ndarray, candidates: np.ndarray) -> np.ndarray:
         """Mask of candidates the straight segment from u reaches without entering closed airspace."""
-        segments = np.stack([np.broadcast_to(xy[u], (len(candidates), 2)), xy[candidates]], axis=1)
-        lines = shapely.linestrings(segments)
-        line_idx, piece_idx = self.tree.query(lines, predicate="intersects")
-        if len(line_idx):
-            component = self.piece_component[piece_idx]
-            allowed = np.zeros(len(line_idx), bool)
-            if u == 0 and "origin" in self.exempt:
-                allowed |= component == self.exempt["origin"]
-            if "destination" in self.exempt:
-                allowed |= (candidates[line_idx] == 1) & (component == self.exempt["destination"])
-            line_idx = line_idx[~allowed]
-        blocked = np.zeros(len(candidates), bool)
-        blocked[line_idx] = True
-        return ~blocked
+        visible = np.zeros(len(candidates), bool)
+        to_destination = candidates == 1
+        for reaches_destination in (False, True):
+            subset = np.flatnonzero(to_destination == reaches_destination)
+            if not len(subset):
+                continue
+            tree = self.trees.get((u == 0, reaches_destination), self.tree)
+            segments = np.stack([np.broadcast_to(xy[u], (len(subset), 2)), xy[candidates[subset]]], axis=1)
+            line_idx, _ = tree.query(shapely.linestrings(segments), predicate="intersects")
+            blocked = np.zeros(len(subset), bool)
+            blocked[line_idx] = True
+            visible[subset] = ~blocked
+        return visible
+
+
+@lru_cache(maxsize=256)
+def _gnomonic(lon: float, lat: float) -> Proj:
+    return Proj(f"+proj=gnom +lat_0={lat} +lon_0={lon} +R=6371000")
+
+
+@lru_cache(maxsize=256)
+def _projected_airspace(airspace: ClosedAirspace, lon: float, lat: float) -> shapely.STRtree:
+    """The airspace pieces wholly within the horizon of the gnomonic projection centred at (lon, lat),
+    projected, in a spatial index. Pieces are at most ~14 degrees across, so everything within
+    HORIZON_DEG - 14 of the centre (more than the largest search ellipse reaches) is kept."""
+    if airspace.empty:
+        return shapely.STRtree([])
+    proj = _gnomonic(lon, lat)
+    coords, owner = shapely.get_coordinates(airspace.pieces, return_index=True)
+    n = len(coords)
+    _, _, d_centre = geo.wgs84().inv(np.full(n, lon), np.full(n, lat), coords[:, 0], coords[:, 1])
+    farthest = np.zeros(len(airspace.pieces))
+    np.maximum.at(farthest, owner, np.asarray(d_centre) / 1000.0)
+    keep = np.flatnonzero(farthest < math.radians(HORIZON_DEG) * 6371.0)
+
+    def project(xy: np.ndarray) -> np.ndarray:
+        return np.column_stack(proj(xy[:, 0], xy[:, 1]))
+
+    return shapely.STRtree([shapely.transform(shapely.segmentize(airspace.pieces[i], 0.25), project) for i in keep])
 
 
 def _same_side(d: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -116,19 +116,54 @@ class Requirement(_Strict):
         return self.label or f"{self.from_}->{self.to}"
 
 
+CountryCode = Annotated[str, Field(pattern=r"^[A-Z][A-Z_]{1,30}$", description="ISO-3 country code or group (EU, NATO)")]
+
+
+class AirspaceRuleSpec(_Strict):
+    """Countries closed only to flights bound for, or coming from, some countries."""
+
+    closed: Annotated[list[CountryCode], Field(min_length=1)]
+    flights_to: list[CountryCode] = Field(default_factory=list, description="destination countries the rule applies to")
+    flights_from: list[CountryCode] = Field(default_factory=list, description="origin countries the rule applies to")
+    source: str | None = None
+
+    @model_validator(mode="after")
+    def _has_scope(self) -> AirspaceRuleSpec:
+        if not self.flights_to and not self.flights_from:
+            raise ValueError("a rule needs flights_to or flights_from; put countries closed to all flights under closed")
+        return self
+
+
+class AirspaceSpec(_Strict):
+    """Closed airspace at the start of the run."""
+
+    situation: str | None = Field(None, description="named situation from sim/data/airspace.yaml, e.g. dec2024")
+    closed: list[CountryCode] = Field(default_factory=list, description="countries or groups closed to every flight")
+    open: list[CountryCode] = Field(default_factory=list, description="countries opened after the situation applies")
+    rules: list[AirspaceRuleSpec] = Field(default_factory=list)
+    territorial_nm: Annotated[float, Field(ge=0, le=200)] | None = None
+
+
 class Event(_Strict):
-    """Something that happens at a day: exactly one of close, reopen or mog."""
+    """Something that happens at a day: exactly one action."""
 
     day: NonNegFloat
     close: Ident | None = None
     reopen: Ident | None = None
     mog: dict[Ident, Annotated[int, Field(ge=0)]] | None = Field(None, description="new MOG per airfield")
+    close_airspace: list[CountryCode] | None = Field(None, min_length=1, description="countries closed to every flight")
+    open_airspace: list[CountryCode] | None = Field(None, min_length=1, description="countries opened to every flight")
 
     @model_validator(mode="after")
     def _one_action(self) -> Event:
-        if sum(x is not None for x in (self.close, self.reopen, self.mog)) != 1:
-            raise ValueError("give exactly one of close, reopen or mog")
+        actions = (self.close, self.reopen, self.mog, self.close_airspace, self.open_airspace)
+        if sum(x is not None for x in actions) != 1:
+            raise ValueError("give exactly one of close, reopen, mog, close_airspace or open_airspace")
         return self
+
+    @property
+    def changes_airspace(self) -> bool:
+        return self.close_airspace is not None or self.open_airspace is not None
 
     def describe(self) -> str:
         """Short label for charts and tables."""
@@ -136,6 +171,10 @@ class Event(_Strict):
             return f"close {self.close}"
         if self.reopen:
             return f"reopen {self.reopen}"
+        if self.close_airspace:
+            return "close airspace " + ",".join(self.close_airspace)
+        if self.open_airspace:
+            return "open airspace " + ",".join(self.open_airspace)
         return "MOG " + ", ".join(f"{k}={v}" for k, v in (self.mog or {}).items())
 
 
@@ -169,9 +208,13 @@ class Scenario(_Strict):
     airfields: dict[Ident, AirfieldSettings] = Field(default_factory=dict)
     requirements: Annotated[list[Requirement], Field(min_length=1)]
     events: list[Event] = Field(default_factory=list)
+    airspace: AirspaceSpec | None = Field(None, description="closed airspace; absent means open skies")
     legs: list[LegOverride] = Field(default_factory=list)
     fuel_stops: list[Ident] = Field(
         default_factory=list, description="extra airfields that may serve as en-route fuel stops"
+    )
+    catalogue_fuel_stops: bool = Field(
+        True, description="let the model also stop at catalogue airfields with fuel near the route"
     )
 
     @field_validator("events")
@@ -283,6 +326,37 @@ def check_references(scenario: Scenario) -> list[tuple[tuple[Any, ...], str]]:
     for i, leg in enumerate(scenario.legs):
         check_field(("legs", i, "from"), leg.from_)
         check_field(("legs", i, "to"), leg.to)
+    problems.extend(_airspace_problems(scenario))
+    return problems
+
+
+def _airspace_problems(scenario: Scenario) -> list[tuple[tuple[Any, ...], str]]:
+    from sim import countries  # the polygons load only for scenarios that use airspace
+
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    spec = scenario.airspace
+    uses_airspace = spec is not None or any(e.changes_airspace for e in scenario.events)
+    if not uses_airspace:
+        return problems
+    choices = sorted(countries.groups()) + sorted(countries.countries())
+
+    def check_codes(loc: tuple[Any, ...], codes: list[str]) -> None:
+        for j, code in enumerate(codes):
+            if not countries.is_known(code):
+                problems.append(((*loc, j), f"unknown country code or group {code!r}{_suggest(code, choices)}"))
+
+    if spec is not None:
+        situations = sorted(countries.situations())
+        if spec.situation is not None and spec.situation not in situations:
+            problems.append((("airspace", "situation"), f"unknown situation {spec.situation!r}; known: {', '.join(situations)}"))
+        check_codes(("airspace", "closed"), spec.closed)
+        check_codes(("airspace", "open"), spec.open)
+        for i, rule in enumerate(spec.rules):
+            for key in ("closed", "flights_to", "flights_from"):
+                check_codes(("airspace", "rules", i, key), getattr(rule, key))
+    for i, e in enumerate(scenario.events):
+        for key in ("close_airspace", "open_airspace"):
+            check_codes(("events", i, key), getattr(e, key) or [])
     return problems
 
 

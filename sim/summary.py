@@ -109,7 +109,7 @@ def summarise(out: RunOutput) -> dict[str, Any]:
 
     turns = out.records.turns
     airfields: dict[str, dict[str, Any]] = {}
-    for ident in scenario.airfield_idents():
+    for ident in _airfields_used(out):
         a = world.airfields[ident]
         waits = [s - r for f, r, s in zip(turns["airfield"], turns["arrive_h"], turns["start_h"], strict=True) if f == ident]
         airfields[ident] = {
@@ -146,8 +146,42 @@ def summarise(out: RunOutput) -> dict[str, Any]:
         "infeasible_legs": infeasible_legs(world),
         "events": [{"day": e.day, "date": _date(scenario.start_date, int(e.day)), "what": e.describe()} for e in scenario.events],
         "routed_legs": [{"leg": f"{a}->{b}", "note": note} for (a, b), note in world.leg_notes.items() if a < b],
+        "airspace": airspace_summary(out),
         "inputs": _inputs(out),
     }
+
+
+def _airfields_used(out: RunOutput) -> list[str]:
+    """The scenario's airfields, then any catalogue airfield an aircraft stopped at."""
+    named = out.world.scenario.airfield_idents()
+    visited = [k for k in dict.fromkeys(out.records.legs["destination"]) if k not in named]
+    return named + visited
+
+
+def airspace_summary(out: RunOutput) -> dict[str, Any]:
+    """Airspace phases and the legal route of every requirement leg and every hop flown, per phase.
+
+    ``unroutable_legs`` lists requirement legs with no legal route in some phase.
+    """
+    world = out.world
+    legs = out.records.legs
+    pairs = {(r.from_, r.to): None for r in world.scenario.requirements}
+    pairs.update({(a, b): None for a, b in zip(legs["origin"], legs["destination"], strict=True) if a != b})
+    requirement_pairs = {(r.from_, r.to) for r in world.scenario.requirements}
+    phases, unroutable = [], []
+    for day, policy in world.phases:
+        routes = []
+        for a, b in pairs:
+            route = world.route(a, b, policy)
+            routes.append({
+                "from": a, "to": b, "great_circle_km": round(route.great_circle_km, 1),
+                "route_km": None if route.length_km is None else round(route.length_km, 1),
+                "overflies": list(route.countries), "notes": list(route.notes),
+            })
+            if not route.legal and (a, b) in requirement_pairs:
+                unroutable.append({"from": a, "to": b, "from_day": day, "airspace": policy.label, "reason": "; ".join(route.notes)})
+        phases.append({"from_day": day, **policy.describe(), "routes": routes})
+    return {"phases": phases, "unroutable_legs": unroutable}
 
 
 def _inputs(out: RunOutput) -> dict[str, Any]:
@@ -162,6 +196,6 @@ def _inputs(out: RunOutput) -> dict[str, Any]:
         "airfields": {
             ident: {k: {"value": p.value, "grade": p.grade, "source": p.source}
                     for k, p in world.airfields[ident].provenance.items()}
-            for ident in world.scenario.airfield_idents()
+            for ident in _airfields_used(out)
         },
     }

@@ -8,17 +8,21 @@ Rules (one mechanism for every case):
   range reserve, and no more than the runways at X and Y allow.
 * An aircraft standing at an airfield without fuel may only fly as far as the fuel it brought
   (``fuel_km``); at an airfield with fuel it refuels for whatever the next hop needs.
-* A trip is the direct hop or two hops through one open airfield with fuel. The planner picks the
-  option with the most tons per hour of trip (onload + flights + stop + offload); for empty trips, the
-  fastest. A trip that no option can fly is infeasible (None).
+* A trip is the direct hop or two hops through one open airfield with fuel near the route. The planner
+  picks the option with the most tons per hour of trip (onload + flights + stop + offload); for empty
+  trips, the fastest. A trip that no option can fly is infeasible (None).
+* Distances are legal routes under the airspace policy in force (World.route); a hop with no legal
+  route cannot be flown.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from sim import performance
+from sim.airspace import AirspacePolicy
 from sim.catalog import AircraftType
 from sim.world import World
 
@@ -58,32 +62,37 @@ class Trip:
 class TripPlanner:
     """Plans trips in one world; results are cached per airfield-state version."""
 
-    def __init__(self, world: World, is_open: Callable[[str], bool]):
+    def __init__(self, world: World, is_open: Callable[[str], bool], policy: AirspacePolicy | None = None):
         self.world = world
         self.is_open = is_open
-        self.fuel_fields = [k for k, a in world.airfields.items() if a.fuel]
+        self.policy = world.policy if policy is None else policy
         self._cache: dict[tuple, Trip | None] = {}
-        self._version = 0
 
     def invalidate(self) -> None:
         """Forget cached plans: an airfield opened or closed."""
         self._cache.clear()
-        self._version += 1
+
+    def set_policy(self, policy: AirspacePolicy) -> None:
+        """Plan under another airspace policy from now on."""
+        self.policy = policy
+        self.invalidate()
 
     def hop(self, aircraft: AircraftType, x: str, y: str, fuel_km: float | None) -> Hop | None:
         """The hop x -> y, or None if it cannot be flown even empty."""
         w = self.world
         dest = w.airfields[y]
-        distance = w.distance(x, y)
+        distance = w.distance(x, y, self.policy)
+        if math.isinf(distance):
+            return None
         onward = 0.0
         if not dest.fuel:
             if w.airfields[x].fuel and self.is_open(x):
-                onward = distance
+                onward = w.distance(y, x, self.policy)
             else:
-                candidates = [w.distance(y, f) for f in self.fuel_fields if f != y and self.is_open(f)]
-                if not candidates:
-                    return None
-                onward = min(candidates)
+                candidates = [f for f in w.stop_candidates if f != y and self.is_open(f)]
+                onward = w.nearest(y, candidates, self.policy)[1]
+            if math.isinf(onward):
+                return None
         need_km = distance + onward
         if fuel_km is not None and need_km > fuel_km + 1e-9:
             return None
@@ -94,7 +103,7 @@ class TripPlanner:
         )
         if cap < 0:
             return None
-        return Hop(x, y, distance, w.flight_h(aircraft, x, y), cap, onward)
+        return Hop(x, y, distance, performance.flight_h(aircraft, distance), cap, onward)
 
     def plan(self, aircraft: AircraftType, origin: str, destination: str, want_t: float, fuel_km: float | None) -> Trip | None:
         """Best trip origin -> destination carrying up to ``want_t`` (0 for an empty trip)."""
@@ -108,8 +117,8 @@ class TripPlanner:
         direct = self.hop(aircraft, origin, destination, fuel_km)
         if direct is not None:
             options.append(Trip((direct,), direct.payload_cap_t, direct.flight_h, 0.0))
-        for stop in self.fuel_fields:
-            if stop in (origin, destination) or not self.is_open(stop):
+        for stop in self.world.stops_near(origin, destination):
+            if not self.is_open(stop):
                 continue
             first = self.hop(aircraft, origin, stop, fuel_km)
             if first is None:
@@ -142,21 +151,24 @@ def fuel_after_landing(world: World, ident: str, carried_km: float) -> float | N
 
 
 def infeasible_legs(world: World) -> list[dict[str, object]]:
-    """Requirement legs some fleet type cannot fly at all, with every airfield open."""
-    planner = TripPlanner(world, lambda _ident: True)
+    """Requirement legs some fleet type cannot fly at all with every airfield open, per airspace phase."""
     out: list[dict[str, object]] = []
-    for req in world.scenario.requirements:
-        for name, kind in world.aircraft.items():
-            trip = planner.plan(kind, req.from_, req.to, kind.planning_load_t, None)
-            if trip is not None:
-                continue
-            distance = world.distance(req.from_, req.to)
-            ferry = performance.planned_range_km(kind, 0.0)
-            reason = (
-                f"{distance:.0f} km is beyond the {ferry:.0f} km planned ferry range and no one-stop routing exists"
-                if distance > ferry
-                else "no payload can be carried under the fuel and runway rules"
-            )
-            out.append({"requirement": req.name, "from": req.from_, "to": req.to, "type": name,
-                        "distance_km": round(distance, 1), "reason": reason})
+    for day, policy in world.phases:
+        planner = TripPlanner(world, lambda _ident: True, policy)
+        for req in world.scenario.requirements:
+            route = world.route(req.from_, req.to, policy)
+            for name, kind in world.aircraft.items():
+                if planner.plan(kind, req.from_, req.to, kind.planning_load_t, None) is not None:
+                    continue
+                ferry = performance.planned_range_km(kind, 0.0)
+                if not route.legal:
+                    reason = "no legal route: " + "; ".join(route.notes) + " and no one-stop routing exists"
+                elif route.length_km > ferry:
+                    reason = f"{route.length_km:.0f} km is beyond the {ferry:.0f} km planned ferry range and no one-stop routing exists"
+                else:
+                    reason = "no payload can be carried under the fuel and runway rules"
+                out.append({"requirement": req.name, "from": req.from_, "to": req.to, "type": name,
+                            "from_day": day, "airspace": policy.label,
+                            "route_km": None if route.length_km is None else round(route.length_km, 1),
+                            "reason": reason})
     return out

@@ -1,20 +1,25 @@
-"""Scenario -> World: everything that stays fixed while aircraft fly, computed once before the clock starts.
+"""Scenario -> World: everything that stays fixed while aircraft fly, resolved once before the clock starts.
 
-The World holds the aircraft types and the airfields the scenario names (catalogue plus scenario
-overrides; only these serve as en-route fuel stops, so a stop never appears unasked), the distance
-between every pair of airfields (geodesic unless the scenario supplies a routed distance) and the static
-feasibility of each requirement for each fleet type. The model looks distances up; it never calls pyproj.
+The World holds the aircraft types, the airfields (those the scenario names, plus catalogue airfields
+with fuel that may serve as en-route stops), the airspace policy at the start and after each airspace
+event, and the legal route between any two airfields under a policy (computed on first use and cached;
+a planner-supplied ``legs:`` distance overrides the router). The model looks routes up; it never calls
+pyproj or shapely itself.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
-import numpy as np
-
-from sim import catalog, geo, performance
+from sim import airspace, catalog, geo, performance
+from sim.airspace import AirspacePolicy
 from sim.catalog import AircraftType, Airfield, Provenance
+from sim.routing import Route
 from sim.scenario import Scenario
+
+STOP_DETOUR_FACTOR = 1.4  # a catalogue stop is "near the route" if o->s->d is within this ...
+STOP_DETOUR_KM = 300.0  # ... times the great circle o->d, plus this
 
 
 @dataclass(frozen=True)
@@ -23,22 +28,62 @@ class World:
 
     scenario: Scenario
     aircraft: dict[str, AircraftType]
-    airfields: dict[str, Airfield]  # every airfield the scenario names; the only fuel-stop candidates
-    index: dict[str, int]
-    distance_km: np.ndarray
+    airfields: dict[str, Airfield]
+    stop_candidates: tuple[str, ...]  # airfields with fuel that may serve as en-route stops
+    policy: AirspacePolicy  # at the start of the run
+    phases: tuple[tuple[float, AirspacePolicy], ...]  # (day, policy) from day 0 through each airspace event
+    overrides: dict[tuple[str, str], float] = field(default_factory=dict)
     leg_notes: dict[tuple[str, str], str] = field(default_factory=dict)
 
-    def distance(self, a: str, b: str) -> float:
-        """Leg distance (km) between two airfields."""
-        return float(self.distance_km[self.index[a], self.index[b]])
+    def route(self, a: str, b: str, policy: AirspacePolicy | None = None) -> Route:
+        """Legal route a -> b under ``policy`` (the starting one by default)."""
+        start, end = self.airfields[a], self.airfields[b]
+        if (a, b) in self.overrides:
+            gc = self.great_circle_km(a, b)
+            km = self.overrides[(a, b)]
+            return Route(((start.lon, start.lat), (end.lon, end.lat)), km, gc, (self.leg_notes[(a, b)],))
+        return airspace.legal_route(start, end, self.policy if policy is None else policy)
 
-    def flight_h(self, aircraft: AircraftType, a: str, b: str) -> float:
+    def distance(self, a: str, b: str, policy: AirspacePolicy | None = None) -> float:
+        """Length (km) of the legal route a -> b; infinite when there is none."""
+        if a == b:
+            return 0.0
+        km = self.route(a, b, policy).length_km
+        return math.inf if km is None else km
+
+    def great_circle_km(self, a: str, b: str) -> float:
+        """WGS84 geodesic distance (km): a lower bound on every route."""
+        x, y = self.airfields[a], self.airfields[b]
+        return geo.geodesic_km(x.lat, x.lon, y.lat, y.lon)
+
+    def flight_h(self, aircraft: AircraftType, a: str, b: str, policy: AirspacePolicy | None = None) -> float:
         """Block time (h) of the leg a -> b for this type."""
-        return performance.flight_h(aircraft, self.distance(a, b))
+        return performance.flight_h(aircraft, self.distance(a, b, policy))
+
+    def nearest(self, a: str, candidates: list[str], policy: AirspacePolicy | None = None) -> tuple[str | None, float]:
+        """The candidate with the shortest legal route from ``a`` and its length (km).
+
+        Routes are computed in order of great-circle distance and the search stops once the great
+        circle alone exceeds the best route found.
+        """
+        best, best_km = None, math.inf
+        for c in sorted(candidates, key=lambda c: self.great_circle_km(a, c)):
+            if self.great_circle_km(a, c) >= best_km:
+                break
+            km = self.distance(a, c, policy)
+            if km < best_km:
+                best, best_km = c, km
+        return best, best_km
+
+    def stops_near(self, a: str, b: str) -> list[str]:
+        """Stop candidates near the great circle a -> b (cheap filter before any routing)."""
+        limit = STOP_DETOUR_FACTOR * self.great_circle_km(a, b) + STOP_DETOUR_KM
+        return [s for s in self.stop_candidates
+                if s not in (a, b) and self.great_circle_km(a, s) + self.great_circle_km(s, b) <= limit]
 
 
 def build_world(scenario: Scenario) -> World:
-    """Resolve the scenario against the catalogues and compute the distance table."""
+    """Resolve the scenario against the catalogues and the airspace data."""
     types = catalog.aircraft_catalog()
     aircraft = {}
     for name in dict.fromkeys(f.type for f in scenario.fleet):
@@ -53,19 +98,42 @@ def build_world(scenario: Scenario) -> World:
         else:
             base = catalog.airfield(ident)
             airfields[ident] = base.with_overrides(settings.overrides() if settings else {})
+    if scenario.catalogue_fuel_stops:
+        for ident in catalog.curated_idents():
+            if ident not in airfields and catalog.airfield(ident).fuel:
+                airfields[ident] = catalog.airfield(ident)
+    stops = tuple(k for k, a in airfields.items() if a.fuel)
 
-    idents = list(airfields)
-    index = {ident: i for i, ident in enumerate(idents)}
-    lats = np.array([airfields[k].lat for k in idents])
-    lons = np.array([airfields[k].lon for k in idents])
-    distance = geo.distance_matrix_km(lats, lons)
-    notes = {}
+    overrides, notes = {}, {}
     for leg in scenario.legs:
-        i, j = index[leg.from_], index[leg.to]
-        distance[i, j] = distance[j, i] = leg.distance_km
         note = f"{leg.distance_km:g} km routed" + (f" via {leg.via}" if leg.via else "")
-        notes[(leg.from_, leg.to)] = notes[(leg.to, leg.from_)] = note + (f" ({leg.source})" if leg.source else "")
-    return World(scenario, aircraft, airfields, index, distance, notes)
+        note += f" ({leg.source})" if leg.source else ""
+        for pair in ((leg.from_, leg.to), (leg.to, leg.from_)):
+            overrides[pair] = leg.distance_km
+            notes[pair] = note
+
+    policy = starting_policy(scenario)
+    phases = [(0.0, policy)]
+    for event in scenario.events:
+        if event.close_airspace:
+            phases.append((event.day, phases[-1][1].closing(event.close_airspace)))
+        elif event.open_airspace:
+            phases.append((event.day, phases[-1][1].opening(event.open_airspace)))
+    return World(scenario, aircraft, airfields, stops, policy, tuple(phases), overrides, notes)
+
+
+def starting_policy(scenario: Scenario) -> AirspacePolicy:
+    """The scenario's airspace at day 0 (open skies without an ``airspace:`` block)."""
+    spec = scenario.airspace
+    if spec is None:
+        return airspace.OPEN_SKIES
+    return airspace.make_policy(
+        closed=spec.closed,
+        rules=[r.model_dump() for r in spec.rules],
+        situation=spec.situation,
+        opened=spec.open,
+        territorial_nm=spec.territorial_nm,
+    )
 
 
 def _custom_airfield(ident: str, values: dict) -> Airfield:

@@ -31,6 +31,7 @@ BASE: dict[str, Any] = {
     },
     "requirements": [{"from": "ORIG", "to": "DEST", "tons": 1000}],
     "legs": [{"from": "ORIG", "to": "DEST", "distance_km": 780}],
+    "catalogue_fuel_stops": False,
 }
 
 

@@ -142,10 +142,10 @@ class Aircraft:
         model = self.model
         elapsed = self.env.now - depart
         target = origin if model.usable(origin) else model.nearest_usable(origin)
-        extra_h = model.world.flight_h(self.type, origin, target) if target != origin else 0.0
+        extra_h = model.world.flight_h(self.type, origin, target, model.policy) if target != origin else 0.0
         yield self.env.timeout(elapsed + extra_h)
         model.record_leg(self, origin, target, depart, self.env.now, cargo.tons if cargo else 0.0,
-                         model.world.distance(origin, target), False, "turned back",
+                         model.world.distance(origin, target, model.policy), False, "turned back",
                          cargo.requirement if cargo else -1)
         self.location = target
         self.fuel_km = fuel_after_landing(model.world, target, 0.0)

@@ -43,7 +43,8 @@ class AirliftModel:
         self.records = Records()
         self.open = {ident: True for ident in world.airfields}
         self.ramps = {ident: Ramp(self.env, a.mog) for ident, a in world.airfields.items()}
-        self.planner = TripPlanner(world, self.usable)
+        self.policy = world.policy
+        self.planner = TripPlanner(world, self.usable, self.policy)
         self.ledgers = [CargoLedger() for _ in world.scenario.requirements]
         self.idle: list[Aircraft] = []
         self._dispatching = False
@@ -67,10 +68,11 @@ class AirliftModel:
 
     def nearest_usable(self, ident: str) -> str:
         """The nearest usable airfield to ``ident`` (itself if usable)."""
-        candidates = [k for k in self.world.airfields if self.usable(k)]
-        if not candidates:
+        if self.usable(ident):
             return ident
-        return min(candidates, key=lambda k: self.world.distance(ident, k))
+        candidates = [k for k in self.world.airfields if self.usable(k)]
+        nearest, _ = self.world.nearest(ident, candidates, self.policy)
+        return ident if nearest is None else nearest
 
     def _apply_event(self, event: Any) -> Generator[simpy.Event, Any, None]:
         yield self.env.timeout(event.day * HOURS_PER_DAY)
@@ -81,6 +83,10 @@ class AirliftModel:
                     aircraft.process.interrupt("destination closed")
         elif event.reopen:
             self.open[event.reopen] = True
+        elif event.changes_airspace:
+            # Aircraft already airborne keep the clearance they took off with.
+            self.policy = self.policy.closing(event.close_airspace) if event.close_airspace else self.policy.opening(event.open_airspace)
+            self.planner.set_policy(self.policy)
         else:
             for ident, mog in event.mog.items():
                 self.ramps[ident].set_capacity(mog)
