@@ -130,6 +130,9 @@ def aircraft_catalog() -> dict[str, AircraftType]:
             "sourced" if all(p["grade"] == "sourced" for p in points) else "derived",
             "; ".join(f"{p['payload_t']} t -> {p['range_km']} km: {p['grade']}, {p['source']}" for p in points),
         )
+        prov["payload_range_points"] = Provenance(
+            [dict(p) for p in points], prov["payload_range"].grade, "one grade and source per published point"
+        )
         catalog[name] = AircraftType(
             name=name,
             payload_range=_sorted_points([(p["payload_t"], p["range_km"]) for p in points]),

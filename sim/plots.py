@@ -49,3 +49,46 @@ def save_throughput(path: Path, summary: dict[str, Any], daily: list[dict[str, A
     fig = throughput_figure(summary, daily)
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def payload_range_figure(aircraft: Any) -> plt.Figure:
+    """The payload-range envelope of one type: published points marked by grade, with the planning
+    envelope after the range reserve."""
+    from sim import performance
+
+    points = sorted(aircraft.payload_range, key=lambda p: p[1])
+    ferry = points[-1][1]
+    ranges = [x for x in range(0, int(ferry) + 1, 25)]
+    payload = [performance.envelope_payload_t(aircraft, r) for r in ranges]
+    planned = [performance.planned_payload_t(aircraft, r) for r in ranges]
+    fig, ax = plt.subplots(figsize=(8, 5), constrained_layout=True)
+    ax.plot(ranges, payload, color="tab:blue", label="envelope (published points, linear between)")
+    keep = [k for k, p in enumerate(planned) if p >= 0]
+    ax.plot([ranges[k] for k in keep], [planned[k] for k in keep], color="tab:blue", linestyle="--",
+            label=f"planning envelope (range reserve {aircraft.range_reserve_frac:.0%})")
+    grades = _point_grades(aircraft)
+    markers = {"sourced": ("o", "tab:green"), "derived": ("s", "tab:orange"), "assumed": ("^", "tab:red"),
+               "scenario": ("D", "tab:purple")}
+    for (p, r), grade in zip(sorted(aircraft.payload_range), grades, strict=True):
+        marker, color = markers.get(grade, ("o", "black"))
+        ax.plot(r, p, marker=marker, color=color, markersize=8, linestyle="none", label=f"published point ({grade})")
+        ax.annotate(f"{p:g} t / {r:,.0f} km", (r, p), xytext=(5, 5), textcoords="offset points", fontsize=8)
+    handles, labels = ax.get_legend_handles_labels()
+    unique = dict(zip(labels, handles, strict=True))
+    ax.legend(unique.values(), unique.keys(), fontsize=8, loc="upper right")
+    ax.set_xlabel("range (km)")
+    ax.set_ylabel("payload (t)")
+    ax.set_xlim(0, ferry * 1.05)
+    ax.set_ylim(0, aircraft.max_payload_t * 1.15)
+    ax.grid(alpha=0.3)
+    ax.set_title(f"{aircraft.name}: payload-range")
+    return fig
+
+
+def _point_grades(aircraft: Any) -> list[str]:
+    """Grade of each published point, payload ascending."""
+    prov = aircraft.provenance
+    if "payload_range" in prov and prov["payload_range"].grade == "scenario":
+        return ["scenario"] * len(aircraft.payload_range)
+    grades = {float(p["payload_t"]): p["grade"] for p in prov["payload_range_points"].value}
+    return [grades.get(p, "derived") for p, _ in sorted(aircraft.payload_range)]

@@ -44,6 +44,23 @@ def write_atomically(out_dir: Path, fill: Callable[[Path], None], force: bool = 
     return out_dir
 
 
+def write_file_atomically(path: Path, fill: Callable[[Path], None], force: bool = False) -> Path:
+    """Create one file with what ``fill(tmp_path)`` writes; all or nothing."""
+    path = Path(path)
+    if path.exists() and not force:
+        raise ResultsExistError(f"{path} already exists; add --force to replace it")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
+    os.close(fd)
+    try:
+        fill(Path(name))
+        os.replace(name, path)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return path
+
+
 def _clean(value: Any) -> Any:
     """Round floats for people; keep JSON strict (no NaN)."""
     if isinstance(value, float):

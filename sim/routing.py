@@ -28,7 +28,7 @@ import shapely
 from pyproj import Proj
 
 from sim import countries, geo
-from sim.obstacles import ClosedAirspace, closed_airspace
+from sim.obstacles import CLEARANCE_M, CLEARANCE_TOLERANCE_M, ClosedAirspace, closed_airspace
 
 MAX_ROUTE_KM = 15_000.0  # beyond this the projection's hemisphere no longer holds the search ellipse
 CENTRE_GRID_DEG = 5.0
@@ -82,12 +82,14 @@ def _shortest_route(origin, destination, codes: frozenset[str], territorial_nm: 
     gc_km = metres / 1000.0
     airspace = closed_airspace(codes, territorial_nm)
     notes = []
-    exempt: dict[str, frozenset[str]] = {}
+    exempt: dict[str, shapely.Geometry] = {}
     for end, point in (("origin", origin), ("destination", destination)):
-        if airspace.component_at(*point) is not None:
-            exempt[end] = _countries_holding(point, codes, territorial_nm)
+        component = airspace.component_at(*point)
+        if component is not None:
+            exempt[end] = _escape_disc(point, airspace.components[component])
+            holders = ",".join(sorted(_countries_holding(point, codes, territorial_nm)))
             verb = "leaves" if end == "origin" else "enters"
-            notes.append(f"{end} inside closed airspace ({','.join(sorted(exempt[end]))}): the route {verb} it by the shortest way")
+            notes.append(f"{end} inside closed airspace ({holders}): the route {verb} it by the shortest way")
     if airspace.empty or gc_km < 1e-6:
         return Route((origin, destination), gc_km, gc_km, tuple(notes))
     search = _Search(origin, destination, gc_km, airspace, exempt)
@@ -113,7 +115,7 @@ def _countries_holding(point: tuple[float, float], codes: frozenset[str], territ
 class _Search:
     """One origin-destination pair: projection, candidate corners and the A* search."""
 
-    def __init__(self, origin, destination, gc_km, airspace: ClosedAirspace, exempt: dict[str, frozenset[str]]):
+    def __init__(self, origin, destination, gc_km, airspace: ClosedAirspace, exempt: dict[str, shapely.Geometry]):
         geod = geo.wgs84()
         mid_lon, mid_lat = geod.npts(*origin, *destination, 1)[0] if gc_km > 1 else origin
         # The centre snaps to a 5-degree grid so that nearby routes share one projected airspace.
@@ -128,21 +130,22 @@ class _Search:
         _, _, d_d = geod.inv(np.full(n, destination[0]), np.full(n, destination[1]), corners[:, 0], corners[:, 1])
         self.corner_sum_km = (np.asarray(d_o) + np.asarray(d_d)) / 1000.0
         self.corner_to_dest_km = np.asarray(d_d) / 1000.0
-        # Edges leaving the origin (entering the destination) may cross the airspace the endpoint
-        # stands in: they are tested against the airspace of the other closed countries only.
-        codes, nm = airspace.codes, airspace.territorial_nm
-        none = frozenset()
+        # An edge leaving the origin (entering the destination) may cross closed airspace inside the
+        # endpoint's escape disc: it is tested against the airspace with that disc cut out.
+        self.tree = self._tree(airspace)
         self.trees = {}
         for from_origin in (False, True):
             for to_destination in (False, True):
-                allowed = (exempt.get("origin", none) if from_origin else none) | (
-                    exempt.get("destination", none) if to_destination else none)
-                if allowed:
-                    self.trees[(from_origin, to_destination)] = self._tree(closed_airspace(codes - allowed, nm))
-        self.tree = self._tree(airspace)
+                discs = [exempt[k] for k, use in (("origin", from_origin), ("destination", to_destination)) if use and k in exempt]
+                if discs:
+                    self.trees[(from_origin, to_destination)] = self._tree_without(shapely.union_all(discs))
 
     def _tree(self, airspace: ClosedAirspace) -> shapely.STRtree:
         return _projected_airspace(airspace, *self.centre)
+
+    def _tree_without(self, hole: shapely.Geometry) -> shapely.STRtree:
+        pieces = [shapely.difference(p, hole) if p.intersects(hole) else p for p in self.airspace.pieces]
+        return _project_pieces(pieces, *self.centre)
 
     def _xy(self, lonlat: np.ndarray) -> np.ndarray:
         x, y = self.proj(lonlat[:, 0], lonlat[:, 1])
@@ -228,23 +231,38 @@ def _gnomonic(lon: float, lat: float) -> Proj:
 
 @lru_cache(maxsize=256)
 def _projected_airspace(airspace: ClosedAirspace, lon: float, lat: float) -> shapely.STRtree:
-    """The airspace pieces wholly within the horizon of the gnomonic projection centred at (lon, lat),
-    projected, in a spatial index. Pieces are at most ~14 degrees across, so everything within
-    HORIZON_DEG - 14 of the centre (more than the largest search ellipse reaches) is kept."""
-    if airspace.empty:
+    return _project_pieces(list(airspace.pieces), lon, lat)
+
+
+def _project_pieces(pieces: list[shapely.Geometry], lon: float, lat: float) -> shapely.STRtree:
+    """The pieces wholly within the horizon of the gnomonic projection centred at (lon, lat), projected,
+    in a spatial index. Pieces are at most ~14 degrees across, so everything within HORIZON_DEG - 14 of
+    the centre (more than the largest search ellipse reaches) is kept."""
+    pieces = [p for p in pieces if not p.is_empty]
+    if not pieces:
         return shapely.STRtree([])
     proj = _gnomonic(lon, lat)
-    coords, owner = shapely.get_coordinates(airspace.pieces, return_index=True)
+    coords, owner = shapely.get_coordinates(pieces, return_index=True)
     n = len(coords)
     _, _, d_centre = geo.wgs84().inv(np.full(n, lon), np.full(n, lat), coords[:, 0], coords[:, 1])
-    farthest = np.zeros(len(airspace.pieces))
+    farthest = np.zeros(len(pieces))
     np.maximum.at(farthest, owner, np.asarray(d_centre) / 1000.0)
     keep = np.flatnonzero(farthest < math.radians(HORIZON_DEG) * 6371.0)
 
     def project(xy: np.ndarray) -> np.ndarray:
         return np.column_stack(proj(xy[:, 0], xy[:, 1]))
 
-    return shapely.STRtree([shapely.transform(shapely.segmentize(airspace.pieces[i], 0.25), project) for i in keep])
+    return shapely.STRtree([shapely.transform(shapely.segmentize(pieces[i], 0.25), project) for i in keep])
+
+
+def _escape_disc(point: tuple[float, float], component: shapely.Geometry) -> shapely.Geometry:
+    """Lon/lat disc around a point inside closed airspace, just wide enough to reach its nearest edge
+    (plus the corner clearance): the only closed airspace the route may cross to leave or reach it."""
+    aeqd = Proj(f"+proj=aeqd +lat_0={point[1]} +lon_0={point[0]} +ellps=WGS84 +units=m")
+    projected = shapely.transform(shapely.segmentize(component, 0.1), lambda xy: np.column_stack(aeqd(xy[:, 0], xy[:, 1])))
+    radius_m = projected.boundary.distance(shapely.Point(0, 0)) + 2 * (CLEARANCE_M + CLEARANCE_TOLERANCE_M)
+    disc = shapely.Point(0, 0).buffer(radius_m, quad_segs=16)
+    return shapely.transform(disc, lambda xy: np.column_stack(aeqd(xy[:, 0], xy[:, 1], inverse=True)))
 
 
 def _same_side(d: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -1,0 +1,129 @@
+"""Maps in an azimuthal equidistant projection centred on the origin (pyproj; nothing downloaded).
+
+Distances from the centre are true, so a range ring is an exact circle. Drawn: country outlines, closed
+airspace shaded (hatched where it is closed only to some flights), range rings, legal routes and the
+destinations (filled when reachable non-stop).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import shapely  # noqa: E402
+from matplotlib.patches import Circle, PathPatch  # noqa: E402
+from matplotlib.path import Path as MplPath  # noqa: E402
+from pyproj import Proj  # noqa: E402
+
+from sim import countries, geo  # noqa: E402
+from sim.airspace import AirspacePolicy  # noqa: E402
+from sim.catalog import Airfield  # noqa: E402
+from sim.obstacles import closed_airspace  # noqa: E402
+from sim.routing import Route  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Ring:
+    """A range circle around the centre."""
+
+    radius_km: float
+    label: str
+
+
+@dataclass(frozen=True)
+class MapRoute:
+    """A route to draw and whether its destination is reachable non-stop."""
+
+    destination: Airfield
+    route: Route
+    reachable: bool
+
+
+def reach_map(
+    origin: Airfield,
+    policy: AirspacePolicy,
+    routes: Iterable[MapRoute],
+    rings: Iterable[Ring],
+    title: str,
+    extent_km: float | None = None,
+) -> plt.Figure:
+    """Map of routes from ``origin`` under ``policy`` with range rings."""
+    routes, rings = list(routes), list(rings)
+    proj = Proj(f"+proj=aeqd +lat_0={origin.lat} +lon_0={origin.lon} +ellps=WGS84 +units=m")
+    far = [r.route.great_circle_km for r in routes] + [ring.radius_km for ring in rings]
+    extent_m = 1000.0 * (extent_km or 1.1 * max(far + [1000.0]))
+    disk = shapely.Point(0, 0).buffer(extent_m, quad_segs=32)
+
+    def project(geom: shapely.Geometry) -> shapely.Geometry:
+        moved = shapely.transform(shapely.segmentize(geom, 0.5), lambda xy: np.column_stack(proj(xy[:, 0], xy[:, 1])))
+        return shapely.intersection(shapely.make_valid(moved), disk)
+
+    fig, ax = plt.subplots(figsize=(9, 9), constrained_layout=True)
+    centre = (origin.lon, origin.lat)
+    for country in countries.countries().values():
+        if _beyond(centre, country.land, extent_m):
+            continue
+        _draw(ax, project(country.land), facecolor="0.93", edgecolor="0.55", linewidth=0.4, zorder=1)
+    everyone = closed_airspace(policy.closed, policy.territorial_nm)
+    if not everyone.empty:
+        _draw(ax, project(everyone.union), facecolor="tab:red", alpha=0.25, edgecolor="tab:red", linewidth=0.5, zorder=2)
+    for rule in policy.rules:
+        some = closed_airspace(rule.closed, policy.territorial_nm)
+        _draw(ax, project(some.union), facecolor="none", edgecolor="tab:red", hatch="///", linewidth=0.5, zorder=2)
+    for k, ring in enumerate(rings):
+        color = plt.get_cmap("tab10")(k % 10)
+        ax.add_patch(Circle((0, 0), ring.radius_km * 1000.0, fill=False, color=color, linestyle="--", linewidth=1.2,
+                            zorder=3, label=f"{ring.label}: {ring.radius_km:,.0f} km"))
+    for item in routes:
+        x, y = proj(item.destination.lon, item.destination.lat)
+        if item.route.legal:
+            line = np.asarray(item.route.line(25.0).coords)
+            px, py = proj(line[:, 0], line[:, 1])
+            ax.plot(px, py, color="tab:blue" if item.reachable else "0.35", linewidth=1.1, zorder=4)
+        ax.plot(x, y, marker="o", markersize=6, zorder=5, color="tab:green" if item.reachable else "white",
+                markeredgecolor="black")
+        km = f"{item.route.length_km:,.0f} km" if item.route.legal else "no legal route"
+        ax.annotate(f"{item.destination.ident} {km}", (x, y), xytext=(4, 4), textcoords="offset points", fontsize=7, zorder=6)
+    ax.plot(0, 0, marker="*", markersize=14, color="black", zorder=6)
+    ax.annotate(origin.ident, (0, 0), xytext=(6, -10), textcoords="offset points", fontsize=9, weight="bold")
+    ax.set_xlim(-extent_m, extent_m)
+    ax.set_ylim(-extent_m, extent_m)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title(title, fontsize=10)
+    handles, labels = ax.get_legend_handles_labels()
+    handles += [plt.Rectangle((0, 0), 1, 1, facecolor="tab:red", alpha=0.25),
+                plt.Rectangle((0, 0), 1, 1, facecolor="none", edgecolor="tab:red", hatch="///")]
+    labels += ["closed airspace (land + territorial waters)", "closed to some flights (" + "; ".join(r.describe() for r in policy.rules) + ")"
+               if policy.rules else "no flight-specific closures"]
+    ax.legend(handles, labels, loc="lower left", fontsize=7, framealpha=0.9)
+    ax.text(1.0, -0.01, "Azimuthal equidistant, centred on the origin. Country polygons: Natural Earth (public domain). "
+            "Filled dots: reachable non-stop.", transform=ax.transAxes, ha="right", va="top", fontsize=6, color="0.3")
+    return fig
+
+
+def _beyond(centre: tuple[float, float], land: shapely.Geometry, extent_m: float) -> bool:
+    """True when every point of the land is far outside the map (the projection tears near the antipode)."""
+    minx, miny, maxx, maxy = land.bounds
+    corners = [(minx, miny), (minx, maxy), (maxx, miny), (maxx, maxy), ((minx + maxx) / 2, (miny + maxy) / 2)]
+    lons, lats = np.array(corners).T
+    _, _, d = geo.wgs84().inv(np.full(5, centre[0]), np.full(5, centre[1]), lons, lats)
+    return bool(np.min(d) > extent_m + 3_000_000.0 and not land.contains(shapely.Point(centre))) or bool(
+        np.min(d) > 15_000_000.0
+    )
+
+
+def _draw(ax: plt.Axes, geom: shapely.Geometry, **style) -> None:
+    for polygon in shapely.get_parts(geom):
+        if polygon.geom_type != "Polygon" or polygon.is_empty:
+            continue
+        rings = [np.asarray(polygon.exterior.coords)] + [np.asarray(r.coords) for r in polygon.interiors]
+        vertices = np.concatenate(rings)
+        codes = np.concatenate([[MplPath.MOVETO] + [MplPath.LINETO] * (len(r) - 2) + [MplPath.CLOSEPOLY] for r in rings])
+        ax.add_patch(PathPatch(MplPath(vertices, codes), **style))
