@@ -100,8 +100,9 @@ def reach_map(
     handles, labels = ax.get_legend_handles_labels()
     handles += [plt.Rectangle((0, 0), 1, 1, facecolor="tab:red", alpha=0.25),
                 plt.Rectangle((0, 0), 1, 1, facecolor="none", edgecolor="tab:red", hatch="///")]
-    labels += ["closed airspace (land + territorial waters)", "closed to some flights (" + "; ".join(r.describe() for r in policy.rules) + ")"
-               if policy.rules else "no flight-specific closures"]
+    some_flights = "; ".join(r.describe() for r in policy.rules)
+    labels += ["closed airspace (land + territorial waters)",
+               f"closed to some flights ({some_flights})" if policy.rules else "no flight-specific closures"]
     ax.legend(handles, labels, loc="lower left", fontsize=7, framealpha=0.9)
     ax.text(1.0, -0.01, "Azimuthal equidistant, centred on the origin. Country polygons: Natural Earth (public domain). "
             "Filled dots: reachable non-stop.", transform=ax.transAxes, ha="right", va="top", fontsize=6, color="0.3")

@@ -68,7 +68,7 @@ def closed_airspace(codes: frozenset[str], territorial_nm: float) -> ClosedAirsp
     if not codes:
         empty = np.zeros((0, 2))
         return ClosedAirspace(codes, territorial_nm, (), np.zeros(0, int), (), empty, empty, empty)
-    airspace_parts, clearance_parts = zip(*(_country_airspace(c, territorial_nm) for c in sorted(codes)))
+    airspace_parts, clearance_parts = zip(*(_country_airspace(c, territorial_nm) for c in sorted(codes)), strict=True)
     airspace = shapely.union_all(airspace_parts)
     components = tuple(shapely.get_parts(airspace))
     pieces, owner = [], []

@@ -70,7 +70,8 @@ def reach(
         if dest.ident == origin.ident:
             continue
         route = airspace.legal_route(origin, dest, policy)
-        runway = min(performance.runway_payload_t(aircraft, origin.runway_m), performance.runway_payload_t(aircraft, dest.runway_m))
+        runway = min(performance.runway_payload_t(aircraft, origin.runway_m),
+                     performance.runway_payload_t(aircraft, dest.runway_m))
         best = None
         if route.legal:
             best = max(max_nonstop_payload_t(aircraft, origin, dest, route.length_km), -1.0)

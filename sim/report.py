@@ -112,7 +112,8 @@ def markdown(rows: list[dict[str, object]], cases: list[Case], version: str, cou
     lines += [""]
     lines += _claim_only_empty(zero, cases, types, kinds)
     lines += ["", "## Maximum non-stop payload (t) on the legal route", "",
-              "`-`: not even empty; `no route`: no legal route exists. Reachable with payload P when the number is at least P.", ""]
+              "`-`: not even empty; `no route`: no legal route exists. "
+              "Reachable with payload P when the number is at least P.", ""]
     for case in cases:
         lines += [f"### {case.title}", "", "| origin | type | " + " | ".join(dests) + " |",
                   "|---|---|" + "---:|" * len(dests)]

@@ -25,6 +25,7 @@ from functools import lru_cache
 
 import numpy as np
 import shapely
+import shapely.ops
 from pyproj import Proj
 
 from sim import countries, geo
@@ -59,7 +60,7 @@ def densified_line(waypoints, spacing_km: float = DENSIFY_KM) -> shapely.LineStr
     """Lon/lat LineString following the geodesics between waypoints."""
     geod = geo.wgs84()
     points = [waypoints[0]]
-    for (lon1, lat1), (lon2, lat2) in zip(waypoints, waypoints[1:]):
+    for (lon1, lat1), (lon2, lat2) in zip(waypoints, waypoints[1:], strict=False):
         _, _, metres = geod.inv(lon1, lat1, lon2, lat2)
         n = int(math.ceil(metres / 1000.0 / spacing_km)) - 1
         if n > 0:
@@ -86,7 +87,7 @@ def _shortest_route(origin, destination, codes: frozenset[str], territorial_nm: 
     for end, point in (("origin", origin), ("destination", destination)):
         component = airspace.component_at(*point)
         if component is not None:
-            exempt[end] = _escape_disc(point, airspace.components[component])
+            exempt[end] = _escape(point, airspace.components[component])
             holders = ",".join(sorted(_countries_holding(point, codes, territorial_nm)))
             verb = "leaves" if end == "origin" else "enters"
             notes.append(f"{end} inside closed airspace ({holders}): the route {verb} it by the shortest way")
@@ -115,7 +116,7 @@ def _countries_holding(point: tuple[float, float], codes: frozenset[str], territ
 class _Search:
     """One origin-destination pair: projection, candidate corners and the A* search."""
 
-    def __init__(self, origin, destination, gc_km, airspace: ClosedAirspace, exempt: dict[str, shapely.Geometry]):
+    def __init__(self, origin, destination, gc_km, airspace: ClosedAirspace, exempt: dict[str, tuple]):
         geod = geo.wgs84()
         mid_lon, mid_lat = geod.npts(*origin, *destination, 1)[0] if gc_km > 1 else origin
         # The centre snaps to a 5-degree grid so that nearby routes share one projected airspace.
@@ -132,11 +133,13 @@ class _Search:
         self.corner_to_dest_km = np.asarray(d_d) / 1000.0
         # An edge leaving the origin (entering the destination) may cross closed airspace inside the
         # endpoint's escape disc: it is tested against the airspace with that disc cut out.
+        self.exits = [escape[1] for escape in exempt.values()]
         self.tree = self._tree(airspace)
         self.trees = {}
         for from_origin in (False, True):
             for to_destination in (False, True):
-                discs = [exempt[k] for k, use in (("origin", from_origin), ("destination", to_destination)) if use and k in exempt]
+                ends = (("origin", from_origin), ("destination", to_destination))
+                discs = [exempt[k][0] for k, use in ends if use and k in exempt]
                 if discs:
                     self.trees[(from_origin, to_destination)] = self._tree_without(shapely.union_all(discs))
 
@@ -154,12 +157,15 @@ class _Search:
     def run(self, limit_km: float):
         """Shortest path using corners within the ellipse of ``limit_km``; (km, waypoints) or None."""
         keep = np.flatnonzero(self.corner_sum_km <= limit_km)
-        lonlat = np.vstack([[self.origin, self.destination], self.airspace.corners[keep]])
+        free = np.vstack([[self.origin, self.destination], *[[p] for p in self.exits]])  # no tangency needed
+        lonlat = np.vstack([free, self.airspace.corners[keep]])
         xy = self._xy(lonlat)
-        prev_xy = np.vstack([xy[:2], self._xy(self.airspace.corner_prev[keep])])
-        next_xy = np.vstack([xy[:2], self._xy(self.airspace.corner_next[keep])])
-        h = np.concatenate([[self.gc_km, 0.0], self.corner_to_dest_km[keep]])  # km still to fly, at least
-        is_corner = np.arange(len(xy)) >= 2
+        prev_xy = np.vstack([xy[: len(free)], self._xy(self.airspace.corner_prev[keep])])
+        next_xy = np.vstack([xy[: len(free)], self._xy(self.airspace.corner_next[keep])])
+        _, _, to_dest = geo.wgs84().inv(free[:, 0], free[:, 1], np.full(len(free), self.destination[0]),
+                                        np.full(len(free), self.destination[1]))
+        h = np.concatenate([np.asarray(to_dest) / 1000.0, self.corner_to_dest_km[keep]])  # km still to fly, at least
+        is_corner = np.arange(len(xy)) >= len(free)
         return self._astar(lonlat, xy, prev_xy, next_xy, h, is_corner)
 
     def _astar(self, lonlat, xy, prev_xy, next_xy, h, is_corner):
@@ -196,7 +202,7 @@ class _Search:
             )
             cost = best[u] + np.asarray(metres) / 1000.0
             better = cost < best[candidates]
-            for v, c in zip(candidates[better], cost[better]):
+            for v, c in zip(candidates[better], cost[better], strict=True):
                 best[v] = c
                 parent[v] = u
                 heapq.heappush(heap, (c + h[v], int(v)))
@@ -255,14 +261,21 @@ def _project_pieces(pieces: list[shapely.Geometry], lon: float, lat: float) -> s
     return shapely.STRtree([shapely.transform(shapely.segmentize(pieces[i], 0.25), project) for i in keep])
 
 
-def _escape_disc(point: tuple[float, float], component: shapely.Geometry) -> shapely.Geometry:
-    """Lon/lat disc around a point inside closed airspace, just wide enough to reach its nearest edge
-    (plus the corner clearance): the only closed airspace the route may cross to leave or reach it."""
+def _escape(point: tuple[float, float], component: shapely.Geometry) -> tuple[shapely.Geometry, tuple[float, float]]:
+    """For a point inside closed airspace: the way out by the shortest way.
+
+    Returns a lon/lat disc around the point just wide enough to reach the nearest edge of the airspace
+    (plus the corner clearance), which is the only closed airspace the route may cross there, and the exit
+    point: the nearest edge point pushed out by the clearance, a node of the search.
+    """
     aeqd = Proj(f"+proj=aeqd +lat_0={point[1]} +lon_0={point[0]} +ellps=WGS84 +units=m")
     projected = shapely.transform(shapely.segmentize(component, 0.1), lambda xy: np.column_stack(aeqd(xy[:, 0], xy[:, 1])))
-    radius_m = projected.boundary.distance(shapely.Point(0, 0)) + 2 * (CLEARANCE_M + CLEARANCE_TOLERANCE_M)
-    disc = shapely.Point(0, 0).buffer(radius_m, quad_segs=16)
-    return shapely.transform(disc, lambda xy: np.column_stack(aeqd(xy[:, 0], xy[:, 1], inverse=True)))
+    edge = shapely.ops.nearest_points(projected.boundary, shapely.Point(0, 0))[0]
+    distance_m = max(math.hypot(edge.x, edge.y), 1.0)
+    out_m = distance_m + CLEARANCE_M
+    exit_lon, exit_lat = aeqd(edge.x * out_m / distance_m, edge.y * out_m / distance_m, inverse=True)
+    disc = shapely.Point(0, 0).buffer(distance_m + 2 * (CLEARANCE_M + CLEARANCE_TOLERANCE_M), quad_segs=16)
+    return shapely.transform(disc, lambda xy: np.column_stack(aeqd(xy[:, 0], xy[:, 1], inverse=True))), (exit_lon, exit_lat)
 
 
 def _same_side(d: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -179,7 +179,8 @@ def airspace_summary(out: RunOutput) -> dict[str, Any]:
                 "overflies": list(route.countries), "notes": list(route.notes),
             })
             if not route.legal and (a, b) in requirement_pairs:
-                unroutable.append({"from": a, "to": b, "from_day": day, "airspace": policy.label, "reason": "; ".join(route.notes)})
+                unroutable.append({"from": a, "to": b, "from_day": day, "airspace": policy.label,
+                                   "reason": "; ".join(route.notes)})
         phases.append({"from_day": day, **policy.describe(), "routes": routes})
     return {"phases": phases, "unroutable_legs": unroutable}
 

@@ -164,7 +164,8 @@ def infeasible_legs(world: World) -> list[dict[str, object]]:
                 if not route.legal:
                     reason = "no legal route: " + "; ".join(route.notes) + " and no one-stop routing exists"
                 elif route.length_km > ferry:
-                    reason = f"{route.length_km:.0f} km is beyond the {ferry:.0f} km planned ferry range and no one-stop routing exists"
+                    reason = (f"{route.length_km:.0f} km is beyond the {ferry:.0f} km planned ferry range "
+                              "and no one-stop routing exists")
                 else:
                     reason = "no payload can be carried under the fuel and runway rules"
                 out.append({"requirement": req.name, "from": req.from_, "to": req.to, "type": name,

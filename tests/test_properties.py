@@ -1,4 +1,4 @@
-"""Invariants over random scenarios: cargo is conserved, runs are reproducible."""
+"""Invariants over random scenarios (with airspace and airspace events): cargo is conserved, runs are reproducible."""
 
 from __future__ import annotations
 
@@ -33,10 +33,15 @@ def scenarios(draw):
         ident = draw(st.sampled_from(FIELDS))
         kind = draw(st.sampled_from(["close", "reopen", "mog"]))
         events.append({"day": day, "mog": {ident: draw(st.integers(0, 3))}} if kind == "mog" else {"day": day, kind: ident})
+    for _ in range(draw(st.integers(0, 2))):
+        kind = draw(st.sampled_from(["close_airspace", "open_airspace"]))
+        events.append({"day": draw(st.floats(0, days)), kind: [draw(st.sampled_from(["TUR", "SYR", "IRN", "LBY"]))]})
     airfields = {f: {"mog": draw(st.integers(1, 4)), "fuel": draw(st.booleans())} for f in FIELDS if draw(st.booleans())}
     return Scenario.model_validate({
         "name": "random", "start_date": "2024-12-08", "days": days, "seed": draw(st.integers(0, 10)),
         "fleet": fleet, "requirements": requirements, "events": events, "airfields": airfields,
+        "airspace": draw(st.sampled_from([None, {"situation": "dec2024"}])),
+        "catalogue_fuel_stops": draw(st.booleans()),
     })
 
 

@@ -85,7 +85,10 @@ class AirliftModel:
             self.open[event.reopen] = True
         elif event.changes_airspace:
             # Aircraft already airborne keep the clearance they took off with.
-            self.policy = self.policy.closing(event.close_airspace) if event.close_airspace else self.policy.opening(event.open_airspace)
+            if event.close_airspace:
+                self.policy = self.policy.closing(event.close_airspace)
+            else:
+                self.policy = self.policy.opening(event.open_airspace)
             self.planner.set_policy(self.policy)
         else:
             for ident, mog in event.mog.items():
