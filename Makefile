@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test install clean
+.PHONY: run test install report countries clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
@@ -23,6 +23,13 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2
+
+report: $(STAMP)
+	$(BIN)/airlift report reach --force
+
+countries: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,data]'
+	$(BIN)/python scripts/build_countries.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
