@@ -45,7 +45,7 @@ def run_command(
     seed: Annotated[int | None, typer.Option(min=0, help="override the scenario's seed")] = None,
     force: Annotated[bool, typer.Option("--force", help="replace an existing results folder")] = False,
 ) -> None:
-    """Simulate a scenario and write summary.json, daily.csv, sorties.csv and throughput.png."""
+    """Simulate a scenario and write summary.json, daily.csv, sorties.csv, throughput.png and routes.png."""
     scenario = _load(scenario_path)
     target = out_dir or Path("results") / scenario.name
     if target.exists() and not force:
@@ -56,7 +56,7 @@ def run_command(
     except ResultsExistError as exc:
         raise _fail([str(exc)]) from None
     _print_summary(result.summary)
-    out.print(f"\nResults in [bold]{target}/[/bold]: summary.json, daily.csv, sorties.csv, throughput.png")
+    out.print(f"\nResults in [bold]{target}/[/bold]: summary.json, daily.csv, sorties.csv, throughput.png, routes.png")
 
 
 def _run_with_progress(scenario: Scenario, seed: int | None) -> RunResult:
@@ -74,6 +74,17 @@ def _write_run(folder: Path, result: RunResult) -> None:
     write_csv(folder / "daily.csv", result.daily, DAILY_COLUMNS)
     write_csv(folder / "sorties.csv", result.sorties, SORTIE_COLUMNS)
     save_throughput(folder / "throughput.png", result.summary, result.daily)
+    _save_routes_map(folder / "routes.png", result)
+
+
+def _save_routes_map(path: Path, result: RunResult) -> None:
+    import matplotlib.pyplot as plt
+
+    from sim.maps import routes_map
+
+    fig = routes_map(result.output.world)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
 
 
 def _print_summary(s: dict[str, Any]) -> None:

@@ -42,6 +42,7 @@ class MapRoute:
     destination: Airfield
     route: Route
     reachable: bool
+    origin: Airfield | None = None  # drawn and labelled when it is not the map's centre
 
 
 def reach_map(
@@ -51,12 +52,20 @@ def reach_map(
     rings: Iterable[Ring],
     title: str,
     extent_km: float | None = None,
+    centre: tuple[float, float] | None = None,
 ) -> plt.Figure:
-    """Map of routes from ``origin`` under ``policy`` with range rings."""
+    """Map of routes from ``origin`` under ``policy`` with range rings around the origin.
+
+    ``centre`` (lon, lat) moves the projection's centre away from the origin (rings are then omitted).
+    """
     routes, rings = list(routes), list(rings)
-    proj = Proj(f"+proj=aeqd +lat_0={origin.lat} +lon_0={origin.lon} +ellps=WGS84 +units=m")
-    far = [r.route.great_circle_km for r in routes] + [ring.radius_km for ring in rings]
-    extent_m = 1000.0 * (extent_km or 1.1 * max(far + [1000.0]))
+    centre = (origin.lon, origin.lat) if centre is None else centre
+    proj = Proj(f"+proj=aeqd +lat_0={centre[1]} +lon_0={centre[0]} +ellps=WGS84 +units=m")
+    points = [(a.lon, a.lat) for r in routes for a in (r.destination, r.origin or origin)]
+    lons, lats = np.array(points).T
+    _, _, spread = geo.wgs84().inv(np.full(len(lons), centre[0]), np.full(len(lons), centre[1]), lons, lats)
+    far = [float(np.max(spread)) / 1000.0] + [ring.radius_km for ring in rings]
+    extent_m = 1000.0 * (extent_km or 1.15 * max(far + [1000.0]))
     disk = shapely.Point(0, 0).buffer(extent_m, quad_segs=32)
 
     def project(geom: shapely.Geometry) -> shapely.Geometry:
@@ -64,7 +73,6 @@ def reach_map(
         return shapely.intersection(shapely.make_valid(moved), disk)
 
     fig, ax = plt.subplots(figsize=(9, 9), constrained_layout=True)
-    centre = (origin.lon, origin.lat)
     for country in countries.countries().values():
         if _beyond(centre, country.land, extent_m):
             continue
@@ -77,7 +85,7 @@ def reach_map(
         _draw(ax, project(some.union), facecolor="none", edgecolor="tab:red", hatch="///", linewidth=0.5, zorder=2)
     for k, ring in enumerate(rings):
         color = plt.get_cmap("tab10")(k % 10)
-        ax.add_patch(Circle((0, 0), ring.radius_km * 1000.0, fill=False, color=color, linestyle="--", linewidth=1.2,
+        ax.add_patch(Circle(proj(origin.lon, origin.lat), ring.radius_km * 1000.0, fill=False, color=color, linestyle="--", linewidth=1.2,
                             zorder=3, label=f"{ring.label}: {ring.radius_km:,.0f} km"))
     for item in routes:
         x, y = proj(item.destination.lon, item.destination.lat)
@@ -88,9 +96,19 @@ def reach_map(
         ax.plot(x, y, marker="o", markersize=6, zorder=5, color="tab:green" if item.reachable else "white",
                 markeredgecolor="black")
         km = f"{item.route.length_km:,.0f} km" if item.route.legal else "no legal route"
-        ax.annotate(f"{item.destination.ident} {km}", (x, y), xytext=(4, 4), textcoords="offset points", fontsize=7, zorder=6)
-    ax.plot(0, 0, marker="*", markersize=14, color="black", zorder=6)
-    ax.annotate(origin.ident, (0, 0), xytext=(6, -10), textcoords="offset points", fontsize=9, weight="bold")
+        if item.origin is None:
+            ax.annotate(f"{item.destination.ident} {km}", (x, y), xytext=(4, 4), textcoords="offset points", fontsize=7,
+                        zorder=6)
+        else:
+            ax.annotate(item.destination.ident, (x, y), xytext=(4, 4), textcoords="offset points", fontsize=8, zorder=6)
+            if item.route.legal:  # label the leg at its middle
+                mx, my = px[len(px) // 2], py[len(py) // 2]
+                ax.annotate(f"{item.origin.ident}-{item.destination.ident} {km}", (mx, my), fontsize=7, zorder=6,
+                            color="tab:blue", bbox={"boxstyle": "round", "fc": "white", "alpha": 0.7, "lw": 0})
+    for start in {r.origin.ident: r.origin for r in routes if r.origin is not None}.values() or [origin]:
+        sx, sy = proj(start.lon, start.lat)
+        ax.plot(sx, sy, marker="*", markersize=14, color="black", zorder=6)
+        ax.annotate(start.ident, (sx, sy), xytext=(6, -10), textcoords="offset points", fontsize=9, weight="bold")
     ax.set_xlim(-extent_m, extent_m)
     ax.set_ylim(-extent_m, extent_m)
     ax.set_aspect("equal")
@@ -104,7 +122,7 @@ def reach_map(
     labels += ["closed airspace (land + territorial waters)",
                f"closed to some flights ({some_flights})" if policy.rules else "no flight-specific closures"]
     ax.legend(handles, labels, loc="lower left", fontsize=7, framealpha=0.9)
-    ax.text(1.0, -0.01, "Azimuthal equidistant, centred on the origin. Country polygons: Natural Earth (public domain). "
+    ax.text(1.0, -0.01, "Azimuthal equidistant. Country polygons: Natural Earth (public domain). "
             "Filled dots: reachable non-stop.", transform=ax.transAxes, ha="right", va="top", fontsize=6, color="0.3")
     return fig
 
@@ -128,3 +146,25 @@ def _draw(ax: plt.Axes, geom: shapely.Geometry, **style) -> None:
         vertices = np.concatenate(rings)
         codes = np.concatenate([[MplPath.MOVETO] + [MplPath.LINETO] * (len(r) - 2) + [MplPath.CLOSEPOLY] for r in rings])
         ax.add_patch(PathPatch(MplPath(vertices, codes), **style))
+
+
+def routes_map(world, policy: AirspacePolicy | None = None) -> plt.Figure:
+    """Map of the legal route of every requirement leg of a World."""
+    policy = world.policy if policy is None else policy
+    items, seen = [], set()
+    for req in world.scenario.requirements:
+        if (req.from_, req.to) in seen:
+            continue
+        seen.add((req.from_, req.to))
+        route = world.route(req.from_, req.to, policy)
+        items.append(MapRoute(world.airfields[req.to], route, route.legal, world.airfields[req.from_]))
+    fields = {a.ident: a for item in items for a in (item.origin, item.destination)}
+    title = f"{world.scenario.name}: requirement legs, airspace {policy.label}"
+    return reach_map(items[0].origin, policy, items, [], title, centre=_middle(list(fields.values())))
+
+
+def _middle(airfields: list[Airfield]) -> tuple[float, float]:
+    """(lon, lat) of the mean direction of the airfields: a centre for the map."""
+    lat, lon = np.radians([a.lat for a in airfields]), np.radians([a.lon for a in airfields])
+    x, y, z = np.mean(np.cos(lat) * np.cos(lon)), np.mean(np.cos(lat) * np.sin(lon)), np.mean(np.sin(lat))
+    return float(np.degrees(np.arctan2(y, x))), float(np.degrees(np.arctan2(z, np.hypot(x, y))))

@@ -37,7 +37,7 @@ def test_run_writes_the_four_outputs(tmp_path):
     out = tmp_path / "res"
     result = invoke("run", tmp_path / "s.yaml", "--out", out)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["daily.csv", "sorties.csv", "summary.json", "throughput.png"]
+    assert sorted(p.name for p in out.iterdir()) == ["daily.csv", "routes.png", "sorties.csv", "summary.json", "throughput.png"]
     summary = json.loads((out / "summary.json").read_text())
     assert summary["delivered_t"] + summary["in_transit_t"] + summary["backlog_t"] == pytest.approx(summary["requested_t"])
     header = (out / "sorties.csv").read_text().splitlines()[0].split(",")
