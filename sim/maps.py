@@ -85,8 +85,8 @@ def reach_map(
         _draw(ax, project(some.union), facecolor="none", edgecolor="tab:red", hatch="///", linewidth=0.5, zorder=2)
     for k, ring in enumerate(rings):
         color = plt.get_cmap("tab10")(k % 10)
-        ax.add_patch(Circle(proj(origin.lon, origin.lat), ring.radius_km * 1000.0, fill=False, color=color, linestyle="--", linewidth=1.2,
-                            zorder=3, label=f"{ring.label}: {ring.radius_km:,.0f} km"))
+        ax.add_patch(Circle(proj(origin.lon, origin.lat), ring.radius_km * 1000.0, fill=False, color=color, linestyle="--",
+                            linewidth=1.2, zorder=3, label=f"{ring.label}: {ring.radius_km:,.0f} km"))
     for item in routes:
         x, y = proj(item.destination.lon, item.destination.lat)
         if item.route.legal:
