@@ -31,6 +31,7 @@ def write_atomically(out_dir: Path, fill: Callable[[Path], None], force: bool = 
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     try:
         fill(tmp)
+        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; results are for everyone
         if out_dir.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
             os.replace(out_dir, old / "previous")
@@ -54,11 +55,18 @@ def write_file_atomically(path: Path, fill: Callable[[Path], None], force: bool 
     os.close(fd)
     try:
         fill(Path(name))
+        os.chmod(name, 0o666 & ~_umask())  # mkstemp makes it private
         os.replace(name, path)
     except BaseException:
         Path(name).unlink(missing_ok=True)
         raise
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _clean(value: Any) -> Any:
