@@ -24,7 +24,7 @@ EMPTY_SHARE = 0.10  # "only if empty": the best payload is under this share of t
 
 COLUMNS = [
     "case", "origin", "origin_name", "type", "payload", "payload_t", "destination", "destination_name", "country",
-    "great_circle_km", "route_km", "nonstop", "max_payload_t", "overflies",
+    "great_circle_km", "route_km", "nonstop", "max_payload_t", "limited_by", "overflies",
 ]
 
 
@@ -70,6 +70,7 @@ def reach_rows(
                     kind = kinds[name]
                     best = max_nonstop_payload_t(kind, origin, dest, route.length_km) if route.legal else None
                     best = None if best is None or best < 0 else best
+                    limit = _limited_by(kind, origin, dest, route.length_km) if route.legal else "no legal route"
                     for label in PAYLOADS:
                         payload = kind.max_payload_t if label == "max" else float(label)
                         rows.append({
@@ -79,15 +80,27 @@ def reach_rows(
                             "route_km": None if route.length_km is None else round(route.length_km, 1),
                             "nonstop": best is not None and best >= payload - 1e-9,
                             "max_payload_t": None if best is None else round(best, 1),
+                            "limited_by": limit,
                             "overflies": " ".join(route.countries),
                         })
     return rows
 
 
+def _limited_by(kind, origin, dest, route_km: float) -> str:
+    """What caps the non-stop payload: the range, the runways or the type's maximum payload."""
+    by_range = performance.planned_payload_t(kind, route_km)
+    by_runway = min(performance.runway_payload_t(kind, origin.runway_m), performance.runway_payload_t(kind, dest.runway_m))
+    if by_runway < min(by_range, kind.max_payload_t):
+        return "runway"
+    return "range" if by_range < kind.max_payload_t else "max payload"
+
+
 def _cell(row: dict[str, object]) -> str:
     if row["route_km"] is None:
         return "no route"
-    return "-" if row["max_payload_t"] is None else f"{row['max_payload_t']:.0f}"
+    if row["max_payload_t"] is None:
+        return "-"
+    return f"{row['max_payload_t']:.0f}" + (" r" if row["limited_by"] == "runway" else "")
 
 
 def markdown(rows: list[dict[str, object]], cases: list[Case], version: str, countries_source: str) -> str:
@@ -112,8 +125,8 @@ def markdown(rows: list[dict[str, object]], cases: list[Case], version: str, cou
     lines += [""]
     lines += _claim_only_empty(zero, cases, types, kinds)
     lines += ["", "## Maximum non-stop payload (t) on the legal route", "",
-              "`-`: not even empty; `no route`: no legal route exists. "
-              "Reachable with payload P when the number is at least P.", ""]
+              "`-`: not even empty; `no route`: no legal route exists; `r`: capped by a runway at either end "
+              "(assumed linear rule; runways in `airlift catalog airfields`), not by range. Reachable with payload P when the number is at least P.", ""]
     for case in cases:
         lines += [f"### {case.title}", "", "| origin | type | " + " | ".join(dests) + " |",
                   "|---|---|" + "---:|" * len(dests)]
@@ -128,6 +141,10 @@ def markdown(rows: list[dict[str, object]], cases: list[Case], version: str, cou
                 r = _find(zero, case.key, o, types[0], d)
                 cells.append(("none" if r["route_km"] is None else f"{r['route_km']:,.0f}") + f" ({r['great_circle_km']:,.0f})")
             lines.append(f"| {o} | " + " | ".join(cells) + " |")
+        lines += ["", "Countries overflown:", ""]
+        for o in origins:
+            via = [f"{d}: {_find(zero, case.key, o, types[0], d)['overflies'] or 'no route'}" for d in dests]
+            lines.append(f"- {o}: " + "; ".join(via))
         lines.append("")
     return "\n".join(lines) + "\n"
 
