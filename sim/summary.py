@@ -6,7 +6,7 @@ import math
 from datetime import date, timedelta
 from typing import Any
 
-from sim import __version__, catalog
+from sim import __version__, catalog, countries
 from sim.model.engine import HOURS_PER_DAY, RunOutput
 from sim.trips import infeasible_legs
 
@@ -185,11 +185,21 @@ def airspace_summary(out: RunOutput) -> dict[str, Any]:
     return {"phases": phases, "unroutable_legs": unroutable}
 
 
+def _territorial(width_nm: float) -> dict[str, Any]:
+    default = countries.territorial_nm()
+    if width_nm == default.value:
+        return vars(default)
+    return {"value": width_nm, "grade": "scenario", "source": "scenario file"}
+
+
 def _inputs(out: RunOutput) -> dict[str, Any]:
     """Every catalogue number the run used, with its grade and source."""
     world = out.world
+    uses_airspace = len(world.phases) > 1 or world.policy.closed or world.policy.rules
     return {
         "airportsdata_version": catalog.airportsdata_version(),
+        "countries": countries.source() if uses_airspace else None,
+        "territorial_nm": _territorial(world.policy.territorial_nm),
         "aircraft": {
             name: {k: {"value": p.value, "grade": p.grade, "source": p.source} for k, p in kind.provenance.items()}
             for name, kind in world.aircraft.items()
