@@ -126,7 +126,8 @@ def markdown(rows: list[dict[str, object]], cases: list[Case], version: str, cou
     lines += _claim_only_empty(zero, cases, types, kinds)
     lines += ["", "## Maximum non-stop payload (t) on the legal route", "",
               "`-`: not even empty; `no route`: no legal route exists; `r`: capped by a runway at either end "
-              "(assumed linear rule; runways in `airlift catalog airfields`), not by range. Reachable with payload P when the number is at least P.", ""]
+              "(assumed linear rule; runways in `airlift catalog airfields`), not by range. "
+              "Reachable with payload P when the number is at least P.", ""]
     for case in cases:
         lines += [f"### {case.title}", "", "| origin | type | " + " | ".join(dests) + " |",
                   "|---|---|" + "---:|" * len(dests)]
