@@ -6,9 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from sim.model.engine import RunOutput, simulate
+from sim.model.randomness import Randomness
 from sim.scenario import Scenario
 from sim.summary import daily_table, sorties_table, summarise
 from sim.world import build_world
@@ -24,10 +23,15 @@ class RunResult:
     output: RunOutput
 
 
-def run(scenario: Scenario, seed: int | None = None, progress: Callable[[int, int], None] | None = None) -> RunResult:
-    """Simulate ``scenario`` (with ``seed`` overriding the scenario's) and summarise it."""
+def run(
+    scenario: Scenario, seed: int | None = None, progress: Callable[[int, int], None] | None = None, replication: int = 0
+) -> RunResult:
+    """Simulate one replication of ``scenario`` (``seed`` overrides the scenario's) and summarise it.
+
+    Without a ``stochastic:`` block the run is deterministic and ``replication`` changes nothing.
+    """
     if seed is not None:
         scenario = scenario.model_copy(update={"seed": seed})
-    rng = np.random.default_rng(np.random.SeedSequence(scenario.seed))
-    output = simulate(build_world(scenario), rng, progress)
+    randomness = Randomness(scenario.stochastic, scenario.seed, replication)
+    output = simulate(build_world(scenario), randomness, progress)
     return RunResult(summarise(output), daily_table(output), sorties_table(output), output)

@@ -24,8 +24,14 @@ def throughput_figure(summary: dict[str, Any], daily: list[dict[str, Any]]) -> p
         tons = [r["delivered_t"] for r in rows]
         cumulative = [sum(tons[: k + 1]) for k in range(len(tons))]
         label = f"{name} ({rows[0]['origin']} -> {rows[0]['destination']})"
-        ax_day.step(days, tons, where="post", label=label)
-        ax_cum.plot(days, cumulative, label=label)
+        line = ax_day.step(days, tons, where="post", label=label)[0]
+        if "cumulative_t" in rows[0]:  # replicated run: means with 95 % confidence bands
+            cumulative = [r["cumulative_t"] for r in rows]
+            ax_day.fill_between(days, [r["delivered_t_ci95_low"] for r in rows], [r["delivered_t_ci95_high"] for r in rows],
+                                step="post", alpha=0.2, color=line.get_color())
+            ax_cum.fill_between(days, [r["cumulative_t_ci95_low"] for r in rows], [r["cumulative_t_ci95_high"] for r in rows],
+                                alpha=0.2, color=line.get_color())
+        ax_cum.plot(days, cumulative, label=label, color=line.get_color())
     for event in summary["events"]:
         when = start + timedelta(days=event["day"])
         for ax in (ax_day, ax_cum):
@@ -34,8 +40,10 @@ def throughput_figure(summary: dict[str, Any], daily: list[dict[str, Any]]) -> p
                         rotation=90, va="top", ha="right", fontsize=8, color="0.3")
     ax_day.set_ylabel("delivered per day (t)")
     ax_cum.set_ylabel("cumulative delivered (t)")
-    ax_day.set_title(f"{summary['scenario']}: {summary['delivered_t']:,.0f} t of {summary['requested_t']:,.0f} t delivered "
-                     f"in {summary['days']} days ({summary['mean_daily_t']:,.0f} t/day)")
+    reps = summary.get("replications")
+    what = f"mean of {reps['replications']} replications, 95 % CI shaded: " if reps else ""
+    ax_day.set_title(f"{summary['scenario']}: {what}{summary['delivered_t']:,.0f} t of {summary['requested_t']:,.0f} t "
+                     f"delivered in {summary['days']} days ({summary['mean_daily_t']:,.0f} t/day)")
     ax_day.legend(loc="upper right", fontsize=8)
     ax_cum.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
     for ax in (ax_day, ax_cum):
@@ -49,6 +57,30 @@ def save_throughput(path: Path, summary: dict[str, Any], daily: list[dict[str, A
     fig = throughput_figure(summary, daily)
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def closure_figure(summary: dict[str, Any], ax: plt.Axes | None = None) -> plt.Axes:
+    """P(all requested cargo delivered by the end of day d), from a replicated run's summary."""
+    start = date.fromisoformat(summary["start_date"])
+    probability = summary["replications"]["closure"]["p_closure_by_day"]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 4), constrained_layout=True)
+    ax.step([start + timedelta(days=d + 1) for d in range(len(probability))], probability, where="post",
+            label=summary["scenario"])
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_ylabel("P(closure by day)")
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    ax.grid(alpha=0.3)
+    ax.set_title(f"{summary['scenario']}: probability that all requested cargo is delivered "
+                 f"({summary['replications']['replications']} replications)")
+    return ax
+
+
+def save_closure(path: Path, summary: dict[str, Any]) -> None:
+    """Write closure.png."""
+    ax = closure_figure(summary)
+    ax.figure.savefig(path, dpi=110)
+    plt.close(ax.figure)
 
 
 def payload_range_figure(aircraft: Any) -> plt.Figure:

@@ -45,6 +45,36 @@ def write_atomically(out_dir: Path, fill: Callable[[Path], None], force: bool = 
     return out_dir
 
 
+def write_files(folder: Path, names: list[str], fill: Callable[[Path], None], force: bool = False) -> Path:
+    """Write the files ``names`` into ``folder`` (created if needed), as ``fill(tmp_dir)`` writes them.
+
+    Nothing is replaced unless every file was written: ``fill`` writes into a hidden temporary folder
+    inside ``folder``, then each file is renamed into place. Other files in ``folder`` are left alone.
+    An existing file among ``names`` is replaced only with ``force=True``.
+    """
+    folder = Path(folder)
+    existing = [n for n in names if (folder / n).exists()]
+    if existing and not force:
+        raise ResultsExistError(f"{folder / existing[0]} already exists; add --force to replace it")
+    created = not folder.exists()
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder))
+    try:
+        fill(tmp)
+        missing = [n for n in names if not (tmp / n).exists()]
+        assert not missing, f"not written: {missing}"
+        for name in names:
+            os.chmod(tmp / name, 0o666 & ~_umask())
+            os.replace(tmp / name, folder / name)
+    except BaseException:
+        if created:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return folder
+
+
 def write_file_atomically(path: Path, fill: Callable[[Path], None], force: bool = False) -> Path:
     """Create one file with what ``fill(tmp_path)`` writes; all or nothing."""
     path = Path(path)

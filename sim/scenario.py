@@ -144,6 +144,41 @@ class AirspaceSpec(_Strict):
     territorial_nm: Annotated[float, Field(ge=0, le=200)] | None = None
 
 
+class Distribution(_Strict):
+    """A positive random duration: gamma with this mean and coefficient of variation (cv 0 = fixed)."""
+
+    mean: PositiveFloat
+    cv: Annotated[float, Field(ge=0, le=5)] = 0.5
+
+
+class Outages(_Strict):
+    """Random days when airfields cannot be used (weather, strikes on the runway)."""
+
+    probability_per_day: Annotated[float, Field(ge=0, le=1)]
+    duration_h: Annotated[float, Field(gt=0, le=24)] = 24.0
+    airfields: list[Ident] = Field(default_factory=list, description="airfields affected (default: every requirement's)")
+
+
+class StochasticSpec(_Strict):
+    """Randomness of a replication. Absent from a scenario = deterministic."""
+
+    replications: Annotated[int, Field(ge=1, le=100_000)] = 30
+    mission_capable: Annotated[float, Field(gt=0, le=1)] = 1.0
+    break_per_sortie: Annotated[float, Field(ge=0, lt=1)] = 0.0
+    repair_h: Distribution = Field(default_factory=lambda: Distribution(mean=24.0, cv=0.5))
+    maintenance_at: list[Ident] | None = Field(None, description="airfields with maintenance (default: fleet bases)")
+    repair_away_factor: Annotated[float, Field(ge=1)] = 2.0
+    ground_time_cv: Annotated[float, Field(ge=0, le=5)] = 0.0
+    outages: Outages | None = None
+
+
+class SweepSpec(_Strict):
+    """Values to sweep: scenario paths and their values ("4:20:2" or "5,10,20" or a list)."""
+
+    set: dict[str, str | list[Any]] = Field(min_length=1)
+    replications: Annotated[int, Field(ge=1)] | None = None
+
+
 class Event(_Strict):
     """Something that happens at a day: exactly one action."""
 
@@ -216,6 +251,8 @@ class Scenario(_Strict):
     catalogue_fuel_stops: bool = Field(
         True, description="let the model also stop at catalogue airfields with fuel near the route"
     )
+    stochastic: StochasticSpec | None = Field(None, description="randomness; absent means deterministic")
+    sweep: SweepSpec | None = Field(None, description="default sweep for `airlift sweep`")
 
     @field_validator("events")
     @classmethod
@@ -247,6 +284,11 @@ class Scenario(_Strict):
             seen[leg.to] = None
         for ident in self.fuel_stops:
             seen[ident] = None
+        if self.stochastic is not None:
+            for ident in (self.stochastic.maintenance_at or []):
+                seen[ident] = None
+            for ident in (self.stochastic.outages.airfields if self.stochastic.outages else []):
+                seen[ident] = None
         return list(seen)
 
 
@@ -326,6 +368,11 @@ def check_references(scenario: Scenario) -> list[tuple[tuple[Any, ...], str]]:
     for i, leg in enumerate(scenario.legs):
         check_field(("legs", i, "from"), leg.from_)
         check_field(("legs", i, "to"), leg.to)
+    if scenario.stochastic is not None:
+        for i, ident in enumerate(scenario.stochastic.maintenance_at or []):
+            check_field(("stochastic", "maintenance_at", i), ident)
+        for i, ident in enumerate(scenario.stochastic.outages.airfields if scenario.stochastic.outages else []):
+            check_field(("stochastic", "outages", "airfields", i), ident)
     problems.extend(_airspace_problems(scenario))
     return problems
 

@@ -111,7 +111,8 @@ def summarise(out: RunOutput) -> dict[str, Any]:
     airfields: dict[str, dict[str, Any]] = {}
     for ident in _airfields_used(out):
         a = world.airfields[ident]
-        waits = [s - r for f, r, s in zip(turns["airfield"], turns["arrive_h"], turns["start_h"], strict=True) if f == ident]
+        waits = [s - r for f, r, s, what in zip(turns["airfield"], turns["arrive_h"], turns["start_h"], turns["activity"],
+                                                strict=True) if f == ident and what != "repair"]
         airfields[ident] = {
             "name": a.name, "country": a.country, "mog": a.mog, "fuel": a.fuel, "runway_m": a.runway_m,
             "turns": len(waits), "mean_wait_h": sum(waits) / len(waits) if waits else 0.0,
@@ -135,6 +136,9 @@ def summarise(out: RunOutput) -> dict[str, Any]:
         "legs_flown": len(legs["aircraft"]),
         "flight_h": sum(a - d for d, a in zip(legs["depart_h"], legs["arrive_h"], strict=True)),
         "fuel_t": sum(legs["fuel_t"]),
+        "repairs": sum(1 for what in turns["activity"] if what == "repair"),
+        "repair_h": sum(e - b for b, e, what in zip(turns["start_h"], turns["end_h"], turns["activity"], strict=True)
+                        if what == "repair"),
         "closure_day": closure,
         "closure_date": _date(scenario.start_date, closure),
         "mean_daily_t": delivered / scenario.days,

@@ -56,7 +56,7 @@ def test_existing_results_are_not_overwritten_without_force(tmp_path):
     assert "--force" in result.output
     assert (out / "marker").read_text() == "keep"
     assert invoke("run", tmp_path / "s.yaml", "--out", out, "--force").exit_code == 0
-    assert not (out / "marker").exists()
+    assert (out / "marker").read_text() == "keep"  # only the run's own files are replaced
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 

@@ -40,10 +40,12 @@ class Aboard:
 class Aircraft:
     """One airframe as a simpy process."""
 
-    def __init__(self, model: AirliftModel, number: int, name: str, kind: AircraftType, base: str):
+    def __init__(self, model: AirliftModel, number: int, name: str, kind: AircraftType, base: str,
+                 stream_key: tuple[int, int] = (0, 0)):
         self.model = model
         self.env = model.env
         self.number = number
+        self.stream_key = stream_key  # (fleet entry, index in entry): names its random streams
         self.name = name
         self.type = kind
         self.base = base
@@ -52,11 +54,14 @@ class Aircraft:
         self.fuel_km: float | None = fuel_after_landing(model.world, base, 0.0)
         self.airborne_to: str | None = None
         self.job_event: simpy.Event | None = None
+        self.broken = not model.randomness.starts_capable(stream_key)
         self.process = self.env.process(self.run())
 
     def run(self) -> Generator[simpy.Event, Any, None]:
         """Main loop."""
         while True:
+            if self.broken:
+                yield from self._repair()
             self.job_event = self.env.event()
             self.model.become_idle(self)
             job: Job = yield self.job_event
@@ -114,6 +119,8 @@ class Aircraft:
         """Fly the trip's hops; False if a destination closed and the aircraft turned back."""
         model = self.model
         for i, hop in enumerate(trip.hops):
+            if self.broken:  # broke at the fuel stop: repaired there, cargo stays aboard
+                yield from self._repair()
             if not model.usable(hop.destination):
                 self._abandon(cargo)
                 return False
@@ -132,6 +139,8 @@ class Aircraft:
                              cargo.requirement if cargo else -1)
             self.location = hop.destination
             self.fuel_km = fuel_after_landing(model.world, hop.destination, hop.onward_fuel_km)
+            # A break is found on landing; the aircraft finishes its turn, then is repaired.
+            self.broken = model.randomness.breaks(self.stream_key)
             if is_stop:
                 yield from self._turn(hop.destination, 0.0, "fuel stop")
         return True
@@ -155,6 +164,14 @@ class Aircraft:
         if cargo is not None:
             self.model.ledgers[cargo.requirement].unload_back(cargo.tons, cargo.ready_h)
 
+    def _repair(self) -> Generator[simpy.Event, Any, None]:
+        """Down for repair where it stands (parked, no working spot); longer away from maintenance."""
+        model = self.model
+        start = self.env.now
+        yield self.env.timeout(model.randomness.repair_h(self.stream_key, self.location not in model.maintenance))
+        self.broken = False
+        model.record_turn(self, self.location, start, start, self.env.now, "repair")
+
     def _turn(
         self, airfield: str, handling_h: float, activity: str, on_start: Any = None, on_end: Any = None
     ) -> Generator[simpy.Event, Any, None]:
@@ -166,7 +183,8 @@ class Aircraft:
         if on_start:
             on_start()
         has_fuel = model.world.airfields[airfield].fuel
-        yield self.env.timeout(handling_h + (self.type.refuel_h if has_fuel else 0.0))
+        factor = model.randomness.ground_factor(self.stream_key)
+        yield self.env.timeout((handling_h + (self.type.refuel_h if has_fuel else 0.0)) * factor)
         model.ramps[airfield].release()
         if on_end:
             on_end()

@@ -9,12 +9,12 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import simpy
 
 from sim.model.aircraft import Aboard, Aircraft, Job
 from sim.model.cargo import CargoLedger
 from sim.model.dispatch import requirement_priority
+from sim.model.randomness import Randomness
 from sim.model.ramp import Ramp
 from sim.model.records import Records
 from sim.trips import TripPlanner, fuel_after_landing
@@ -36,9 +36,9 @@ class RunOutput:
 class AirliftModel:
     """State and rules of one run."""
 
-    def __init__(self, world: World, rng: np.random.Generator):
+    def __init__(self, world: World, randomness: Randomness):
         self.world = world
-        self.rng = rng  # handed in for stochastic extensions; the deterministic model draws nothing
+        self.randomness = randomness
         self.env = simpy.Environment()
         self.records = Records()
         self.open = {ident: True for ident in world.airfields}
@@ -49,22 +49,30 @@ class AirliftModel:
         self.idle: list[Aircraft] = []
         self._dispatching = False
         self.aircraft: list[Aircraft] = []
+        spec = world.scenario.stochastic
+        self.maintenance = set(spec.maintenance_at) if spec and spec.maintenance_at else {f.base for f in world.scenario.fleet}
+        self.out_of_use: set[str] = set()  # airfields shut by a random outage
         number = 0
-        for entry in world.scenario.fleet:
+        for e, entry in enumerate(world.scenario.fleet):
             for k in range(entry.count):
                 number += 1
                 name = f"{entry.type}#{k + 1}@{entry.base}"
-                self.aircraft.append(Aircraft(self, number, name, world.aircraft[entry.type], entry.base))
+                self.aircraft.append(Aircraft(self, number, name, world.aircraft[entry.type], entry.base, (e, k)))
         for i, req in enumerate(world.scenario.requirements):
             self.env.process(self._generate(i, req))
         for event in world.scenario.events:
             self.env.process(self._apply_event(event))
+        if spec is not None and spec.outages is not None:
+            ends = [x for r in world.scenario.requirements for x in (r.from_, r.to)]
+            affected = spec.outages.airfields or list(dict.fromkeys(ends))
+            for ident in affected:
+                self.env.process(self._outages(ident, spec.outages.duration_h))
 
     # --- airfield state -----------------------------------------------------------------------------
 
     def usable(self, ident: str) -> bool:
-        """Open for landings and with at least one working spot."""
-        return self.open[ident] and self.ramps[ident].capacity > 0
+        """Open for landings, not shut by an outage, and with at least one working spot."""
+        return self.open[ident] and ident not in self.out_of_use and self.ramps[ident].capacity > 0
 
     def nearest_usable(self, ident: str) -> str:
         """The nearest usable airfield to ``ident`` (itself if usable)."""
@@ -78,9 +86,7 @@ class AirliftModel:
         yield self.env.timeout(event.day * HOURS_PER_DAY)
         if event.close:
             self.open[event.close] = False
-            for aircraft in self.aircraft:
-                if aircraft.airborne_to == event.close:
-                    aircraft.process.interrupt("destination closed")
+            self._turn_back_to(event.close)
         elif event.reopen:
             self.open[event.reopen] = True
         elif event.changes_airspace:
@@ -96,6 +102,28 @@ class AirliftModel:
         self.planner.invalidate()
         self._send_idle_away()
         self.dispatch()
+
+    def _turn_back_to(self, ident: str) -> None:
+        for aircraft in self.aircraft:
+            if aircraft.airborne_to == ident:
+                aircraft.process.interrupt("destination closed")
+
+    def _outages(self, ident: str, duration_h: float) -> Generator[simpy.Event, Any, None]:
+        """Each day, the airfield may be out of use for ``duration_h`` from 00:00."""
+        index = list(self.world.airfields).index(ident)
+        while True:
+            if self.randomness.outage(index):
+                self.out_of_use.add(ident)
+                self._turn_back_to(ident)
+                self.planner.invalidate()
+                self._send_idle_away()
+                yield self.env.timeout(duration_h)
+                self.out_of_use.discard(ident)
+                self.planner.invalidate()
+                self.dispatch()
+                yield self.env.timeout(HOURS_PER_DAY - duration_h)
+            else:
+                yield self.env.timeout(HOURS_PER_DAY)
 
     def _send_idle_away(self) -> None:
         """Idle aircraft parked at a closed airfield leave for their base (or the nearest usable field)."""
@@ -211,9 +239,9 @@ class AirliftModel:
         Records.append(self.records.turns, airfield, aircraft.name, aircraft.type.name, arrive, start, end, activity)
 
 
-def simulate(world: World, rng: np.random.Generator, progress: Callable[[int, int], None] | None = None) -> RunOutput:
+def simulate(world: World, randomness: Randomness, progress: Callable[[int, int], None] | None = None) -> RunOutput:
     """Run the scenario to its horizon. ``progress(day, days)`` is called after each simulated day."""
-    model = AirliftModel(world, rng)
+    model = AirliftModel(world, randomness)
     days = world.scenario.days
     for day in range(1, days + 1):
         model.env.run(until=day * HOURS_PER_DAY)

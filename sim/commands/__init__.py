@@ -1,0 +1,1 @@
+"""The ``airlift`` subcommands, one module per concern; sim.cli assembles them."""

@@ -1,0 +1,46 @@
+"""What every command shares: the Typer app, the console, failing with exit code 2, loading a scenario."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from sim.errors import InputError
+from sim.results import ResultsExistError
+from sim.scenario import Scenario, load_scenario
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Strategic airlift simulator.")
+out = Console(soft_wrap=True)
+
+
+def fail(messages: list[str]) -> typer.Exit:
+    """Print each message on stderr; the Exit to raise (code 2: bad input)."""
+    for message in messages:
+        print(message, file=sys.stderr)
+    return typer.Exit(code=2)
+
+
+def load(path: Path) -> Scenario:
+    """A validated scenario, or exit 2 with every problem."""
+    try:
+        return load_scenario(path)
+    except InputError as exc:
+        raise fail([str(p) for p in exc.problems]) from None
+
+
+def save_figure(path: Path, fig: Any, force: bool) -> None:
+    """Write one figure file atomically (exit 2 if it exists without --force)."""
+    import matplotlib.pyplot as plt
+
+    from sim.results import write_file_atomically
+
+    try:
+        write_file_atomically(path, lambda tmp: fig.savefig(tmp, dpi=110, format=path.suffix.lstrip(".") or "png"), force=force)
+    except ResultsExistError as exc:
+        raise fail([str(exc)]) from None
+    finally:
+        plt.close(fig)

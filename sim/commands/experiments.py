@@ -1,0 +1,3 @@
+"""airlift sweep and compare."""
+
+from __future__ import annotations

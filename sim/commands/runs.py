@@ -1,0 +1,199 @@
+"""airlift run, validate, schema and catalog."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from sim import catalog
+from sim.api import RunResult, run
+from sim.commands.common import app, fail, load, out
+from sim.model.records import LEG_COLUMNS
+from sim.results import ResultsExistError, write_csv, write_files, write_json
+from sim.scenario import Scenario, json_schema
+
+DAILY_COLUMNS = ["day", "date", "requirement", "origin", "destination", "delivered_t", "sorties"]
+DAILY_CI_COLUMNS = ["day", "date", "requirement", "origin", "destination", "delivered_t", "delivered_t_ci95_low",
+                    "delivered_t_ci95_high", "cumulative_t", "cumulative_t_ci95_low", "cumulative_t_ci95_high"]
+SORTIE_COLUMNS = list(LEG_COLUMNS)
+
+
+RUN_FILES = ["summary.json", "daily.csv", "sorties.csv", "throughput.png", "routes.png"]
+REPLICATED_FILES = [*RUN_FILES, "replications.csv", "closure.png"]
+
+
+@app.command("run")
+def run_command(
+    scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO", help="scenario YAML file")],
+    out_dir: Annotated[Path | None, typer.Option("--out", help="results folder (default results/<name>/)")] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="override the scenario's seed")] = None,
+    replications: Annotated[int | None, typer.Option(
+        min=1, help="replications of a stochastic scenario (default: its stochastic.replications)")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="processes for replications (default: all cores)")] = None,
+    dask: Annotated[str | None, typer.Option("--dask", help="Dask scheduler address, or 'local'")] = None,
+    force: Annotated[bool, typer.Option("--force", help="replace existing result files")] = False,
+) -> None:
+    """Simulate a scenario and write summary.json, daily.csv, sorties.csv, throughput.png and routes.png
+    (a stochastic scenario: the mean and 95 % CI over replications, plus replications.csv and closure.png)."""
+    scenario = load(scenario_path)
+    if seed is not None:
+        scenario = scenario.model_copy(update={"seed": seed})
+    if replications is not None and scenario.stochastic is None:
+        raise fail(["--replications: the scenario has no stochastic: block, so every replication would be identical"])
+    target = out_dir or Path("results") / scenario.name
+    names = RUN_FILES if scenario.stochastic is None else REPLICATED_FILES
+    clash = [n for n in names if (target / n).exists()]
+    if clash and not force:
+        raise fail([f"{target / clash[0]} already exists; add --force to replace it"])
+    if scenario.stochastic is None:
+        result = _run_with_progress(scenario)
+        fill = lambda tmp: _write_run(tmp, result)  # noqa: E731
+        summary = result.summary
+    else:
+        count = replications or scenario.stochastic.replications
+        result, summary, daily, records = _replicate(scenario, count, workers, dask)
+        fill = lambda tmp: _write_replicated(tmp, result, summary, daily, records)  # noqa: E731
+    try:
+        write_files(target, names, fill, force=force)
+    except ResultsExistError as exc:
+        raise fail([str(exc)]) from None
+    _print_summary(summary)
+    out.print(f"\nResults in [bold]{target}/[/bold]: {', '.join(names)}")
+
+
+def _run_with_progress(scenario: Scenario) -> RunResult:
+    from tqdm import tqdm
+
+    with tqdm(total=scenario.days, unit="day", desc=f"simulating {scenario.name}", file=sys.stderr,
+              disable=None, leave=False) as bar:
+        return run(scenario, progress=lambda day, _days: bar.update(day - bar.n))
+
+
+def _replicate(scenario: Scenario, count: int, workers: int | None, dask: str | None):
+    """Run ``count`` replications; (replication 0's result, mean summary, daily rows, task records)."""
+    from tqdm import tqdm
+
+    from sim import experiments
+    from sim.execution import executor, run_tasks
+
+    data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+    tasks = [experiments.Task(data, r, full=True) for r in range(count)]
+    with tqdm(total=count, unit="run", desc=f"replicating {scenario.name}", file=sys.stderr, disable=None,
+              leave=False) as bar, executor(1 if count == 1 else workers, dask) as pool:
+        records = run_tasks(pool, experiments.run_task, tasks, on_result=lambda _i, _r: bar.update(1))
+    first = run(scenario, replication=0)  # for the route map (its world) and as the shape of the summary
+    summary = experiments.replicated_summary(records, scenario)
+    daily = experiments.daily_statistics(records, first.daily)
+    return first, summary, daily, records
+
+
+def _write_run(folder: Path, result: RunResult) -> None:
+    from sim.plots import save_throughput
+
+    write_json(folder / "summary.json", result.summary)
+    write_csv(folder / "daily.csv", result.daily, DAILY_COLUMNS)
+    write_csv(folder / "sorties.csv", result.sorties, SORTIE_COLUMNS)
+    save_throughput(folder / "throughput.png", result.summary, result.daily)
+    _save_routes_map(folder / "routes.png", result)
+
+
+def _write_replicated(folder: Path, first: RunResult, summary: dict[str, Any], daily: list[dict[str, Any]],
+                      records: list[dict[str, Any]]) -> None:
+    from sim import experiments
+    from sim.plots import save_closure, save_throughput
+
+    write_json(folder / "summary.json", summary)
+    write_csv(folder / "daily.csv", daily, DAILY_CI_COLUMNS)
+    sorties = [{"replication": r["replication"], **row} for r in records for row in r["sortie_rows"]]
+    write_csv(folder / "sorties.csv", sorties, ["replication", *SORTIE_COLUMNS])
+    write_csv(folder / "replications.csv", [experiments.tidy(r) for r in records], experiments.TIDY_COLUMNS)
+    save_throughput(folder / "throughput.png", summary, daily)
+    save_closure(folder / "closure.png", summary)
+    _save_routes_map(folder / "routes.png", first)
+
+
+def _save_routes_map(path: Path, result: RunResult) -> None:
+    import matplotlib.pyplot as plt
+
+    from sim.maps import routes_map
+
+    fig = routes_map(result.output.world)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def _print_summary(s: dict[str, Any]) -> None:
+    closure = f"day {s['closure_day']} ({s['closure_date']})" if s["closure_day"] is not None else "not closed"
+    out.print(f"[bold]{s['scenario']}[/bold]: {s['description']}")
+    out.print(
+        f"requested {s['requested_t']:,.1f} t = delivered {s['delivered_t']:,.1f} t + in transit "
+        f"{s['in_transit_t']:,.1f} t + backlog {s['backlog_t']:,.1f} t; {s['sorties']:,.0f} sorties; "
+        f"{s['mean_daily_t']:,.1f} t/day; closure: {closure}"
+    )
+    if s.get("replications"):
+        r = s["replications"]
+        out.print(f"mean of {r['replications']} replications; 95 % CI: delivered {r['delivered_t']['ci95_low']:,.0f} to "
+                  f"{r['delivered_t']['ci95_high']:,.0f} t, {r['mean_daily_t']['ci95_low']:,.1f} to "
+                  f"{r['mean_daily_t']['ci95_high']:,.1f} t/day; P(closed by the end) {r['closure']['p_closed']:.2f}")
+    table = Table(title="by requirement")
+    for column in ("requirement", "requested_t", "delivered_t", "backlog_t", "sorties", "closure_day"):
+        table.add_column(column, justify="left" if column == "requirement" else "right")
+    for r in s["by_requirement"]:
+        closure = "-" if r["closure_day"] is None else str(r["closure_day"])
+        table.add_row(r["requirement"], f"{r['requested_t']:,.1f}", f"{r['delivered_t']:,.1f}",
+                      f"{r['backlog_t']:,.1f}", f"{r['sorties']:,.0f}", closure)
+    out.print(table)
+    table = Table(title="by aircraft type")
+    for column in ("type", "aircraft", "sorties", "delivered_t", "mean_payload_t", "flight_h_per_aircraft_day"):
+        table.add_column(column, justify="left" if column == "type" else "right")
+    for name, t in s["by_aircraft_type"].items():
+        table.add_row(name, f"{t['aircraft']:g}", f"{t['sorties']:,.0f}", f"{t['delivered_t']:,.1f}",
+                      f"{t['mean_payload_t']:.1f}", f"{t['flight_h_per_aircraft_day']:.1f}")
+    out.print(table)
+    if s["fuel_stops_used"]:
+        out.print(f"en-route fuel stops used: {', '.join(s['fuel_stops_used'])}")
+    for leg in s["infeasible_legs"]:
+        out.print(f"[yellow]infeasible:[/yellow] {leg['type']} {leg['from']}->{leg['to']}: {leg['reason']}")
+
+
+@app.command()
+def validate(scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO")]) -> None:
+    """Check a scenario file; print every problem with file:line:column and field path."""
+    scenario = load(scenario_path)
+    out.print(f"{scenario_path}: OK ({scenario.name}: {sum(f.count for f in scenario.fleet)} aircraft, "
+              f"{len(scenario.requirements)} requirements, {len(scenario.events)} events, {scenario.days} days)")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the scenario format (for editors)."""
+    print(json.dumps(json_schema(), indent=2))
+
+
+@app.command("catalog")
+def catalog_command(
+    what: Annotated[str, typer.Argument(help="aircraft or airfields")] = "aircraft",
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+) -> None:
+    """Show the catalogue values with their grade and source."""
+    if what == "aircraft":
+        data = {n: {k: vars(p) for k, p in a.provenance.items()} for n, a in catalog.aircraft_catalog().items()}
+    elif what == "airfields":
+        data = {i: {k: vars(p) for k, p in catalog.airfield(i).provenance.items()} for i in catalog.curated_idents()}
+    else:
+        raise fail([f"catalog: expected 'aircraft' or 'airfields' (got {what!r})"])
+    if as_json:
+        print(json.dumps(data, indent=2, default=str))
+        return
+    for name, fields in data.items():
+        table = Table(title=name, show_lines=False)
+        for column in ("field", "value", "grade", "source"):
+            table.add_column(column)
+        for key, p in fields.items():
+            table.add_row(key, str(p["value"]), p["grade"], p["source"])
+        out.print(table)

@@ -1,0 +1,78 @@
+"""Random draws of one replication.
+
+Replication r of a scenario with seed s draws from ``SeedSequence(s, spawn_key=(r, subsystem, key))``:
+one stream per subsystem (mission capability, breaks, repairs, ground times, outages) and per aircraft
+or airfield. Draws therefore do not depend on worker count, completion order, or on how many other
+aircraft a sweep point has, so sweep points share random numbers (common random numbers).
+A scenario without a ``stochastic:`` block gets ``Randomness(None)``, which draws nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.scenario import StochasticSpec
+
+MISSION_CAPABLE, BREAKS, REPAIRS, GROUND, OUTAGES = range(5)
+
+
+def gamma(rng: np.random.Generator, mean: float, cv: float) -> float:
+    """A gamma draw with this mean and coefficient of variation (the mean itself when cv is 0)."""
+    if cv <= 0:
+        return mean
+    shape = 1.0 / (cv * cv)
+    return float(rng.gamma(shape, mean / shape))
+
+
+@dataclass
+class Randomness:
+    """Streams of one replication; ``spec`` None means deterministic (no draws at all)."""
+
+    spec: StochasticSpec | None
+    seed: int = 0
+    replication: int = 0
+    _streams: dict[tuple[int, object], np.random.Generator] = field(default_factory=dict, repr=False)
+
+    def stream(self, subsystem: int, key: object) -> np.random.Generator:
+        """The generator of one subsystem for one aircraft or airfield key."""
+        if (subsystem, key) not in self._streams:
+            words = [int(x) for x in (key if isinstance(key, tuple) else (key,))]
+            sequence = np.random.SeedSequence(self.seed, spawn_key=(self.replication, subsystem, *words))
+            self._streams[(subsystem, key)] = np.random.default_rng(sequence)
+        return self._streams[(subsystem, key)]
+
+    @property
+    def active(self) -> bool:
+        return self.spec is not None
+
+    def starts_capable(self, aircraft: tuple[int, int]) -> bool:
+        """Is this aircraft mission capable at the start?"""
+        if self.spec is None or self.spec.mission_capable >= 1.0:
+            return True
+        return bool(self.stream(MISSION_CAPABLE, aircraft).random() < self.spec.mission_capable)
+
+    def breaks(self, aircraft: tuple[int, int]) -> bool:
+        """Does the leg just flown end with the aircraft broken?"""
+        if self.spec is None or self.spec.break_per_sortie <= 0:
+            return False
+        return bool(self.stream(BREAKS, aircraft).random() < self.spec.break_per_sortie)
+
+    def repair_h(self, aircraft: tuple[int, int], away: bool) -> float:
+        """Repair time (h); longer away from a maintenance airfield."""
+        assert self.spec is not None
+        d = self.spec.repair_h
+        return gamma(self.stream(REPAIRS, aircraft), d.mean, d.cv) * (self.spec.repair_away_factor if away else 1.0)
+
+    def ground_factor(self, aircraft: tuple[int, int]) -> float:
+        """Multiplier (mean 1) of one ground turn's onload/offload/refuel time."""
+        if self.spec is None or self.spec.ground_time_cv <= 0:
+            return 1.0
+        return gamma(self.stream(GROUND, aircraft), 1.0, self.spec.ground_time_cv)
+
+    def outage(self, airfield_index: int) -> bool:
+        """Is the airfield out of use on the day now starting?"""
+        if self.spec is None or self.spec.outages is None:
+            return False
+        return bool(self.stream(OUTAGES, airfield_index).random() < self.spec.outages.probability_per_day)
