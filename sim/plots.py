@@ -83,6 +83,81 @@ def save_closure(path: Path, summary: dict[str, Any]) -> None:
     plt.close(ax.figure)
 
 
+def sweep_figure(point_rows: list[dict[str, Any]], paths: list[str], name: str, replications: int,
+                 figure: str = "mean_daily_t", ax: plt.Axes | None = None) -> plt.Axes:
+    """Mean of a figure against the first swept value, one line per combination of the others, 95 % CI shaded."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 5), constrained_layout=True)
+    x_path, others = paths[0], paths[1:]
+    groups: dict[tuple, list[dict[str, Any]]] = {}
+    for row in point_rows:
+        groups.setdefault(tuple(row[p] for p in others), []).append(row)
+    for key, rows in groups.items():
+        rows = sorted(rows, key=lambda r: r[x_path])
+        xs = [r[x_path] for r in rows]
+        label = ", ".join(f"{p}={v}" for p, v in zip(others, key, strict=True)) or name
+        line = ax.plot(xs, [r[f"{figure}_mean"] for r in rows], marker="o", label=label)[0]
+        ax.fill_between(xs, [r[f"{figure}_ci95_low"] for r in rows], [r[f"{figure}_ci95_high"] for r in rows],
+                        alpha=0.2, color=line.get_color())
+    ax.set_xlabel(x_path)
+    ax.set_ylabel(figure)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    ax.set_title(f"{name}: {figure} against {x_path} (mean of {replications} replications, 95 % CI)")
+    return ax
+
+
+def save_sweep(path: Path, point_rows: list[dict[str, Any]], paths: list[str], name: str, replications: int) -> None:
+    """Write sweep.png."""
+    ax = sweep_figure(point_rows, paths, name, replications)
+    ax.figure.savefig(path, dpi=110)
+    plt.close(ax.figure)
+
+
+def comparison_figure(runs: list[tuple[dict[str, Any], list[dict[str, Any]]]], ax: plt.Axes | None = None) -> plt.Axes:
+    """Cumulative delivered tons of several runs (summary, daily rows) on one chart, 95 % CI where replicated."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 5), constrained_layout=True)
+    for summary, daily in runs:
+        start = date.fromisoformat(summary["start_date"])
+        totals: dict[int, list[float]] = {}
+        for row in daily:
+            slot = totals.setdefault(row["day"], [0.0, 0.0, 0.0])
+            if "cumulative_t" in row:
+                slot[0] += row["cumulative_t"]
+                slot[1] += row["cumulative_t_ci95_low"]
+                slot[2] += row["cumulative_t_ci95_high"]
+            else:
+                slot[0] += row["delivered_t"]
+        days = sorted(totals)
+        when = [start + timedelta(days=d + 1) for d in days]
+        if "cumulative_t" in daily[0]:
+            mean = [totals[d][0] for d in days]
+            line = ax.plot(when, mean, label=summary["scenario"])[0]
+            ax.fill_between(when, [totals[d][1] for d in days], [totals[d][2] for d in days], alpha=0.2,
+                            color=line.get_color())
+        else:
+            running, mean = 0.0, []
+            for d in days:
+                running += totals[d][0]
+                mean.append(running)
+            ax.plot(when, mean, label=summary["scenario"])
+    ax.set_ylabel("cumulative delivered, all requirements (t)")
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    ax.grid(alpha=0.3)
+    ax.legend()
+    ax.set_title("Cumulative deliveries" + (" (shaded: 95 % CI over replications)" if any(
+        "cumulative_t" in d[0] for _, d in runs) else ""))
+    return ax
+
+
+def save_comparison(path: Path, runs: list[tuple[dict[str, Any], list[dict[str, Any]]]]) -> None:
+    """Write comparison.png."""
+    ax = comparison_figure(runs)
+    ax.figure.savefig(path, dpi=110)
+    plt.close(ax.figure)
+
+
 def payload_range_figure(aircraft: Any) -> plt.Figure:
     """The payload-range envelope of one type: published points marked by grade, with the planning
     envelope after the range reserve."""

@@ -92,6 +92,15 @@ def _replicate(scenario: Scenario, count: int, workers: int | None, dask: str | 
     return first, summary, daily, records
 
 
+def replicate_or_run(scenario: Scenario, replications: int | None, workers: int | None) -> tuple[dict, list[dict]]:
+    """(summary, daily rows): replicated when the scenario is stochastic, else one run."""
+    if scenario.stochastic is None:
+        result = _run_with_progress(scenario)
+        return result.summary, result.daily
+    _, summary, daily, _ = _replicate(scenario, replications or scenario.stochastic.replications, workers, None)
+    return summary, daily
+
+
 def _write_run(folder: Path, result: RunResult) -> None:
     from sim.plots import save_throughput
 
