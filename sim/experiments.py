@@ -51,11 +51,16 @@ def task_record(result: RunResult, point: int, replication: int) -> dict[str, An
     daily = np.zeros((days, len(names)))
     for row in result.daily:
         daily[row["day"], names.index(row["requirement"])] = row["delivered_t"]
+    per_requirement = {}
+    for r in s["by_requirement"]:
+        per_requirement[f"{r['requirement']}: delivered_t"] = r["delivered_t"]
+        per_requirement[f"{r['requirement']}: backlog_t"] = r["backlog_t"]
     return {
         "point": point,
         "replication": replication,
         **{key: s[key] for key in HEADLINE},
         "closure_day": s["closure_day"],
+        "by_requirement": per_requirement,
         "closure_by_requirement": [r["closure_day"] for r in s["by_requirement"]],
         "daily_t": daily.tolist(),
     }
@@ -65,8 +70,15 @@ TIDY_COLUMNS = ["replication", *HEADLINE, "closure_day"]
 
 
 def tidy(record: dict[str, Any]) -> dict[str, Any]:
-    """The flat part of a task record (one row of replications.csv or sweep.csv)."""
-    return {k: record[k] for k in ("point", *TIDY_COLUMNS)}
+    """The flat part of a task record (one row of replications.csv or sweep.csv), with each requirement's
+    delivered and backlog tons as ``"<requirement>: delivered_t"`` columns."""
+    return {**{k: record[k] for k in ("point", *TIDY_COLUMNS)}, **record["by_requirement"]}
+
+
+def tidy_columns(rows: list[dict[str, Any]]) -> list[str]:
+    """TIDY_COLUMNS then the per-requirement columns of these rows."""
+    extra = [k for k in rows[0] if k not in TIDY_COLUMNS and k != "point"] if rows else []
+    return [*TIDY_COLUMNS, *extra]
 
 
 # --- statistics --------------------------------------------------------------------------------------

@@ -115,7 +115,8 @@ def test_schema_is_json_schema():
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
 def test_shipped_scenarios_run(path, tmp_path):
-    result = invoke("run", path, "--out", tmp_path / "r")
+    few = ["--replications", "2", "--workers", "1"] if "stochastic:" in path.read_text() else []
+    result = invoke("run", path, "--out", tmp_path / "r", *few)
     assert result.exit_code == 0, result.output
     summary = json.loads((tmp_path / "r" / "summary.json").read_text())
     assert summary["delivered_t"] > 0

@@ -42,6 +42,10 @@ def scenarios(draw):
         "fleet": fleet, "requirements": requirements, "events": events, "airfields": airfields,
         "airspace": draw(st.sampled_from([None, {"situation": "dec2024"}])),
         "catalogue_fuel_stops": draw(st.booleans()),
+        "stochastic": draw(st.sampled_from([None, {
+            "mission_capable": 0.7, "break_per_sortie": 0.1, "repair_h": {"mean": 12, "cv": 0.7},
+            "ground_time_cv": 0.3, "outages": {"probability_per_day": 0.2, "duration_h": 10},
+        }])),
     })
 
 
@@ -77,6 +81,6 @@ def test_sorties_respect_envelope_and_closures(scenario):
 
 
 @settings(max_examples=15, deadline=None)
-@given(scenarios())
-def test_reproducible(scenario):
-    assert run(scenario).sorties == run(scenario).sorties
+@given(scenarios(), st.integers(0, 5))
+def test_reproducible(scenario, replication):
+    assert run(scenario, replication=replication).sorties == run(scenario, replication=replication).sorties

@@ -89,7 +89,7 @@ def sweep_command(
     def fill(folder: Path) -> None:
         from sim.plots import save_sweep
 
-        write_csv(folder / "sweep.csv", tidy_rows, ["point", *paths, *experiments.TIDY_COLUMNS])
+        write_csv(folder / "sweep.csv", tidy_rows, ["point", *paths, *experiments.tidy_columns(rows)])
         write_csv(folder / "sweep_points.csv", point_rows, list(point_rows[0]))
         save_sweep(folder / "sweep.png", point_rows, paths, scenario.name, count)
 
@@ -131,13 +131,13 @@ def _tables(points: list[experiments.SweepPoint], rows: list[dict[str, Any]]):
     by_point: dict[int, list[dict[str, Any]]] = {}
     for row in rows:
         by_point.setdefault(row["point"], []).append(row)
-    tidy_rows = [{"point": r["point"], **points[r["point"]].values, **{k: r[k] for k in experiments.TIDY_COLUMNS}}
-                 for r in rows]
+    columns = experiments.tidy_columns(rows)
+    tidy_rows = [{"point": r["point"], **points[r["point"]].values, **{k: r.get(k) for k in columns}} for r in rows]
     point_rows = []
     for point in points:
         mine = by_point[point.index]
         entry: dict[str, Any] = {"point": point.index, **point.values, "replications": len(mine)}
-        for key in POINT_FIGURES:
+        for key in (*POINT_FIGURES, *[c for c in columns if ": " in c]):
             mean, low, high = experiments.mean_ci([r[key] for r in mine])
             entry |= {f"{key}_mean": mean, f"{key}_ci95_low": low, f"{key}_ci95_high": high}
         entry["p_closed"] = sum(r["closure_day"] is not None for r in mine) / len(mine)

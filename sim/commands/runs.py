@@ -120,7 +120,8 @@ def _write_replicated(folder: Path, first: RunResult, summary: dict[str, Any], d
     write_csv(folder / "daily.csv", daily, DAILY_CI_COLUMNS)
     sorties = [{"replication": r["replication"], **row} for r in records for row in r["sortie_rows"]]
     write_csv(folder / "sorties.csv", sorties, ["replication", *SORTIE_COLUMNS])
-    write_csv(folder / "replications.csv", [experiments.tidy(r) for r in records], experiments.TIDY_COLUMNS)
+    tidy = [experiments.tidy(r) for r in records]
+    write_csv(folder / "replications.csv", tidy, experiments.tidy_columns(tidy))
     save_throughput(folder / "throughput.png", summary, daily)
     save_closure(folder / "closure.png", summary)
     _save_routes_map(folder / "routes.png", first)
