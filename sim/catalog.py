@@ -32,6 +32,7 @@ AIRCRAFT_FIELDS = (
     "offload_h",
     "refuel_h",
     "range_reserve_frac",
+    "ute_h_per_day",
 )
 
 
@@ -62,6 +63,7 @@ class AircraftType:
     offload_h: float
     refuel_h: float
     range_reserve_frac: float
+    ute_h_per_day: float | None  # flying-hour budget per aircraft per day; None = no cap
     provenance: dict[str, Provenance] = field(default_factory=dict, compare=False, repr=False)
 
     def with_overrides(self, overrides: dict[str, Any]) -> AircraftType:
@@ -137,7 +139,7 @@ def aircraft_catalog() -> dict[str, AircraftType]:
             name=name,
             payload_range=_sorted_points([(p["payload_t"], p["range_km"]) for p in points]),
             provenance=prov,
-            **{key: float(prov[key].value) for key in AIRCRAFT_FIELDS},
+            **{key: None if prov[key].value is None else float(prov[key].value) for key in AIRCRAFT_FIELDS},
         )
     return catalog
 

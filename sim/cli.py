@@ -5,7 +5,7 @@ The subcommands live in sim.commands (runs, geography, experiments); importing t
 
 from __future__ import annotations
 
-from sim.commands import experiments, geography, runs  # noqa: F401  (registers the subcommands)
+from sim.commands import experiments, geography, runs, trust  # noqa: F401  (registers the subcommands)
 from sim.commands.common import app
 
 __all__ = ["app", "main"]

@@ -51,6 +51,8 @@ class AircraftOverride(_Strict):
     offload_h: NonNegFloat | None = None
     refuel_h: NonNegFloat | None = None
     range_reserve_frac: Annotated[float, Field(ge=0, le=1)] | None = None
+    ute_h_per_day: Annotated[float, Field(gt=0, le=24)] | None = Field(
+        None, description="flying hours per aircraft per day (UTE); absent = no cap")
 
     def values(self) -> dict[str, Any]:
         """The fields the scenario actually set."""

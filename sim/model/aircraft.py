@@ -55,6 +55,9 @@ class Aircraft:
         self.airborne_to: str | None = None
         self.job_event: simpy.Event | None = None
         self.broken = not model.randomness.starts_capable(stream_key)
+        # Flying-hour budget (UTE): accrues ute_h_per_day / 24 per hour, holds at most a day's worth.
+        self.hours_budget = kind.ute_h_per_day or 0.0
+        self.hours_budget_at = 0.0
         self.process = self.env.process(self.run())
 
     def run(self) -> Generator[simpy.Event, Any, None]:
@@ -124,6 +127,11 @@ class Aircraft:
             if not model.usable(hop.destination):
                 self._abandon(cargo)
                 return False
+            if self.type.ute_h_per_day is not None:
+                yield from self._wait_for_hours(hop.flight_h)
+                if not model.usable(hop.destination):
+                    self._abandon(cargo)
+                    return False
             depart = self.env.now
             self.airborne_to = hop.destination
             try:
@@ -163,6 +171,16 @@ class Aircraft:
     def _abandon(self, cargo: Aboard | None) -> None:
         if cargo is not None:
             self.model.ledgers[cargo.requirement].unload_back(cargo.tons, cargo.ready_h)
+
+    def _wait_for_hours(self, hours: float) -> Generator[simpy.Event, Any, None]:
+        """Stay on the ground until the flying-hour budget covers the next hop, then spend it."""
+        rate = self.type.ute_h_per_day / 24.0
+        cap = max(self.type.ute_h_per_day, hours)
+        budget = min(cap, self.hours_budget + (self.env.now - self.hours_budget_at) * rate)
+        if budget < hours - 1e-9:
+            yield self.env.timeout((hours - budget) / rate)
+            budget = hours
+        self.hours_budget, self.hours_budget_at = budget - hours, self.env.now
 
     def _repair(self) -> Generator[simpy.Event, Any, None]:
         """Down for repair where it stands (parked, no working spot); longer away from maintenance."""

@@ -1,0 +1,163 @@
+"""Closed-form planning factors for a scenario (AFPAM 10-1403 style), from the same World as the model.
+
+For each requirement, as if the whole fleet served it alone:
+
+* cycle limit      N·P·24 / RTT                      (per type, summed)
+* UTE limit        N·P·U / RTFT                      (per type, when the type has ute_h_per_day)
+* airfield limit   MOG·P·(OH / GT)·QE                at the origin (GT = onload) and destination (GT = offload)
+* demand           tons_per_day of a daily flow
+* ton-km per day, million ton-miles per day (MTM/D), and for a lump the closure estimate Req / T + lead
+
+P is the planning load capped by the trip's payload limit, RTFT the flying time out and back (legal
+routes, fuel stops included), RTT = RTFT + ground times. QE = 0.85 applies to random arrivals; the
+deterministic model schedules arrivals, so its airfield limit is the one without QE. Pure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sim.trips import TripPlanner, fuel_after_landing
+from sim.world import World
+
+QE = 0.85
+OPERATING_H = 24.0
+T_PER_ST = 0.9072
+KM_PER_NM = 1.852
+
+
+@dataclass(frozen=True)
+class TypeCycle:
+    """One fleet type's round trip on a requirement."""
+
+    type: str
+    count: int
+    payload_t: float
+    rtft_h: float
+    rtt_h: float
+    ground_on_h: float
+    ground_off_h: float
+    stops: tuple[str, ...]
+    loaded_km: float
+    ute_h_per_day: float | None
+
+    @property
+    def sorties_per_day(self) -> float:
+        """Per aircraft: min(24 / RTT, U / RTFT)."""
+        rate = 24.0 / self.rtt_h
+        return rate if self.ute_h_per_day is None else min(rate, self.ute_h_per_day / self.rtft_h)
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One bound on deliveries (t/day)."""
+
+    name: str
+    formula: str
+    t_per_day: float
+
+
+@dataclass(frozen=True)
+class RequirementFactors:
+    """The planning factors of one requirement."""
+
+    requirement: str
+    origin: str
+    destination: str
+    cycles: tuple[TypeCycle, ...]
+    limits: tuple[Limit, ...]  # fleet (cycle or UTE), airfields without QE, demand
+    planning_limits: tuple[Limit, ...]  # the airfield limits with QE = 0.85 (random arrivals)
+    requested_t: float | None  # a lump's tons
+    infeasible_types: tuple[str, ...]
+
+    @property
+    def binding(self) -> Limit:
+        """The smallest limit (scheduled arrivals, as in the deterministic model)."""
+        return min(self.limits, key=lambda limit: limit.t_per_day)
+
+    @property
+    def ton_km_per_day(self) -> float:
+        return self.binding.t_per_day * self._mean_loaded_km
+
+    @property
+    def mtm_per_day(self) -> float:
+        """Million ton-miles per day (short tons x nautical miles)."""
+        return self.ton_km_per_day / T_PER_ST / KM_PER_NM / 1e6
+
+    @property
+    def closure_estimate_day(self) -> float | None:
+        """A lump's closure: Req / T + lead (onload and first loaded flight), in days."""
+        if self.requested_t is None or not self.cycles or self.binding.t_per_day <= 0:
+            return None
+        first = self.cycles[0]
+        lead_h = first.ground_on_h + (first.rtft_h / 2)
+        return self.requested_t / self.binding.t_per_day + lead_h / 24.0
+
+    @property
+    def _mean_loaded_km(self) -> float:
+        weights = [c.count * c.sorties_per_day for c in self.cycles]
+        return sum(w * c.loaded_km for w, c in zip(weights, self.cycles, strict=True)) / sum(weights) if self.cycles else 0.0
+
+
+def airfield_limit(mog: float, payload: float, ground_h: float, operating_h: float = OPERATING_H, qe: float = QE) -> float:
+    """AFPAM formula 9.0: MOG · P · (OH / GT) · QE (tons or short tons per day, as P)."""
+    return mog * payload * (operating_h / ground_h) * qe
+
+
+def factors(world: World) -> list[RequirementFactors]:
+    """Planning factors of every requirement of the World."""
+    planner = TripPlanner(world, lambda _ident: True, world.policy)
+    counts: dict[str, int] = {}
+    for entry in world.scenario.fleet:
+        counts[entry.type] = counts.get(entry.type, 0) + entry.count
+    out = []
+    for req in world.scenario.requirements:
+        cycles, infeasible = [], []
+        for name, count in counts.items():
+            cycle = _cycle(world, planner, name, count, req.from_, req.to)
+            (cycles.append(cycle) if cycle is not None else infeasible.append(name))
+        out.append(_limits(world, req, tuple(cycles), tuple(infeasible)))
+    return out
+
+
+def _cycle(world: World, planner: TripPlanner, name: str, count: int, origin: str, dest: str) -> TypeCycle | None:
+    kind = world.aircraft[name]
+    loaded = planner.plan(kind, origin, dest, kind.planning_load_t, None)
+    if loaded is None:
+        return None
+    back = planner.plan(kind, dest, origin, 0.0, fuel_after_landing(world, dest, loaded.hops[-1].onward_fuel_km))
+    if back is None:
+        return None
+    refuel = kind.refuel_h
+    ground_on = kind.onload_h + (refuel if world.airfields[origin].fuel else 0.0)
+    ground_off = kind.offload_h + (refuel if world.airfields[dest].fuel else 0.0)
+    rtft = loaded.flight_h + back.flight_h
+    rtt = rtft + ground_on + ground_off + loaded.stop_h + back.stop_h
+    stops = tuple(s for s in (loaded.stop, back.stop) if s)
+    return TypeCycle(name, count, min(kind.planning_load_t, loaded.payload_cap_t), rtft, rtt, ground_on, ground_off,
+                     stops, sum(h.distance_km for h in loaded.hops), kind.ute_h_per_day)
+
+
+def _limits(world: World, req, cycles: tuple[TypeCycle, ...], infeasible: tuple[str, ...]) -> RequirementFactors:
+    limits, planning = [], []
+    if cycles:
+        ute_bound = any(c.ute_h_per_day is not None and c.ute_h_per_day / c.rtft_h < 24.0 / c.rtt_h for c in cycles)
+        fleet = sum(c.count * c.payload_t * c.sorties_per_day for c in cycles)
+        limits.append(Limit("fleet (UTE)" if ute_bound else "fleet (cycle)",
+                            "sum N·P·min(24/RTT, U/RTFT)" if ute_bound else "sum N·P·24/RTT", fleet))
+        weights = [c.count * c.sorties_per_day for c in cycles]
+        total = sum(weights)
+        payload = sum(w * c.payload_t for w, c in zip(weights, cycles, strict=True)) / total
+        ground_on = sum(w * c.ground_on_h for w, c in zip(weights, cycles, strict=True)) / total
+        ground_off = sum(w * c.ground_off_h for w, c in zip(weights, cycles, strict=True)) / total
+        for label, ident, ground in (("origin", req.from_, ground_on), ("destination", req.to, ground_off)):
+            mog = world.airfields[ident].mog
+            scheduled = airfield_limit(mog, payload, ground, qe=1.0)
+            limits.append(Limit(f"{label} MOG ({ident}, {mog} spots)", "MOG·P·24/GT", scheduled))
+            planning.append(Limit(f"{label} MOG ({ident}) x QE", "MOG·P·24/GT·0.85", airfield_limit(mog, payload, ground)))
+    if req.tons_per_day is not None:
+        limits.append(Limit("demand", "tons_per_day", req.tons_per_day))
+    if not limits:
+        limits.append(Limit("no type can fly it", "-", 0.0))
+    return RequirementFactors(req.name, req.from_, req.to, cycles, tuple(limits), tuple(planning), req.tons,
+                              infeasible)
