@@ -19,7 +19,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
 from sim import catalog
 from sim.errors import InputError, Problem
@@ -316,6 +317,13 @@ def parse_scenario(text: str, filename: str = "<scenario>") -> Scenario:
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         message = " ".join(str(x) for x in (exc.context, exc.problem) if x)
         raise InputError([Problem(filename, line, col, "", f"YAML syntax error: {message}")]) from None
+    except ReaderError as exc:  # a character YAML does not allow, e.g. a control character
+        position = int(getattr(exc, "position", 0) or 0)
+        line = text.count("\n", 0, position) + 1
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
+        raise InputError([Problem(filename, line, column, "", f"YAML error: character #x{exc.character:04x} is not allowed")]) from None
+    except YAMLError as exc:
+        raise InputError([Problem(filename, 0, 0, "", f"YAML error: {exc}")]) from None
     if not isinstance(tree, dict):
         raise InputError([Problem(filename, 1, 1, "", "expected a mapping of scenario keys (name, days, fleet, ...)")])
     try:
