@@ -321,7 +321,8 @@ def parse_scenario(text: str, filename: str = "<scenario>") -> Scenario:
         position = int(getattr(exc, "position", 0) or 0)
         line = text.count("\n", 0, position) + 1
         column = position - (text.rfind("\n", 0, position) + 1) + 1
-        raise InputError([Problem(filename, line, column, "", f"YAML error: character #x{exc.character:04x} is not allowed")]) from None
+        message = f"YAML error: character #x{exc.character:04x} is not allowed"
+        raise InputError([Problem(filename, line, column, "", message)]) from None
     except YAMLError as exc:
         raise InputError([Problem(filename, 0, 0, "", f"YAML error: {exc}")]) from None
     if not isinstance(tree, dict):
