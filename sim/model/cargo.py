@@ -22,6 +22,7 @@ class CargoLedger:
         self.in_transit_t = 0.0
         self.delivered_t = 0.0
         self._lots: deque[list[float]] = deque()  # [ready_h, tons] not yet promised to any aircraft
+        self._unassigned_t = 0.0  # the lots' total, kept so the dispatcher's many reads are O(1)
 
     @property
     def backlog_t(self) -> float:
@@ -31,7 +32,7 @@ class CargoLedger:
     @property
     def unassigned_t(self) -> float:
         """Waiting tons no aircraft has been sent for."""
-        return sum(lot[1] for lot in self._lots)
+        return self._unassigned_t if self._lots else 0.0
 
     @property
     def oldest_ready_h(self) -> float | None:
@@ -42,6 +43,7 @@ class CargoLedger:
         """New cargo ready at ``ready_h``."""
         self.generated_t += tons
         self._lots.append([ready_h, tons])
+        self._unassigned_t += tons
 
     def reserve(self, tons: float) -> float:
         """Promise up to ``tons`` to an aircraft, oldest first; returns the hour the oldest of it was ready."""
@@ -55,12 +57,14 @@ class CargoLedger:
             if lot[1] <= _EPS:
                 self._lots.popleft()
         self.reserved_t += tons - remaining
+        self._unassigned_t = self._unassigned_t - (tons - remaining) if self._lots else 0.0
         return ready_h
 
     def unreserve(self, tons: float, ready_h: float) -> None:
         """An aircraft gave up its promise: the tons wait again, at the front."""
         self.reserved_t -= tons
         self._lots.appendleft([ready_h, tons])
+        self._unassigned_t += tons
 
     def load(self, tons: float) -> None:
         """Reserved tons go aboard."""
@@ -71,6 +75,7 @@ class CargoLedger:
         """Tons aboard come back to the backlog (flight abandoned or turned back)."""
         self.in_transit_t -= tons
         self._lots.appendleft([ready_h, tons])
+        self._unassigned_t += tons
 
     def deliver(self, tons: float) -> None:
         """Tons aboard are offloaded at the destination."""

@@ -189,9 +189,16 @@ class AirliftModel:
             (i for i, ledger in enumerate(self.ledgers) if ledger.unassigned_t > 1e-9),
             key=lambda i: requirement_priority(i, self.ledgers[i]),
         )
+        # Idle aircraft of one type at one place with the same fuel are interchangeable: plan for the
+        # lowest-numbered of each group only (keeps dispatch cheap with hundreds of idle aircraft).
+        candidates: dict[tuple, Aircraft] = {}
+        for aircraft in self.idle:
+            key = (aircraft.type.name, aircraft.location, aircraft.fuel_km)
+            if key not in candidates or aircraft.number < candidates[key].number:
+                candidates[key] = aircraft
         for index in order:
             best: tuple[float, int, Aircraft, Job] | None = None
-            for aircraft in self.idle:
+            for aircraft in candidates.values():
                 job = self._cargo_job(aircraft, index)
                 if job is None:
                     continue

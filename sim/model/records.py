@@ -1,7 +1,12 @@
-"""Column-wise records appended during a run (cheap: no object per event)."""
+"""Column-wise records appended during a run (cheap: no object per event).
+
+Hours, tons and kilometres are stored in ``array('d')`` columns: 8 bytes a value rather than a float
+object each, which keeps a 1000-aircraft, 90-day run small.
+"""
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,8 +18,11 @@ DELIVERY_COLUMNS = ("time_h", "requirement", "origin", "destination", "type", "a
 TURN_COLUMNS = ("airfield", "aircraft", "type", "arrive_h", "start_h", "end_h", "activity")
 
 
-def _columns(names: tuple[str, ...]) -> dict[str, list[Any]]:
-    return {name: [] for name in names}
+FLOAT_COLUMNS = {"depart_h", "arrive_h", "payload_t", "distance_km", "fuel_t", "time_h", "tons", "start_h", "end_h"}
+
+
+def _columns(names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: array("d") if name in FLOAT_COLUMNS else [] for name in names}
 
 
 @dataclass
