@@ -68,7 +68,7 @@ def bare_simpy(processes: int, requests: int, events: int) -> float:
     per_process_timeouts = max(1, timeouts // processes)
 
     def worker():
-        for k in range(per_process):
+        for _ in range(per_process):
             with spots.request() as req:
                 yield req
                 yield env.timeout(1.0)
