@@ -6,6 +6,7 @@ returns a small tidy record (headline numbers and daily deliveries), never wall-
 
 from __future__ import annotations
 
+import copy
 import itertools
 import math
 import re
@@ -279,7 +280,7 @@ def sweep_points(scenario: Scenario, sets: list[tuple[str, list[Any]]]) -> list[
     paths = [p for p, _ in sets]
     points = []
     for index, combo in enumerate(itertools.product(*[values for _, values in sets])):
-        data = _copy(base)
+        data = copy.deepcopy(base)
         for path, value in zip(paths, combo, strict=True):
             set_path(data, path, value)
         try:
@@ -292,11 +293,3 @@ def sweep_points(scenario: Scenario, sets: list[tuple[str, list[Any]]]) -> list[
         points.append(SweepPoint(index, dict(zip(paths, combo, strict=True)),
                                  validated.model_dump(mode="json", by_alias=True, exclude_none=True)))
     return points
-
-
-def _copy(data: Any) -> Any:
-    if isinstance(data, dict):
-        return {k: _copy(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return [_copy(v) for v in data]
-    return data
