@@ -1,6 +1,6 @@
 """Closed-form planning factors for a scenario (AFPAM 10-1403 style), from the same World as the model.
 
-For each requirement, as if the whole fleet served it alone:
+For each requirement, as if the whole fleet (of the types it allows) served it alone:
 
 * cycle limit      N·P·24 / RTT                      (per type, summed)
 * UTE limit        N·P·U / RTFT                      (per type, when the type has ute_h_per_day)
@@ -114,6 +114,8 @@ def factors(world: World) -> list[RequirementFactors]:
     for req in world.scenario.requirements:
         cycles, infeasible = [], []
         for name, count in counts.items():
+            if req.aircraft is not None and name not in req.aircraft:
+                continue
             cycle = _cycle(world, planner, name, count, req.from_, req.to)
             (cycles.append(cycle) if cycle is not None else infeasible.append(name))
         out.append(_limits(world, req, tuple(cycles), tuple(infeasible)))

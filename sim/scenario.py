@@ -100,6 +100,8 @@ class Requirement(_Strict):
     day: NonNegFloat = Field(0, description="day the cargo becomes available (the first day for a flow)")
     until_day: NonNegFloat | None = Field(None, description="a flow stops before this day (default: end of run)")
     label: str | None = None
+    priority: int = Field(0, description="higher is served first; equal priorities: oldest waiting ton first")
+    aircraft: list[str] | None = Field(None, min_length=1, description="only these types serve it (default: any)")
 
     @model_validator(mode="after")
     def _check(self) -> Requirement:
@@ -365,11 +367,17 @@ def check_references(scenario: Scenario) -> list[tuple[tuple[Any, ...], str]]:
         elif settings.country is None:
             problems.append((("airfields", ident), "a new airfield needs country (ISO-3), besides lat and lon"))
     for i, r in enumerate(scenario.requirements):
+        for j, name in enumerate(r.aircraft or []):
+            check_type(("requirements", i, "aircraft", j), name)
+            if name not in {f.type for f in scenario.fleet} and name in types_known:
+                problems.append((("requirements", i, "aircraft", j), f"no {name} in the fleet"))
         check_field(("requirements", i, "from"), r.from_)
         check_field(("requirements", i, "to"), r.to)
         if r.day >= scenario.days:
             problems.append((("requirements", i, "day"), f"day {r.day:g} is not inside the run (days: {scenario.days})"))
     for i, e in enumerate(scenario.events):
+        if e.day > scenario.days:
+            problems.append((("events", i, "day"), f"day {e.day:g} is after the end of the run (days: {scenario.days})"))
         check_field(("events", i, "close"), e.close)
         check_field(("events", i, "reopen"), e.reopen)
         for ident in e.mog or {}:

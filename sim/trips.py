@@ -158,6 +158,8 @@ def infeasible_legs(world: World) -> list[dict[str, object]]:
         for req in world.scenario.requirements:
             route = world.route(req.from_, req.to, policy)
             for name, kind in world.aircraft.items():
+                if req.aircraft is not None and name not in req.aircraft:
+                    continue
                 if planner.plan(kind, req.from_, req.to, kind.planning_load_t, None) is not None:
                     continue
                 ferry = performance.planned_range_km(kind, 0.0)

@@ -169,3 +169,20 @@ def test_kathmandu_reference_value():
                           requirements=[{"from": "ORIG", "to": "DEST", "tons": 1e6}]))
     steady_t_per_day = sum(row["delivered_t"] for row in result.daily[1:]) / 59
     assert steady_t_per_day / 0.90718474 == pytest.approx(332.3, rel=0.01)
+
+
+def test_higher_priority_is_served_first(micro):
+    s = micro(requirements=[{"from": "ORIG", "to": "DEST", "tons": 60, "label": "routine"},
+                            {"from": "ORIG", "to": "DEST", "tons": 60, "label": "urgent", "priority": 1}], days=2)
+    deliveries = run(s).output.records.deliveries
+    names = [s.requirements[i].name for i in deliveries["requirement"]]
+    assert names[:2] == ["urgent", "urgent"] and names[2:] == ["routine", "routine"]
+
+
+def test_a_requirement_can_be_reserved_to_some_types(micro):
+    s = micro(fleet=[{"type": "Il-76MD", "count": 2, "base": "ORIG"}, {"type": "Il-76TD", "count": 1, "base": "ORIG"}],
+              requirements=[{"from": "ORIG", "to": "DEST", "tons": 300, "aircraft": ["Il-76TD"]}], days=3)
+    types = set(run(s).output.records.deliveries["type"])
+    assert types == {"Il-76TD"}
+    with pytest.raises(AssertionError, match="no An-124-100 in the fleet"):
+        micro(requirements=[{"from": "ORIG", "to": "DEST", "tons": 10, "aircraft": ["An-124-100"]}])

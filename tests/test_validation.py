@@ -37,7 +37,8 @@ def test_december_2024_tempo():
     """Calibrated: the tonnages (sized to the reports) and the An-124 offload time (3 h, the al-Khadim
     observation). Not calibrated: fleet, routes, other ground times, payloads. Bands: 3-8 heavy cargo
     departures a day from Hmeimim while it operates (reported 4-6); at least one flight a day into
-    al-Khadim once the shuttle starts; at least 4 Moscow -> Benghazi and 3 Belarus -> Libya flights; the
+    al-Khadim once the shuttle starts; at least 4 Moscow -> Benghazi and 3 Belarus -> Libya flights; at
+    least 7 EMERCOM Il-76TD flights into al-Khadim (they stop for fuel on the way); the
     An-124's working time at al-Khadim 3 h (+- 0.5 h)."""
     result = run(load_scenario(VALIDATION / "dec2024_tempo.yaml"))
     per_day = Counter(int(r["depart_h"] // 24) for r in cargo_legs(result, origin="OSLK"))
@@ -47,6 +48,8 @@ def test_december_2024_tempo():
     assert sum(into_khadim[d] for d in range(7, 12)) >= 5  # at least one a day, days 7-11
     assert len(cargo_legs(result, "UUMU", "HLLB")) >= 4
     assert len(cargo_legs(result, "UMLI", "HLLB")) >= 3
+    emercom = [r for r in cargo_legs(result, destination="HL59") if r["requirement"] == "EMERCOM to al-Khadim"]
+    assert len(emercom) >= 7 and {r["type"] for r in emercom} == {"Il-76TD"}  # CNN: >= 7 in under a week
     turns = result.output.records.turns
     an124 = [e - s for f, t, s, e, what in zip(turns["airfield"], turns["type"], turns["start_h"], turns["end_h"],
                                                 turns["activity"], strict=True)

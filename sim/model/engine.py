@@ -48,6 +48,7 @@ class AirliftModel:
         self.ledgers = [CargoLedger() for _ in world.scenario.requirements]
         self.idle: list[Aircraft] = []
         self._dispatching = False
+        self._dispatch_pending = False
         self.aircraft: list[Aircraft] = []
         spec = world.scenario.stochastic
         self.maintenance = set(spec.maintenance_at) if spec and spec.maintenance_at else {f.base for f in world.scenario.fleet}
@@ -142,13 +143,13 @@ class AirliftModel:
         yield self.env.timeout(req.day * HOURS_PER_DAY)
         if req.tons is not None:
             self.ledgers[index].add(self.env.now, req.tons)
-            self.dispatch()
+            self._dispatch_soon()
             return
         last = min(req.until_day if req.until_day is not None else horizon_day, horizon_day)
         day = req.day
         while day < last - 1e-9:
             self.ledgers[index].add(self.env.now, req.tons_per_day * min(1.0, last - day))
-            self.dispatch()
+            self._dispatch_soon()
             yield self.env.timeout(HOURS_PER_DAY)
             day += 1
 
@@ -173,6 +174,20 @@ class AirliftModel:
         assert aircraft.job_event is not None
         aircraft.job_event.succeed(job)
 
+    def _dispatch_soon(self) -> None:
+        """Dispatch once every cargo arriving at this same instant is in the ledgers, so priorities
+        compare all of it (one pending dispatch at a time)."""
+        if self._dispatch_pending:
+            return
+        self._dispatch_pending = True
+
+        def later() -> Generator[simpy.Event, Any, None]:
+            yield self.env.timeout(0)
+            self._dispatch_pending = False
+            self.dispatch()
+
+        self.env.process(later())
+
     def dispatch(self) -> None:
         """Give idle aircraft to waiting requirements (rule in sim.model.dispatch)."""
         if self._dispatching:
@@ -187,7 +202,7 @@ class AirliftModel:
     def _dispatch_one(self) -> bool:
         order = sorted(
             (i for i, ledger in enumerate(self.ledgers) if ledger.unassigned_t > 1e-9),
-            key=lambda i: requirement_priority(i, self.ledgers[i]),
+            key=lambda i: requirement_priority(i, self.ledgers[i], self.world.scenario.requirements[i].priority),
         )
         # Idle aircraft of one type at one place with the same fuel are interchangeable: plan for the
         # lowest-numbered of each group only (keeps dispatch cheap with hundreds of idle aircraft).
@@ -214,6 +229,8 @@ class AirliftModel:
 
     def _cargo_job(self, aircraft: Aircraft, index: int) -> Job | None:
         req = self.world.scenario.requirements[index]
+        if req.aircraft is not None and aircraft.type.name not in req.aircraft:
+            return None
         if not (self.usable(req.from_) and self.usable(req.to)):
             return None
         kind = aircraft.type
