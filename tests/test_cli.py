@@ -130,3 +130,11 @@ def test_console_script_exit_code_and_no_traceback(tmp_path):
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert proc.returncode == 2
     assert "fleet[0].count" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_the_readme_scenario_example_is_valid(tmp_path):
+    text = (ROOT / "README.md").read_text()
+    example = text[text.index("## Scenario format"):].split("```yaml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "example.yaml").write_text(example)
+    result = invoke("validate", tmp_path / "example.yaml")
+    assert result.exit_code == 0, result.output
