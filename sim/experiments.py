@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
 
 from sim.api import RunResult, run
 from sim.scenario import Scenario
@@ -192,7 +193,8 @@ class SweepError(ValueError):
 
 
 def parse_values(spec: str | list[Any]) -> list[Any]:
-    """``"4:20:2"`` -> 4, 6, ..., 20 (inclusive); ``"5,10,20"`` -> 5, 10, 20; a list stays a list."""
+    """``"4:20:2"`` -> 4, 6, ..., 20 (inclusive); ``"5,10,20"`` -> 5, 10, 20; ``"[TUR],[SYR]"`` -> two
+    lists; a list stays a list."""
     if isinstance(spec, list):
         return spec
     yaml = YAML(typ="safe")
@@ -208,7 +210,10 @@ def parse_values(spec: str | list[Any]) -> list[Any]:
         count = int(math.floor((stop - start) / step + 1e-9)) + 1
         values = [start + k * step for k in range(count)]
         return [int(v) if all(isinstance(p, int) for p in parts) else round(v, 10) for v in values]
-    values = [yaml.load(p.strip()) for p in text.split(",") if p.strip()]
+    try:  # a YAML flow sequence, so lists work too: "[TUR],[SYR],[TUR,SYR]"
+        values = yaml.load(f"[{text}]")
+    except YAMLError:
+        raise SweepError(f"cannot read the values {text!r}; expected a,b,c or start:stop:step") from None
     if not values:
         raise SweepError(f"no values in {text!r}")
     return values

@@ -92,9 +92,10 @@ def sweep_figure(point_rows: list[dict[str, Any]], paths: list[str], name: str, 
     groups: dict[tuple, list[dict[str, Any]]] = {}
     for row in point_rows:
         groups.setdefault(tuple(row[p] for p in others), []).append(row)
+    numeric = all(isinstance(r[x_path], int | float) and not isinstance(r[x_path], bool) for r in point_rows)
     for key, rows in groups.items():
-        rows = sorted(rows, key=lambda r: r[x_path])
-        xs = [r[x_path] for r in rows]
+        rows = sorted(rows, key=lambda r: r[x_path]) if numeric else rows
+        xs = [r[x_path] if numeric else str(r[x_path]) for r in rows]  # lists (e.g. closures) as categories
         label = ", ".join(f"{p}={v}" for p, v in zip(others, key, strict=True)) or name
         line = ax.plot(xs, [r[f"{figure}_mean"] for r in rows], marker="o", label=label)[0]
         ax.fill_between(xs, [r[f"{figure}_ci95_low"] for r in rows], [r[f"{figure}_ci95_high"] for r in rows],

@@ -99,7 +99,8 @@ def test_replicated_summary_keeps_the_balance_and_reports_intervals():
 
 
 @pytest.mark.parametrize(("spec", "values"), [("4:20:4", [4, 8, 12, 16, 20]), ("5,10,20", [5, 10, 20]),
-                                              ("0.05:0.15:0.05", [0.05, 0.1, 0.15]), ("a,b", ["a", "b"])])
+                                              ("0.05:0.15:0.05", [0.05, 0.1, 0.15]), ("a,b", ["a", "b"]),
+                                              ("[TUR],[SYR,IRQ]", [["TUR"], ["SYR", "IRQ"]])])
 def test_sweep_values(spec, values):
     assert experiments.parse_values(spec) == values
 
@@ -209,3 +210,13 @@ def test_compare_and_load_results(tmp_path):
     assert len(loaded.replications) == 3 and "cumulative_t" in loaded.daily.columns
     assert analysis.plot_throughput(loaded).get_ylabel().startswith("cumulative")
     assert analysis.plot_closure(loaded).get_ylabel() == "P(closure by day)"
+
+
+def test_sweeping_lists_such_as_closed_airspace(tmp_path):
+    (tmp_path / "s.yaml").write_text(SWEEP_YAML)
+    out = tmp_path / "res"
+    result = runner.invoke(app, ["sweep", str(tmp_path / "s.yaml"), "--set", "airspace.closed=[],[EGY,TUR]",
+                                 "--replications", "2", "--workers", "1", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = (out / "sweep_points.csv").read_text().splitlines()
+    assert len(lines) == 3 and "EGY" in lines[2]
