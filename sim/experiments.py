@@ -11,6 +11,7 @@ import itertools
 import math
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -42,6 +43,7 @@ def run_task(task: Task) -> dict[str, Any]:
     if task.full:
         record["summary"] = result.summary
         record["sortie_rows"] = result.sorties
+        record["daily_rows"] = result.daily
     return record
 
 
@@ -134,22 +136,17 @@ def replicated_summary(records: list[dict[str, Any]], scenario: Scenario) -> dic
     median = stats["closure"]["median_day"]
     summary["closure_day"] = None if median is None else int(math.ceil(median))
     start = scenario.start_date
-    summary["closure_date"] = None if median is None else (start + _days(summary["closure_day"])).isoformat()
+    summary["closure_date"] = None if median is None else (start + timedelta(days=summary["closure_day"])).isoformat()
     for i, entry in enumerate(summary["by_requirement"]):
         days_i = [r["closure_by_requirement"][i] for r in records]
         closed = sorted(d for d in days_i if d is not None)
         entry["closure_day"] = int(math.ceil(float(np.median(closed)))) if closed and 2 * len(closed) >= len(days_i) else None
         entry["p_closed"] = len(closed) / len(days_i)
-        entry["closure_date"] = None if entry["closure_day"] is None else (start + _days(entry["closure_day"])).isoformat()
+        day = entry["closure_day"]
+        entry["closure_date"] = None if day is None else (start + timedelta(days=day)).isoformat()
     summary["replications"] = stats
     summary["stochastic"] = scenario.stochastic.model_dump(mode="json") if scenario.stochastic else None
     return summary
-
-
-def _days(n: int):
-    from datetime import timedelta
-
-    return timedelta(days=n)
 
 
 def mean_tree(values: list[Any]) -> Any:

@@ -44,3 +44,32 @@ def save_figure(path: Path, fig: Any, force: bool) -> None:
         raise fail([str(exc)]) from None
     finally:
         plt.close(fig)
+
+
+DEFAULT_SITUATION = "dec2024"
+
+
+def airspace_policy(closed: str | None) -> tuple[Any, list[str], str | None]:
+    """(policy, codes as given, note) for a --closed value: None = the December 2024 situation."""
+    from sim import airspace, countries
+
+    if closed is None:
+        spec = countries.situations()[DEFAULT_SITUATION]
+        note = f"no --closed given: the December 2024 situation ({DEFAULT_SITUATION}: {' '.join(spec['description'].split())})"
+        return airspace.make_policy(situation=DEFAULT_SITUATION), [DEFAULT_SITUATION], note
+    tokens = [t.strip() for t in closed.split(",") if t.strip()]
+    if tokens in ([], ["none"]):
+        return airspace.OPEN_SKIES, [], "open skies: no airspace closed"
+    situations = [t for t in tokens if t in countries.situations()]
+    codes = [t.upper() for t in tokens if t not in situations]
+    bad = [c for c in codes if not countries.is_known(c)]
+    if bad or len(situations) > 1:
+        from sim.scenario import _suggest
+
+        choices = sorted(countries.groups()) + sorted(countries.countries())
+        messages = [f"--closed: unknown country code or group {c!r}{_suggest(c, choices)}" for c in bad]
+        if len(situations) > 1:
+            messages.append(f"--closed: name at most one situation (got {', '.join(situations)})")
+        raise fail(messages)
+    policy = airspace.make_policy(closed=codes, situation=situations[0] if situations else None)
+    return policy, tokens, None

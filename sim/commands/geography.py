@@ -11,11 +11,8 @@ import typer
 from rich.table import Table
 
 from sim import catalog
-from sim.commands.common import app, fail, out, save_figure
+from sim.commands.common import airspace_policy, app, fail, out, save_figure
 from sim.results import ResultsExistError, write_atomically, write_csv
-
-DEFAULT_SITUATION = "dec2024"
-
 
 def _aircraft(name: str) -> Any:
     kinds = catalog.aircraft_catalog()
@@ -33,32 +30,6 @@ def _airfield(option: str, ident: str) -> Any:
         from sim.scenario import _suggest
 
         raise fail([f"{option}: unknown airfield {ident!r}{_suggest(ident.upper(), catalog.curated_idents())}"]) from None
-
-
-def _policy(closed: str | None) -> tuple[Any, list[str], str | None]:
-    """(policy, codes as given, note) for a --closed value: None = the December 2024 situation."""
-    from sim import airspace, countries
-
-    if closed is None:
-        spec = countries.situations()[DEFAULT_SITUATION]
-        note = f"no --closed given: the December 2024 situation ({DEFAULT_SITUATION}: {' '.join(spec['description'].split())})"
-        return airspace.make_policy(situation=DEFAULT_SITUATION), [DEFAULT_SITUATION], note
-    tokens = [t.strip() for t in closed.split(",") if t.strip()]
-    if tokens in ([], ["none"]):
-        return airspace.OPEN_SKIES, [], "open skies: no airspace closed"
-    situations = [t for t in tokens if t in countries.situations()]
-    codes = [t.upper() for t in tokens if t not in situations]
-    bad = [c for c in codes if not countries.is_known(c)]
-    if bad or len(situations) > 1:
-        from sim.scenario import _suggest
-
-        choices = sorted(countries.groups()) + sorted(countries.countries())
-        messages = [f"--closed: unknown country code or group {c!r}{_suggest(c, choices)}" for c in bad]
-        if len(situations) > 1:
-            messages.append(f"--closed: name at most one situation (got {', '.join(situations)})")
-        raise fail(messages)
-    policy = airspace.make_policy(closed=codes, situation=situations[0] if situations else None)
-    return policy, tokens, None
 
 
 @app.command("reach")
@@ -84,7 +55,7 @@ def reach_command(
         raise fail([f"--payload-t: {payload_t:g} t is over the {kind.name}'s maximum payload of {kind.max_payload_t:g} t"])
     if map_path is not None and map_path.exists() and not force:
         raise fail([f"{map_path} already exists; add --force to replace it"])
-    policy, tokens, note = _policy(closed)
+    policy, tokens, note = airspace_policy(closed)
     destinations = [catalog.airfield(i) for i in catalog.curated_idents()]
     result = reach_module.reach(kind, origin, payload_t, policy, destinations)
     record = reach_module.reach_record(result, tokens)

@@ -16,6 +16,7 @@ from sim.commands.common import app, fail, load, out
 from sim.model.records import LEG_COLUMNS
 from sim.results import ResultsExistError, write_csv, write_files, write_json
 from sim.scenario import Scenario, json_schema
+from sim.world import World, build_world
 
 DAILY_COLUMNS = ["day", "date", "requirement", "origin", "destination", "delivered_t", "sorties"]
 DAILY_CI_COLUMNS = ["day", "date", "requirement", "origin", "destination", "delivered_t", "delivered_t_ci95_low",
@@ -56,8 +57,8 @@ def run_command(
         summary = result.summary
     else:
         count = replications or scenario.stochastic.replications
-        result, summary, daily, records = _replicate(scenario, count, workers, dask)
-        fill = lambda tmp: _write_replicated(tmp, result, summary, daily, records)  # noqa: E731
+        world, summary, daily, records = _replicate(scenario, count, workers, dask)
+        fill = lambda tmp: _write_replicated(tmp, world, summary, daily, records)  # noqa: E731
     try:
         write_files(target, names, fill, force=force)
     except ResultsExistError as exc:
@@ -75,7 +76,7 @@ def _run_with_progress(scenario: Scenario) -> RunResult:
 
 
 def _replicate(scenario: Scenario, count: int, workers: int | None, dask: str | None):
-    """Run ``count`` replications; (replication 0's result, mean summary, daily rows, task records)."""
+    """Run ``count`` replications; (the World, for the route map; mean summary; daily rows; task records)."""
     from tqdm import tqdm
 
     from sim import experiments
@@ -86,10 +87,9 @@ def _replicate(scenario: Scenario, count: int, workers: int | None, dask: str | 
     with tqdm(total=count, unit="run", desc=f"replicating {scenario.name}", file=sys.stderr, disable=None,
               leave=False) as bar, executor(1 if count == 1 else workers, dask) as pool:
         records = run_tasks(pool, experiments.run_task, tasks, on_result=lambda _i, _r: bar.update(1))
-    first = run(scenario, replication=0)  # for the route map (its world) and as the shape of the summary
     summary = experiments.replicated_summary(records, scenario)
-    daily = experiments.daily_statistics(records, first.daily)
-    return first, summary, daily, records
+    daily = experiments.daily_statistics(records, records[0]["daily_rows"])
+    return build_world(scenario), summary, daily, records
 
 
 def replicate_or_run(scenario: Scenario, replications: int | None, workers: int | None) -> tuple[dict, list[dict]]:
@@ -108,10 +108,10 @@ def _write_run(folder: Path, result: RunResult) -> None:
     write_csv(folder / "daily.csv", result.daily, DAILY_COLUMNS)
     write_csv(folder / "sorties.csv", result.sorties, SORTIE_COLUMNS)
     save_throughput(folder / "throughput.png", result.summary, result.daily)
-    _save_routes_map(folder / "routes.png", result)
+    _save_routes_map(folder / "routes.png", result.output.world)
 
 
-def _write_replicated(folder: Path, first: RunResult, summary: dict[str, Any], daily: list[dict[str, Any]],
+def _write_replicated(folder: Path, world: World, summary: dict[str, Any], daily: list[dict[str, Any]],
                       records: list[dict[str, Any]]) -> None:
     from sim import experiments
     from sim.plots import save_closure, save_throughput
@@ -124,15 +124,15 @@ def _write_replicated(folder: Path, first: RunResult, summary: dict[str, Any], d
     write_csv(folder / "replications.csv", tidy, experiments.tidy_columns(tidy))
     save_throughput(folder / "throughput.png", summary, daily)
     save_closure(folder / "closure.png", summary)
-    _save_routes_map(folder / "routes.png", first)
+    _save_routes_map(folder / "routes.png", world)
 
 
-def _save_routes_map(path: Path, result: RunResult) -> None:
+def _save_routes_map(path: Path, world: World) -> None:
     import matplotlib.pyplot as plt
 
     from sim.maps import routes_map
 
-    fig = routes_map(result.output.world)
+    fig = routes_map(world)
     fig.savefig(path, dpi=100)
     plt.close(fig)
 

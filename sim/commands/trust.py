@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from sim.commands.common import app, fail, load, out
+from sim.commands.common import airspace_policy, app, fail, load, out
 
 
 @app.command("analytic")
@@ -86,9 +86,7 @@ def estimate_command(
     """Tonnage moved by a list of observed flights, with an interval: each leg's payload is capped by the
     payload-range envelope on its legal route and drawn from the type's planning-load spread."""
     from sim import estimate
-    from sim.commands.geography import _policy
-
-    policy, _tokens, note = _policy(closed)
+    policy, _tokens, note = airspace_policy(closed)
     try:
         observed = estimate.read_flights(flights)
     except estimate.FlightsError as exc:
