@@ -110,6 +110,7 @@ def markdown(rows: list[dict[str, object]], cases: list[Case], version: str, cou
     origins = list(dict.fromkeys(r["origin"] for r in rows))
     dests = list(dict.fromkeys(r["destination"] for r in rows))
     zero = [r for r in rows if r["payload"] == "0"]
+    by = {(r["case"], r["origin"], r["type"], r["destination"]): r for r in zero}
     lines = [
         "# Non-stop reach from Russia and Belarus to Libya and the Sahel",
         "",
@@ -133,28 +134,21 @@ def markdown(rows: list[dict[str, object]], cases: list[Case], version: str, cou
                   "|---|---|" + "---:|" * len(dests)]
         for o in origins:
             for t in types:
-                cells = [_cell(_find(zero, case.key, o, t, d)) for d in dests]
+                cells = [_cell(by[(case.key, o, t, d)]) for d in dests]
                 lines.append(f"| {o} | {t} | " + " | ".join(cells) + " |")
         lines += ["", "Route km (great circle km):", "", "| origin | " + " | ".join(dests) + " |", "|---|" + "---:|" * len(dests)]
         for o in origins:
             cells = []
             for d in dests:
-                r = _find(zero, case.key, o, types[0], d)
+                r = by[(case.key, o, types[0], d)]
                 cells.append(("none" if r["route_km"] is None else f"{r['route_km']:,.0f}") + f" ({r['great_circle_km']:,.0f})")
             lines.append(f"| {o} | " + " | ".join(cells) + " |")
         lines += ["", "Countries overflown:", ""]
         for o in origins:
-            via = [f"{d}: {_find(zero, case.key, o, types[0], d)['overflies'] or 'no route'}" for d in dests]
+            via = [f"{d}: {by[(case.key, o, types[0], d)]['overflies'] or 'no route'}" for d in dests]
             lines.append(f"- {o}: " + "; ".join(via))
         lines.append("")
     return "\n".join(lines) + "\n"
-
-
-def _find(rows, case, origin, kind, dest):
-    for r in rows:
-        if r["case"] == case and r["origin"] == origin and r["type"] == kind and r["destination"] == dest:
-            return r
-    raise KeyError((case, origin, kind, dest))
 
 
 def _russian_origins(rows) -> list[str]:
