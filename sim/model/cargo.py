@@ -63,8 +63,7 @@ class CargoLedger:
     def unreserve(self, tons: float, ready_h: float) -> None:
         """An aircraft gave up its promise: the tons wait again, at the front."""
         self.reserved_t -= tons
-        self._lots.appendleft([ready_h, tons])
-        self._unassigned_t += tons
+        self._wait_again(tons, ready_h)
 
     def load(self, tons: float) -> None:
         """Reserved tons go aboard."""
@@ -74,6 +73,10 @@ class CargoLedger:
     def unload_back(self, tons: float, ready_h: float) -> None:
         """Tons aboard come back to the backlog (flight abandoned or turned back)."""
         self.in_transit_t -= tons
+        self._wait_again(tons, ready_h)
+
+    def _wait_again(self, tons: float, ready_h: float) -> None:
+        """Tons back at the front of the queue, keeping their original ready hour."""
         self._lots.appendleft([ready_h, tons])
         self._unassigned_t += tons
 

@@ -1,6 +1,6 @@
 """The airlift model: airfields, cargo, aircraft and the dispatcher in one simpy environment.
 
-Pure: takes a World and a numpy Generator, returns records. No files, no printing.
+Pure: takes a World and the replication's Randomness, returns records. No files, no printing.
 """
 
 from __future__ import annotations
