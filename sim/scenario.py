@@ -349,11 +349,11 @@ def check_references(scenario: Scenario) -> list[tuple[tuple[Any, ...], str]]:
 
     def check_type(loc: tuple[Any, ...], name: str) -> None:
         if name not in types_known:
-            problems.append((loc, f"unknown aircraft type {name!r}{_suggest(name, types_known)}"))
+            problems.append((loc, f"unknown aircraft type {name!r}{suggest(name, types_known)}"))
 
     def check_field(loc: tuple[Any, ...], ident: str | None) -> None:
         if ident and ident not in known:
-            hint = _suggest(ident, catalog.curated_idents())
+            hint = suggest(ident, catalog.curated_idents())
             problems.append((loc, f"unknown airfield {ident!r}{hint}; give lat and lon under airfields: to define it"))
 
     for name in scenario.aircraft:
@@ -409,7 +409,7 @@ def _airspace_problems(scenario: Scenario) -> list[tuple[tuple[Any, ...], str]]:
     def check_codes(loc: tuple[Any, ...], codes: list[str]) -> None:
         for j, code in enumerate(codes):
             if not countries.is_known(code):
-                problems.append(((*loc, j), f"unknown country code or group {code!r}{_suggest(code, choices)}"))
+                problems.append(((*loc, j), f"unknown country code or group {code!r}{suggest(code, choices)}"))
 
     if spec is not None:
         situations = sorted(countries.situations())
@@ -426,7 +426,8 @@ def _airspace_problems(scenario: Scenario) -> list[tuple[tuple[Any, ...], str]]:
     return problems
 
 
-def _suggest(word: str, choices: list[str]) -> str:
+def suggest(word: str, choices: list[str]) -> str:
+    """" (did you mean 'X'?)" for the closest choice, or "" (used by every command that names things)."""
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
@@ -471,7 +472,7 @@ def _problem_from_error(err: Any, tree: Any, filename: str) -> Problem:
     message = err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
         allowed = _allowed_keys(loc[:-1])
-        message = f"unknown key {loc[-1]!r}{_suggest(str(loc[-1]), allowed)}"
+        message = f"unknown key {loc[-1]!r}{suggest(str(loc[-1]), allowed)}"
         if allowed:
             message += f"; expected one of: {', '.join(allowed)}"
     elif err["type"] == "missing":

@@ -64,10 +64,10 @@ def airspace_policy(closed: str | None) -> tuple[Any, list[str], str | None]:
     codes = [t.upper() for t in tokens if t not in situations]
     bad = [c for c in codes if not countries.is_known(c)]
     if bad or len(situations) > 1:
-        from sim.scenario import _suggest
+        from sim.scenario import suggest
 
         choices = sorted(countries.groups()) + sorted(countries.countries())
-        messages = [f"--closed: unknown country code or group {c!r}{_suggest(c, choices)}" for c in bad]
+        messages = [f"--closed: unknown country code or group {c!r}{suggest(c, choices)}" for c in bad]
         if len(situations) > 1:
             messages.append(f"--closed: name at most one situation (got {', '.join(situations)})")
         raise fail(messages)

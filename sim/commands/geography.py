@@ -17,9 +17,9 @@ from sim.results import ResultsExistError, write_atomically, write_csv
 def _aircraft(name: str) -> Any:
     kinds = catalog.aircraft_catalog()
     if name not in kinds:
-        from sim.scenario import _suggest
+        from sim.scenario import suggest
 
-        raise fail([f"--type: unknown aircraft type {name!r}{_suggest(name, list(kinds))}; known: {', '.join(kinds)}"])
+        raise fail([f"--type: unknown aircraft type {name!r}{suggest(name, list(kinds))}; known: {', '.join(kinds)}"])
     return kinds[name]
 
 
@@ -27,9 +27,9 @@ def _airfield(option: str, ident: str) -> Any:
     try:
         return catalog.airfield(ident.upper())
     except KeyError:
-        from sim.scenario import _suggest
+        from sim.scenario import suggest
 
-        raise fail([f"{option}: unknown airfield {ident!r}{_suggest(ident.upper(), catalog.curated_idents())}"]) from None
+        raise fail([f"{option}: unknown airfield {ident!r}{suggest(ident.upper(), catalog.curated_idents())}"]) from None
 
 
 @app.command("reach")
