@@ -427,7 +427,7 @@ def _airspace_problems(scenario: Scenario) -> list[tuple[tuple[Any, ...], str]]:
 
 
 def suggest(word: str, choices: list[str]) -> str:
-    """" (did you mean 'X'?)" for the closest choice, or "" (used by every command that names things)."""
+    """A hint naming the closest choice, e.g. " (did you mean 'OSLK'?)", or an empty string."""
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
