@@ -127,6 +127,12 @@ def legal_route(origin: Airfield, destination: Airfield, policy: AirspacePolicy)
     return _legal_route(origin.lon, origin.lat, origin.country, destination.lon, destination.lat, destination.country, policy)
 
 
+def route_between(lon1: float, lat1: float, country1: str, lon2: float, lat2: float, country2: str,
+                  policy: AirspacePolicy) -> Route:
+    """Shortest legal route between two points, for a flight from ``country1`` to ``country2``."""
+    return _legal_route(round(lon1, 4), round(lat1, 4), country1, lon2, lat2, country2, policy)
+
+
 @lru_cache(maxsize=8192)
 def _legal_route(lon1, lat1, country1, lon2, lat2, country2, policy: AirspacePolicy) -> Route:
     codes = policy.closed_for(country1, country2)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.trips import TripPlanner, fuel_after_landing
+from sim.trips import TripPlanner, fuel_after_hop_t, fuel_state
 from sim.world import World
 
 QE = 0.85
@@ -127,10 +127,12 @@ def _cycle(world: World, planner: TripPlanner, name: str, count: int, origin: st
     loaded = planner.plan(kind, origin, dest, kind.planning_load_t, None)
     if loaded is None:
         return None
-    back = planner.plan(kind, dest, origin, 0.0, fuel_after_landing(world, dest, loaded.hops[-1].onward_fuel_km))
+    payload = min(kind.planning_load_t, loaded.payload_cap_t)
+    left = fuel_after_hop_t(kind, loaded.hops[-1], payload)
+    back = planner.plan(kind, dest, origin, 0.0, fuel_state(world, dest, round(left, 6)))
     if back is None:
         return None
-    refuel = kind.refuel_h
+    refuel = kind.refuel_h if kind.refuel_sequential else 0.0  # planning ground times include refuelling
     ground_on = kind.onload_h + (refuel if world.airfields[origin].fuel else 0.0)
     ground_off = kind.offload_h + (refuel if world.airfields[dest].fuel else 0.0)
     rtft = loaded.flight_h + back.flight_h

@@ -23,17 +23,26 @@ AIRCRAFT_FIELDS = (
     "max_payload_t",
     "cruise_speed_kmh",
     "block_allowance_h",
+    "mtow_t",
+    "oew_t",
+    "max_landing_mass_t",
     "fuel_capacity_t",
     "fuel_burn_t_per_h",
     "runway_full_load_m",
     "runway_min_m",
+    "landing_distance_m",
     "planning_load_t",
     "onload_h",
     "offload_h",
     "refuel_h",
+    "enroute_stop_h",
     "range_reserve_frac",
     "ute_h_per_day",
 )
+BOOLEAN_AIRCRAFT_FIELDS = ("refuel_sequential",)
+# Fitted to the payload-range points by the mass model unless a scenario sets them.
+DERIVED_AIRCRAFT_FIELDS = ("range_factor_km", "reserve_fuel_t")
+MASS_MODEL_INPUTS = ("payload_range", "mtow_t", "oew_t", "fuel_capacity_t")
 
 
 @dataclass(frozen=True)
@@ -54,24 +63,49 @@ class AircraftType:
     payload_range: tuple[tuple[float, float], ...]  # (payload_t, range_km), payload descending
     cruise_speed_kmh: float
     block_allowance_h: float
+    mtow_t: float  # maximum take-off mass
+    oew_t: float  # operating empty mass (crew and equipment aboard, no fuel, no payload)
+    max_landing_mass_t: float
     fuel_capacity_t: float
-    fuel_burn_t_per_h: float
-    runway_full_load_m: float
-    runway_min_m: float
+    fuel_burn_t_per_h: float  # block burn, for closed-form estimates; sorties use the mass model
+    runway_full_load_m: float  # runway needed to take off at MTOW
+    runway_min_m: float  # shortest runway the type uses at all
+    landing_distance_m: float  # runway needed to land at maximum landing mass
     planning_load_t: float
-    onload_h: float
-    offload_h: float
-    refuel_h: float
+    onload_h: float  # includes refuelling at an airfield with fuel, unless refuel_sequential
+    offload_h: float  # likewise
+    refuel_h: float  # added to a turn only when refuel_sequential
+    enroute_stop_h: float  # ground time of an en-route fuel stop
     range_reserve_frac: float
     ute_h_per_day: float | None  # flying-hour budget per aircraft per day; None = no cap
+    refuel_sequential: bool = False
+    range_factor_km: float = 0.0  # mass model K: fuel burn over d km leaves exp(-d / K) of the mass
+    reserve_fuel_t: float = 0.0  # fuel still aboard on landing after a hop flown as planned
     provenance: dict[str, Provenance] = field(default_factory=dict, compare=False, repr=False)
 
     def with_overrides(self, overrides: dict[str, Any]) -> AircraftType:
-        """A copy with scenario overrides applied (graded "scenario")."""
+        """A copy with scenario overrides applied (graded "scenario"); the mass model is fitted again
+        when its inputs change."""
         changes = dict(overrides)
         if "payload_range" in changes:
             changes["payload_range"] = _sorted_points(changes["payload_range"])
-        return _overridden(self, changes, overrides)
+        kind = _overridden(self, changes, overrides)
+        if any(k in overrides for k in MASS_MODEL_INPUTS) and not any(k in overrides for k in DERIVED_AIRCRAFT_FIELDS):
+            kind = _with_mass_fit(kind)
+        return kind
+
+
+def _with_mass_fit(kind: AircraftType) -> AircraftType:
+    """The type with range_factor_km and reserve_fuel_t fitted to its payload-range points."""
+    from sim.performance import fit_mass_model
+
+    k_km, reserve_t = fit_mass_model(kind.payload_range, kind.mtow_t, kind.oew_t, kind.fuel_capacity_t)
+    method = ("fitted: Breguet range K * ln(take-off / landing mass) through the payload-range points, "
+              "take-off at MTOW or full tanks, least squares on log range (sim.performance.fit_mass_model)")
+    prov = {**kind.provenance,
+            "range_factor_km": Provenance(round(k_km, 1), "derived", method),
+            "reserve_fuel_t": Provenance(reserve_t, "derived", method)}
+    return dataclasses.replace(kind, range_factor_km=k_km, reserve_fuel_t=reserve_t, provenance=prov)
 
 
 @dataclass(frozen=True)
@@ -135,12 +169,15 @@ def aircraft_catalog() -> dict[str, AircraftType]:
         prov["payload_range_points"] = Provenance(
             [dict(p) for p in points], prov["payload_range"].grade, "one grade and source per published point"
         )
-        catalog[name] = AircraftType(
+        for key in BOOLEAN_AIRCRAFT_FIELDS:
+            prov[key] = _provenance(entry[key])
+        catalog[name] = _with_mass_fit(AircraftType(
             name=name,
             payload_range=_sorted_points([(p["payload_t"], p["range_km"]) for p in points]),
             provenance=prov,
             **{key: None if prov[key].value is None else float(prov[key].value) for key in AIRCRAFT_FIELDS},
-        )
+            **{key: bool(prov[key].value) for key in BOOLEAN_AIRCRAFT_FIELDS},
+        ))
     return catalog
 
 

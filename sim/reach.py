@@ -50,13 +50,10 @@ class Reach:
 
 
 def max_nonstop_payload_t(aircraft: AircraftType, origin: Airfield, destination: Airfield, route_km: float) -> float:
-    """Most payload (t) carried non-stop over ``route_km``: envelope less reserve, runways at both ends."""
-    return min(
-        performance.planned_payload_t(aircraft, route_km),
-        performance.runway_payload_t(aircraft, origin.runway_m),
-        performance.runway_payload_t(aircraft, destination.runway_m),
-        aircraft.max_payload_t,
-    )
+    """Most payload (t) carried non-stop over ``route_km`` under the fuel-and-mass model (with the range
+    reserve, refuelling at the destination), with the take-off runway at the origin and the landing
+    runway at the destination."""
+    return performance.hop_payload_t(aircraft, route_km, 0.0, origin.runway_m, destination.runway_m)
 
 
 def reach(
@@ -70,8 +67,7 @@ def reach(
         if dest.ident == origin.ident:
             continue
         route = airspace.legal_route(origin, dest, policy)
-        runway = min(performance.runway_payload_t(aircraft, origin.runway_m),
-                     performance.runway_payload_t(aircraft, dest.runway_m))
+        runway = performance.runway_payload_t(aircraft, origin.runway_m, dest.runway_m)
         best = None
         if route.legal:
             best = max(max_nonstop_payload_t(aircraft, origin, dest, route.length_km), -1.0)

@@ -89,7 +89,7 @@ def reach_rows(
 def _limited_by(kind, origin, dest, route_km: float) -> str:
     """What caps the non-stop payload: the range, the runways or the type's maximum payload."""
     by_range = performance.planned_payload_t(kind, route_km)
-    by_runway = min(performance.runway_payload_t(kind, origin.runway_m), performance.runway_payload_t(kind, dest.runway_m))
+    by_runway = performance.runway_payload_t(kind, origin.runway_m, dest.runway_m)
     if by_runway < min(by_range, kind.max_payload_t):
         return "runway"
     return "range" if by_range < kind.max_payload_t else "max payload"

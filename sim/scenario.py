@@ -43,14 +43,22 @@ class AircraftOverride(_Strict):
     )
     cruise_speed_kmh: PositiveFloat | None = None
     block_allowance_h: NonNegFloat | None = None
+    mtow_t: PositiveFloat | None = Field(None, description="maximum take-off mass")
+    oew_t: PositiveFloat | None = Field(None, description="operating empty mass")
+    max_landing_mass_t: PositiveFloat | None = None
     fuel_capacity_t: PositiveFloat | None = None
     fuel_burn_t_per_h: PositiveFloat | None = None
-    runway_full_load_m: PositiveFloat | None = None
+    runway_full_load_m: PositiveFloat | None = Field(None, description="runway needed to take off at MTOW")
     runway_min_m: NonNegFloat | None = None
+    landing_distance_m: PositiveFloat | None = Field(None, description="runway needed to land at maximum landing mass")
     planning_load_t: PositiveFloat | None = None
-    onload_h: NonNegFloat | None = None
-    offload_h: NonNegFloat | None = None
-    refuel_h: NonNegFloat | None = None
+    onload_h: NonNegFloat | None = Field(None, description="onload ground time, refuelling included")
+    offload_h: NonNegFloat | None = Field(None, description="offload ground time, refuelling included")
+    refuel_h: NonNegFloat | None = Field(None, description="added to turns at fuel airfields when refuel_sequential")
+    refuel_sequential: bool | None = None
+    enroute_stop_h: NonNegFloat | None = Field(None, description="ground time of an en-route fuel stop")
+    range_factor_km: PositiveFloat | None = Field(None, description="mass model K (default: fitted to payload_range)")
+    reserve_fuel_t: NonNegFloat | None = Field(None, description="fuel aboard on landing (default: fitted)")
     range_reserve_frac: Annotated[float, Field(ge=0, le=1)] | None = None
     ute_h_per_day: Annotated[float, Field(gt=0, le=24)] | None = Field(
         None, description="flying hours per aircraft per day (UTE); absent = no cap")

@@ -8,6 +8,7 @@ from typing import Any
 
 from sim import __version__, catalog, countries
 from sim.model.engine import HOURS_PER_DAY, RunOutput
+from sim.model.records import SPOT_ACTIVITIES
 from sim.trips import infeasible_legs
 
 _EPS = 1e-6
@@ -40,6 +41,18 @@ def sorties_table(out: RunOutput) -> list[dict[str, Any]]:
     rows = []
     for k in range(len(legs["aircraft"])):
         row = {c: legs[c][k] for c in legs}
+        row["requirement"] = names[row["requirement"]] if row["requirement"] >= 0 else ""
+        rows.append(row)
+    return rows
+
+
+def ground_table(out: RunOutput) -> list[dict[str, Any]]:
+    """One row per ground activity (ground.csv), in the order they ended."""
+    ground = out.records.ground
+    names = [r.name for r in out.world.scenario.requirements]
+    rows = []
+    for k in range(len(ground["aircraft"])):
+        row = {c: ground[c][k] for c in ground}
         row["requirement"] = names[row["requirement"]] if row["requirement"] >= 0 else ""
         rows.append(row)
     return rows
@@ -81,6 +94,7 @@ def summarise(out: RunOutput) -> dict[str, Any]:
             "requirement": req.name, "from": req.from_, "to": req.to,
             "requested_t": ledger.generated_t, "delivered_t": ledger.delivered_t,
             "in_transit_t": ledger.in_transit_t, "backlog_t": ledger.backlog_t,
+            "waiting_at_t": ledger.waiting_at(),
             "sorties": len(mine), "closure_day": day, "closure_date": _date(scenario.start_date, day),
         })
 
@@ -107,12 +121,12 @@ def summarise(out: RunOutput) -> dict[str, Any]:
         slot["mean_payload_t"] = slot["delivered_t"] / slot["sorties"] if slot["sorties"] else 0.0
         slot["flight_h_per_aircraft_day"] = slot["flight_h"] / (slot["aircraft"] * scenario.days)
 
-    turns = out.records.turns
+    ground = out.records.ground
     airfields: dict[str, dict[str, Any]] = {}
     for ident in _airfields_used(out):
         a = world.airfields[ident]
-        waits = [s - r for f, r, s, what in zip(turns["airfield"], turns["arrive_h"], turns["start_h"], turns["activity"],
-                                                strict=True) if f == ident and what != "repair"]
+        waits = [s - r for f, r, s, what in zip(ground["airfield"], ground["arrive_h"], ground["start_h"],
+                                                ground["activity"], strict=True) if f == ident and what in SPOT_ACTIVITIES]
         airfields[ident] = {
             "name": a.name, "country": a.country, "mog": a.mog, "fuel": a.fuel, "runway_m": a.runway_m,
             "turns": len(waits), "mean_wait_h": sum(waits) / len(waits) if waits else 0.0,
@@ -136,9 +150,13 @@ def summarise(out: RunOutput) -> dict[str, Any]:
         "legs_flown": len(legs["aircraft"]),
         "flight_h": sum(a - d for d, a in zip(legs["depart_h"], legs["arrive_h"], strict=True)),
         "fuel_t": sum(legs["fuel_t"]),
-        "repairs": sum(1 for what in turns["activity"] if what == "repair"),
-        "repair_h": sum(e - b for b, e, what in zip(turns["start_h"], turns["end_h"], turns["activity"], strict=True)
+        "repairs": sum(1 for what in ground["activity"] if what == "repair"),
+        "repair_h": sum(e - b for b, e, what in zip(ground["start_h"], ground["end_h"], ground["activity"], strict=True)
                         if what == "repair"),
+        "diversions": sum(1 for p in legs["purpose"] if p in ("diverted", "emergency landing")),
+        "stranded": [dict(row) for row in out.records.stranded],
+        "stranded_at_end": sum(1 for row in out.records.stranded if row["to_h"] is None),
+        "closures": [dict(row) for row in out.records.closures],
         "closure_day": closure,
         "closure_date": _date(scenario.start_date, closure),
         "mean_daily_t": delivered / scenario.days,

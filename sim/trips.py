@@ -1,13 +1,15 @@
-"""Trip planning: direct or with one en-route fuel stop, under the fuel and runway rules.
+"""Trip planning: direct or with one en-route fuel stop, under the fuel-and-mass model.
 
-Rules (one mechanism for every case):
+Rules (one mechanism for every case, all in sim.performance):
 
-* Every hop X -> Y carries fuel for its own distance plus, when Y has no fuel, the distance onward from Y
-  to a fuel airfield: back to X when X has fuel (the aircraft carries its return fuel), otherwise to the
-  nearest open fuel airfield. The hop's payload is the envelope payload for that fuel distance, less the
-  range reserve, and no more than the runways at X and Y allow.
-* An aircraft standing at an airfield without fuel may only fly as far as the fuel it brought
-  (``fuel_km``); at an airfield with fuel it refuels for whatever the next hop needs.
+* Every hop X -> Y must take off with fuel for its own distance stretched by the range reserve, and land
+  with the type's reserve plus, when Y has no fuel, the fuel for the onward hop from Y to a fuel airfield
+  (back to X when X has fuel, otherwise the nearest open fuel airfield), flown empty. Tankering that
+  fuel costs payload through the mass limits, never through a separate rule.
+* At take-off: fuel <= tanks, payload + fuel + empty mass <= MTOW and <= what X's runway allows; at
+  landing: mass <= maximum landing mass and <= what Y's runway allows.
+* An aircraft standing at an airfield without fuel takes off with the fuel it has (``fuel_aboard_t``);
+  at an airfield with fuel it loads what the next hop needs (``fuel_aboard_t`` None).
 * A trip is the direct hop or two hops through one open airfield with fuel near the route. The planner
   picks the option with the most tons per hour of trip (onload + flights + stop + offload); for empty
   trips, the fastest. A trip that no option can fly is infeasible (None).
@@ -36,7 +38,7 @@ class Hop:
     distance_km: float
     flight_h: float
     payload_cap_t: float  # the most this hop can carry
-    onward_fuel_km: float  # fuel carried for after landing (0 when the destination has fuel)
+    onward_fuel_t: float  # fuel to keep for after landing (0 when the destination has fuel)
 
 
 @dataclass(frozen=True)
@@ -77,57 +79,60 @@ class TripPlanner:
         self.policy = policy
         self.invalidate()
 
-    def hop(self, aircraft: AircraftType, x: str, y: str, fuel_km: float | None) -> Hop | None:
+    def onward_fuel_t(self, aircraft: AircraftType, x: str, y: str) -> float:
+        """Fuel (t) to keep on landing at ``y`` for the empty hop on to a fuel airfield; inf if none."""
+        w = self.world
+        if w.airfields[y].fuel:
+            return 0.0
+        if w.airfields[x].fuel and self.is_open(x):
+            onward_km = w.distance(y, x, self.policy)
+        else:
+            candidates = [f for f in w.stop_candidates if f != y and self.is_open(f)]
+            onward_km = w.nearest(y, candidates, self.policy)[1]
+        if math.isinf(onward_km):
+            return math.inf
+        return performance.required_fuel_t(aircraft, onward_km, 0.0)
+
+    def hop(self, aircraft: AircraftType, x: str, y: str, fuel_aboard_t: float | None) -> Hop | None:
         """The hop x -> y, or None if it cannot be flown even empty."""
         w = self.world
-        dest = w.airfields[y]
         distance = w.distance(x, y, self.policy)
         if math.isinf(distance):
             return None
-        onward = 0.0
-        if not dest.fuel:
-            if w.airfields[x].fuel and self.is_open(x):
-                onward = w.distance(y, x, self.policy)
-            else:
-                candidates = [f for f in w.stop_candidates if f != y and self.is_open(f)]
-                onward = w.nearest(y, candidates, self.policy)[1]
-            if math.isinf(onward):
-                return None
-        need_km = distance + onward
-        if fuel_km is not None and need_km > fuel_km + 1e-9:
+        onward = self.onward_fuel_t(aircraft, x, y)
+        if math.isinf(onward):
             return None
-        cap = min(
-            performance.planned_payload_t(aircraft, need_km),
-            performance.runway_payload_t(aircraft, w.airfields[x].runway_m),
-            performance.runway_payload_t(aircraft, dest.runway_m),
-        )
+        cap = performance.hop_payload_t(aircraft, distance, onward, w.airfields[x].runway_m, w.airfields[y].runway_m,
+                                        fuel_aboard_t)
         if cap < 0:
             return None
         return Hop(x, y, distance, performance.flight_h(aircraft, distance), cap, onward)
 
-    def plan(self, aircraft: AircraftType, origin: str, destination: str, want_t: float, fuel_km: float | None) -> Trip | None:
+    def plan(self, aircraft: AircraftType, origin: str, destination: str, want_t: float,
+             fuel_aboard_t: float | None) -> Trip | None:
         """Best trip origin -> destination carrying up to ``want_t`` (0 for an empty trip)."""
-        key = (aircraft.name, origin, destination, want_t, fuel_km)
+        key = (aircraft.name, origin, destination, want_t, fuel_aboard_t)
         if key not in self._cache:
-            self._cache[key] = self._plan(aircraft, origin, destination, want_t, fuel_km)
+            self._cache[key] = self._plan(aircraft, origin, destination, want_t, fuel_aboard_t)
         return self._cache[key]
 
-    def _plan(self, aircraft: AircraftType, origin: str, destination: str, want_t: float, fuel_km: float | None) -> Trip | None:
+    def _plan(self, aircraft: AircraftType, origin: str, destination: str, want_t: float,
+              fuel_aboard_t: float | None) -> Trip | None:
         options: list[Trip] = []
-        direct = self.hop(aircraft, origin, destination, fuel_km)
+        direct = self.hop(aircraft, origin, destination, fuel_aboard_t)
         if direct is not None:
             options.append(Trip((direct,), direct.payload_cap_t, direct.flight_h, 0.0))
         for stop in self.world.stops_near(origin, destination):
             if not self.is_open(stop):
                 continue
-            first = self.hop(aircraft, origin, stop, fuel_km)
+            first = self.hop(aircraft, origin, stop, fuel_aboard_t)
             if first is None:
                 continue
             second = self.hop(aircraft, stop, destination, None)
             if second is None:
                 continue
             cap = min(first.payload_cap_t, second.payload_cap_t)
-            options.append(Trip((first, second), cap, first.flight_h + second.flight_h, aircraft.refuel_h))
+            options.append(Trip((first, second), cap, first.flight_h + second.flight_h, aircraft.enroute_stop_h))
         if not options:
             return None
         if want_t <= 0:
@@ -144,10 +149,18 @@ class TripPlanner:
         return max(carrying, key=lambda t: (round(tons_per_hour(t), 9), -t.duration_h, -len(t.hops)))
 
 
-def fuel_after_landing(world: World, ident: str, carried_km: float) -> float | None:
-    """Fuel state on the ground at ``ident``: None where the airfield has fuel (the aircraft refuels for
-    whatever comes next), otherwise the distance (km) the fuel it brought still covers."""
-    return None if world.airfields[ident].fuel else carried_km
+def fuel_after_hop_t(aircraft: AircraftType, hop: Hop, payload_t: float, fuel_takeoff_t: float | None = None) -> float:
+    """Fuel (t) left on landing after flying ``hop`` with ``payload_t``; the take-off fuel is what the hop
+    needs (refuelled at its origin) unless ``fuel_takeoff_t`` is given."""
+    if fuel_takeoff_t is None:
+        fuel_takeoff_t = performance.required_fuel_t(aircraft, hop.distance_km, payload_t, hop.onward_fuel_t)
+    return fuel_takeoff_t - performance.burn_t(aircraft, hop.distance_km, aircraft.oew_t + payload_t + fuel_takeoff_t)
+
+
+def fuel_state(world: World, ident: str, fuel_aboard_t: float) -> float | None:
+    """What the planner needs to know of an aircraft's fuel at ``ident``: None where the airfield has fuel
+    (it loads whatever the next hop needs), otherwise the fuel (t) aboard."""
+    return None if world.airfields[ident].fuel else fuel_aboard_t
 
 
 def infeasible_legs(world: World) -> list[dict[str, object]]:
@@ -169,7 +182,7 @@ def infeasible_legs(world: World) -> list[dict[str, object]]:
                     reason = (f"{route.length_km:.0f} km is beyond the {ferry:.0f} km planned ferry range "
                               "and no one-stop routing exists")
                 else:
-                    reason = "no payload can be carried under the fuel and runway rules"
+                    reason = "no payload can be carried under the fuel, mass and runway rules"
                 out.append({"requirement": req.name, "from": req.from_, "to": req.to, "type": name,
                             "from_day": day, "airspace": policy.label,
                             "route_km": None if route.length_km is None else round(route.length_km, 1),

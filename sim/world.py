@@ -75,6 +75,38 @@ class World:
                 best, best_km = c, km
         return best, best_km
 
+    def great_circle_from(self, lat: float, lon: float, b: str) -> float:
+        """WGS84 geodesic distance (km) from a point to an airfield."""
+        y = self.airfields[b]
+        return geo.geodesic_km(lat, lon, y.lat, y.lon)
+
+    def point_along(self, a: str, b: str, policy: AirspacePolicy, flown_km: float) -> tuple[float, float]:
+        """(lon, lat) of an aircraft ``flown_km`` along the legal route a -> b."""
+        route = self.route(a, b, policy)
+        line = route.line()
+        coords = list(line.coords)
+        lons, lats = zip(*coords, strict=True)
+        _, _, metres = geo.wgs84().inv(lons[:-1], lats[:-1], lons[1:], lats[1:])
+        steps = [m / 1000.0 for m in metres]
+        total = sum(steps)
+        # The route may be a planner-given length (legs:); walk the drawn line by the same fraction.
+        target = total * min(1.0, flown_km / route.length_km) if route.length_km else 0.0
+        geod = geo.wgs84()
+        for (lon1, lat1), (lon2, lat2), step in zip(coords, coords[1:], steps, strict=False):
+            if target <= step:
+                azimuth = geod.inv(lon1, lat1, lon2, lat2)[0]
+                lon, lat, _ = geod.fwd(lon1, lat1, azimuth, target * 1000.0)
+                return float(lon), float(lat)
+            target -= step
+        return coords[-1]
+
+    def distance_from_point(self, lon: float, lat: float, country: str, b: str, policy: AirspacePolicy) -> float:
+        """Length (km) of the legal route from an airborne point to airfield ``b`` (flight cleared from
+        ``country``); infinite when there is none."""
+        end = self.airfields[b]
+        km = airspace.route_between(lon, lat, country, end.lon, end.lat, end.country, policy).length_km
+        return math.inf if km is None else km
+
     def stops_near(self, a: str, b: str) -> list[str]:
         """Stop candidates near the great circle a -> b (cheap filter before any routing)."""
         limit = STOP_DETOUR_FACTOR * self.great_circle_km(a, b) + STOP_DETOUR_KM

@@ -7,7 +7,8 @@ import math
 import pytest
 
 from conftest import BASE, scenario
-from sim import run
+from sim import performance, run
+from sim.model.records import SPOT_ACTIVITIES
 
 
 def _legs(result, purpose=None):
@@ -80,15 +81,22 @@ def test_closure_with_aircraft_on_the_ground():
     assert s["requested_t"] == s["delivered_t"] + s["in_transit_t"] + s["backlog_t"]
 
 
-def test_airborne_aircraft_turns_back_when_destination_closes():
-    # Third cargo leg departs at 17 h for DEST; DEST closes at 18 h: the aircraft turns back after 1 h
-    # of flight, lands at ORIG at 19 h and its 30 t wait again there.
+def test_airborne_aircraft_diverts_when_destination_closes():
+    # Third cargo leg departs at 17 h for DEST (1.5 h block); DEST closes at 18 h, 2/3 of the way: 520 km
+    # flown. The nearest usable airfield its fuel reaches is ORIG, 520 km back along the route:
+    # 520 / 780 h + 0.25 h (half the block allowance, for the approach) -> lands at 18 h 55 min, 1,040 km
+    # flown in all. It offloads there (1 h); its 30 t wait at ORIG again.
     result = run(scenario(days=1, events=[{"day": 0.75, "close": "DEST"}]))
-    turned = [r for r in result.sorties if r["purpose"] == "turned back"]
-    assert len(turned) == 1
-    assert turned[0]["depart_h"] == 17 and turned[0]["arrive_h"] == 19 and turned[0]["destination"] == "ORIG"
+    diverted = [r for r in result.sorties if r["purpose"] == "diverted"]
+    assert len(diverted) == 1
+    leg = diverted[0]
+    assert leg["depart_h"] == 17 and leg["arrive_h"] == pytest.approx(17 + 1 + 520 / 780 + 0.25)
+    assert leg["destination"] == "ORIG" and leg["distance_km"] == pytest.approx(1040)
+    assert 0 < leg["fuel_landing_t"] < leg["fuel_takeoff_t"]
     s = result.summary
     assert s["delivered_t"] == 60 and s["in_transit_t"] == 0 and s["backlog_t"] == 940
+    assert s["by_requirement"][0]["waiting_at_t"] == {"ORIG": pytest.approx(940)}
+    assert s["diversions"] == 1 and s["stranded"] == []
 
 
 def test_reopen_resumes_deliveries():
@@ -97,14 +105,23 @@ def test_reopen_resumes_deliveries():
     assert daily[0] == 60 and daily[1] == 0 and daily[2] > 0
 
 
-def test_no_fuel_at_destination_carries_return_fuel():
-    # 2,000 km leg to a field without fuel: fuel for 4,000 km, +10 % reserve = 4,400 km -> 40 t.
+def test_no_fuel_at_destination_carries_return_fuel_and_the_landing_mass_limits_the_payload():
+    # 2,000 km to a field without fuel: the aircraft carries the fuel for the empty way back (2,200 km
+    # planned, landing with the reserve) and lands at its maximum landing mass, which caps the payload:
+    # 151.5 t = OEW 92 + payload + reserve + return fuel, all times exp(200 km / K) of reserve burn.
     airfields = {**BASE["airfields"], "DEST": {**BASE["airfields"]["DEST"], "fuel": False}}
     aircraft = {"Il-76MD": {"planning_load_t": 47}}
     result = run(scenario(days=2, aircraft=aircraft, airfields=airfields,
                           legs=[{"from": "ORIG", "to": "DEST", "distance_km": 2000}]))
-    payloads = [r["payload_t"] for r in _legs(result, "cargo")]
-    assert payloads and payloads == pytest.approx([40.0] * len(payloads))
+    kind = result.output.world.aircraft["Il-76MD"]
+    back = performance.required_fuel_t(kind, 2000, 0)
+    expected = 151.5 / math.exp(200 / kind.range_factor_km) - 92 - kind.reserve_fuel_t - back
+    cargo = _legs(result, "cargo")
+    assert cargo and [r["payload_t"] for r in cargo] == pytest.approx([expected] * len(cargo))
+    assert all(r["landing_mass_t"] == pytest.approx(151.5) for r in cargo)
+    # ... and flies home on what it brought: the fuel on landing covers the empty hop back.
+    home = [r for r in result.sorties if r["origin"] == "DEST"]
+    assert home and all(r["fuel_takeoff_t"] == pytest.approx(c["fuel_landing_t"]) for r, c in zip(home, cargo, strict=False))
 
 
 def test_leg_beyond_range_takes_the_fuel_stop():
@@ -149,9 +166,10 @@ def test_little_law_for_aircraft_on_the_ground():
     # Mean aircraft on the ground (time integral of turns) = arrival rate x mean time on the ground.
     result = run(scenario(days=10, fleet=[{"type": "Il-76MD", "count": 5, "base": "ORIG"}],
                           requirements=[{"from": "ORIG", "to": "DEST", "tons": 1e6}]))
-    turns = result.output.records.turns
+    ground = result.output.records.ground
     horizon = 10 * 24
-    spans = [(a, e) for a, e in zip(turns["arrive_h"], turns["end_h"], strict=True) if e <= horizon]
+    spans = [(a, e) for a, e, what in zip(ground["arrive_h"], ground["end_h"], ground["activity"], strict=True)
+             if e <= horizon and what in SPOT_ACTIVITIES]
     area = sum(e - a for a, e in spans)
     rate = len(spans) / horizon
     mean_time = area / len(spans)
@@ -162,7 +180,7 @@ def test_kathmandu_reference_value():
     # planning-factors 2.1 (AFPAM 10-1403 formula 9.0 worked example): 1 spot, P = 45 ST, GT = 3.25 h,
     # OH = 24 h. Scheduled arrivals, no queueing efficiency: 1 * 45 * 24 / 3.25 = 332.3 ST/day.
     payload_t = 45 * 0.90718474
-    airfields = {**BASE["airfields"], "DEST": {**BASE["airfields"]["DEST"], "mog": 1, "fuel": False}}
+    airfields = {**BASE["airfields"], "DEST": {**BASE["airfields"]["DEST"], "mog": 1}}
     aircraft = {"Il-76MD": {**BASE["aircraft"]["Il-76MD"], "planning_load_t": payload_t, "offload_h": 3.25}}
     result = run(scenario(days=60, airfields=airfields, aircraft=aircraft,
                           fleet=[{"type": "Il-76MD", "count": 10, "base": "ORIG"}],

@@ -33,9 +33,11 @@ def test_reach_rows_agree_with_the_range():
     origin = catalog.airfield("UUMU")
     dests = [catalog.airfield(i) for i in ("HLLB", "HL69", "GABS", "HSPN", "URMF")]
     result = reach(kind, origin, 40.0, airspace.make_policy(situation="dec2024"), dests)
-    # 40 t -> 4,400 km published, 4,000 km planned with the 10 % reserve.
+    # 40 t -> 4,400 km published; the mass model fitted to the envelope gives 4,328 km (-1.6 %), and
+    # 3,934 km planned with the 10 % reserve.
     assert result.envelope_range_km == pytest.approx(4400.0)
-    assert result.max_range_km == pytest.approx(4000.0)
+    assert result.max_range_km == pytest.approx(performance.mass_model_range_km(kind, 40) / 1.1)
+    assert result.max_range_km == pytest.approx(4000.0, rel=0.05)
     for row in result.rows:
         assert row.reachable == (row.route.length_km <= result.max_range_km + 1e-6)
     by_km = sorted((r for r in result.rows if r.max_payload_t is not None), key=lambda r: r.route.length_km)

@@ -50,9 +50,9 @@ def test_december_2024_tempo():
     assert len(cargo_legs(result, "UMLI", "HLLB")) >= 3
     emercom = [r for r in cargo_legs(result, destination="HL59") if r["requirement"] == "EMERCOM to al-Khadim"]
     assert len(emercom) >= 7 and {r["type"] for r in emercom} == {"Il-76TD"}  # CNN: >= 7 in under a week
-    turns = result.output.records.turns
-    an124 = [e - s for f, t, s, e, what in zip(turns["airfield"], turns["type"], turns["start_h"], turns["end_h"],
-                                                turns["activity"], strict=True)
+    ground = result.output.records.ground
+    an124 = [e - s for f, t, s, e, what in zip(ground["airfield"], ground["type"], ground["start_h"], ground["end_h"],
+                                                ground["activity"], strict=True)
              if f == "HL59" and t == "An-124-100" and what == "offload"]
     assert an124 and all(abs(h - 3.0) <= 0.5 for h in an124)
 

@@ -1,15 +1,23 @@
-"""The aircraft process: wait for a job, fly it, turn on the ground, repeat."""
+"""The aircraft process: wait for a job, fly it, turn on the ground, repeat.
+
+Every take-off obeys the fuel-and-mass rules of sim.performance, checked against the state at that
+moment (the airfield, the fuel aboard, the cargo aboard, the airspace in force). Cargo aboard stays
+aboard until it is offloaded where the aircraft is: at the destination it is delivered, anywhere else it
+waits there for another job.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import simpy
 
+from sim import performance
+from sim.airspace import AirspacePolicy
 from sim.catalog import AircraftType
-from sim.trips import Trip, fuel_after_landing
+from sim.trips import Trip, fuel_state
 
 if TYPE_CHECKING:
     from sim.model.engine import AirliftModel
@@ -17,7 +25,7 @@ if TYPE_CHECKING:
 
 @dataclass
 class Job:
-    """Work given to one aircraft: carry cargo for a requirement, or ferry empty to an airfield."""
+    """Work given to one aircraft: carry cargo for a requirement from where it waits, or ferry empty."""
 
     kind: str  # "cargo" | "ferry"
     destination: str
@@ -26,6 +34,7 @@ class Job:
     requirement: int = -1
     tons: float = 0.0
     ready_h: float = 0.0
+    pickup: str = ""  # where the cargo waits
 
 
 @dataclass
@@ -35,6 +44,20 @@ class Aboard:
     requirement: int
     tons: float
     ready_h: float
+
+
+@dataclass(frozen=True)
+class Flight:
+    """A hop in the air: what a diversion needs to know."""
+
+    origin: str
+    destination: str
+    depart_h: float
+    distance_km: float
+    flight_h: float
+    fuel_takeoff_t: float
+    takeoff_mass_t: float
+    policy: AirspacePolicy  # the clearance it took off with
 
 
 class Aircraft:
@@ -50,15 +73,27 @@ class Aircraft:
         self.type = kind
         self.base = base
         self.location = base
-        # Fuel brought for after landing, as distance (km); None = at an airfield with fuel.
-        self.fuel_km: float | None = fuel_after_landing(model.world, base, 0.0)
-        self.airborne_to: str | None = None
+        self.fuel_t = kind.fuel_capacity_t  # assumed: full tanks at the start
+        self.aboard: Aboard | None = None
+        self.flight: Flight | None = None
         self.job_event: simpy.Event | None = None
+        self.idle_since: float | None = None
+        self.stranded_since: float | None = None
         self.broken = not model.randomness.starts_capable(stream_key)
         # Flying-hour budget (UTE): accrues ute_h_per_day / 24 per hour, holds at most a day's worth.
         self.hours_budget = kind.ute_h_per_day or 0.0
         self.hours_budget_at = 0.0
         self.process = self.env.process(self.run())
+
+    @property
+    def airborne_to(self) -> str | None:
+        """Destination of the hop being flown, if airborne."""
+        return self.flight.destination if self.flight else None
+
+    @property
+    def fuel_state(self) -> float | None:
+        """None at an airfield with fuel (it loads what the next hop needs), else the fuel (t) aboard."""
+        return fuel_state(self.model.world, self.location, self.fuel_t)
 
     def run(self) -> Generator[simpy.Event, Any, None]:
         """Main loop."""
@@ -72,105 +107,135 @@ class Aircraft:
             if job.kind == "cargo":
                 yield from self._carry(job)
             else:
-                yield from self._fly(job.trip, "ferry", None)
+                yield from self._fly(job.trip, "ferry")
 
     # --- cargo --------------------------------------------------------------------------------------
 
     def _carry(self, job: Job) -> Generator[simpy.Event, Any, None]:
         model = self.model
         ledger = model.ledgers[job.requirement]
-        req = model.world.scenario.requirements[job.requirement]
+        req = model.requirements[job.requirement]
         if job.reposition is not None:
-            arrived = yield from self._fly(job.reposition, "reposition", None)
+            arrived = yield from self._fly(job.reposition, "reposition")
             if not arrived:
-                ledger.unreserve(job.tons, job.ready_h)
+                ledger.unreserve(job.tons, job.ready_h, job.pickup)
                 return
-        trip = self._loaded_trip(req)
+        trip = self._loaded_trip(req.to)
         if trip is None:
-            ledger.unreserve(job.tons, job.ready_h)
+            ledger.unreserve(job.tons, job.ready_h, job.pickup)
             return
         tons = job.tons
         room = min(self.type.planning_load_t, trip.payload_cap_t) - tons
-        if room > 1e-9 and ledger.unassigned_t > 1e-9:  # top up with cargo that arrived meanwhile
-            extra = min(room, ledger.unassigned_t)
-            ledger.reserve(extra)
+        if room > 1e-9 and ledger.unassigned_at(job.pickup) > 1e-9:  # top up with cargo that arrived meanwhile
+            extra = min(room, ledger.unassigned_at(job.pickup))
+            ledger.reserve(extra, job.pickup)
             tons += extra
         cargo = Aboard(job.requirement, tons, job.ready_h)
-        yield from self._turn(req.from_, self.type.onload_h, "onload", on_start=lambda: ledger.load(tons))
-        # The destination or the stop may have changed state during the onload: plan again.
-        trip = self._loaded_trip(req)
+
+        def load() -> None:
+            ledger.load(tons, job.pickup)
+            self.aboard = cargo
+
+        yield from self._turn(job.pickup, self.type.onload_h, "onload", tons, job.requirement, on_start=load)
+        # The destination, the stop or the airspace may have changed during the onload: plan again.
+        trip = self._loaded_trip(req.to)
         if trip is None:
-            ledger.unload_back(cargo.tons, cargo.ready_h)
+            yield from self._offload(cargo.tons)
             return
         if cargo.tons > trip.payload_cap_t + 1e-9:
-            ledger.unload_back(cargo.tons - trip.payload_cap_t, cargo.ready_h)
-            cargo.tons = trip.payload_cap_t
-        arrived = yield from self._fly(trip, "cargo", cargo)
-        if not arrived:
-            return
-        yield from self._turn(req.to, self.type.offload_h, "offload", on_end=lambda: model.deliver(self, cargo))
+            yield from self._offload(cargo.tons - trip.payload_cap_t)
+        yield from self._fly(trip, "cargo")
+        yield from self._offload(cargo.tons)  # at the destination, or wherever the trip stopped short
 
-    def _loaded_trip(self, req: Any) -> Trip | None:
-        """The requirement's loaded trip from here, or None if it cannot be flown now."""
-        if not self.model.usable(req.to):
+    def _loaded_trip(self, destination: str) -> Trip | None:
+        """The loaded trip from here to ``destination``, or None if it cannot be flown now."""
+        if not self.model.usable(destination):
             return None
-        return self.model.planner.plan(self.type, req.from_, req.to, self.type.planning_load_t, self.fuel_km)
+        return self.model.planner.plan(self.type, self.location, destination, self.type.planning_load_t, self.fuel_state)
 
-    # --- flying and turning -------------------------------------------------------------------------
-
-    def _fly(self, trip: Trip, purpose: str, cargo: Aboard | None) -> Generator[simpy.Event, Any, bool]:
-        """Fly the trip's hops; False if a destination closed and the aircraft turned back."""
+    def _offload(self, tons: float) -> Generator[simpy.Event, Any, None]:
+        """Offload ``tons`` of the cargo aboard here: delivered at its destination, waiting here otherwise."""
+        cargo = self.aboard
+        if cargo is None or tons <= 1e-9:
+            return
         model = self.model
-        for i, hop in enumerate(trip.hops):
+        here = self.location
+        at_destination = here == model.requirements[cargo.requirement].to
+
+        def done() -> None:
+            if at_destination:
+                model.deliver(self, cargo.requirement, tons)
+            else:
+                model.ledgers[cargo.requirement].unload(tons, cargo.ready_h, here)
+            cargo.tons -= tons
+            if cargo.tons <= 1e-9:
+                self.aboard = None
+
+        yield from self._turn(here, self.type.offload_h, "offload", tons, cargo.requirement, on_end=done)
+
+    # --- flying -------------------------------------------------------------------------------------
+
+    def _fly(self, trip: Trip, purpose: str) -> Generator[simpy.Event, Any, bool]:
+        """Fly the trip's hops; False if it stopped short (a destination became unusable or a hop cannot
+        be flown now), leaving the aircraft, and what it carries, where it landed."""
+        model = self.model
+        kind = self.type
+        for i, planned in enumerate(trip.hops):
             if self.broken:  # broke at the fuel stop: repaired there, cargo stays aboard
                 yield from self._repair()
-            if not model.usable(hop.destination):
-                self._abandon(cargo)
+            destination = planned.destination
+            if not model.usable(destination):
                 return False
-            if self.type.ute_h_per_day is not None:
-                yield from self._wait_for_hours(hop.flight_h)
-                if not model.usable(hop.destination):
-                    self._abandon(cargo)
+            if kind.ute_h_per_day is not None:
+                yield from self._wait_for_hours(planned.flight_h)
+                if not model.usable(destination):
                     return False
-            depart = self.env.now
-            self.airborne_to = hop.destination
+            payload = self.aboard.tons if self.aboard else 0.0
+            hop = model.planner.hop(kind, self.location, destination, self.fuel_state)
+            if hop is None or payload > hop.payload_cap_t + 1e-9:
+                return False
+            if self.fuel_state is None:  # refuel for exactly what this hop needs
+                self.fuel_t = performance.required_fuel_t(kind, hop.distance_km, payload, hop.onward_fuel_t)
+            takeoff_mass = kind.oew_t + payload + self.fuel_t
+            self.flight = Flight(self.location, destination, self.env.now, hop.distance_km, hop.flight_h,
+                                 self.fuel_t, takeoff_mass, model.policy)
             try:
                 yield self.env.timeout(hop.flight_h)
             except simpy.Interrupt:
-                self.airborne_to = None
-                yield from self._turn_back(hop.origin, depart, purpose, cargo)
+                yield from self._divert()
                 return False
-            self.airborne_to = None
-            is_stop = i < len(trip.hops) - 1
-            model.record_leg(self, hop.origin, hop.destination, depart, self.env.now,
-                             cargo.tons if cargo else 0.0, hop.distance_km, is_stop, purpose,
-                             cargo.requirement if cargo else -1)
-            self.location = hop.destination
-            self.fuel_km = fuel_after_landing(model.world, hop.destination, hop.onward_fuel_km)
+            flight, self.flight = self.flight, None
+            burn = performance.burn_t(kind, hop.distance_km, takeoff_mass)
+            self.fuel_t -= burn
+            model.record_leg(self, flight, self.env.now, destination, payload, hop.distance_km, burn,
+                             i < len(trip.hops) - 1, purpose)
+            self.location = destination
             # A break is found on landing; the aircraft finishes its turn, then is repaired.
             self.broken = model.randomness.breaks(self.stream_key)
-            if is_stop:
-                yield from self._turn(hop.destination, 0.0, "fuel stop")
+            if i < len(trip.hops) - 1:
+                yield from self._turn(destination, kind.enroute_stop_h, "fuel stop", payload,
+                                      self.aboard.requirement if self.aboard else -1)
         return True
 
-    def _turn_back(self, origin: str, depart: float, purpose: str, cargo: Aboard | None) -> Generator[simpy.Event, Any, None]:
-        """Destination closed while airborne: fly back as long as already flown, to the departure
-        airfield or, if that closed too, on to the nearest open one."""
+    def _divert(self) -> Generator[simpy.Event, Any, None]:
+        """The destination closed while airborne: land at the nearest usable airfield the fuel aboard
+        reaches (the departure airfield included), never beyond."""
         model = self.model
-        elapsed = self.env.now - depart
-        target = origin if model.usable(origin) else model.nearest_usable(origin)
-        extra_h = model.world.flight_h(self.type, origin, target, model.policy) if target != origin else 0.0
-        yield self.env.timeout(elapsed + extra_h)
-        model.record_leg(self, origin, target, depart, self.env.now, cargo.tons if cargo else 0.0,
-                         model.world.distance(origin, target, model.policy), False, "turned back",
-                         cargo.requirement if cargo else -1)
+        flight = self.flight
+        assert flight is not None
+        fraction = min(1.0, (self.env.now - flight.depart_h) / flight.flight_h)
+        flown_km = flight.distance_km * fraction
+        burned = performance.burn_t(self.type, flown_km, flight.takeoff_mass_t)
+        fuel_now, mass_now = flight.fuel_takeoff_t - burned, flight.takeoff_mass_t - burned
+        target, onward_km, emergency = model.diversion(self, flight, flown_km, fuel_now, mass_now)
+        yield self.env.timeout(onward_km / self.type.cruise_speed_kmh + self.type.block_allowance_h / 2)
+        burn = burned + performance.burn_t(self.type, onward_km, mass_now)
+        self.flight = None
+        self.fuel_t = flight.fuel_takeoff_t - burn
+        payload = self.aboard.tons if self.aboard else 0.0
+        model.record_leg(self, flight, self.env.now, target, payload, flown_km + onward_km, burn, False,
+                         "emergency landing" if emergency else "diverted")
         self.location = target
-        self.fuel_km = fuel_after_landing(model.world, target, 0.0)
-        self._abandon(cargo)
-
-    def _abandon(self, cargo: Aboard | None) -> None:
-        if cargo is not None:
-            self.model.ledgers[cargo.requirement].unload_back(cargo.tons, cargo.ready_h)
 
     def _wait_for_hours(self, hours: float) -> Generator[simpy.Event, Any, None]:
         """Stay on the ground until the flying-hour budget covers the next hop, then spend it."""
@@ -182,28 +247,31 @@ class Aircraft:
             budget = hours
         self.hours_budget, self.hours_budget_at = budget - hours, self.env.now
 
+    # --- on the ground ------------------------------------------------------------------------------
+
     def _repair(self) -> Generator[simpy.Event, Any, None]:
         """Down for repair where it stands (parked, no working spot); longer away from maintenance."""
         model = self.model
         start = self.env.now
         yield self.env.timeout(model.randomness.repair_h(self.stream_key, self.location not in model.maintenance))
         self.broken = False
-        model.record_turn(self, self.location, start, start, self.env.now, "repair")
+        model.record_ground(self, self.location, start, start, self.env.now, "repair")
 
-    def _turn(
-        self, airfield: str, handling_h: float, activity: str, on_start: Any = None, on_end: Any = None
-    ) -> Generator[simpy.Event, Any, None]:
-        """Hold a MOG spot for handling plus refuelling (where the airfield has fuel)."""
+    def _turn(self, airfield: str, handling_h: float, activity: str, payload_t: float = 0.0, requirement: int = -1,
+              on_start: Callable[[], None] | None = None, on_end: Callable[[], None] | None = None,
+              ) -> Generator[simpy.Event, Any, None]:
+        """Hold a working spot for the handling time. Planning ground times include refuelling where the
+        airfield has fuel; a type with ``refuel_sequential`` adds ``refuel_h`` to onloads and offloads there."""
         model = self.model
         arrive = self.env.now
         yield model.ramps[airfield].request()
         start = self.env.now
         if on_start:
             on_start()
-        has_fuel = model.world.airfields[airfield].fuel
+        sequential = self.type.refuel_sequential and activity != "fuel stop" and model.world.airfields[airfield].fuel
         factor = model.randomness.ground_factor(self.stream_key)
-        yield self.env.timeout((handling_h + (self.type.refuel_h if has_fuel else 0.0)) * factor)
+        yield self.env.timeout((handling_h + (self.type.refuel_h if sequential else 0.0)) * factor)
         model.ramps[airfield].release()
         if on_end:
             on_end()
-        model.record_turn(self, airfield, arrive, start, self.env.now, activity)
+        model.record_ground(self, airfield, arrive, start, self.env.now, activity, payload_t, requirement)

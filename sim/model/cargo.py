@@ -1,9 +1,11 @@
-"""The cargo ledger of one requirement.
+"""The cargo ledger of one requirement, kept per place.
 
-Tons move one way: generated -> waiting (backlog) -> aboard (in transit) -> delivered. Cargo becomes
-"in transit" when onload starts and "delivered" when offload ends. Waiting cargo is kept as lots with the
-hour they became ready, so the dispatcher can serve the oldest first; tons promised to an aircraft on
-its way are "reserved" but still count as backlog.
+Tons move one way: generated (at the requirement's origin) -> waiting at a place (backlog) -> aboard
+(in transit) -> delivered. Cargo is "in transit" from the start of an onload to the end of the offload.
+Cargo offloaded anywhere but the destination (after a diversion, or at a fuel stop the aircraft could not
+leave) waits *there*, and moving it on is a job like any other. Waiting cargo is kept as lots per place with
+the hour it became ready, so the dispatcher serves the oldest first; tons promised to an aircraft on its
+way are "reserved" but still count as waiting at their place.
 """
 
 from __future__ import annotations
@@ -14,73 +16,101 @@ _EPS = 1e-9
 
 
 class CargoLedger:
-    """Tons of one requirement at each stage."""
+    """Tons of one requirement at each stage and place."""
 
-    def __init__(self) -> None:
+    def __init__(self, origin: str = "") -> None:
+        self.origin = origin
         self.generated_t = 0.0
         self.reserved_t = 0.0
         self.in_transit_t = 0.0
         self.delivered_t = 0.0
-        self._lots: deque[list[float]] = deque()  # [ready_h, tons] not yet promised to any aircraft
-        self._unassigned_t = 0.0  # the lots' total, kept so the dispatcher's many reads are O(1)
+        self._lots: dict[str, deque[list[float]]] = {}  # place -> [ready_h, tons] not promised to any aircraft
+        self._unassigned: dict[str, float] = {}  # the lots' totals, so the dispatcher's many reads are O(1)
+        self._reserved_at: dict[str, float] = {}
 
     @property
     def backlog_t(self) -> float:
         """Generated and not yet loaded (including tons reserved by an aircraft on its way)."""
         return self.generated_t - self.in_transit_t - self.delivered_t
 
+    def waiting_at(self) -> dict[str, float]:
+        """Backlog (t) per place, reserved tons included; places with nothing waiting are left out."""
+        places = dict.fromkeys([*self._lots, *self._reserved_at])
+        out = {p: self._unassigned.get(p, 0.0) + self._reserved_at.get(p, 0.0) for p in places}
+        return {p: t for p, t in out.items() if t > 1e-6}
+
     @property
     def unassigned_t(self) -> float:
-        """Waiting tons no aircraft has been sent for."""
-        return self._unassigned_t if self._lots else 0.0
+        """Waiting tons no aircraft has been sent for, at every place."""
+        return sum(self._unassigned.values())
+
+    def unassigned_at(self, place: str) -> float:
+        """Waiting tons at ``place`` no aircraft has been sent for."""
+        return self._unassigned.get(place, 0.0) if self._lots.get(place) else 0.0
+
+    def places(self) -> list[str]:
+        """Places with unassigned tons, the origin first."""
+        return sorted((p for p, lots in self._lots.items() if lots), key=lambda p: (p != self.origin, p))
 
     @property
     def oldest_ready_h(self) -> float | None:
-        """Hour the oldest unassigned ton became ready."""
-        return self._lots[0][0] if self._lots else None
+        """Hour the oldest unassigned ton became ready, at any place."""
+        heads = [lots[0][0] for lots in self._lots.values() if lots]
+        return min(heads) if heads else None
 
     def add(self, ready_h: float, tons: float) -> None:
-        """New cargo ready at ``ready_h``."""
+        """New cargo ready at the origin at ``ready_h``."""
         self.generated_t += tons
-        self._lots.append([ready_h, tons])
-        self._unassigned_t += tons
+        self._append(self.origin, ready_h, tons, front=False)
 
-    def reserve(self, tons: float) -> float:
-        """Promise up to ``tons`` to an aircraft, oldest first; returns the hour the oldest of it was ready."""
-        ready_h = self._lots[0][0] if self._lots else 0.0
+    def reserve(self, tons: float, place: str | None = None) -> float:
+        """Promise up to ``tons`` at ``place`` (default the origin) to an aircraft, oldest first; returns the
+        hour the oldest of it was ready."""
+        place = self.origin if place is None else place
+        lots = self._lots.get(place, deque())
+        ready_h = lots[0][0] if lots else 0.0
         remaining = tons
-        while remaining > _EPS and self._lots:
-            lot = self._lots[0]
+        while remaining > _EPS and lots:
+            lot = lots[0]
             take = min(lot[1], remaining)
             lot[1] -= take
             remaining -= take
             if lot[1] <= _EPS:
-                self._lots.popleft()
-        self.reserved_t += tons - remaining
-        self._unassigned_t = self._unassigned_t - (tons - remaining) if self._lots else 0.0
+                lots.popleft()
+        taken = tons - remaining
+        self.reserved_t += taken
+        self._reserved_at[place] = self._reserved_at.get(place, 0.0) + taken
+        self._unassigned[place] = self._unassigned.get(place, 0.0) - taken if lots else 0.0
         return ready_h
 
-    def unreserve(self, tons: float, ready_h: float) -> None:
-        """An aircraft gave up its promise: the tons wait again, at the front."""
+    def unreserve(self, tons: float, ready_h: float, place: str | None = None) -> None:
+        """An aircraft gave up its promise: the tons wait again at their place, at the front."""
+        place = self.origin if place is None else place
         self.reserved_t -= tons
-        self._wait_again(tons, ready_h)
+        self._reserved_at[place] -= tons
+        self._append(place, ready_h, tons, front=True)
 
-    def load(self, tons: float) -> None:
-        """Reserved tons go aboard."""
+    def load(self, tons: float, place: str | None = None) -> None:
+        """Reserved tons at ``place`` go aboard."""
+        place = self.origin if place is None else place
         self.reserved_t -= tons
+        self._reserved_at[place] -= tons
         self.in_transit_t += tons
 
-    def unload_back(self, tons: float, ready_h: float) -> None:
-        """Tons aboard come back to the backlog (flight abandoned or turned back)."""
+    def unload(self, tons: float, ready_h: float, place: str) -> None:
+        """Tons aboard are offloaded at ``place`` (not the destination) and wait there."""
         self.in_transit_t -= tons
-        self._wait_again(tons, ready_h)
-
-    def _wait_again(self, tons: float, ready_h: float) -> None:
-        """Tons back at the front of the queue, keeping their original ready hour."""
-        self._lots.appendleft([ready_h, tons])
-        self._unassigned_t += tons
+        self._append(place, ready_h, tons, front=True)
 
     def deliver(self, tons: float) -> None:
         """Tons aboard are offloaded at the destination."""
         self.in_transit_t -= tons
         self.delivered_t += tons
+
+    def _append(self, place: str, ready_h: float, tons: float, front: bool) -> None:
+        lots = self._lots.setdefault(place, deque())
+        if front:
+            lots.appendleft([ready_h, tons])
+        else:
+            lots.append([ready_h, tons])
+        self._unassigned[place] = self._unassigned.get(place, 0.0) + tons

@@ -11,13 +11,14 @@ from typing import Any
 
 import simpy
 
-from sim.model.aircraft import Aboard, Aircraft, Job
+from sim import performance
+from sim.model.aircraft import Aircraft, Flight, Job
 from sim.model.cargo import CargoLedger
 from sim.model.dispatch import requirement_priority
 from sim.model.randomness import Randomness
 from sim.model.ramp import Ramp
 from sim.model.records import Records
-from sim.trips import TripPlanner, fuel_after_landing
+from sim.trips import TripPlanner, fuel_after_hop_t
 from sim.world import World
 
 HOURS_PER_DAY = 24.0
@@ -45,7 +46,9 @@ class AirliftModel:
         self.ramps = {ident: Ramp(self.env, a.mog) for ident, a in world.airfields.items()}
         self.policy = world.policy
         self.planner = TripPlanner(world, self.usable, self.policy)
-        self.ledgers = [CargoLedger() for _ in world.scenario.requirements]
+        self.requirements = world.scenario.requirements
+        self.ledgers = [CargoLedger(r.from_) for r in self.requirements]
+        self._closed_since: dict[str, int] = {}  # airfield -> index of its open row in records.closures
         self.idle: list[Aircraft] = []
         self._dispatching = False
         self._dispatch_pending = False
@@ -87,9 +90,11 @@ class AirliftModel:
         yield self.env.timeout(event.day * HOURS_PER_DAY)
         if event.close:
             self.open[event.close] = False
-            self._turn_back_to(event.close)
+            self._note_closure(event.close, "closed")
+            self._divert_from(event.close)
         elif event.reopen:
             self.open[event.reopen] = True
+            self._note_reopening(event.reopen, "closed")
         elif event.changes_airspace:
             # Aircraft already airborne keep the clearance they took off with.
             if event.close_airspace:
@@ -104,10 +109,51 @@ class AirliftModel:
         self._send_idle_away()
         self.dispatch()
 
-    def _turn_back_to(self, ident: str) -> None:
+    def _divert_from(self, ident: str) -> None:
         for aircraft in self.aircraft:
             if aircraft.airborne_to == ident:
                 aircraft.process.interrupt("destination closed")
+
+    def _note_closure(self, ident: str, cause: str) -> None:
+        self.records.closures.append({"airfield": ident, "from_h": self.env.now, "to_h": None, "cause": cause})
+        self._closed_since[(ident, cause)] = len(self.records.closures) - 1
+
+    def _note_reopening(self, ident: str, cause: str) -> None:
+        index = self._closed_since.pop((ident, cause), None)
+        if index is not None:
+            self.records.closures[index]["to_h"] = self.env.now
+
+    def diversion(self, aircraft: Aircraft, flight: Flight, flown_km: float, fuel_t: float,
+                  mass_t: float) -> tuple[str, float, bool]:
+        """(airfield, km still to fly, emergency) for an aircraft whose destination closed ``flown_km``
+        into its hop: the nearest usable airfield its fuel reaches, the departure airfield included
+        (retracing the route flown). With none in reach, the nearest airfield it reaches at all
+        (an emergency landing)."""
+        kind = aircraft.type
+        lon, lat = self.world.point_along(flight.origin, flight.destination, flight.policy, flown_km)
+        origin_country = self.world.airfields[flight.origin].country
+
+        def km_to(ident: str) -> float:
+            if ident == flight.origin:
+                return flown_km
+            return self.world.distance_from_point(lon, lat, origin_country, ident, flight.policy)
+
+        def reaches(km: float) -> bool:
+            return performance.burn_t(kind, km, mass_t) <= fuel_t + 1e-9
+
+        for usable_only in (True, False):
+            candidates = [k for k in self.world.airfields if (self.usable(k) or not usable_only)]
+            by_gc = sorted(candidates, key=lambda k: (k != flight.origin, self.world.great_circle_from(lat, lon, k)))
+            best: tuple[float, str] | None = None
+            for ident in by_gc:
+                if best is not None and self.world.great_circle_from(lat, lon, ident) >= best[0]:
+                    break
+                km = km_to(ident)
+                if reaches(km) and (best is None or km < best[0]):
+                    best = (km, ident)
+            if best is not None:
+                return best[1], best[0], not usable_only
+        return flight.origin, flown_km, True  # nothing in reach: back along the route as far as it goes
 
     def _outages(self, ident: str, duration_h: float) -> Generator[simpy.Event, Any, None]:
         """Each day, the airfield may be out of use for ``duration_h`` from 00:00."""
@@ -115,11 +161,13 @@ class AirliftModel:
         while True:
             if self.randomness.outage(index):
                 self.out_of_use.add(ident)
-                self._turn_back_to(ident)
+                self._note_closure(ident, "outage")
+                self._divert_from(ident)
                 self.planner.invalidate()
                 self._send_idle_away()
                 yield self.env.timeout(duration_h)
                 self.out_of_use.discard(ident)
+                self._note_reopening(ident, "outage")
                 self.planner.invalidate()
                 self.dispatch()
                 yield self.env.timeout(HOURS_PER_DAY - duration_h)
@@ -132,7 +180,7 @@ class AirliftModel:
             if self.usable(aircraft.location):
                 continue
             target = aircraft.base if self.usable(aircraft.base) else self.nearest_usable(aircraft.location)
-            trip = self.planner.plan(aircraft.type, aircraft.location, target, 0.0, aircraft.fuel_km)
+            trip = self.planner.plan(aircraft.type, aircraft.location, target, 0.0, aircraft.fuel_state)
             if target != aircraft.location and trip is not None:
                 self._assign(aircraft, Job("ferry", target, trip))
 
@@ -153,26 +201,62 @@ class AirliftModel:
             yield self.env.timeout(HOURS_PER_DAY)
             day += 1
 
-    def deliver(self, aircraft: Aircraft, cargo: Aboard) -> None:
-        """End of offload: the cargo is delivered."""
-        self.ledgers[cargo.requirement].deliver(cargo.tons)
-        req = self.world.scenario.requirements[cargo.requirement]
-        Records.append(self.records.deliveries, self.env.now, cargo.requirement, req.from_, req.to,
-                       aircraft.type.name, aircraft.name, cargo.tons)
+    def deliver(self, aircraft: Aircraft, requirement: int, tons: float) -> None:
+        """End of offload at the destination: the cargo is delivered."""
+        self.ledgers[requirement].deliver(tons)
+        req = self.requirements[requirement]
+        Records.append(self.records.deliveries, self.env.now, requirement, req.from_, req.to,
+                       aircraft.type.name, aircraft.name, tons)
 
     # --- dispatching --------------------------------------------------------------------------------
 
     def become_idle(self, aircraft: Aircraft) -> None:
         """An aircraft has nothing to do; find it work now or when something changes."""
         self.idle.append(aircraft)
+        aircraft.idle_since = self.env.now
+        if aircraft.stranded_since is None and not self.can_leave(aircraft):
+            aircraft.stranded_since = self.env.now
         if not self.usable(aircraft.location):
             self._send_idle_away()
         self.dispatch()
 
+    def can_leave(self, aircraft: Aircraft) -> bool:
+        """Can the aircraft reach an airfield with fuel from where it stands (always, where there is fuel)?"""
+        if aircraft.fuel_state is None:
+            return True
+        for ident in self.world.stop_candidates:
+            if self.planner.hop(aircraft.type, aircraft.location, ident, aircraft.fuel_state) is not None:
+                return True
+        return False
+
     def _assign(self, aircraft: Aircraft, job: Job) -> None:
         self.idle.remove(aircraft)
+        self._end_idle(aircraft)
         assert aircraft.job_event is not None
         aircraft.job_event.succeed(job)
+
+    def _end_idle(self, aircraft: Aircraft) -> None:
+        """Record the time the aircraft stood idle (parked, or stranded without fuel)."""
+        if aircraft.idle_since is None:
+            return
+        since, aircraft.idle_since = aircraft.idle_since, None
+        if aircraft.stranded_since is not None:
+            self.records.stranded.append({"aircraft": aircraft.name, "type": aircraft.type.name,
+                                          "airfield": aircraft.location, "from_h": aircraft.stranded_since,
+                                          "to_h": self.env.now, "fuel_t": aircraft.fuel_t})
+            self.record_ground(aircraft, aircraft.location, aircraft.stranded_since, aircraft.stranded_since,
+                               self.env.now, "stranded")
+            aircraft.stranded_since = None
+        elif self.env.now > since:
+            self.record_ground(aircraft, aircraft.location, since, since, self.env.now, "parked")
+
+    def finish(self) -> None:
+        """End of the run: close the idle spans still open."""
+        for aircraft in self.idle:
+            self._end_idle(aircraft)
+        for row in self.records.stranded:
+            if row["to_h"] == self.env.now:
+                row["to_h"] = None  # still stranded at the end
 
     def _dispatch_soon(self) -> None:
         """Dispatch once every cargo arriving at this same instant is in the ledgers, so priorities
@@ -202,65 +286,79 @@ class AirliftModel:
     def _dispatch_one(self) -> bool:
         order = sorted(
             (i for i, ledger in enumerate(self.ledgers) if ledger.unassigned_t > 1e-9),
-            key=lambda i: requirement_priority(i, self.ledgers[i], self.world.scenario.requirements[i].priority),
+            key=lambda i: requirement_priority(i, self.ledgers[i], self.requirements[i].priority),
         )
         # Idle aircraft of one type at one place with the same fuel are interchangeable: plan for the
         # lowest-numbered of each group only (keeps dispatch cheap with hundreds of idle aircraft).
         candidates: dict[tuple, Aircraft] = {}
         for aircraft in self.idle:
-            key = (aircraft.type.name, aircraft.location, aircraft.fuel_km)
+            key = (aircraft.type.name, aircraft.location, aircraft.fuel_state)
             if key not in candidates or aircraft.number < candidates[key].number:
                 candidates[key] = aircraft
         for index in order:
-            best: tuple[float, int, Aircraft, Job] | None = None
-            for aircraft in candidates.values():
-                job = self._cargo_job(aircraft, index)
-                if job is None:
-                    continue
-                delay = job.reposition.duration_h if job.reposition else 0.0
-                if best is None or (delay, aircraft.number) < best[:2]:
-                    best = (delay, aircraft.number, aircraft, job)
-            if best is not None:
-                aircraft, job = best[2], best[3]
-                job.ready_h = self.ledgers[index].reserve(job.tons)
-                self._assign(aircraft, job)
-                return True
+            for place in self.ledgers[index].places():
+                best: tuple[float, int, Aircraft, Job] | None = None
+                for aircraft in candidates.values():
+                    job = self._cargo_job(aircraft, index, place)
+                    if job is None:
+                        continue
+                    delay = job.reposition.duration_h if job.reposition else 0.0
+                    if best is None or (delay, aircraft.number) < best[:2]:
+                        best = (delay, aircraft.number, aircraft, job)
+                if best is not None:
+                    aircraft, job = best[2], best[3]
+                    job.ready_h = self.ledgers[index].reserve(job.tons, place)
+                    self._assign(aircraft, job)
+                    return True
         return False
 
-    def _cargo_job(self, aircraft: Aircraft, index: int) -> Job | None:
-        req = self.world.scenario.requirements[index]
+    def _fuel_on_arrival(self, aircraft: Aircraft, trip) -> float | None:  # noqa: ANN001 - a Trip
+        """Fuel state after flying ``trip`` empty: None at an airfield with fuel, else the fuel (t) left."""
+        last = trip.hops[-1]
+        if self.world.airfields[last.destination].fuel:
+            return None
+        aboard = aircraft.fuel_t if len(trip.hops) == 1 and aircraft.fuel_state is not None else None
+        return round(fuel_after_hop_t(aircraft.type, last, 0.0, aboard), 6)
+
+    def _cargo_job(self, aircraft: Aircraft, index: int, place: str) -> Job | None:
+        """A job carrying requirement ``index``'s cargo waiting at ``place``, or None."""
+        req = self.requirements[index]
         if req.aircraft is not None and aircraft.type.name not in req.aircraft:
             return None
-        if not (self.usable(req.from_) and self.usable(req.to)):
+        if not (self.usable(place) and self.usable(req.to)):
             return None
         kind = aircraft.type
         reposition = None
-        fuel_km = aircraft.fuel_km
-        if aircraft.location != req.from_:
-            reposition = self.planner.plan(kind, aircraft.location, req.from_, 0.0, aircraft.fuel_km)
+        fuel = aircraft.fuel_state
+        if aircraft.location != place:
+            reposition = self.planner.plan(kind, aircraft.location, place, 0.0, fuel)
             if reposition is None:
                 return None
-            fuel_km = fuel_after_landing(self.world, req.from_, reposition.hops[-1].onward_fuel_km)
-        trip = self.planner.plan(kind, req.from_, req.to, kind.planning_load_t, fuel_km)
+            fuel = self._fuel_on_arrival(aircraft, reposition)
+        trip = self.planner.plan(kind, place, req.to, kind.planning_load_t, fuel)
         if trip is None:
             return None
-        tons = min(kind.planning_load_t, trip.payload_cap_t, self.ledgers[index].unassigned_t)
+        tons = min(kind.planning_load_t, trip.payload_cap_t, self.ledgers[index].unassigned_at(place))
         if tons <= 1e-9:
             return None
-        return Job("cargo", req.to, trip, reposition, index, tons)
+        return Job("cargo", req.to, trip, reposition, index, tons, pickup=place)
 
     # --- records ------------------------------------------------------------------------------------
 
-    def record_leg(self, aircraft: Aircraft, origin: str, destination: str, depart: float, arrive: float,
-                   payload_t: float, distance_km: float, fuel_stop: bool, purpose: str, requirement: int) -> None:
+    def record_leg(self, aircraft: Aircraft, flight: Flight, arrive: float, destination: str, payload_t: float,
+                   distance_km: float, burn_t: float, fuel_stop: bool, purpose: str) -> None:
         """One row of sorties.csv."""
-        fuel_t = (arrive - depart) * aircraft.type.fuel_burn_t_per_h
-        Records.append(self.records.legs, aircraft.name, aircraft.type.name, origin, destination, depart, arrive,
-                       payload_t, distance_km, fuel_stop, purpose, requirement, fuel_t)
+        requirement = aircraft.aboard.requirement if aircraft.aboard else -1
+        Records.append(self.records.legs, aircraft.name, aircraft.type.name, flight.origin, destination,
+                       flight.depart_h, arrive, payload_t, distance_km, fuel_stop, purpose, requirement, burn_t,
+                       flight.fuel_takeoff_t, flight.fuel_takeoff_t - burn_t, flight.takeoff_mass_t,
+                       flight.takeoff_mass_t - burn_t)
 
-    def record_turn(self, aircraft: Aircraft, airfield: str, arrive: float, start: float, end: float, activity: str) -> None:
-        """One ground turn: arrival, spot granted, spot released."""
-        Records.append(self.records.turns, airfield, aircraft.name, aircraft.type.name, arrive, start, end, activity)
+    def record_ground(self, aircraft: Aircraft, airfield: str, arrive: float, start: float, end: float, activity: str,
+                      payload_t: float = 0.0, requirement: int = -1) -> None:
+        """One row of ground.csv: asked for a spot, got it, left it."""
+        Records.append(self.records.ground, aircraft.name, aircraft.type.name, airfield, arrive, start, end, activity,
+                       payload_t, requirement)
 
 
 def simulate(world: World, randomness: Randomness, progress: Callable[[int, int], None] | None = None) -> RunOutput:
@@ -271,4 +369,5 @@ def simulate(world: World, randomness: Randomness, progress: Callable[[int, int]
         model.env.run(until=day * HOURS_PER_DAY)
         if progress is not None:
             progress(day, days)
+    model.finish()
     return RunOutput(world, model.records, model.ledgers, days * HOURS_PER_DAY)
