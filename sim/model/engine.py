@@ -224,8 +224,13 @@ class AirliftModel:
         """Can the aircraft reach an airfield with fuel from where it stands (always, where there is fuel)?"""
         if aircraft.fuel_state is None:
             return True
-        for ident in self.world.stop_candidates:
-            if self.planner.hop(aircraft.type, aircraft.location, ident, aircraft.fuel_state) is not None:
+        # The fuel aboard reaches a bounded distance: try the fuel airfields nearest first (few routes).
+        reach_km = performance.planned_range_km(aircraft.type, 0.0)
+        here = aircraft.location
+        for ident in sorted(self.world.stop_candidates, key=lambda k: self.world.great_circle_km(here, k)):
+            if self.world.great_circle_km(here, ident) > reach_km:
+                break
+            if self.usable(ident) and self.planner.hop(aircraft.type, here, ident, aircraft.fuel_state) is not None:
                 return True
         return False
 
@@ -296,20 +301,21 @@ class AirliftModel:
             if key not in candidates or aircraft.number < candidates[key].number:
                 candidates[key] = aircraft
         for index in order:
-            for place in self.ledgers[index].places():
-                best: tuple[float, int, Aircraft, Job] | None = None
+            # Wherever the requirement's cargo waits, the aircraft that can start loading soonest takes it.
+            best: tuple[float, int, int, Aircraft, Job] | None = None
+            for rank, place in enumerate(self.ledgers[index].places()):
                 for aircraft in candidates.values():
                     job = self._cargo_job(aircraft, index, place)
                     if job is None:
                         continue
                     delay = job.reposition.duration_h if job.reposition else 0.0
-                    if best is None or (delay, aircraft.number) < best[:2]:
-                        best = (delay, aircraft.number, aircraft, job)
-                if best is not None:
-                    aircraft, job = best[2], best[3]
-                    job.ready_h = self.ledgers[index].reserve(job.tons, place)
-                    self._assign(aircraft, job)
-                    return True
+                    if best is None or (delay, rank, aircraft.number) < best[:3]:
+                        best = (delay, rank, aircraft.number, aircraft, job)
+            if best is not None:
+                aircraft, job = best[3], best[4]
+                job.ready_h = self.ledgers[index].reserve(job.tons, job.pickup)
+                self._assign(aircraft, job)
+                return True
         return False
 
     def _fuel_on_arrival(self, aircraft: Aircraft, trip) -> float | None:  # noqa: ANN001 - a Trip
