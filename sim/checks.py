@@ -20,12 +20,16 @@ violation it finds, one line each. The rules:
 
 from __future__ import annotations
 
+import csv
+import json
 import math
 from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sim import performance
-from sim.model.records import SPOT_ACTIVITIES
+from sim.model.records import FLOAT_COLUMNS, SPOT_ACTIVITIES
 from sim.world import World
 
 EPS = 1e-3  # t, h and km: the CSV files keep 4 decimals
@@ -243,3 +247,60 @@ def check_result(result: Any) -> list[str]:
     out = result.output
     return check_trace(out.world, result.sorties, ground_table(out), result.summary["closures"],
                        result.summary["stranded"], out.horizon_h)
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What ``check_folder`` found."""
+
+    problems: tuple[str, ...]
+    legs: int
+    ground_rows: int
+    replications: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _read_rows(path: Path) -> list[dict[str, Any]]:
+    numbers = FLOAT_COLUMNS | {"replication"}
+    rows = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            out: dict[str, Any] = {}
+            for key, value in row.items():
+                if key in numbers:
+                    out[key] = float(value)
+                elif key == "fuel_stop":
+                    out[key] = value == "True"
+                else:
+                    out[key] = value
+            rows.append(out)
+    return rows
+
+
+def check_folder(folder: str | Path) -> CheckReport:
+    """Check a results folder written by ``airlift run`` (every replication of a replicated run)."""
+    from sim.scenario import Scenario
+    from sim.world import build_world
+
+    folder = Path(folder)
+    for name in ("scenario.json", "summary.json", "sorties.csv", "ground.csv"):
+        if not (folder / name).exists():
+            raise FileNotFoundError(f"no {name}")
+    scenario = Scenario.model_validate(json.loads((folder / "scenario.json").read_text(encoding="utf-8")))
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    world = build_world(scenario)
+    sorties, ground = _read_rows(folder / "sorties.csv"), _read_rows(folder / "ground.csv")
+    horizon = scenario.days * 24.0
+    reps = sorted({int(r.get("replication", 0)) for r in [*sorties, *ground]}) or [0]
+    problems: list[str] = []
+    for rep in reps:
+        def mine(rows: list[dict[str, Any]], rep: int = rep) -> list[dict[str, Any]]:
+            return [r for r in rows if int(r.get("replication", 0)) == rep]
+
+        found = check_trace(world, mine(sorties), mine(ground), mine(summary["closures"]), mine(summary["stranded"]),
+                            horizon)
+        problems += [f"replication {rep}: {p}" if len(reps) > 1 else p for p in found]
+    return CheckReport(tuple(problems), len(sorties), len(ground), len(reps))

@@ -20,6 +20,7 @@ from ruamel.yaml.error import YAMLError
 
 from sim.api import RunResult, run
 from sim.scenario import Scenario
+from sim.summary import ground_table
 
 HEADLINE = ("requested_t", "delivered_t", "in_transit_t", "backlog_t", "mean_daily_t", "sorties", "flight_h",
             "fuel_t", "repairs", "repair_h")
@@ -43,6 +44,7 @@ def run_task(task: Task) -> dict[str, Any]:
     if task.full:
         record["summary"] = result.summary
         record["sortie_rows"] = result.sorties
+        record["ground_rows"] = ground_table(result.output)
         record["daily_rows"] = result.daily
     return record
 
@@ -144,9 +146,31 @@ def replicated_summary(records: list[dict[str, Any]], scenario: Scenario) -> dic
         entry["p_closed"] = len(closed) / len(days_i)
         day = entry["closure_day"]
         entry["closure_date"] = None if day is None else (start + timedelta(days=day)).isoformat()
+    summaries = [r["summary"] for r in records]
+    # Lists and tables whose rows differ between replications are merged by key, never averaged by position.
+    summary["airspace"] = merged_airspace([s["airspace"] for s in summaries])
+    summary["fuel_stops_used"] = sorted({x for s in summaries for x in s["fuel_stops_used"]})
+    for key in ("stranded", "closures"):
+        summary[key] = [{"replication": r["replication"], **row} for r in records for row in r["summary"][key]]
+    for i, entry in enumerate(summary["by_requirement"]):
+        places = dict.fromkeys(p for s in summaries for p in s["by_requirement"][i]["waiting_at_t"])
+        entry["waiting_at_t"] = {p: float(np.mean([s["by_requirement"][i]["waiting_at_t"].get(p, 0.0) for s in summaries]))
+                                 for p in places}
     summary["replications"] = stats
     summary["stochastic"] = scenario.stochastic.model_dump(mode="json") if scenario.stochastic else None
     return summary
+
+
+def merged_airspace(tables: list[dict[str, Any]]) -> dict[str, Any]:
+    """The airspace summaries of several replications as one: each phase's routes are the union of the
+    airfield pairs every replication listed, each with its own distance (a pair's route under a phase is
+    the same in every replication)."""
+    phases = []
+    for k, phase in enumerate(tables[0]["phases"]):
+        routes = {(r["from"], r["to"]): r for t in tables for r in t["phases"][k]["routes"]}
+        phases.append({**phase, "routes": list(routes.values())})
+    unroutable = {(u["from"], u["to"], u["from_day"]): u for t in tables for u in t["unroutable_legs"]}
+    return {"phases": phases, "unroutable_legs": list(unroutable.values())}
 
 
 def mean_tree(values: list[Any]) -> Any:

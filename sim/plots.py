@@ -200,3 +200,42 @@ def _point_grades(aircraft: Any) -> list[str]:
         return ["scenario"] * len(aircraft.payload_range)
     grades = {float(p["payload_t"]): p["grade"] for p in prov["payload_range_points"].value}
     return [grades.get(p, "derived") for p, _ in sorted(aircraft.payload_range)]
+
+
+def ground_figure(ground: list[dict[str, Any]], mog: dict[str, int], busiest: int = 4) -> plt.Figure:
+    """Working spots in use and aircraft queueing for one, over time, at the busiest airfields
+    (from ground.csv rows), with each airfield's working MOG at the start."""
+    from sim.model.records import SPOT_ACTIVITIES
+
+    turns = [g for g in ground if g["activity"] in SPOT_ACTIVITIES]
+    counts: dict[str, int] = {}
+    for g in turns:
+        counts[g["airfield"]] = counts.get(g["airfield"], 0) + 1
+    fields = sorted(counts, key=lambda k: -counts[k])[:busiest] or ["(none)"]
+    fig, axes = plt.subplots(len(fields), 1, figsize=(10, 2.2 * len(fields) + 0.6), sharex=True,
+                             constrained_layout=True, squeeze=False)
+    for ax, ident in zip(axes[:, 0], fields, strict=True):
+        mine = [g for g in turns if g["airfield"] == ident]
+        for label, up, down, style in (("spots in use", "start_h", "end_h", "-"), ("queue for a spot", "arrive_h", "start_h", ":")):
+            changes = sorted([(g[up], 1) for g in mine] + [(g[down], -1) for g in mine], key=lambda c: (c[0], c[1]))
+            hours, level, levels = [0.0], 0, [0]
+            for hour, step in changes:
+                level += step
+                hours.append(hour / 24.0)
+                levels.append(level)
+            ax.step(hours, levels, where="post", linestyle=style, label=label)
+        if ident in mog:
+            ax.axhline(mog[ident], color="grey", linewidth=0.8, linestyle="--", label=f"working MOG at start ({mog[ident]})")
+        ax.set_ylabel(f"{ident}\naircraft")
+        ax.set_ylim(bottom=0)
+        ax.legend(loc="upper right", fontsize=8)
+    axes[-1, 0].set_xlabel("day of the run")
+    fig.suptitle("Ground: working spots in use and queue, busiest airfields")
+    return fig
+
+
+def save_ground(path: Path, ground: list[dict[str, Any]], world: Any) -> None:
+    """Write ground.png."""
+    fig = ground_figure(ground, {k: a.mog for k, a in world.airfields.items()})
+    fig.savefig(path, dpi=100)
+    plt.close(fig)

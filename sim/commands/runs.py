@@ -13,7 +13,7 @@ from rich.table import Table
 from sim import catalog
 from sim.api import RunResult, run
 from sim.commands.common import app, fail, load, out
-from sim.model.records import LEG_COLUMNS
+from sim.model.records import GROUND_COLUMNS, LEG_COLUMNS
 from sim.results import ResultsExistError, write_csv, write_files, write_json
 from sim.scenario import Scenario, json_schema
 from sim.world import World, build_world
@@ -24,7 +24,8 @@ DAILY_CI_COLUMNS = ["day", "date", "requirement", "origin", "destination", "deli
 SORTIE_COLUMNS = list(LEG_COLUMNS)
 
 
-RUN_FILES = ["summary.json", "daily.csv", "sorties.csv", "throughput.png", "routes.png"]
+RUN_FILES = ["summary.json", "scenario.json", "daily.csv", "sorties.csv", "ground.csv", "throughput.png",
+             "ground.png", "routes.png"]
 REPLICATED_FILES = [*RUN_FILES, "replications.csv", "closure.png"]
 
 
@@ -102,29 +103,44 @@ def replicate_or_run(scenario: Scenario, replications: int | None, workers: int 
 
 
 def _write_run(folder: Path, result: RunResult) -> None:
-    from sim.plots import save_throughput
+    from sim.plots import save_ground, save_throughput
 
+    from sim.summary import ground_table
+
+    ground = ground_table(result.output)
     write_json(folder / "summary.json", result.summary)
+    write_json(folder / "scenario.json", _scenario_data(result.output.world.scenario))
     write_csv(folder / "daily.csv", result.daily, DAILY_COLUMNS)
     write_csv(folder / "sorties.csv", result.sorties, SORTIE_COLUMNS)
+    write_csv(folder / "ground.csv", ground, list(GROUND_COLUMNS))
     save_throughput(folder / "throughput.png", result.summary, result.daily)
+    save_ground(folder / "ground.png", ground, result.output.world)
     _save_routes_map(folder / "routes.png", result.output.world)
 
 
 def _write_replicated(folder: Path, world: World, summary: dict[str, Any], daily: list[dict[str, Any]],
                       records: list[dict[str, Any]]) -> None:
     from sim import experiments
-    from sim.plots import save_closure, save_throughput
+    from sim.plots import save_closure, save_ground, save_throughput
 
     write_json(folder / "summary.json", summary)
+    write_json(folder / "scenario.json", _scenario_data(world.scenario))
     write_csv(folder / "daily.csv", daily, DAILY_CI_COLUMNS)
     sorties = [{"replication": r["replication"], **row} for r in records for row in r["sortie_rows"]]
     write_csv(folder / "sorties.csv", sorties, ["replication", *SORTIE_COLUMNS])
+    ground = [{"replication": r["replication"], **row} for r in records for row in r["ground_rows"]]
+    write_csv(folder / "ground.csv", ground, ["replication", *GROUND_COLUMNS])
+    save_ground(folder / "ground.png", [row for row in ground if row["replication"] == 0], world)
     tidy = [experiments.tidy(r) for r in records]
     write_csv(folder / "replications.csv", tidy, experiments.tidy_columns(tidy))
     save_throughput(folder / "throughput.png", summary, daily)
     save_closure(folder / "closure.png", summary)
     _save_routes_map(folder / "routes.png", world)
+
+
+def _scenario_data(scenario: Scenario) -> dict[str, Any]:
+    """The validated scenario as plain data (what `airlift check` rebuilds the run's World from)."""
+    return scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
 def _save_routes_map(path: Path, world: World) -> None:
@@ -165,10 +181,36 @@ def _print_summary(s: dict[str, Any]) -> None:
         table.add_row(name, f"{t['aircraft']:g}", f"{t['sorties']:,.0f}", f"{t['delivered_t']:,.1f}",
                       f"{t['mean_payload_t']:.1f}", f"{t['flight_h_per_aircraft_day']:.1f}")
     out.print(table)
+    if s.get("diversions"):
+        out.print(f"diversions (destination closed while airborne): {s['diversions']:g}")
+    stranded = [r for r in s.get("stranded", []) if r["to_h"] is None]
+    if stranded:
+        out.print(f"[red]stranded without fuel at the end:[/red] " + ", ".join(
+            f"{r['aircraft']} at {r['airfield']}" + (f" (replication {r['replication']})" if "replication" in r else "")
+            for r in stranded))
     if s["fuel_stops_used"]:
         out.print(f"en-route fuel stops used: {', '.join(s['fuel_stops_used'])}")
     for leg in s["infeasible_legs"]:
         out.print(f"[yellow]infeasible:[/yellow] {leg['type']} {leg['from']}->{leg['to']}: {leg['reason']}")
+
+
+@app.command()
+def check(results_dir: Annotated[Path, typer.Argument(metavar="RESULTS_DIR", help="a run's results folder")]) -> None:
+    """Verify a run's records from the rules: legs chain, fuel and mass at every take-off, working MOG,
+    closures, cargo per place, strandings reported. Exit 1 if any rule is broken."""
+    from sim.checks import check_folder
+
+    try:
+        report = check_folder(results_dir)
+    except FileNotFoundError as exc:
+        raise fail([f"{results_dir}: {exc}; expected a folder written by `airlift run`"]) from None
+    for problem in report.problems:
+        out.print(f"[red]{problem}[/red]")
+    out.print(f"{results_dir}: {report.legs:,} legs, {report.ground_rows:,} ground activities, "
+              f"{report.replications} replication(s): " + ("[green]every rule holds[/green]" if report.ok else
+                                                           f"[red]{len(report.problems)} problem(s)[/red]"))
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 @app.command()
