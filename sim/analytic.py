@@ -15,8 +15,10 @@ deterministic model schedules arrivals, so its airfield limit is the one without
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
+from sim.airspace import AirspacePolicy
 from sim.trips import TripPlanner, fuel_after_landing
 from sim.world import World
 
@@ -104,9 +106,60 @@ def airfield_limit(mog: float, payload: float, ground_h: float, operating_h: flo
     return mog * payload * (operating_h / ground_h) * qe
 
 
-def factors(world: World) -> list[RequirementFactors]:
-    """Planning factors of every requirement of the World."""
-    planner = TripPlanner(world, lambda _ident: True, world.policy)
+@dataclass(frozen=True)
+class Phase:
+    """A stretch of the run with fixed MOGs, open airfields and airspace, and its planning factors."""
+
+    from_day: float
+    to_day: float
+    changes: tuple[str, ...]  # the events that start it (none for the first phase unless on day 0)
+    airspace: str  # the airspace policy's label
+    mog: dict[str, int]  # MOG of every requirement airfield
+    closed_airfields: tuple[str, ...]
+    requirements: tuple[RequirementFactors, ...]
+
+
+def phases(world: World) -> list[Phase]:
+    """Planning factors per phase: every change of MOG, airfield closure or reopening, or airspace event
+    starts a new phase (events on the same day start one phase together)."""
+    scenario = world.scenario
+    mogs = {ident: a.mog for ident, a in world.airfields.items()}
+    closed: set[str] = set()
+    policy = world.policy
+    ends = list(dict.fromkeys(x for r in scenario.requirements for x in (r.from_, r.to)))
+    days = sorted({e.day for e in scenario.events if e.day < scenario.days})
+    out: list[Phase] = []
+    starts = [0.0, *[d for d in days if d > 0]]
+    for k, start in enumerate(starts):
+        todays = [e for e in scenario.events if e.day == start]
+        for event in todays:
+            if event.close:
+                closed.add(event.close)
+            elif event.reopen:
+                closed.discard(event.reopen)
+            elif event.close_airspace:
+                policy = policy.closing(event.close_airspace)
+            elif event.open_airspace:
+                policy = policy.opening(event.open_airspace)
+            else:
+                mogs.update(event.mog or {})
+        end = starts[k + 1] if k + 1 < len(starts) else float(scenario.days)
+        found = factors(world, policy=policy, mogs=mogs, closed=frozenset(closed))
+        out.append(Phase(start, end, tuple(e.describe() for e in todays), policy.label,
+                         {ident: mogs[ident] for ident in ends}, tuple(sorted(closed)), tuple(found)))
+    return out
+
+
+def factors(world: World, policy: AirspacePolicy | None = None, mogs: dict[str, int] | None = None,
+            closed: frozenset[str] = frozenset()) -> list[RequirementFactors]:
+    """Planning factors of every requirement of the World, at the start of the run or, given them, under
+    another airspace ``policy``, other ``mogs`` and with some airfields ``closed``."""
+    if mogs is not None:
+        changed = {k: world.airfields[k].with_overrides({"mog": m}) for k, m in mogs.items() if world.airfields[k].mog != m}
+        world = dataclasses.replace(world, airfields={**world.airfields, **changed})
+    if policy is not None:
+        world = dataclasses.replace(world, policy=policy)
+    planner = TripPlanner(world, lambda ident: ident not in closed and world.airfields[ident].mog > 0, world.policy)
     counts: dict[str, int] = {}
     for entry in world.scenario.fleet:
         counts[entry.type] = counts.get(entry.type, 0) + entry.count
@@ -114,11 +167,16 @@ def factors(world: World) -> list[RequirementFactors]:
     for req in world.scenario.requirements:
         cycles, infeasible = [], []
         for name, count in counts.items():
-            if req.aircraft is not None and name not in req.aircraft:
+            if count == 0 or (req.aircraft is not None and name not in req.aircraft):
                 continue
             cycle = _cycle(world, planner, name, count, req.from_, req.to)
             (cycles.append(cycle) if cycle is not None else infeasible.append(name))
-        out.append(_limits(world, req, tuple(cycles), tuple(infeasible)))
+        factors_ = _limits(world, req, tuple(cycles), tuple(infeasible))
+        shut = [f"{label} closed ({ident})" for label, ident in (("origin", req.from_), ("destination", req.to))
+                if ident in closed]
+        if shut:
+            factors_ = dataclasses.replace(factors_, limits=(Limit("; ".join(shut), "-", 0.0), *factors_.limits))
+        out.append(factors_)
     return out
 
 
@@ -159,7 +217,8 @@ def _limits(world: World, req, cycles: tuple[TypeCycle, ...], infeasible: tuple[
             planning.append(Limit(f"{label} MOG ({ident}) x QE", "MOG·P·24/GT·0.85", airfield_limit(mog, payload, ground)))
     if req.tons_per_day is not None:
         limits.append(Limit("demand", "tons_per_day", req.tons_per_day))
-    if not limits:
-        limits.append(Limit("no type can fly it", "-", 0.0))
+    if not cycles:
+        reason = "no type can fly it" if infeasible else "no aircraft"
+        limits.insert(0, Limit(f"fleet ({reason})", "-", 0.0))
     return RequirementFactors(req.name, req.from_, req.to, cycles, tuple(limits), tuple(planning), req.tons,
                               infeasible)
