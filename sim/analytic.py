@@ -222,3 +222,51 @@ def _limits(world: World, req, cycles: tuple[TypeCycle, ...], infeasible: tuple[
         limits.insert(0, Limit(f"fleet ({reason})", "-", 0.0))
     return RequirementFactors(req.name, req.from_, req.to, cycles, tuple(limits), tuple(planning), req.tons,
                               infeasible)
+
+
+def requirement_record(f: RequirementFactors) -> dict:
+    """One requirement's factors as plain data (for JSON and tables)."""
+    return {
+        "requirement": f.requirement, "from": f.origin, "to": f.destination,
+        "cycles": [{**vars(c), "sorties_per_day": c.sorties_per_day} for c in f.cycles],
+        "limits": [{**vars(limit), "binding": limit is f.binding} for limit in f.limits],
+        "planning_limits_qe": [vars(limit) for limit in f.planning_limits],
+        "binding": f.binding.name, "binding_t_per_day": f.binding.t_per_day,
+        "fleet_t_per_day": next((x.t_per_day for x in f.limits if x.name.startswith("fleet")), 0.0),
+        "ton_km_per_day": f.ton_km_per_day, "mtm_per_day": f.mtm_per_day,
+        "closure_estimate_day": f.closure_estimate_day, "infeasible_types": list(f.infeasible_types),
+    }
+
+
+def planning_record(world: World, summary: dict, daily_rows: list[dict]) -> dict:
+    """The closed-form factors of a scenario next to what a run (or the mean of replications) delivered:
+    ``requirements`` at the start (with the whole run's simulated t/day and closure) and ``phases``, each
+    with its own limits and the simulated t/day of its days."""
+    by_name = {r["requirement"]: r for r in summary["by_requirement"]}
+    daily: dict[tuple[int, str], float] = {(row["day"], row["requirement"]): row["delivered_t"] for row in daily_rows}
+    out_phases = []
+    for phase in phases(world):
+        days = [d for d in range(summary["days"]) if phase.from_day <= d < phase.to_day] or [int(phase.from_day)]
+        requirements = []
+        for f in phase.requirements:
+            row = requirement_record(f)
+            row["simulated_t_per_day"] = sum(daily.get((d, f.requirement), 0.0) for d in days) / len(days)
+            row["simulated_closure_day"] = by_name[f.requirement]["closure_day"]
+            requirements.append(row)
+        out_phases.append({"from_day": phase.from_day, "to_day": phase.to_day, "changes": list(phase.changes),
+                           "airspace": phase.airspace, "mog": phase.mog, "closed_airfields": list(phase.closed_airfields),
+                           "requirements": requirements})
+    first = []
+    for row in out_phases[0]["requirements"]:
+        sim_row = by_name[row["requirement"]]
+        first.append({**row, "simulated_t_per_day": sim_row["delivered_t"] / summary["days"],
+                      "simulated_closure_day": sim_row["closure_day"]})
+    return {"scenario": summary["scenario"], "days": summary["days"], "requirements": first, "phases": out_phases}
+
+
+def capacity_margin(row: dict) -> float | None:
+    """A flow's room to grow (t/day): its smallest limit other than the demand, less the demand."""
+    demand = next((x["t_per_day"] for x in row["limits"] if x["name"] == "demand"), None)
+    if demand is None:
+        return None
+    return min(x["t_per_day"] for x in row["limits"] if x["name"] != "demand") - demand
