@@ -241,7 +241,8 @@ def limits_at(scenario: Scenario, path: str, value: int) -> list[dict[str, Any]]
     for phase in analytic.phases(build_world(varied)):
         for f in phase.requirements:
             demand = next((limit.t_per_day for limit in f.limits if limit.name == "demand"), None)
+            lead = min((c.ground_on_h + c.rtft_h / 2 + c.ground_off_h for c in f.cycles), default=None)
             rows.append({"from_day": phase.from_day, "to_day": phase.to_day, "requirement": f.requirement,
                          "binding": f.binding.name, "binding_t_per_day": f.binding.t_per_day,
-                         "demand_t_per_day": demand})
+                         "demand_t_per_day": demand, "lead_h": lead})
     return rows

@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from sim.commands.common import app, fail, load, out
+from sim.sizing import SizingPoint, SizingResult
 
 
 @app.command("size")
@@ -22,7 +23,8 @@ def size_command(
     replications: Annotated[int | None, typer.Option(min=1, help="replications per value (default: the scenario's)")] = None,
     workers: Annotated[int | None, typer.Option(min=1, help="processes (default: all cores; 1 = serial)")] = None,
     lowest: Annotated[int, typer.Option("--min", min=0, help="smallest value to consider")] = 0,
-    highest: Annotated[int | None, typer.Option("--max", min=0, help="largest value (default: max(4 x the scenario's, 32))")] = None,
+    highest: Annotated[int | None, typer.Option(
+        "--max", min=0, help="largest value (default: max(4 x the scenario's, 32))")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON on stdout")] = False,
 ) -> None:
     """Find the smallest value at PATH for which the scenario closes by the end of day DAY with probability
@@ -52,12 +54,12 @@ def size_command(
     _print(result, scenario.name, current)
 
 
-def _p(point) -> str:  # noqa: ANN001
+def _p(point: SizingPoint) -> str:
     low, high = point.p_close_ci95
     return f"{point.p_close:.2f} (95 % CI {low:.2f}-{high:.2f}, {point.closed_by_day} of {point.replications})"
 
 
-def _print(result, name: str, current: int) -> None:  # noqa: ANN001
+def _print(result: SizingResult, name: str, current: int) -> None:
     what = f"{result.path} ({result.label})" if result.label != result.path else result.path
     need = f"P >= {result.confidence:g}" if result.stochastic else "deterministic"
     out.print(f"[bold]{name}[/bold]: smallest {what} that closes by the end of day {result.close_by_day} "
@@ -82,8 +84,14 @@ def _print(result, name: str, current: int) -> None:  # noqa: ANN001
         out.print(f"what binds at {result.highest} (closed form, per phase):")
         for row in result.limits_at_highest:
             demand = "" if row["demand_t_per_day"] is None else f" (demand {row['demand_t_per_day']:,.1f} t/day)"
+            lead = "" if row["lead_h"] is None else f"; onload to offload {row['lead_h']:.1f} h"
             out.print(f"  days {row['from_day']:g}-{row['to_day']:g}, {row['requirement']}: {row['binding']} "
-                      f"{row['binding_t_per_day']:,.1f} t/day{demand}")
+                      f"{row['binding_t_per_day']:,.1f} t/day{demand}{lead}")
+        if top is not None and top.backlog_t < 0.5 and top.in_transit_t > 0:
+            out.print(f"  at {result.highest} nothing waits at the end (backlog {top.backlog_t:,.1f} t) but "
+                      f"{top.in_transit_t:,.1f} t is still in transit: cargo arriving late in the run cannot "
+                      f"land by day {result.close_by_day} in every replication, whatever the fleet; stop the flow "
+                      "earlier (until_day), allow a later day, or ask for a lower --confidence")
     table = Table(title=f"evaluated values (in order run: {', '.join(str(p.value) for p in result.evaluated)})")
     for column in ("value", "P(close by day)", "95 % CI", "delivered_t", "in_transit_t", "backlog_t", "median closure day"):
         table.add_column(column, justify="right")
