@@ -15,8 +15,10 @@ deterministic model schedules arrivals, so its airfield limit is the one without
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
+from sim.airspace import AirspacePolicy
 from sim.trips import TripPlanner, fuel_after_hop_t, fuel_state
 from sim.world import World
 
@@ -104,9 +106,60 @@ def airfield_limit(mog: float, payload: float, ground_h: float, operating_h: flo
     return mog * payload * (operating_h / ground_h) * qe
 
 
-def factors(world: World) -> list[RequirementFactors]:
-    """Planning factors of every requirement of the World."""
-    planner = TripPlanner(world, lambda _ident: True, world.policy)
+@dataclass(frozen=True)
+class Phase:
+    """A stretch of the run with fixed MOGs, open airfields and airspace, and its planning factors."""
+
+    from_day: float
+    to_day: float
+    changes: tuple[str, ...]  # the events that start it (none for the first phase unless on day 0)
+    airspace: str  # the airspace policy's label
+    mog: dict[str, int]  # MOG of every requirement airfield
+    closed_airfields: tuple[str, ...]
+    requirements: tuple[RequirementFactors, ...]
+
+
+def phases(world: World) -> list[Phase]:
+    """Planning factors per phase: every change of MOG, airfield closure or reopening, or airspace event
+    starts a new phase (events on the same day start one phase together)."""
+    scenario = world.scenario
+    mogs = {ident: a.mog for ident, a in world.airfields.items()}
+    closed: set[str] = set()
+    policy = world.policy
+    ends = list(dict.fromkeys(x for r in scenario.requirements for x in (r.from_, r.to)))
+    days = sorted({e.day for e in scenario.events if e.day < scenario.days})
+    out: list[Phase] = []
+    starts = [0.0, *[d for d in days if d > 0]]
+    for k, start in enumerate(starts):
+        todays = [e for e in scenario.events if e.day == start]
+        for event in todays:
+            if event.close:
+                closed.add(event.close)
+            elif event.reopen:
+                closed.discard(event.reopen)
+            elif event.close_airspace:
+                policy = policy.closing(event.close_airspace)
+            elif event.open_airspace:
+                policy = policy.opening(event.open_airspace)
+            else:
+                mogs.update(event.mog or {})
+        end = starts[k + 1] if k + 1 < len(starts) else float(scenario.days)
+        found = factors(world, policy=policy, mogs=mogs, closed=frozenset(closed))
+        out.append(Phase(start, end, tuple(e.describe() for e in todays), policy.label,
+                         {ident: mogs[ident] for ident in ends}, tuple(sorted(closed)), tuple(found)))
+    return out
+
+
+def factors(world: World, policy: AirspacePolicy | None = None, mogs: dict[str, int] | None = None,
+            closed: frozenset[str] = frozenset()) -> list[RequirementFactors]:
+    """Planning factors of every requirement of the World, at the start of the run or, given them, under
+    another airspace ``policy``, other ``mogs`` and with some airfields ``closed``."""
+    if mogs is not None:
+        changed = {k: world.airfields[k].with_overrides({"mog": m}) for k, m in mogs.items() if world.airfields[k].mog != m}
+        world = dataclasses.replace(world, airfields={**world.airfields, **changed})
+    if policy is not None:
+        world = dataclasses.replace(world, policy=policy)
+    planner = TripPlanner(world, lambda ident: ident not in closed and world.airfields[ident].mog > 0, world.policy)
     counts: dict[str, int] = {}
     for entry in world.scenario.fleet:
         counts[entry.type] = counts.get(entry.type, 0) + entry.count
@@ -114,11 +167,16 @@ def factors(world: World) -> list[RequirementFactors]:
     for req in world.scenario.requirements:
         cycles, infeasible = [], []
         for name, count in counts.items():
-            if req.aircraft is not None and name not in req.aircraft:
+            if count == 0 or (req.aircraft is not None and name not in req.aircraft):
                 continue
             cycle = _cycle(world, planner, name, count, req.from_, req.to)
             (cycles.append(cycle) if cycle is not None else infeasible.append(name))
-        out.append(_limits(world, req, tuple(cycles), tuple(infeasible)))
+        factors_ = _limits(world, req, tuple(cycles), tuple(infeasible))
+        shut = [f"{label} closed ({ident})" for label, ident in (("origin", req.from_), ("destination", req.to))
+                if ident in closed]
+        if shut:
+            factors_ = dataclasses.replace(factors_, limits=(Limit("; ".join(shut), "-", 0.0), *factors_.limits))
+        out.append(factors_)
     return out
 
 
@@ -161,7 +219,56 @@ def _limits(world: World, req, cycles: tuple[TypeCycle, ...], infeasible: tuple[
             planning.append(Limit(f"{label} MOG ({ident}) x QE", "MOG·P·24/GT·0.85", airfield_limit(mog, payload, ground)))
     if req.tons_per_day is not None:
         limits.append(Limit("demand", "tons_per_day", req.tons_per_day))
-    if not limits:
-        limits.append(Limit("no type can fly it", "-", 0.0))
+    if not cycles:
+        reason = "no type can fly it" if infeasible else "no aircraft"
+        limits.insert(0, Limit(f"fleet ({reason})", "-", 0.0))
     return RequirementFactors(req.name, req.from_, req.to, cycles, tuple(limits), tuple(planning), req.tons,
                               infeasible)
+
+
+def requirement_record(f: RequirementFactors) -> dict:
+    """One requirement's factors as plain data (for JSON and tables)."""
+    return {
+        "requirement": f.requirement, "from": f.origin, "to": f.destination,
+        "cycles": [{**vars(c), "sorties_per_day": c.sorties_per_day} for c in f.cycles],
+        "limits": [{**vars(limit), "binding": limit is f.binding} for limit in f.limits],
+        "planning_limits_qe": [vars(limit) for limit in f.planning_limits],
+        "binding": f.binding.name, "binding_t_per_day": f.binding.t_per_day,
+        "fleet_t_per_day": next((x.t_per_day for x in f.limits if x.name.startswith("fleet")), 0.0),
+        "ton_km_per_day": f.ton_km_per_day, "mtm_per_day": f.mtm_per_day,
+        "closure_estimate_day": f.closure_estimate_day, "infeasible_types": list(f.infeasible_types),
+    }
+
+
+def planning_record(world: World, summary: dict, daily_rows: list[dict]) -> dict:
+    """The closed-form factors of a scenario next to what a run (or the mean of replications) delivered:
+    ``requirements`` at the start (with the whole run's simulated t/day and closure) and ``phases``, each
+    with its own limits and the simulated t/day of its days."""
+    by_name = {r["requirement"]: r for r in summary["by_requirement"]}
+    daily: dict[tuple[int, str], float] = {(row["day"], row["requirement"]): row["delivered_t"] for row in daily_rows}
+    out_phases = []
+    for phase in phases(world):
+        days = [d for d in range(summary["days"]) if phase.from_day <= d < phase.to_day] or [int(phase.from_day)]
+        requirements = []
+        for f in phase.requirements:
+            row = requirement_record(f)
+            row["simulated_t_per_day"] = sum(daily.get((d, f.requirement), 0.0) for d in days) / len(days)
+            row["simulated_closure_day"] = by_name[f.requirement]["closure_day"]
+            requirements.append(row)
+        out_phases.append({"from_day": phase.from_day, "to_day": phase.to_day, "changes": list(phase.changes),
+                           "airspace": phase.airspace, "mog": phase.mog, "closed_airfields": list(phase.closed_airfields),
+                           "requirements": requirements})
+    first = []
+    for row in out_phases[0]["requirements"]:
+        sim_row = by_name[row["requirement"]]
+        first.append({**row, "simulated_t_per_day": sim_row["delivered_t"] / summary["days"],
+                      "simulated_closure_day": sim_row["closure_day"]})
+    return {"scenario": summary["scenario"], "days": summary["days"], "requirements": first, "phases": out_phases}
+
+
+def capacity_margin(row: dict) -> float | None:
+    """A flow's room to grow (t/day): its smallest limit other than the demand, less the demand."""
+    demand = next((x["t_per_day"] for x in row["limits"] if x["name"] == "demand"), None)
+    if demand is None:
+        return None
+    return min(x["t_per_day"] for x in row["limits"] if x["name"] != "demand") - demand

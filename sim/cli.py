@@ -1,11 +1,11 @@
 """The ``airlift`` command. Thin: parse, call the library, print. Bad input exits with code 2.
 
-The subcommands live in sim.commands (runs, geography, experiments); importing them registers them.
+The subcommands live in sim.commands (runs, geography, experiments, sizing, trust); importing them registers them.
 """
 
 from __future__ import annotations
 
-from sim.commands import experiments, geography, runs, trust  # noqa: F401  (registers the subcommands)
+from sim.commands import experiments, geography, runs, sizing, trust  # noqa: F401  (registers the subcommands)
 from sim.commands.common import app
 
 __all__ = ["app", "main"]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -85,7 +87,81 @@ def territorial_nm() -> Provenance:
 
 def is_known(code: str) -> bool:
     """True for a country code or group name."""
-    return code in countries() or code in groups()
+    return code in codes() or code in groups()
+
+
+@lru_cache(maxsize=1)
+def codes() -> frozenset[str]:
+    """Every country code of the polygons (read without building the polygons)."""
+    return frozenset(f["iso3"] for f in _document()["features"])
+
+
+# Common spellings that neither Natural Earth nor ISO 3166 uses as a name.
+_ALIASES = {
+    "turkey": "TUR", "turkiye": "TUR", "russia": "RUS", "iran": "IRN", "persia": "IRN", "syria": "SYR",
+    "belorussia": "BLR", "byelorussia": "BLR", "uk": "GBR", "great britain": "GBR", "britain": "GBR",
+    "us": "USA", "united states": "USA", "america": "USA", "moldova": "MDA", "czechia": "CZE",
+    "czech republic": "CZE", "north macedonia": "MKD", "macedonia": "MKD", "south korea": "KOR",
+    "north korea": "PRK", "ivory coast": "CIV", "cote d ivoire": "CIV", "congo kinshasa": "COD", "drc": "COD",
+    "congo brazzaville": "COG", "vietnam": "VNM", "laos": "LAO", "libya": "LBY", "bosnia": "BIH",
+    "the netherlands": "NLD", "holland": "NLD", "emirates": "ARE", "uae": "ARE",
+}
+
+
+def _key(name: str) -> str:
+    """A name folded for lookup: no accents, no case, no punctuation."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", plain.lower()).split())
+
+
+@lru_cache(maxsize=1)
+def names() -> dict[str, str]:
+    """Country names as written (Natural Earth, ISO 3166 names and common spellings) -> code."""
+    import pycountry
+
+    known = codes()
+    out: dict[str, str] = {}
+    for feature in _document()["features"]:
+        out.setdefault(feature["name"], feature["iso3"])
+    for entry in pycountry.countries:
+        if entry.alpha_3 not in known:
+            continue
+        for attr in ("common_name", "name", "official_name"):
+            value = getattr(entry, attr, None)
+            if value:
+                out.setdefault(value, entry.alpha_3)
+    for alias, code in _ALIASES.items():
+        out.setdefault(alias.title() if len(alias) > 3 else alias.upper(), code)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _folded_names() -> dict[str, str]:
+    return {_key(name): code for name, code in names().items()}
+
+
+def resolve(token: str) -> str | None:
+    """The code or group a token names: a code or group in any case, or a country name or common
+    spelling ("Turkey", "Türkiye", "Russia"); None when it names nothing known."""
+    text = token.strip()
+    for candidate in (text, text.upper()):
+        if candidate in codes() or candidate in groups():
+            return candidate
+    return _folded_names().get(_key(text))
+
+
+def suggest_country(token: str) -> str:
+    """A hint naming the closest code, group or country name, e.g. " (did you mean 'Turkey' (TUR)?)"."""
+    import difflib
+
+    folded = _key(token)
+    choices = {c.lower(): c for c in (*groups(), *codes())}
+    choices.update({_key(name): f"{name}' ({code})" for name, code in names().items()})
+    close = difflib.get_close_matches(folded, list(choices), n=1, cutoff=0.75 if len(folded) > 3 else 0.6)
+    if not close:
+        return ""
+    shown = choices[close[0]]
+    return f" (did you mean '{shown}?)" if shown.endswith(")") else f" (did you mean {shown!r}?)"
 
 
 def expand(codes: list[str] | tuple[str, ...] | frozenset[str]) -> frozenset[str]:

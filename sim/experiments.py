@@ -109,6 +109,14 @@ def closure_probability(closure_days: list[int | None], days: int) -> list[float
     return [float(np.count_nonzero(closed <= d)) / n for d in range(days)]
 
 
+def closure_quantile(closure_days: list[int | None], q: float) -> int | None:
+    """The closure day by which a share ``q`` of the replications had closed (None: fewer than that closed)."""
+    n = len(closure_days)
+    closed = sorted(d for d in closure_days if d is not None)
+    needed = max(1, math.ceil(q * n - 1e-9))
+    return closed[needed - 1] if len(closed) >= needed else None
+
+
 def statistics(records: list[dict[str, Any]], days: int) -> dict[str, Any]:
     """Mean, 95 % CI and spread of each headline figure over replications, and closure probabilities."""
     out: dict[str, Any] = {"replications": len(records), "confidence": CONFIDENCE}
@@ -122,6 +130,8 @@ def statistics(records: list[dict[str, Any]], days: int) -> dict[str, Any]:
     out["closure"] = {
         "p_closed": probability[-1] if probability else 0.0,
         "median_day": float(np.median(closed)) if len(closed) * 2 >= len(closure) and closed else None,
+        "day_p10": closure_quantile(closure, 0.1),
+        "day_p90": closure_quantile(closure, 0.9),
         "p_closure_by_day": probability,
     }
     return out

@@ -53,10 +53,12 @@ def reach_map(
     title: str,
     extent_km: float | None = None,
     centre: tuple[float, float] | None = None,
+    ax: plt.Axes | None = None,
 ) -> plt.Figure:
     """Map of routes from ``origin`` under ``policy`` with range rings around the origin.
 
-    ``centre`` (lon, lat) moves the projection's centre away from the origin (rings are then omitted).
+    ``centre`` (lon, lat) moves the projection's centre away from the origin (rings are then omitted);
+    ``ax`` draws on existing Axes (one panel of several) instead of a new figure.
     """
     routes, rings = list(routes), list(rings)
     centre = (origin.lon, origin.lat) if centre is None else centre
@@ -72,7 +74,10 @@ def reach_map(
         moved = shapely.transform(shapely.segmentize(geom, 0.5), lambda xy: np.column_stack(proj(xy[:, 0], xy[:, 1])))
         return shapely.intersection(shapely.make_valid(moved), disk)
 
-    fig, ax = plt.subplots(figsize=(9, 9), constrained_layout=True)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(9, 9), constrained_layout=True)
+    else:
+        fig = ax.figure
     for country in countries.countries().values():
         if _beyond(centre, country.land, extent_m):
             continue
@@ -149,18 +154,30 @@ def _draw(ax: plt.Axes, geom: shapely.Geometry, **style) -> None:
 
 
 def routes_map(world, policy: AirspacePolicy | None = None) -> plt.Figure:
-    """Map of the legal route of every requirement leg of a World."""
-    policy = world.policy if policy is None else policy
-    items, seen = [], set()
-    for req in world.scenario.requirements:
-        if (req.from_, req.to) in seen:
-            continue
-        seen.add((req.from_, req.to))
-        route = world.route(req.from_, req.to, policy)
-        items.append(MapRoute(world.airfields[req.to], route, route.legal, world.airfields[req.from_]))
-    fields = {a.ident: a for item in items for a in (item.origin, item.destination)}
-    title = f"{world.scenario.name}: requirement legs, airspace {policy.label}"
-    return reach_map(items[0].origin, policy, items, [], title, centre=_middle(list(fields.values())))
+    """Map of the legal route of every requirement leg of a World: one panel per airspace phase (the
+    starting airspace and after each airspace event), titled with its days; or under one ``policy``."""
+    if policy is not None:
+        panels = [(None, None, policy)]
+    else:
+        days = world.scenario.days
+        starts = [day for day, _ in world.phases]
+        panels = [(day, starts[k + 1] if k + 1 < len(starts) else days, p) for k, (day, p) in enumerate(world.phases)]
+    count = len(panels)
+    fig, axes = plt.subplots(1, count, figsize=(9 * count if count < 3 else 6 * count, 9 if count < 3 else 6.5),
+                             constrained_layout=True, squeeze=False)
+    for ax, (start, end, phase_policy) in zip(axes[0], panels, strict=True):
+        items, seen = [], set()
+        for req in world.scenario.requirements:
+            if (req.from_, req.to) in seen:
+                continue
+            seen.add((req.from_, req.to))
+            route = world.route(req.from_, req.to, phase_policy)
+            items.append(MapRoute(world.airfields[req.to], route, route.legal, world.airfields[req.from_]))
+        fields = {a.ident: a for item in items for a in (item.origin, item.destination)}
+        when = "" if start is None else f"days {start:g}-{end:g}, "
+        title = f"{world.scenario.name}: requirement legs, {when}airspace {phase_policy.label}"
+        reach_map(items[0].origin, phase_policy, items, [], title, centre=_middle(list(fields.values())), ax=ax)
+    return fig
 
 
 def _middle(airfields: list[Airfield]) -> tuple[float, float]:

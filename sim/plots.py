@@ -83,9 +83,23 @@ def save_closure(path: Path, summary: dict[str, Any]) -> None:
     plt.close(ax.figure)
 
 
+FIGURE_WORDS = {
+    "mean_daily_t": "delivered (t/day)",
+    "delivered_t": "delivered by the end (t)",
+    "backlog_t": "backlog at the end (t)",
+    "in_transit_t": "in transit at the end (t)",
+    "sorties": "sorties",
+    "flight_h": "flight hours",
+    "repairs": "repairs",
+}
+
+
 def sweep_figure(point_rows: list[dict[str, Any]], paths: list[str], name: str, replications: int,
-                 figure: str = "mean_daily_t", ax: plt.Axes | None = None) -> plt.Axes:
-    """Mean of a figure against the first swept value, one line per combination of the others, 95 % CI shaded."""
+                 figure: str = "mean_daily_t", ax: plt.Axes | None = None, x_label: str | None = None) -> plt.Axes:
+    """Mean of a figure against the first swept value, one line per combination of the others, 95 % CI
+    shaded; y from 0, whole-number ticks for whole-number values (counts)."""
+    from matplotlib.ticker import MaxNLocator
+
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 5), constrained_layout=True)
     x_path, others = paths[0], paths[1:]
@@ -100,19 +114,61 @@ def sweep_figure(point_rows: list[dict[str, Any]], paths: list[str], name: str, 
         line = ax.plot(xs, [r[f"{figure}_mean"] for r in rows], marker="o", label=label)[0]
         ax.fill_between(xs, [r[f"{figure}_ci95_low"] for r in rows], [r[f"{figure}_ci95_high"] for r in rows],
                         alpha=0.2, color=line.get_color())
-    ax.set_xlabel(x_path)
-    ax.set_ylabel(figure)
+    if numeric and all(float(r[x_path]).is_integer() for r in point_rows):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(x_label or x_path)
+    ax.set_ylabel(FIGURE_WORDS.get(figure, figure))
+    ax.set_ylim(bottom=0, top=max(ax.get_ylim()[1], 1.0))
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
-    ax.set_title(f"{name}: {figure} against {x_path} (mean of {replications} replications, 95 % CI)")
+    ax.set_title(f"{name}: {FIGURE_WORDS.get(figure, figure)} (mean of {replications} replications, 95 % CI)")
     return ax
 
 
-def save_sweep(path: Path, point_rows: list[dict[str, Any]], paths: list[str], name: str, replications: int) -> None:
+def sweep_panels(point_rows: list[dict[str, Any]], paths: list[str], name: str, replications: int,
+                 x_label: str | None = None) -> plt.Figure:
+    """sweep.png: delivered t/day; tons left at the end (backlog and in transit); P(all cargo delivered
+    by the end), each against the first swept value."""
+    from matplotlib.ticker import MaxNLocator
+
+    fig, (top, middle, bottom) = plt.subplots(3, 1, figsize=(9, 10), sharex=True, constrained_layout=True)
+    sweep_figure(point_rows, paths, name, replications, "mean_daily_t", top, x_label)
+    x_path = paths[0]
+    numeric = all(isinstance(r[x_path], int | float) and not isinstance(r[x_path], bool) for r in point_rows)
+    groups: dict[tuple, list[dict[str, Any]]] = {}
+    for row in point_rows:
+        groups.setdefault(tuple(row[p] for p in paths[1:]), []).append(row)
+    for key, rows in groups.items():
+        rows = sorted(rows, key=lambda r: r[x_path]) if numeric else rows
+        xs = [r[x_path] if numeric else str(r[x_path]) for r in rows]
+        suffix = ", ".join(f"{p}={v}" for p, v in zip(paths[1:], key, strict=True))
+        suffix = f" ({suffix})" if suffix else ""
+        line = middle.plot(xs, [r["backlog_t_mean"] for r in rows], marker="o", label=f"backlog{suffix}")[0]
+        middle.plot(xs, [r["in_transit_t_mean"] for r in rows], marker="s", linestyle="--", color=line.get_color(),
+                    label=f"in transit{suffix}")
+        bottom.plot(xs, [r["p_closed"] for r in rows], marker="o", label=name + suffix)
+    middle.set_ylabel("left at the end (t)")
+    middle.set_ylim(bottom=0, top=max(middle.get_ylim()[1], 1.0))
+    middle.set_title("cargo not delivered at the end of the run: waiting (backlog) and in the air or on the ground (in transit)")
+    middle.legend(fontsize=8)
+    bottom.set_ylabel("P(all cargo delivered by the end)")
+    bottom.set_ylim(-0.02, 1.02)
+    bottom.set_xlabel(x_label or x_path)
+    bottom.legend(fontsize=8)
+    for ax in (middle, bottom):
+        ax.grid(alpha=0.3)
+    top.set_xlabel("")
+    if numeric and all(float(r[x_path]).is_integer() for r in point_rows):
+        bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
+    return fig
+
+
+def save_sweep(path: Path, point_rows: list[dict[str, Any]], paths: list[str], name: str, replications: int,
+               x_label: str | None = None) -> None:
     """Write sweep.png."""
-    ax = sweep_figure(point_rows, paths, name, replications)
-    ax.figure.savefig(path, dpi=110)
-    plt.close(ax.figure)
+    fig = sweep_panels(point_rows, paths, name, replications, x_label)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
 
 
 def comparison_figure(runs: list[tuple[dict[str, Any], list[dict[str, Any]]]], ax: plt.Axes | None = None) -> plt.Axes:
@@ -152,11 +208,44 @@ def comparison_figure(runs: list[tuple[dict[str, Any], list[dict[str, Any]]]], a
     return ax
 
 
-def save_comparison(path: Path, runs: list[tuple[dict[str, Any], list[dict[str, Any]]]]) -> None:
-    """Write comparison.png."""
-    ax = comparison_figure(runs)
-    ax.figure.savefig(path, dpi=110)
-    plt.close(ax.figure)
+def limits_figure(plans: list[dict[str, Any]], ax: plt.Axes | None = None) -> plt.Axes:
+    """The closed-form fleet limit (solid) and binding limit (dashed) of each scenario, summed over its
+    requirements, phase by phase (planning records of ``sim.analytic.planning_record``)."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 4), constrained_layout=True)
+    for plan in plans:
+        xs, fleet, binding = [], [], []
+        for phase in plan["phases"]:
+            for day in (phase["from_day"], phase["to_day"]):
+                xs.append(day)
+                fleet.append(sum(r["fleet_t_per_day"] for r in phase["requirements"]))
+                binding.append(sum(r["binding_t_per_day"] for r in phase["requirements"]))
+        line = ax.plot(xs, fleet, label=f"{plan['scenario']}: fleet limit")[0]
+        ax.plot(xs, binding, linestyle="--", color=line.get_color(), label=f"{plan['scenario']}: binding limit")
+        for phase in plan["phases"][1:]:
+            ax.axvline(phase["from_day"], color=line.get_color(), linestyle=":", linewidth=1)
+    ax.set_xlabel("day")
+    ax.set_ylabel("closed-form limit (t/day)")
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    ax.set_title("Limits per phase (closed form; a phase starts at each MOG, closure or airspace change)")
+    return ax
+
+
+def save_comparison(path: Path, runs: list[tuple[dict[str, Any], list[dict[str, Any]]]],
+                    plans: list[dict[str, Any]] | None = None) -> None:
+    """Write comparison.png: cumulative deliveries, and with planning records the limits per phase."""
+    if plans is None:
+        ax = comparison_figure(runs)
+        fig = ax.figure
+    else:
+        fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 8), constrained_layout=True,
+                                          gridspec_kw={"height_ratios": [3, 2]})
+        comparison_figure(runs, ax=top)
+        limits_figure(plans, ax=bottom)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
 
 
 def payload_range_figure(aircraft: Any) -> plt.Figure:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
 import types
 import typing
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -28,6 +29,15 @@ from sim.errors import InputError, Problem
 Ident = Annotated[str, Field(pattern=r"^[A-Z0-9]{3,6}$", description="ICAO code or catalogue ident, e.g. OSLK")]
 PositiveFloat = Annotated[float, Field(gt=0)]
 NonNegFloat = Annotated[float, Field(ge=0)]
+
+
+def _country(value: Any) -> Any:
+    """A country name or common spelling ("Turkey", "Türkiye") or a lower-case code -> its code."""
+    if isinstance(value, str):
+        from sim import countries
+
+        return countries.resolve(value) or value
+    return value
 
 
 class _Strict(BaseModel):
@@ -72,7 +82,7 @@ class FleetEntry(_Strict):
     """A group of identical aircraft starting at one base."""
 
     type: str = Field(description="aircraft type name from the catalogue, e.g. Il-76MD")
-    count: Annotated[int, Field(ge=1)]
+    count: Annotated[int, Field(ge=0, description="number of aircraft; 0 leaves the type out")]
     base: Ident
 
 
@@ -83,7 +93,7 @@ class AirfieldSettings(_Strict):
     fuel: bool | None = None
     runway_m: PositiveFloat | None = None
     name: str | None = None
-    country: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None
+    country: Annotated[str, BeforeValidator(_country), Field(pattern=r"^[A-Z]{3}$")] | None = None
     lat: Annotated[float, Field(ge=-90, le=90)] | None = None
     lon: Annotated[float, Field(ge=-180, le=180)] | None = None
 
@@ -129,7 +139,8 @@ class Requirement(_Strict):
         return self.label or f"{self.from_}->{self.to}"
 
 
-CountryCode = Annotated[str, Field(pattern=r"^[A-Z][A-Z_]{1,30}$", description="ISO-3 country code or group (EU, NATO)")]
+CountryCode = Annotated[str, BeforeValidator(_country), Field(
+    description="ISO-3 country code, group (EU, NATO) or country name (Turkey, Türkiye, Russia)")]
 
 
 class AirspaceRuleSpec(_Strict):
@@ -337,100 +348,142 @@ def parse_scenario(text: str, filename: str = "<scenario>") -> Scenario:
         raise InputError([Problem(filename, 0, 0, "", f"YAML error: {exc}")]) from None
     if not isinstance(tree, dict):
         raise InputError([Problem(filename, 1, 1, "", "expected a mapping of scenario keys (name, days, fleet, ...)")])
+    data = _plain(tree)
     try:
-        scenario = Scenario.model_validate(_plain(tree))
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        problems = [_problem_from_error(err, tree, filename) for err in exc.errors()]
-        raise InputError(_dedupe(problems)) from None
-    problems = [_locate(tree, filename, loc, msg) for loc, msg in check_references(scenario)]
+        scenario = None
+        errors = exc.errors()
+        # A misspelt key also makes its intended key "missing": report it once, as the misspelling.
+        meant = {(_clean_loc(e["loc"])[:-1], m) for e in errors if e["type"] == "extra_forbidden"
+                 for m in difflib.get_close_matches(str(e["loc"][-1]), _allowed_keys(_clean_loc(e["loc"])[:-1]), 1, 0.6)}
+        problems = [_problem_from_error(err, tree, filename) for err in errors
+                    if not (err["type"] == "missing" and (_clean_loc(err["loc"])[:-1], err["loc"][-1]) in meant)]
+    else:
+        problems = []
+    # Reference checks read the plain data, so they run (and report) even when the schema check failed.
+    reported = {p.path for p in problems}
+    problems += [problem for loc, msg in reference_problems(data)
+                 if (problem := _locate(tree, filename, loc, msg)).path not in reported]
     if problems:
-        raise InputError(problems)
+        raise InputError(sorted(_dedupe(problems), key=lambda p: (p.line, p.column)))
+    assert scenario is not None
     return scenario
 
 
 def check_references(scenario: Scenario) -> list[tuple[tuple[Any, ...], str]]:
-    """Catalogue checks: unknown types and airfields, with the nearest valid names."""
+    """Catalogue checks of a validated scenario: unknown types, airfields and countries, with the nearest
+    valid names."""
+    return reference_problems(scenario.model_dump(mode="python", by_alias=True, exclude_none=True))
+
+
+def _items(value: Any) -> list[tuple[int, Any]]:
+    return list(enumerate(value)) if isinstance(value, list) else []
+
+
+def _entries(value: Any) -> list[tuple[Any, Any]]:
+    return list(value.items()) if isinstance(value, dict) else []
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def reference_problems(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
+    """Catalogue checks on scenario data as read from YAML (valid or not): unknown types, airfields,
+    countries and situations, and days outside the run. Parts of the wrong shape are skipped (the
+    schema check reports them), so every reference mistake is found in the same pass as the others."""
     problems: list[tuple[tuple[Any, ...], str]] = []
     types_known = list(catalog.aircraft_catalog())
-    custom = {k for k, v in scenario.airfields.items() if v.lat is not None}
+    airfield_entries = _entries(data.get("airfields"))
+    custom = {k for k, v in airfield_entries if isinstance(v, dict) and v.get("lat") is not None}
     known = catalog.known_idents() | custom
+    fleet_types = {f.get("type") for _, f in _items(data.get("fleet")) if isinstance(f, dict) and isinstance(f.get("type"), str)}
+    days = _number(data.get("days"))
 
-    def check_type(loc: tuple[Any, ...], name: str) -> None:
-        if name not in types_known:
+    def check_type(loc: tuple[Any, ...], name: Any) -> None:
+        if isinstance(name, str) and name not in types_known:
             problems.append((loc, f"unknown aircraft type {name!r}{suggest(name, types_known)}"))
 
-    def check_field(loc: tuple[Any, ...], ident: str | None) -> None:
-        if ident and ident not in known:
+    def check_field(loc: tuple[Any, ...], ident: Any) -> None:
+        if isinstance(ident, str) and ident and ident not in known:
             hint = suggest(ident, catalog.curated_idents())
             problems.append((loc, f"unknown airfield {ident!r}{hint}; give lat and lon under airfields: to define it"))
 
-    for name in scenario.aircraft:
+    def get(node: Any, key: str) -> Any:
+        return node.get(key) if isinstance(node, dict) else None
+
+    for name, _ in _entries(data.get("aircraft")):
         check_type(("aircraft", name), name)
-    for i, f in enumerate(scenario.fleet):
-        check_type(("fleet", i, "type"), f.type)
-        check_field(("fleet", i, "base"), f.base)
-    for ident, settings in scenario.airfields.items():
+    for i, f in _items(data.get("fleet")):
+        check_type(("fleet", i, "type"), get(f, "type"))
+        check_field(("fleet", i, "base"), get(f, "base"))
+    for ident, settings in airfield_entries:
         if ident not in custom:
             check_field(("airfields", ident), ident)
-        elif settings.country is None:
+        elif get(settings, "country") is None:
             problems.append((("airfields", ident), "a new airfield needs country (ISO-3), besides lat and lon"))
-    for i, r in enumerate(scenario.requirements):
-        for j, name in enumerate(r.aircraft or []):
+    for i, r in _items(data.get("requirements")):
+        for j, name in _items(get(r, "aircraft")):
             check_type(("requirements", i, "aircraft", j), name)
-            if name not in {f.type for f in scenario.fleet} and name in types_known:
+            if name not in fleet_types and name in types_known:
                 problems.append((("requirements", i, "aircraft", j), f"no {name} in the fleet"))
-        check_field(("requirements", i, "from"), r.from_)
-        check_field(("requirements", i, "to"), r.to)
-        if r.day >= scenario.days:
-            problems.append((("requirements", i, "day"), f"day {r.day:g} is not inside the run (days: {scenario.days})"))
-    for i, e in enumerate(scenario.events):
-        if e.day > scenario.days:
-            problems.append((("events", i, "day"), f"day {e.day:g} is after the end of the run (days: {scenario.days})"))
-        check_field(("events", i, "close"), e.close)
-        check_field(("events", i, "reopen"), e.reopen)
-        for ident in e.mog or {}:
+        check_field(("requirements", i, "from"), get(r, "from"))
+        check_field(("requirements", i, "to"), get(r, "to"))
+        day = _number(get(r, "day"))
+        if day is not None and days is not None and day >= days:
+            problems.append((("requirements", i, "day"), f"day {day:g} is not inside the run (days: {days:g})"))
+    for i, e in _items(data.get("events")):
+        day = _number(get(e, "day"))
+        if day is not None and days is not None and day > days:
+            problems.append((("events", i, "day"), f"day {day:g} is after the end of the run (days: {days:g})"))
+        check_field(("events", i, "close"), get(e, "close"))
+        check_field(("events", i, "reopen"), get(e, "reopen"))
+        for ident, _ in _entries(get(e, "mog")):
             check_field(("events", i, "mog", ident), ident)
-    for i, ident in enumerate(scenario.fuel_stops):
+    for i, ident in _items(data.get("fuel_stops")):
         check_field(("fuel_stops", i), ident)
-    for i, leg in enumerate(scenario.legs):
-        check_field(("legs", i, "from"), leg.from_)
-        check_field(("legs", i, "to"), leg.to)
-    if scenario.stochastic is not None:
-        for i, ident in enumerate(scenario.stochastic.maintenance_at or []):
-            check_field(("stochastic", "maintenance_at", i), ident)
-        for i, ident in enumerate(scenario.stochastic.outages.airfields if scenario.stochastic.outages else []):
-            check_field(("stochastic", "outages", "airfields", i), ident)
-    problems.extend(_airspace_problems(scenario))
+    for i, leg in _items(data.get("legs")):
+        check_field(("legs", i, "from"), get(leg, "from"))
+        check_field(("legs", i, "to"), get(leg, "to"))
+    stochastic = data.get("stochastic")
+    for i, ident in _items(get(stochastic, "maintenance_at")):
+        check_field(("stochastic", "maintenance_at", i), ident)
+    for i, ident in _items(get(get(stochastic, "outages"), "airfields")):
+        check_field(("stochastic", "outages", "airfields", i), ident)
+    problems.extend(_airspace_problems(data))
     return problems
 
 
-def _airspace_problems(scenario: Scenario) -> list[tuple[tuple[Any, ...], str]]:
-    from sim import countries  # the polygons load only for scenarios that use airspace
+def _airspace_problems(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
+    from sim import countries
 
     problems: list[tuple[tuple[Any, ...], str]] = []
-    spec = scenario.airspace
-    uses_airspace = spec is not None or any(e.changes_airspace for e in scenario.events)
-    if not uses_airspace:
-        return problems
-    choices = sorted(countries.groups()) + sorted(countries.countries())
 
-    def check_codes(loc: tuple[Any, ...], codes: list[str]) -> None:
-        for j, code in enumerate(codes):
-            if not countries.is_known(code):
-                problems.append(((*loc, j), f"unknown country code or group {code!r}{suggest(code, choices)}"))
+    def check_codes(loc: tuple[Any, ...], codes: Any) -> None:
+        for j, code in _items(codes):
+            if isinstance(code, str) and countries.resolve(code) is None:
+                problems.append(((*loc, j), f"unknown country code or group {code!r}{countries.suggest_country(code)}"))
 
-    if spec is not None:
+    spec = data.get("airspace")
+    if isinstance(spec, dict):
         situations = sorted(countries.situations())
-        if spec.situation is not None and spec.situation not in situations:
-            problems.append((("airspace", "situation"), f"unknown situation {spec.situation!r}; known: {', '.join(situations)}"))
-        check_codes(("airspace", "closed"), spec.closed)
-        check_codes(("airspace", "open"), spec.open)
-        for i, rule in enumerate(spec.rules):
+        situation = spec.get("situation")
+        if isinstance(situation, str) and situation not in situations:
+            problems.append((("airspace", "situation"), f"unknown situation {situation!r}; known: {', '.join(situations)}"))
+        check_codes(("airspace", "closed"), spec.get("closed"))
+        check_codes(("airspace", "open"), spec.get("open"))
+        for i, rule in _items(spec.get("rules")):
             for key in ("closed", "flights_to", "flights_from"):
-                check_codes(("airspace", "rules", i, key), getattr(rule, key))
-    for i, e in enumerate(scenario.events):
+                check_codes(("airspace", "rules", i, key), rule.get(key) if isinstance(rule, dict) else None)
+    for i, e in _items(data.get("events")):
         for key in ("close_airspace", "open_airspace"):
-            check_codes(("events", i, key), getattr(e, key) or [])
+            check_codes(("events", i, key), e.get(key) if isinstance(e, dict) else None)
+    for ident, settings in _entries(data.get("airfields")):
+        country = settings.get("country") if isinstance(settings, dict) else None
+        if isinstance(country, str) and not (countries.resolve(country) or re.fullmatch(r"[A-Z]{3}", country)):
+            problems.append((("airfields", ident, "country"),
+                             f"unknown country {country!r}{countries.suggest_country(country)}"))
     return problems
 
 
@@ -475,8 +528,13 @@ def _locate(tree: Any, filename: str, loc: tuple[Any, ...], message: str) -> Pro
     return Problem(filename, line, col, _format_path(loc), message)
 
 
+def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A pydantic error location without its validator markers."""
+    return tuple(p for p in loc if not (isinstance(p, str) and p.startswith(("function-", "tuple["))))
+
+
 def _problem_from_error(err: Any, tree: Any, filename: str) -> Problem:
-    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "tuple["))))
+    loc = _clean_loc(err["loc"])
     message = err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
         allowed = _allowed_keys(loc[:-1])
@@ -488,6 +546,12 @@ def _problem_from_error(err: Any, tree: Any, filename: str) -> Problem:
     elif err["type"] == "string_pattern_mismatch":
         expected = _PATTERN_WORDS.get(err["ctx"]["pattern"], f"text matching {err['ctx']['pattern']}")
         message = f"expected {expected} (got {err['input']!r})"
+        if err["ctx"]["pattern"] == r"^[A-Z]{3}$":
+            from sim import countries
+
+            message += countries.suggest_country(str(err["input"]))
+    elif err["type"].startswith(("date_", "datetime_")):
+        message = f"expected a date written YYYY-MM-DD, e.g. 2024-12-15 (got {err['input']!r})"
     elif "input" in err and not isinstance(err["input"], (dict, list)):
         message += f" (got {err['input']!r})"
     return _locate(tree, filename, loc, message)

@@ -119,7 +119,7 @@ def summarise(out: RunOutput) -> dict[str, Any]:
         by_type[kind]["fuel_t"] += fuel
     for slot in by_type.values():
         slot["mean_payload_t"] = slot["delivered_t"] / slot["sorties"] if slot["sorties"] else 0.0
-        slot["flight_h_per_aircraft_day"] = slot["flight_h"] / (slot["aircraft"] * scenario.days)
+        slot["flight_h_per_aircraft_day"] = slot["flight_h"] / (slot["aircraft"] * scenario.days) if slot["aircraft"] else 0.0
 
     ground = out.records.ground
     airfields: dict[str, dict[str, Any]] = {}

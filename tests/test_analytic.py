@@ -106,3 +106,30 @@ def test_estimate_from_observed_flights(tmp_path):
     out = runner.invoke(app, ["estimate", str(bad)])
     assert out.exit_code == 2
     assert "bad.csv:2:0: type: unknown aircraft type" in out.output and "bad.csv:3:0: destination" in out.output
+
+
+def test_analytic_phases_follow_mog_changes_and_airspace_closures():
+    # No routed-leg override: the router measures ORIG (Nigeria) -> DEST (Chad), which crosses Cameroon.
+    s = scenario(days=4, legs=[], fleet=[{"type": "Il-76MD", "count": 3, "base": "ORIG"}],
+                 requirements=[{"from": "ORIG", "to": "DEST", "tons_per_day": 500}],
+                 events=[{"day": 1, "mog": {"DEST": 1}}, {"day": 2, "close_airspace": ["Cameroon"]}])
+    world = build_world(s)
+    found = analytic.phases(world)
+    assert [(p.from_day, p.to_day) for p in found] == [(0, 1), (1, 2), (2, 4)]
+    assert found[2].changes == ("close airspace CMR",)
+    for phase, dest_mog, policy in zip(found, (10, 1, 1), (world.phases[0][1],) * 2 + (world.phases[1][1],), strict=True):
+        out_km, back_km = world.distance("ORIG", "DEST", policy), world.distance("DEST", "ORIG", policy)
+        rtt = 3 + 1 + (out_km / 780 + 0.5) + (back_km / 780 + 0.5)  # onload, offload, two legs
+        limits = {limit.name: limit.t_per_day for limit in phase.requirements[0].limits}
+        assert limits["fleet (cycle)"] == pytest.approx(3 * 30 * 24 / rtt)
+        assert limits["origin MOG (ORIG, 10 spots)"] == pytest.approx(10 * 30 * 24 / 3)
+        assert limits[f"destination MOG (DEST, {dest_mog} spots)"] == pytest.approx(dest_mog * 30 * 24 / 1)
+        assert limits["demand"] == 500
+        assert phase.requirements[0].binding.name == "fleet (cycle)"
+    assert world.distance("ORIG", "DEST", world.phases[1][1]) > world.distance("ORIG", "DEST", world.phases[0][1]) + 10
+    result = runner.invoke(app, ["analytic", "scenarios/tobruk_hub.yaml", "--json"])
+    phases = json.loads(result.stdout)["phases"]
+    assert [(p["from_day"], p["to_day"]) for p in phases] == [(0, 15), (15, 20), (20, 45)]
+    assert [p["mog"]["HLGN"] for p in phases] == [2, 4, 4]
+    km = [p["requirements"][0]["cycles"][0]["loaded_km"] for p in phases]
+    assert km[0] == km[1] < km[2]  # Turkey closed: the Caspian route

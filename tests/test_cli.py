@@ -80,7 +80,7 @@ BAD_CASES = {
     "unknown aircraft type": (GOOD.replace("Il-76MD", "Il-76MF"), "fleet[0].type", "did you mean 'Il-76MD'"),
     "unknown airfield": (GOOD.replace("to: HL69", "to: HL99"), "requirements[0].to", "unknown airfield 'HL99'"),
     "wrong type": (GOOD.replace("days: 3", "days: three"), "s.yaml:3:1: days", "valid integer"),
-    "zero count": (GOOD.replace("count: 2", "count: 0"), "fleet[0].count", "greater than or equal to 1"),
+    "negative count": (GOOD.replace("count: 2", "count: -1"), "fleet[0].count", "greater than or equal to 0"),
     "negative tons": (GOOD.replace("tons: 200", "tons: -5"), "requirements[0].tons", "greater than 0"),
     "bad name": (GOOD.replace("name: tiny", "name: ../etc"), "s.yaml:1:1: name", "plain folder name"),
     "same airfield": (GOOD.replace("to: HL69", "to: HLLB"), "s.yaml:7:5: requirements[0]", "same airfield"),

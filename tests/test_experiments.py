@@ -114,8 +114,9 @@ def test_sweep_points_apply_paths_and_validate():
     assert points[2].scenario["fleet"][0]["count"] == 3
     with pytest.raises(experiments.SweepError, match="fleet\\[5\\]"):
         experiments.sweep_points(s, [("fleet[5].count", [1])])
-    with pytest.raises(experiments.SweepError, match="fleet\\[0\\].count=0"):
-        experiments.sweep_points(s, [("fleet[0].count", [0])])
+    with pytest.raises(experiments.SweepError, match="fleet\\[0\\].count=-1"):
+        experiments.sweep_points(s, [("fleet[0].count", [-1])])
+    assert experiments.sweep_points(s, [("fleet[0].count", [0])])[0].scenario["fleet"][0]["count"] == 0  # "without them"
 
 
 SWEEP_YAML = """\

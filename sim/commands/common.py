@@ -61,15 +61,13 @@ def airspace_policy(closed: str | None) -> tuple[Any, list[str], str | None]:
     if tokens in ([], ["none"]):
         return airspace.OPEN_SKIES, [], "open skies: no airspace closed"
     situations = [t for t in tokens if t in countries.situations()]
-    codes = [t.upper() for t in tokens if t not in situations]
-    bad = [c for c in codes if not countries.is_known(c)]
+    others = [t for t in tokens if t not in situations]
+    codes = [countries.resolve(t) for t in others]
+    bad = [t for t, code in zip(others, codes, strict=True) if code is None]
     if bad or len(situations) > 1:
-        from sim.scenario import suggest
-
-        choices = sorted(countries.groups()) + sorted(countries.countries())
-        messages = [f"--closed: unknown country code or group {c!r}{suggest(c, choices)}" for c in bad]
+        messages = [f"--closed: unknown country code or group {t!r}{countries.suggest_country(t)}" for t in bad]
         if len(situations) > 1:
             messages.append(f"--closed: name at most one situation (got {', '.join(situations)})")
         raise fail(messages)
-    policy = airspace.make_policy(closed=codes, situation=situations[0] if situations else None)
+    policy = airspace.make_policy(closed=[c for c in codes if c], situation=situations[0] if situations else None)
     return policy, tokens, None

@@ -17,7 +17,7 @@ from sim.results import ResultsExistError, write_csv, write_files, write_json
 
 SWEEP_FILES = ["sweep.csv", "sweep_points.csv", "sweep.png"]
 PARTIAL = ".sweep-partial.jsonl"
-POINT_FIGURES = ("delivered_t", "mean_daily_t", "backlog_t", "sorties", "flight_h", "repairs")
+POINT_FIGURES = ("delivered_t", "in_transit_t", "backlog_t", "mean_daily_t", "sorties", "flight_h", "repairs")
 
 
 @app.command("sweep")
@@ -91,7 +91,7 @@ def sweep_command(
 
         write_csv(folder / "sweep.csv", tidy_rows, ["point", *paths, *experiments.tidy_columns(rows)])
         write_csv(folder / "sweep_points.csv", point_rows, list(point_rows[0]))
-        save_sweep(folder / "sweep.png", point_rows, paths, scenario.name, count)
+        save_sweep(folder / "sweep.png", point_rows, paths, scenario.name, count, x_label=_axis_label(scenario, paths[0]))
 
     try:
         write_files(target, SWEEP_FILES, fill, force=force)
@@ -145,15 +145,26 @@ def _tables(points: list[experiments.SweepPoint], rows: list[dict[str, Any]]):
     return tidy_rows, point_rows, paths
 
 
+def _axis_label(scenario: Any, path: str) -> str:
+    """The swept path in words for a chart axis: "number of Il-76MD aircraft at UUMU (fleet[1].count)"."""
+    from sim.sizing import describe_path
+
+    words = describe_path(scenario, path)
+    return f"number of {words} ({path})" if words != path else path
+
+
 def _print_points(point_rows: list[dict[str, Any]], paths: list[str]) -> None:
-    table = Table(title="sweep: mean and 95 % CI per point")
-    for column in (*paths, "mean_daily_t", "95 % CI", "backlog_t", "p_closed"):
+    table = Table(title="sweep: mean per point (95 % CI of t/day); tons at the end of the run")
+    for column in (*paths, "t/day", "95 % CI", "delivered_t", "in_transit_t", "backlog_t", "P(close by the end)"):
         table.add_column(column, justify="right")
     for p in point_rows:
         table.add_row(*[str(p[k]) for k in paths], f"{p['mean_daily_t_mean']:,.1f}",
                       f"{p['mean_daily_t_ci95_low']:,.1f} to {p['mean_daily_t_ci95_high']:,.1f}",
-                      f"{p['backlog_t_mean']:,.0f}", f"{p['p_closed']:.2f}")
+                      f"{p['delivered_t_mean']:,.0f}", f"{p['in_transit_t_mean']:,.0f}", f"{p['backlog_t_mean']:,.0f}",
+                      f"{p['p_closed']:.2f}")
     out.print(table)
+    if any(p["backlog_t_mean"] < 0.5 and p["p_closed"] < 1 for p in point_rows):
+        out.print("A point with no backlog that did not always close still had cargo in transit at the end.")
 
 
 @app.command("compare")
@@ -175,14 +186,18 @@ def compare_command(
     clash = [n for n in names if (target / n).exists()]
     if clash and not force:
         raise fail([f"{target / clash[0]} already exists; add --force to replace it"])
+    from sim.analytic import planning_record
+    from sim.world import build_world
+
     results = [replicate_or_run(s, replications, workers) for s in (a, b)]
-    rows = _differences(results[0][0], results[1][0])
+    plans = [planning_record(build_world(s), r[0], r[1]) for s, r in zip((a, b), results, strict=True)]
+    rows = _differences(results[0][0], results[1][0]) + phase_differences(plans[0], plans[1])
 
     def fill(folder: Path) -> None:
         from sim.plots import save_comparison
 
         write_csv(folder / "comparison.csv", rows, ["figure", "a", "b", "difference", "a_ci95", "b_ci95"])
-        save_comparison(folder / "comparison.png", [(r[0], r[1]) for r in results])
+        save_comparison(folder / "comparison.png", [(r[0], r[1]) for r in results], plans)
         write_json(folder / "summary_a.json", results[0][0])
         write_json(folder / "summary_b.json", results[1][0])
 
@@ -200,7 +215,51 @@ def compare_command(
 
 
 def _fmt(x: Any) -> str:
+    if isinstance(x, str):
+        return x
     return "-" if x is None else f"{x:,.1f}"
+
+
+def phase_differences(a: dict[str, Any], b: dict[str, Any]) -> list[dict[str, Any]]:
+    """Rows comparing the closed-form figures of two planning records (``sim.analytic.planning_record``)
+    over the days where both have fixed phases: route km and cycle time per type, fleet limit, capacity
+    margin and the binding limit, per requirement the two share."""
+    from sim.analytic import capacity_margin
+
+    bounds = sorted({p["from_day"] for p in (*a["phases"], *b["phases"])} | {float(a["days"])})
+    rows = []
+
+    def phase_at(record: dict[str, Any], day: float) -> dict[str, Any]:
+        return next(p for p in reversed(record["phases"]) if p["from_day"] <= day)
+
+    def row(figure: str, va: Any, vb: Any) -> dict[str, Any]:
+        numeric = isinstance(va, int | float) and isinstance(vb, int | float)
+        return {"figure": figure, "a": va, "b": vb, "difference": vb - va if numeric else None,
+                "a_ci95": None, "b_ci95": None}
+
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        if end > a["days"] or end > b["days"]:
+            break
+        pa, pb = phase_at(a, start), phase_at(b, start)
+        mine = {r["requirement"]: r for r in pb["requirements"]}
+        for ra in pa["requirements"]:
+            rb = mine.get(ra["requirement"])
+            if rb is None:
+                continue
+            where = f"days {start:g}-{end:g}: {ra['requirement']}: "
+            cycles_b = {c["type"]: c for c in rb["cycles"]}
+            for ca in ra["cycles"]:
+                cb = cycles_b.get(ca["type"])
+                if cb is not None:
+                    rows.append(row(f"{where}route_km ({ca['type']})", ca["loaded_km"], cb["loaded_km"]))
+                    rows.append(row(f"{where}cycle_h ({ca['type']})", ca["rtt_h"], cb["rtt_h"]))
+            rows.append(row(f"{where}fleet_limit_t_per_day", ra["fleet_t_per_day"], rb["fleet_t_per_day"]))
+            margin_a, margin_b = capacity_margin(ra), capacity_margin(rb)
+            if margin_a is not None and margin_b is not None:
+                rows.append(row(f"{where}capacity_margin_t_per_day", margin_a, margin_b))
+            rows.append(row(f"{where}binding_t_per_day", ra["binding_t_per_day"], rb["binding_t_per_day"]))
+            rows.append(row(f"{where}binding", ra["binding"], rb["binding"]))
+    return rows
 
 
 def _differences(a: dict[str, Any], b: dict[str, Any]) -> list[dict[str, Any]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -153,24 +154,49 @@ def _save_routes_map(path: Path, world: World) -> None:
     plt.close(fig)
 
 
+def closure_text(s: dict[str, Any]) -> str:
+    """The closure of a run in words: a day for one run; for replications a distribution (median, 10-90 %
+    range, P by the median day and by the end), never a single day beside a probability below one."""
+    reps = s.get("replications")
+    if not reps:
+        return f"closure: day {s['closure_day']} ({s['closure_date']})" if s["closure_day"] is not None else "not closed"
+    c = reps["closure"]
+    p_end = c["p_closed"]
+    if p_end == 0:
+        return "closure: no replication closed within the run"
+    if c.get("median_day") is None:
+        return f"closure: fewer than half the replications closed; P(closed by the end) {p_end:.2f}"
+    median = int(math.ceil(c["median_day"]))
+    p_median = c["p_closure_by_day"][median]
+
+    def day(d: int | None) -> str:
+        return "not closed" if d is None else f"day {d}"
+
+    return (f"closure: median day {median} (P(closed by day {median}) {p_median:.2f}); 10-90 %: "
+            f"{day(c.get('day_p10'))} to {day(c.get('day_p90'))}; P(closed by the end) {p_end:.2f}")
+
+
 def _print_summary(s: dict[str, Any]) -> None:
-    closure = f"day {s['closure_day']} ({s['closure_date']})" if s["closure_day"] is not None else "not closed"
     out.print(f"[bold]{s['scenario']}[/bold]: {s['description']}")
     out.print(
         f"requested {s['requested_t']:,.1f} t = delivered {s['delivered_t']:,.1f} t + in transit "
         f"{s['in_transit_t']:,.1f} t + backlog {s['backlog_t']:,.1f} t; {s['sorties']:,.0f} sorties; "
-        f"{s['mean_daily_t']:,.1f} t/day; closure: {closure}"
+        f"{s['mean_daily_t']:,.1f} t/day; {closure_text(s)}"
     )
-    if s.get("replications"):
+    replicated = bool(s.get("replications"))
+    if replicated:
         r = s["replications"]
         out.print(f"mean of {r['replications']} replications; 95 % CI: delivered {r['delivered_t']['ci95_low']:,.0f} to "
                   f"{r['delivered_t']['ci95_high']:,.0f} t, {r['mean_daily_t']['ci95_low']:,.1f} to "
-                  f"{r['mean_daily_t']['ci95_high']:,.1f} t/day; P(closed by the end) {r['closure']['p_closed']:.2f}")
+                  f"{r['mean_daily_t']['ci95_high']:,.1f} t/day")
     table = Table(title="by requirement")
-    for column in ("requirement", "requested_t", "delivered_t", "backlog_t", "sorties", "closure_day"):
+    for column in ("requirement", "requested_t", "delivered_t", "backlog_t", "sorties",
+                   "closure (median day, P by the end)" if replicated else "closure_day"):
         table.add_column(column, justify="left" if column == "requirement" else "right")
     for r in s["by_requirement"]:
         closure = "-" if r["closure_day"] is None else str(r["closure_day"])
+        if replicated:
+            closure = f"{closure}, P {r['p_closed']:.2f}"
         table.add_row(r["requirement"], f"{r['requested_t']:,.1f}", f"{r['delivered_t']:,.1f}",
                       f"{r['backlog_t']:,.1f}", f"{r['sorties']:,.0f}", closure)
     out.print(table)

@@ -18,61 +18,55 @@ def analytic_command(
     as_json: Annotated[bool, typer.Option("--json", help="print JSON on stdout")] = False,
 ) -> None:
     """Planning factors (cycle, UTE and airfield limits, ton-km, closure) next to the simulated figures,
-    naming the binding constraint."""
-    from sim import analytic
+    naming the binding constraint, per phase: every MOG change, airfield closure or airspace event starts one."""
+    from sim.analytic import planning_record
     from sim.api import run
-    from sim.world import build_world
 
     scenario = load(scenario_path)
     deterministic = scenario.model_copy(update={"stochastic": None})
-    results = analytic.factors(build_world(deterministic))
-    simulated = run(deterministic).summary
-    by_name = {r["requirement"]: r for r in simulated["by_requirement"]}
-    records = []
-    for f in results:
-        sim_row = by_name[f.requirement]
-        records.append({
-            "requirement": f.requirement, "from": f.origin, "to": f.destination,
-            "cycles": [{**vars(c), "sorties_per_day": c.sorties_per_day} for c in f.cycles],
-            "limits": [{**vars(limit), "binding": limit is f.binding} for limit in f.limits],
-            "planning_limits_qe": [vars(limit) for limit in f.planning_limits],
-            "binding": f.binding.name, "binding_t_per_day": f.binding.t_per_day,
-            "ton_km_per_day": f.ton_km_per_day, "mtm_per_day": f.mtm_per_day,
-            "closure_estimate_day": f.closure_estimate_day, "infeasible_types": list(f.infeasible_types),
-            "simulated_t_per_day": sim_row["delivered_t"] / simulated["days"],
-            "simulated_closure_day": sim_row["closure_day"],
-        })
+    result = run(deterministic)
+    record = planning_record(result.output.world, result.summary, result.daily)
     if as_json:
-        print(json.dumps({"scenario": scenario.name, "days": scenario.days, "requirements": records}, indent=2))
+        print(json.dumps(record, indent=2))
         return
     out.print(f"[bold]{scenario.name}[/bold]: planning factors per requirement, as if the whole fleet served it alone; "
-              f"simulated over {scenario.days} days (deterministic)")
-    for r in records:
-        table = Table(title=f"{r['requirement']}: {r['from']} -> {r['to']}")
-        for column in ("type", "N", "P t", "RTFT h", "RTT h", "GT on/off h", "stops", "sorties/ac/day"):
-            table.add_column(column, justify="left" if column in ("type", "stops") else "right")
-        for c in r["cycles"]:
-            table.add_row(c["type"], str(c["count"]), f"{c['payload_t']:.1f}", f"{c['rtft_h']:.2f}", f"{c['rtt_h']:.2f}",
-                          f"{c['ground_on_h']:.2f}/{c['ground_off_h']:.2f}", " ".join(c["stops"]) or "-",
-                          f"{c['sorties_per_day']:.3f}")
-        out.print(table)
-        limits = Table(show_header=True)
-        for column in ("limit", "formula", "t/day"):
-            limits.add_column(column, justify="right" if column == "t/day" else "left")
-        for limit in r["limits"]:
-            mark = " [bold](binding)[/bold]" if limit["binding"] else ""
-            limits.add_row(limit["name"] + mark, limit["formula"], f"{limit['t_per_day']:,.1f}")
-        for limit in r["planning_limits_qe"]:
-            limits.add_row(limit["name"] + " (random arrivals)", limit["formula"], f"{limit['t_per_day']:,.1f}")
-        out.print(limits)
-        closure = "" if r["closure_estimate_day"] is None else (
-            f"; closure estimate day {r['closure_estimate_day']:.1f}, simulated day {r['simulated_closure_day']}")
-        out.print(f"binding: [bold]{r['binding']}[/bold] {r['binding_t_per_day']:,.1f} t/day; simulated "
-                  f"{r['simulated_t_per_day']:,.1f} t/day over the run; {r['ton_km_per_day']:,.0f} t-km/day "
-                  f"({r['mtm_per_day']:.3f} MTM/D){closure}")
-        if r["infeasible_types"]:
-            out.print(f"[yellow]cannot fly it:[/yellow] {', '.join(r['infeasible_types'])}")
+              f"simulated over {scenario.days} days (deterministic); {len(record['phases'])} phase(s)")
+    for phase in record["phases"]:
+        changes = f" after {', '.join(phase['changes'])}" if phase["changes"] else ""
+        mog = ", ".join(f"{k} {v}" for k, v in phase["mog"].items())
+        closed = f"; closed: {', '.join(phase['closed_airfields'])}" if phase["closed_airfields"] else ""
+        out.print(f"\n[bold]days {phase['from_day']:g}-{phase['to_day']:g}[/bold]{changes}: airspace "
+                  f"{phase['airspace']}; MOG {mog}{closed}")
+        for r in phase["requirements"]:
+            _print_requirement(r)
     out.print("Several requirements share the fleet in the simulation; the closed form gives each the whole fleet.")
+
+
+def _print_requirement(r: dict[str, Any]) -> None:
+    table = Table(title=f"{r['requirement']}: {r['from']} -> {r['to']}")
+    for column in ("type", "N", "P t", "route km", "RTFT h", "RTT h", "GT on/off h", "stops", "sorties/ac/day"):
+        table.add_column(column, justify="left" if column in ("type", "stops") else "right")
+    for c in r["cycles"]:
+        table.add_row(c["type"], str(c["count"]), f"{c['payload_t']:.1f}", f"{c['loaded_km']:,.0f}", f"{c['rtft_h']:.2f}",
+                      f"{c['rtt_h']:.2f}", f"{c['ground_on_h']:.2f}/{c['ground_off_h']:.2f}", " ".join(c["stops"]) or "-",
+                      f"{c['sorties_per_day']:.3f}")
+    out.print(table)
+    limits = Table(show_header=True)
+    for column in ("limit", "formula", "t/day"):
+        limits.add_column(column, justify="right" if column == "t/day" else "left")
+    for limit in r["limits"]:
+        mark = " [bold](binding)[/bold]" if limit["binding"] else ""
+        limits.add_row(limit["name"] + mark, limit["formula"], f"{limit['t_per_day']:,.1f}")
+    for limit in r["planning_limits_qe"]:
+        limits.add_row(limit["name"] + " (random arrivals)", limit["formula"], f"{limit['t_per_day']:,.1f}")
+    out.print(limits)
+    closure = "" if r["closure_estimate_day"] is None else (
+        f"; closure estimate day {r['closure_estimate_day']:.1f}, simulated day {r['simulated_closure_day']}")
+    out.print(f"binding: [bold]{r['binding']}[/bold] {r['binding_t_per_day']:,.1f} t/day; simulated "
+              f"{r['simulated_t_per_day']:,.1f} t/day in these days; {r['ton_km_per_day']:,.0f} t-km/day "
+              f"({r['mtm_per_day']:.3f} MTM/D){closure}")
+    if r["infeasible_types"]:
+        out.print(f"[yellow]cannot fly it:[/yellow] {', '.join(r['infeasible_types'])}")
 
 
 @app.command("estimate")
