@@ -32,12 +32,26 @@ def invoke(*args):
     return runner.invoke(app, [str(a) for a in args])
 
 
-def test_run_writes_the_four_outputs(tmp_path):
+def test_run_writes_its_outputs_and_check_verifies_them(tmp_path):
     (tmp_path / "s.yaml").write_text(GOOD)
     out = tmp_path / "res"
     result = invoke("run", tmp_path / "s.yaml", "--out", out)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["daily.csv", "routes.png", "sorties.csv", "summary.json", "throughput.png"]
+    assert sorted(p.name for p in out.iterdir()) == ["daily.csv", "ground.csv", "ground.png", "routes.png", "scenario.json",
+                                                     "sorties.csv", "summary.json", "throughput.png"]
+    checked = invoke("check", out)
+    assert checked.exit_code == 0, checked.output
+    assert "every rule holds" in checked.output
+    # A tampered trace fails: one leg made to carry 100 t more than the aircraft took aboard.
+    lines = (out / "sorties.csv").read_text().splitlines()
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    k = header.index("payload_t")
+    cells[k] = str(float(cells[k]) + 100)
+    (out / "sorties.csv").write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n")
+    tampered = invoke("check", out)
+    assert tampered.exit_code == 1 and "problem" in tampered.output
+    assert invoke("check", tmp_path).exit_code == 2  # not a results folder
     summary = json.loads((out / "summary.json").read_text())
     assert summary["delivered_t"] + summary["in_transit_t"] + summary["backlog_t"] == pytest.approx(summary["requested_t"])
     header = (out / "sorties.csv").read_text().splitlines()[0].split(",")
