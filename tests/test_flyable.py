@@ -127,3 +127,11 @@ def test_every_shipped_scenario_passes_the_checker(path):
         assert check_result(result) == [], (path.stem, replication)
         summary = result.summary
         assert summary["stranded_at_end"] == 0
+
+
+def test_aircraft_names_are_unique_when_two_fleet_entries_share_type_and_base():
+    s = scenario(days=1, fleet=[{"type": "Il-76MD", "count": 1, "base": "ORIG"}, {"type": "Il-76MD", "count": 2, "base": "ORIG"}])
+    result = run(s)
+    names = {row["aircraft"] for row in result.sorties}
+    assert names == {"Il-76MD#1@ORIG", "Il-76MD#2@ORIG", "Il-76MD#3@ORIG"}
+    assert check_result(result) == []

@@ -57,10 +57,13 @@ class AirliftModel:
         self.maintenance = set(spec.maintenance_at) if spec and spec.maintenance_at else {f.base for f in world.scenario.fleet}
         self.out_of_use: set[str] = set()  # airfields shut by a random outage
         number = 0
+        per_group: dict[tuple[str, str], int] = {}  # names stay unique when two entries share type and base
         for e, entry in enumerate(world.scenario.fleet):
             for k in range(entry.count):
                 number += 1
-                name = f"{entry.type}#{k + 1}@{entry.base}"
+                group = (entry.type, entry.base)
+                per_group[group] = per_group.get(group, 0) + 1
+                name = f"{entry.type}#{per_group[group]}@{entry.base}"
                 self.aircraft.append(Aircraft(self, number, name, world.aircraft[entry.type], entry.base, (e, k)))
         for i, req in enumerate(world.scenario.requirements):
             self.env.process(self._generate(i, req))
