@@ -34,28 +34,25 @@ def closure_day(times_h: list[float], tons: list[float], requested_t: float) -> 
     return None
 
 
-def sorties_table(out: RunOutput) -> list[dict[str, Any]]:
-    """One row per leg flown (sorties.csv)."""
-    legs = out.records.legs
+def _named_rows(out: RunOutput, table: dict[str, Any]) -> list[dict[str, Any]]:
+    """A column table as rows, with each requirement index replaced by the requirement's name."""
     names = [r.name for r in out.world.scenario.requirements]
     rows = []
-    for k in range(len(legs["aircraft"])):
-        row = {c: legs[c][k] for c in legs}
+    for k in range(len(table["aircraft"])):
+        row = {c: table[c][k] for c in table}
         row["requirement"] = names[row["requirement"]] if row["requirement"] >= 0 else ""
         rows.append(row)
     return rows
+
+
+def sorties_table(out: RunOutput) -> list[dict[str, Any]]:
+    """One row per leg flown (sorties.csv)."""
+    return _named_rows(out, out.records.legs)
 
 
 def ground_table(out: RunOutput) -> list[dict[str, Any]]:
     """One row per ground activity (ground.csv), in the order they ended."""
-    ground = out.records.ground
-    names = [r.name for r in out.world.scenario.requirements]
-    rows = []
-    for k in range(len(ground["aircraft"])):
-        row = {c: ground[c][k] for c in ground}
-        row["requirement"] = names[row["requirement"]] if row["requirement"] >= 0 else ""
-        rows.append(row)
-    return rows
+    return _named_rows(out, out.records.ground)
 
 
 def daily_table(out: RunOutput) -> list[dict[str, Any]]:
