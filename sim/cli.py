@@ -12,5 +12,10 @@ __all__ = ["app", "main"]
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point. The command writes PNG files and never opens a window, so it draws
+    with the non-interactive Agg backend unless the user chose one (MPLBACKEND); the library itself
+    never changes the backend."""
+    import os
+
+    os.environ.setdefault("MPLBACKEND", "Agg")
     app()

@@ -10,21 +10,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import shapely
+from matplotlib.patches import Circle, PathPatch
+from matplotlib.path import Path as MplPath
+from pyproj import Proj
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import shapely  # noqa: E402
-from matplotlib.patches import Circle, PathPatch  # noqa: E402
-from matplotlib.path import Path as MplPath  # noqa: E402
-from pyproj import Proj  # noqa: E402
-
-from sim import countries, geo  # noqa: E402
-from sim.airspace import AirspacePolicy  # noqa: E402
-from sim.catalog import Airfield  # noqa: E402
-from sim.obstacles import closed_airspace  # noqa: E402
-from sim.routing import Route  # noqa: E402
+from sim import countries, geo
+from sim.airspace import AirspacePolicy
+from sim.catalog import Airfield
+from sim.obstacles import closed_airspace
+from sim.routing import Route
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
 
 
 def throughput_figure(summary: dict[str, Any], daily: list[dict[str, Any]]) -> plt.Figure:

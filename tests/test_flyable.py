@@ -135,3 +135,15 @@ def test_aircraft_names_are_unique_when_two_fleet_entries_share_type_and_base():
     names = {row["aircraft"] for row in result.sorties}
     assert names == {"Il-76MD#1@ORIG", "Il-76MD#2@ORIG", "Il-76MD#3@ORIG"}
     assert check_result(result) == []
+
+
+def test_the_library_leaves_the_matplotlib_backend_alone():
+    # Notebooks keep their inline charts only if importing the plotting modules changes nothing global.
+    import os
+    import subprocess
+    import sys
+
+    code = "import matplotlib; import sim.plots, sim.maps, sim.analysis; print(matplotlib.get_backend())"
+    env = {**os.environ, "MPLBACKEND": "svg"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.strip() == "svg"
