@@ -48,7 +48,7 @@ class AirliftModel:
         self.planner = TripPlanner(world, self.usable, self.policy)
         self.requirements = world.scenario.requirements
         self.ledgers = [CargoLedger(r.from_) for r in self.requirements]
-        self._closed_since: dict[str, int] = {}  # airfield -> index of its open row in records.closures
+        self._closed_since: dict[tuple[str, str], int] = {}  # (airfield, cause) -> its open row in records.closures
         self.idle: list[Aircraft] = []
         self._dispatching = False
         self._dispatch_pending = False
@@ -243,15 +243,16 @@ class AirliftModel:
         assert aircraft.job_event is not None
         aircraft.job_event.succeed(job)
 
-    def _end_idle(self, aircraft: Aircraft) -> None:
-        """Record the time the aircraft stood idle (parked, or stranded without fuel)."""
+    def _end_idle(self, aircraft: Aircraft, at_end: bool = False) -> None:
+        """Record the time the aircraft stood idle (parked, or stranded without fuel; still stranded
+        ``at_end`` of the run gets no end hour)."""
         if aircraft.idle_since is None:
             return
         since, aircraft.idle_since = aircraft.idle_since, None
         if aircraft.stranded_since is not None:
             self.records.stranded.append({"aircraft": aircraft.name, "type": aircraft.type.name,
                                           "airfield": aircraft.location, "from_h": aircraft.stranded_since,
-                                          "to_h": self.env.now, "fuel_t": aircraft.fuel_t})
+                                          "to_h": None if at_end else self.env.now, "fuel_t": aircraft.fuel_t})
             self.record_ground(aircraft, aircraft.location, aircraft.stranded_since, aircraft.stranded_since,
                                self.env.now, "stranded")
             aircraft.stranded_since = None
@@ -261,10 +262,7 @@ class AirliftModel:
     def finish(self) -> None:
         """End of the run: close the idle spans still open."""
         for aircraft in self.idle:
-            self._end_idle(aircraft)
-        for row in self.records.stranded:
-            if row["to_h"] == self.env.now:
-                row["to_h"] = None  # still stranded at the end
+            self._end_idle(aircraft, at_end=True)
 
     def _dispatch_soon(self) -> None:
         """Dispatch once every cargo arriving at this same instant is in the ledgers, so priorities
