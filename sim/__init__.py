@@ -14,14 +14,14 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from sim.api import RunResult, run  # noqa: E402
-from sim.scenario import Scenario, load_scenario, parse_scenario  # noqa: E402
+from sim.experiments.runs import RunResult, run  # noqa: E402
+from sim.scenario.schema import Scenario, load_scenario, parse_scenario  # noqa: E402
 
 __all__ = ["RunResult", "Scenario", "__version__", "load_results", "load_scenario", "parse_scenario", "run"]
 
 
-def load_results(path):  # noqa: ANN001, ANN201 - documented in sim.analysis
-    """A results folder as pandas DataFrames: see :func:`sim.analysis.load_results`."""
-    from sim.analysis import load_results as load
+def load_results(path):  # noqa: ANN001, ANN201 - documented in sim.results.reading
+    """A results folder as pandas DataFrames: see :func:`sim.results.reading.load_results`."""
+    from sim.results.reading import load_results as load
 
     return load(path)

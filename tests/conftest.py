@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from sim.scenario import Scenario, check_references
+from sim.scenario.schema import Scenario, check_references
 
 BASE: dict[str, Any] = {
     "name": "micro",

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from sim import airspace, catalog, run
+from sim import run
+
+from sim.geo import airspace
+
+from sim.data import catalog
 from sim.errors import InputError
-from sim.scenario import Scenario, parse_scenario
+from sim.scenario.schema import Scenario, parse_scenario
 
 
 def scenario(**changes) -> Scenario:
@@ -44,7 +48,7 @@ def test_sorties_fly_the_legal_route():
 def test_open_skies_without_an_airspace_block():
     result = run(scenario(airspace=None))
     x, y = catalog.airfield("UUMU"), catalog.airfield("HLLB")
-    from sim.geo import geodesic_km
+    from sim.geo.geodesy import geodesic_km
 
     for leg in loaded_legs(result):
         assert leg["distance_km"] == pytest.approx(geodesic_km(x.lat, x.lon, y.lat, y.lon))

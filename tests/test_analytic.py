@@ -8,10 +8,12 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import BASE, scenario
-from sim import analytic, estimate, run
-from sim.airspace import make_policy
+from sim import run
+from sim.experiments import analytic
+from sim.experiments import estimate
+from sim.geo.airspace import make_policy
 from sim.cli import app
-from sim.world import build_world
+from sim.model.world import build_world
 
 runner = CliRunner()
 LONG = 200  # days: end effects under 0.2 %

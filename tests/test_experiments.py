@@ -9,9 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import scenario
-from sim import experiments, run
+from sim import run
+from sim.experiments import replications as experiments
 from sim.cli import app
-from sim.execution import executor, run_tasks
+from sim.experiments.execution import executor, run_tasks
 from sim.model.randomness import Randomness
 
 runner = CliRunner()
@@ -195,7 +196,8 @@ def test_stochastic_run_command_writes_intervals(tmp_path):
 
 def test_compare_and_load_results(tmp_path):
     pytest.importorskip("pandas")
-    from sim import analysis, load_results
+    from sim import load_results
+    from sim.results import reading as analysis
 
     (tmp_path / "a.yaml").write_text(SWEEP_YAML)
     (tmp_path / "b.yaml").write_text(SWEEP_YAML.replace("name: sweepme", "name: other").replace("count: 1", "count: 2"))

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from conftest import BASE, scenario
-from sim import load_scenario, performance, run
-from sim.checks import check_result, check_trace
-from sim.summary import ground_table
+from sim import load_scenario, run
+from sim.flight import performance
+from sim.results.checks import check_result, check_trace
+from sim.results.tables import ground_table
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = sorted([*ROOT.glob("scenarios/*.yaml"), *ROOT.glob("scenarios/validation/*.yaml")])
@@ -143,7 +144,7 @@ def test_the_library_leaves_the_matplotlib_backend_alone():
     import subprocess
     import sys
 
-    code = "import matplotlib; import sim.plots, sim.maps, sim.analysis; print(matplotlib.get_backend())"
+    code = "import matplotlib; import sim.results.plots, sim.results.maps, sim.results.reading; print(matplotlib.get_backend())"
     env = {**os.environ, "MPLBACKEND": "svg"}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert done.stdout.strip() == "svg"

@@ -7,7 +7,8 @@ import math
 import pytest
 
 from conftest import BASE, scenario
-from sim import performance, run
+from sim import run
+from sim.flight import performance
 from sim.model.records import SPOT_ACTIVITIES
 
 

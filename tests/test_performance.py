@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim import performance
-from sim.catalog import aircraft_catalog
+from sim.flight import performance
+from sim.data.catalog import aircraft_catalog
 
 CATALOG = aircraft_catalog()
 

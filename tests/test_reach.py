@@ -9,9 +9,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from sim import airspace, catalog, performance, report
+from sim.geo import airspace
+
+from sim.data import catalog
+
+from sim.flight import performance
+
+from sim.flight import reach_report as report
 from sim.cli import app
-from sim.reach import reach
+from sim.flight.reach import reach
 
 runner = CliRunner()
 TYPES = list(catalog.aircraft_catalog())

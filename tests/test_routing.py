@@ -11,8 +11,14 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim import airspace, catalog, countries, geo
-from sim.obstacles import closed_airspace
+from sim.geo import airspace
+
+from sim.data import catalog
+
+from sim.data import countries
+
+from sim.geo import geodesy as geo
+from sim.geo.obstacles import closed_airspace
 
 FIELDS = ["UUMU", "UWLW", "URMF", "UMLI", "OSLK", "HL59", "HLLB", "HL69", "GABS", "FEFF", "HSPN", "DRRN", "DFFD"]
 DEC2024 = airspace.make_policy(situation="dec2024")

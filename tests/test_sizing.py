@@ -9,9 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import scenario
-from sim import experiments, sizing
+from sim.experiments import replications as experiments
+from sim.experiments import sizing
 from sim.cli import app
-from sim.execution import SerialExecutor, run_tasks
+from sim.experiments.execution import SerialExecutor, run_tasks
 
 runner = CliRunner()
 

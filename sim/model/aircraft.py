@@ -1,6 +1,6 @@
 """The aircraft process: wait for a job, fly it, turn on the ground, repeat.
 
-Every take-off obeys the fuel-and-mass rules of sim.performance, checked against the state at that
+Every take-off obeys the fuel-and-mass rules of sim.flight.performance, checked against the state at that
 moment (the airfield, the fuel aboard, the cargo aboard, the airspace in force). Cargo aboard stays
 aboard until it is offloaded where the aircraft is: at the destination it is delivered, anywhere else it
 waits there for another job.
@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
-from sim import performance
-from sim.airspace import AirspacePolicy
-from sim.catalog import AircraftType
-from sim.trips import Trip, fuel_state
+from sim.flight import performance
+from sim.geo.airspace import AirspacePolicy
+from sim.data.catalog import AircraftType
+from sim.model.trips import Trip, fuel_state
 
 if TYPE_CHECKING:
     from sim.model.engine import AirliftModel
@@ -136,7 +136,10 @@ class Aircraft:
             ledger.load(tons, job.pickup)
             self.aboard = cargo
 
-        yield from self._turn(job.pickup, self.type.onload_h, "onload", tons, job.requirement, on_start=load)
+        loaded = yield from self._turn(job.pickup, self.type.onload_h, "onload", tons, job.requirement, on_start=load)
+        if not loaded:  # the airfield closed while it waited for a spot: the cargo waits there for another
+            ledger.unreserve(tons, job.ready_h, job.pickup)
+            return
         # The destination, the stop or the airspace may have changed during the onload: plan again.
         trip = self._loaded_trip(req.to)
         if trip is None:
@@ -228,7 +231,19 @@ class Aircraft:
         burned = performance.burn_t(self.type, flown_km, flight.takeoff_mass_t)
         fuel_now, mass_now = flight.fuel_takeoff_t - burned, flight.takeoff_mass_t - burned
         target, onward_km, emergency = model.diversion(self, flight, flown_km, fuel_now, mass_now)
+        # Over its landing limit (an early return at take-off mass), it holds and burns fuel down to it;
+        # flying a hold is costed as cruise. Without the fuel to burn down, the landing is an emergency.
+        runway_m = model.world.airfields[target].runway_m
+        landing_limit = min(self.type.max_landing_mass_t, performance.landing_limit_t(self.type, runway_m))
+        needed_km = performance.distance_to_burn_km(self.type, mass_now, landing_limit)
+        if needed_km > onward_km:
+            if performance.burn_t(self.type, needed_km, mass_now) <= fuel_now:
+                onward_km = needed_km
+            else:
+                emergency = True
         yield self.env.timeout(onward_km / self.type.cruise_speed_kmh + self.type.block_allowance_h / 2)
+        # Committed to its diversion, it lands even if that airfield closed meanwhile: an emergency landing.
+        emergency = emergency or not model.usable(target)
         burn = burned + performance.burn_t(self.type, onward_km, mass_now)
         self.flight = None
         self.fuel_t = flight.fuel_takeoff_t - burn
@@ -259,12 +274,16 @@ class Aircraft:
 
     def _turn(self, airfield: str, handling_h: float, activity: str, payload_t: float = 0.0, requirement: int = -1,
               on_start: Callable[[], None] | None = None, on_end: Callable[[], None] | None = None,
-              ) -> Generator[simpy.Event, Any, None]:
-        """Hold a working spot for the handling time. Planning ground times include refuelling where the
-        airfield has fuel; a type with ``refuel_sequential`` adds ``refuel_h`` to onloads and offloads there."""
+              ) -> Generator[simpy.Event, Any, bool]:
+        """Hold a working spot for the handling time; False if an onload found the airfield closed when its
+        spot came free (nothing is loaded at a closed airfield). Planning ground times include refuelling where
+        the airfield has fuel; a type with ``refuel_sequential`` adds ``refuel_h`` to onloads and offloads there."""
         model = self.model
         arrive = self.env.now
         yield model.ramps[airfield].request()
+        if activity == "onload" and not model.usable(airfield):
+            model.ramps[airfield].release()
+            return False
         start = self.env.now
         if on_start:
             on_start()
@@ -275,3 +294,4 @@ class Aircraft:
         if on_end:
             on_end()
         model.record_ground(self, airfield, arrive, start, self.env.now, activity, payload_t, requirement)
+        return True

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.scenario import StochasticSpec
+from sim.scenario.schema import StochasticSpec
 
 MISSION_CAPABLE, BREAKS, REPAIRS, GROUND, OUTAGES = range(5)
 

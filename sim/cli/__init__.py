@@ -1,0 +1,21 @@
+"""The ``airlift`` command. Thin: parse, call the library, print. Bad input exits with code 2.
+
+The subcommands live in sim.cli (runs, geography, experiments, sizing, trust); importing them registers them.
+"""
+
+from __future__ import annotations
+
+from sim.cli import experiments, geography, runs, sizing, trust  # noqa: F401  (registers the subcommands)
+from sim.cli.common import app
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Console-script entry point. The command writes PNG files and never opens a window, so it draws
+    with the non-interactive Agg backend unless the user chose one (MPLBACKEND); the library itself
+    never changes the backend."""
+    import os
+
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    app()

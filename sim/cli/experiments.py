@@ -1,0 +1,275 @@
+"""airlift sweep and compare."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from sim.experiments import replications as experiments
+from sim.cli.common import app, fail, load, out
+from sim.results.writing import ResultsExistError, write_csv, write_files, write_json
+
+SWEEP_FILES = ["sweep.csv", "sweep_points.csv", "sweep.png"]
+PARTIAL = ".sweep-partial.jsonl"
+POINT_FIGURES = ("delivered_t", "in_transit_t", "backlog_t", "mean_daily_t", "sorties", "flight_h", "repairs")
+
+
+@app.command("sweep")
+def sweep_command(
+    scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO", help="scenario YAML file")],
+    sets: Annotated[list[str] | None, typer.Option(
+        "--set", help="PATH=VALUES to sweep, e.g. fleet[0].count=4:20:2 or events[0].day=5,10,20 (repeatable)")] = None,
+    replications: Annotated[int | None, typer.Option(min=1, help="replications per point")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="processes (default: all cores; 1 = serial)")] = None,
+    dask: Annotated[str | None, typer.Option("--dask", help="Dask scheduler address, or 'local'")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="results folder (default results/<name>/)")] = None,
+    force: Annotated[bool, typer.Option("--force", help="replace an existing sweep, or start an interrupted one over")] = False,
+    resume: Annotated[bool, typer.Option("--resume", help="complete an interrupted sweep")] = False,
+) -> None:
+    """Run every combination of the swept values, each replicated, and write sweep.csv (one row per point
+    and replication), sweep_points.csv (mean and 95 % CI per point) and sweep.png."""
+    from tqdm import tqdm
+
+    from sim.experiments.execution import executor, run_tasks
+
+    scenario = load(scenario_path)
+    try:
+        if sets:
+            parsed = [experiments.parse_set(s) for s in sets]
+        elif scenario.sweep is not None:
+            parsed = [(path, experiments.parse_values(values)) for path, values in scenario.sweep.set.items()]
+        else:
+            raise fail(["give --set PATH=VALUES or a sweep: block in the scenario"])
+        points = experiments.sweep_points(scenario, parsed)
+    except experiments.SweepError as exc:
+        raise fail([str(exc)]) from None
+    count = replications or (scenario.sweep.replications if scenario.sweep else None) or (
+        scenario.stochastic.replications if scenario.stochastic else 1)
+    target = out_dir or Path("results") / scenario.name
+    partial = target / PARTIAL
+    if (target / "sweep.csv").exists() and not force:
+        raise fail([f"{target / 'sweep.csv'} already exists; add --force to replace it"])
+    sweep_id = hashlib.sha256(json.dumps([scenario.scenario_hash(), [[p, v] for p, v in parsed], count]).encode()).hexdigest()
+    done = _resume(partial, sweep_id, resume, force)
+    tasks = [experiments.Task(point.scenario, r, point.index) for point in points for r in range(count)
+             if (point.index, r) not in done]
+    target.mkdir(parents=True, exist_ok=True)
+    total = len(points) * count
+    with partial.open("a", encoding="utf-8") as log, tqdm(
+        total=total, initial=total - len(tasks), unit="run", desc=f"sweeping {scenario.name}", file=sys.stderr,
+        disable=None,
+    ) as bar:
+        if not done:
+            log.write(json.dumps({"sweep_id": sweep_id}) + "\n")
+
+        def keep(_index: int, record: dict[str, Any]) -> None:
+            row = experiments.tidy(record)
+            done[(row["point"], row["replication"])] = row
+            log.write(json.dumps(row) + "\n")
+            log.flush()
+            bar.update(1)
+
+        try:
+            with executor(1 if len(tasks) == 1 else workers, dask) as pool:
+                run_tasks(pool, experiments.run_task, tasks, on_result=keep)
+        except KeyboardInterrupt:
+            bar.close()
+            print(f"\ninterrupted: {len(done)} of {total} runs kept in {partial}; "
+                  f"complete them with: airlift sweep {scenario_path} ... --resume", file=sys.stderr)
+            raise typer.Exit(code=130) from None
+    rows = [done[k] | {"point": k[0]} for k in sorted(done)]
+    tidy_rows, point_rows, paths = _tables(points, rows)
+
+    def fill(folder: Path) -> None:
+        from sim.results.plots import save_sweep
+
+        write_csv(folder / "sweep.csv", tidy_rows, ["point", *paths, *experiments.tidy_columns(rows)])
+        write_csv(folder / "sweep_points.csv", point_rows, list(point_rows[0]))
+        save_sweep(folder / "sweep.png", point_rows, paths, scenario.name, count, x_label=_axis_label(scenario, paths[0]))
+
+    try:
+        write_files(target, SWEEP_FILES, fill, force=force)
+    except ResultsExistError as exc:
+        raise fail([str(exc)]) from None
+    partial.unlink(missing_ok=True)
+    _print_points(point_rows, paths)
+    out.print(f"\n{len(points)} points x {count} replications. Results in [bold]{target}/[/bold]: {', '.join(SWEEP_FILES)}")
+
+
+def _resume(partial: Path, sweep_id: str, resume: bool, force: bool) -> dict[tuple[int, int], dict[str, Any]]:
+    """Rows already finished by an interrupted run of this same sweep (empty when starting afresh)."""
+    if not partial.exists():
+        return {}
+    if force and not resume:
+        partial.unlink()
+        return {}
+    if not resume:
+        raise fail([f"{partial} holds an interrupted sweep: add --resume to complete it, or --force to start over"])
+    lines = partial.read_text(encoding="utf-8").splitlines()
+    header = json.loads(lines[0]) if lines else {}
+    if header.get("sweep_id") != sweep_id:
+        raise fail([f"{partial} is from a different sweep (scenario, --set or replications changed); use --force to start over"])
+    done = {}
+    for line in lines[1:]:
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:  # a line cut short by the interruption
+            continue
+        done[(row["point"], row["replication"])] = row
+    return done
+
+
+def _tables(points: list[experiments.SweepPoint], rows: list[dict[str, Any]]):
+    """(sweep.csv rows, sweep_points.csv rows, swept paths)."""
+    paths = list(points[0].values)
+    by_point: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_point.setdefault(row["point"], []).append(row)
+    columns = experiments.tidy_columns(rows)
+    tidy_rows = [{"point": r["point"], **points[r["point"]].values, **{k: r.get(k) for k in columns}} for r in rows]
+    point_rows = []
+    for point in points:
+        mine = by_point[point.index]
+        entry: dict[str, Any] = {"point": point.index, **point.values, "replications": len(mine)}
+        for key in (*POINT_FIGURES, *[c for c in columns if ": " in c]):
+            mean, low, high = experiments.mean_ci([r[key] for r in mine])
+            entry |= {f"{key}_mean": mean, f"{key}_ci95_low": low, f"{key}_ci95_high": high}
+        entry["p_closed"] = sum(r["closure_day"] is not None for r in mine) / len(mine)
+        point_rows.append(entry)
+    return tidy_rows, point_rows, paths
+
+
+def _axis_label(scenario: Any, path: str) -> str:
+    """The swept path in words for a chart axis: "number of Il-76MD aircraft at UUMU (fleet[1].count)"."""
+    from sim.experiments.sizing import describe_path
+
+    words = describe_path(scenario, path)
+    return f"number of {words} ({path})" if words != path else path
+
+
+def _print_points(point_rows: list[dict[str, Any]], paths: list[str]) -> None:
+    table = Table(title="sweep: mean per point (95 % CI of t/day); tons at the end of the run")
+    for column in (*paths, "t/day", "95 % CI", "delivered_t", "in_transit_t", "backlog_t", "P(close by the end)"):
+        table.add_column(column, justify="right")
+    for p in point_rows:
+        table.add_row(*[str(p[k]) for k in paths], f"{p['mean_daily_t_mean']:,.1f}",
+                      f"{p['mean_daily_t_ci95_low']:,.1f} to {p['mean_daily_t_ci95_high']:,.1f}",
+                      f"{p['delivered_t_mean']:,.0f}", f"{p['in_transit_t_mean']:,.0f}", f"{p['backlog_t_mean']:,.0f}",
+                      f"{p['p_closed']:.2f}")
+    out.print(table)
+    if any(p["backlog_t_mean"] < 0.5 and p["p_closed"] < 1 for p in point_rows):
+        out.print("A point with no backlog that did not always close still had cargo in transit at the end.")
+
+
+@app.command("compare")
+def compare_command(
+    scenario_a: Annotated[Path, typer.Argument(metavar="A", help="baseline scenario YAML")],
+    scenario_b: Annotated[Path, typer.Argument(metavar="B", help="scenario to compare with A")],
+    replications: Annotated[int | None, typer.Option(min=1, help="replications of stochastic scenarios")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="processes (default: all cores)")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="folder (default results/compare-<A>-<B>/)")] = None,
+    force: Annotated[bool, typer.Option("--force", help="replace an existing comparison")] = False,
+) -> None:
+    """Run two scenarios and write comparison.png (cumulative deliveries on one chart, with 95 % CI for
+    stochastic ones), comparison.csv (each headline figure for A and B and the difference) and both summaries."""
+    from sim.cli.runs import replicate_or_run
+
+    a, b = load(scenario_a), load(scenario_b)
+    target = out_dir or Path("results") / f"compare-{a.name}-{b.name}"
+    names = ["comparison.csv", "comparison.png", "summary_a.json", "summary_b.json"]
+    clash = [n for n in names if (target / n).exists()]
+    if clash and not force:
+        raise fail([f"{target / clash[0]} already exists; add --force to replace it"])
+    from sim.experiments.analytic import planning_record
+    from sim.model.world import build_world
+
+    results = [replicate_or_run(s, replications, workers) for s in (a, b)]
+    plans = [planning_record(build_world(s), r[0], r[1]) for s, r in zip((a, b), results, strict=True)]
+    rows = _differences(results[0][0], results[1][0]) + phase_differences(plans[0], plans[1])
+
+    def fill(folder: Path) -> None:
+        from sim.results.plots import save_comparison
+
+        write_csv(folder / "comparison.csv", rows, ["figure", "a", "b", "difference", "a_ci95", "b_ci95"])
+        save_comparison(folder / "comparison.png", [(r[0], r[1]) for r in results], plans)
+        write_json(folder / "summary_a.json", results[0][0])
+        write_json(folder / "summary_b.json", results[1][0])
+
+    try:
+        write_files(target, names, fill, force=force)
+    except ResultsExistError as exc:
+        raise fail([str(exc)]) from None
+    table = Table(title=f"{a.name} (A) vs {b.name} (B)")
+    for column in ("figure", "A", "B", "B - A"):
+        table.add_column(column, justify="left" if column == "figure" else "right")
+    for r in rows:
+        table.add_row(r["figure"], _fmt(r["a"]), _fmt(r["b"]), _fmt(r["difference"]))
+    out.print(table)
+    out.print(f"\nResults in [bold]{target}/[/bold]: {', '.join(names)}")
+
+
+def _fmt(x: Any) -> str:
+    if isinstance(x, str):
+        return x
+    return "-" if x is None else f"{x:,.1f}"
+
+
+def phase_differences(a: dict[str, Any], b: dict[str, Any]) -> list[dict[str, Any]]:
+    """Rows comparing the closed-form figures of two planning records (``sim.experiments.analytic.planning_record``)
+    over the days where both have fixed phases: route km and cycle time per type, fleet limit, capacity
+    margin and the binding limit, per requirement the two share."""
+    from sim.experiments.analytic import capacity_margin
+
+    bounds = sorted({p["from_day"] for p in (*a["phases"], *b["phases"])} | {float(a["days"])})
+    rows = []
+
+    def phase_at(record: dict[str, Any], day: float) -> dict[str, Any]:
+        return next(p for p in reversed(record["phases"]) if p["from_day"] <= day)
+
+    def row(figure: str, va: Any, vb: Any) -> dict[str, Any]:
+        numeric = isinstance(va, int | float) and isinstance(vb, int | float)
+        return {"figure": figure, "a": va, "b": vb, "difference": vb - va if numeric else None,
+                "a_ci95": None, "b_ci95": None}
+
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        if end > a["days"] or end > b["days"]:
+            break
+        pa, pb = phase_at(a, start), phase_at(b, start)
+        mine = {r["requirement"]: r for r in pb["requirements"]}
+        for ra in pa["requirements"]:
+            rb = mine.get(ra["requirement"])
+            if rb is None:
+                continue
+            where = f"days {start:g}-{end:g}: {ra['requirement']}: "
+            cycles_b = {c["type"]: c for c in rb["cycles"]}
+            for ca in ra["cycles"]:
+                cb = cycles_b.get(ca["type"])
+                if cb is not None:
+                    rows.append(row(f"{where}route_km ({ca['type']})", ca["loaded_km"], cb["loaded_km"]))
+                    rows.append(row(f"{where}cycle_h ({ca['type']})", ca["rtt_h"], cb["rtt_h"]))
+            rows.append(row(f"{where}fleet_limit_t_per_day", ra["fleet_t_per_day"], rb["fleet_t_per_day"]))
+            margin_a, margin_b = capacity_margin(ra), capacity_margin(rb)
+            if margin_a is not None and margin_b is not None:
+                rows.append(row(f"{where}capacity_margin_t_per_day", margin_a, margin_b))
+            rows.append(row(f"{where}binding_t_per_day", ra["binding_t_per_day"], rb["binding_t_per_day"]))
+            rows.append(row(f"{where}binding", ra["binding"], rb["binding"]))
+    return rows
+
+
+def _differences(a: dict[str, Any], b: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for key in (*experiments.HEADLINE, "closure_day"):
+        va, vb = a.get(key), b.get(key)
+        ci = [s.get("replications", {}).get(key) if s.get("replications") else None for s in (a, b)]
+        rows.append({
+            "figure": key, "a": va, "b": vb, "difference": None if va is None or vb is None else vb - va,
+            "a_ci95": None if not ci[0] else f"{ci[0]['ci95_low']:.1f} to {ci[0]['ci95_high']:.1f}",
+            "b_ci95": None if not ci[1] else f"{ci[1]['ci95_low']:.1f} to {ci[1]['ci95_high']:.1f}",
+        })
+    return rows

@@ -1,0 +1,195 @@
+"""airlift reach, payload-range and report reach."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from sim.data import catalog
+from sim.cli.common import airspace_policy, app, fail, out, save_figure
+from sim.results.writing import ResultsExistError, write_atomically, write_csv
+
+def _aircraft(name: str) -> Any:
+    kinds = catalog.aircraft_catalog()
+    if name not in kinds:
+        from sim.scenario.schema import suggest
+
+        raise fail([f"--type: unknown aircraft type {name!r}{suggest(name, list(kinds))}; known: {', '.join(kinds)}"])
+    return kinds[name]
+
+
+def _airfield(option: str, ident: str) -> Any:
+    try:
+        return catalog.airfield(ident.upper())
+    except KeyError:
+        from sim.scenario.schema import suggest
+
+        raise fail([f"{option}: unknown airfield {ident!r}{suggest(ident.upper(), catalog.curated_idents())}"]) from None
+
+
+@app.command("reach")
+def reach_command(
+    type_name: Annotated[str, typer.Option("--type", help="aircraft type, e.g. Il-76MD")],
+    origin_ident: Annotated[str, typer.Option("--from", help="origin airfield (ICAO or catalogue ident)")],
+    payload_t: Annotated[float, typer.Option("--payload-t", help="payload (t)")],
+    closed: Annotated[str | None, typer.Option(
+        "--closed", help="closed airspace: ISO-3 codes, groups (EU, NATO) or a situation, comma-separated; "
+                         "'' or none = open skies; left out = the December 2024 situation")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON on stdout")] = False,
+    map_path: Annotated[Path | None, typer.Option("--map", help="also draw a map to this PNG file")] = None,
+    force: Annotated[bool, typer.Option("--force", help="replace an existing map file")] = False,
+) -> None:
+    """Non-stop reach of one type from one airfield with one payload, to every catalogue airfield."""
+    from sim.flight import reach as reach_module
+
+    kind = _aircraft(type_name)
+    origin = _airfield("--from", origin_ident)
+    if payload_t < 0:
+        raise fail([f"--payload-t: expected 0 or more tons (got {payload_t:g})"])
+    if payload_t > kind.max_payload_t:
+        raise fail([f"--payload-t: {payload_t:g} t is over the {kind.name}'s maximum payload of {kind.max_payload_t:g} t"])
+    if map_path is not None and map_path.exists() and not force:
+        raise fail([f"{map_path} already exists; add --force to replace it"])
+    policy, tokens, note = airspace_policy(closed)
+    destinations = [catalog.airfield(i) for i in catalog.curated_idents()]
+    result = reach_module.reach(kind, origin, payload_t, policy, destinations)
+    record = reach_module.reach_record(result, tokens)
+    if note:
+        record["airspace_note"] = note
+    if map_path is not None:
+        from sim.results import maps
+
+        fig = maps.reach_map(
+            origin, policy, [maps.MapRoute(r.airfield, r.route, r.reachable) for r in result.rows],
+            [maps.Ring(result.max_range_km, f"{kind.name} {payload_t:g} t")],
+            f"{kind.name} from {origin.ident} ({origin.name}) with {payload_t:g} t; airspace: {policy.label}",
+        )
+        save_figure(map_path, fig, force)
+    if as_json:
+        print(json.dumps(record, indent=2))
+        return
+    out.print(f"[bold]{kind.name}[/bold] from {origin.ident} ({origin.name}) with {payload_t:g} t: "
+              f"planned non-stop range {result.max_range_km:,.0f} km "
+              f"(published {result.envelope_range_km:,.0f} km less {kind.range_reserve_frac:.0%} reserve)")
+    out.print(f"airspace: {note or policy.label}")
+    for n in result.notes:
+        out.print(f"[yellow]{n}[/yellow]")
+    table = Table()
+    for column in ("icao", "name", "country", "great_circle_km", "route_km", "reachable", "max_payload_t", "overflies"):
+        table.add_column(column, justify="right" if column.endswith(("_km", "_t")) else "left")
+    for a in record["airfields"]:
+        table.add_row(a["icao"], a["name"], a["country"], f"{a['great_circle_km']:,.0f}",
+                      "none" if a["route_km"] is None else f"{a['route_km']:,.0f}",
+                      "yes" if a["reachable"] else "no",
+                      "-" if a["max_payload_t"] is None else f"{a['max_payload_t']:.1f}", " ".join(a["overflies"]))
+    out.print(table)
+    if map_path is not None:
+        out.print(f"map: {map_path}")
+
+
+@app.command("payload-range")
+def payload_range_command(
+    type_name: Annotated[str, typer.Option("--type", help="aircraft type, e.g. Il-76MD")],
+    png: Annotated[Path | None, typer.Option("--png", help="also draw the chart to this PNG file")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON on stdout")] = False,
+    force: Annotated[bool, typer.Option("--force", help="replace an existing PNG")] = False,
+) -> None:
+    """The payload-range envelope of a type: published points and the planning envelope after the reserve."""
+    from sim.flight import performance
+    from sim.results.plots import payload_range_figure
+
+    kind = _aircraft(type_name)
+    if png is not None and png.exists() and not force:
+        raise fail([f"{png} already exists; add --force to replace it"])
+    published = {float(p["payload_t"]): p for p in kind.provenance["payload_range_points"].value}
+    payloads = sorted(set(published) | {float(p) for p in range(0, int(kind.max_payload_t) + 1, 10)} | {kind.max_payload_t},
+                      reverse=True)
+    rows = []
+    for p in payloads:
+        point = published.get(p)
+        rows.append({"payload_t": p, "range_km": round(performance.max_range_km(kind, p), 1),
+                     "planned_range_km": round(performance.planned_range_km(kind, p), 1),
+                     "published": point is not None, "grade": point["grade"] if point else "derived",
+                     "source": point["source"] if point else "linear between published points"})
+    if png is not None:
+        save_figure(png, payload_range_figure(kind), force)
+    if as_json:
+        print(json.dumps({"type": kind.name, "max_payload_t": kind.max_payload_t,
+                          "range_reserve_frac": kind.range_reserve_frac, "rows": rows}, indent=2))
+        return
+    table = Table(title=f"{kind.name}: payload-range (planned = range / (1 + {kind.range_reserve_frac:g} reserve))")
+    for column in ("payload_t", "range_km", "planned_range_km", "grade", "source"):
+        table.add_column(column, justify="right" if column.endswith(("_km", "_t")) else "left")
+    for r in rows:
+        table.add_row(f"{r['payload_t']:g}", f"{r['range_km']:,.0f}", f"{r['planned_range_km']:,.0f}",
+                      r["grade"] + (" (published)" if r["published"] else ""), r["source"])
+    out.print(table)
+    if png is not None:
+        out.print(f"chart: {png}")
+
+
+report_app = typer.Typer(no_args_is_help=True, help="Reports built from many runs or routes.")
+app.add_typer(report_app, name="report")
+
+
+@report_app.command("reach")
+def report_reach_command(
+    out_dir: Annotated[Path, typer.Option("--out", help="report folder")] = Path("results") / "reach",
+    force: Annotated[bool, typer.Option("--force", help="replace an existing report folder")] = False,
+) -> None:
+    """Non-stop reach from Chkalovsky, Ulyanovsk, Mozdok and Machulishchy to Libya and the Sahel:
+    reach.csv, reach.md and maps, with and without Syrian overflight and Turkish airspace."""
+    from tqdm import tqdm
+
+    from sim import __version__
+
+    from sim.data import countries
+
+    from sim.results import maps
+
+    from sim.flight import reach_report as report
+
+    if out_dir.exists() and not force:
+        raise fail([f"{out_dir} already exists; add --force to replace it"])
+    cases = report.default_cases()
+    total = len(cases) * len(report.ORIGINS) * len(report.DESTINATIONS)
+    with tqdm(total=total, unit="route", desc="routing", file=sys.stderr, disable=None, leave=False) as bar:
+        rows = report.reach_rows(cases=cases, progress=lambda: bar.update(1))
+    text = report.markdown(rows, cases, __version__, countries.source()["source"])
+
+    def fill(folder: Path) -> None:
+        import matplotlib.pyplot as plt
+
+        from sim.geo import airspace
+
+        write_csv(folder / "reach.csv", rows, report.COLUMNS)
+        (folder / "reach.md").write_text(text, encoding="utf-8")
+        kinds = list(catalog.aircraft_catalog())
+        for case in cases:
+            for o in report.ORIGINS:
+                origin = catalog.airfield(o)
+                items = []
+                for d in report.DESTINATIONS:
+                    dest = catalog.airfield(d)
+                    route = airspace.legal_route(origin, dest, case.policy)
+                    loaded = [r for r in rows if r["case"] == case.key and r["origin"] == o and r["destination"] == d
+                              and r["type"] == "Il-76MD" and r["payload"] == "40"]
+                    items.append(maps.MapRoute(dest, route, bool(loaded and loaded[0]["nonstop"])))
+                rings = [maps.Ring(*report.ring_label(k, 40.0)) for k in kinds]
+                fig = maps.reach_map(origin, case.policy, items, rings,
+                                     f"From {o} ({origin.name}): {case.title}\nfilled dots: Il-76MD reaches non-stop with 40 t",
+                                     extent_km=6500.0)
+                fig.savefig(folder / f"map_{o}_{case.key}.png", dpi=100)
+                plt.close(fig)
+
+    try:
+        write_atomically(out_dir, fill, force=force)
+    except ResultsExistError as exc:
+        raise fail([str(exc)]) from None
+    out.print(text.split("## Maximum")[0].strip())
+    out.print(f"\nReport in [bold]{out_dir}/[/bold]: reach.md, reach.csv, {len(cases) * len(report.ORIGINS)} maps")

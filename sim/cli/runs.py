@@ -1,0 +1,277 @@
+"""airlift run, validate, schema and catalog."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from sim.data import catalog
+from sim.experiments.runs import RunResult, run
+from sim.cli.common import app, fail, load, out
+from sim.model.records import GROUND_COLUMNS, LEG_COLUMNS
+from sim.results.writing import ResultsExistError, write_csv, write_files, write_json
+from sim.scenario.schema import Scenario, json_schema
+from sim.model.world import World, build_world
+
+DAILY_COLUMNS = ["day", "date", "requirement", "origin", "destination", "delivered_t", "sorties"]
+DAILY_CI_COLUMNS = ["day", "date", "requirement", "origin", "destination", "delivered_t", "delivered_t_ci95_low",
+                    "delivered_t_ci95_high", "cumulative_t", "cumulative_t_ci95_low", "cumulative_t_ci95_high"]
+SORTIE_COLUMNS = list(LEG_COLUMNS)
+
+
+RUN_FILES = ["summary.json", "scenario.json", "daily.csv", "sorties.csv", "ground.csv", "throughput.png",
+             "ground.png", "routes.png"]
+REPLICATED_FILES = [*RUN_FILES, "replications.csv", "closure.png"]
+
+
+@app.command("run")
+def run_command(
+    scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO", help="scenario YAML file")],
+    out_dir: Annotated[Path | None, typer.Option("--out", help="results folder (default results/<name>/)")] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="override the scenario's seed")] = None,
+    replications: Annotated[int | None, typer.Option(
+        min=1, help="replications of a stochastic scenario (default: its stochastic.replications)")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="processes for replications (default: all cores)")] = None,
+    dask: Annotated[str | None, typer.Option("--dask", help="Dask scheduler address, or 'local'")] = None,
+    force: Annotated[bool, typer.Option("--force", help="replace existing result files")] = False,
+) -> None:
+    """Simulate a scenario and write summary.json, daily.csv, sorties.csv, throughput.png and routes.png
+    (a stochastic scenario: the mean and 95 % CI over replications, plus replications.csv and closure.png)."""
+    scenario = load(scenario_path)
+    if seed is not None:
+        scenario = scenario.model_copy(update={"seed": seed})
+    if replications is not None and scenario.stochastic is None:
+        raise fail(["--replications: the scenario has no stochastic: block, so every replication would be identical"])
+    target = out_dir or Path("results") / scenario.name
+    names = RUN_FILES if scenario.stochastic is None else REPLICATED_FILES
+    clash = [n for n in names if (target / n).exists()]
+    if clash and not force:
+        raise fail([f"{target / clash[0]} already exists; add --force to replace it"])
+    if scenario.stochastic is None:
+        result = _run_with_progress(scenario)
+        fill = lambda tmp: _write_run(tmp, result)  # noqa: E731
+        summary = result.summary
+    else:
+        count = replications or scenario.stochastic.replications
+        world, summary, daily, records = _replicate(scenario, count, workers, dask)
+        fill = lambda tmp: _write_replicated(tmp, world, summary, daily, records)  # noqa: E731
+    try:
+        write_files(target, names, fill, force=force)
+    except ResultsExistError as exc:
+        raise fail([str(exc)]) from None
+    _print_summary(summary)
+    out.print(f"\nResults in [bold]{target}/[/bold]: {', '.join(names)}")
+
+
+def _run_with_progress(scenario: Scenario) -> RunResult:
+    from tqdm import tqdm
+
+    with tqdm(total=scenario.days, unit="day", desc=f"simulating {scenario.name}", file=sys.stderr,
+              disable=None, leave=False) as bar:
+        return run(scenario, progress=lambda day, _days: bar.update(day - bar.n))
+
+
+def _replicate(scenario: Scenario, count: int, workers: int | None, dask: str | None):
+    """Run ``count`` replications; (the World, for the route map; mean summary; daily rows; task records)."""
+    from tqdm import tqdm
+
+    from sim.experiments import replications as experiments
+    from sim.experiments.execution import executor, run_tasks
+
+    data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+    tasks = [experiments.Task(data, r, full=True) for r in range(count)]
+    with tqdm(total=count, unit="run", desc=f"replicating {scenario.name}", file=sys.stderr, disable=None,
+              leave=False) as bar, executor(1 if count == 1 else workers, dask) as pool:
+        records = run_tasks(pool, experiments.run_task, tasks, on_result=lambda _i, _r: bar.update(1))
+    summary = experiments.replicated_summary(records, scenario)
+    daily = experiments.daily_statistics(records, records[0]["daily_rows"])
+    return build_world(scenario), summary, daily, records
+
+
+def replicate_or_run(scenario: Scenario, replications: int | None, workers: int | None) -> tuple[dict, list[dict]]:
+    """(summary, daily rows): replicated when the scenario is stochastic, else one run."""
+    if scenario.stochastic is None:
+        result = _run_with_progress(scenario)
+        return result.summary, result.daily
+    _, summary, daily, _ = _replicate(scenario, replications or scenario.stochastic.replications, workers, None)
+    return summary, daily
+
+
+def _write_run(folder: Path, result: RunResult) -> None:
+    from sim.results.plots import save_ground, save_throughput
+
+    from sim.results.tables import ground_table
+
+    ground = ground_table(result.output)
+    write_json(folder / "summary.json", result.summary)
+    write_json(folder / "scenario.json", _scenario_data(result.output.world.scenario))
+    write_csv(folder / "daily.csv", result.daily, DAILY_COLUMNS)
+    write_csv(folder / "sorties.csv", result.sorties, SORTIE_COLUMNS)
+    write_csv(folder / "ground.csv", ground, list(GROUND_COLUMNS))
+    save_throughput(folder / "throughput.png", result.summary, result.daily)
+    save_ground(folder / "ground.png", ground, result.output.world)
+    _save_routes_map(folder / "routes.png", result.output.world)
+
+
+def _write_replicated(folder: Path, world: World, summary: dict[str, Any], daily: list[dict[str, Any]],
+                      records: list[dict[str, Any]]) -> None:
+    from sim.experiments import replications as experiments
+    from sim.results.plots import save_closure, save_ground, save_throughput
+
+    write_json(folder / "summary.json", summary)
+    write_json(folder / "scenario.json", _scenario_data(world.scenario))
+    write_csv(folder / "daily.csv", daily, DAILY_CI_COLUMNS)
+    sorties = [{"replication": r["replication"], **row} for r in records for row in r["sortie_rows"]]
+    write_csv(folder / "sorties.csv", sorties, ["replication", *SORTIE_COLUMNS])
+    ground = [{"replication": r["replication"], **row} for r in records for row in r["ground_rows"]]
+    write_csv(folder / "ground.csv", ground, ["replication", *GROUND_COLUMNS])
+    save_ground(folder / "ground.png", [row for row in ground if row["replication"] == 0], world)
+    tidy = [experiments.tidy(r) for r in records]
+    write_csv(folder / "replications.csv", tidy, experiments.tidy_columns(tidy))
+    save_throughput(folder / "throughput.png", summary, daily)
+    save_closure(folder / "closure.png", summary)
+    _save_routes_map(folder / "routes.png", world)
+
+
+def _scenario_data(scenario: Scenario) -> dict[str, Any]:
+    """The validated scenario as plain data (what `airlift check` rebuilds the run's World from)."""
+    return scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def _save_routes_map(path: Path, world: World) -> None:
+    import matplotlib.pyplot as plt
+
+    from sim.results.maps import routes_map
+
+    fig = routes_map(world)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def closure_text(s: dict[str, Any]) -> str:
+    """The closure of a run in words: a day for one run; for replications a distribution (median, 10-90 %
+    range, P by the median day and by the end), never a single day beside a probability below one."""
+    reps = s.get("replications")
+    if not reps:
+        return f"closure: day {s['closure_day']} ({s['closure_date']})" if s["closure_day"] is not None else "not closed"
+    c = reps["closure"]
+    p_end = c["p_closed"]
+    if p_end == 0:
+        return "closure: no replication closed within the run"
+    if c.get("median_day") is None:
+        return f"closure: fewer than half the replications closed; P(closed by the end) {p_end:.2f}"
+    median = int(math.ceil(c["median_day"]))
+    p_median = c["p_closure_by_day"][median]
+
+    def day(d: int | None) -> str:
+        return "not closed" if d is None else f"day {d}"
+
+    return (f"closure: median day {median} (P(closed by day {median}) {p_median:.2f}); 10-90 %: "
+            f"{day(c.get('day_p10'))} to {day(c.get('day_p90'))}; P(closed by the end) {p_end:.2f}")
+
+
+def _print_summary(s: dict[str, Any]) -> None:
+    out.print(f"[bold]{s['scenario']}[/bold]: {s['description']}")
+    out.print(
+        f"requested {s['requested_t']:,.1f} t = delivered {s['delivered_t']:,.1f} t + in transit "
+        f"{s['in_transit_t']:,.1f} t + backlog {s['backlog_t']:,.1f} t; {s['sorties']:,.0f} sorties; "
+        f"{s['mean_daily_t']:,.1f} t/day; {closure_text(s)}"
+    )
+    replicated = bool(s.get("replications"))
+    if replicated:
+        r = s["replications"]
+        out.print(f"mean of {r['replications']} replications; 95 % CI: delivered {r['delivered_t']['ci95_low']:,.0f} to "
+                  f"{r['delivered_t']['ci95_high']:,.0f} t, {r['mean_daily_t']['ci95_low']:,.1f} to "
+                  f"{r['mean_daily_t']['ci95_high']:,.1f} t/day")
+    table = Table(title="by requirement")
+    for column in ("requirement", "requested_t", "delivered_t", "backlog_t", "sorties",
+                   "closure (median day, P by the end)" if replicated else "closure_day"):
+        table.add_column(column, justify="left" if column == "requirement" else "right")
+    for r in s["by_requirement"]:
+        closure = "-" if r["closure_day"] is None else str(r["closure_day"])
+        if replicated:
+            closure = f"{closure}, P {r['p_closed']:.2f}"
+        table.add_row(r["requirement"], f"{r['requested_t']:,.1f}", f"{r['delivered_t']:,.1f}",
+                      f"{r['backlog_t']:,.1f}", f"{r['sorties']:,.0f}", closure)
+    out.print(table)
+    table = Table(title="by aircraft type")
+    for column in ("type", "aircraft", "sorties", "delivered_t", "mean_payload_t", "flight_h_per_aircraft_day"):
+        table.add_column(column, justify="left" if column == "type" else "right")
+    for name, t in s["by_aircraft_type"].items():
+        table.add_row(name, f"{t['aircraft']:g}", f"{t['sorties']:,.0f}", f"{t['delivered_t']:,.1f}",
+                      f"{t['mean_payload_t']:.1f}", f"{t['flight_h_per_aircraft_day']:.1f}")
+    out.print(table)
+    if s.get("diversions"):
+        out.print(f"diversions (destination closed while airborne): {s['diversions']:g}")
+    stranded = [r for r in s.get("stranded", []) if r["to_h"] is None]
+    if stranded:
+        out.print(f"[red]stranded without fuel at the end:[/red] " + ", ".join(
+            f"{r['aircraft']} at {r['airfield']}" + (f" (replication {r['replication']})" if "replication" in r else "")
+            for r in stranded))
+    if s["fuel_stops_used"]:
+        out.print(f"en-route fuel stops used: {', '.join(s['fuel_stops_used'])}")
+    for leg in s["infeasible_legs"]:
+        out.print(f"[yellow]infeasible:[/yellow] {leg['type']} {leg['from']}->{leg['to']}: {leg['reason']}")
+
+
+@app.command()
+def check(results_dir: Annotated[Path, typer.Argument(metavar="RESULTS_DIR", help="a run's results folder")]) -> None:
+    """Verify a run's records from the rules: legs chain, fuel and mass at every take-off, working MOG,
+    closures, cargo per place, strandings reported. Exit 1 if any rule is broken."""
+    from sim.results.checks import check_folder
+
+    try:
+        report = check_folder(results_dir)
+    except FileNotFoundError as exc:
+        raise fail([f"{results_dir}: {exc}; expected a folder written by `airlift run`"]) from None
+    for problem in report.problems:
+        out.print(f"[red]{problem}[/red]")
+    out.print(f"{results_dir}: {report.legs:,} legs, {report.ground_rows:,} ground activities, "
+              f"{report.replications} replication(s): " + ("[green]every rule holds[/green]" if report.ok else
+                                                           f"[red]{len(report.problems)} problem(s)[/red]"))
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def validate(scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO")]) -> None:
+    """Check a scenario file; print every problem with file:line:column and field path."""
+    scenario = load(scenario_path)
+    out.print(f"{scenario_path}: OK ({scenario.name}: {sum(f.count for f in scenario.fleet)} aircraft, "
+              f"{len(scenario.requirements)} requirements, {len(scenario.events)} events, {scenario.days} days)")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the scenario format (for editors)."""
+    print(json.dumps(json_schema(), indent=2))
+
+
+@app.command("catalog")
+def catalog_command(
+    what: Annotated[str, typer.Argument(help="aircraft or airfields")] = "aircraft",
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+) -> None:
+    """Show the catalogue values with their grade and source."""
+    if what == "aircraft":
+        data = {n: {k: vars(p) for k, p in a.provenance.items()} for n, a in catalog.aircraft_catalog().items()}
+    elif what == "airfields":
+        data = {i: {k: vars(p) for k, p in catalog.airfield(i).provenance.items()} for i in catalog.curated_idents()}
+    else:
+        raise fail([f"catalog: expected 'aircraft' or 'airfields' (got {what!r})"])
+    if as_json:
+        print(json.dumps(data, indent=2, default=str))
+        return
+    for name, fields in data.items():
+        table = Table(title=name, show_lines=False)
+        for column in ("field", "value", "grade", "source"):
+            table.add_column(column)
+        for key, p in fields.items():
+            table.add_row(key, str(p["value"]), p["grade"], p["source"])
+        out.print(table)

@@ -1,1 +1,0 @@
-"""The ``airlift`` subcommands, one module per concern; sim.cli assembles them."""

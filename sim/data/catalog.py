@@ -1,0 +1,246 @@
+"""Aircraft and airfield catalogues: frozen types with the provenance of every number.
+
+The catalogue files live in ``sim/data/``. Every number there is ``{value, grade, source}``; this module
+turns them into plain frozen dataclasses for the model and keeps the provenance beside them, so a
+result can say where each input came from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Literal
+
+import airportsdata
+import pycountry
+from ruamel.yaml import YAML
+
+Grade = Literal["sourced", "derived", "assumed", "scenario"]
+
+AIRCRAFT_FIELDS = (
+    "max_payload_t",
+    "cruise_speed_kmh",
+    "block_allowance_h",
+    "mtow_t",
+    "oew_t",
+    "max_landing_mass_t",
+    "fuel_capacity_t",
+    "fuel_burn_t_per_h",
+    "runway_full_load_m",
+    "runway_min_m",
+    "landing_distance_m",
+    "planning_load_t",
+    "onload_h",
+    "offload_h",
+    "refuel_h",
+    "enroute_stop_h",
+    "range_reserve_frac",
+    "ute_h_per_day",
+)
+BOOLEAN_AIRCRAFT_FIELDS = ("refuel_sequential",)
+# Fitted to the payload-range points by the mass model unless a scenario sets them.
+DERIVED_AIRCRAFT_FIELDS = ("range_factor_km", "reserve_fuel_t")
+MASS_MODEL_INPUTS = ("payload_range", "mtow_t", "oew_t", "fuel_capacity_t")
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where one number came from."""
+
+    value: Any
+    grade: Grade
+    source: str
+
+
+@dataclass(frozen=True)
+class AircraftType:
+    """One aircraft type. Distances in km, masses in t, times in h, speeds in km/h."""
+
+    name: str
+    max_payload_t: float
+    payload_range: tuple[tuple[float, float], ...]  # (payload_t, range_km), payload descending
+    cruise_speed_kmh: float
+    block_allowance_h: float
+    mtow_t: float  # maximum take-off mass
+    oew_t: float  # operating empty mass (crew and equipment aboard, no fuel, no payload)
+    max_landing_mass_t: float
+    fuel_capacity_t: float
+    fuel_burn_t_per_h: float  # block burn, for closed-form estimates; sorties use the mass model
+    runway_full_load_m: float  # runway needed to take off at MTOW
+    runway_min_m: float  # shortest runway the type uses at all
+    landing_distance_m: float  # runway needed to land at maximum landing mass
+    planning_load_t: float
+    onload_h: float  # includes refuelling at an airfield with fuel, unless refuel_sequential
+    offload_h: float  # likewise
+    refuel_h: float  # added to a turn only when refuel_sequential
+    enroute_stop_h: float  # ground time of an en-route fuel stop
+    range_reserve_frac: float
+    ute_h_per_day: float | None  # flying-hour budget per aircraft per day; None = no cap
+    refuel_sequential: bool = False
+    range_factor_km: float = 0.0  # mass model K: fuel burn over d km leaves exp(-d / K) of the mass
+    reserve_fuel_t: float = 0.0  # fuel still aboard on landing after a hop flown as planned
+    provenance: dict[str, Provenance] = field(default_factory=dict, compare=False, repr=False)
+
+    def with_overrides(self, overrides: dict[str, Any]) -> AircraftType:
+        """A copy with scenario overrides applied (graded "scenario"); the mass model is fitted again
+        when its inputs change."""
+        changes = dict(overrides)
+        if "payload_range" in changes:
+            changes["payload_range"] = _sorted_points(changes["payload_range"])
+        kind = _overridden(self, changes, overrides)
+        if any(k in overrides for k in MASS_MODEL_INPUTS) and not any(k in overrides for k in DERIVED_AIRCRAFT_FIELDS):
+            kind = _with_mass_fit(kind)
+        return kind
+
+
+def _with_mass_fit(kind: AircraftType) -> AircraftType:
+    """The type with range_factor_km and reserve_fuel_t fitted to its payload-range points."""
+    from sim.flight.performance import fit_mass_model
+
+    k_km, reserve_t = fit_mass_model(kind.payload_range, kind.mtow_t, kind.oew_t, kind.fuel_capacity_t)
+    method = ("fitted: Breguet range K * ln(take-off / landing mass) through the payload-range points, "
+              "take-off at MTOW or full tanks, least squares on log range (sim.flight.performance.fit_mass_model)")
+    prov = {**kind.provenance,
+            "range_factor_km": Provenance(round(k_km, 1), "derived", method),
+            "reserve_fuel_t": Provenance(reserve_t, "derived", method)}
+    return dataclasses.replace(kind, range_factor_km=k_km, reserve_fuel_t=reserve_t, provenance=prov)
+
+
+@dataclass(frozen=True)
+class Airfield:
+    """One airfield. Identified by ICAO code or the catalogue's pseudo-ident."""
+
+    ident: str
+    name: str
+    country: str  # ISO 3166-1 alpha-3
+    lat: float
+    lon: float
+    runway_m: float | None
+    mog: int
+    fuel: bool
+    provenance: dict[str, Provenance] = field(default_factory=dict, compare=False, repr=False)
+
+    def with_overrides(self, overrides: dict[str, Any]) -> Airfield:
+        """A copy with scenario overrides applied (graded "scenario")."""
+        return _overridden(self, overrides, overrides)
+
+
+def scenario_provenance(values: dict[str, Any]) -> dict[str, Provenance]:
+    """Provenance of values a scenario file set."""
+    return {key: Provenance(value, "scenario", "scenario file") for key, value in values.items()}
+
+
+def _overridden(obj: Any, changes: dict[str, Any], as_written: dict[str, Any]) -> Any:
+    if not changes:
+        return obj
+    return dataclasses.replace(obj, **changes, provenance={**obj.provenance, **scenario_provenance(as_written)})
+
+
+def _sorted_points(points: Any) -> tuple[tuple[float, float], ...]:
+    pairs = [(float(p[0]), float(p[1])) for p in points]
+    return tuple(sorted(pairs, key=lambda p: (-p[0], p[1])))
+
+
+def _read_data(filename: str) -> dict[str, Any]:
+    text = resources.files("sim").joinpath("data", filename).read_text(encoding="utf-8")
+    data = YAML(typ="safe").load(text)
+    assert isinstance(data, dict)
+    return data
+
+
+def _provenance(entry: dict[str, Any]) -> Provenance:
+    return Provenance(entry["value"], entry["grade"], entry["source"])
+
+
+@lru_cache(maxsize=1)
+def aircraft_catalog() -> dict[str, AircraftType]:
+    """All aircraft types of ``sim/data/aircraft.yaml``, by name."""
+    catalog = {}
+    for name, entry in _read_data("aircraft.yaml").items():
+        prov = {key: _provenance(entry[key]) for key in AIRCRAFT_FIELDS}
+        points = entry["payload_range"]
+        prov["payload_range"] = Provenance(
+            [[p["payload_t"], p["range_km"]] for p in points],
+            "sourced" if all(p["grade"] == "sourced" for p in points) else "derived",
+            "; ".join(f"{p['payload_t']} t -> {p['range_km']} km: {p['grade']}, {p['source']}" for p in points),
+        )
+        prov["payload_range_points"] = Provenance(
+            [dict(p) for p in points], prov["payload_range"].grade, "one grade and source per published point"
+        )
+        for key in BOOLEAN_AIRCRAFT_FIELDS:
+            prov[key] = _provenance(entry[key])
+        catalog[name] = _with_mass_fit(AircraftType(
+            name=name,
+            payload_range=_sorted_points([(p["payload_t"], p["range_km"]) for p in points]),
+            provenance=prov,
+            **{key: None if prov[key].value is None else float(prov[key].value) for key in AIRCRAFT_FIELDS},
+            **{key: bool(prov[key].value) for key in BOOLEAN_AIRCRAFT_FIELDS},
+        ))
+    return catalog
+
+
+@lru_cache(maxsize=1)
+def _airportsdata() -> dict[str, Any]:
+    return airportsdata.load("ICAO")
+
+
+def airportsdata_version() -> str:
+    """Version of the airportsdata package the positions come from."""
+    return str(getattr(airportsdata, "__version__", "unknown"))
+
+
+def _iso3(alpha2: str) -> str:
+    country = pycountry.countries.get(alpha_2=alpha2)
+    return country.alpha_3 if country else alpha2
+
+
+@lru_cache(maxsize=1)
+def _curated_airfields() -> dict[str, dict[str, Any]]:
+    return _read_data("airfields.yaml")
+
+
+def curated_idents() -> list[str]:
+    """Idents of the hand-curated catalogue (sim/data/airfields.yaml)."""
+    return [k for k in _curated_airfields() if not k.startswith("_")]
+
+
+def known_idents() -> set[str]:
+    """Every ident a scenario may name: the curated catalogue plus airportsdata."""
+    return set(curated_idents()) | set(_airportsdata())
+
+
+@lru_cache(maxsize=None)
+def airfield(ident: str) -> Airfield:
+    """The airfield with this ident; KeyError if neither catalogue knows it."""
+    curated = _curated_airfields()
+    apd = _airportsdata().get(ident)
+    entry = curated.get(ident) if not ident.startswith("_") else None
+    if entry is None and apd is None:
+        raise KeyError(ident)
+    apd_source = f"airportsdata {airportsdata_version()} (MIT)"
+    prov: dict[str, Provenance] = {}
+    if entry is None:
+        assert apd is not None
+        entry = {"name": apd["name"], "country": _iso3(apd["country"]), **curated["_defaults"]}
+    if "lat" in entry:
+        prov["lat"], prov["lon"] = _provenance(entry["lat"]), _provenance(entry["lon"])
+    else:
+        assert apd is not None, f"{ident}: position: airportsdata but airportsdata lacks it"
+        prov["lat"] = Provenance(apd["lat"], "sourced", apd_source)
+        prov["lon"] = Provenance(apd["lon"], "sourced", apd_source)
+    for key in ("runway_m", "mog", "fuel"):
+        prov[key] = _provenance(entry[key])
+    runway = prov["runway_m"].value
+    return Airfield(
+        ident=ident,
+        name=entry["name"],
+        country=entry["country"],
+        lat=float(prov["lat"].value),
+        lon=float(prov["lon"].value),
+        runway_m=None if runway is None else float(runway),
+        mog=int(prov["mog"].value),
+        fuel=bool(prov["fuel"].value),
+        provenance=prov,
+    )

@@ -1,0 +1,220 @@
+"""Country land polygons (Natural Earth admin-0, shipped in sim/data) and airspace group names.
+
+``countries.json.gz`` is built by ``scripts/build_countries.py``; ``airspace.yaml`` names groups of
+countries (EU, NATO, ...) and situations (``dec2024``) with their sources.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import shapely
+from ruamel.yaml import YAML
+from shapely.geometry import shape
+
+from sim.data.catalog import Provenance
+
+
+@dataclass(frozen=True)
+class Country:
+    """One Natural Earth admin-0 unit: land only, lon/lat degrees."""
+
+    code: str  # ISO 3166-1 alpha-3, or Natural Earth's code where ISO has none
+    name: str
+    land: shapely.Geometry
+
+
+@lru_cache(maxsize=1)
+def _document() -> dict[str, Any]:
+    raw = resources.files("sim").joinpath("data", "countries.json.gz").read_bytes()
+    return json.loads(gzip.decompress(raw))
+
+
+@lru_cache(maxsize=1)
+def countries() -> dict[str, Country]:
+    """Every country by code; features sharing a code are merged."""
+    parts: dict[str, list[dict[str, Any]]] = {}
+    for feature in _document()["features"]:
+        parts.setdefault(feature["iso3"], []).append(feature)
+    out = {}
+    for code, features in parts.items():
+        land = shapely.union_all([shape(f["geometry"]) for f in features])
+        out[code] = Country(code, features[0]["name"], land)
+    return out
+
+
+def source() -> dict[str, Any]:
+    """Where the polygons come from (for summaries and reports)."""
+    doc = _document()
+    return {k: v for k, v in doc.items() if k != "features"}
+
+
+@lru_cache(maxsize=1)
+def _airspace_data() -> dict[str, Any]:
+    text = resources.files("sim").joinpath("data", "airspace.yaml").read_text(encoding="utf-8")
+    return YAML(typ="safe").load(text)
+
+
+def groups() -> dict[str, list[str]]:
+    """Named groups of country codes (EU, NATO, ...)."""
+    return {name: list(g["members"]) for name, g in _airspace_data()["groups"].items()}
+
+
+def group_provenance(name: str) -> Provenance:
+    """Source of one group's membership."""
+    g = _airspace_data()["groups"][name]
+    return Provenance(g["members"], g["grade"], g["source"])
+
+
+def situations() -> dict[str, dict[str, Any]]:
+    """Named airspace situations (``dec2024``) as written in airspace.yaml."""
+    return dict(_airspace_data()["situations"])
+
+
+def territorial_nm() -> Provenance:
+    """Width of territorial airspace beyond the coast (NM), with its source."""
+    entry = _airspace_data()["territorial_nm"]
+    return Provenance(entry["value"], entry["grade"], entry["source"])
+
+
+def is_known(code: str) -> bool:
+    """True for a country code or group name."""
+    return code in codes() or code in groups()
+
+
+@lru_cache(maxsize=1)
+def codes() -> frozenset[str]:
+    """Every country code of the polygons (read without building the polygons)."""
+    return frozenset(f["iso3"] for f in _document()["features"])
+
+
+# Common spellings that neither Natural Earth nor ISO 3166 uses as a name.
+_ALIASES = {
+    "turkey": "TUR", "turkiye": "TUR", "russia": "RUS", "iran": "IRN", "persia": "IRN", "syria": "SYR",
+    "belorussia": "BLR", "byelorussia": "BLR", "uk": "GBR", "great britain": "GBR", "britain": "GBR",
+    "us": "USA", "united states": "USA", "america": "USA", "moldova": "MDA", "czechia": "CZE",
+    "czech republic": "CZE", "north macedonia": "MKD", "macedonia": "MKD", "south korea": "KOR",
+    "north korea": "PRK", "ivory coast": "CIV", "cote d ivoire": "CIV", "congo kinshasa": "COD", "drc": "COD",
+    "congo brazzaville": "COG", "vietnam": "VNM", "laos": "LAO", "libya": "LBY", "bosnia": "BIH",
+    "the netherlands": "NLD", "holland": "NLD", "emirates": "ARE", "uae": "ARE",
+}
+
+
+def _key(name: str) -> str:
+    """A name folded for lookup: no accents, no case, no punctuation."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", plain.lower()).split())
+
+
+@lru_cache(maxsize=1)
+def names() -> dict[str, str]:
+    """Country names as written (Natural Earth, ISO 3166 names and common spellings) -> code."""
+    import pycountry
+
+    known = codes()
+    out: dict[str, str] = {}
+    for feature in _document()["features"]:
+        out.setdefault(feature["name"], feature["iso3"])
+    for entry in pycountry.countries:
+        if entry.alpha_3 not in known:
+            continue
+        for attr in ("common_name", "name", "official_name"):
+            value = getattr(entry, attr, None)
+            if value:
+                out.setdefault(value, entry.alpha_3)
+    for alias, code in _ALIASES.items():
+        out.setdefault(alias.title() if len(alias) > 3 else alias.upper(), code)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _folded_names() -> dict[str, str]:
+    return {_key(name): code for name, code in names().items()}
+
+
+def resolve(token: str) -> str | None:
+    """The code or group a token names: a code or group in any case, or a country name or common
+    spelling ("Turkey", "Türkiye", "Russia"); None when it names nothing known."""
+    text = token.strip()
+    for candidate in (text, text.upper()):
+        if candidate in codes() or candidate in groups():
+            return candidate
+    return _folded_names().get(_key(text))
+
+
+def suggest_country(token: str) -> str:
+    """A hint naming the closest code, group or country name, e.g. " (did you mean 'Turkey' (TUR)?)"."""
+    import difflib
+
+    folded = _key(token)
+    choices = {c.lower(): c for c in (*groups(), *codes())}
+    choices.update({_key(name): f"{name}' ({code})" for name, code in names().items()})
+    close = difflib.get_close_matches(folded, list(choices), n=1, cutoff=0.75 if len(folded) > 3 else 0.6)
+    if not close:
+        return ""
+    shown = choices[close[0]]
+    return f" (did you mean '{shown}?)" if shown.endswith(")") else f" (did you mean {shown!r}?)"
+
+
+def expand(codes: list[str] | tuple[str, ...] | frozenset[str]) -> frozenset[str]:
+    """Country codes for a list of codes and group names, with each country's territories.
+
+    Raises KeyError naming the first unknown code.
+    """
+    table = countries()
+    named = groups()
+    out: set[str] = set()
+    for code in codes:
+        if code in named:
+            out.update(named[code])
+        elif code in table:
+            out.add(code)
+        else:
+            raise KeyError(code)
+    territories = _airspace_data()["territories"]["of"]
+    for code in list(out):
+        out.update(territories.get(code, []))
+    return frozenset(c for c in out if c in table)
+
+
+@lru_cache(maxsize=1)
+def _land_index() -> tuple[shapely.STRtree, list[str]]:
+    table = countries()
+    codes = list(table)
+    return shapely.STRtree([table[c].land for c in codes]), codes
+
+
+def countries_along(line: shapely.LineString) -> list[str]:
+    """Codes of the countries whose land ``line`` (lon/lat) crosses, in the order it meets them."""
+    tree, codes = _land_index()
+    hits = tree.query(line, predicate="intersects")
+    table = countries()
+    first = {}
+    for i in hits:
+        piece = shapely.intersection(line, table[codes[i]].land)
+        points = shapely.get_coordinates(piece)
+        if len(points):
+            first[codes[i]] = float(np.min(line.project(shapely.points(points))))
+    return sorted(first, key=first.get)
+
+
+def near(point: tuple[float, float], codes: frozenset[str], margin_deg: float) -> list[str]:
+    """Those of ``codes`` whose land lies within ``margin_deg`` (lon/lat degrees) of the (lon, lat) point."""
+    table = countries()
+    probe = shapely.Point(point).buffer(margin_deg)
+    return [c for c in sorted(codes) if c in table and table[c].land.intersects(probe)]
+
+
+def country_at(lon: float, lat: float) -> str | None:
+    """Code of the country whose land holds the point, if any."""
+    tree, codes = _land_index()
+    hits = tree.query(shapely.Point(lon, lat), predicate="intersects")
+    return codes[int(hits[0])] if len(hits) else None

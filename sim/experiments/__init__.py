@@ -1,0 +1,1 @@
+"""Runs, replications, sweeps, sizing and the closed-form planning estimates."""

@@ -1,0 +1,331 @@
+"""Replications and sweeps: tasks, their statistics, and scenario paths.
+
+A task is one replication of one scenario (one sweep point). ``run_task`` is what executors call; it
+returns a small tidy record (headline numbers and daily deliveries), never wall-clock times. Pure.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import math
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from sim.experiments.runs import RunResult, run
+from sim.scenario.schema import Scenario
+from sim.results.tables import ground_table
+
+HEADLINE = ("requested_t", "delivered_t", "in_transit_t", "backlog_t", "mean_daily_t", "sorties", "flight_h",
+            "fuel_t", "repairs", "repair_h")
+CONFIDENCE = 0.95
+
+
+@dataclass(frozen=True)
+class Task:
+    """One replication of one scenario; ``point`` numbers the sweep point (0 for a plain run)."""
+
+    scenario: dict[str, Any]  # scenario as plain data (pickles cheaply to any worker)
+    replication: int
+    point: int = 0
+    full: bool = False  # also return the whole summary and the sorties
+
+
+def run_task(task: Task) -> dict[str, Any]:
+    """Run one task; a tidy record of its results."""
+    result = run(Scenario.model_validate(task.scenario), replication=task.replication)
+    record = task_record(result, task.point, task.replication)
+    if task.full:
+        record["summary"] = result.summary
+        record["sortie_rows"] = result.sorties
+        record["ground_rows"] = ground_table(result.output)
+        record["daily_rows"] = result.daily
+    return record
+
+
+def task_record(result: RunResult, point: int, replication: int) -> dict[str, Any]:
+    """Headline numbers, closure day and daily deliveries per requirement of one run."""
+    s = result.summary
+    days = s["days"]
+    names = [r["requirement"] for r in s["by_requirement"]]
+    daily = np.zeros((days, len(names)))
+    for row in result.daily:
+        daily[row["day"], names.index(row["requirement"])] = row["delivered_t"]
+    per_requirement = {}
+    for r in s["by_requirement"]:
+        per_requirement[f"{r['requirement']}: delivered_t"] = r["delivered_t"]
+        per_requirement[f"{r['requirement']}: backlog_t"] = r["backlog_t"]
+    return {
+        "point": point,
+        "replication": replication,
+        **{key: s[key] for key in HEADLINE},
+        "closure_day": s["closure_day"],
+        "by_requirement": per_requirement,
+        "closure_by_requirement": [r["closure_day"] for r in s["by_requirement"]],
+        "daily_t": daily.tolist(),
+    }
+
+
+TIDY_COLUMNS = ["replication", *HEADLINE, "closure_day"]
+
+
+def tidy(record: dict[str, Any]) -> dict[str, Any]:
+    """The flat part of a task record (one row of replications.csv or sweep.csv), with each requirement's
+    delivered and backlog tons as ``"<requirement>: delivered_t"`` columns."""
+    return {**{k: record[k] for k in ("point", *TIDY_COLUMNS)}, **record["by_requirement"]}
+
+
+def tidy_columns(rows: list[dict[str, Any]]) -> list[str]:
+    """TIDY_COLUMNS then the per-requirement columns of these rows."""
+    extra = [k for k in rows[0] if k not in TIDY_COLUMNS and k != "point"] if rows else []
+    return [*TIDY_COLUMNS, *extra]
+
+
+# --- statistics --------------------------------------------------------------------------------------
+
+
+def mean_ci(values: list[float] | np.ndarray, level: float = CONFIDENCE) -> tuple[float, float, float]:
+    """Mean and the two ends of its Student-t confidence interval (a point interval for one value)."""
+    from scipy import stats
+
+    x = np.asarray(values, dtype=float)
+    mean = float(x.mean())
+    if len(x) < 2:
+        return mean, mean, mean
+    half = float(stats.t.ppf(0.5 + level / 2, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x)))
+    return mean, mean - half, mean + half
+
+
+def closure_probability(closure_days: list[int | None], days: int) -> list[float]:
+    """P(closure <= d) for d = 0 .. days-1: the share of replications that closed by the end of day d."""
+    n = len(closure_days)
+    closed = np.array([d for d in closure_days if d is not None], dtype=int)
+    return [float(np.count_nonzero(closed <= d)) / n for d in range(days)]
+
+
+def closure_quantile(closure_days: list[int | None], q: float) -> int | None:
+    """The closure day by which a share ``q`` of the replications had closed (None: fewer than that closed)."""
+    n = len(closure_days)
+    closed = sorted(d for d in closure_days if d is not None)
+    needed = max(1, math.ceil(q * n - 1e-9))
+    return closed[needed - 1] if len(closed) >= needed else None
+
+
+def statistics(records: list[dict[str, Any]], days: int) -> dict[str, Any]:
+    """Mean, 95 % CI and spread of each headline figure over replications, and closure probabilities."""
+    out: dict[str, Any] = {"replications": len(records), "confidence": CONFIDENCE}
+    for key in HEADLINE:
+        mean, low, high = mean_ci([r[key] for r in records])
+        values = [r[key] for r in records]
+        out[key] = {"mean": mean, "ci95_low": low, "ci95_high": high, "min": min(values), "max": max(values)}
+    closure = [r["closure_day"] for r in records]
+    probability = closure_probability(closure, days)
+    closed = sorted(d for d in closure if d is not None)
+    out["closure"] = {
+        "p_closed": probability[-1] if probability else 0.0,
+        "median_day": float(np.median(closed)) if len(closed) * 2 >= len(closure) and closed else None,
+        "day_p10": closure_quantile(closure, 0.1),
+        "day_p90": closure_quantile(closure, 0.9),
+        "p_closure_by_day": probability,
+    }
+    return out
+
+
+def replicated_summary(records: list[dict[str, Any]], scenario: Scenario) -> dict[str, Any]:
+    """summary.json of a replicated run: the replications' summaries averaged field by field (so the
+    balance requested = delivered + in transit + backlog still holds), closure as the median day when at
+    least half the replications close, and under ``replications`` the 95 % CI of each headline figure
+    and P(closure <= d) for every day."""
+    days = scenario.days
+    summary = mean_tree([r["summary"] for r in records])
+    stats = statistics(records, days)
+    median = stats["closure"]["median_day"]
+    summary["closure_day"] = None if median is None else int(math.ceil(median))
+    start = scenario.start_date
+    summary["closure_date"] = None if median is None else (start + timedelta(days=summary["closure_day"])).isoformat()
+    for i, entry in enumerate(summary["by_requirement"]):
+        days_i = [r["closure_by_requirement"][i] for r in records]
+        closed = sorted(d for d in days_i if d is not None)
+        entry["closure_day"] = int(math.ceil(float(np.median(closed)))) if closed and 2 * len(closed) >= len(days_i) else None
+        entry["p_closed"] = len(closed) / len(days_i)
+        day = entry["closure_day"]
+        entry["closure_date"] = None if day is None else (start + timedelta(days=day)).isoformat()
+    summaries = [r["summary"] for r in records]
+    # Lists and tables whose rows differ between replications are merged by key, never averaged by position.
+    summary["airspace"] = merged_airspace([s["airspace"] for s in summaries])
+    summary["fuel_stops_used"] = sorted({x for s in summaries for x in s["fuel_stops_used"]})
+    for key in ("stranded", "closures"):
+        summary[key] = [{"replication": r["replication"], **row} for r in records for row in r["summary"][key]]
+    for i, entry in enumerate(summary["by_requirement"]):
+        places = dict.fromkeys(p for s in summaries for p in s["by_requirement"][i]["waiting_at_t"])
+        entry["waiting_at_t"] = {p: float(np.mean([s["by_requirement"][i]["waiting_at_t"].get(p, 0.0) for s in summaries]))
+                                 for p in places}
+    summary["replications"] = stats
+    summary["stochastic"] = scenario.stochastic.model_dump(mode="json") if scenario.stochastic else None
+    return summary
+
+
+def merged_airspace(tables: list[dict[str, Any]]) -> dict[str, Any]:
+    """The airspace summaries of several replications as one: each phase's routes are the union of the
+    airfield pairs every replication listed, each with its own distance (a pair's route under a phase is
+    the same in every replication)."""
+    phases = []
+    for k, phase in enumerate(tables[0]["phases"]):
+        routes = {(r["from"], r["to"]): r for t in tables for r in t["phases"][k]["routes"]}
+        phases.append({**phase, "routes": list(routes.values())})
+    unroutable = {(u["from"], u["to"], u["from_day"]): u for t in tables for u in t["unroutable_legs"]}
+    return {"phases": phases, "unroutable_legs": list(unroutable.values())}
+
+
+def mean_tree(values: list[Any]) -> Any:
+    """Average of several records of the same shape: numbers are averaged, dicts and lists of the same
+    shape recursively, anything else is taken from the first."""
+    first = values[0]
+    if all(v == first for v in values):
+        return first
+    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+        return float(np.mean(values))
+    if all(isinstance(v, dict) for v in values) and all(v.keys() == first.keys() for v in values):
+        return {k: mean_tree([v[k] for v in values]) for k in first}
+    if all(isinstance(v, list) for v in values) and all(len(v) == len(first) for v in values):
+        return [mean_tree([v[i] for v in values]) for i in range(len(first))]
+    return first
+
+
+def daily_statistics(records: list[dict[str, Any]], requirement_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """daily.csv rows for many replications: mean and 95 % CI of the daily and cumulative tons."""
+    cube = np.array([r["daily_t"] for r in records])  # replication x day x requirement
+    cumulative = np.cumsum(cube, axis=1)
+    names = list(dict.fromkeys(row["requirement"] for row in requirement_rows))
+    rows = []
+    for row in requirement_rows:
+        d, j = row["day"], names.index(row["requirement"])
+        mean, low, high = mean_ci(cube[:, d, j])
+        cmean, clow, chigh = mean_ci(cumulative[:, d, j])
+        rows.append({**{k: row[k] for k in ("day", "date", "requirement", "origin", "destination")},
+                     "delivered_t": mean, "delivered_t_ci95_low": low, "delivered_t_ci95_high": high,
+                     "cumulative_t": cmean, "cumulative_t_ci95_low": clow, "cumulative_t_ci95_high": chigh})
+    return rows
+
+
+# --- sweeps ------------------------------------------------------------------------------------------
+
+_PATH_TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+class SweepError(ValueError):
+    """A --set that cannot be applied; the message names it."""
+
+
+def parse_values(spec: str | list[Any]) -> list[Any]:
+    """``"4:20:2"`` -> 4, 6, ..., 20 (inclusive); ``"5,10,20"`` -> 5, 10, 20; ``"[TUR],[SYR]"`` -> two
+    lists; a list stays a list."""
+    if isinstance(spec, list):
+        return spec
+    yaml = YAML(typ="safe")
+    text = str(spec).strip()
+    if ":" in text and "," not in text:
+        parts = [yaml.load(p) for p in text.split(":")]
+        if len(parts) not in (2, 3) or not all(isinstance(p, int | float) for p in parts):
+            raise SweepError(f"expected start:stop[:step] numbers, got {text!r}")
+        start, stop = parts[0], parts[1]
+        step = parts[2] if len(parts) == 3 else 1
+        if step <= 0 or stop < start:
+            raise SweepError(f"expected start <= stop and a positive step, got {text!r}")
+        count = int(math.floor((stop - start) / step + 1e-9)) + 1
+        values = [start + k * step for k in range(count)]
+        return [int(v) if all(isinstance(p, int) for p in parts) else round(v, 10) for v in values]
+    try:  # a YAML flow sequence, so lists work too: "[TUR],[SYR],[TUR,SYR]"
+        values = yaml.load(f"[{text}]")
+    except YAMLError:
+        raise SweepError(f"cannot read the values {text!r}; expected a,b,c or start:stop:step") from None
+    if not values:
+        raise SweepError(f"no values in {text!r}")
+    return values
+
+
+def parse_set(option: str) -> tuple[str, list[Any]]:
+    """``"fleet[0].count=4:20:2"`` -> ("fleet[0].count", [4, 6, ..., 20])."""
+    path, sep, spec = option.partition("=")
+    if not sep or not path.strip():
+        raise SweepError(f"--set {option!r}: expected PATH=VALUES, e.g. fleet[0].count=4:20:2")
+    return path.strip(), parse_values(spec)
+
+
+def set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set ``value`` at a path such as ``fleet[0].count`` or ``aircraft.Il-76MD.onload_h`` in plain data.
+
+    The path must exist up to its parent; the last key may be new only inside a mapping.
+    """
+    tokens = [name if name else int(index) for name, index in _PATH_TOKEN.findall(path)]
+    if not tokens:
+        raise SweepError(f"--set {path!r}: empty path")
+    node: Any = data
+    for depth, token in enumerate(tokens[:-1]):
+        node = _step(node, token, path, tokens[: depth + 1])
+    last = tokens[-1]
+    if isinstance(last, int):
+        if not isinstance(node, list) or not 0 <= last < len(node):
+            raise SweepError(f"--set {path!r}: no item [{last}] there")
+        node[last] = value
+    elif isinstance(node, dict):
+        node[last] = value
+    else:
+        raise SweepError(f"--set {path!r}: {_show(tokens[:-1])} is not a mapping")
+
+
+def _step(node: Any, token: str | int, path: str, so_far: list[Any]) -> Any:
+    if isinstance(token, int):
+        if isinstance(node, list) and 0 <= token < len(node):
+            return node[token]
+    elif isinstance(node, dict):
+        if node.get(token) is None:
+            node[token] = {}
+        return node[token]
+    raise SweepError(f"--set {path!r}: {_show(so_far)} does not exist in the scenario")
+
+
+def _show(tokens: list[Any]) -> str:
+    return "".join(f"[{t}]" if isinstance(t, int) else f".{t}" for t in tokens).lstrip(".") or "the scenario"
+
+
+@dataclass(frozen=True)
+class SweepPoint:
+    """One combination of swept values and its scenario."""
+
+    index: int
+    values: dict[str, Any]
+    scenario: dict[str, Any]
+
+
+def sweep_points(scenario: Scenario, sets: list[tuple[str, list[Any]]]) -> list[SweepPoint]:
+    """Every combination of the swept values (the first --set varies slowest), validated.
+
+    Raises SweepError naming the path and value when a combination is not a valid scenario.
+    """
+    from pydantic import ValidationError
+
+    base = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+    base.pop("sweep", None)
+    paths = [p for p, _ in sets]
+    points = []
+    for index, combo in enumerate(itertools.product(*[values for _, values in sets])):
+        data = copy.deepcopy(base)
+        for path, value in zip(paths, combo, strict=True):
+            set_path(data, path, value)
+        try:
+            validated = Scenario.model_validate(data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(x) for x in first["loc"])
+            raise SweepError(f"--set {', '.join(f'{p}={v}' for p, v in zip(paths, combo, strict=True))}: "
+                             f"{where}: {first['msg']}") from None
+        points.append(SweepPoint(index, dict(zip(paths, combo, strict=True)),
+                                 validated.model_dump(mode="json", by_alias=True, exclude_none=True)))
+    return points

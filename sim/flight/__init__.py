@@ -1,0 +1,1 @@
+"""Aircraft performance: fuel and mass, payload-range, and reach."""

@@ -1,0 +1,1 @@
+"""Geography: WGS84 geodesics, closed airspace as polygons, and legal routes around it."""

@@ -1,0 +1,148 @@
+"""Which airspace is closed to which flight, and the legal route between two airfields.
+
+An AirspacePolicy is a set of closed countries plus rules that close more countries only to some
+flights (Turkey has been closed to Russian flights to or from Syria since April 2022, not to others).
+Codes are ISO 3166-1 alpha-3 or group names from sim/data/airspace.yaml; policies store them expanded.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sim.data import countries
+
+from sim.geo import geodesy as geo
+
+from sim.geo import routing
+from sim.data.catalog import Airfield
+from sim.geo.routing import Route
+
+
+@dataclass(frozen=True)
+class AirspaceRule:
+    """Countries closed only to flights bound for ``flights_to`` or coming from ``flights_from``."""
+
+    closed: frozenset[str]
+    flights_to: frozenset[str] = frozenset()
+    flights_from: frozenset[str] = frozenset()
+
+    def applies(self, from_country: str, to_country: str) -> bool:
+        return to_country in self.flights_to or from_country in self.flights_from
+
+    def describe(self) -> str:
+        parts = []
+        if self.flights_to:
+            parts.append("to " + "/".join(sorted(self.flights_to)))
+        if self.flights_from:
+            parts.append("from " + "/".join(sorted(self.flights_from)))
+        return f"{'/'.join(sorted(self.closed))} closed to flights {' or '.join(parts)}"
+
+
+@dataclass(frozen=True)
+class AirspacePolicy:
+    """The airspace situation at one moment."""
+
+    closed: frozenset[str] = frozenset()
+    rules: tuple[AirspaceRule, ...] = ()
+    territorial_nm: float = 12.0
+    label: str = "open skies"
+
+    def closed_for(self, from_country: str, to_country: str) -> frozenset[str]:
+        """Country codes a flight between these two countries may not enter."""
+        out = set(self.closed)
+        for rule in self.rules:
+            if rule.applies(from_country, to_country):
+                out |= rule.closed
+        return frozenset(out)
+
+    def closing(self, codes: list[str]) -> AirspacePolicy:
+        """This policy with more countries closed to every flight."""
+        added = countries.expand(codes)
+        return dataclasses.replace(self, closed=self.closed | added, label=f"{self.label} + closed {','.join(codes)}")
+
+    def opening(self, codes: list[str]) -> AirspacePolicy:
+        """This policy with countries opened to every flight, rules included."""
+        removed = countries.expand(codes)
+        rules = tuple(
+            dataclasses.replace(r, closed=r.closed - removed) for r in self.rules if r.closed - removed
+        )
+        return dataclasses.replace(
+            self, closed=self.closed - removed, rules=rules, label=f"{self.label} + opened {','.join(codes)}"
+        )
+
+    def describe(self) -> dict[str, object]:
+        """Plain description for summaries and reports."""
+        return {
+            "label": self.label,
+            "closed": sorted(self.closed),
+            "rules": [r.describe() for r in self.rules],
+            "territorial_nm": self.territorial_nm,
+        }
+
+
+OPEN_SKIES = AirspacePolicy()
+
+
+def make_policy(
+    closed: list[str] = (),
+    rules: list[dict] = (),
+    situation: str | None = None,
+    opened: list[str] = (),
+    territorial_nm: float | None = None,
+) -> AirspacePolicy:
+    """A policy from a named situation, then extra closed codes, extra rules and opened codes.
+
+    Raises KeyError for an unknown code or situation.
+    """
+    width = float(countries.territorial_nm().value if territorial_nm is None else territorial_nm)
+    base = AirspacePolicy(territorial_nm=width, label="open skies")
+    if situation is not None:
+        spec = countries.situations()[situation]
+        base = dataclasses.replace(
+            base,
+            closed=countries.expand(spec.get("closed", [])),
+            rules=tuple(_rule(r) for r in spec.get("rules", [])),
+            label=situation,
+        )
+    policy = dataclasses.replace(
+        base,
+        closed=base.closed | countries.expand(list(closed)),
+        rules=base.rules + tuple(_rule(r) for r in rules),
+    )
+    if closed or rules:
+        extra = ",".join(closed) + (f" + {len(rules)} rule(s)" if rules else "")
+        label = f"{situation} + closed {extra}" if situation else f"closed {extra}"
+        policy = dataclasses.replace(policy, label=label)
+    return policy.opening(list(opened)) if opened else policy
+
+
+def _rule(spec: dict) -> AirspaceRule:
+    return AirspaceRule(
+        closed=countries.expand(spec["closed"]),
+        flights_to=countries.expand(spec.get("flights_to", [])),
+        flights_from=countries.expand(spec.get("flights_from", [])),
+    )
+
+
+def legal_route(origin: Airfield, destination: Airfield, policy: AirspacePolicy) -> Route:
+    """Shortest route from origin to destination that this policy allows, with the countries overflown."""
+    return _legal_route(origin.lon, origin.lat, origin.country, destination.lon, destination.lat, destination.country, policy)
+
+
+def route_between(lon1: float, lat1: float, country1: str, lon2: float, lat2: float, country2: str,
+                  policy: AirspacePolicy) -> Route:
+    """Shortest legal route between two points, for a flight from ``country1`` to ``country2``."""
+    return _legal_route(round(lon1, 4), round(lat1, 4), country1, lon2, lat2, country2, policy)
+
+
+@lru_cache(maxsize=8192)
+def _legal_route(lon1, lat1, country1, lon2, lat2, country2, policy: AirspacePolicy) -> Route:
+    codes = policy.closed_for(country1, country2)
+    if country2 in codes:
+        gc = geo.geodesic_km(lat1, lon1, lat2, lon2)
+        return Route((), None, gc, (f"destination country {country2} is closed",))
+    route = routing.shortest_route((lon1, lat1), (lon2, lat2), codes, policy.territorial_nm)
+    overflies = tuple(countries.countries_along(route.line())) if route.legal else ()
+    return dataclasses.replace(route, countries=overflies)

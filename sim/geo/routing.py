@@ -1,0 +1,287 @@
+"""Shortest legal routes around closed airspace, on the WGS84 ellipsoid.
+
+Method: a visibility graph searched lazily with A*.
+
+* The graph's nodes are the two endpoints and the convex corners of the clearance polygon around the
+  closed airspace (sim.geo.obstacles). A shortest path bends only at such corners, and only at corners the
+  segment touches tangentially, which prunes most candidate edges before any geometry test.
+* Visibility is tested in a gnomonic projection centred on the route's midpoint, where great circles
+  are straight lines; the clearance gap covers the small difference between a great circle and the
+  WGS84 geodesic. Edge lengths are WGS84 geodesics (pyproj.Geod).
+* Only corners inside an ellipse (distance from origin + to destination <= L) are used; a route no
+  longer than L is then the true shortest. L grows until a route is found or reaches MAX_ROUTE_KM.
+
+An endpoint inside closed airspace (a departure from a closed country, or an airfield within a closed
+neighbour's territorial buffer) may cross the airspace component it stands in: the route leaves or
+enters it by the shortest way.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import shapely
+import shapely.ops
+from pyproj import Proj
+
+from sim.data import countries
+
+from sim.geo import geodesy as geo
+from sim.geo.obstacles import CLEARANCE_M, CLEARANCE_TOLERANCE_M, ClosedAirspace, closed_airspace
+
+MAX_ROUTE_KM = 15_000.0  # beyond this the projection's hemisphere no longer holds the search ellipse
+CENTRE_GRID_DEG = 5.0
+HORIZON_DEG = 88.0  # airspace pieces reaching beyond this angle from the projection centre are dropped
+DENSIFY_KM = 20.0
+
+
+@dataclass(frozen=True)
+class Route:
+    """A legal route, or the reason there is none (``length_km`` None)."""
+
+    waypoints: tuple[tuple[float, float], ...]  # (lon, lat) from origin to destination
+    length_km: float | None
+    great_circle_km: float
+    notes: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()  # countries whose land the route crosses, in order
+
+    @property
+    def legal(self) -> bool:
+        return self.length_km is not None
+
+    def line(self, spacing_km: float = DENSIFY_KM) -> shapely.LineString:
+        """The route as lon/lat points along each geodesic segment, at most ``spacing_km`` apart."""
+        return densified_line(self.waypoints, spacing_km)
+
+
+def densified_line(waypoints, spacing_km: float = DENSIFY_KM) -> shapely.LineString:
+    """Lon/lat LineString following the geodesics between waypoints."""
+    geod = geo.wgs84()
+    points = [waypoints[0]]
+    for (lon1, lat1), (lon2, lat2) in zip(waypoints, waypoints[1:], strict=False):
+        _, _, metres = geod.inv(lon1, lat1, lon2, lat2)
+        n = int(math.ceil(metres / 1000.0 / spacing_km)) - 1
+        if n > 0:
+            points.extend(geod.npts(lon1, lat1, lon2, lat2, n))
+        points.append((lon2, lat2))
+    return shapely.LineString(points if len(points) > 1 else points * 2)
+
+
+def shortest_route(
+    origin: tuple[float, float], destination: tuple[float, float], codes: frozenset[str], territorial_nm: float
+) -> Route:
+    """Shortest route between two (lon, lat) points that stays out of the airspace of ``codes``."""
+    return _shortest_route(tuple(map(float, origin)), tuple(map(float, destination)), frozenset(codes), float(territorial_nm))
+
+
+@lru_cache(maxsize=4096)
+def _shortest_route(origin, destination, codes: frozenset[str], territorial_nm: float) -> Route:
+    geod = geo.wgs84()
+    _, _, metres = geod.inv(*origin, *destination)
+    gc_km = metres / 1000.0
+    airspace = closed_airspace(codes, territorial_nm)
+    notes = []
+    exempt: dict[str, shapely.Geometry] = {}
+    for end, point in (("origin", origin), ("destination", destination)):
+        component = airspace.component_at(*point)
+        if component is not None:
+            exempt[end] = _escape(point, airspace.components[component])
+            holders = ",".join(sorted(_countries_holding(point, codes, territorial_nm)))
+            verb = "leaves" if end == "origin" else "enters"
+            notes.append(f"{end} inside closed airspace ({holders}): the route {verb} it by the shortest way")
+    if airspace.empty or gc_km < 1e-6:
+        return Route((origin, destination), gc_km, gc_km, tuple(notes))
+    search = _Search(origin, destination, gc_km, airspace, exempt)
+    limit = max(1.25 * gc_km, gc_km + 500.0)
+    while True:
+        limit = min(limit, MAX_ROUTE_KM)
+        found = search.run(limit)
+        if found is not None and found[0] <= limit + 1e-6:
+            length, waypoints = found
+            return Route(tuple(waypoints), length, gc_km, tuple(notes))
+        if limit >= MAX_ROUTE_KM:
+            reason = f"no route around the closed airspace within {MAX_ROUTE_KM:,.0f} km"
+            return Route((), None, gc_km, (*notes, reason))
+        limit *= 1.6
+
+
+def _countries_holding(point: tuple[float, float], codes: frozenset[str], territorial_nm: float) -> frozenset[str]:
+    """The closed countries whose own airspace holds the point."""
+    near = countries.near(point, codes, margin_deg=territorial_nm * 1852.0 / 111_000.0 + 0.5)
+    return frozenset(c for c in near if closed_airspace(frozenset({c}), territorial_nm).component_at(*point) is not None)
+
+
+class _Search:
+    """One origin-destination pair: projection, candidate corners and the A* search."""
+
+    def __init__(self, origin, destination, gc_km, airspace: ClosedAirspace, exempt: dict[str, tuple]):
+        geod = geo.wgs84()
+        mid_lon, mid_lat = geod.npts(*origin, *destination, 1)[0] if gc_km > 1 else origin
+        # The centre snaps to a 5-degree grid so that nearby routes share one projected airspace.
+        self.centre = (round(mid_lon / CENTRE_GRID_DEG) * CENTRE_GRID_DEG, round(mid_lat / CENTRE_GRID_DEG) * CENTRE_GRID_DEG)
+        self.proj = _gnomonic(*self.centre)
+        self.origin, self.destination, self.gc_km = origin, destination, gc_km
+        self.airspace = airspace
+        corners = airspace.corners
+        n = len(corners)
+        # Distances of every corner to both endpoints (km): the ellipse filter and the A* heuristic.
+        _, _, d_o = geod.inv(np.full(n, origin[0]), np.full(n, origin[1]), corners[:, 0], corners[:, 1])
+        _, _, d_d = geod.inv(np.full(n, destination[0]), np.full(n, destination[1]), corners[:, 0], corners[:, 1])
+        self.corner_sum_km = (np.asarray(d_o) + np.asarray(d_d)) / 1000.0
+        self.corner_to_dest_km = np.asarray(d_d) / 1000.0
+        # An edge leaving the origin (entering the destination) may cross closed airspace inside the
+        # endpoint's escape disc: it is tested against the airspace with that disc cut out.
+        self.exits = [escape[1] for escape in exempt.values()]
+        self.tree = self._tree(airspace)
+        self.trees = {}
+        for from_origin in (False, True):
+            for to_destination in (False, True):
+                ends = (("origin", from_origin), ("destination", to_destination))
+                discs = [exempt[k][0] for k, use in ends if use and k in exempt]
+                if discs:
+                    self.trees[(from_origin, to_destination)] = self._tree_without(shapely.union_all(discs))
+
+    def _tree(self, airspace: ClosedAirspace) -> shapely.STRtree:
+        return _projected_airspace(airspace, *self.centre)
+
+    def _tree_without(self, hole: shapely.Geometry) -> shapely.STRtree:
+        pieces = [shapely.difference(p, hole) if p.intersects(hole) else p for p in self.airspace.pieces]
+        return _project_pieces(pieces, *self.centre)
+
+    def _xy(self, lonlat: np.ndarray) -> np.ndarray:
+        x, y = self.proj(lonlat[:, 0], lonlat[:, 1])
+        return np.column_stack([x, y])
+
+    def run(self, limit_km: float):
+        """Shortest path using corners within the ellipse of ``limit_km``; (km, waypoints) or None."""
+        keep = np.flatnonzero(self.corner_sum_km <= limit_km)
+        free = np.vstack([[self.origin, self.destination], *[[p] for p in self.exits]])  # no tangency needed
+        lonlat = np.vstack([free, self.airspace.corners[keep]])
+        xy = self._xy(lonlat)
+        prev_xy = np.vstack([xy[: len(free)], self._xy(self.airspace.corner_prev[keep])])
+        next_xy = np.vstack([xy[: len(free)], self._xy(self.airspace.corner_next[keep])])
+        _, _, to_dest = geo.wgs84().inv(free[:, 0], free[:, 1], np.full(len(free), self.destination[0]),
+                                        np.full(len(free), self.destination[1]))
+        h = np.concatenate([np.asarray(to_dest) / 1000.0, self.corner_to_dest_km[keep]])  # km still to fly, at least
+        is_corner = np.arange(len(xy)) >= len(free)
+        return self._astar(lonlat, xy, prev_xy, next_xy, h, is_corner)
+
+    def _astar(self, lonlat, xy, prev_xy, next_xy, h, is_corner):
+        n = len(xy)
+        best = np.full(n, np.inf)
+        parent = np.full(n, -1)
+        done = np.zeros(n, bool)
+        best[0] = 0.0
+        heap = [(h[0], 0)]
+        geod = geo.wgs84()
+        while heap:
+            _, u = heapq.heappop(heap)
+            if done[u]:
+                continue
+            done[u] = True
+            if u == 1:
+                break
+            candidates = np.flatnonzero(~done)
+            d = xy[candidates] - xy[u]
+            ok = np.ones(len(candidates), bool)
+            if is_corner[u]:
+                ok &= _same_side(d, prev_xy[u] - xy[u], next_xy[u] - xy[u])
+            at_corner = is_corner[candidates]
+            ok &= ~at_corner | _same_side(d, prev_xy[candidates] - xy[candidates], next_xy[candidates] - xy[candidates])
+            candidates = candidates[ok]
+            if not len(candidates):
+                continue
+            candidates = candidates[self._visible(u, xy, candidates)]
+            if not len(candidates):
+                continue
+            _, _, metres = geod.inv(
+                np.full(len(candidates), lonlat[u, 0]), np.full(len(candidates), lonlat[u, 1]),
+                lonlat[candidates, 0], lonlat[candidates, 1],
+            )
+            cost = best[u] + np.asarray(metres) / 1000.0
+            better = cost < best[candidates]
+            for v, c in zip(candidates[better], cost[better], strict=True):
+                best[v] = c
+                parent[v] = u
+                heapq.heappush(heap, (c + h[v], int(v)))
+        if not np.isfinite(best[1]):
+            return None
+        path = [1]
+        while path[-1] != 0:
+            path.append(int(parent[path[-1]]))
+        return float(best[1]), [tuple(lonlat[i]) for i in reversed(path)]
+
+    def _visible(self, u: int, xy: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+        """Mask of candidates the straight segment from u reaches without entering closed airspace."""
+        visible = np.zeros(len(candidates), bool)
+        to_destination = candidates == 1
+        for reaches_destination in (False, True):
+            subset = np.flatnonzero(to_destination == reaches_destination)
+            if not len(subset):
+                continue
+            tree = self.trees.get((u == 0, reaches_destination), self.tree)
+            segments = np.stack([np.broadcast_to(xy[u], (len(subset), 2)), xy[candidates[subset]]], axis=1)
+            line_idx, _ = tree.query(shapely.linestrings(segments), predicate="intersects")
+            blocked = np.zeros(len(subset), bool)
+            blocked[line_idx] = True
+            visible[subset] = ~blocked
+        return visible
+
+
+@lru_cache(maxsize=256)
+def _gnomonic(lon: float, lat: float) -> Proj:
+    return Proj(f"+proj=gnom +lat_0={lat} +lon_0={lon} +R=6371000")
+
+
+@lru_cache(maxsize=256)
+def _projected_airspace(airspace: ClosedAirspace, lon: float, lat: float) -> shapely.STRtree:
+    return _project_pieces(list(airspace.pieces), lon, lat)
+
+
+def _project_pieces(pieces: list[shapely.Geometry], lon: float, lat: float) -> shapely.STRtree:
+    """The pieces wholly within the horizon of the gnomonic projection centred at (lon, lat), projected,
+    in a spatial index. Pieces are at most ~14 degrees across, so everything within HORIZON_DEG - 14 of
+    the centre (more than the largest search ellipse reaches) is kept."""
+    pieces = [p for p in pieces if not p.is_empty]
+    if not pieces:
+        return shapely.STRtree([])
+    proj = _gnomonic(lon, lat)
+    coords, owner = shapely.get_coordinates(pieces, return_index=True)
+    n = len(coords)
+    _, _, d_centre = geo.wgs84().inv(np.full(n, lon), np.full(n, lat), coords[:, 0], coords[:, 1])
+    farthest = np.zeros(len(pieces))
+    np.maximum.at(farthest, owner, np.asarray(d_centre) / 1000.0)
+    keep = np.flatnonzero(farthest < math.radians(HORIZON_DEG) * 6371.0)
+
+    def project(xy: np.ndarray) -> np.ndarray:
+        return np.column_stack(proj(xy[:, 0], xy[:, 1]))
+
+    return shapely.STRtree([shapely.transform(shapely.segmentize(pieces[i], 0.25), project) for i in keep])
+
+
+def _escape(point: tuple[float, float], component: shapely.Geometry) -> tuple[shapely.Geometry, tuple[float, float]]:
+    """For a point inside closed airspace: the way out by the shortest way.
+
+    Returns a lon/lat disc around the point just wide enough to reach the nearest edge of the airspace
+    (plus the corner clearance), which is the only closed airspace the route may cross there, and the exit
+    point: the nearest edge point pushed out by the clearance, a node of the search.
+    """
+    aeqd = Proj(f"+proj=aeqd +lat_0={point[1]} +lon_0={point[0]} +ellps=WGS84 +units=m")
+    projected = shapely.transform(shapely.segmentize(component, 0.1), lambda xy: np.column_stack(aeqd(xy[:, 0], xy[:, 1])))
+    edge = shapely.ops.nearest_points(projected.boundary, shapely.Point(0, 0))[0]
+    distance_m = max(math.hypot(edge.x, edge.y), 1.0)
+    out_m = distance_m + CLEARANCE_M
+    exit_lon, exit_lat = aeqd(edge.x * out_m / distance_m, edge.y * out_m / distance_m, inverse=True)
+    disc = shapely.Point(0, 0).buffer(distance_m + 2 * (CLEARANCE_M + CLEARANCE_TOLERANCE_M), quad_segs=16)
+    return shapely.transform(disc, lambda xy: np.column_stack(aeqd(xy[:, 0], xy[:, 1], inverse=True))), (exit_lon, exit_lat)
+
+
+def _same_side(d: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """True where vectors a and b lie on the same side of direction d (or on it): d is tangent there."""
+    cross_a = d[:, 0] * a[..., 1] - d[:, 1] * a[..., 0]
+    cross_b = d[:, 0] * b[..., 1] - d[:, 1] * b[..., 0]
+    return cross_a * cross_b >= 0

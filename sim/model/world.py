@@ -1,0 +1,193 @@
+"""Scenario -> World: everything that stays fixed while aircraft fly, resolved once before the clock starts.
+
+The World holds the aircraft types, the airfields (those the scenario names, plus catalogue airfields
+with fuel that may serve as en-route stops), the airspace policy at the start and after each airspace
+event, and the legal route between any two airfields under a policy (computed on first use and cached;
+a planner-supplied ``legs:`` distance overrides the router). The model looks routes up; it never calls
+pyproj or shapely itself.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from sim.geo import airspace
+
+from sim.data import catalog
+
+from sim.geo import geodesy as geo
+
+from sim.flight import performance
+from sim.geo.airspace import AirspacePolicy
+from sim.data.catalog import AircraftType, Airfield, Provenance
+from sim.geo.routing import Route
+from sim.scenario.schema import Scenario
+
+STOP_DETOUR_FACTOR = 1.4  # a catalogue stop is "near the route" if o->s->d is within this ...
+STOP_DETOUR_KM = 300.0  # ... times the great circle o->d, plus this
+
+
+@dataclass(frozen=True)
+class World:
+    """Static inputs of one run."""
+
+    scenario: Scenario
+    aircraft: dict[str, AircraftType]
+    airfields: dict[str, Airfield]
+    stop_candidates: tuple[str, ...]  # airfields with fuel that may serve as en-route stops
+    policy: AirspacePolicy  # at the start of the run
+    phases: tuple[tuple[float, AirspacePolicy], ...]  # (day, policy) from day 0 through each airspace event
+    overrides: dict[tuple[str, str], float] = field(default_factory=dict)
+    leg_notes: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def route(self, a: str, b: str, policy: AirspacePolicy | None = None) -> Route:
+        """Legal route a -> b under ``policy`` (the starting one by default)."""
+        start, end = self.airfields[a], self.airfields[b]
+        if (a, b) in self.overrides:
+            gc = self.great_circle_km(a, b)
+            km = self.overrides[(a, b)]
+            return Route(((start.lon, start.lat), (end.lon, end.lat)), km, gc, (self.leg_notes[(a, b)],))
+        return airspace.legal_route(start, end, self.policy if policy is None else policy)
+
+    def distance(self, a: str, b: str, policy: AirspacePolicy | None = None) -> float:
+        """Length (km) of the legal route a -> b; infinite when there is none."""
+        if a == b:
+            return 0.0
+        km = self.route(a, b, policy).length_km
+        return math.inf if km is None else km
+
+    def great_circle_km(self, a: str, b: str) -> float:
+        """WGS84 geodesic distance (km): a lower bound on every route."""
+        x, y = self.airfields[a], self.airfields[b]
+        return geo.geodesic_km(x.lat, x.lon, y.lat, y.lon)
+
+    def flight_h(self, aircraft: AircraftType, a: str, b: str, policy: AirspacePolicy | None = None) -> float:
+        """Block time (h) of the leg a -> b for this type."""
+        return performance.flight_h(aircraft, self.distance(a, b, policy))
+
+    def nearest(self, a: str, candidates: list[str], policy: AirspacePolicy | None = None) -> tuple[str | None, float]:
+        """The candidate with the shortest legal route from ``a`` and its length (km).
+
+        Routes are computed in order of great-circle distance and the search stops once the great
+        circle alone exceeds the best route found.
+        """
+        best, best_km = None, math.inf
+        for c in sorted(candidates, key=lambda c: self.great_circle_km(a, c)):
+            if self.great_circle_km(a, c) >= best_km:
+                break
+            km = self.distance(a, c, policy)
+            if km < best_km:
+                best, best_km = c, km
+        return best, best_km
+
+    def great_circle_from(self, lat: float, lon: float, b: str) -> float:
+        """WGS84 geodesic distance (km) from a point to an airfield."""
+        y = self.airfields[b]
+        return geo.geodesic_km(lat, lon, y.lat, y.lon)
+
+    def point_along(self, a: str, b: str, policy: AirspacePolicy, flown_km: float) -> tuple[float, float]:
+        """(lon, lat) of an aircraft ``flown_km`` along the legal route a -> b."""
+        route = self.route(a, b, policy)
+        line = route.line()
+        coords = list(line.coords)
+        lons, lats = zip(*coords, strict=True)
+        _, _, metres = geo.wgs84().inv(lons[:-1], lats[:-1], lons[1:], lats[1:])
+        steps = [m / 1000.0 for m in metres]
+        total = sum(steps)
+        # The route may be a planner-given length (legs:); walk the drawn line by the same fraction.
+        target = total * min(1.0, flown_km / route.length_km) if route.length_km else 0.0
+        geod = geo.wgs84()
+        for (lon1, lat1), (lon2, lat2), step in zip(coords, coords[1:], steps, strict=False):
+            if target <= step:
+                azimuth = geod.inv(lon1, lat1, lon2, lat2)[0]
+                lon, lat, _ = geod.fwd(lon1, lat1, azimuth, target * 1000.0)
+                return float(lon), float(lat)
+            target -= step
+        return coords[-1]
+
+    def distance_from_point(self, lon: float, lat: float, country: str, b: str, policy: AirspacePolicy) -> float:
+        """Length (km) of the legal route from an airborne point to airfield ``b`` (flight cleared from
+        ``country``); infinite when there is none."""
+        end = self.airfields[b]
+        km = airspace.route_between(lon, lat, country, end.lon, end.lat, end.country, policy).length_km
+        return math.inf if km is None else km
+
+    def stops_near(self, a: str, b: str) -> list[str]:
+        """Stop candidates near the great circle a -> b (cheap filter before any routing)."""
+        limit = STOP_DETOUR_FACTOR * self.great_circle_km(a, b) + STOP_DETOUR_KM
+        return [s for s in self.stop_candidates
+                if s not in (a, b) and self.great_circle_km(a, s) + self.great_circle_km(s, b) <= limit]
+
+
+def build_world(scenario: Scenario) -> World:
+    """Resolve the scenario against the catalogues and the airspace data."""
+    types = catalog.aircraft_catalog()
+    aircraft = {}
+    for name in dict.fromkeys(f.type for f in scenario.fleet):
+        override = scenario.aircraft.get(name)
+        aircraft[name] = types[name].with_overrides(override.values() if override else {})
+
+    airfields: dict[str, Airfield] = {}
+    for ident in scenario.airfield_idents():
+        settings = scenario.airfields.get(ident)
+        if settings is not None and settings.lat is not None:
+            airfields[ident] = _custom_airfield(ident, settings.overrides())
+        else:
+            base = catalog.airfield(ident)
+            airfields[ident] = base.with_overrides(settings.overrides() if settings else {})
+    if scenario.catalogue_fuel_stops:
+        for ident in catalog.curated_idents():
+            if ident not in airfields and catalog.airfield(ident).fuel:
+                airfields[ident] = catalog.airfield(ident)
+    stops = tuple(k for k, a in airfields.items() if a.fuel)
+
+    overrides, notes = {}, {}
+    for leg in scenario.legs:
+        note = f"{leg.distance_km:g} km routed" + (f" via {leg.via}" if leg.via else "")
+        note += f" ({leg.source})" if leg.source else ""
+        for pair in ((leg.from_, leg.to), (leg.to, leg.from_)):
+            overrides[pair] = leg.distance_km
+            notes[pair] = note
+
+    policy = starting_policy(scenario)
+    phases = [(0.0, policy)]
+    for event in scenario.events:
+        if event.close_airspace:
+            phases.append((event.day, phases[-1][1].closing(event.close_airspace)))
+        elif event.open_airspace:
+            phases.append((event.day, phases[-1][1].opening(event.open_airspace)))
+    return World(scenario, aircraft, airfields, stops, policy, tuple(phases), overrides, notes)
+
+
+def starting_policy(scenario: Scenario) -> AirspacePolicy:
+    """The scenario's airspace at day 0 (open skies without an ``airspace:`` block)."""
+    spec = scenario.airspace
+    if spec is None:
+        return airspace.OPEN_SKIES
+    return airspace.make_policy(
+        closed=spec.closed,
+        rules=[r.model_dump() for r in spec.rules],
+        situation=spec.situation,
+        opened=spec.open,
+        territorial_nm=spec.territorial_nm,
+    )
+
+
+def _custom_airfield(ident: str, values: dict) -> Airfield:
+    prov = catalog.scenario_provenance(values)
+    defaults = {"mog": 2, "fuel": True, "runway_m": None}
+    for key, value in defaults.items():
+        if key not in values:
+            prov[key] = Provenance(value, "assumed", "default for airfields outside the catalogue")
+    return Airfield(
+        ident=ident,
+        name=values.get("name", ident),
+        country=values["country"],
+        lat=values["lat"],
+        lon=values["lon"],
+        runway_m=values.get("runway_m"),
+        mog=values.get("mog", 2),
+        fuel=values.get("fuel", True),
+        provenance=prov,
+    )

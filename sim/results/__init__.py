@@ -1,0 +1,1 @@
+"""Results as tables, files, charts and maps, and the trace checker."""

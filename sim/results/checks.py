@@ -1,0 +1,308 @@
+"""The trace checker: a run's records verified from the rules, not from the implementation.
+
+``check_trace`` takes the sorties and ground rows of one run (as written to sorties.csv and ground.csv),
+the World they were flown in, and the closures and strandings the run reported, and returns every
+violation it finds, one line each. The rules:
+
+* legs chain in space and time: each aircraft starts at its base, leaves from where it last landed, and
+  never departs before it arrived;
+* fuel and mass at every take-off: fuel within the tanks, payload within the maximum, take-off mass =
+  empty + payload + fuel and within MTOW and what the runway allows, fuel enough for the hop with its
+  reserve (diversions excepted: they need only land with fuel >= 0); landing mass within the maximum
+  and what the runway allows (a diverting aircraft holds to burn down to it; an emergency landing is
+  exempt); no fuel added at an airfield without fuel;
+* working MOG: no spot granted while the airfield's spots (MOG in force at that moment) are all held;
+* no landing and no onload at a closed airfield (an emergency landing is allowed, and reported);
+* cargo conserved per place and per aircraft: what is onloaded at a place was waiting there, a leg's
+  payload is what is aboard, and what is offloaded short of the destination waits where it came off;
+* no stranded aircraft unless reported: an aircraft whose last landing leaves it at an airfield without
+  fuel, unable to reach one, must be listed as stranded.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sim.flight import performance
+from sim.model.records import FLOAT_COLUMNS, SPOT_ACTIVITIES
+from sim.model.world import World
+
+EPS = 1e-3  # t, h and km: the CSV files keep 4 decimals
+
+
+def check_trace(world: World, sorties: list[dict[str, Any]], ground: list[dict[str, Any]],
+                closures: list[dict[str, Any]], stranded: list[dict[str, Any]], horizon_h: float) -> list[str]:
+    """Every rule violation in one run's records (empty: the run is flyable as recorded)."""
+    problems: list[str] = []
+    problems += _chains(world, sorties)
+    problems += _fuel_and_mass(world, sorties)
+    problems += _working_mog(world, ground)
+    problems += _closures(world, sorties, ground, closures)
+    problems += _cargo(world, sorties, ground, horizon_h)
+    problems += _stranded(world, sorties, stranded)
+    return problems
+
+
+def _by_aircraft(rows: list[dict[str, Any]], key: str) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        out[row["aircraft"]].append(row)
+    for legs in out.values():
+        legs.sort(key=lambda r: r[key])
+    return out
+
+
+def _chains(world: World, sorties: list[dict[str, Any]]) -> list[str]:
+    problems = []
+    for name, legs in _by_aircraft(sorties, "depart_h").items():
+        base = name.rsplit("@", 1)[-1]
+        if legs[0]["origin"] != base:
+            problems.append(f"{name}: first leg leaves {legs[0]['origin']}, not its base {base}")
+        for a, b in zip(legs, legs[1:], strict=False):
+            if b["origin"] != a["destination"]:
+                problems.append(f"{name}: landed at {a['destination']} at {a['arrive_h']:.2f} h, "
+                                f"next leg leaves {b['origin']}")
+            if b["depart_h"] < a["arrive_h"] - EPS:
+                problems.append(f"{name}: departs {b['origin']} at {b['depart_h']:.2f} h before landing there "
+                                f"at {a['arrive_h']:.2f} h")
+    return problems
+
+
+def _fuel_and_mass(world: World, sorties: list[dict[str, Any]]) -> list[str]:
+    problems = []
+    for name, legs in _by_aircraft(sorties, "depart_h").items():
+        for k, leg in enumerate(legs):
+            kind = world.aircraft[leg["type"]]
+            x, y = world.airfields[leg["origin"]], world.airfields[leg["destination"]]
+            where = f"{name} {leg['origin']}->{leg['destination']} at {leg['depart_h']:.2f} h"
+            fuel, payload, tom, lm = leg["fuel_takeoff_t"], leg["payload_t"], leg["takeoff_mass_t"], leg["landing_mass_t"]
+            if fuel > kind.fuel_capacity_t + EPS:
+                problems.append(f"{where}: {fuel:.1f} t of fuel in {kind.fuel_capacity_t:g} t of tanks")
+            if payload > kind.max_payload_t + EPS:
+                problems.append(f"{where}: payload {payload:.1f} t over the maximum {kind.max_payload_t:g} t")
+            if abs(tom - (kind.oew_t + payload + fuel)) > EPS:
+                problems.append(f"{where}: take-off mass {tom:.1f} t is not empty + payload + fuel")
+            tom_max = min(kind.mtow_t, performance.takeoff_limit_t(kind, x.runway_m))
+            if tom > tom_max + EPS:
+                problems.append(f"{where}: take-off mass {tom:.1f} t over the {tom_max:.1f} t allowed "
+                                f"(MTOW {kind.mtow_t:g} t, runway {x.runway_m} m)")
+            lm_max = min(kind.max_landing_mass_t, performance.landing_limit_t(kind, y.runway_m))
+            if lm > lm_max + EPS and leg["purpose"] != "emergency landing":
+                problems.append(f"{where}: landing mass {lm:.1f} t over the {lm_max:.1f} t allowed")
+            if leg["fuel_landing_t"] < -EPS:
+                problems.append(f"{where}: lands with {leg['fuel_landing_t']:.1f} t of fuel")
+            diverted = leg["purpose"] in ("diverted", "emergency landing")
+            if not diverted:
+                need = performance.required_fuel_t(kind, leg["distance_km"], payload)
+                if fuel < need - EPS:
+                    problems.append(f"{where}: {fuel:.1f} t of fuel for a hop that needs {need:.1f} t with its reserve")
+            if k > 0 and not x.fuel and fuel > legs[k - 1]["fuel_landing_t"] + EPS:
+                problems.append(f"{where}: {fuel:.1f} t of fuel at take-off after landing with "
+                                f"{legs[k - 1]['fuel_landing_t']:.1f} t where there is no fuel")
+    return problems
+
+
+def _mog_timeline(world: World, ident: str) -> list[tuple[float, int]]:
+    timeline = [(0.0, world.airfields[ident].mog)]
+    for event in world.scenario.events:
+        if event.mog and ident in event.mog:
+            timeline.append((event.day * 24.0, event.mog[ident]))
+    return sorted(timeline)
+
+
+def _mog_at(timeline: list[tuple[float, int]], hour: float) -> int:
+    value = timeline[0][1]
+    for at, mog in timeline:
+        if at <= hour + 1e-9:
+            value = mog
+    return value
+
+
+def _working_mog(world: World, ground: list[dict[str, Any]]) -> list[str]:
+    problems = []
+    spots: dict[str, list[tuple[float, float, str]]] = defaultdict(list)
+    for row in ground:
+        if row["activity"] in SPOT_ACTIVITIES:
+            spots[row["airfield"]].append((row["start_h"], row["end_h"], row["aircraft"]))
+    for ident, intervals in spots.items():
+        timeline = _mog_timeline(world, ident)
+        intervals.sort()
+        for start, _end, name in intervals:
+            # Spots held by others at the instant this one was granted (a spot freed at that instant is free).
+            held = sum(1 for s, e, other in intervals if other != name and s <= start + 1e-9 and e > start + 1e-9)
+            if held >= _mog_at(timeline, start):
+                problems.append(f"{ident}: spot granted to {name} at {start:.2f} h while {held} of "
+                                f"{_mog_at(timeline, start)} were held")
+    return problems
+
+
+def _closures(world: World, sorties: list[dict[str, Any]], ground: list[dict[str, Any]],
+              closures: list[dict[str, Any]]) -> list[str]:
+    problems = []
+    spans: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for c in closures:
+        spans[c["airfield"]].append((c["from_h"], math.inf if c["to_h"] is None else c["to_h"]))
+
+    def closed(ident: str, hour: float) -> bool:
+        return any(a < hour - EPS and hour < b - EPS for a, b in spans.get(ident, ()))
+
+    for leg in sorties:
+        if leg["purpose"] != "emergency landing" and closed(leg["destination"], leg["arrive_h"]):
+            problems.append(f"{leg['aircraft']}: lands at {leg['destination']} at {leg['arrive_h']:.2f} h while it is closed")
+    for row in ground:
+        if row["activity"] == "onload" and closed(row["airfield"], row["start_h"]):
+            problems.append(f"{row['aircraft']}: onloads at {row['airfield']} at {row['start_h']:.2f} h while it is closed")
+    return problems
+
+
+def _generated(world: World, horizon_h: float) -> list[tuple[float, str, str, float]]:
+    """(hour, requirement, place, tons) of every cargo generation, from the scenario alone."""
+    out = []
+    days = world.scenario.days
+    for req in world.scenario.requirements:
+        if req.tons is not None:
+            if req.day * 24.0 < horizon_h:
+                out.append((req.day * 24.0, req.name, req.from_, req.tons))
+            continue
+        last = min(req.until_day if req.until_day is not None else days, days)
+        day, hour = req.day, req.day * 24.0
+        while day < last - 1e-9:
+            # the hour is accumulated as the simulation clock accumulates it, so the two agree to the bit
+            out.append((hour, req.name, req.from_, req.tons_per_day * min(1.0, last - day)))
+            day, hour = day + 1, hour + 24.0
+    return out
+
+
+def _cargo(world: World, sorties: list[dict[str, Any]], ground: list[dict[str, Any]], horizon_h: float) -> list[str]:
+    problems = []
+    destinations = {r.name: r.to for r in world.scenario.requirements}
+    # Per place: generation (first at an instant), then onloads take from the waiting cargo, offloads add.
+    changes = [(h, 0, req, place, t) for h, req, place, t in _generated(world, horizon_h)]
+    for row in ground:
+        if row["activity"] == "onload":
+            changes.append((row["start_h"], 2, row["requirement"], row["airfield"], -row["payload_t"]))
+        elif row["activity"] == "offload" and row["airfield"] != destinations.get(row["requirement"]):
+            changes.append((row["end_h"], 1, row["requirement"], row["airfield"], row["payload_t"]))
+    waiting: dict[tuple[str, str], float] = defaultdict(float)
+    for hour, _order, req, place, tons in sorted(changes, key=lambda c: (c[0], c[1])):
+        waiting[(req, place)] += tons
+        if waiting[(req, place)] < -EPS:
+            problems.append(f"{req}: {-tons:.1f} t onloaded at {place} at {hour:.2f} h where only "
+                            f"{waiting[(req, place)] - tons:.1f} t were waiting")
+            waiting[(req, place)] = 0.0
+    # Per aircraft: a leg carries what is aboard.
+    events: dict[str, list[tuple[float, int, str, float]]] = defaultdict(list)
+    for row in ground:
+        if row["activity"] == "onload":
+            events[row["aircraft"]].append((row["start_h"], 0, "onload", row["payload_t"]))
+        elif row["activity"] == "offload":
+            events[row["aircraft"]].append((row["end_h"], 0, "offload", -row["payload_t"]))
+    for leg in sorties:
+        events[leg["aircraft"]].append((leg["depart_h"], 1, "leg", leg["payload_t"]))
+    for name, items in events.items():
+        aboard = 0.0
+        for hour, _order, what, tons in sorted(items, key=lambda e: (e[0], e[1])):
+            if what == "leg":
+                if abs(tons - aboard) > EPS:
+                    problems.append(f"{name}: leg at {hour:.2f} h carries {tons:.1f} t with {aboard:.1f} t aboard")
+            else:
+                aboard += tons
+                if aboard < -EPS:
+                    problems.append(f"{name}: offloads more than it carries at {hour:.2f} h")
+                    aboard = 0.0
+    return problems
+
+
+def _stranded(world: World, sorties: list[dict[str, Any]], stranded: list[dict[str, Any]]) -> list[str]:
+    problems = []
+    reported = {row["aircraft"] for row in stranded if row.get("to_h") is None}
+    policy = world.phases[-1][1]
+    for name, legs in _by_aircraft(sorties, "arrive_h").items():
+        last = legs[-1]
+        here = world.airfields[last["destination"]]
+        if here.fuel or name in reported:
+            continue
+        kind = world.aircraft[last["type"]]
+        ferry_km = performance.planned_range_km(kind, 0.0)
+        near = [f for f in world.stop_candidates if world.great_circle_km(here.ident, f) <= ferry_km]
+        reachable = any(
+            performance.hop_payload_t(kind, km, 0.0, here.runway_m, world.airfields[f].runway_m,
+                                      last["fuel_landing_t"]) >= 0
+            for f in near if not math.isinf(km := world.distance(here.ident, f, policy))
+        )
+        if not reachable:
+            problems.append(f"{name}: left at {here.ident} with {last['fuel_landing_t']:.1f} t of fuel, unable to "
+                            "reach fuel, and not reported as stranded")
+    return problems
+
+
+def check_result(result: Any) -> list[str]:
+    """Every rule violation in a :class:`sim.RunResult` (one replication)."""
+    from sim.results.tables import ground_table
+
+    out = result.output
+    return check_trace(out.world, result.sorties, ground_table(out), result.summary["closures"],
+                       result.summary["stranded"], out.horizon_h)
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What ``check_folder`` found."""
+
+    problems: tuple[str, ...]
+    legs: int
+    ground_rows: int
+    replications: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _read_rows(path: Path) -> list[dict[str, Any]]:
+    numbers = FLOAT_COLUMNS | {"replication"}
+    rows = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            out: dict[str, Any] = {}
+            for key, value in row.items():
+                if key in numbers:
+                    out[key] = float(value)
+                elif key == "fuel_stop":
+                    out[key] = value == "True"
+                else:
+                    out[key] = value
+            rows.append(out)
+    return rows
+
+
+def check_folder(folder: str | Path) -> CheckReport:
+    """Check a results folder written by ``airlift run`` (every replication of a replicated run)."""
+    from sim.scenario.schema import Scenario
+    from sim.model.world import build_world
+
+    folder = Path(folder)
+    for name in ("scenario.json", "summary.json", "sorties.csv", "ground.csv"):
+        if not (folder / name).exists():
+            raise FileNotFoundError(f"no {name}")
+    scenario = Scenario.model_validate(json.loads((folder / "scenario.json").read_text(encoding="utf-8")))
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    world = build_world(scenario)
+    sorties, ground = _read_rows(folder / "sorties.csv"), _read_rows(folder / "ground.csv")
+    horizon = scenario.days * 24.0
+    reps = sorted({int(r.get("replication", 0)) for r in [*sorties, *ground]}) or [0]
+    problems: list[str] = []
+    for rep in reps:
+        def mine(rows: list[dict[str, Any]], rep: int = rep) -> list[dict[str, Any]]:
+            return [r for r in rows if int(r.get("replication", 0)) == rep]
+
+        found = check_trace(world, mine(sorties), mine(ground), mine(summary["closures"]), mine(summary["stranded"]),
+                            horizon)
+        problems += [f"replication {rep}: {p}" if len(reps) > 1 else p for p in found]
+    return CheckReport(tuple(problems), len(sorties), len(ground), len(reps))

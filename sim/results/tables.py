@@ -1,0 +1,235 @@
+"""Run output -> tidy tables and the summary record. Pure: no files."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+from typing import Any
+
+from sim import __version__
+
+from sim.data import catalog
+
+from sim.data import countries
+from sim.model.engine import HOURS_PER_DAY, RunOutput
+from sim.model.records import SPOT_ACTIVITIES
+from sim.model.trips import infeasible_legs
+
+_EPS = 1e-6
+
+
+def _day_of(hour: float) -> int:
+    return int(math.floor(hour / HOURS_PER_DAY + 1e-12))
+
+
+def _date(start: date, day: int | None) -> str | None:
+    return None if day is None else (start + timedelta(days=day)).isoformat()
+
+
+def closure_day(times_h: list[float], tons: list[float], requested_t: float) -> int | None:
+    """First day (0-based) by whose end cumulative deliveries reach ``requested_t``."""
+    if requested_t <= _EPS:
+        return None
+    total = 0.0
+    for time_h, t in sorted(zip(times_h, tons, strict=True)):
+        total += t
+        if total >= requested_t - _EPS:
+            return _day_of(time_h)
+    return None
+
+
+def _named_rows(out: RunOutput, table: dict[str, Any]) -> list[dict[str, Any]]:
+    """A column table as rows, with each requirement index replaced by the requirement's name."""
+    names = [r.name for r in out.world.scenario.requirements]
+    rows = []
+    for k in range(len(table["aircraft"])):
+        row = {c: table[c][k] for c in table}
+        row["requirement"] = names[row["requirement"]] if row["requirement"] >= 0 else ""
+        rows.append(row)
+    return rows
+
+
+def sorties_table(out: RunOutput) -> list[dict[str, Any]]:
+    """One row per leg flown (sorties.csv)."""
+    return _named_rows(out, out.records.legs)
+
+
+def ground_table(out: RunOutput) -> list[dict[str, Any]]:
+    """One row per ground activity (ground.csv), in the order they ended."""
+    return _named_rows(out, out.records.ground)
+
+
+def daily_table(out: RunOutput) -> list[dict[str, Any]]:
+    """Delivered tons and sorties per day and requirement, every day listed (daily.csv)."""
+    scenario = out.world.scenario
+    requirements = scenario.requirements
+    tons = {(d, i): 0.0 for d in range(scenario.days) for i in range(len(requirements))}
+    sorties = dict.fromkeys(tons, 0)
+    deliveries = out.records.deliveries
+    for time_h, i, t in zip(deliveries["time_h"], deliveries["requirement"], deliveries["tons"], strict=True):
+        key = (min(_day_of(time_h), scenario.days - 1), i)
+        tons[key] += t
+        sorties[key] += 1
+    return [
+        {"day": d, "date": _date(scenario.start_date, d), "requirement": req.name, "origin": req.from_,
+         "destination": req.to, "delivered_t": tons[(d, i)], "sorties": sorties[(d, i)]}
+        for d in range(scenario.days) for i, req in enumerate(requirements)
+    ]
+
+
+def summarise(out: RunOutput) -> dict[str, Any]:
+    """The headline record (summary.json)."""
+    world, scenario, ledgers = out.world, out.world.scenario, out.ledgers
+    deliveries, legs = out.records.deliveries, out.records.legs
+    requested = sum(x.generated_t for x in ledgers)
+    delivered = sum(x.delivered_t for x in ledgers)
+    in_transit = sum(x.in_transit_t for x in ledgers)
+    backlog = sum(x.backlog_t for x in ledgers)
+    closure = closure_day(deliveries["time_h"], deliveries["tons"], requested)
+
+    by_requirement = []
+    for i, (req, ledger) in enumerate(zip(scenario.requirements, ledgers, strict=True)):
+        mine = [k for k, r in enumerate(deliveries["requirement"]) if r == i]
+        day = closure_day([deliveries["time_h"][k] for k in mine], [deliveries["tons"][k] for k in mine], ledger.generated_t)
+        by_requirement.append({
+            "requirement": req.name, "from": req.from_, "to": req.to,
+            "requested_t": ledger.generated_t, "delivered_t": ledger.delivered_t,
+            "in_transit_t": ledger.in_transit_t, "backlog_t": ledger.backlog_t,
+            "waiting_at_t": ledger.waiting_at(),
+            "sorties": len(mine), "closure_day": day, "closure_date": _date(scenario.start_date, day),
+        })
+
+    by_destination: dict[str, dict[str, Any]] = {}
+    for dest, t in zip(deliveries["destination"], deliveries["tons"], strict=True):
+        entry = by_destination.setdefault(dest, {"delivered_t": 0.0, "sorties": 0})
+        entry["delivered_t"] += t
+        entry["sorties"] += 1
+    for entry in by_destination.values():
+        entry["mean_payload_t"] = entry["delivered_t"] / entry["sorties"]
+        entry["mean_daily_t"] = entry["delivered_t"] / scenario.days
+
+    by_type: dict[str, dict[str, Any]] = {}
+    for entry in scenario.fleet:
+        slot = by_type.setdefault(entry.type, {"aircraft": 0, "sorties": 0, "delivered_t": 0.0, "flight_h": 0.0, "fuel_t": 0.0})
+        slot["aircraft"] += entry.count
+    for kind, t in zip(deliveries["type"], deliveries["tons"], strict=True):
+        by_type[kind]["sorties"] += 1
+        by_type[kind]["delivered_t"] += t
+    for kind, dep, arr, fuel in zip(legs["type"], legs["depart_h"], legs["arrive_h"], legs["fuel_t"], strict=True):
+        by_type[kind]["flight_h"] += arr - dep
+        by_type[kind]["fuel_t"] += fuel
+    for slot in by_type.values():
+        slot["mean_payload_t"] = slot["delivered_t"] / slot["sorties"] if slot["sorties"] else 0.0
+        slot["flight_h_per_aircraft_day"] = slot["flight_h"] / (slot["aircraft"] * scenario.days) if slot["aircraft"] else 0.0
+
+    ground = out.records.ground
+    airfields: dict[str, dict[str, Any]] = {}
+    for ident in _airfields_used(out):
+        a = world.airfields[ident]
+        waits = [s - r for f, r, s, what in zip(ground["airfield"], ground["arrive_h"], ground["start_h"],
+                                                ground["activity"], strict=True) if f == ident and what in SPOT_ACTIVITIES]
+        airfields[ident] = {
+            "name": a.name, "country": a.country, "mog": a.mog, "fuel": a.fuel, "runway_m": a.runway_m,
+            "turns": len(waits), "mean_wait_h": sum(waits) / len(waits) if waits else 0.0,
+            "max_wait_h": max(waits, default=0.0),
+        }
+    stops = sorted({d for d, s in zip(legs["destination"], legs["fuel_stop"], strict=True) if s})
+
+    return {
+        "scenario": scenario.name,
+        "description": scenario.description,
+        "start_date": scenario.start_date.isoformat(),
+        "days": scenario.days,
+        "seed": scenario.seed,
+        "scenario_hash": scenario.scenario_hash(),
+        "package_version": __version__,
+        "requested_t": requested,
+        "delivered_t": delivered,
+        "in_transit_t": in_transit,
+        "backlog_t": backlog,
+        "sorties": len(deliveries["tons"]),
+        "legs_flown": len(legs["aircraft"]),
+        "flight_h": sum(a - d for d, a in zip(legs["depart_h"], legs["arrive_h"], strict=True)),
+        "fuel_t": sum(legs["fuel_t"]),
+        "repairs": sum(1 for what in ground["activity"] if what == "repair"),
+        "repair_h": sum(e - b for b, e, what in zip(ground["start_h"], ground["end_h"], ground["activity"], strict=True)
+                        if what == "repair"),
+        "diversions": sum(1 for p in legs["purpose"] if p in ("diverted", "emergency landing")),
+        "stranded": [dict(row) for row in out.records.stranded],
+        "stranded_at_end": sum(1 for row in out.records.stranded if row["to_h"] is None),
+        "closures": [dict(row) for row in out.records.closures],
+        "closure_day": closure,
+        "closure_date": _date(scenario.start_date, closure),
+        "mean_daily_t": delivered / scenario.days,
+        "fuel_stops_used": stops,
+        "by_requirement": by_requirement,
+        "by_destination": by_destination,
+        "by_aircraft_type": by_type,
+        "airfields": airfields,
+        "infeasible_legs": infeasible_legs(world),
+        "events": [{"day": e.day, "date": _date(scenario.start_date, int(e.day)), "what": e.describe()} for e in scenario.events],
+        "routed_legs": [{"leg": f"{a}->{b}", "note": note} for (a, b), note in world.leg_notes.items() if a < b],
+        "airspace": airspace_summary(out),
+        "inputs": _inputs(out),
+    }
+
+
+def _airfields_used(out: RunOutput) -> list[str]:
+    """The scenario's airfields, then any catalogue airfield an aircraft stopped at."""
+    named = out.world.scenario.airfield_idents()
+    visited = [k for k in dict.fromkeys(out.records.legs["destination"]) if k not in named]
+    return named + visited
+
+
+def airspace_summary(out: RunOutput) -> dict[str, Any]:
+    """Airspace phases and the legal route of every requirement leg and every hop flown, per phase.
+
+    ``unroutable_legs`` lists requirement legs with no legal route in some phase.
+    """
+    world = out.world
+    legs = out.records.legs
+    pairs = {(r.from_, r.to): None for r in world.scenario.requirements}
+    pairs.update({(a, b): None for a, b in zip(legs["origin"], legs["destination"], strict=True) if a != b})
+    requirement_pairs = {(r.from_, r.to) for r in world.scenario.requirements}
+    phases, unroutable = [], []
+    for day, policy in world.phases:
+        routes = []
+        for a, b in pairs:
+            route = world.route(a, b, policy)
+            routes.append({
+                "from": a, "to": b, "great_circle_km": round(route.great_circle_km, 1),
+                "route_km": None if route.length_km is None else round(route.length_km, 1),
+                "overflies": list(route.countries), "notes": list(route.notes),
+            })
+            if not route.legal and (a, b) in requirement_pairs:
+                unroutable.append({"from": a, "to": b, "from_day": day, "airspace": policy.label,
+                                   "reason": "; ".join(route.notes)})
+        phases.append({"from_day": day, **policy.describe(), "routes": routes})
+    return {"phases": phases, "unroutable_legs": unroutable}
+
+
+def _territorial(width_nm: float) -> dict[str, Any]:
+    default = countries.territorial_nm()
+    if width_nm == default.value:
+        return vars(default)
+    return {"value": width_nm, "grade": "scenario", "source": "scenario file"}
+
+
+def _inputs(out: RunOutput) -> dict[str, Any]:
+    """Every catalogue number the run used, with its grade and source."""
+    world = out.world
+    uses_airspace = len(world.phases) > 1 or world.policy.closed or world.policy.rules
+    return {
+        "airportsdata_version": catalog.airportsdata_version(),
+        "countries": countries.source() if uses_airspace else None,
+        "territorial_nm": _territorial(world.policy.territorial_nm),
+        "aircraft": {
+            name: {k: {"value": p.value, "grade": p.grade, "source": p.source} for k, p in kind.provenance.items()}
+            for name, kind in world.aircraft.items()
+        },
+        "airfields": {
+            ident: {k: {"value": p.value, "grade": p.grade, "source": p.source}
+                    for k, p in world.airfields[ident].provenance.items()}
+            for ident in _airfields_used(out)
+        },
+    }

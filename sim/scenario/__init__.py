@@ -1,0 +1,1 @@
+"""Scenario input: the schema, YAML loading with error locations, and overrides."""
