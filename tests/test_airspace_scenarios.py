@@ -5,11 +5,9 @@ from __future__ import annotations
 import pytest
 
 from sim import run
-
-from sim.geo import airspace
-
 from sim.data import catalog
 from sim.errors import InputError
+from sim.geo import airspace
 from sim.scenario.schema import Scenario, parse_scenario
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import BASE, scenario
 from typer.testing import CliRunner
 
-from conftest import BASE, scenario
 from sim import run
-from sim.experiments import analytic
-from sim.experiments import estimate
-from sim.geo.airspace import make_policy
 from sim.cli import app
+from sim.experiments import analytic, estimate
+from sim.geo.airspace import make_policy
 from sim.model.world import build_world
 
 runner = CliRunner()

@@ -6,12 +6,12 @@ import json
 
 import numpy as np
 import pytest
+from conftest import scenario
 from typer.testing import CliRunner
 
-from conftest import scenario
 from sim import run
-from sim.experiments import replications as experiments
 from sim.cli import app
+from sim.experiments import replications as experiments
 from sim.experiments.execution import executor, run_tasks
 from sim.model.randomness import Randomness
 

@@ -7,8 +7,8 @@ import math
 from pathlib import Path
 
 import pytest
-
 from conftest import BASE, scenario
+
 from sim import load_scenario, run
 from sim.flight import performance
 from sim.results.checks import check_result, check_trace

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
-
 from conftest import BASE, scenario
+
 from sim import run
 from sim.flight import performance
 from sim.model.records import SPOT_ACTIVITIES

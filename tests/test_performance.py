@@ -1,11 +1,9 @@
 """Payload-range envelope, the fuel-and-mass model, runway limits and flight time."""
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
-from sim.flight import performance
 from sim.data.catalog import aircraft_catalog
+from sim.flight import performance
 
 CATALOG = aircraft_catalog()
 

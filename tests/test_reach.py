@@ -9,15 +9,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from sim.geo import airspace
-
-from sim.data import catalog
-
-from sim.flight import performance
-
-from sim.flight import reach_report as report
 from sim.cli import app
+from sim.data import catalog
+from sim.flight import performance
+from sim.flight import reach_report as report
 from sim.flight.reach import reach
+from sim.geo import airspace
 
 runner = CliRunner()
 TYPES = list(catalog.aircraft_catalog())

@@ -11,12 +11,8 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sim.data import catalog, countries
 from sim.geo import airspace
-
-from sim.data import catalog
-
-from sim.data import countries
-
 from sim.geo import geodesy as geo
 from sim.geo.obstacles import closed_airspace
 

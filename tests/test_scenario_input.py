@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import scenario
 from typer.testing import CliRunner
 
-from conftest import scenario
 from sim import run
 from sim.cli import app
 from sim.errors import InputError

@@ -6,12 +6,12 @@ import json
 import math
 
 import pytest
+from conftest import scenario
 from typer.testing import CliRunner
 
-from conftest import scenario
+from sim.cli import app
 from sim.experiments import replications as experiments
 from sim.experiments import sizing
-from sim.cli import app
 from sim.experiments.execution import SerialExecutor, run_tasks
 
 runner = CliRunner()

@@ -51,8 +51,8 @@ DEFAULT_SITUATION = "dec2024"
 
 def airspace_policy(closed: str | None) -> tuple[Any, list[str], str | None]:
     """(policy, codes as given, note) for a --closed value: None = the December 2024 situation."""
-    from sim.geo import airspace
     from sim.data import countries
+    from sim.geo import airspace
 
     if closed is None:
         spec = countries.situations()[DEFAULT_SITUATION]

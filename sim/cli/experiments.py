@@ -11,8 +11,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from sim.experiments import replications as experiments
 from sim.cli.common import app, fail, load, out
+from sim.experiments import replications as experiments
 from sim.results.writing import ResultsExistError, write_csv, write_files, write_json
 
 SWEEP_FILES = ["sweep.csv", "sweep_points.csv", "sweep.png"]

@@ -10,9 +10,10 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from sim.data import catalog
 from sim.cli.common import airspace_policy, app, fail, out, save_figure
+from sim.data import catalog
 from sim.results.writing import ResultsExistError, write_atomically, write_csv
+
 
 def _aircraft(name: str) -> Any:
     kinds = catalog.aircraft_catalog()
@@ -147,12 +148,9 @@ def report_reach_command(
     from tqdm import tqdm
 
     from sim import __version__
-
     from sim.data import countries
-
-    from sim.results import maps
-
     from sim.flight import reach_report as report
+    from sim.results import maps
 
     if out_dir.exists() and not force:
         raise fail([f"{out_dir} already exists; add --force to replace it"])

@@ -11,13 +11,13 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from sim.cli.common import app, fail, load, out
 from sim.data import catalog
 from sim.experiments.runs import RunResult, run
-from sim.cli.common import app, fail, load, out
 from sim.model.records import GROUND_COLUMNS, LEG_COLUMNS
+from sim.model.world import World, build_world
 from sim.results.writing import ResultsExistError, write_csv, write_files, write_json
 from sim.scenario.schema import Scenario, json_schema
-from sim.model.world import World, build_world
 
 DAILY_COLUMNS = ["day", "date", "requirement", "origin", "destination", "delivered_t", "sorties"]
 DAILY_CI_COLUMNS = ["day", "date", "requirement", "origin", "destination", "delivered_t", "delivered_t_ci95_low",
@@ -105,7 +105,6 @@ def replicate_or_run(scenario: Scenario, replications: int | None, workers: int 
 
 def _write_run(folder: Path, result: RunResult) -> None:
     from sim.results.plots import save_ground, save_throughput
-
     from sim.results.tables import ground_table
 
     ground = ground_table(result.output)
@@ -211,7 +210,7 @@ def _print_summary(s: dict[str, Any]) -> None:
         out.print(f"diversions (destination closed while airborne): {s['diversions']:g}")
     stranded = [r for r in s.get("stranded", []) if r["to_h"] is None]
     if stranded:
-        out.print(f"[red]stranded without fuel at the end:[/red] " + ", ".join(
+        out.print("[red]stranded without fuel at the end:[/red] " + ", ".join(
             f"{r['aircraft']} at {r['airfield']}" + (f" (replication {r['replication']})" if "replication" in r else "")
             for r in stranded))
     if s["fuel_stops_used"]:

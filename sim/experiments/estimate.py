@@ -16,12 +16,11 @@ from typing import Any
 import numpy as np
 from ruamel.yaml import YAML
 
-from sim.geo import airspace
-
 from sim.data import catalog
-from sim.geo.airspace import AirspacePolicy
 from sim.errors import Problem
 from sim.flight.reach import max_nonstop_payload_t
+from sim.geo import airspace
+from sim.geo.airspace import AirspacePolicy
 
 COLUMNS = ("date", "type", "origin", "destination")
 

@@ -19,8 +19,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from sim.experiments.runs import RunResult, run
-from sim.scenario.schema import Scenario
 from sim.results.tables import ground_table
+from sim.scenario.schema import Scenario
 
 HEADLINE = ("requested_t", "delivered_t", "in_transit_t", "backlog_t", "mean_daily_t", "sorties", "flight_h",
             "fuel_t", "repairs", "repair_h")

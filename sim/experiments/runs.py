@@ -8,9 +8,9 @@ from typing import Any
 
 from sim.model.engine import RunOutput, simulate
 from sim.model.randomness import Randomness
-from sim.scenario.schema import Scenario
-from sim.results.tables import daily_table, sorties_table, summarise
 from sim.model.world import build_world
+from sim.results.tables import daily_table, sorties_table, summarise
+from sim.scenario.schema import Scenario
 
 
 @dataclass

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.geo import airspace
-
-from sim.flight import performance
-from sim.geo.airspace import AirspacePolicy
 from sim.data.catalog import AircraftType, Airfield
+from sim.flight import performance
+from sim.geo import airspace
+from sim.geo.airspace import AirspacePolicy
 from sim.geo.routing import Route
 
 

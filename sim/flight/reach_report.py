@@ -11,13 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sim.geo import airspace
-
 from sim.data import catalog
-
 from sim.flight import performance
-from sim.geo.airspace import AirspacePolicy
 from sim.flight.reach import max_nonstop_payload_t
+from sim.geo import airspace
+from sim.geo.airspace import AirspacePolicy
 
 ORIGINS = ("UUMU", "UWLW", "URMF", "UMLI")
 DESTINATIONS = ("HL59", "HLLB", "HL69", "GABS", "FEFF", "HSPN", "DFFD", "DRRN")

@@ -12,11 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from sim.data import countries
-
-from sim.geo import geodesy as geo
-
-from sim.geo import routing
 from sim.data.catalog import Airfield
+from sim.geo import geodesy as geo
+from sim.geo import routing
 from sim.geo.routing import Route
 
 

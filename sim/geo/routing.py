@@ -29,7 +29,6 @@ import shapely.ops
 from pyproj import Proj
 
 from sim.data import countries
-
 from sim.geo import geodesy as geo
 from sim.geo.obstacles import CLEARANCE_M, CLEARANCE_TOLERANCE_M, ClosedAirspace, closed_airspace
 

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
+from sim.data.catalog import AircraftType
 from sim.flight import performance
 from sim.geo.airspace import AirspacePolicy
-from sim.data.catalog import AircraftType
 from sim.model.trips import Trip, fuel_state
 
 if TYPE_CHECKING:

@@ -15,8 +15,8 @@ from sim.flight import performance
 from sim.model.aircraft import Aircraft, Flight, Job
 from sim.model.cargo import CargoLedger
 from sim.model.dispatch import requirement_priority
-from sim.model.randomness import Randomness
 from sim.model.ramp import Ramp
+from sim.model.randomness import Randomness
 from sim.model.records import Records
 from sim.model.trips import TripPlanner, fuel_after_hop_t
 from sim.model.world import World

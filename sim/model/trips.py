@@ -23,9 +23,9 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sim.data.catalog import AircraftType
 from sim.flight import performance
 from sim.geo.airspace import AirspacePolicy
-from sim.data.catalog import AircraftType
 from sim.model.world import World
 
 

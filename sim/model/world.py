@@ -12,15 +12,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from sim.geo import airspace
-
 from sim.data import catalog
-
-from sim.geo import geodesy as geo
-
-from sim.flight import performance
-from sim.geo.airspace import AirspacePolicy
 from sim.data.catalog import AircraftType, Airfield, Provenance
+from sim.flight import performance
+from sim.geo import airspace
+from sim.geo import geodesy as geo
+from sim.geo.airspace import AirspacePolicy
 from sim.geo.routing import Route
 from sim.scenario.schema import Scenario
 

@@ -284,8 +284,8 @@ def _read_rows(path: Path) -> list[dict[str, Any]]:
 
 def check_folder(folder: str | Path) -> CheckReport:
     """Check a results folder written by ``airlift run`` (every replication of a replicated run)."""
-    from sim.scenario.schema import Scenario
     from sim.model.world import build_world
+    from sim.scenario.schema import Scenario
 
     folder = Path(folder)
     for name in ("scenario.json", "summary.json", "sorties.csv", "ground.csv"):

@@ -18,10 +18,9 @@ from matplotlib.path import Path as MplPath
 from pyproj import Proj
 
 from sim.data import countries
-
+from sim.data.catalog import Airfield
 from sim.geo import geodesy as geo
 from sim.geo.airspace import AirspacePolicy
-from sim.data.catalog import Airfield
 from sim.geo.obstacles import closed_airspace
 from sim.geo.routing import Route
 

@@ -302,7 +302,8 @@ def ground_figure(ground: list[dict[str, Any]], mog: dict[str, int], busiest: in
                              constrained_layout=True, squeeze=False)
     for ax, ident in zip(axes[:, 0], fields, strict=True):
         mine = [g for g in turns if g["airfield"] == ident]
-        for label, up, down, style in (("spots in use", "start_h", "end_h", "-"), ("queue for a spot", "arrive_h", "start_h", ":")):
+        lines = (("spots in use", "start_h", "end_h", "-"), ("queue for a spot", "arrive_h", "start_h", ":"))
+        for label, up, down, style in lines:
             changes = sorted([(g[up], 1) for g in mine] + [(g[down], -1) for g in mine], key=lambda c: (c[0], c[1]))
             hours, level, levels = [0.0], 0, [0]
             for hour, step in changes:

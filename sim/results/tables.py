@@ -7,10 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from sim import __version__
-
-from sim.data import catalog
-
-from sim.data import countries
+from sim.data import catalog, countries
 from sim.model.engine import HOURS_PER_DAY, RunOutput
 from sim.model.records import SPOT_ACTIVITIES
 from sim.model.trips import infeasible_legs
