@@ -2,26 +2,54 @@
 
 The public API::
 
-    from sim import load_scenario, run
-    result = run(load_scenario("scenarios/lose_hmeimim.yaml"))
-    result.summary["delivered_t"]
+    import sim
 
-    from sim import load_results            # a results folder as pandas DataFrames (extra: analysis)
-    results = load_results("results/lose_hmeimim")
+    scenario = sim.load_scenario("scenarios/lose_hmeimim.yaml")
+    result = sim.run(scenario)                        # .summary, and DataFrames .daily .sorties .ground
+    bigger = scenario.with_({"fleet[0].count": 8})    # the same paths as `airlift sweep --set`
+    reps = sim.replicate(sim.load_scenario("scenarios/tobruk_hub.yaml"), 20)   # 95 % CIs in reps.summary
+    knee = sim.sweep(scenario, {"fleet[0].count": range(4, 21, 4)}, replications=5)   # knee.points
+    result.save("results/mine")                       # exactly what `airlift run` writes
+    again = sim.load_results("results/mine")
+
+Names are imported on first use, so ``import sim`` stays light.
 """
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from sim.experiments.runs import RunResult, run  # noqa: E402
-from sim.scenario.schema import Scenario, load_scenario, parse_scenario  # noqa: E402
+from sim._version import __version__
+from sim.errors import AirliftError, InputError, OverrideError, ResultsExistError
 
-__all__ = ["RunResult", "Scenario", "__version__", "load_results", "load_scenario", "parse_scenario", "run"]
+if TYPE_CHECKING:
+    from sim.experiments.replications import Replications, replicate
+    from sim.experiments.runs import RunResult, run
+    from sim.experiments.sweeps import SweepResult, sweep
+    from sim.results.reading import Results, load_results
+    from sim.scenario.schema import Scenario, load_scenario, parse_scenario
+
+_LAZY = {
+    "load_scenario": "sim.scenario.schema", "parse_scenario": "sim.scenario.schema", "Scenario": "sim.scenario.schema",
+    "run": "sim.experiments.runs", "RunResult": "sim.experiments.runs",
+    "replicate": "sim.experiments.replications", "Replications": "sim.experiments.replications",
+    "sweep": "sim.experiments.sweeps", "SweepResult": "sim.experiments.sweeps",
+    "load_results": "sim.results.reading", "Results": "sim.results.reading",
+}
+
+__all__ = ["AirliftError", "InputError", "OverrideError", "Replications", "Results", "ResultsExistError", "RunResult",
+           "Scenario", "SweepResult", "__version__", "load_results", "load_scenario", "parse_scenario", "replicate",
+           "run", "sweep"]
 
 
-def load_results(path):  # noqa: ANN001, ANN201 - documented in sim.results.reading
-    """A results folder as pandas DataFrames: see :func:`sim.results.reading.load_results`."""
-    from sim.results.reading import load_results as load
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")
 
-    return load(path)
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -26,7 +26,7 @@ def scenario(**changes) -> Scenario:
 
 
 def loaded_legs(result, origin="UUMU", destination="HLLB"):
-    return [r for r in result.sorties if r["origin"] == origin and r["destination"] == destination and r["payload_t"] > 0]
+    return [r for r in result.sortie_rows if r["origin"] == origin and r["destination"] == destination and r["payload_t"] > 0]
 
 
 def test_sorties_fly_the_legal_route():

@@ -11,9 +11,13 @@ from typer.testing import CliRunner
 
 from sim import run
 from sim.cli import app
+from sim.errors import OverrideError
 from sim.experiments import replications as experiments
+from sim.experiments import sweeps
 from sim.experiments.execution import executor, run_tasks
+from sim.experiments.sweeps import sweep_points
 from sim.model.randomness import Randomness
+from sim.scenario.overrides import parse_values
 
 runner = CliRunner()
 
@@ -46,7 +50,7 @@ def test_streams_depend_only_on_seed_replication_and_aircraft():
 
 def test_a_deterministic_scenario_ignores_the_replication():
     s = scenario(days=3)
-    assert run(s, replication=0).sorties == run(s, replication=7).sorties
+    assert run(s, replication=0).sortie_rows == run(s, replication=7).sortie_rows
 
 
 def test_identical_results_serial_process_pool_and_dask():
@@ -103,21 +107,21 @@ def test_replicated_summary_keeps_the_balance_and_reports_intervals():
                                               ("0.05:0.15:0.05", [0.05, 0.1, 0.15]), ("a,b", ["a", "b"]),
                                               ("[TUR],[SYR,IRQ]", [["TUR"], ["SYR", "IRQ"]])])
 def test_sweep_values(spec, values):
-    assert experiments.parse_values(spec) == values
+    assert parse_values(spec) == values
 
 
 def test_sweep_points_apply_paths_and_validate():
     s = scenario(events=[{"day": 1, "close": "DEST"}])
-    points = experiments.sweep_points(s, [("fleet[0].count", [1, 3]), ("events[0].day", [0.5, 2])])
+    points = sweep_points(s, {"fleet[0].count": [1, 3], "events[0].day": [0.5, 0.75]})
     assert [p.values for p in points] == [
-        {"fleet[0].count": 1, "events[0].day": 0.5}, {"fleet[0].count": 1, "events[0].day": 2},
-        {"fleet[0].count": 3, "events[0].day": 0.5}, {"fleet[0].count": 3, "events[0].day": 2}]
+        {"fleet[0].count": 1, "events[0].day": 0.5}, {"fleet[0].count": 1, "events[0].day": 0.75},
+        {"fleet[0].count": 3, "events[0].day": 0.5}, {"fleet[0].count": 3, "events[0].day": 0.75}]
     assert points[2].scenario["fleet"][0]["count"] == 3
-    with pytest.raises(experiments.SweepError, match="fleet\\[5\\]"):
-        experiments.sweep_points(s, [("fleet[5].count", [1])])
-    with pytest.raises(experiments.SweepError, match="fleet\\[0\\].count=-1"):
-        experiments.sweep_points(s, [("fleet[0].count", [-1])])
-    assert experiments.sweep_points(s, [("fleet[0].count", [0])])[0].scenario["fleet"][0]["count"] == 0  # "without them"
+    with pytest.raises(OverrideError, match="fleet\\[5\\]"):
+        sweep_points(s, {"fleet[5].count": [1]})
+    with pytest.raises(OverrideError, match="fleet\\[0\\].count=-1"):
+        sweep_points(s, {"fleet[0].count": [-1]})
+    assert sweep_points(s, {"fleet[0].count": [0]})[0].scenario["fleet"][0]["count"] == 0  # "without them"
 
 
 SWEEP_YAML = """\
@@ -165,13 +169,13 @@ def test_an_interrupted_sweep_keeps_its_runs_and_resumes(tmp_path, monkeypatch):
             raise KeyboardInterrupt
         return real(task)
 
-    monkeypatch.setattr(experiments, "run_task", ctrl_c_on_the_fifth)
+    monkeypatch.setattr(sweeps, "run_task", ctrl_c_on_the_fifth)
     out = tmp_path / "res"
     interrupted = runner.invoke(app, [*args, "--out", str(out)])
     assert interrupted.exit_code == 130
     partial = out / ".sweep-partial.jsonl"
     assert len(partial.read_text().splitlines()) == 1 + 4 and not (out / "sweep.csv").exists()
-    monkeypatch.setattr(experiments, "run_task", real)
+    monkeypatch.setattr(sweeps, "run_task", real)
     assert runner.invoke(app, [*args, "--out", str(out)]).exit_code == 2  # says: --resume or --force
     resumed = runner.invoke(app, [*args, "--out", str(out), "--resume"])
     assert resumed.exit_code == 0, resumed.output
@@ -197,7 +201,7 @@ def test_stochastic_run_command_writes_intervals(tmp_path):
 def test_compare_and_load_results(tmp_path):
     pytest.importorskip("pandas")
     from sim import load_results
-    from sim.results import reading as analysis
+    from sim.results import plots as analysis
 
     (tmp_path / "a.yaml").write_text(SWEEP_YAML)
     (tmp_path / "b.yaml").write_text(SWEEP_YAML.replace("name: sweepme", "name: other").replace("count: 1", "count: 2"))

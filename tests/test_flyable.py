@@ -33,7 +33,7 @@ def test_an_aircraft_beyond_its_point_of_no_return_diverts_to_a_dry_field_and_is
     closes_h = 3 + 0.9 * (6000 / 780 + 0.5)  # onload 3 h, then 90 % of the block time
     result = run(scenario(days=2, airfields=airfields, legs=[], requirements=[{"from": "ORIG", "to": "DEST", "tons": 20}],
                           events=[{"day": closes_h / 24, "close": "DEST"}]))
-    diverted = [r for r in result.sorties if r["purpose"] == "diverted"]
+    diverted = [r for r in result.sortie_rows if r["purpose"] == "diverted"]
     assert [r["destination"] for r in diverted] == ["DRY"]
     assert diverted[0]["distance_km"] == pytest.approx(5400 + 100, rel=1e-3)  # flown, then on to DRY
     assert diverted[0]["fuel_landing_t"] > 0
@@ -52,7 +52,7 @@ def test_runway_limits_the_take_off_mass_at_the_origin():
     airfields["DEST"]["runway_m"] = 3600
     result = run(scenario(days=2, airfields=airfields, legs=[], fleet=[{"type": "An-124-100", "count": 1, "base": "ORIG"}],
                           aircraft={"An-124-100": {"planning_load_t": 120}}))
-    first = result.sorties[0]
+    first = result.sortie_rows[0]
     assert first["takeoff_mass_t"] == pytest.approx(402 * math.sqrt(2600 / 3000), abs=1e-6)
     kind = result.output.world.aircraft["An-124-100"]
     km = first["distance_km"]
@@ -98,25 +98,25 @@ def test_the_checker_finds_what_breaks_the_rules():
     def problems(sorties, rows=ground):
         return check_trace(world, sorties, rows, [], [], horizon)
 
-    assert problems(result.sorties) == []
-    heavy = [dict(r) for r in result.sorties]
+    assert problems(result.sortie_rows) == []
+    heavy = [dict(r) for r in result.sortie_rows]
     heavy[0]["payload_t"] += 60  # overweight, and more than was loaded
     heavy[0]["takeoff_mass_t"] += 60
     found = problems(heavy)
     assert any("take-off mass" in p for p in found) and any("carries" in p for p in found)
-    dry = [dict(r) for r in result.sorties]
+    dry = [dict(r) for r in result.sortie_rows]
     dry[0]["fuel_takeoff_t"] = 1.0
     dry[0]["takeoff_mass_t"] = world.aircraft["Il-76MD"].oew_t + dry[0]["payload_t"] + 1.0
     assert any("needs" in p for p in problems(dry))
-    jump = [dict(r) for r in result.sorties]
+    jump = [dict(r) for r in result.sortie_rows]
     jump[1]["origin"] = "ORIG"
     assert any("next leg leaves" in p for p in problems(jump))
     crowded = [dict(g) for g in ground]
     for g in crowded:
         g["start_h"], g["end_h"] = 0.0, 100.0  # every turn at once: 11 spots held on a 10-spot ramp
     crowded += [dict(crowded[0], aircraft=f"extra#{k}@ORIG") for k in range(10)]
-    assert any("spot granted" in p for p in problems(result.sorties, crowded))
-    closed = check_trace(world, result.sorties, ground, [{"airfield": "DEST", "from_h": 0.0, "to_h": None}], [], horizon)
+    assert any("spot granted" in p for p in problems(result.sortie_rows, crowded))
+    closed = check_trace(world, result.sortie_rows, ground, [{"airfield": "DEST", "from_h": 0.0, "to_h": None}], [], horizon)
     assert any("while it is closed" in p for p in closed)
 
 
@@ -133,7 +133,7 @@ def test_every_shipped_scenario_passes_the_checker(path):
 def test_aircraft_names_are_unique_when_two_fleet_entries_share_type_and_base():
     s = scenario(days=1, fleet=[{"type": "Il-76MD", "count": 1, "base": "ORIG"}, {"type": "Il-76MD", "count": 2, "base": "ORIG"}])
     result = run(s)
-    names = {row["aircraft"] for row in result.sorties}
+    names = {row["aircraft"] for row in result.sortie_rows}
     assert names == {"Il-76MD#1@ORIG", "Il-76MD#2@ORIG", "Il-76MD#3@ORIG"}
     assert check_result(result) == []
 

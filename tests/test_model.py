@@ -13,7 +13,7 @@ from sim.model.records import SPOT_ACTIVITIES
 
 
 def _legs(result, purpose=None):
-    rows = result.sorties
+    rows = result.sortie_rows
     return [r for r in rows if purpose is None or r["purpose"] == purpose]
 
 
@@ -39,7 +39,7 @@ def test_tons_are_min_of_planning_load_and_waiting():
 def test_daily_flow_generated_at_start_of_each_day():
     result = run(scenario(days=3, requirements=[{"from": "ORIG", "to": "DEST", "tons_per_day": 30}]))
     assert result.summary["requested_t"] == 90
-    assert [row["delivered_t"] for row in result.daily] == [30, 30, 30]
+    assert [row["delivered_t"] for row in result.daily_rows] == [30, 30, 30]
 
 
 def test_cycle_limit_many_aircraft_unlimited_mog():
@@ -55,7 +55,7 @@ def test_mog_bound_destination():
     airfields = {**BASE["airfields"], "DEST": {**BASE["airfields"]["DEST"], "mog": 1, "fuel": False}}
     result = run(scenario(days=6, airfields=airfields, fleet=[{"type": "Il-76MD", "count": 20, "base": "ORIG"}],
                           requirements=[{"from": "ORIG", "to": "DEST", "tons": 1e6}]))
-    steady = [row["delivered_t"] for row in result.daily][1:]
+    steady = [row["delivered_t"] for row in result.daily_rows][1:]
     assert steady == [1 * 30 * 24 / 1] * 5
 
 
@@ -64,7 +64,7 @@ def test_mog_change_event_changes_the_bound():
     result = run(scenario(days=6, airfields=airfields, fleet=[{"type": "Il-76MD", "count": 30, "base": "ORIG"}],
                           requirements=[{"from": "ORIG", "to": "DEST", "tons": 1e6}],
                           events=[{"day": 3, "mog": {"DEST": 2}}]))
-    daily = [row["delivered_t"] for row in result.daily]
+    daily = [row["delivered_t"] for row in result.daily_rows]
     assert daily[1:3] == [720, 720]
     assert daily[4:] == [1440, 1440]
 
@@ -75,9 +75,9 @@ def test_closure_with_aircraft_on_the_ground():
     result = run(scenario(days=2, events=[{"day": 0.5, "close": "DEST"}]))
     s = result.summary
     assert s["sorties"] == 2 and s["delivered_t"] == 60
-    arrivals = [r for r in result.sorties if r["destination"] == "DEST" and r["purpose"] != "turned back"]
+    arrivals = [r for r in result.sortie_rows if r["destination"] == "DEST" and r["purpose"] != "turned back"]
     assert all(r["arrive_h"] <= 12 for r in arrivals)
-    departures = [r for r in result.sorties if r["origin"] == "DEST"]
+    departures = [r for r in result.sortie_rows if r["origin"] == "DEST"]
     assert departures[-1]["depart_h"] == 12.5 and departures[-1]["destination"] == "ORIG"
     assert s["requested_t"] == s["delivered_t"] + s["in_transit_t"] + s["backlog_t"]
 
@@ -88,7 +88,7 @@ def test_airborne_aircraft_diverts_when_destination_closes():
     # 520 / 780 h + 0.25 h (half the block allowance, for the approach) -> lands at 18 h 55 min, 1,040 km
     # flown in all. It offloads there (1 h); its 30 t wait at ORIG again.
     result = run(scenario(days=1, events=[{"day": 0.75, "close": "DEST"}]))
-    diverted = [r for r in result.sorties if r["purpose"] == "diverted"]
+    diverted = [r for r in result.sortie_rows if r["purpose"] == "diverted"]
     assert len(diverted) == 1
     leg = diverted[0]
     assert leg["depart_h"] == 17 and leg["arrive_h"] == pytest.approx(17 + 1 + 520 / 780 + 0.25)
@@ -102,7 +102,7 @@ def test_airborne_aircraft_diverts_when_destination_closes():
 
 def test_reopen_resumes_deliveries():
     result = run(scenario(days=3, events=[{"day": 0.5, "close": "DEST"}, {"day": 2, "reopen": "DEST"}]))
-    daily = [row["delivered_t"] for row in result.daily]
+    daily = [row["delivered_t"] for row in result.daily_rows]
     assert daily[0] == 60 and daily[1] == 0 and daily[2] > 0
 
 
@@ -121,7 +121,7 @@ def test_no_fuel_at_destination_carries_return_fuel_and_the_landing_mass_limits_
     assert cargo and [r["payload_t"] for r in cargo] == pytest.approx([expected] * len(cargo))
     assert all(r["landing_mass_t"] == pytest.approx(151.5) for r in cargo)
     # ... and flies home on what it brought: the fuel on landing covers the empty hop back.
-    home = [r for r in result.sorties if r["origin"] == "DEST"]
+    home = [r for r in result.sortie_rows if r["origin"] == "DEST"]
     assert home and all(r["fuel_takeoff_t"] == pytest.approx(c["fuel_landing_t"]) for r, c in zip(home, cargo, strict=False))
 
 
@@ -160,7 +160,7 @@ def test_oldest_cargo_is_served_first():
 def test_same_seed_same_numbers():
     a = run(scenario(days=5, fleet=[{"type": "Il-76MD", "count": 3, "base": "ORIG"}]))
     b = run(scenario(days=5, fleet=[{"type": "Il-76MD", "count": 3, "base": "ORIG"}]))
-    assert a.sorties == b.sorties and a.summary == b.summary
+    assert a.sortie_rows == b.sortie_rows and a.summary == b.summary
 
 
 def test_little_law_for_aircraft_on_the_ground():
@@ -186,7 +186,7 @@ def test_kathmandu_reference_value():
     result = run(scenario(days=60, airfields=airfields, aircraft=aircraft,
                           fleet=[{"type": "Il-76MD", "count": 10, "base": "ORIG"}],
                           requirements=[{"from": "ORIG", "to": "DEST", "tons": 1e6}]))
-    steady_t_per_day = sum(row["delivered_t"] for row in result.daily[1:]) / 59
+    steady_t_per_day = sum(row["delivered_t"] for row in result.daily_rows[1:]) / 59
     assert steady_t_per_day / 0.90718474 == pytest.approx(332.3, rel=0.01)
 
 

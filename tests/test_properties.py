@@ -86,4 +86,4 @@ def test_every_random_run_passes_the_trace_checker(scenario):
 @settings(max_examples=15, deadline=None)
 @given(scenarios(), st.integers(0, 5))
 def test_reproducible(scenario, replication):
-    assert run(scenario, replication=replication).sorties == run(scenario, replication=replication).sorties
+    assert run(scenario, replication=replication).sortie_rows == run(scenario, replication=replication).sortie_rows

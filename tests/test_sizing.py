@@ -13,6 +13,7 @@ from sim.cli import app
 from sim.experiments import replications as experiments
 from sim.experiments import sizing
 from sim.experiments.execution import SerialExecutor, run_tasks
+from sim.experiments.sweeps import sweep_points
 
 runner = CliRunner()
 
@@ -44,7 +45,7 @@ def test_stochastic_sizing_agrees_with_a_sweep_over_the_same_values():
     result = sizing.size(s, "fleet[0].count", close_by_day=1, confidence=0.75)
     assert result.value is not None
     values = sorted(p.value for p in result.evaluated)
-    points = experiments.sweep_points(s, [("fleet[0].count", values)])
+    points = sweep_points(s, {"fleet[0].count": values})
     tasks = [experiments.Task(p.scenario, r, p.index) for p in points for r in range(8)]
     records = run_tasks(SerialExecutor(), experiments.run_task, tasks)
     swept = {}

@@ -17,7 +17,7 @@ VALIDATION = Path(__file__).resolve().parents[1] / "scenarios" / "validation"
 
 
 def cargo_legs(result, origin=None, destination=None):
-    return [r for r in result.sorties if r["purpose"] == "cargo"
+    return [r for r in result.sortie_rows if r["purpose"] == "cargo"
             and (origin is None or r["origin"] == origin) and (destination is None or r["destination"] == destination)]
 
 

@@ -2,18 +2,43 @@
 
 from __future__ import annotations
 
+import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import typer
 from rich.console import Console
 
-from sim.errors import InputError
-from sim.results.writing import ResultsExistError
+from sim.errors import AirliftError, InputError
 from sim.scenario.schema import Scenario, load_scenario
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Strategic airlift simulator.")
+
+class _App(typer.Typer):
+    """A Typer app whose commands turn the library's errors (AirliftError) into a message on stderr and
+    exit code 2, in this one place."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        register = super().command(*args, **kwargs)
+
+        def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
+            @functools.wraps(fn)
+            def guarded(*a: Any, **k: Any) -> Any:
+                try:
+                    return fn(*a, **k)
+                except InputError as exc:
+                    raise fail([str(p) for p in exc.problems]) from None
+                except AirliftError as exc:
+                    raise fail([str(exc)]) from None
+
+            register(guarded)
+            return fn
+
+        return decorator
+
+
+app = _App(add_completion=False, no_args_is_help=True, help="Strategic airlift simulator.")
 out = Console(soft_wrap=True)
 
 
@@ -25,11 +50,8 @@ def fail(messages: list[str]) -> typer.Exit:
 
 
 def load(path: Path) -> Scenario:
-    """A validated scenario, or exit 2 with every problem."""
-    try:
-        return load_scenario(path)
-    except InputError as exc:
-        raise fail([str(p) for p in exc.problems]) from None
+    """A validated scenario (an InputError lists every problem, and the command exits 2)."""
+    return load_scenario(path)
 
 
 def save_figure(path: Path, fig: Any, force: bool) -> None:
@@ -40,8 +62,6 @@ def save_figure(path: Path, fig: Any, force: bool) -> None:
 
     try:
         write_file_atomically(path, lambda tmp: fig.savefig(tmp, dpi=110, format=path.suffix.lstrip(".") or "png"), force=force)
-    except ResultsExistError as exc:
-        raise fail([str(exc)]) from None
     finally:
         plt.close(fig)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from pathlib import Path
@@ -12,12 +11,13 @@ import typer
 from rich.table import Table
 
 from sim.cli.common import app, fail, load, out
-from sim.experiments import replications as experiments
-from sim.results.writing import ResultsExistError, write_csv, write_files, write_json
+from sim.experiments.replications import HEADLINE
+from sim.experiments.sweeps import plan_sweep, run_sweep
+from sim.results.saving import SWEEP_FILES
+from sim.results.writing import write_csv, write_files, write_json
+from sim.scenario.overrides import parse_set
 
-SWEEP_FILES = ["sweep.csv", "sweep_points.csv", "sweep.png"]
 PARTIAL = ".sweep-partial.jsonl"
-POINT_FIGURES = ("delivered_t", "in_transit_t", "backlog_t", "mean_daily_t", "sorties", "flight_h", "repairs")
 
 
 @app.command("sweep")
@@ -36,70 +36,40 @@ def sweep_command(
     and replication), sweep_points.csv (mean and 95 % CI per point) and sweep.png."""
     from tqdm import tqdm
 
-    from sim.experiments.execution import executor, run_tasks
-
     scenario = load(scenario_path)
-    try:
-        if sets:
-            parsed = [experiments.parse_set(s) for s in sets]
-        elif scenario.sweep is not None:
-            parsed = [(path, experiments.parse_values(values)) for path, values in scenario.sweep.set.items()]
-        else:
-            raise fail(["give --set PATH=VALUES or a sweep: block in the scenario"])
-        points = experiments.sweep_points(scenario, parsed)
-    except experiments.SweepError as exc:
-        raise fail([str(exc)]) from None
-    count = replications or (scenario.sweep.replications if scenario.sweep else None) or (
-        scenario.stochastic.replications if scenario.stochastic else 1)
+    swept = dict(parse_set(s) for s in sets) if sets else None
+    plan = plan_sweep(scenario, swept, replications)
     target = out_dir or Path("results") / scenario.name
     partial = target / PARTIAL
     if (target / "sweep.csv").exists() and not force:
         raise fail([f"{target / 'sweep.csv'} already exists; add --force to replace it"])
-    sweep_id = hashlib.sha256(json.dumps([scenario.scenario_hash(), [[p, v] for p, v in parsed], count]).encode()).hexdigest()
-    done = _resume(partial, sweep_id, resume, force)
-    tasks = [experiments.Task(point.scenario, r, point.index) for point in points for r in range(count)
-             if (point.index, r) not in done]
+    done = _resume(partial, plan.sweep_id, resume, force)
     target.mkdir(parents=True, exist_ok=True)
-    total = len(points) * count
+    total = len(plan.points) * plan.replications
     with partial.open("a", encoding="utf-8") as log, tqdm(
-        total=total, initial=total - len(tasks), unit="run", desc=f"sweeping {scenario.name}", file=sys.stderr,
-        disable=None,
+        total=total, initial=len(done), unit="run", desc=f"sweeping {scenario.name}", file=sys.stderr, disable=None,
     ) as bar:
         if not done:
-            log.write(json.dumps({"sweep_id": sweep_id}) + "\n")
+            log.write(json.dumps({"sweep_id": plan.sweep_id}) + "\n")
 
-        def keep(_index: int, record: dict[str, Any]) -> None:
-            row = experiments.tidy(record)
-            done[(row["point"], row["replication"])] = row
+        def keep(row: dict[str, Any]) -> None:
             log.write(json.dumps(row) + "\n")
             log.flush()
             bar.update(1)
 
         try:
-            with executor(1 if len(tasks) == 1 else workers, dask) as pool:
-                run_tasks(pool, experiments.run_task, tasks, on_result=keep)
+            result = run_sweep(plan, workers=workers, dask=dask, done=done, on_row=keep)
         except KeyboardInterrupt:
             bar.close()
-            print(f"\ninterrupted: {len(done)} of {total} runs kept in {partial}; "
+            kept = sum(1 for _ in partial.open(encoding="utf-8")) - 1
+            print(f"\ninterrupted: {kept} of {total} runs kept in {partial}; "
                   f"complete them with: airlift sweep {scenario_path} ... --resume", file=sys.stderr)
             raise typer.Exit(code=130) from None
-    rows = [done[k] | {"point": k[0]} for k in sorted(done)]
-    tidy_rows, point_rows, paths = _tables(points, rows)
-
-    def fill(folder: Path) -> None:
-        from sim.results.plots import save_sweep
-
-        write_csv(folder / "sweep.csv", tidy_rows, ["point", *paths, *experiments.tidy_columns(rows)])
-        write_csv(folder / "sweep_points.csv", point_rows, list(point_rows[0]))
-        save_sweep(folder / "sweep.png", point_rows, paths, scenario.name, count, x_label=_axis_label(scenario, paths[0]))
-
-    try:
-        write_files(target, SWEEP_FILES, fill, force=force)
-    except ResultsExistError as exc:
-        raise fail([str(exc)]) from None
+    result.save(target, force=force)
     partial.unlink(missing_ok=True)
-    _print_points(point_rows, paths)
-    out.print(f"\n{len(points)} points x {count} replications. Results in [bold]{target}/[/bold]: {', '.join(SWEEP_FILES)}")
+    _print_points(result.point_rows, result.paths)
+    out.print(f"\n{len(plan.points)} points x {plan.replications} replications. Results in [bold]{target}/[/bold]: "
+              f"{', '.join(SWEEP_FILES)}")
 
 
 def _resume(partial: Path, sweep_id: str, resume: bool, force: bool) -> dict[tuple[int, int], dict[str, Any]]:
@@ -123,34 +93,6 @@ def _resume(partial: Path, sweep_id: str, resume: bool, force: bool) -> dict[tup
             continue
         done[(row["point"], row["replication"])] = row
     return done
-
-
-def _tables(points: list[experiments.SweepPoint], rows: list[dict[str, Any]]):
-    """(sweep.csv rows, sweep_points.csv rows, swept paths)."""
-    paths = list(points[0].values)
-    by_point: dict[int, list[dict[str, Any]]] = {}
-    for row in rows:
-        by_point.setdefault(row["point"], []).append(row)
-    columns = experiments.tidy_columns(rows)
-    tidy_rows = [{"point": r["point"], **points[r["point"]].values, **{k: r.get(k) for k in columns}} for r in rows]
-    point_rows = []
-    for point in points:
-        mine = by_point[point.index]
-        entry: dict[str, Any] = {"point": point.index, **point.values, "replications": len(mine)}
-        for key in (*POINT_FIGURES, *[c for c in columns if ": " in c]):
-            mean, low, high = experiments.mean_ci([r[key] for r in mine])
-            entry |= {f"{key}_mean": mean, f"{key}_ci95_low": low, f"{key}_ci95_high": high}
-        entry["p_closed"] = sum(r["closure_day"] is not None for r in mine) / len(mine)
-        point_rows.append(entry)
-    return tidy_rows, point_rows, paths
-
-
-def _axis_label(scenario: Any, path: str) -> str:
-    """The swept path in words for a chart axis: "number of Il-76MD aircraft at UUMU (fleet[1].count)"."""
-    from sim.experiments.sizing import describe_path
-
-    words = describe_path(scenario, path)
-    return f"number of {words} ({path})" if words != path else path
 
 
 def _print_points(point_rows: list[dict[str, Any]], paths: list[str]) -> None:
@@ -189,7 +131,7 @@ def compare_command(
     from sim.experiments.analytic import planning_record
     from sim.model.world import build_world
 
-    results = [replicate_or_run(s, replications, workers) for s in (a, b)]
+    results = [(r.summary, r.daily_rows) for r in (replicate_or_run(s, replications, workers) for s in (a, b))]
     plans = [planning_record(build_world(s), r[0], r[1]) for s, r in zip((a, b), results, strict=True)]
     rows = _differences(results[0][0], results[1][0]) + phase_differences(plans[0], plans[1])
 
@@ -201,10 +143,7 @@ def compare_command(
         write_json(folder / "summary_a.json", results[0][0])
         write_json(folder / "summary_b.json", results[1][0])
 
-    try:
-        write_files(target, names, fill, force=force)
-    except ResultsExistError as exc:
-        raise fail([str(exc)]) from None
+    write_files(target, names, fill, force=force)
     table = Table(title=f"{a.name} (A) vs {b.name} (B)")
     for column in ("figure", "A", "B", "B - A"):
         table.add_column(column, justify="left" if column == "figure" else "right")
@@ -264,7 +203,7 @@ def phase_differences(a: dict[str, Any], b: dict[str, Any]) -> list[dict[str, An
 
 def _differences(a: dict[str, Any], b: dict[str, Any]) -> list[dict[str, Any]]:
     rows = []
-    for key in (*experiments.HEADLINE, "closure_day"):
+    for key in (*HEADLINE, "closure_day"):
         va, vb = a.get(key), b.get(key)
         ci = [s.get("replications", {}).get(key) if s.get("replications") else None for s in (a, b)]
         rows.append({

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from sim.cli.common import airspace_policy, app, fail, out, save_figure
 from sim.data import catalog
-from sim.results.writing import ResultsExistError, write_atomically, write_csv
+from sim.results.writing import write_atomically, write_csv
 
 
 def _aircraft(name: str) -> Any:
@@ -147,7 +147,7 @@ def report_reach_command(
     reach.csv, reach.md and maps, with and without Syrian overflight and Turkish airspace."""
     from tqdm import tqdm
 
-    from sim import __version__
+    from sim._version import __version__
     from sim.data import countries
     from sim.flight import reach_report as report
     from sim.results import maps
@@ -185,9 +185,6 @@ def report_reach_command(
                 fig.savefig(folder / f"map_{o}_{case.key}.png", dpi=100)
                 plt.close(fig)
 
-    try:
-        write_atomically(out_dir, fill, force=force)
-    except ResultsExistError as exc:
-        raise fail([str(exc)]) from None
+    write_atomically(out_dir, fill, force=force)
     out.print(text.split("## Maximum")[0].strip())
     out.print(f"\nReport in [bold]{out_dir}/[/bold]: reach.md, reach.csv, {len(cases) * len(report.ORIGINS)} maps")

@@ -13,21 +13,10 @@ from rich.table import Table
 
 from sim.cli.common import app, fail, load, out
 from sim.data import catalog
+from sim.experiments.replications import Replications, replicate
 from sim.experiments.runs import RunResult, run
-from sim.model.records import GROUND_COLUMNS, LEG_COLUMNS
-from sim.model.world import World, build_world
-from sim.results.writing import ResultsExistError, write_csv, write_files, write_json
+from sim.results.saving import REPLICATED_FILES, RUN_FILES
 from sim.scenario.schema import Scenario, json_schema
-
-DAILY_COLUMNS = ["day", "date", "requirement", "origin", "destination", "delivered_t", "sorties"]
-DAILY_CI_COLUMNS = ["day", "date", "requirement", "origin", "destination", "delivered_t", "delivered_t_ci95_low",
-                    "delivered_t_ci95_high", "cumulative_t", "cumulative_t_ci95_low", "cumulative_t_ci95_high"]
-SORTIE_COLUMNS = list(LEG_COLUMNS)
-
-
-RUN_FILES = ["summary.json", "scenario.json", "daily.csv", "sorties.csv", "ground.csv", "throughput.png",
-             "ground.png", "routes.png"]
-REPLICATED_FILES = [*RUN_FILES, "replications.csv", "closure.png"]
 
 
 @app.command("run")
@@ -53,23 +42,15 @@ def run_command(
     clash = [n for n in names if (target / n).exists()]
     if clash and not force:
         raise fail([f"{target / clash[0]} already exists; add --force to replace it"])
-    if scenario.stochastic is None:
-        result = _run_with_progress(scenario)
-        fill = lambda tmp: _write_run(tmp, result)  # noqa: E731
-        summary = result.summary
-    else:
-        count = replications or scenario.stochastic.replications
-        world, summary, daily, records = _replicate(scenario, count, workers, dask)
-        fill = lambda tmp: _write_replicated(tmp, world, summary, daily, records)  # noqa: E731
-    try:
-        write_files(target, names, fill, force=force)
-    except ResultsExistError as exc:
-        raise fail([str(exc)]) from None
-    _print_summary(summary)
+    result = run_with_progress(scenario) if scenario.stochastic is None else replicate_with_progress(
+        scenario, replications, workers, dask)
+    result.save(target, force=force)
+    _print_summary(result.summary)
     out.print(f"\nResults in [bold]{target}/[/bold]: {', '.join(names)}")
 
 
-def _run_with_progress(scenario: Scenario) -> RunResult:
+def run_with_progress(scenario: Scenario) -> RunResult:
+    """One run, with a progress bar on stderr."""
     from tqdm import tqdm
 
     with tqdm(total=scenario.days, unit="day", desc=f"simulating {scenario.name}", file=sys.stderr,
@@ -77,80 +58,22 @@ def _run_with_progress(scenario: Scenario) -> RunResult:
         return run(scenario, progress=lambda day, _days: bar.update(day - bar.n))
 
 
-def _replicate(scenario: Scenario, count: int, workers: int | None, dask: str | None):
-    """Run ``count`` replications; (the World, for the route map; mean summary; daily rows; task records)."""
+def replicate_with_progress(scenario: Scenario, replications: int | None, workers: int | None,
+                            dask: str | None) -> Replications:
+    """The scenario's replications, with a progress bar on stderr."""
     from tqdm import tqdm
 
-    from sim.experiments import replications as experiments
-    from sim.experiments.execution import executor, run_tasks
-
-    data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
-    tasks = [experiments.Task(data, r, full=True) for r in range(count)]
+    count = replications or (scenario.stochastic.replications if scenario.stochastic else 1)
     with tqdm(total=count, unit="run", desc=f"replicating {scenario.name}", file=sys.stderr, disable=None,
-              leave=False) as bar, executor(1 if count == 1 else workers, dask) as pool:
-        records = run_tasks(pool, experiments.run_task, tasks, on_result=lambda _i, _r: bar.update(1))
-    summary = experiments.replicated_summary(records, scenario)
-    daily = experiments.daily_statistics(records, records[0]["daily_rows"])
-    return build_world(scenario), summary, daily, records
+              leave=False) as bar:
+        return replicate(scenario, count, workers=workers, dask=dask, on_result=lambda _i, _r: bar.update(1))
 
 
-def replicate_or_run(scenario: Scenario, replications: int | None, workers: int | None) -> tuple[dict, list[dict]]:
-    """(summary, daily rows): replicated when the scenario is stochastic, else one run."""
+def replicate_or_run(scenario: Scenario, replications: int | None, workers: int | None) -> RunResult | Replications:
+    """Replicated when the scenario is stochastic, else one run."""
     if scenario.stochastic is None:
-        result = _run_with_progress(scenario)
-        return result.summary, result.daily
-    _, summary, daily, _ = _replicate(scenario, replications or scenario.stochastic.replications, workers, None)
-    return summary, daily
-
-
-def _write_run(folder: Path, result: RunResult) -> None:
-    from sim.results.plots import save_ground, save_throughput
-    from sim.results.tables import ground_table
-
-    ground = ground_table(result.output)
-    write_json(folder / "summary.json", result.summary)
-    write_json(folder / "scenario.json", _scenario_data(result.output.world.scenario))
-    write_csv(folder / "daily.csv", result.daily, DAILY_COLUMNS)
-    write_csv(folder / "sorties.csv", result.sorties, SORTIE_COLUMNS)
-    write_csv(folder / "ground.csv", ground, list(GROUND_COLUMNS))
-    save_throughput(folder / "throughput.png", result.summary, result.daily)
-    save_ground(folder / "ground.png", ground, result.output.world)
-    _save_routes_map(folder / "routes.png", result.output.world)
-
-
-def _write_replicated(folder: Path, world: World, summary: dict[str, Any], daily: list[dict[str, Any]],
-                      records: list[dict[str, Any]]) -> None:
-    from sim.experiments import replications as experiments
-    from sim.results.plots import save_closure, save_ground, save_throughput
-
-    write_json(folder / "summary.json", summary)
-    write_json(folder / "scenario.json", _scenario_data(world.scenario))
-    write_csv(folder / "daily.csv", daily, DAILY_CI_COLUMNS)
-    sorties = [{"replication": r["replication"], **row} for r in records for row in r["sortie_rows"]]
-    write_csv(folder / "sorties.csv", sorties, ["replication", *SORTIE_COLUMNS])
-    ground = [{"replication": r["replication"], **row} for r in records for row in r["ground_rows"]]
-    write_csv(folder / "ground.csv", ground, ["replication", *GROUND_COLUMNS])
-    save_ground(folder / "ground.png", [row for row in ground if row["replication"] == 0], world)
-    tidy = [experiments.tidy(r) for r in records]
-    write_csv(folder / "replications.csv", tidy, experiments.tidy_columns(tidy))
-    save_throughput(folder / "throughput.png", summary, daily)
-    save_closure(folder / "closure.png", summary)
-    _save_routes_map(folder / "routes.png", world)
-
-
-def _scenario_data(scenario: Scenario) -> dict[str, Any]:
-    """The validated scenario as plain data (what `airlift check` rebuilds the run's World from)."""
-    return scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
-
-
-def _save_routes_map(path: Path, world: World) -> None:
-    import matplotlib.pyplot as plt
-
-    from sim.results.maps import routes_map
-
-    fig = routes_map(world)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+        return run_with_progress(scenario)
+    return replicate_with_progress(scenario, replications, workers, None)
 
 
 def closure_text(s: dict[str, Any]) -> str:

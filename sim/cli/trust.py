@@ -25,7 +25,7 @@ def analytic_command(
     scenario = load(scenario_path)
     deterministic = scenario.model_copy(update={"stochastic": None})
     result = run(deterministic)
-    record = planning_record(result.output.world, result.summary, result.daily)
+    record = planning_record(result.output.world, result.summary, result.daily_rows)
     if as_json:
         print(json.dumps(record, indent=2))
         return

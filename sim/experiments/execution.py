@@ -12,6 +12,8 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_complet
 from contextlib import contextmanager
 from typing import Any
 
+from sim.errors import MissingExtraError
+
 
 class SerialExecutor(Executor):
     """Runs each task when it is submitted, in this process."""
@@ -35,7 +37,7 @@ def executor(workers: int | None = None, dask_address: str | None = None) -> Ite
         try:
             from dask.distributed import Client, LocalCluster
         except ImportError as exc:  # the optional extra
-            raise RuntimeError("Dask is not installed: pip install 'airlift-sim[dask]'") from exc
+            raise MissingExtraError("Dask is not installed: pip install 'airlift-sim[dask]'") from exc
         cluster = None
         if dask_address == "local":
             cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1)

@@ -6,21 +6,23 @@ returns a small tidy record (headline numbers and daily deliveries), never wall-
 
 from __future__ import annotations
 
-import copy
-import itertools
 import math
-import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
 
-from sim.experiments.runs import RunResult, run
-from sim.results.tables import ground_table
+from sim.experiments.execution import executor, run_tasks
+from sim.experiments.runs import RunResult, run, scenario_data
+from sim.model.world import World, build_world
 from sim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 HEADLINE = ("requested_t", "delivered_t", "in_transit_t", "backlog_t", "mean_daily_t", "sorties", "flight_h",
             "fuel_t", "repairs", "repair_h")
@@ -43,9 +45,9 @@ def run_task(task: Task) -> dict[str, Any]:
     record = task_record(result, task.point, task.replication)
     if task.full:
         record["summary"] = result.summary
-        record["sortie_rows"] = result.sorties
-        record["ground_rows"] = ground_table(result.output)
-        record["daily_rows"] = result.daily
+        record["sortie_rows"] = result.sortie_rows
+        record["ground_rows"] = result.ground_rows
+        record["daily_rows"] = result.daily_rows
     return record
 
 
@@ -55,7 +57,7 @@ def task_record(result: RunResult, point: int, replication: int) -> dict[str, An
     days = s["days"]
     names = [r["requirement"] for r in s["by_requirement"]]
     daily = np.zeros((days, len(names)))
-    for row in result.daily:
+    for row in result.daily_rows:
         daily[row["day"], names.index(row["requirement"])] = row["delivered_t"]
     per_requirement = {}
     for r in s["by_requirement"]:
@@ -214,118 +216,104 @@ def daily_statistics(records: list[dict[str, Any]], requirement_rows: list[dict[
     return rows
 
 
-# --- sweeps ------------------------------------------------------------------------------------------
-
-_PATH_TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+# --- replicating a scenario --------------------------------------------------------------------------
 
 
-class SweepError(ValueError):
-    """A --set that cannot be applied; the message names it."""
+@dataclass
+class Replications:
+    """Many replications of one scenario.
 
-
-def parse_values(spec: str | list[Any]) -> list[Any]:
-    """``"4:20:2"`` -> 4, 6, ..., 20 (inclusive); ``"5,10,20"`` -> 5, 10, 20; ``"[TUR],[SYR]"`` -> two
-    lists; a list stays a list."""
-    if isinstance(spec, list):
-        return spec
-    yaml = YAML(typ="safe")
-    text = str(spec).strip()
-    if ":" in text and "," not in text:
-        parts = [yaml.load(p) for p in text.split(":")]
-        if len(parts) not in (2, 3) or not all(isinstance(p, int | float) for p in parts):
-            raise SweepError(f"expected start:stop[:step] numbers, got {text!r}")
-        start, stop = parts[0], parts[1]
-        step = parts[2] if len(parts) == 3 else 1
-        if step <= 0 or stop < start:
-            raise SweepError(f"expected start <= stop and a positive step, got {text!r}")
-        count = int(math.floor((stop - start) / step + 1e-9)) + 1
-        values = [start + k * step for k in range(count)]
-        return [int(v) if all(isinstance(p, int) for p in parts) else round(v, 10) for v in values]
-    try:  # a YAML flow sequence, so lists work too: "[TUR],[SYR],[TUR,SYR]"
-        values = yaml.load(f"[{text}]")
-    except YAMLError:
-        raise SweepError(f"cannot read the values {text!r}; expected a,b,c or start:stop:step") from None
-    if not values:
-        raise SweepError(f"no values in {text!r}")
-    return values
-
-
-def parse_set(option: str) -> tuple[str, list[Any]]:
-    """``"fleet[0].count=4:20:2"`` -> ("fleet[0].count", [4, 6, ..., 20])."""
-    path, sep, spec = option.partition("=")
-    if not sep or not path.strip():
-        raise SweepError(f"--set {option!r}: expected PATH=VALUES, e.g. fleet[0].count=4:20:2")
-    return path.strip(), parse_values(spec)
-
-
-def set_path(data: dict[str, Any], path: str, value: Any) -> None:
-    """Set ``value`` at a path such as ``fleet[0].count`` or ``aircraft.Il-76MD.onload_h`` in plain data.
-
-    The path must exist up to its parent; the last key may be new only inside a mapping.
+    ``summary`` is the record written to summary.json (the replications averaged, with 95 % CIs under
+    ``summary["replications"]``). DataFrames: ``runs`` (one row per replication: headline figures and
+    closure day), ``by_requirement`` (per replication and requirement), ``daily`` (mean and 95 % CI per
+    day and requirement), ``sorties`` and ``ground`` (every replication's rows, with a ``replication``
+    column).
     """
-    tokens = [name if name else int(index) for name, index in _PATH_TOKEN.findall(path)]
-    if not tokens:
-        raise SweepError(f"--set {path!r}: empty path")
-    node: Any = data
-    for depth, token in enumerate(tokens[:-1]):
-        node = _step(node, token, path, tokens[: depth + 1])
-    last = tokens[-1]
-    if isinstance(last, int):
-        if not isinstance(node, list) or not 0 <= last < len(node):
-            raise SweepError(f"--set {path!r}: no item [{last}] there")
-        node[last] = value
-    elif isinstance(node, dict):
-        node[last] = value
-    else:
-        raise SweepError(f"--set {path!r}: {_show(tokens[:-1])} is not a mapping")
+
+    scenario: Scenario
+    world: World = field(repr=False)
+    summary: dict[str, Any]
+    daily_rows: list[dict[str, Any]]
+    records: list[dict[str, Any]] = field(repr=False)
+
+    @property
+    def sortie_rows(self) -> list[dict[str, Any]]:
+        return [{"replication": r["replication"], **row} for r in self.records for row in r["sortie_rows"]]
+
+    @property
+    def ground_rows(self) -> list[dict[str, Any]]:
+        return [{"replication": r["replication"], **row} for r in self.records for row in r["ground_rows"]]
+
+    @property
+    def replication_rows(self) -> list[dict[str, Any]]:
+        """replications.csv rows: per-requirement figures as ``"<requirement>: <figure>"`` columns."""
+        return [tidy(r) for r in self.records]
+
+    @cached_property
+    def _runs_split(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        from sim.results.frames import frame, split_requirements
+
+        rows = self.replication_rows
+        table = frame(rows, tidy_columns(rows))
+        return split_requirements(table, ["replication"])
+
+    @property
+    def runs(self) -> pd.DataFrame:
+        """One row per replication: its headline figures and closure day."""
+        return self._runs_split[0]
+
+    @property
+    def by_requirement(self) -> pd.DataFrame:
+        """One row per replication and requirement: delivered and backlog tons."""
+        return self._runs_split[1]
+
+    @cached_property
+    def daily(self) -> pd.DataFrame:
+        from sim.results.frames import frame
+        from sim.results.saving import DAILY_CI_COLUMNS
+
+        return frame(self.daily_rows, DAILY_CI_COLUMNS)
+
+    @cached_property
+    def sorties(self) -> pd.DataFrame:
+        from sim.results.frames import frame
+        from sim.results.saving import SORTIE_COLUMNS
+
+        return frame(self.sortie_rows, ["replication", *SORTIE_COLUMNS])
+
+    @cached_property
+    def ground(self) -> pd.DataFrame:
+        from sim.results.frames import frame
+        from sim.results.saving import GROUND_TABLE_COLUMNS
+
+        return frame(self.ground_rows, ["replication", *GROUND_TABLE_COLUMNS])
+
+    def save(self, folder: str | Path, force: bool = False) -> Path:
+        """Write what ``airlift run`` writes for a stochastic scenario into ``folder``. Returns the folder."""
+        from sim.results.saving import save_replicated
+
+        rows = self.replication_rows
+        return save_replicated(Path(folder), scenario_data(self.scenario), self.world, self.summary, self.daily_rows,
+                               self.sortie_rows, self.ground_rows, rows, tidy_columns(rows), force=force)
 
 
-def _step(node: Any, token: str | int, path: str, so_far: list[Any]) -> Any:
-    if isinstance(token, int):
-        if isinstance(node, list) and 0 <= token < len(node):
-            return node[token]
-    elif isinstance(node, dict):
-        if node.get(token) is None:
-            node[token] = {}
-        return node[token]
-    raise SweepError(f"--set {path!r}: {_show(so_far)} does not exist in the scenario")
+def replicate(scenario: Scenario, replications: int | None = None, *, seed: int | None = None,
+              workers: int | None = None, dask: str | None = None,
+              on_result: Callable[[int, dict[str, Any]], None] | None = None) -> Replications:
+    """Run ``replications`` independent replications (default: the scenario's ``stochastic.replications``,
+    or 1 without a ``stochastic:`` block) and summarise them with 95 % confidence intervals.
 
-
-def _show(tokens: list[Any]) -> str:
-    return "".join(f"[{t}]" if isinstance(t, int) else f".{t}" for t in tokens).lstrip(".") or "the scenario"
-
-
-@dataclass(frozen=True)
-class SweepPoint:
-    """One combination of swept values and its scenario."""
-
-    index: int
-    values: dict[str, Any]
-    scenario: dict[str, Any]
-
-
-def sweep_points(scenario: Scenario, sets: list[tuple[str, list[Any]]]) -> list[SweepPoint]:
-    """Every combination of the swept values (the first --set varies slowest), validated.
-
-    Raises SweepError naming the path and value when a combination is not a valid scenario.
+    ``workers`` processes run them (1: in this process; None: all cores), or the Dask scheduler at
+    ``dask`` ("local" starts one). Replication r always draws the same random numbers, so the numbers do
+    not depend on the workers or the backend. ``on_result(index, record)`` is called as each finishes.
     """
-    from pydantic import ValidationError
-
-    base = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
-    base.pop("sweep", None)
-    paths = [p for p, _ in sets]
-    points = []
-    for index, combo in enumerate(itertools.product(*[values for _, values in sets])):
-        data = copy.deepcopy(base)
-        for path, value in zip(paths, combo, strict=True):
-            set_path(data, path, value)
-        try:
-            validated = Scenario.model_validate(data)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(x) for x in first["loc"])
-            raise SweepError(f"--set {', '.join(f'{p}={v}' for p, v in zip(paths, combo, strict=True))}: "
-                             f"{where}: {first['msg']}") from None
-        points.append(SweepPoint(index, dict(zip(paths, combo, strict=True)),
-                                 validated.model_dump(mode="json", by_alias=True, exclude_none=True)))
-    return points
+    if seed is not None:
+        scenario = scenario.model_copy(update={"seed": seed})
+    count = replications or (scenario.stochastic.replications if scenario.stochastic else 1)
+    data = scenario_data(scenario)
+    tasks = [Task(data, r, full=True) for r in range(count)]
+    with executor(1 if count == 1 else workers, dask) as pool:
+        records = run_tasks(pool, run_task, tasks, on_result=on_result)
+    summary = replicated_summary(records, scenario)
+    daily = daily_statistics(records, records[0]["daily_rows"])
+    return Replications(scenario, build_world(scenario), summary, daily, records)

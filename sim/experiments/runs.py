@@ -1,37 +1,93 @@
-"""One call from a validated scenario to tables and a summary."""
+"""One run: a validated scenario in, a summary and tidy tables out."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sim.model.engine import RunOutput, simulate
 from sim.model.randomness import Randomness
-from sim.model.world import build_world
-from sim.results.tables import daily_table, sorties_table, summarise
+from sim.model.world import World, build_world
+from sim.results.tables import daily_table, ground_table, sorties_table, summarise
 from sim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
 class RunResult:
-    """Everything a run produced, as plain records."""
+    """Everything one run produced.
 
+    ``summary`` is the record written to summary.json; ``daily``, ``sorties`` and ``ground`` are pandas
+    DataFrames (one row per day and requirement, per leg flown, per ground activity), with the same
+    columns as the CSV files; the ``*_rows`` lists hold the same rows as plain dicts.
+    """
+
+    scenario: Scenario
     summary: dict[str, Any]
-    daily: list[dict[str, Any]]
-    sorties: list[dict[str, Any]]
-    output: RunOutput
+    daily_rows: list[dict[str, Any]]
+    sortie_rows: list[dict[str, Any]]
+    ground_rows: list[dict[str, Any]]
+    output: RunOutput = field(repr=False)
+
+    @property
+    def world(self) -> World:
+        """The airfields, aircraft types and routes the run used."""
+        return self.output.world
+
+    @cached_property
+    def daily(self) -> pd.DataFrame:
+        """Tons delivered and sorties flown per day and requirement (``date`` parsed)."""
+        from sim.results.frames import frame
+        from sim.results.saving import DAILY_COLUMNS
+
+        return frame(self.daily_rows, DAILY_COLUMNS)
+
+    @cached_property
+    def sorties(self) -> pd.DataFrame:
+        """Every leg flown: times in hours from the start, payload, distance, fuel and masses."""
+        from sim.results.frames import frame
+        from sim.results.saving import SORTIE_COLUMNS
+
+        return frame(self.sortie_rows, SORTIE_COLUMNS)
+
+    @cached_property
+    def ground(self) -> pd.DataFrame:
+        """Every ground activity: onloads, offloads, fuel stops, repairs, parked and stranded time."""
+        from sim.results.frames import frame
+        from sim.results.saving import GROUND_TABLE_COLUMNS
+
+        return frame(self.ground_rows, GROUND_TABLE_COLUMNS)
+
+    def save(self, folder: str | Path, force: bool = False) -> Path:
+        """Write what ``airlift run`` writes for this run into ``folder`` (atomically; an existing file is
+        replaced only with ``force``). Returns the folder."""
+        from sim.results.saving import save_run
+
+        return save_run(Path(folder), scenario_data(self.scenario), self.world, self.summary, self.daily_rows,
+                        self.sortie_rows, self.ground_rows, force=force)
 
 
-def run(
-    scenario: Scenario, seed: int | None = None, progress: Callable[[int, int], None] | None = None, replication: int = 0
-) -> RunResult:
-    """Simulate one replication of ``scenario`` (``seed`` overrides the scenario's) and summarise it.
+def run(scenario: Scenario, seed: int | None = None, *, replication: int = 0,
+        progress: Callable[[int, int], None] | None = None) -> RunResult:
+    """Simulate one replication of ``scenario`` and summarise it.
 
-    Without a ``stochastic:`` block the run is deterministic and ``replication`` changes nothing.
+    ``seed`` overrides the scenario's. Without a ``stochastic:`` block the run is deterministic and
+    ``replication`` changes nothing; with one, replication r draws its own random streams (see
+    :func:`sim.replicate`). ``progress(day, days)`` is called as simulated days pass.
     """
     if seed is not None:
         scenario = scenario.model_copy(update={"seed": seed})
     randomness = Randomness(scenario.stochastic, scenario.seed, replication)
     output = simulate(build_world(scenario), randomness, progress)
-    return RunResult(summarise(output), daily_table(output), sorties_table(output), output)
+    return RunResult(scenario, summarise(output), daily_table(output), sorties_table(output), ground_table(output),
+                     output)
+
+
+def scenario_data(scenario: Scenario) -> dict[str, Any]:
+    """The validated scenario as plain data: scenario.json, what ``airlift check`` rebuilds a run from."""
+    return scenario.model_dump(mode="json", by_alias=True, exclude_none=True)

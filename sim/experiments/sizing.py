@@ -20,8 +20,11 @@ from typing import Any
 
 import numpy as np
 
+from sim.errors import OverrideError
 from sim.experiments import replications as experiments
 from sim.experiments.execution import SerialExecutor, run_tasks
+from sim.experiments.sweeps import sweep_points
+from sim.scenario.overrides import PATH_TOKEN
 from sim.scenario.schema import Scenario
 
 Z95 = 1.959963984540054
@@ -106,7 +109,7 @@ def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, floa
 def path_value(scenario: Scenario, path: str) -> Any:
     """The value at a scenario path such as ``fleet[1].count`` (SizingError if there is none)."""
     node: Any = scenario.model_dump(mode="json", by_alias=True)
-    for name, index in experiments._PATH_TOKEN.findall(path):
+    for name, index in PATH_TOKEN.findall(path):
         key: Any = name if name else int(index)
         if isinstance(key, int) and isinstance(node, list) and 0 <= key < len(node):
             node = node[key]
@@ -119,7 +122,7 @@ def path_value(scenario: Scenario, path: str) -> Any:
 
 def describe_path(scenario: Scenario, path: str) -> str:
     """A path in words: ``fleet[1].count`` -> "Il-76MD aircraft at UUMU"; other paths as they are."""
-    tokens = experiments._PATH_TOKEN.findall(path)
+    tokens = PATH_TOKEN.findall(path)
     if len(tokens) == 3 and tokens[0][0] == "fleet" and tokens[1][1] and tokens[2][0] == "count":
         index = int(tokens[1][1])
         if index < len(scenario.fleet):
@@ -132,8 +135,8 @@ def evaluate(scenario: Scenario, path: str, value: int, close_by_day: int, repli
              pool: Executor) -> SizingPoint:
     """Run replications 0..N-1 of the scenario with ``value`` at ``path``; P(closed by the end of the day)."""
     try:
-        (point,) = experiments.sweep_points(scenario, [(path, [value])])
-    except experiments.SweepError as exc:
+        (point,) = sweep_points(scenario, {path: [value]})
+    except OverrideError as exc:
         raise SizingError(str(exc)) from None
     tasks = [experiments.Task(point.scenario, r, point=value) for r in range(replications)]
     records = run_tasks(pool, experiments.run_task, tasks)
@@ -235,7 +238,7 @@ def limits_at(scenario: Scenario, path: str, value: int) -> list[dict[str, Any]]
     from sim.experiments import analytic
     from sim.model.world import build_world
 
-    (point,) = experiments.sweep_points(scenario, [(path, [value])])
+    (point,) = sweep_points(scenario, {path: [value]})
     varied = Scenario.model_validate(point.scenario).model_copy(update={"stochastic": None})
     rows = []
     for phase in analytic.phases(build_world(varied)):

@@ -247,7 +247,7 @@ def check_result(result: Any) -> list[str]:
     from sim.results.tables import ground_table
 
     out = result.output
-    return check_trace(out.world, result.sorties, ground_table(out), result.summary["closures"],
+    return check_trace(out.world, result.sortie_rows, ground_table(out), result.summary["closures"],
                        result.summary["stranded"], out.horizon_h)
 
 

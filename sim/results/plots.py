@@ -326,3 +326,36 @@ def save_ground(path: Path, ground: list[dict[str, Any]], world: Any) -> None:
     fig = ground_figure(ground, {k: a.mog for k, a in world.airfields.items()})
     fig.savefig(path, dpi=100)
     plt.close(fig)
+
+
+# --- charts of results objects (sim.run, sim.replicate, sim.sweep, sim.load_results) -------------------
+
+
+def _records(frame: Any) -> list[dict[str, Any]]:
+    return frame.to_dict("records")
+
+
+def plot_throughput(results: Any, ax: Any = None) -> Any:
+    """Cumulative delivered tons (all requirements), with the 95 % band of a replicated run. ``results``:
+    anything with ``.summary`` and ``.daily`` (``sim.run``, ``sim.replicate``, ``sim.load_results``)."""
+    return comparison_figure([(results.summary, _records(results.daily))], ax=ax)
+
+
+def plot_comparison(runs: list[Any], ax: Any = None) -> Any:
+    """Several runs' cumulative deliveries on one chart (e.g. baseline vs lose Hmeimim)."""
+    return comparison_figure([(r.summary, _records(r.daily)) for r in runs], ax=ax)
+
+
+def plot_knee(results: Any, figure: str = "mean_daily_t", ax: Any = None) -> Any:
+    """A sweep's figure (default delivered t/day, with its 95 % CI) against its first swept value: where
+    more aircraft stop helping. ``results``: ``sim.sweep`` or ``sim.load_results`` of a sweep folder."""
+    points = results.points if hasattr(results, "points") else results.sweep_points
+    paths = [c for c in points.columns if c not in ("point", "replications", "p_closed") and not c.endswith(
+        ("_mean", "_ci95_low", "_ci95_high"))]
+    replications = int(points["replications"].min())
+    return sweep_figure(_records(points), paths, results.name, replications, figure=figure, ax=ax)
+
+
+def plot_closure(results: Any, ax: Any = None) -> Any:
+    """P(all requested cargo delivered by day d) of a replicated run."""
+    return closure_figure(results.summary, ax=ax)

@@ -1,30 +1,37 @@
-"""Results in notebooks: load a results folder as pandas DataFrames, and plot it.
+"""A results folder read back as pandas DataFrames, and the charts drawn from it.
 
-Needs the ``analysis`` extra (pandas). Every plotting helper returns the matplotlib Axes it drew on, so
-charts can be combined and restyled.
+``load_results`` reads what ``result.save`` and the ``airlift`` command write; the charts in
+``sim.results.plots`` take these as they take fresh results.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from sim.results import plots
 
 
 @dataclass
 class Results:
-    """One results folder. Tables are None when the folder does not hold them."""
+    """One results folder. A table is None when the folder does not hold it.
+
+    ``daily``, ``sorties`` and ``ground`` as in ``sim.run`` (dates parsed); ``replications`` (one row per
+    replication) and ``replications_by_requirement`` (per replication and requirement) for a stochastic
+    run; ``sweep``, ``sweep_by_requirement`` and ``sweep_points`` for a sweep.
+    """
 
     path: Path
     summary: dict[str, Any] | None
-    daily: Any  # pandas.DataFrame
-    sorties: Any
-    replications: Any
-    sweep: Any
-    sweep_points: Any
+    scenario: dict[str, Any] | None
+    daily: Any = field(repr=False)  # pandas.DataFrame
+    sorties: Any = field(repr=False)
+    ground: Any = field(repr=False)
+    replications: Any = field(repr=False)
+    replications_by_requirement: Any = field(repr=False)
+    sweep: Any = field(repr=False)
+    sweep_by_requirement: Any = field(repr=False)
+    sweep_points: Any = field(repr=False)
 
     @property
     def name(self) -> str:
@@ -35,43 +42,25 @@ def load_results(path: str | Path) -> Results:
     """Read ``results/<name>/`` (run, replicated run and/or sweep outputs) into DataFrames."""
     import pandas as pd
 
+    from sim.results.frames import parse_dates, split_requirements
+
     folder = Path(path)
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder} is not a results folder")
 
     def table(name: str) -> Any:
         file = folder / name
-        return pd.read_csv(file) if file.exists() else None
+        return parse_dates(pd.read_csv(file)) if file.exists() else None
 
-    summary_file = folder / "summary.json"
-    summary = json.loads(summary_file.read_text(encoding="utf-8")) if summary_file.exists() else None
-    return Results(folder, summary, table("daily.csv"), table("sorties.csv"), table("replications.csv"),
-                   table("sweep.csv"), table("sweep_points.csv"))
+    def document(name: str) -> Any:
+        file = folder / name
+        return json.loads(file.read_text(encoding="utf-8")) if file.exists() else None
 
-
-def _records(frame: Any) -> list[dict[str, Any]]:
-    return frame.to_dict("records")
-
-
-def plot_throughput(results: Results, ax: Any = None) -> Any:
-    """Cumulative delivered tons (all requirements), with the 95 % band of a replicated run."""
-    return plots.comparison_figure([(results.summary, _records(results.daily))], ax=ax)
-
-
-def plot_comparison(runs: list[Results], ax: Any = None) -> Any:
-    """Several runs' cumulative deliveries on one chart (e.g. baseline vs lose Hmeimim)."""
-    return plots.comparison_figure([(r.summary, _records(r.daily)) for r in runs], ax=ax)
-
-
-def plot_knee(results: Results, figure: str = "mean_daily_t", ax: Any = None) -> Any:
-    """A sweep's figure (default delivered t/day) against its first swept value: where more aircraft stop helping."""
-    points = results.sweep_points
-    paths = [c for c in points.columns if c not in ("point", "replications", "p_closed") and not c.endswith(
-        ("_mean", "_ci95_low", "_ci95_high"))]
-    replications = int(points["replications"].min())
-    return plots.sweep_figure(_records(points), paths, results.path.name, replications, figure=figure, ax=ax)
-
-
-def plot_closure(results: Results, ax: Any = None) -> Any:
-    """P(all requested cargo delivered by day d) of a replicated run."""
-    return plots.closure_figure(results.summary, ax=ax)
+    replications = replications_long = sweep = sweep_long = None
+    if (raw := table("replications.csv")) is not None:
+        replications, replications_long = split_requirements(raw, ["replication"])
+    if (raw := table("sweep.csv")) is not None:
+        keys = list(raw.columns[: list(raw.columns).index("replication") + 1])  # point, the swept paths, replication
+        sweep, sweep_long = split_requirements(raw, keys)
+    return Results(folder, document("summary.json"), document("scenario.json"), table("daily.csv"), table("sorties.csv"),
+                   table("ground.csv"), replications, replications_long, sweep, sweep_long, table("sweep_points.csv"))

@@ -6,7 +6,7 @@ import math
 from datetime import date, timedelta
 from typing import Any
 
-from sim import __version__
+from sim._version import __version__
 from sim.data import catalog, countries
 from sim.model.engine import HOURS_PER_DAY, RunOutput
 from sim.model.records import SPOT_ACTIVITIES

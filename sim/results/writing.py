@@ -17,9 +17,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-
-class ResultsExistError(Exception):
-    """The results folder exists and overwriting was not asked for."""
+from sim.errors import ResultsExistError
 
 
 def write_atomically(out_dir: Path, fill: Callable[[Path], None], force: bool = False) -> Path:

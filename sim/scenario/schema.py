@@ -24,7 +24,8 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
 from sim.data import catalog
-from sim.errors import InputError, Problem
+from sim.errors import InputError, OverrideError, Problem
+from sim.scenario.overrides import set_path
 
 Ident = Annotated[str, Field(pattern=r"^[A-Z0-9]{3,6}$", description="ICAO code or catalogue ident, e.g. OSLK")]
 PositiveFloat = Annotated[float, Field(gt=0)]
@@ -284,6 +285,28 @@ class Scenario(_Strict):
         # Keep the user's order among same-day events; sort by day.
         return sorted(events, key=lambda e: e.day)
 
+    def with_(self, changes: dict[str, Any]) -> Scenario:
+        """A new validated scenario with each path in ``changes`` set to its value, as ``--set`` does:
+        ``scenario.with_({"fleet[0].count": 8, "events[0].day": 12})``.
+
+        Raises OverrideError naming the path and value when a path does not exist or the changed
+        scenario is not valid (schema and catalogue checks both).
+        """
+        data = self.model_dump(mode="json", by_alias=True, exclude_none=True)
+        for path, value in changes.items():
+            set_path(data, path, value)
+        shown = ", ".join(f"{p}={v}" for p, v in changes.items())
+        try:
+            changed = Scenario.model_validate(data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise OverrideError(f"{shown}: {_format_path(_clean_loc(first['loc']))}: {first['msg']}") from None
+        problems = check_references(changed)
+        if problems:
+            loc, message = problems[0]
+            raise OverrideError(f"{shown}: {_format_path(loc)}: {message}")
+        return changed
+
     def scenario_hash(self) -> str:
         """sha256 of the validated content: immune to comments, key order and formatting."""
         canonical = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True, separators=(",", ":"))
@@ -319,9 +342,12 @@ class Scenario(_Strict):
 # --- loading ----------------------------------------------------------------------------------------
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read, parse and validate a scenario file; InputError lists every problem."""
-    path = Path(path)
+def load_scenario(source: str | Path | dict[str, Any]) -> Scenario:
+    """A validated scenario from a YAML file, or from the same content as a dict; InputError lists every
+    problem (with file, line and field path)."""
+    if isinstance(source, dict):
+        return _validated(source, source, "<dict>")
+    path = Path(source)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -348,7 +374,11 @@ def parse_scenario(text: str, filename: str = "<scenario>") -> Scenario:
         raise InputError([Problem(filename, 0, 0, "", f"YAML error: {exc}")]) from None
     if not isinstance(tree, dict):
         raise InputError([Problem(filename, 1, 1, "", "expected a mapping of scenario keys (name, days, fleet, ...)")])
-    data = _plain(tree)
+    return _validated(_plain(tree), tree, filename)
+
+
+def _validated(data: dict[str, Any], tree: Any, filename: str) -> Scenario:
+    """Schema and catalogue checks of scenario data; ``tree`` (the YAML nodes) places each problem."""
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
@@ -513,8 +543,8 @@ def _format_path(loc: tuple[Any, ...]) -> str:
 
 
 def _locate(tree: Any, filename: str, loc: tuple[Any, ...], message: str) -> Problem:
-    """Problem at the deepest node of ``loc`` that the YAML tree has."""
-    line, col = 1, 1
+    """Problem at the deepest node of ``loc`` that the YAML tree has (line 0 when the input was not YAML)."""
+    line, col = (1, 1) if isinstance(tree, CommentedMap) else (0, 0)
     node = tree
     for part in loc:
         if isinstance(node, CommentedMap) and part in node:
