@@ -28,10 +28,11 @@ if TYPE_CHECKING:
     from sim.experiments.runs import RunResult, run
     from sim.experiments.sweeps import SweepResult, sweep
     from sim.results.reading import Results, load_results
-    from sim.scenario.schema import Scenario, load_scenario, parse_scenario
+    from sim.scenario.loading import load_scenario, parse_scenario
+    from sim.scenario.schema import Scenario
 
 _LAZY = {
-    "load_scenario": "sim.scenario.schema", "parse_scenario": "sim.scenario.schema", "Scenario": "sim.scenario.schema",
+    "load_scenario": "sim.scenario.loading", "parse_scenario": "sim.scenario.loading", "Scenario": "sim.scenario.schema",
     "run": "sim.experiments.runs", "RunResult": "sim.experiments.runs",
     "replicate": "sim.experiments.replications", "Replications": "sim.experiments.replications",
     "sweep": "sim.experiments.sweeps", "SweepResult": "sim.experiments.sweeps",

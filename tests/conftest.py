@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from sim.scenario.schema import Scenario, check_references
+from sim.scenario.references import check_references
+from sim.scenario.schema import Scenario
 
 BASE: dict[str, Any] = {
     "name": "micro",

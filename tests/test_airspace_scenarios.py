@@ -8,7 +8,8 @@ from sim import run
 from sim.data import catalog
 from sim.errors import InputError
 from sim.geo import airspace
-from sim.scenario.schema import Scenario, parse_scenario
+from sim.scenario.loading import parse_scenario
+from sim.scenario.schema import Scenario
 
 
 def scenario(**changes) -> Scenario:

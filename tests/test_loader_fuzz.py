@@ -11,7 +11,7 @@ from ruamel.yaml import YAML
 
 from sim import run
 from sim.errors import InputError
-from sim.scenario.schema import parse_scenario
+from sim.scenario.loading import parse_scenario
 
 VALID = {
     "name": "fuzz", "start_date": "2024-12-08", "days": 3, "seed": 1,

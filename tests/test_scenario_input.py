@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from sim import run
 from sim.cli import app
 from sim.errors import InputError
-from sim.scenario.schema import parse_scenario
+from sim.scenario.loading import parse_scenario
 
 runner = CliRunner()
 

@@ -12,7 +12,8 @@ import typer
 from rich.console import Console
 
 from sim.errors import AirliftError, InputError
-from sim.scenario.schema import Scenario, load_scenario
+from sim.scenario.loading import load_scenario
+from sim.scenario.schema import Scenario
 
 
 class _App(typer.Typer):

@@ -18,7 +18,7 @@ from sim.results.writing import write_atomically, write_csv
 def _aircraft(name: str) -> Any:
     kinds = catalog.aircraft_catalog()
     if name not in kinds:
-        from sim.scenario.schema import suggest
+        from sim.scenario.references import suggest
 
         raise fail([f"--type: unknown aircraft type {name!r}{suggest(name, list(kinds))}; known: {', '.join(kinds)}"])
     return kinds[name]
@@ -28,7 +28,7 @@ def _airfield(option: str, ident: str) -> Any:
     try:
         return catalog.airfield(ident.upper())
     except KeyError:
-        from sim.scenario.schema import suggest
+        from sim.scenario.references import suggest
 
         raise fail([f"{option}: unknown airfield {ident!r}{suggest(ident.upper(), catalog.curated_idents())}"]) from None
 

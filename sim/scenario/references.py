@@ -1,0 +1,147 @@
+"""Catalogue checks of scenario data: unknown aircraft types, airfields, countries and situations, and
+days outside the run, each with the nearest valid name. Locations are field paths such as ``fleet[0].type``."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any
+
+from sim.data import catalog
+
+
+def check_references(scenario: Any) -> list[tuple[tuple[Any, ...], str]]:
+    """Catalogue checks of a validated scenario: unknown types, airfields and countries, with the nearest
+    valid names."""
+    return reference_problems(scenario.model_dump(mode="python", by_alias=True, exclude_none=True))
+
+
+def _items(value: Any) -> list[tuple[int, Any]]:
+    return list(enumerate(value)) if isinstance(value, list) else []
+
+
+def _entries(value: Any) -> list[tuple[Any, Any]]:
+    return list(value.items()) if isinstance(value, dict) else []
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def reference_problems(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
+    """Catalogue checks on scenario data as read from YAML (valid or not): unknown types, airfields,
+    countries and situations, and days outside the run. Parts of the wrong shape are skipped (the
+    schema check reports them), so every reference mistake is found in the same pass as the others."""
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    types_known = list(catalog.aircraft_catalog())
+    airfield_entries = _entries(data.get("airfields"))
+    custom = {k for k, v in airfield_entries if isinstance(v, dict) and v.get("lat") is not None}
+    known = catalog.known_idents() | custom
+    fleet_types = {f.get("type") for _, f in _items(data.get("fleet")) if isinstance(f, dict) and isinstance(f.get("type"), str)}
+    days = _number(data.get("days"))
+
+    def check_type(loc: tuple[Any, ...], name: Any) -> None:
+        if isinstance(name, str) and name not in types_known:
+            problems.append((loc, f"unknown aircraft type {name!r}{suggest(name, types_known)}"))
+
+    def check_field(loc: tuple[Any, ...], ident: Any) -> None:
+        if isinstance(ident, str) and ident and ident not in known:
+            hint = suggest(ident, catalog.curated_idents())
+            problems.append((loc, f"unknown airfield {ident!r}{hint}; give lat and lon under airfields: to define it"))
+
+    def get(node: Any, key: str) -> Any:
+        return node.get(key) if isinstance(node, dict) else None
+
+    for name, _ in _entries(data.get("aircraft")):
+        check_type(("aircraft", name), name)
+    for i, f in _items(data.get("fleet")):
+        check_type(("fleet", i, "type"), get(f, "type"))
+        check_field(("fleet", i, "base"), get(f, "base"))
+    for ident, settings in airfield_entries:
+        if ident not in custom:
+            check_field(("airfields", ident), ident)
+        elif get(settings, "country") is None:
+            problems.append((("airfields", ident), "a new airfield needs country (ISO-3), besides lat and lon"))
+    for i, r in _items(data.get("requirements")):
+        for j, name in _items(get(r, "aircraft")):
+            check_type(("requirements", i, "aircraft", j), name)
+            if name not in fleet_types and name in types_known:
+                problems.append((("requirements", i, "aircraft", j), f"no {name} in the fleet"))
+        check_field(("requirements", i, "from"), get(r, "from"))
+        check_field(("requirements", i, "to"), get(r, "to"))
+        day = _number(get(r, "day"))
+        if day is not None and days is not None and day >= days:
+            problems.append((("requirements", i, "day"), f"day {day:g} is not inside the run (days: {days:g})"))
+    for i, e in _items(data.get("events")):
+        day = _number(get(e, "day"))
+        if day is not None and days is not None and day > days:
+            problems.append((("events", i, "day"), f"day {day:g} is after the end of the run (days: {days:g})"))
+        check_field(("events", i, "close"), get(e, "close"))
+        check_field(("events", i, "reopen"), get(e, "reopen"))
+        for ident, _ in _entries(get(e, "mog")):
+            check_field(("events", i, "mog", ident), ident)
+    for i, ident in _items(data.get("fuel_stops")):
+        check_field(("fuel_stops", i), ident)
+    for i, leg in _items(data.get("legs")):
+        check_field(("legs", i, "from"), get(leg, "from"))
+        check_field(("legs", i, "to"), get(leg, "to"))
+    stochastic = data.get("stochastic")
+    for i, ident in _items(get(stochastic, "maintenance_at")):
+        check_field(("stochastic", "maintenance_at", i), ident)
+    for i, ident in _items(get(get(stochastic, "outages"), "airfields")):
+        check_field(("stochastic", "outages", "airfields", i), ident)
+    problems.extend(_airspace_problems(data))
+    return problems
+
+
+def _airspace_problems(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
+    from sim.data import countries
+
+    problems: list[tuple[tuple[Any, ...], str]] = []
+
+    def check_codes(loc: tuple[Any, ...], codes: Any) -> None:
+        for j, code in _items(codes):
+            if isinstance(code, str) and countries.resolve(code) is None:
+                problems.append(((*loc, j), f"unknown country code or group {code!r}{countries.suggest_country(code)}"))
+
+    spec = data.get("airspace")
+    if isinstance(spec, dict):
+        situations = sorted(countries.situations())
+        situation = spec.get("situation")
+        if isinstance(situation, str) and situation not in situations:
+            problems.append((("airspace", "situation"), f"unknown situation {situation!r}; known: {', '.join(situations)}"))
+        check_codes(("airspace", "closed"), spec.get("closed"))
+        check_codes(("airspace", "open"), spec.get("open"))
+        for i, rule in _items(spec.get("rules")):
+            for key in ("closed", "flights_to", "flights_from"):
+                check_codes(("airspace", "rules", i, key), rule.get(key) if isinstance(rule, dict) else None)
+    for i, e in _items(data.get("events")):
+        for key in ("close_airspace", "open_airspace"):
+            check_codes(("events", i, key), e.get(key) if isinstance(e, dict) else None)
+    for ident, settings in _entries(data.get("airfields")):
+        country = settings.get("country") if isinstance(settings, dict) else None
+        if isinstance(country, str) and not (countries.resolve(country) or re.fullmatch(r"[A-Z]{3}", country)):
+            problems.append((("airfields", ident, "country"),
+                             f"unknown country {country!r}{countries.suggest_country(country)}"))
+    return problems
+
+
+def suggest(word: str, choices: list[str]) -> str:
+    """A hint naming the closest choice, e.g. " (did you mean 'OSLK'?)", or an empty string."""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def format_path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A pydantic error location without its validator markers."""
+    return tuple(p for p in loc if not (isinstance(p, str) and p.startswith(("function-", "tuple["))))
