@@ -30,6 +30,7 @@ def loaded_legs(result, origin="UUMU", destination="HLLB"):
     return [r for r in result.sortie_rows if r["origin"] == origin and r["destination"] == destination and r["payload_t"] > 0]
 
 
+@pytest.mark.slow
 def test_sorties_fly_the_legal_route():
     result = run(scenario())
     expected = airspace.legal_route(catalog.airfield("UUMU"), catalog.airfield("HLLB"), airspace.make_policy(situation="dec2024"))
@@ -54,6 +55,7 @@ def test_open_skies_without_an_airspace_block():
     assert result.summary["airspace"]["phases"][0]["closed"] == []
 
 
+@pytest.mark.slow
 def test_closing_turkey_mid_run_lengthens_the_route():
     result = run(scenario(events=[{"day": 3, "close_airspace": ["TUR"]}], days=10, requirements=[
         {"from": "UUMU", "to": "HLLB", "tons_per_day": 40}]))
@@ -77,6 +79,7 @@ def test_a_leg_with_no_legal_route_is_reported_not_a_crash():
     assert s["delivered_t"] + s["in_transit_t"] + s["backlog_t"] == pytest.approx(s["requested_t"])
 
 
+@pytest.mark.slow
 def test_catalogue_fuel_stops_are_used_when_a_leg_is_too_long():
     # Chkalovsky -> Bamako is beyond a loaded Il-76MD; with catalogue stops it stops in Libya.
     result = run(scenario(requirements=[{"from": "UUMU", "to": "GABS", "tons": 80}], catalogue_fuel_stops=True, days=6))

@@ -85,6 +85,7 @@ def test_a_lump_closes_within_one_cycle_of_the_estimate():
     assert abs((simulated + 1) - f.closure_estimate_day) <= 7 / 24 + 1  # closure_day counts whole days from 0
 
 
+@pytest.mark.slow
 def test_analytic_command_names_the_binding_constraint():
     result = runner.invoke(app, ["analytic", "scenarios/belarus_bridge.yaml", "--json"])
     assert result.exit_code == 0, result.output
@@ -94,6 +95,7 @@ def test_analytic_command_names_the_binding_constraint():
     assert r["simulated_t_per_day"] == pytest.approx(r["binding_t_per_day"], rel=0.05)  # 30 days incl. start-up
 
 
+@pytest.mark.slow
 def test_estimate_from_observed_flights(tmp_path):
     flights = estimate.read_flights("scenarios/observations/dec2024_flights.csv")
     result = estimate.estimate(flights, make_policy(situation="dec2024"), draws=5000, seed=1)
@@ -109,6 +111,7 @@ def test_estimate_from_observed_flights(tmp_path):
     assert "bad.csv:2:0: type: unknown aircraft type" in out.output and "bad.csv:3:0: destination" in out.output
 
 
+@pytest.mark.slow
 def test_analytic_phases_follow_mog_changes_and_airspace_closures():
     # No routed-leg override: the router measures ORIG (Nigeria) -> DEST (Chad), which crosses Cameroon.
     s = scenario(days=4, legs=[], fleet=[{"type": "Il-76MD", "count": 3, "base": "ORIG"}],

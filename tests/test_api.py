@@ -70,6 +70,7 @@ def test_run_gives_tidy_dataframes_with_dates_and_units():
     assert set(result.ground["activity"]) >= {"onload", "offload"}
 
 
+@pytest.mark.slow
 def test_save_writes_what_the_command_writes_and_load_results_reads_it_back(tmp_path):
     path = tmp_path / "det.yaml"
     path.write_text(json.dumps({**BASE, "days": 2}))
@@ -89,6 +90,7 @@ def test_save_writes_what_the_command_writes_and_load_results_reads_it_back(tmp_
     assert loaded.scenario["name"] == "micro"
 
 
+@pytest.mark.slow
 def test_replicate_matches_the_command_and_does_not_depend_on_workers(tmp_path):
     path = stochastic_yaml(tmp_path)
     cli_out, api_out = tmp_path / "cli", tmp_path / "api"
@@ -106,6 +108,7 @@ def test_replicate_matches_the_command_and_does_not_depend_on_workers(tmp_path):
     pd.testing.assert_frame_equal(loaded.replications_by_requirement, reps.by_requirement, check_dtype=False, atol=1e-4)
 
 
+@pytest.mark.slow
 def test_sweep_matches_the_command(tmp_path):
     path = stochastic_yaml(tmp_path, replications=2)
     cli_out, api_out = tmp_path / "cli", tmp_path / "api"

@@ -32,6 +32,7 @@ def invoke(*args):
     return runner.invoke(app, [str(a) for a in args])
 
 
+@pytest.mark.slow
 def test_run_writes_its_outputs_and_check_verifies_them(tmp_path):
     (tmp_path / "s.yaml").write_text(GOOD)
     out = tmp_path / "res"
@@ -60,6 +61,7 @@ def test_run_writes_its_outputs_and_check_verifies_them(tmp_path):
     assert (out / "daily.csv").read_text().startswith("day,date,requirement,origin,destination,delivered_t,sorties")
 
 
+@pytest.mark.slow
 def test_existing_results_are_not_overwritten_without_force(tmp_path):
     (tmp_path / "s.yaml").write_text(GOOD)
     out = tmp_path / "res"
@@ -74,6 +76,7 @@ def test_existing_results_are_not_overwritten_without_force(tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
+@pytest.mark.slow
 def test_default_folder_is_results_name(tmp_path, monkeypatch):
     (tmp_path / "s.yaml").write_text(GOOD)
     monkeypatch.chdir(tmp_path)
@@ -81,6 +84,7 @@ def test_default_folder_is_results_name(tmp_path, monkeypatch):
     assert (tmp_path / "results" / "tiny" / "summary.json").exists()
 
 
+@pytest.mark.slow
 def test_seed_option_is_recorded(tmp_path):
     (tmp_path / "s.yaml").write_text(GOOD)
     assert invoke("run", tmp_path / "s.yaml", "--out", tmp_path / "r", "--seed", "42").exit_code == 0
@@ -127,6 +131,7 @@ def test_schema_is_json_schema():
     assert "fleet" in schema["properties"] and "requirements" in schema["required"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
 def test_shipped_scenarios_run(path, tmp_path):
     few = ["--replications", "2", "--workers", "1"] if "stochastic:" in path.read_text() else []
@@ -137,6 +142,7 @@ def test_shipped_scenarios_run(path, tmp_path):
     assert summary["requested_t"] == pytest.approx(summary["delivered_t"] + summary["in_transit_t"] + summary["backlog_t"])
 
 
+@pytest.mark.slow
 def test_console_script_exit_code_and_no_traceback(tmp_path):
     path = tmp_path / "s.yaml"
     path.write_text(GOOD.replace("count: 2", "count: -1"))

@@ -53,6 +53,7 @@ def test_a_deterministic_scenario_ignores_the_replication():
     assert run(s, replication=0).sortie_rows == run(s, replication=7).sortie_rows
 
 
+@pytest.mark.slow
 def test_identical_results_serial_process_pool_and_dask():
     s = stochastic(days=10, ground_time_cv=0.2, mission_capable=0.5)
     serial = records(s, 6, workers=1)
@@ -70,6 +71,7 @@ def test_confidence_intervals_shrink_as_replications_grow():
     assert hi40 - lo40 < hi5 - lo5
 
 
+@pytest.mark.slow
 def test_breaks_cut_throughput_to_the_planning_formula():
     # With a break on each leg with probability q and mean repair R, a cycle (2 legs) takes
     # RTT + 2 q R on average, so one aircraft delivers P x 24 / (RTT + 2 q R) t/day (AFPAM cycle limit
@@ -139,6 +141,7 @@ stochastic:
 """
 
 
+@pytest.mark.slow
 def test_sweep_command_writes_tidy_tables(tmp_path):
     (tmp_path / "s.yaml").write_text(SWEEP_YAML)
     out = tmp_path / "res"
@@ -198,6 +201,7 @@ def test_stochastic_run_command_writes_intervals(tmp_path):
     assert bad.exit_code == 2 and "stochastic" in bad.output
 
 
+@pytest.mark.slow
 def test_compare_and_load_results(tmp_path):
     pytest.importorskip("pandas")
     from sim import load_results

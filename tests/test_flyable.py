@@ -120,6 +120,7 @@ def test_the_checker_finds_what_breaks_the_rules():
     assert any("while it is closed" in p for p in closed)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
 def test_every_shipped_scenario_passes_the_checker(path):
     s = load_scenario(path)
@@ -138,6 +139,7 @@ def test_aircraft_names_are_unique_when_two_fleet_entries_share_type_and_base():
     assert check_result(result) == []
 
 
+@pytest.mark.slow
 def test_the_library_leaves_the_matplotlib_backend_alone():
     # Notebooks keep their inline charts only if importing the plotting modules changes nothing global.
     import os

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
@@ -86,6 +87,7 @@ def check(text: str) -> None:
     assert abs(s["requested_t"] - (s["delivered_t"] + s["in_transit_t"] + s["backlog_t"])) < 1e-6 * max(1, s["requested_t"])
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated())
 def test_mutated_scenarios_fail_cleanly_or_run(doc):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app
@@ -32,6 +33,7 @@ def write(tmp_path, name, extra=""):
     return path
 
 
+@pytest.mark.slow
 def test_compare_reports_route_cycle_and_limits_per_phase(tmp_path):
     a = write(tmp_path, "open_turkey")
     b = write(tmp_path, "turkey_closes", "events:\n  - {day: 1, close_airspace: [Turkey]}\n")
@@ -47,6 +49,7 @@ def test_compare_reports_route_cycle_and_limits_per_phase(tmp_path):
     assert float(rows["flight_h"]["b"]) >= float(rows["flight_h"]["a"])
 
 
+@pytest.mark.slow
 def test_routes_map_has_a_panel_per_airspace_phase(tmp_path):
     from sim import load_scenario
     from sim.model.world import build_world
@@ -59,6 +62,7 @@ def test_routes_map_has_a_panel_per_airspace_phase(tmp_path):
     assert "days 0-1" in titles[0] and "days 1-3" in titles[1] and "closed TUR" in titles[1]
 
 
+@pytest.mark.slow
 def test_replicated_run_reports_closure_as_a_distribution(tmp_path):
     path = write(tmp_path, "noisy", "stochastic: {replications: 4, break_per_sortie: 0.2, ground_time_cv: 0.3}\n")
     path.write_text(path.read_text().replace("tons_per_day: 40", "tons: 70"))  # two loads: closes early

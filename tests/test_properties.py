@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sim import run
 from sim.results.checks import check_result
 from sim.scenario.schema import Scenario
+
+pytestmark = pytest.mark.slow  # about 100 random scenarios per run
 
 FIELDS = ["OSLK", "HL59", "HLLB", "UUMU", "URMF", "GABS", "FEFF"]
 TYPES = ["An-124-100", "Il-76MD", "Il-76MD-90A", "Il-76TD"]

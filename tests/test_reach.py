@@ -75,6 +75,7 @@ def test_reach_with_open_skies_uses_great_circles(tmp_path):
         assert a["route_km"] == pytest.approx(a["great_circle_km"], rel=0.005)
 
 
+@pytest.mark.slow
 def test_reach_with_codes_and_a_map(tmp_path):
     png = tmp_path / "reach.png"
     result = invoke("reach", "--type", "Il-76MD", "--from", "URMF", "--payload-t", "20", "--closed", "EU,UKR,TUR",

@@ -53,6 +53,7 @@ def test_with_open_skies_the_route_is_the_geodesic(a, b):
 @pytest.mark.parametrize("case", sorted(POLICIES))
 @pytest.mark.parametrize(("a", "b"), [("UUMU", "HLLB"), ("UMLI", "HL59"), ("UUMU", "OSLK"), ("UWLW", "GABS"),
                                       ("URMF", "HSPN"), ("UUMU", "FEFF")])
+@pytest.mark.slow
 def test_a_route_never_enters_closed_airspace(case, a, b):
     policy = POLICIES[case]
     x, y = catalog.airfield(a), catalog.airfield(b)
@@ -70,6 +71,7 @@ def test_a_route_never_enters_closed_airspace(case, a, b):
     assert not set(r.countries) & codes
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(a=st.sampled_from(FIELDS), b=st.sampled_from(FIELDS), case=st.sampled_from(sorted(POLICIES)))
 def test_a_route_is_never_shorter_than_the_great_circle(a, b, case):

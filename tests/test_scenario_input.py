@@ -64,6 +64,7 @@ def test_country_names_and_spellings_are_accepted_as_codes(name):
     assert loaded.events[0].close_airspace == ["TUR", "IRN"]
 
 
+@pytest.mark.slow
 def test_closed_option_takes_country_names():
     result = runner.invoke(app, ["reach", "--type", "Il-76MD", "--from", "UUMU", "--payload-t", "40",
                                  "--closed", "dec2024,Turkey", "--json"])

@@ -21,6 +21,7 @@ def cargo_legs(result, origin=None, destination=None):
             and (origin is None or r["origin"] == origin) and (destination is None or r["destination"] == destination)]
 
 
+@pytest.mark.slow
 def test_2015_build_up_sorties():
     """Calibrated: 13,750 t over 110 days. Not calibrated: fleet mix, planning loads, routing.
     Band: the reported 280 sorties within 25 %, and the tonnage delivered within the period."""
@@ -33,6 +34,7 @@ def test_2015_build_up_sorties():
     assert {"IRN", "IRQ"} <= set(route["overflies"]) and "TUR" not in route["overflies"]  # the Caspian corridor
 
 
+@pytest.mark.slow
 def test_december_2024_tempo():
     """Calibrated: the tonnages (sized to the reports) and the An-124 offload time (3 h, the al-Khadim
     observation). Not calibrated: fleet, routes, other ground times, payloads. Bands: 3-8 heavy cargo
