@@ -346,14 +346,25 @@ def plot_comparison(runs: list[Any], ax: Any = None) -> Any:
     return comparison_figure([(r.summary, _records(r.daily)) for r in runs], ax=ax)
 
 
-def plot_knee(results: Any, figure: str = "mean_daily_t", ax: Any = None) -> Any:
+def plot_knee(results: Any, figure: str = "mean_daily_t", ax: Any = None, demand_t_per_day: float | None = None) -> Any:
     """A sweep's figure (default delivered t/day, with its 95 % CI) against its first swept value: where
-    more aircraft stop helping. ``results``: ``sim.sweep`` or ``sim.load_results`` of a sweep folder."""
+    more aircraft stop helping. ``results``: ``sim.sweep`` or ``sim.load_results`` of a sweep folder.
+    ``demand_t_per_day`` draws the demand as a dotted line, inside the y axis."""
     points = results.points if hasattr(results, "points") else results.sweep_points
     paths = [c for c in points.columns if c not in ("point", "replications", "p_closed") and not c.endswith(
         ("_mean", "_ci95_low", "_ci95_high"))]
     replications = int(points["replications"].min())
-    return sweep_figure(_records(points), paths, results.name, replications, figure=figure, ax=ax)
+    x_label = None
+    if hasattr(results, "plan"):  # a sweep run in this process knows its scenario: label the axis in words
+        from sim.experiments.sweeps import axis_label
+
+        x_label = axis_label(results.plan.scenario, paths[0])
+    ax = sweep_figure(_records(points), paths, results.name, replications, figure=figure, ax=ax, x_label=x_label)
+    if demand_t_per_day is not None:
+        ax.axhline(demand_t_per_day, color="0.3", linestyle=":", label=f"demand {demand_t_per_day:,.0f} t/day")
+        ax.set_ylim(0, max(ax.get_ylim()[1], 1.1 * demand_t_per_day))
+        ax.legend(fontsize=8)
+    return ax
 
 
 def plot_closure(results: Any, ax: Any = None) -> Any:
