@@ -90,18 +90,26 @@ def reach_map(
         color = plt.get_cmap("tab10")(k % 10)
         ax.add_patch(Circle(proj(origin.lon, origin.lat), ring.radius_km * 1000.0, fill=False, color=color, linestyle="--",
                             linewidth=1.2, zorder=3, label=f"{ring.label}: {ring.radius_km:,.0f} km"))
+    labelled: list[tuple[float, float, int]] = []
     for item in routes:
         x, y = proj(item.destination.lon, item.destination.lat)
         if item.route.legal:
             line = np.asarray(item.route.line(25.0).coords)
             px, py = proj(line[:, 0], line[:, 1])
-            ax.plot(px, py, color="tab:blue" if item.reachable else "0.35", linewidth=1.1, zorder=4)
+            # Reachable routes on top: routes further on often share their first part.
+            ax.plot(px, py, color="tab:blue" if item.reachable else "0.35", linewidth=1.1,
+                    zorder=4.1 if item.reachable else 4)
         ax.plot(x, y, marker="o", markersize=6, zorder=5, color="tab:green" if item.reachable else "white",
                 markeredgecolor="black")
         km = f"{item.route.length_km:,.0f} km" if item.route.legal else "no legal route"
         if item.origin is None:
-            ax.annotate(f"{item.destination.ident} {km}", (x, y), xytext=(4, 4), textcoords="offset points", fontsize=7,
-                        zorder=6)
+            # Labels of airfields close together (a few hundred km) go on different sides of their dots.
+            taken = {s for lx, ly, s in labelled if abs(lx - x) < 0.25 * extent_m and abs(ly - y) < 0.05 * extent_m}
+            slot = next((s for s in range(3) if s not in taken), 0)
+            labelled.append((x, y, slot))
+            dx, dy, ha = ((4, 4, "left"), (-4, -10, "right"), (4, -10, "left"))[slot]
+            ax.annotate(f"{item.destination.ident} {km}", (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha,
+                        fontsize=7, zorder=6)
         else:
             ax.annotate(item.destination.ident, (x, y), xytext=(4, 4), textcoords="offset points", fontsize=8, zorder=6)
             if item.route.legal:  # label the leg at its middle

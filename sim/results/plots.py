@@ -10,6 +10,13 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 
 
+def _date_axis(ax: plt.Axes) -> None:
+    """Dates as "15 Dec", ticks evenly spaced from the first day (not restarted at each month, which puts
+    "31 Dec" and "01 Jan" on top of each other)."""
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(interval_multiples=False))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+
+
 def throughput_figure(summary: dict[str, Any], daily: list[dict[str, Any]]) -> plt.Figure:
     """Daily and cumulative delivered tons per requirement, with the scenario's events marked."""
     start = date.fromisoformat(summary["start_date"])
@@ -42,7 +49,7 @@ def throughput_figure(summary: dict[str, Any], daily: list[dict[str, Any]]) -> p
     ax_day.set_title(f"{summary['scenario']}: {what}{summary['delivered_t']:,.0f} t of {summary['requested_t']:,.0f} t "
                      f"delivered in {summary['days']} days ({summary['mean_daily_t']:,.0f} t/day)")
     ax_day.legend(loc="upper right", fontsize=8)
-    ax_cum.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    _date_axis(ax_cum)
     for ax in (ax_day, ax_cum):
         ax.grid(alpha=0.3)
         ax.set_ylim(bottom=0)
@@ -66,7 +73,7 @@ def closure_figure(summary: dict[str, Any], ax: plt.Axes | None = None) -> plt.A
             label=summary["scenario"])
     ax.set_ylim(-0.02, 1.02)
     ax.set_ylabel("P(closure by day)")
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    _date_axis(ax)
     ax.grid(alpha=0.3)
     ax.set_title(f"{summary['scenario']}: probability that all requested cargo is delivered "
                  f"({summary['replications']['replications']} replications)")
@@ -197,7 +204,7 @@ def comparison_figure(runs: list[tuple[dict[str, Any], list[dict[str, Any]]]], a
                 mean.append(running)
             ax.plot(when, mean, label=summary["scenario"])
     ax.set_ylabel("cumulative delivered, all requirements (t)")
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    _date_axis(ax)
     ax.grid(alpha=0.3)
     ax.legend()
     ax.set_title("Cumulative deliveries" + (" (shaded: 95 % CI over replications)" if any(
@@ -246,8 +253,8 @@ def save_comparison(path: Path, runs: list[tuple[dict[str, Any], list[dict[str, 
 
 
 def payload_range_figure(aircraft: Any) -> plt.Figure:
-    """The payload-range envelope of one type: published points marked by grade, with the planning
-    envelope after the range reserve."""
+    """The payload-range envelope of one type: published points marked by grade, the fitted fuel-and-mass
+    model, and the planning envelope (the mass model after the range reserve)."""
     from sim.flight import performance
 
     points = sorted(aircraft.payload_range, key=lambda p: p[1])
@@ -257,9 +264,12 @@ def payload_range_figure(aircraft: Any) -> plt.Figure:
     planned = [performance.planned_payload_t(aircraft, r) for r in ranges]
     fig, ax = plt.subplots(figsize=(8, 5), constrained_layout=True)
     ax.plot(ranges, payload, color="tab:blue", label="envelope (published points, linear between)")
+    loads = [aircraft.max_payload_t * k / 200 for k in range(201)]
+    ax.plot([performance.mass_model_range_km(aircraft, p) for p in loads], loads, color="0.35", linestyle=":",
+            label="fitted fuel-and-mass model (no reserve)")
     keep = [k for k, p in enumerate(planned) if p >= 0]
     ax.plot([ranges[k] for k in keep], [planned[k] for k in keep], color="tab:blue", linestyle="--",
-            label=f"planning envelope (range reserve {aircraft.range_reserve_frac:.0%})")
+            label=f"planning: mass model less {aircraft.range_reserve_frac:.0%} range reserve")
     grades = _point_grades(aircraft)
     markers = {"sourced": ("o", "tab:green"), "derived": ("s", "tab:orange"), "assumed": ("^", "tab:red"),
                "scenario": ("D", "tab:purple")}
@@ -269,7 +279,7 @@ def payload_range_figure(aircraft: Any) -> plt.Figure:
         ax.annotate(f"{p:g} t / {r:,.0f} km", (r, p), xytext=(5, 5), textcoords="offset points", fontsize=8)
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles, strict=True))
-    ax.legend(unique.values(), unique.keys(), fontsize=8, loc="upper right")
+    ax.legend(unique.values(), unique.keys(), fontsize=8, loc="lower left")  # clear of the point labels
     ax.set_xlabel("range (km)")
     ax.set_ylabel("payload (t)")
     ax.set_xlim(0, ferry * 1.05)
@@ -346,14 +356,25 @@ def plot_comparison(runs: list[Any], ax: Any = None) -> Any:
     return comparison_figure([(r.summary, _records(r.daily)) for r in runs], ax=ax)
 
 
-def plot_knee(results: Any, figure: str = "mean_daily_t", ax: Any = None) -> Any:
+def plot_knee(results: Any, figure: str = "mean_daily_t", ax: Any = None, demand_t_per_day: float | None = None) -> Any:
     """A sweep's figure (default delivered t/day, with its 95 % CI) against its first swept value: where
-    more aircraft stop helping. ``results``: ``sim.sweep`` or ``sim.load_results`` of a sweep folder."""
+    more aircraft stop helping. ``results``: ``sim.sweep`` or ``sim.load_results`` of a sweep folder.
+    ``demand_t_per_day`` draws the demand as a dotted line, inside the y axis."""
     points = results.points if hasattr(results, "points") else results.sweep_points
     paths = [c for c in points.columns if c not in ("point", "replications", "p_closed") and not c.endswith(
         ("_mean", "_ci95_low", "_ci95_high"))]
     replications = int(points["replications"].min())
-    return sweep_figure(_records(points), paths, results.name, replications, figure=figure, ax=ax)
+    x_label = None
+    if hasattr(results, "plan"):  # a sweep run in this process knows its scenario: label the axis in words
+        from sim.experiments.sweeps import axis_label
+
+        x_label = axis_label(results.plan.scenario, paths[0])
+    ax = sweep_figure(_records(points), paths, results.name, replications, figure=figure, ax=ax, x_label=x_label)
+    if demand_t_per_day is not None:
+        ax.axhline(demand_t_per_day, color="0.3", linestyle=":", label=f"demand {demand_t_per_day:,.0f} t/day")
+        ax.set_ylim(0, max(ax.get_ylim()[1], 1.1 * demand_t_per_day))
+        ax.legend(fontsize=8)
+    return ax
 
 
 def plot_closure(results: Any, ax: Any = None) -> Any:
