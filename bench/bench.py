@@ -30,7 +30,7 @@ from sim.experiments.execution import executor, run_tasks  # noqa: E402
 from sim.experiments.replications import replications as experiments  # noqa: E402
 from sim.model.engine import HOURS_PER_DAY, AirliftModel  # noqa: E402
 from sim.model.randomness import Randomness  # noqa: E402
-from sim.model.world import build_world  # noqa: E402
+from sim.scenario.compile import build_world  # noqa: E402
 from sim.scenario.schema import Scenario, load_scenario  # noqa: E402
 
 FLEET_SIZES = (10, 30, 100, 300, 1000)

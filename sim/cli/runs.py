@@ -15,8 +15,9 @@ from sim.cli.common import app, fail, load, out
 from sim.data import catalog
 from sim.experiments.runs import RunResult, run
 from sim.model.records import GROUND_COLUMNS, LEG_COLUMNS
-from sim.model.world import World, build_world
+from sim.model.world import World
 from sim.results.writing import ResultsExistError, write_csv, write_files, write_json
+from sim.scenario.compile import build_world
 from sim.scenario.schema import Scenario, json_schema
 
 DAILY_COLUMNS = ["day", "date", "requirement", "origin", "destination", "delivered_t", "sorties"]
@@ -55,12 +56,12 @@ def run_command(
         raise fail([f"{target / clash[0]} already exists; add --force to replace it"])
     if scenario.stochastic is None:
         result = _run_with_progress(scenario)
-        fill = lambda tmp: _write_run(tmp, result)  # noqa: E731
+        fill = lambda tmp: _write_run(tmp, scenario, result)  # noqa: E731
         summary = result.summary
     else:
         count = replications or scenario.stochastic.replications
         world, summary, daily, records = _replicate(scenario, count, workers, dask)
-        fill = lambda tmp: _write_replicated(tmp, world, summary, daily, records)  # noqa: E731
+        fill = lambda tmp: _write_replicated(tmp, scenario, world, summary, daily, records)  # noqa: E731
     try:
         write_files(target, names, fill, force=force)
     except ResultsExistError as exc:
@@ -103,13 +104,13 @@ def replicate_or_run(scenario: Scenario, replications: int | None, workers: int 
     return summary, daily
 
 
-def _write_run(folder: Path, result: RunResult) -> None:
+def _write_run(folder: Path, scenario: Scenario, result: RunResult) -> None:
     from sim.results.plots import save_ground, save_throughput
     from sim.results.tables import ground_table
 
     ground = ground_table(result.output)
     write_json(folder / "summary.json", result.summary)
-    write_json(folder / "scenario.json", _scenario_data(result.output.world.scenario))
+    write_json(folder / "scenario.json", _scenario_data(scenario))
     write_csv(folder / "daily.csv", result.daily, DAILY_COLUMNS)
     write_csv(folder / "sorties.csv", result.sorties, SORTIE_COLUMNS)
     write_csv(folder / "ground.csv", ground, list(GROUND_COLUMNS))
@@ -118,13 +119,13 @@ def _write_run(folder: Path, result: RunResult) -> None:
     _save_routes_map(folder / "routes.png", result.output.world)
 
 
-def _write_replicated(folder: Path, world: World, summary: dict[str, Any], daily: list[dict[str, Any]],
+def _write_replicated(folder: Path, scenario: Scenario, world: World, summary: dict[str, Any], daily: list[dict[str, Any]],
                       records: list[dict[str, Any]]) -> None:
     from sim.experiments import replications as experiments
     from sim.results.plots import save_closure, save_ground, save_throughput
 
     write_json(folder / "summary.json", summary)
-    write_json(folder / "scenario.json", _scenario_data(world.scenario))
+    write_json(folder / "scenario.json", _scenario_data(scenario))
     write_csv(folder / "daily.csv", daily, DAILY_CI_COLUMNS)
     sorties = [{"replication": r["replication"], **row} for r in records for row in r["sortie_rows"]]
     write_csv(folder / "sorties.csv", sorties, ["replication", *SORTIE_COLUMNS])

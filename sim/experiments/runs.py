@@ -8,8 +8,8 @@ from typing import Any
 
 from sim.model.engine import RunOutput, simulate
 from sim.model.randomness import Randomness
-from sim.model.world import build_world
 from sim.results.tables import daily_table, sorties_table, summarise
+from sim.scenario.compile import build_world
 from sim.scenario.schema import Scenario
 
 
@@ -32,6 +32,6 @@ def run(
     """
     if seed is not None:
         scenario = scenario.model_copy(update={"seed": seed})
-    randomness = Randomness(scenario.stochastic, scenario.seed, replication)
-    output = simulate(build_world(scenario), randomness, progress)
+    world = build_world(scenario)
+    output = simulate(world, Randomness(world.stochastic, world.run.seed, replication), progress)
     return RunResult(summarise(output), daily_table(output), sorties_table(output), output)

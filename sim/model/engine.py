@@ -18,10 +18,9 @@ from sim.model.dispatch import requirement_priority
 from sim.model.ramp import Ramp
 from sim.model.randomness import Randomness
 from sim.model.records import Records
+from sim.model.specs import HOURS_PER_DAY, EventSpec, RequirementSpec
 from sim.model.trips import TripPlanner, fuel_after_hop_t
 from sim.model.world import World
-
-HOURS_PER_DAY = 24.0
 
 
 @dataclass
@@ -46,33 +45,32 @@ class AirliftModel:
         self.ramps = {ident: Ramp(self.env, a.mog) for ident, a in world.airfields.items()}
         self.policy = world.policy
         self.planner = TripPlanner(world, self.usable, self.policy)
-        self.requirements = world.scenario.requirements
+        self.requirements = world.requirements
         self.ledgers = [CargoLedger(r.from_) for r in self.requirements]
         self._closed_since: dict[tuple[str, str], int] = {}  # (airfield, cause) -> its open row in records.closures
         self.idle: list[Aircraft] = []
         self._dispatching = False
         self._dispatch_pending = False
         self.aircraft: list[Aircraft] = []
-        spec = world.scenario.stochastic
-        self.maintenance = set(spec.maintenance_at) if spec and spec.maintenance_at else {f.base for f in world.scenario.fleet}
+        spec = world.stochastic
+        # Repairs happen only in a stochastic run; the compile step resolved where maintenance is.
+        self.maintenance = spec.maintenance_at if spec is not None else frozenset()
         self.out_of_use: set[str] = set()  # airfields shut by a random outage
         number = 0
         per_group: dict[tuple[str, str], int] = {}  # names stay unique when two entries share type and base
-        for e, entry in enumerate(world.scenario.fleet):
+        for e, entry in enumerate(world.fleet):
             for k in range(entry.count):
                 number += 1
                 group = (entry.type, entry.base)
                 per_group[group] = per_group.get(group, 0) + 1
                 name = f"{entry.type}#{per_group[group]}@{entry.base}"
                 self.aircraft.append(Aircraft(self, number, name, world.aircraft[entry.type], entry.base, (e, k)))
-        for i, req in enumerate(world.scenario.requirements):
+        for i, req in enumerate(world.requirements):
             self.env.process(self._generate(i, req))
-        for event in world.scenario.events:
+        for event in world.events:
             self.env.process(self._apply_event(event))
         if spec is not None and spec.outages is not None:
-            ends = [x for r in world.scenario.requirements for x in (r.from_, r.to)]
-            affected = spec.outages.airfields or list(dict.fromkeys(ends))
-            for ident in affected:
+            for ident in spec.outages.airfields:
                 self.env.process(self._outages(ident, spec.outages.duration_h))
 
     # --- airfield state -----------------------------------------------------------------------------
@@ -89,8 +87,8 @@ class AirliftModel:
         nearest, _ = self.world.nearest(ident, candidates, self.policy)
         return ident if nearest is None else nearest
 
-    def _apply_event(self, event: Any) -> Generator[simpy.Event, Any, None]:
-        yield self.env.timeout(event.day * HOURS_PER_DAY)
+    def _apply_event(self, event: EventSpec) -> Generator[simpy.Event, Any, None]:
+        yield self.env.timeout(event.at_h)
         if event.close:
             self.open[event.close] = False
             self._note_closure(event.close, "closed")
@@ -106,7 +104,7 @@ class AirliftModel:
                 self.policy = self.policy.opening(event.open_airspace)
             self.planner.set_policy(self.policy)
         else:
-            for ident, mog in event.mog.items():
+            for ident, mog in event.mog or ():
                 self.ramps[ident].set_capacity(mog)
         self.planner.invalidate()
         self._send_idle_away()
@@ -189,20 +187,16 @@ class AirliftModel:
 
     # --- cargo --------------------------------------------------------------------------------------
 
-    def _generate(self, index: int, req: Any) -> Generator[simpy.Event, Any, None]:
-        horizon_day = self.world.scenario.days
-        yield self.env.timeout(req.day * HOURS_PER_DAY)
-        if req.tons is not None:
+    def _generate(self, index: int, req: RequirementSpec) -> Generator[simpy.Event, Any, None]:
+        yield self.env.timeout(req.start_h)
+        if req.tons is not None:  # a lump: all of it at once
             self.ledgers[index].add(self.env.now, req.tons)
             self._dispatch_soon()
             return
-        last = min(req.until_day if req.until_day is not None else horizon_day, horizon_day)
-        day = req.day
-        while day < last - 1e-9:
-            self.ledgers[index].add(self.env.now, req.tons_per_day * min(1.0, last - day))
+        for tons in req.releases_t:  # a flow: at the start of each day, the clock advancing 24 h at a time
+            self.ledgers[index].add(self.env.now, tons)
             self._dispatch_soon()
             yield self.env.timeout(HOURS_PER_DAY)
-            day += 1
 
     def deliver(self, aircraft: Aircraft, requirement: int, tons: float) -> None:
         """End of offload at the destination: the cargo is delivered."""
@@ -371,10 +365,10 @@ class AirliftModel:
 def simulate(world: World, randomness: Randomness, progress: Callable[[int, int], None] | None = None) -> RunOutput:
     """Run the scenario to its horizon. ``progress(day, days)`` is called after each simulated day."""
     model = AirliftModel(world, randomness)
-    days = world.scenario.days
+    days = round(world.run.horizon_h / HOURS_PER_DAY)  # whole days: the progress is reported per day
     for day in range(1, days + 1):
         model.env.run(until=day * HOURS_PER_DAY)
         if progress is not None:
             progress(day, days)
     model.finish()
-    return RunOutput(world, model.records, model.ledgers, days * HOURS_PER_DAY)
+    return RunOutput(world, model.records, model.ledgers, world.run.horizon_h)
