@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import typing
 from pathlib import Path
 
 from conftest import scenario
@@ -62,3 +63,36 @@ def test_stochastic_defaults_are_resolved_once():
     assert spec.maintenance_at == frozenset({"ORIG"})
     assert spec.outages.airfields == ("ORIG", "DEST")
     assert build_world(scenario()).stochastic is None
+
+
+def test_every_event_kind_compiles_from_its_scenario_key_and_has_its_handlers():
+    from sim.model import events
+    from sim.scenario.schema import Event as ScenarioEvent
+
+    kinds = typing.get_args(events.Event)
+    actions = set(ScenarioEvent.model_fields) - {"day"}
+    assert set(events.KINDS) == actions  # every scenario action has a runtime kind, and no kind is unreachable
+    for kind in kinds:
+        assert events.KINDS[kind.SCENARIO_KEY] is kind
+        for method in ("apply", "update", "describe", "from_scenario"):
+            assert callable(getattr(kind, method, None)), f"{kind.__name__} has no {method}"
+
+
+def test_events_describe_themselves_as_the_scenario_does():
+    s = scenario(days=5, events=[{"day": 1, "close": "DEST"}, {"day": 2, "reopen": "DEST"},
+                                 {"day": 3, "mog": {"DEST": 3, "ORIG": 1}}, {"day": 4, "close_airspace": ["TUR", "IRN"]},
+                                 {"day": 4, "open_airspace": ["TUR"]}])
+    world = build_world(s)
+    assert [e.describe() for e in world.events] == [e.describe() for e in s.events]
+    assert [e.at_h for e in world.events] == [24.0, 48.0, 72.0, 96.0, 96.0]
+    assert [h for h, _ in world.phases] == [0.0, 96.0, 96.0]
+    assert world.phases[-1][1].label == "open skies + closed TUR,IRN + opened TUR"
+
+
+def test_conditions_follow_the_events():
+    from sim.model.events import CloseAirfield, Conditions, ReopenAirfield, SetMog
+
+    start = Conditions(build_world(scenario()).policy, {"DEST": 10})
+    after = SetMog(1.0, (("DEST", 2),)).update(CloseAirfield(0.0, "ORIG").update(start))
+    assert after.closed == {"ORIG"} and after.mogs == {"DEST": 2} and after.policy is start.policy
+    assert ReopenAirfield(2.0, "ORIG").update(after).closed == frozenset()

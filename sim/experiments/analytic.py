@@ -19,6 +19,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from sim.geo.airspace import AirspacePolicy
+from sim.model.events import Conditions
 from sim.model.trips import TripPlanner, fuel_after_hop_t, fuel_state
 from sim.model.world import World
 from sim.scenario.compile import day_of_hour
@@ -123,9 +124,7 @@ class Phase:
 def phases(world: World) -> list[Phase]:
     """Planning factors per phase: every change of MOG, airfield closure or reopening, or airspace event
     starts a new phase (events on the same day start one phase together)."""
-    mogs = {ident: a.mog for ident, a in world.airfields.items()}
-    closed: set[str] = set()
-    policy = world.policy
+    conditions = Conditions(world.policy, {ident: a.mog for ident, a in world.airfields.items()})
     horizon_h = world.run.horizon_h
     ends = list(dict.fromkeys(x for r in world.requirements for x in (r.from_, r.to)))
     hours = sorted({e.at_h for e in world.events if e.at_h < horizon_h})
@@ -134,19 +133,11 @@ def phases(world: World) -> list[Phase]:
     for k, start in enumerate(starts):
         todays = [e for e in world.events if e.at_h == start]
         for event in todays:
-            if event.close:
-                closed.add(event.close)
-            elif event.reopen:
-                closed.discard(event.reopen)
-            elif event.close_airspace:
-                policy = policy.closing(list(event.close_airspace))
-            elif event.open_airspace:
-                policy = policy.opening(list(event.open_airspace))
-            else:
-                mogs.update(event.mog or ())
+            conditions = event.update(conditions)
         end = starts[k + 1] if k + 1 < len(starts) else horizon_h
-        found = factors(world, policy=policy, mogs=mogs, closed=frozenset(closed))
-        out.append(Phase(day_of_hour(start), day_of_hour(end), tuple(e.label for e in todays), policy.label,
+        mogs, closed = dict(conditions.mogs), conditions.closed
+        found = factors(world, policy=conditions.policy, mogs=mogs, closed=closed)
+        out.append(Phase(day_of_hour(start), day_of_hour(end), tuple(e.describe() for e in todays), conditions.policy.label,
                          {ident: mogs[ident] for ident in ends}, tuple(sorted(closed)), tuple(found)))
     return out
 

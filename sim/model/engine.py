@@ -15,10 +15,11 @@ from sim.flight import performance
 from sim.model.aircraft import Aircraft, Flight, Job
 from sim.model.cargo import CargoLedger
 from sim.model.dispatch import requirement_priority
+from sim.model.events import Event
 from sim.model.ramp import Ramp
 from sim.model.randomness import Randomness
 from sim.model.records import Records
-from sim.model.specs import HOURS_PER_DAY, EventSpec, RequirementSpec
+from sim.model.specs import HOURS_PER_DAY, RequirementSpec
 from sim.model.trips import TripPlanner, fuel_after_hop_t
 from sim.model.world import World
 
@@ -87,39 +88,26 @@ class AirliftModel:
         nearest, _ = self.world.nearest(ident, candidates, self.policy)
         return ident if nearest is None else nearest
 
-    def _apply_event(self, event: EventSpec) -> Generator[simpy.Event, Any, None]:
+    def _apply_event(self, event: Event) -> Generator[simpy.Event, Any, None]:
         yield self.env.timeout(event.at_h)
-        if event.close:
-            self.open[event.close] = False
-            self._note_closure(event.close, "closed")
-            self._divert_from(event.close)
-        elif event.reopen:
-            self.open[event.reopen] = True
-            self._note_reopening(event.reopen, "closed")
-        elif event.changes_airspace:
-            # Aircraft already airborne keep the clearance they took off with.
-            if event.close_airspace:
-                self.policy = self.policy.closing(event.close_airspace)
-            else:
-                self.policy = self.policy.opening(event.open_airspace)
-            self.planner.set_policy(self.policy)
-        else:
-            for ident, mog in event.mog or ():
-                self.ramps[ident].set_capacity(mog)
+        event.apply(self)  # what this kind of event changes (sim.model.events)
         self.planner.invalidate()
         self._send_idle_away()
         self.dispatch()
 
-    def _divert_from(self, ident: str) -> None:
+    def divert_from(self, ident: str) -> None:
+        """Aircraft flying to ``ident`` turn away."""
         for aircraft in self.aircraft:
             if aircraft.airborne_to == ident:
                 aircraft.process.interrupt("destination closed")
 
-    def _note_closure(self, ident: str, cause: str) -> None:
+    def note_closure(self, ident: str, cause: str) -> None:
+        """Record that ``ident`` closed now (cause: "closed" by an event, or "outage")."""
         self.records.closures.append({"airfield": ident, "from_h": self.env.now, "to_h": None, "cause": cause})
         self._closed_since[(ident, cause)] = len(self.records.closures) - 1
 
-    def _note_reopening(self, ident: str, cause: str) -> None:
+    def note_reopening(self, ident: str, cause: str) -> None:
+        """Record that ``ident`` reopened now, ending its closure for the same cause."""
         index = self._closed_since.pop((ident, cause), None)
         if index is not None:
             self.records.closures[index]["to_h"] = self.env.now
@@ -162,13 +150,13 @@ class AirliftModel:
         while True:
             if self.randomness.outage(index):
                 self.out_of_use.add(ident)
-                self._note_closure(ident, "outage")
-                self._divert_from(ident)
+                self.note_closure(ident, "outage")
+                self.divert_from(ident)
                 self.planner.invalidate()
                 self._send_idle_away()
                 yield self.env.timeout(duration_h)
                 self.out_of_use.discard(ident)
-                self._note_reopening(ident, "outage")
+                self.note_reopening(ident, "outage")
                 self.planner.invalidate()
                 self.dispatch()
                 yield self.env.timeout(HOURS_PER_DAY - duration_h)

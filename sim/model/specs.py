@@ -96,19 +96,3 @@ class StochasticSpec:
     ground_time_cv: float
     outages: OutageSpec | None = None
 
-
-@dataclass(frozen=True)
-class EventSpec:
-    """Something that happens at ``at_h``: exactly one of the actions is set."""
-
-    at_h: float
-    close: str | None = None
-    reopen: str | None = None
-    mog: tuple[tuple[str, int], ...] | None = None  # (airfield, new MOG)
-    close_airspace: tuple[str, ...] | None = None
-    open_airspace: tuple[str, ...] | None = None
-    label: str = ""  # short description for tables and charts
-
-    @property
-    def changes_airspace(self) -> bool:
-        return self.close_airspace is not None or self.open_airspace is not None

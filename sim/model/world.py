@@ -20,7 +20,8 @@ from sim.geo import airspace
 from sim.geo import geodesy as geo
 from sim.geo.airspace import AirspacePolicy
 from sim.geo.routing import Route
-from sim.model.specs import EventSpec, FleetSpec, RequirementSpec, RunSpec, StochasticSpec
+from sim.model.events import Event
+from sim.model.specs import FleetSpec, RequirementSpec, RunSpec, StochasticSpec
 
 STOP_DETOUR_FACTOR = 1.4  # a catalogue stop is "near the route" if o->s->d is within this ...
 STOP_DETOUR_KM = 300.0  # ... times the great circle o->d, plus this
@@ -33,7 +34,7 @@ class World:
     run: RunSpec
     fleet: tuple[FleetSpec, ...]
     requirements: tuple[RequirementSpec, ...]
-    events: tuple[EventSpec, ...]  # in order of their hour
+    events: tuple[Event, ...]  # in order of their hour
     stochastic: StochasticSpec | None  # None: deterministic
     aircraft: dict[str, AircraftType]
     airfields: dict[str, Airfield]

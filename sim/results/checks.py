@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.flight import performance
+from sim.model.events import SetMog
 from sim.model.records import FLOAT_COLUMNS, SPOT_ACTIVITIES
 from sim.model.world import World
 
@@ -111,9 +112,8 @@ def _fuel_and_mass(world: World, sorties: list[dict[str, Any]]) -> list[str]:
 def _mog_timeline(world: World, ident: str) -> list[tuple[float, int]]:
     timeline = [(0.0, world.airfields[ident].mog)]
     for event in world.events:
-        for airfield, mog in event.mog or ():
-            if airfield == ident:
-                timeline.append((event.at_h, mog))
+        if isinstance(event, SetMog):
+            timeline += [(event.at_h, mog) for airfield, mog in event.mog if airfield == ident]
     return sorted(timeline)
 
 

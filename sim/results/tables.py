@@ -172,7 +172,7 @@ def summarise(out: RunOutput) -> dict[str, Any]:
         "by_aircraft_type": by_type,
         "airfields": airfields,
         "infeasible_legs": [_in_days(row) for row in infeasible_legs(world)],
-        "events": [{"day": (day := day_of_hour(e.at_h)), "date": _date(run.start_date, int(day)), "what": e.label}
+        "events": [{"day": (day := day_of_hour(e.at_h)), "date": _date(run.start_date, int(day)), "what": e.describe()}
                    for e in world.events],
         "routed_legs": [{"leg": f"{a}->{b}", "note": note} for (a, b), note in world.leg_notes.items() if a < b],
         "airspace": airspace_summary(out),

@@ -13,10 +13,11 @@ from sim.data import catalog
 from sim.data.catalog import Airfield, Provenance
 from sim.geo import airspace
 from sim.geo.airspace import AirspacePolicy
+from sim.model import events as runtime_events
+from sim.model.events import Conditions
 from sim.model.specs import (
     HOURS_PER_DAY,
     Distribution,
-    EventSpec,
     FleetSpec,
     OutageSpec,
     RequirementSpec,
@@ -61,11 +62,12 @@ def build_world(scenario: Scenario) -> World:
     events = tuple(_event(e) for e in scenario.events)
     policy = starting_policy(scenario)
     phases = [(0.0, policy)]
+    conditions = Conditions(policy, {})
     for event in events:
-        if event.close_airspace:
-            phases.append((event.at_h, phases[-1][1].closing(list(event.close_airspace))))
-        elif event.open_airspace:
-            phases.append((event.at_h, phases[-1][1].opening(list(event.open_airspace))))
+        after = event.update(conditions)
+        if after.policy is not conditions.policy:
+            phases.append((event.at_h, after.policy))
+        conditions = after
 
     run = RunSpec(scenario.name, scenario.description, scenario.start_date, scenario.days * HOURS_PER_DAY,
                   scenario.seed, scenario.scenario_hash())
@@ -119,16 +121,10 @@ def _requirement(req: Requirement, days: int) -> RequirementSpec:
                            req.tons_per_day, req.priority, None if req.aircraft is None else tuple(req.aircraft))
 
 
-def _event(event: Event) -> EventSpec:
-    return EventSpec(
-        event.day * HOURS_PER_DAY,
-        close=event.close,
-        reopen=event.reopen,
-        mog=None if event.mog is None else tuple(event.mog.items()),
-        close_airspace=None if event.close_airspace is None else tuple(event.close_airspace),
-        open_airspace=None if event.open_airspace is None else tuple(event.open_airspace),
-        label=event.describe(),
-    )
+def _event(event: Event) -> runtime_events.Event:
+    # The schema allows exactly one action per event; its key names the runtime kind.
+    ((action, value),) = [(k, v) for k, v in event if k != "day" and v is not None]
+    return runtime_events.from_scenario(event.day * HOURS_PER_DAY, action, value)
 
 
 def _stochastic(scenario: Scenario) -> StochasticSpec | None:
