@@ -8,6 +8,7 @@ from pathlib import Path
 
 from conftest import scenario
 
+from sim.model.records import LEG_COLUMNS
 from sim.model.specs import HOURS_PER_DAY
 from sim.scenario.compile import build_world, day_of_hour
 
@@ -96,3 +97,24 @@ def test_conditions_follow_the_events():
     after = SetMog(1.0, (("DEST", 2),)).update(CloseAirfield(0.0, "ORIG").update(start))
     assert after.closed == {"ORIG"} and after.mogs == {"DEST": 2} and after.policy is start.policy
     assert ReopenAirfield(2.0, "ORIG").update(after).closed == frozenset()
+
+
+def test_the_row_types_give_the_csv_columns_in_their_order():
+    from sim.model.records import FLOAT_COLUMNS, GROUND_COLUMNS, LEG_COLUMNS, GroundRow, LegRow
+
+    assert LEG_COLUMNS == LegRow._fields == (
+        "aircraft", "type", "origin", "destination", "depart_h", "arrive_h", "payload_t", "distance_km",
+        "fuel_stop", "purpose", "requirement", "fuel_t", "fuel_takeoff_t", "fuel_landing_t", "takeoff_mass_t",
+        "landing_mass_t")
+    assert GROUND_COLUMNS == GroundRow._fields == (
+        "aircraft", "type", "airfield", "arrive_h", "start_h", "end_h", "activity", "payload_t", "requirement")
+    assert {"depart_h", "fuel_t", "time_h", "tons", "end_h"} <= FLOAT_COLUMNS
+    assert not {"aircraft", "requirement", "fuel_stop", "activity"} & FLOAT_COLUMNS
+
+
+def test_a_run_writes_its_rows_under_the_row_types_columns():
+    from sim import run
+
+    result = run(scenario(days=1, requirements=[{"from": "ORIG", "to": "DEST", "tons": 30}]))
+    assert list(result.sorties[0]) == list(LEG_COLUMNS)
+    assert result.sorties[0]["requirement"] == "ORIG->DEST" and result.sorties[0]["purpose"] == "cargo"

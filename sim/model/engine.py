@@ -18,7 +18,7 @@ from sim.model.dispatch import requirement_priority
 from sim.model.events import Event
 from sim.model.ramp import Ramp
 from sim.model.randomness import Randomness
-from sim.model.records import Records
+from sim.model.records import Activity, DeliveryRow, GroundRow, LegRow, Purpose, Records
 from sim.model.specs import HOURS_PER_DAY, RequirementSpec
 from sim.model.trips import TripPlanner, fuel_after_hop_t
 from sim.model.world import World
@@ -190,8 +190,9 @@ class AirliftModel:
         """End of offload at the destination: the cargo is delivered."""
         self.ledgers[requirement].deliver(tons)
         req = self.requirements[requirement]
-        Records.append(self.records.deliveries, self.env.now, requirement, req.from_, req.to,
-                       aircraft.type.name, aircraft.name, tons)
+        Records.append(self.records.deliveries, DeliveryRow(
+            time_h=self.env.now, requirement=requirement, origin=req.from_, destination=req.to,
+            type=aircraft.type.name, aircraft=aircraft.name, tons=tons))
 
     # --- dispatching --------------------------------------------------------------------------------
 
@@ -335,19 +336,21 @@ class AirliftModel:
     # --- records ------------------------------------------------------------------------------------
 
     def record_leg(self, aircraft: Aircraft, flight: Flight, arrive: float, destination: str, payload_t: float,
-                   distance_km: float, burn_t: float, fuel_stop: bool, purpose: str) -> None:
+                   distance_km: float, burn_t: float, fuel_stop: bool, purpose: Purpose) -> None:
         """One row of sorties.csv."""
-        requirement = aircraft.aboard.requirement if aircraft.aboard else -1
-        Records.append(self.records.legs, aircraft.name, aircraft.type.name, flight.origin, destination,
-                       flight.depart_h, arrive, payload_t, distance_km, fuel_stop, purpose, requirement, burn_t,
-                       flight.fuel_takeoff_t, flight.fuel_takeoff_t - burn_t, flight.takeoff_mass_t,
-                       flight.takeoff_mass_t - burn_t)
+        Records.append(self.records.legs, LegRow(
+            aircraft=aircraft.name, type=aircraft.type.name, origin=flight.origin, destination=destination,
+            depart_h=flight.depart_h, arrive_h=arrive, payload_t=payload_t, distance_km=distance_km,
+            fuel_stop=fuel_stop, purpose=purpose, requirement=aircraft.aboard.requirement if aircraft.aboard else -1,
+            fuel_t=burn_t, fuel_takeoff_t=flight.fuel_takeoff_t, fuel_landing_t=flight.fuel_takeoff_t - burn_t,
+            takeoff_mass_t=flight.takeoff_mass_t, landing_mass_t=flight.takeoff_mass_t - burn_t))
 
-    def record_ground(self, aircraft: Aircraft, airfield: str, arrive: float, start: float, end: float, activity: str,
-                      payload_t: float = 0.0, requirement: int = -1) -> None:
+    def record_ground(self, aircraft: Aircraft, airfield: str, arrive: float, start: float, end: float,
+                      activity: Activity, payload_t: float = 0.0, requirement: int = -1) -> None:
         """One row of ground.csv: asked for a spot, got it, left it."""
-        Records.append(self.records.ground, aircraft.name, aircraft.type.name, airfield, arrive, start, end, activity,
-                       payload_t, requirement)
+        Records.append(self.records.ground, GroundRow(
+            aircraft=aircraft.name, type=aircraft.type.name, airfield=airfield, arrive_h=arrive, start_h=start,
+            end_h=end, activity=activity, payload_t=payload_t, requirement=requirement))
 
 
 def simulate(world: World, randomness: Randomness, progress: Callable[[int, int], None] | None = None) -> RunOutput:
