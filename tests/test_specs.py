@@ -118,3 +118,32 @@ def test_a_run_writes_its_rows_under_the_row_types_columns():
     result = run(scenario(days=1, requirements=[{"from": "ORIG", "to": "DEST", "tons": 30}]))
     assert list(result.sorties[0]) == list(LEG_COLUMNS)
     assert result.sorties[0]["requirement"] == "ORIG->DEST" and result.sorties[0]["purpose"] == "cargo"
+
+
+def test_may_serve_follows_the_requirements_list_of_allowed_types():
+    from sim.model.specs import may_serve
+
+    s = scenario(fleet=[{"type": "Il-76MD", "count": 1, "base": "ORIG"}, {"type": "Il-76TD", "count": 1, "base": "ORIG"}],
+                 requirements=[{"from": "ORIG", "to": "DEST", "tons": 10, "aircraft": ["Il-76TD"]},
+                               {"from": "ORIG", "to": "DEST", "tons": 10}])
+    only_td, anyone = build_world(s).requirements
+    assert [may_serve(t, only_td) for t in ("Il-76MD", "Il-76TD")] == [False, True]
+    assert all(may_serve(t, anyone) for t in ("Il-76MD", "Il-76TD", "An-124-100"))
+
+
+def test_the_engine_dispatches_by_the_rule_it_is_given():
+    from sim.model.dispatch import FirstCome
+    from sim.model.engine import AirliftModel, simulate
+    from sim.model.randomness import Randomness
+
+    world = build_world(scenario(days=1, requirements=[{"from": "ORIG", "to": "DEST", "tons": 30}]))
+    assert isinstance(AirliftModel(world, Randomness(None)).rule, FirstCome)
+
+    class Never:
+        def choose(self, state):
+            return None
+
+    idle = AirliftModel(world, Randomness(None), Never())
+    idle.env.run(until=world.run.horizon_h)
+    assert len(idle.records.legs["aircraft"]) == 0
+    assert len(simulate(world, Randomness(None)).records.legs["aircraft"]) > 0

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from sim.geo.airspace import AirspacePolicy
 from sim.model.events import Conditions
+from sim.model.specs import may_serve
 from sim.model.trips import TripPlanner, fuel_after_hop_t, fuel_state
 from sim.model.world import World
 from sim.scenario.compile import day_of_hour
@@ -159,7 +160,7 @@ def factors(world: World, policy: AirspacePolicy | None = None, mogs: dict[str, 
     for req in world.requirements:
         cycles, infeasible = [], []
         for name, count in counts.items():
-            if count == 0 or (req.aircraft is not None and name not in req.aircraft):
+            if count == 0 or not may_serve(name, req):
                 continue
             cycle = _cycle(world, planner, name, count, req.from_, req.to)
             (cycles.append(cycle) if cycle is not None else infeasible.append(name))

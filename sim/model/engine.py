@@ -14,12 +14,12 @@ import simpy
 from sim.flight import performance
 from sim.model.aircraft import Aircraft, Flight, Job
 from sim.model.cargo import CargoLedger
-from sim.model.dispatch import requirement_priority
+from sim.model.dispatch import DispatchRule, FirstCome
 from sim.model.events import Event
 from sim.model.ramp import Ramp
 from sim.model.randomness import Randomness
 from sim.model.records import Activity, DeliveryRow, GroundRow, LegRow, Purpose, Records
-from sim.model.specs import HOURS_PER_DAY, RequirementSpec
+from sim.model.specs import HOURS_PER_DAY, RequirementSpec, may_serve
 from sim.model.trips import TripPlanner, fuel_after_hop_t
 from sim.model.world import World
 
@@ -37,9 +37,10 @@ class RunOutput:
 class AirliftModel:
     """State and rules of one run."""
 
-    def __init__(self, world: World, randomness: Randomness):
+    def __init__(self, world: World, randomness: Randomness, rule: DispatchRule | None = None):
         self.world = world
         self.randomness = randomness
+        self.rule: DispatchRule = FirstCome() if rule is None else rule
         self.env = simpy.Environment()
         self.records = Records()
         self.open = {ident: True for ident in world.airfields}
@@ -262,7 +263,7 @@ class AirliftModel:
         self.env.process(later())
 
     def dispatch(self) -> None:
-        """Give idle aircraft to waiting requirements (rule in sim.model.dispatch)."""
+        """Give idle aircraft to waiting requirements, as the dispatch rule chooses (sim.model.dispatch)."""
         if self._dispatching:
             return
         self._dispatching = True
@@ -273,34 +274,13 @@ class AirliftModel:
             self._dispatching = False
 
     def _dispatch_one(self) -> bool:
-        order = sorted(
-            (i for i, ledger in enumerate(self.ledgers) if ledger.unassigned_t > 1e-9),
-            key=lambda i: requirement_priority(i, self.ledgers[i], self.requirements[i].priority),
-        )
-        # Idle aircraft of one type at one place with the same fuel are interchangeable: plan for the
-        # lowest-numbered of each group only (keeps dispatch cheap with hundreds of idle aircraft).
-        candidates: dict[tuple, Aircraft] = {}
-        for aircraft in self.idle:
-            key = (aircraft.type.name, aircraft.location, aircraft.fuel_state)
-            if key not in candidates or aircraft.number < candidates[key].number:
-                candidates[key] = aircraft
-        for index in order:
-            # Wherever the requirement's cargo waits, the aircraft that can start loading soonest takes it.
-            best: tuple[float, int, int, Aircraft, Job] | None = None
-            for rank, place in enumerate(self.ledgers[index].places()):
-                for aircraft in candidates.values():
-                    job = self._cargo_job(aircraft, index, place)
-                    if job is None:
-                        continue
-                    delay = job.reposition.duration_h if job.reposition else 0.0
-                    if best is None or (delay, rank, aircraft.number) < best[:3]:
-                        best = (delay, rank, aircraft.number, aircraft, job)
-            if best is not None:
-                aircraft, job = best[3], best[4]
-                job.ready_h = self.ledgers[index].reserve(job.tons, job.pickup)
-                self._assign(aircraft, job)
-                return True
-        return False
+        choice = self.rule.choose(self)
+        if choice is None:
+            return False
+        aircraft, job = choice
+        job.ready_h = self.ledgers[job.requirement].reserve(job.tons, job.pickup)
+        self._assign(aircraft, job)
+        return True
 
     def _fuel_on_arrival(self, aircraft: Aircraft, trip) -> float | None:  # noqa: ANN001 - a Trip
         """Fuel state after flying ``trip`` empty: None at an airfield with fuel, else the fuel (t) left."""
@@ -310,10 +290,10 @@ class AirliftModel:
         aboard = aircraft.fuel_t if len(trip.hops) == 1 and aircraft.fuel_state is not None else None
         return round(fuel_after_hop_t(aircraft.type, last, 0.0, aboard), 6)
 
-    def _cargo_job(self, aircraft: Aircraft, index: int, place: str) -> Job | None:
+    def cargo_job(self, aircraft: Aircraft, index: int, place: str) -> Job | None:
         """A job carrying requirement ``index``'s cargo waiting at ``place``, or None."""
         req = self.requirements[index]
-        if req.aircraft is not None and aircraft.type.name not in req.aircraft:
+        if not may_serve(aircraft.type.name, req):
             return None
         if not (self.usable(place) and self.usable(req.to)):
             return None

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from sim.data.catalog import AircraftType
 from sim.flight import performance
 from sim.geo.airspace import AirspacePolicy
+from sim.model.specs import may_serve
 from sim.model.world import World
 
 
@@ -171,7 +172,7 @@ def infeasible_legs(world: World) -> list[dict[str, object]]:
         for req in world.requirements:
             route = world.route(req.from_, req.to, policy)
             for name, kind in world.aircraft.items():
-                if req.aircraft is not None and name not in req.aircraft:
+                if not may_serve(name, req):
                     continue
                 if planner.plan(kind, req.from_, req.to, kind.planning_load_t, None) is not None:
                     continue
