@@ -147,3 +147,24 @@ def test_the_engine_dispatches_by_the_rule_it_is_given():
     idle.env.run(until=world.run.horizon_h)
     assert len(idle.records.legs["aircraft"]) == 0
     assert len(simulate(world, Randomness(None)).records.legs["aircraft"]) > 0
+
+
+def test_aircraft_do_not_import_the_engine():
+    tree = ast.parse((MODEL / "aircraft.py").read_text(encoding="utf-8"))
+    assert "sim.model.engine" not in {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+
+
+def test_the_engine_offers_what_aircraft_events_and_dispatch_rules_use_of_it():
+    from sim.model.aircraft import RunningModel
+    from sim.model.dispatch import DispatchState
+    from sim.model.engine import AirliftModel
+    from sim.model.events import EventTarget
+    from sim.model.randomness import Randomness
+
+    model = AirliftModel(build_world(scenario()), Randomness(None))
+    for protocol in (RunningModel, EventTarget, DispatchState):
+        members = set(protocol.__annotations__) | {k for k, v in vars(protocol).items()
+                                                   if callable(v) and not k.startswith("_")}
+        assert members, protocol
+        missing = {name for name in members if not hasattr(model, name)}
+        assert not missing, f"{protocol.__name__}: {missing}"
