@@ -26,11 +26,11 @@ import simpy
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from sim.experiments import replications as experiments  # noqa: E402
 from sim.experiments.execution import executor, run_tasks  # noqa: E402
-from sim.experiments.replications import replications as experiments  # noqa: E402
 from sim.model.engine import HOURS_PER_DAY, AirliftModel  # noqa: E402
 from sim.model.randomness import Randomness  # noqa: E402
-from sim.model.world import build_world  # noqa: E402
+from sim.scenario.compile import build_world  # noqa: E402
 from sim.scenario.loading import load_scenario  # noqa: E402
 from sim.scenario.schema import Scenario  # noqa: E402
 

@@ -12,7 +12,7 @@ from sim import run
 from sim.cli import app
 from sim.experiments import analytic, estimate
 from sim.geo.airspace import make_policy
-from sim.model.world import build_world
+from sim.scenario.compile import build_world
 
 runner = CliRunner()
 LONG = 200  # days: end effects under 0.2 %

@@ -17,6 +17,7 @@ from sim.experiments import sweeps
 from sim.experiments.execution import executor, run_tasks
 from sim.experiments.sweeps import sweep_points
 from sim.model.randomness import Randomness
+from sim.scenario.compile import build_world
 from sim.scenario.overrides import parse_values
 
 runner = CliRunner()
@@ -38,12 +39,13 @@ def records(s, count, workers=1, dask=None):
 
 
 def test_streams_depend_only_on_seed_replication_and_aircraft():
-    a, b = Randomness(stochastic().stochastic, 5, 3), Randomness(stochastic().stochastic, 5, 3)
+    spec = build_world(stochastic()).stochastic
+    a, b = Randomness(spec, 5, 3), Randomness(spec, 5, 3)
     draws = [a.repair_h((0, k), False) for k in range(4)]
     assert draws == [b.repair_h((0, k), False) for k in range(4)]
-    assert draws != [Randomness(stochastic().stochastic, 5, 4).repair_h((0, k), False) for k in range(4)]
+    assert draws != [Randomness(spec, 5, 4).repair_h((0, k), False) for k in range(4)]
     # Common random numbers: aircraft (1, 0) draws the same whatever else was drawn first.
-    c = Randomness(stochastic().stochastic, 5, 3)
+    c = Randomness(spec, 5, 3)
     [c.repair_h((0, k), False) for k in range(10)]
     assert c.repair_h((1, 0), False) == b.repair_h((1, 0), False)
 

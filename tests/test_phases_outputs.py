@@ -52,8 +52,8 @@ def test_compare_reports_route_cycle_and_limits_per_phase(tmp_path):
 @pytest.mark.slow
 def test_routes_map_has_a_panel_per_airspace_phase(tmp_path):
     from sim import load_scenario
-    from sim.model.world import build_world
     from sim.results.maps import routes_map
+    from sim.scenario.compile import build_world
 
     path = write(tmp_path, "two_phases", "events:\n  - {day: 1, close_airspace: [Turkey]}\n  - {day: 2, mog: {HLGN: 3}}\n")
     fig = routes_map(build_world(load_scenario(path)))

@@ -85,7 +85,7 @@ def test_a_fleet_entry_of_zero_aircraft_is_the_same_as_no_entry():
 
 def test_no_aircraft_at_all_delivers_nothing_and_the_closed_form_says_why():
     from sim.experiments import analytic
-    from sim.model.world import build_world
+    from sim.scenario.compile import build_world
 
     empty = scenario(days=2, fleet=[{"type": "Il-76MD", "count": 0, "base": "ORIG"}])
     assert run(empty).summary["delivered_t"] == 0

@@ -129,7 +129,7 @@ def compare_command(
     if clash and not force:
         raise fail([f"{target / clash[0]} already exists; add --force to replace it"])
     from sim.experiments.analytic import planning_record
-    from sim.model.world import build_world
+    from sim.scenario.compile import build_world
 
     results = [(r.summary, r.daily_rows) for r in (replicate_or_run(s, replications, workers) for s in (a, b))]
     plans = [planning_record(build_world(s), r[0], r[1]) for s, r in zip((a, b), results, strict=True)]

@@ -19,8 +19,11 @@ import dataclasses
 from dataclasses import dataclass
 
 from sim.geo.airspace import AirspacePolicy
+from sim.model.events import Conditions
+from sim.model.specs import may_serve
 from sim.model.trips import TripPlanner, fuel_after_hop_t, fuel_state
 from sim.model.world import World
+from sim.scenario.compile import day_of_hour
 
 QE = 0.85
 OPERATING_H = 24.0
@@ -122,30 +125,20 @@ class Phase:
 def phases(world: World) -> list[Phase]:
     """Planning factors per phase: every change of MOG, airfield closure or reopening, or airspace event
     starts a new phase (events on the same day start one phase together)."""
-    scenario = world.scenario
-    mogs = {ident: a.mog for ident, a in world.airfields.items()}
-    closed: set[str] = set()
-    policy = world.policy
-    ends = list(dict.fromkeys(x for r in scenario.requirements for x in (r.from_, r.to)))
-    days = sorted({e.day for e in scenario.events if e.day < scenario.days})
+    conditions = Conditions(world.policy, {ident: a.mog for ident, a in world.airfields.items()})
+    horizon_h = world.run.horizon_h
+    ends = list(dict.fromkeys(x for r in world.requirements for x in (r.from_, r.to)))
+    hours = sorted({e.at_h for e in world.events if e.at_h < horizon_h})
     out: list[Phase] = []
-    starts = [0.0, *[d for d in days if d > 0]]
+    starts = [0.0, *[h for h in hours if h > 0]]
     for k, start in enumerate(starts):
-        todays = [e for e in scenario.events if e.day == start]
+        todays = [e for e in world.events if e.at_h == start]
         for event in todays:
-            if event.close:
-                closed.add(event.close)
-            elif event.reopen:
-                closed.discard(event.reopen)
-            elif event.close_airspace:
-                policy = policy.closing(event.close_airspace)
-            elif event.open_airspace:
-                policy = policy.opening(event.open_airspace)
-            else:
-                mogs.update(event.mog or {})
-        end = starts[k + 1] if k + 1 < len(starts) else float(scenario.days)
-        found = factors(world, policy=policy, mogs=mogs, closed=frozenset(closed))
-        out.append(Phase(start, end, tuple(e.describe() for e in todays), policy.label,
+            conditions = event.update(conditions)
+        end = starts[k + 1] if k + 1 < len(starts) else horizon_h
+        mogs, closed = dict(conditions.mogs), conditions.closed
+        found = factors(world, policy=conditions.policy, mogs=mogs, closed=closed)
+        out.append(Phase(day_of_hour(start), day_of_hour(end), tuple(e.describe() for e in todays), conditions.policy.label,
                          {ident: mogs[ident] for ident in ends}, tuple(sorted(closed)), tuple(found)))
     return out
 
@@ -161,13 +154,13 @@ def factors(world: World, policy: AirspacePolicy | None = None, mogs: dict[str, 
         world = dataclasses.replace(world, policy=policy)
     planner = TripPlanner(world, lambda ident: ident not in closed and world.airfields[ident].mog > 0, world.policy)
     counts: dict[str, int] = {}
-    for entry in world.scenario.fleet:
+    for entry in world.fleet:
         counts[entry.type] = counts.get(entry.type, 0) + entry.count
     out = []
-    for req in world.scenario.requirements:
+    for req in world.requirements:
         cycles, infeasible = [], []
         for name, count in counts.items():
-            if count == 0 or (req.aircraft is not None and name not in req.aircraft):
+            if count == 0 or not may_serve(name, req):
                 continue
             cycle = _cycle(world, planner, name, count, req.from_, req.to)
             (cycles.append(cycle) if cycle is not None else infeasible.append(name))

@@ -18,7 +18,8 @@ import numpy as np
 
 from sim.experiments.execution import executor, run_tasks
 from sim.experiments.runs import RunResult, run, scenario_data
-from sim.model.world import World, build_world
+from sim.model.world import World
+from sim.scenario.compile import build_world
 from sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from sim.model.engine import RunOutput, simulate
 from sim.model.randomness import Randomness
-from sim.model.world import World, build_world
+from sim.model.world import World
 from sim.results.tables import daily_table, ground_table, sorties_table, summarise
+from sim.scenario.compile import build_world
 from sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
@@ -82,8 +83,8 @@ def run(scenario: Scenario, seed: int | None = None, *, replication: int = 0,
     """
     if seed is not None:
         scenario = scenario.model_copy(update={"seed": seed})
-    randomness = Randomness(scenario.stochastic, scenario.seed, replication)
-    output = simulate(build_world(scenario), randomness, progress)
+    world = build_world(scenario)
+    output = simulate(world, Randomness(world.stochastic, world.run.seed, replication), progress)
     return RunResult(scenario, summarise(output), daily_table(output), sorties_table(output), ground_table(output),
                      output)
 

@@ -236,7 +236,7 @@ def limits_at(scenario: Scenario, path: str, value: int) -> list[dict[str, Any]]
     """The closed-form binding limit of each requirement in each phase, with ``value`` at ``path``: what
     keeps the scenario from closing when more of the varied thing does not help."""
     from sim.experiments import analytic
-    from sim.model.world import build_world
+    from sim.scenario.compile import build_world
 
     (point,) = sweep_points(scenario, {path: [value]})
     varied = Scenario.model_validate(point.scenario).model_copy(update={"stochastic": None})

@@ -8,19 +8,22 @@ waits there for another job.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Collection, Generator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import simpy
 
 from sim.data.catalog import AircraftType
 from sim.flight import performance
 from sim.geo.airspace import AirspacePolicy
-from sim.model.trips import Trip, fuel_state
-
-if TYPE_CHECKING:
-    from sim.model.engine import AirliftModel
+from sim.model.cargo import CargoLedger
+from sim.model.ramp import Ramp
+from sim.model.randomness import Randomness
+from sim.model.records import Activity, Purpose
+from sim.model.specs import RequirementSpec
+from sim.model.trips import Trip, TripPlanner, fuel_state
+from sim.model.world import World
 
 
 @dataclass
@@ -60,10 +63,39 @@ class Flight:
     policy: AirspacePolicy  # the clearance it took off with
 
 
+class RunningModel(Protocol):
+    """What an aircraft uses of the model it flies in (sim.model.engine.AirliftModel)."""
+
+    env: simpy.Environment
+    world: World
+    randomness: Randomness
+    requirements: Sequence[RequirementSpec]
+    ledgers: list[CargoLedger]  # one per requirement
+    planner: TripPlanner  # plans under the airspace in force
+    policy: AirspacePolicy  # the airspace in force: a take-off's clearance
+    ramps: dict[str, Ramp]  # working spots per airfield
+    maintenance: Collection[str]  # airfields where a repair takes its base time
+
+    def usable(self, ident: str) -> bool: ...
+
+    def become_idle(self, aircraft: Aircraft) -> None: ...
+
+    def deliver(self, aircraft: Aircraft, requirement: int, tons: float) -> None: ...
+
+    def diversion(self, aircraft: Aircraft, flight: Flight, flown_km: float, fuel_t: float,
+                  mass_t: float) -> tuple[str, float, bool]: ...
+
+    def record_leg(self, aircraft: Aircraft, flight: Flight, arrive: float, destination: str, payload_t: float,
+                   distance_km: float, burn_t: float, fuel_stop: bool, purpose: Purpose) -> None: ...
+
+    def record_ground(self, aircraft: Aircraft, airfield: str, arrive: float, start: float, end: float,
+                      activity: Activity, payload_t: float = 0.0, requirement: int = -1) -> None: ...
+
+
 class Aircraft:
     """One airframe as a simpy process."""
 
-    def __init__(self, model: AirliftModel, number: int, name: str, kind: AircraftType, base: str,
+    def __init__(self, model: RunningModel, number: int, name: str, kind: AircraftType, base: str,
                  stream_key: tuple[int, int] = (0, 0)):
         self.model = model
         self.env = model.env

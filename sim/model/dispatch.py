@@ -1,17 +1,83 @@
-"""The dispatch rule, stated once.
+"""Dispatch rules: which idle aircraft takes which waiting cargo.
 
-Requirements are served by priority (higher first), then in order of their oldest waiting ton (first
-come, first served); ties go to the biggest unassigned backlog, then to scenario order. Each requirement
-in turn gets the idle aircraft, of the types it allows, that can start loading soonest (shortest
-repositioning trip; ties to the lowest aircraft number).
+The engine asks its rule for one assignment at a time, reserves the cargo and hands the job to the
+aircraft, and asks again until the rule has none (every assignment changes what is waiting and who is
+idle). Whether an aircraft *can* take some cargo (type allowed, airfields usable, a trip it can fly) is
+the engine's ``cargo_job``; a rule only chooses among the jobs it offers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import NamedTuple, Protocol
+
+from sim.model.aircraft import Aircraft, Job
 from sim.model.cargo import CargoLedger
+from sim.model.specs import RequirementSpec
+
+
+class DispatchState(Protocol):
+    """The running model, as a dispatch rule sees it."""
+
+    ledgers: list[CargoLedger]  # one per requirement, in scenario order
+    requirements: Sequence[RequirementSpec]
+    idle: list[Aircraft]
+
+    def cargo_job(self, aircraft: Aircraft, index: int, place: str) -> Job | None:
+        """The job carrying requirement ``index``'s cargo waiting at ``place``, or None if it cannot."""
+        ...
+
+
+class Assignment(NamedTuple):
+    aircraft: Aircraft
+    job: Job
+
+
+class DispatchRule(Protocol):
+    """Chooses the next assignment of an idle aircraft to waiting cargo."""
+
+    def choose(self, state: DispatchState) -> Assignment | None:
+        """The next assignment, or None when no idle aircraft can take any waiting cargo."""
+        ...
 
 
 def requirement_priority(index: int, ledger: CargoLedger, priority: int = 0) -> tuple[int, float, float, int]:
-    """Sort key: smaller is served first."""
+    """First-come sort key of a requirement: smaller is served first."""
     oldest = ledger.oldest_ready_h
     return (-priority, oldest if oldest is not None else float("inf"), -ledger.unassigned_t, index)
+
+
+class FirstCome:
+    """Requirements are served by priority (higher first), then in order of their oldest waiting ton (first
+    come, first served); ties go to the biggest unassigned backlog, then to scenario order. Each requirement
+    in turn gets the idle aircraft, of the types it allows, that can start loading soonest (shortest
+    repositioning trip; ties to cargo at the requirement's origin, then to the lowest aircraft number).
+    """
+
+    def choose(self, state: DispatchState) -> Assignment | None:
+        ledgers = state.ledgers
+        order = sorted(
+            (i for i, ledger in enumerate(ledgers) if ledger.unassigned_t > 1e-9),
+            key=lambda i: requirement_priority(i, ledgers[i], state.requirements[i].priority),
+        )
+        # Idle aircraft of one type at one place with the same fuel are interchangeable: plan for the
+        # lowest-numbered of each group only (keeps dispatch cheap with hundreds of idle aircraft).
+        candidates: dict[tuple, Aircraft] = {}
+        for aircraft in state.idle:
+            key = (aircraft.type.name, aircraft.location, aircraft.fuel_state)
+            if key not in candidates or aircraft.number < candidates[key].number:
+                candidates[key] = aircraft
+        for index in order:
+            # Wherever the requirement's cargo waits, the aircraft that can start loading soonest takes it.
+            best: tuple[float, int, int, Aircraft, Job] | None = None
+            for rank, place in enumerate(ledgers[index].places()):
+                for aircraft in candidates.values():
+                    job = state.cargo_job(aircraft, index, place)
+                    if job is None:
+                        continue
+                    delay = job.reposition.duration_h if job.reposition else 0.0
+                    if best is None or (delay, rank, aircraft.number) < best[:3]:
+                        best = (delay, rank, aircraft.number, aircraft, job)
+            if best is not None:
+                return Assignment(best[3], best[4])
+        return None

@@ -14,14 +14,14 @@ import simpy
 from sim.flight import performance
 from sim.model.aircraft import Aircraft, Flight, Job
 from sim.model.cargo import CargoLedger
-from sim.model.dispatch import requirement_priority
+from sim.model.dispatch import DispatchRule, FirstCome
+from sim.model.events import Event
 from sim.model.ramp import Ramp
 from sim.model.randomness import Randomness
-from sim.model.records import Records
+from sim.model.records import Activity, DeliveryRow, GroundRow, LegRow, Purpose, Records
+from sim.model.specs import HOURS_PER_DAY, RequirementSpec, may_serve
 from sim.model.trips import TripPlanner, fuel_after_hop_t
 from sim.model.world import World
-
-HOURS_PER_DAY = 24.0
 
 
 @dataclass
@@ -37,42 +37,42 @@ class RunOutput:
 class AirliftModel:
     """State and rules of one run."""
 
-    def __init__(self, world: World, randomness: Randomness):
+    def __init__(self, world: World, randomness: Randomness, rule: DispatchRule | None = None):
         self.world = world
         self.randomness = randomness
+        self.rule: DispatchRule = FirstCome() if rule is None else rule
         self.env = simpy.Environment()
         self.records = Records()
         self.open = {ident: True for ident in world.airfields}
         self.ramps = {ident: Ramp(self.env, a.mog) for ident, a in world.airfields.items()}
         self.policy = world.policy
         self.planner = TripPlanner(world, self.usable, self.policy)
-        self.requirements = world.scenario.requirements
+        self.requirements = world.requirements
         self.ledgers = [CargoLedger(r.from_) for r in self.requirements]
         self._closed_since: dict[tuple[str, str], int] = {}  # (airfield, cause) -> its open row in records.closures
         self.idle: list[Aircraft] = []
         self._dispatching = False
         self._dispatch_pending = False
         self.aircraft: list[Aircraft] = []
-        spec = world.scenario.stochastic
-        self.maintenance = set(spec.maintenance_at) if spec and spec.maintenance_at else {f.base for f in world.scenario.fleet}
+        spec = world.stochastic
+        # Repairs happen only in a stochastic run; the compile step resolved where maintenance is.
+        self.maintenance = spec.maintenance_at if spec is not None else frozenset()
         self.out_of_use: set[str] = set()  # airfields shut by a random outage
         number = 0
         per_group: dict[tuple[str, str], int] = {}  # names stay unique when two entries share type and base
-        for e, entry in enumerate(world.scenario.fleet):
+        for e, entry in enumerate(world.fleet):
             for k in range(entry.count):
                 number += 1
                 group = (entry.type, entry.base)
                 per_group[group] = per_group.get(group, 0) + 1
                 name = f"{entry.type}#{per_group[group]}@{entry.base}"
                 self.aircraft.append(Aircraft(self, number, name, world.aircraft[entry.type], entry.base, (e, k)))
-        for i, req in enumerate(world.scenario.requirements):
+        for i, req in enumerate(world.requirements):
             self.env.process(self._generate(i, req))
-        for event in world.scenario.events:
+        for event in world.events:
             self.env.process(self._apply_event(event))
         if spec is not None and spec.outages is not None:
-            ends = [x for r in world.scenario.requirements for x in (r.from_, r.to)]
-            affected = spec.outages.airfields or list(dict.fromkeys(ends))
-            for ident in affected:
+            for ident in spec.outages.airfields:
                 self.env.process(self._outages(ident, spec.outages.duration_h))
 
     # --- airfield state -----------------------------------------------------------------------------
@@ -89,39 +89,26 @@ class AirliftModel:
         nearest, _ = self.world.nearest(ident, candidates, self.policy)
         return ident if nearest is None else nearest
 
-    def _apply_event(self, event: Any) -> Generator[simpy.Event, Any, None]:
-        yield self.env.timeout(event.day * HOURS_PER_DAY)
-        if event.close:
-            self.open[event.close] = False
-            self._note_closure(event.close, "closed")
-            self._divert_from(event.close)
-        elif event.reopen:
-            self.open[event.reopen] = True
-            self._note_reopening(event.reopen, "closed")
-        elif event.changes_airspace:
-            # Aircraft already airborne keep the clearance they took off with.
-            if event.close_airspace:
-                self.policy = self.policy.closing(event.close_airspace)
-            else:
-                self.policy = self.policy.opening(event.open_airspace)
-            self.planner.set_policy(self.policy)
-        else:
-            for ident, mog in event.mog.items():
-                self.ramps[ident].set_capacity(mog)
+    def _apply_event(self, event: Event) -> Generator[simpy.Event, Any, None]:
+        yield self.env.timeout(event.at_h)
+        event.apply(self)  # what this kind of event changes (sim.model.events)
         self.planner.invalidate()
         self._send_idle_away()
         self.dispatch()
 
-    def _divert_from(self, ident: str) -> None:
+    def divert_from(self, ident: str) -> None:
+        """Aircraft flying to ``ident`` turn away."""
         for aircraft in self.aircraft:
             if aircraft.airborne_to == ident:
                 aircraft.process.interrupt("destination closed")
 
-    def _note_closure(self, ident: str, cause: str) -> None:
+    def note_closure(self, ident: str, cause: str) -> None:
+        """Record that ``ident`` closed now (cause: "closed" by an event, or "outage")."""
         self.records.closures.append({"airfield": ident, "from_h": self.env.now, "to_h": None, "cause": cause})
         self._closed_since[(ident, cause)] = len(self.records.closures) - 1
 
-    def _note_reopening(self, ident: str, cause: str) -> None:
+    def note_reopening(self, ident: str, cause: str) -> None:
+        """Record that ``ident`` reopened now, ending its closure for the same cause."""
         index = self._closed_since.pop((ident, cause), None)
         if index is not None:
             self.records.closures[index]["to_h"] = self.env.now
@@ -164,13 +151,13 @@ class AirliftModel:
         while True:
             if self.randomness.outage(index):
                 self.out_of_use.add(ident)
-                self._note_closure(ident, "outage")
-                self._divert_from(ident)
+                self.note_closure(ident, "outage")
+                self.divert_from(ident)
                 self.planner.invalidate()
                 self._send_idle_away()
                 yield self.env.timeout(duration_h)
                 self.out_of_use.discard(ident)
-                self._note_reopening(ident, "outage")
+                self.note_reopening(ident, "outage")
                 self.planner.invalidate()
                 self.dispatch()
                 yield self.env.timeout(HOURS_PER_DAY - duration_h)
@@ -189,27 +176,24 @@ class AirliftModel:
 
     # --- cargo --------------------------------------------------------------------------------------
 
-    def _generate(self, index: int, req: Any) -> Generator[simpy.Event, Any, None]:
-        horizon_day = self.world.scenario.days
-        yield self.env.timeout(req.day * HOURS_PER_DAY)
-        if req.tons is not None:
+    def _generate(self, index: int, req: RequirementSpec) -> Generator[simpy.Event, Any, None]:
+        yield self.env.timeout(req.start_h)
+        if req.tons is not None:  # a lump: all of it at once
             self.ledgers[index].add(self.env.now, req.tons)
             self._dispatch_soon()
             return
-        last = min(req.until_day if req.until_day is not None else horizon_day, horizon_day)
-        day = req.day
-        while day < last - 1e-9:
-            self.ledgers[index].add(self.env.now, req.tons_per_day * min(1.0, last - day))
+        for tons in req.releases_t:  # a flow: at the start of each day, the clock advancing 24 h at a time
+            self.ledgers[index].add(self.env.now, tons)
             self._dispatch_soon()
             yield self.env.timeout(HOURS_PER_DAY)
-            day += 1
 
     def deliver(self, aircraft: Aircraft, requirement: int, tons: float) -> None:
         """End of offload at the destination: the cargo is delivered."""
         self.ledgers[requirement].deliver(tons)
         req = self.requirements[requirement]
-        Records.append(self.records.deliveries, self.env.now, requirement, req.from_, req.to,
-                       aircraft.type.name, aircraft.name, tons)
+        Records.append(self.records.deliveries, DeliveryRow(
+            time_h=self.env.now, requirement=requirement, origin=req.from_, destination=req.to,
+            type=aircraft.type.name, aircraft=aircraft.name, tons=tons))
 
     # --- dispatching --------------------------------------------------------------------------------
 
@@ -279,7 +263,7 @@ class AirliftModel:
         self.env.process(later())
 
     def dispatch(self) -> None:
-        """Give idle aircraft to waiting requirements (rule in sim.model.dispatch)."""
+        """Give idle aircraft to waiting requirements, as the dispatch rule chooses (sim.model.dispatch)."""
         if self._dispatching:
             return
         self._dispatching = True
@@ -290,34 +274,13 @@ class AirliftModel:
             self._dispatching = False
 
     def _dispatch_one(self) -> bool:
-        order = sorted(
-            (i for i, ledger in enumerate(self.ledgers) if ledger.unassigned_t > 1e-9),
-            key=lambda i: requirement_priority(i, self.ledgers[i], self.requirements[i].priority),
-        )
-        # Idle aircraft of one type at one place with the same fuel are interchangeable: plan for the
-        # lowest-numbered of each group only (keeps dispatch cheap with hundreds of idle aircraft).
-        candidates: dict[tuple, Aircraft] = {}
-        for aircraft in self.idle:
-            key = (aircraft.type.name, aircraft.location, aircraft.fuel_state)
-            if key not in candidates or aircraft.number < candidates[key].number:
-                candidates[key] = aircraft
-        for index in order:
-            # Wherever the requirement's cargo waits, the aircraft that can start loading soonest takes it.
-            best: tuple[float, int, int, Aircraft, Job] | None = None
-            for rank, place in enumerate(self.ledgers[index].places()):
-                for aircraft in candidates.values():
-                    job = self._cargo_job(aircraft, index, place)
-                    if job is None:
-                        continue
-                    delay = job.reposition.duration_h if job.reposition else 0.0
-                    if best is None or (delay, rank, aircraft.number) < best[:3]:
-                        best = (delay, rank, aircraft.number, aircraft, job)
-            if best is not None:
-                aircraft, job = best[3], best[4]
-                job.ready_h = self.ledgers[index].reserve(job.tons, job.pickup)
-                self._assign(aircraft, job)
-                return True
-        return False
+        choice = self.rule.choose(self)
+        if choice is None:
+            return False
+        aircraft, job = choice
+        job.ready_h = self.ledgers[job.requirement].reserve(job.tons, job.pickup)
+        self._assign(aircraft, job)
+        return True
 
     def _fuel_on_arrival(self, aircraft: Aircraft, trip) -> float | None:  # noqa: ANN001 - a Trip
         """Fuel state after flying ``trip`` empty: None at an airfield with fuel, else the fuel (t) left."""
@@ -327,10 +290,10 @@ class AirliftModel:
         aboard = aircraft.fuel_t if len(trip.hops) == 1 and aircraft.fuel_state is not None else None
         return round(fuel_after_hop_t(aircraft.type, last, 0.0, aboard), 6)
 
-    def _cargo_job(self, aircraft: Aircraft, index: int, place: str) -> Job | None:
+    def cargo_job(self, aircraft: Aircraft, index: int, place: str) -> Job | None:
         """A job carrying requirement ``index``'s cargo waiting at ``place``, or None."""
         req = self.requirements[index]
-        if req.aircraft is not None and aircraft.type.name not in req.aircraft:
+        if not may_serve(aircraft.type.name, req):
             return None
         if not (self.usable(place) and self.usable(req.to)):
             return None
@@ -353,28 +316,30 @@ class AirliftModel:
     # --- records ------------------------------------------------------------------------------------
 
     def record_leg(self, aircraft: Aircraft, flight: Flight, arrive: float, destination: str, payload_t: float,
-                   distance_km: float, burn_t: float, fuel_stop: bool, purpose: str) -> None:
+                   distance_km: float, burn_t: float, fuel_stop: bool, purpose: Purpose) -> None:
         """One row of sorties.csv."""
-        requirement = aircraft.aboard.requirement if aircraft.aboard else -1
-        Records.append(self.records.legs, aircraft.name, aircraft.type.name, flight.origin, destination,
-                       flight.depart_h, arrive, payload_t, distance_km, fuel_stop, purpose, requirement, burn_t,
-                       flight.fuel_takeoff_t, flight.fuel_takeoff_t - burn_t, flight.takeoff_mass_t,
-                       flight.takeoff_mass_t - burn_t)
+        Records.append(self.records.legs, LegRow(
+            aircraft=aircraft.name, type=aircraft.type.name, origin=flight.origin, destination=destination,
+            depart_h=flight.depart_h, arrive_h=arrive, payload_t=payload_t, distance_km=distance_km,
+            fuel_stop=fuel_stop, purpose=purpose, requirement=aircraft.aboard.requirement if aircraft.aboard else -1,
+            fuel_t=burn_t, fuel_takeoff_t=flight.fuel_takeoff_t, fuel_landing_t=flight.fuel_takeoff_t - burn_t,
+            takeoff_mass_t=flight.takeoff_mass_t, landing_mass_t=flight.takeoff_mass_t - burn_t))
 
-    def record_ground(self, aircraft: Aircraft, airfield: str, arrive: float, start: float, end: float, activity: str,
-                      payload_t: float = 0.0, requirement: int = -1) -> None:
+    def record_ground(self, aircraft: Aircraft, airfield: str, arrive: float, start: float, end: float,
+                      activity: Activity, payload_t: float = 0.0, requirement: int = -1) -> None:
         """One row of ground.csv: asked for a spot, got it, left it."""
-        Records.append(self.records.ground, aircraft.name, aircraft.type.name, airfield, arrive, start, end, activity,
-                       payload_t, requirement)
+        Records.append(self.records.ground, GroundRow(
+            aircraft=aircraft.name, type=aircraft.type.name, airfield=airfield, arrive_h=arrive, start_h=start,
+            end_h=end, activity=activity, payload_t=payload_t, requirement=requirement))
 
 
 def simulate(world: World, randomness: Randomness, progress: Callable[[int, int], None] | None = None) -> RunOutput:
     """Run the scenario to its horizon. ``progress(day, days)`` is called after each simulated day."""
     model = AirliftModel(world, randomness)
-    days = world.scenario.days
+    days = round(world.run.horizon_h / HOURS_PER_DAY)  # whole days: the progress is reported per day
     for day in range(1, days + 1):
         model.env.run(until=day * HOURS_PER_DAY)
         if progress is not None:
             progress(day, days)
     model.finish()
-    return RunOutput(world, model.records, model.ledgers, days * HOURS_PER_DAY)
+    return RunOutput(world, model.records, model.ledgers, world.run.horizon_h)

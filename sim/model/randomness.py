@@ -4,7 +4,7 @@ Replication r of a scenario with seed s draws from ``SeedSequence(s, spawn_key=(
 one stream per subsystem (mission capability, breaks, repairs, ground times, outages) and per aircraft
 or airfield. Draws therefore do not depend on worker count, completion order, or on how many other
 aircraft a sweep point has, so sweep points share random numbers (common random numbers).
-A scenario without a ``stochastic:`` block gets ``Randomness(None)``, which draws nothing.
+A World without a stochastic spec gets ``Randomness(None)``, which draws nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.scenario.schema import StochasticSpec
+from sim.model.specs import StochasticSpec
 
 MISSION_CAPABLE, BREAKS, REPAIRS, GROUND, OUTAGES = range(5)
 

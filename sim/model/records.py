@@ -1,7 +1,9 @@
-"""Column-wise records appended during a run (cheap: no object per event).
+"""What a run logs, row by row, kept as columns.
 
-Hours, tons and kilometres are stored in ``array('d')`` columns: 8 bytes a value rather than a float
-object each, which keeps a 1000-aircraft, 90-day run small.
+Each kind of row is one NamedTuple below (LegRow, GroundRow, DeliveryRow): its fields are the columns,
+in CSV order, with their units in their names; a column is added there and where the engine fills the
+row. Rows are stored column by column, hours, tons and kilometres in ``array('d')`` columns: 8 bytes a
+value rather than a float object each, which keeps a 1000-aircraft, 90-day run small.
 
 * legs (sorties.csv): one row per leg flown, with the fuel and masses at take-off and landing;
 * deliveries: one row per offload at a requirement's destination;
@@ -11,45 +13,90 @@ object each, which keeps a 1000-aircraft, 90-day run small.
 
 from __future__ import annotations
 
+import typing
 from array import array
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
-LEG_COLUMNS = (
-    "aircraft", "type", "origin", "destination", "depart_h", "arrive_h", "payload_t", "distance_km",
-    "fuel_stop", "purpose", "requirement", "fuel_t", "fuel_takeoff_t", "fuel_landing_t", "takeoff_mass_t",
-    "landing_mass_t",
-)
-DELIVERY_COLUMNS = ("time_h", "requirement", "origin", "destination", "type", "aircraft", "tons")
-GROUND_COLUMNS = ("aircraft", "type", "airfield", "arrive_h", "start_h", "end_h", "activity", "payload_t",
-                  "requirement")
-
-# What a leg was flown for. "diverted": its destination closed while airborne, landed elsewhere.
-Purpose = Literal["cargo", "reposition", "ferry", "diverted"]
+# What a leg was flown for. "diverted": its destination closed while airborne, landed elsewhere;
+# "emergency landing": no usable airfield in reach, landed anyway.
+Purpose = Literal["cargo", "reposition", "ferry", "diverted", "emergency landing"]
 # Ground activities. onload, offload and fuel stop hold a working spot; the others do not.
 Activity = Literal["onload", "offload", "fuel stop", "repair", "parked", "stranded"]
 SPOT_ACTIVITIES = ("onload", "offload", "fuel stop")
 
-FLOAT_COLUMNS = {"depart_h", "arrive_h", "payload_t", "distance_km", "fuel_t", "time_h", "tons", "start_h", "end_h",
-                 "fuel_takeoff_t", "fuel_landing_t", "takeoff_mass_t", "landing_mass_t"}
+
+class LegRow(NamedTuple):
+    """One leg flown: a row of sorties.csv, its columns in this order."""
+
+    aircraft: str  # its name, TYPE#N@BASE
+    type: str
+    origin: str
+    destination: str  # where it landed (for a diversion, not where it was bound)
+    depart_h: float
+    arrive_h: float
+    payload_t: float
+    distance_km: float
+    fuel_stop: bool  # landed to refuel on the way, cargo aboard
+    purpose: Purpose
+    requirement: int  # index of the requirement whose cargo is aboard, -1 for none (the CSV has its name)
+    fuel_t: float  # burned on the leg
+    fuel_takeoff_t: float
+    fuel_landing_t: float
+    takeoff_mass_t: float
+    landing_mass_t: float
 
 
-def _columns(names: tuple[str, ...]) -> dict[str, Any]:
-    return {name: array("d") if name in FLOAT_COLUMNS else [] for name in names}
+class GroundRow(NamedTuple):
+    """One ground activity: a row of ground.csv, its columns in this order."""
+
+    aircraft: str
+    type: str
+    airfield: str
+    arrive_h: float  # asked for a working spot (or reached the ground)
+    start_h: float  # got the spot
+    end_h: float  # left it
+    activity: Activity
+    payload_t: float
+    requirement: int  # -1 for none
+
+
+class DeliveryRow(NamedTuple):
+    """One offload at a requirement's destination."""
+
+    time_h: float
+    requirement: int
+    origin: str
+    destination: str
+    type: str
+    aircraft: str
+    tons: float
+
+
+LEG_COLUMNS = LegRow._fields
+GROUND_COLUMNS = GroundRow._fields
+DELIVERY_COLUMNS = DeliveryRow._fields
+FLOAT_COLUMNS = frozenset(name for row in (LegRow, GroundRow, DeliveryRow)
+                          for name, kind in typing.get_type_hints(row).items() if kind is float)
+
+
+def _columns(row: type[tuple]) -> dict[str, Any]:
+    hints = typing.get_type_hints(row)
+    return {name: array("d") if hints[name] is float else [] for name in row._fields}
 
 
 @dataclass
 class Records:
     """Everything a run logged, as columns."""
 
-    legs: dict[str, list[Any]] = field(default_factory=lambda: _columns(LEG_COLUMNS))
-    deliveries: dict[str, list[Any]] = field(default_factory=lambda: _columns(DELIVERY_COLUMNS))
-    ground: dict[str, list[Any]] = field(default_factory=lambda: _columns(GROUND_COLUMNS))
+    legs: dict[str, list[Any]] = field(default_factory=lambda: _columns(LegRow))
+    deliveries: dict[str, list[Any]] = field(default_factory=lambda: _columns(DeliveryRow))
+    ground: dict[str, list[Any]] = field(default_factory=lambda: _columns(GroundRow))
     closures: list[dict[str, Any]] = field(default_factory=list)  # airfield closures and outages as they happened
     stranded: list[dict[str, Any]] = field(default_factory=list)
 
     @staticmethod
-    def append(table: dict[str, list[Any]], *values: Any) -> None:
-        """Append one row to a column table, in column order."""
-        for column, value in zip(table.values(), values, strict=True):
+    def append(table: dict[str, list[Any]], row: LegRow | GroundRow | DeliveryRow) -> None:
+        """Append one row to the column table of its kind."""
+        for column, value in zip(table.values(), row, strict=True):
             column.append(value)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from sim.data.catalog import AircraftType
 from sim.flight import performance
 from sim.geo.airspace import AirspacePolicy
+from sim.model.specs import may_serve
 from sim.model.world import World
 
 
@@ -166,12 +167,12 @@ def fuel_state(world: World, ident: str, fuel_aboard_t: float) -> float | None:
 def infeasible_legs(world: World) -> list[dict[str, object]]:
     """Requirement legs some fleet type cannot fly at all with every airfield open, per airspace phase."""
     out: list[dict[str, object]] = []
-    for day, policy in world.phases:
+    for start_h, policy in world.phases:
         planner = TripPlanner(world, lambda _ident: True, policy)
-        for req in world.scenario.requirements:
+        for req in world.requirements:
             route = world.route(req.from_, req.to, policy)
             for name, kind in world.aircraft.items():
-                if req.aircraft is not None and name not in req.aircraft:
+                if not may_serve(name, req):
                     continue
                 if planner.plan(kind, req.from_, req.to, kind.planning_load_t, None) is not None:
                     continue
@@ -184,7 +185,7 @@ def infeasible_legs(world: World) -> list[dict[str, object]]:
                 else:
                     reason = "no payload can be carried under the fuel, mass and runway rules"
                 out.append({"requirement": req.name, "from": req.from_, "to": req.to, "type": name,
-                            "from_day": day, "airspace": policy.label,
+                            "from_h": start_h, "airspace": policy.label,
                             "route_km": None if route.length_km is None else round(route.length_km, 1),
                             "reason": reason})
     return out

@@ -1,10 +1,12 @@
-"""Scenario -> World: everything that stays fixed while aircraft fly, resolved once before the clock starts.
+"""The World: everything that stays fixed while aircraft fly, resolved once before the clock starts
+(by sim.scenario.compile).
 
-The World holds the aircraft types, the airfields (those the scenario names, plus catalogue airfields
-with fuel that may serve as en-route stops), the airspace policy at the start and after each airspace
-event, and the legal route between any two airfields under a policy (computed on first use and cached;
-a planner-supplied ``legs:`` distance overrides the router). The model looks routes up; it never calls
-pyproj or shapely itself.
+The World holds the run's specs (horizon, fleet, requirements, events, randomness; all in hours), the
+aircraft types, the airfields (those the scenario names, plus catalogue airfields with fuel that may
+serve as en-route stops), the airspace policy at the start and after each airspace event, and the legal
+route between any two airfields under a policy (computed on first use and cached; a planner-supplied
+``legs:`` distance overrides the router). The model looks routes up; it never calls pyproj or shapely
+itself.
 """
 
 from __future__ import annotations
@@ -12,14 +14,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from sim.data import catalog
-from sim.data.catalog import AircraftType, Airfield, Provenance
+from sim.data.catalog import AircraftType, Airfield
 from sim.flight import performance
 from sim.geo import airspace
 from sim.geo import geodesy as geo
 from sim.geo.airspace import AirspacePolicy
 from sim.geo.routing import Route
-from sim.scenario.schema import Scenario
+from sim.model.events import Event
+from sim.model.specs import FleetSpec, RequirementSpec, RunSpec, StochasticSpec
 
 STOP_DETOUR_FACTOR = 1.4  # a catalogue stop is "near the route" if o->s->d is within this ...
 STOP_DETOUR_KM = 300.0  # ... times the great circle o->d, plus this
@@ -29,12 +31,17 @@ STOP_DETOUR_KM = 300.0  # ... times the great circle o->d, plus this
 class World:
     """Static inputs of one run."""
 
-    scenario: Scenario
+    run: RunSpec
+    fleet: tuple[FleetSpec, ...]
+    requirements: tuple[RequirementSpec, ...]
+    events: tuple[Event, ...]  # in order of their hour
+    stochastic: StochasticSpec | None  # None: deterministic
     aircraft: dict[str, AircraftType]
     airfields: dict[str, Airfield]
+    named_airfields: tuple[str, ...]  # the airfields the scenario names, in first-mention order
     stop_candidates: tuple[str, ...]  # airfields with fuel that may serve as en-route stops
     policy: AirspacePolicy  # at the start of the run
-    phases: tuple[tuple[float, AirspacePolicy], ...]  # (day, policy) from day 0 through each airspace event
+    phases: tuple[tuple[float, AirspacePolicy], ...]  # (hour, policy) from hour 0 through each airspace event
     overrides: dict[tuple[str, str], float] = field(default_factory=dict)
     leg_notes: dict[tuple[str, str], str] = field(default_factory=dict)
 
@@ -115,76 +122,3 @@ class World:
         limit = STOP_DETOUR_FACTOR * self.great_circle_km(a, b) + STOP_DETOUR_KM
         return [s for s in self.stop_candidates
                 if s not in (a, b) and self.great_circle_km(a, s) + self.great_circle_km(s, b) <= limit]
-
-
-def build_world(scenario: Scenario) -> World:
-    """Resolve the scenario against the catalogues and the airspace data."""
-    types = catalog.aircraft_catalog()
-    aircraft = {}
-    for name in dict.fromkeys(f.type for f in scenario.fleet):
-        override = scenario.aircraft.get(name)
-        aircraft[name] = types[name].with_overrides(override.values() if override else {})
-
-    airfields: dict[str, Airfield] = {}
-    for ident in scenario.airfield_idents():
-        settings = scenario.airfields.get(ident)
-        if settings is not None and settings.lat is not None:
-            airfields[ident] = _custom_airfield(ident, settings.overrides())
-        else:
-            base = catalog.airfield(ident)
-            airfields[ident] = base.with_overrides(settings.overrides() if settings else {})
-    if scenario.catalogue_fuel_stops:
-        for ident in catalog.curated_idents():
-            if ident not in airfields and catalog.airfield(ident).fuel:
-                airfields[ident] = catalog.airfield(ident)
-    stops = tuple(k for k, a in airfields.items() if a.fuel)
-
-    overrides, notes = {}, {}
-    for leg in scenario.legs:
-        note = f"{leg.distance_km:g} km routed" + (f" via {leg.via}" if leg.via else "")
-        note += f" ({leg.source})" if leg.source else ""
-        for pair in ((leg.from_, leg.to), (leg.to, leg.from_)):
-            overrides[pair] = leg.distance_km
-            notes[pair] = note
-
-    policy = starting_policy(scenario)
-    phases = [(0.0, policy)]
-    for event in scenario.events:
-        if event.close_airspace:
-            phases.append((event.day, phases[-1][1].closing(event.close_airspace)))
-        elif event.open_airspace:
-            phases.append((event.day, phases[-1][1].opening(event.open_airspace)))
-    return World(scenario, aircraft, airfields, stops, policy, tuple(phases), overrides, notes)
-
-
-def starting_policy(scenario: Scenario) -> AirspacePolicy:
-    """The scenario's airspace at day 0 (open skies without an ``airspace:`` block)."""
-    spec = scenario.airspace
-    if spec is None:
-        return airspace.OPEN_SKIES
-    return airspace.make_policy(
-        closed=spec.closed,
-        rules=[r.model_dump() for r in spec.rules],
-        situation=spec.situation,
-        opened=spec.open,
-        territorial_nm=spec.territorial_nm,
-    )
-
-
-def _custom_airfield(ident: str, values: dict) -> Airfield:
-    prov = catalog.scenario_provenance(values)
-    defaults = {"mog": 2, "fuel": True, "runway_m": None}
-    for key, value in defaults.items():
-        if key not in values:
-            prov[key] = Provenance(value, "assumed", "default for airfields outside the catalogue")
-    return Airfield(
-        ident=ident,
-        name=values.get("name", ident),
-        country=values["country"],
-        lat=values["lat"],
-        lon=values["lon"],
-        runway_m=values.get("runway_m"),
-        mog=values.get("mog", 2),
-        fuel=values.get("fuel", True),
-        provenance=prov,
-    )

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.flight import performance
+from sim.model.events import SetMog
 from sim.model.records import FLOAT_COLUMNS, SPOT_ACTIVITIES
 from sim.model.world import World
 
@@ -110,9 +111,9 @@ def _fuel_and_mass(world: World, sorties: list[dict[str, Any]]) -> list[str]:
 
 def _mog_timeline(world: World, ident: str) -> list[tuple[float, int]]:
     timeline = [(0.0, world.airfields[ident].mog)]
-    for event in world.scenario.events:
-        if event.mog and ident in event.mog:
-            timeline.append((event.day * 24.0, event.mog[ident]))
+    for event in world.events:
+        if isinstance(event, SetMog):
+            timeline += [(event.at_h, mog) for airfield, mog in event.mog if airfield == ident]
     return sorted(timeline)
 
 
@@ -162,26 +163,14 @@ def _closures(world: World, sorties: list[dict[str, Any]], ground: list[dict[str
 
 
 def _generated(world: World, horizon_h: float) -> list[tuple[float, str, str, float]]:
-    """(hour, requirement, place, tons) of every cargo generation, from the scenario alone."""
-    out = []
-    days = world.scenario.days
-    for req in world.scenario.requirements:
-        if req.tons is not None:
-            if req.day * 24.0 < horizon_h:
-                out.append((req.day * 24.0, req.name, req.from_, req.tons))
-            continue
-        last = min(req.until_day if req.until_day is not None else days, days)
-        day, hour = req.day, req.day * 24.0
-        while day < last - 1e-9:
-            # the hour is accumulated as the simulation clock accumulates it, so the two agree to the bit
-            out.append((hour, req.name, req.from_, req.tons_per_day * min(1.0, last - day)))
-            day, hour = day + 1, hour + 24.0
-    return out
+    """(hour, requirement, place, tons) of every cargo generation, from the requirements alone."""
+    return [(hour, req.name, req.from_, tons) for req in world.requirements for hour, tons in req.releases()
+            if hour < horizon_h]
 
 
 def _cargo(world: World, sorties: list[dict[str, Any]], ground: list[dict[str, Any]], horizon_h: float) -> list[str]:
     problems = []
-    destinations = {r.name: r.to for r in world.scenario.requirements}
+    destinations = {r.name: r.to for r in world.requirements}
     # Per place: generation (first at an instant), then onloads take from the waiting cargo, offloads add.
     changes = [(h, 0, req, place, t) for h, req, place, t in _generated(world, horizon_h)]
     for row in ground:
@@ -284,7 +273,7 @@ def _read_rows(path: Path) -> list[dict[str, Any]]:
 
 def check_folder(folder: str | Path) -> CheckReport:
     """Check a results folder written by ``airlift run`` (every replication of a replicated run)."""
-    from sim.model.world import build_world
+    from sim.scenario.compile import build_world
     from sim.scenario.schema import Scenario
 
     folder = Path(folder)
@@ -295,7 +284,7 @@ def check_folder(folder: str | Path) -> CheckReport:
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     world = build_world(scenario)
     sorties, ground = _read_rows(folder / "sorties.csv"), _read_rows(folder / "ground.csv")
-    horizon = scenario.days * 24.0
+    horizon = world.run.horizon_h
     reps = sorted({int(r.get("replication", 0)) for r in [*sorties, *ground]}) or [0]
     problems: list[str] = []
     for rep in reps:

@@ -165,15 +165,15 @@ def routes_map(world, policy: AirspacePolicy | None = None) -> plt.Figure:
     if policy is not None:
         panels = [(None, None, policy)]
     else:
-        days = world.scenario.days
-        starts = [day for day, _ in world.phases]
-        panels = [(day, starts[k + 1] if k + 1 < len(starts) else days, p) for k, (day, p) in enumerate(world.phases)]
+        days = world.run.horizon_h / 24.0
+        starts = [hour / 24.0 for hour, _ in world.phases]
+        panels = [(starts[k], starts[k + 1] if k + 1 < len(starts) else days, p) for k, (_, p) in enumerate(world.phases)]
     count = len(panels)
     fig, axes = plt.subplots(1, count, figsize=(9 * count if count < 3 else 6 * count, 9 if count < 3 else 6.5),
                              constrained_layout=True, squeeze=False)
     for ax, (start, end, phase_policy) in zip(axes[0], panels, strict=True):
         items, seen = [], set()
-        for req in world.scenario.requirements:
+        for req in world.requirements:
             if (req.from_, req.to) in seen:
                 continue
             seen.add((req.from_, req.to))
@@ -181,7 +181,7 @@ def routes_map(world, policy: AirspacePolicy | None = None) -> plt.Figure:
             items.append(MapRoute(world.airfields[req.to], route, route.legal, world.airfields[req.from_]))
         fields = {a.ident: a for item in items for a in (item.origin, item.destination)}
         when = "" if start is None else f"days {start:g}-{end:g}, "
-        title = f"{world.scenario.name}: requirement legs, {when}airspace {phase_policy.label}"
+        title = f"{world.run.name}: requirement legs, {when}airspace {phase_policy.label}"
         reach_map(items[0].origin, phase_policy, items, [], title, centre=_middle(list(fields.values())), ax=ax)
     return fig
 

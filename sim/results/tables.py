@@ -8,15 +8,23 @@ from typing import Any
 
 from sim._version import __version__
 from sim.data import catalog, countries
-from sim.model.engine import HOURS_PER_DAY, RunOutput
+from sim.model.engine import RunOutput
 from sim.model.records import SPOT_ACTIVITIES
+from sim.model.specs import HOURS_PER_DAY
 from sim.model.trips import infeasible_legs
+from sim.model.world import World
+from sim.scenario.compile import day_of_hour
 
 _EPS = 1e-6
 
 
 def _day_of(hour: float) -> int:
     return int(math.floor(hour / HOURS_PER_DAY + 1e-12))
+
+
+def run_days(world: World) -> int:
+    """The run's length in whole days."""
+    return round(world.run.horizon_h / HOURS_PER_DAY)
 
 
 def _date(start: date, day: int | None) -> str | None:
@@ -37,7 +45,7 @@ def closure_day(times_h: list[float], tons: list[float], requested_t: float) -> 
 
 def _named_rows(out: RunOutput, table: dict[str, Any]) -> list[dict[str, Any]]:
     """A column table as rows, with each requirement index replaced by the requirement's name."""
-    names = [r.name for r in out.world.scenario.requirements]
+    names = [r.name for r in out.world.requirements]
     rows = []
     for k in range(len(table["aircraft"])):
         row = {c: table[c][k] for c in table}
@@ -58,25 +66,25 @@ def ground_table(out: RunOutput) -> list[dict[str, Any]]:
 
 def daily_table(out: RunOutput) -> list[dict[str, Any]]:
     """Delivered tons and sorties per day and requirement, every day listed (daily.csv)."""
-    scenario = out.world.scenario
-    requirements = scenario.requirements
-    tons = {(d, i): 0.0 for d in range(scenario.days) for i in range(len(requirements))}
+    run, requirements, days = out.world.run, out.world.requirements, run_days(out.world)
+    tons = {(d, i): 0.0 for d in range(days) for i in range(len(requirements))}
     sorties = dict.fromkeys(tons, 0)
     deliveries = out.records.deliveries
     for time_h, i, t in zip(deliveries["time_h"], deliveries["requirement"], deliveries["tons"], strict=True):
-        key = (min(_day_of(time_h), scenario.days - 1), i)
+        key = (min(_day_of(time_h), days - 1), i)
         tons[key] += t
         sorties[key] += 1
     return [
-        {"day": d, "date": _date(scenario.start_date, d), "requirement": req.name, "origin": req.from_,
+        {"day": d, "date": _date(run.start_date, d), "requirement": req.name, "origin": req.from_,
          "destination": req.to, "delivered_t": tons[(d, i)], "sorties": sorties[(d, i)]}
-        for d in range(scenario.days) for i, req in enumerate(requirements)
+        for d in range(days) for i, req in enumerate(requirements)
     ]
 
 
 def summarise(out: RunOutput) -> dict[str, Any]:
     """The headline record (summary.json)."""
-    world, scenario, ledgers = out.world, out.world.scenario, out.ledgers
+    world, run, ledgers = out.world, out.world.run, out.ledgers
+    days = run_days(world)
     deliveries, legs = out.records.deliveries, out.records.legs
     requested = sum(x.generated_t for x in ledgers)
     delivered = sum(x.delivered_t for x in ledgers)
@@ -85,7 +93,7 @@ def summarise(out: RunOutput) -> dict[str, Any]:
     closure = closure_day(deliveries["time_h"], deliveries["tons"], requested)
 
     by_requirement = []
-    for i, (req, ledger) in enumerate(zip(scenario.requirements, ledgers, strict=True)):
+    for i, (req, ledger) in enumerate(zip(world.requirements, ledgers, strict=True)):
         mine = [k for k, r in enumerate(deliveries["requirement"]) if r == i]
         day = closure_day([deliveries["time_h"][k] for k in mine], [deliveries["tons"][k] for k in mine], ledger.generated_t)
         by_requirement.append({
@@ -93,7 +101,7 @@ def summarise(out: RunOutput) -> dict[str, Any]:
             "requested_t": ledger.generated_t, "delivered_t": ledger.delivered_t,
             "in_transit_t": ledger.in_transit_t, "backlog_t": ledger.backlog_t,
             "waiting_at_t": ledger.waiting_at(),
-            "sorties": len(mine), "closure_day": day, "closure_date": _date(scenario.start_date, day),
+            "sorties": len(mine), "closure_day": day, "closure_date": _date(run.start_date, day),
         })
 
     by_destination: dict[str, dict[str, Any]] = {}
@@ -103,10 +111,10 @@ def summarise(out: RunOutput) -> dict[str, Any]:
         entry["sorties"] += 1
     for entry in by_destination.values():
         entry["mean_payload_t"] = entry["delivered_t"] / entry["sorties"]
-        entry["mean_daily_t"] = entry["delivered_t"] / scenario.days
+        entry["mean_daily_t"] = entry["delivered_t"] / days
 
     by_type: dict[str, dict[str, Any]] = {}
-    for entry in scenario.fleet:
+    for entry in world.fleet:
         slot = by_type.setdefault(entry.type, {"aircraft": 0, "sorties": 0, "delivered_t": 0.0, "flight_h": 0.0, "fuel_t": 0.0})
         slot["aircraft"] += entry.count
     for kind, t in zip(deliveries["type"], deliveries["tons"], strict=True):
@@ -117,7 +125,7 @@ def summarise(out: RunOutput) -> dict[str, Any]:
         by_type[kind]["fuel_t"] += fuel
     for slot in by_type.values():
         slot["mean_payload_t"] = slot["delivered_t"] / slot["sorties"] if slot["sorties"] else 0.0
-        slot["flight_h_per_aircraft_day"] = slot["flight_h"] / (slot["aircraft"] * scenario.days) if slot["aircraft"] else 0.0
+        slot["flight_h_per_aircraft_day"] = slot["flight_h"] / (slot["aircraft"] * days) if slot["aircraft"] else 0.0
 
     ground = out.records.ground
     airfields: dict[str, dict[str, Any]] = {}
@@ -133,12 +141,12 @@ def summarise(out: RunOutput) -> dict[str, Any]:
     stops = sorted({d for d, s in zip(legs["destination"], legs["fuel_stop"], strict=True) if s})
 
     return {
-        "scenario": scenario.name,
-        "description": scenario.description,
-        "start_date": scenario.start_date.isoformat(),
-        "days": scenario.days,
-        "seed": scenario.seed,
-        "scenario_hash": scenario.scenario_hash(),
+        "scenario": run.name,
+        "description": run.description,
+        "start_date": run.start_date.isoformat(),
+        "days": days,
+        "seed": run.seed,
+        "scenario_hash": run.scenario_hash,
         "package_version": __version__,
         "requested_t": requested,
         "delivered_t": delivered,
@@ -156,24 +164,30 @@ def summarise(out: RunOutput) -> dict[str, Any]:
         "stranded_at_end": sum(1 for row in out.records.stranded if row["to_h"] is None),
         "closures": [dict(row) for row in out.records.closures],
         "closure_day": closure,
-        "closure_date": _date(scenario.start_date, closure),
-        "mean_daily_t": delivered / scenario.days,
+        "closure_date": _date(run.start_date, closure),
+        "mean_daily_t": delivered / days,
         "fuel_stops_used": stops,
         "by_requirement": by_requirement,
         "by_destination": by_destination,
         "by_aircraft_type": by_type,
         "airfields": airfields,
-        "infeasible_legs": infeasible_legs(world),
-        "events": [{"day": e.day, "date": _date(scenario.start_date, int(e.day)), "what": e.describe()} for e in scenario.events],
+        "infeasible_legs": [_in_days(row) for row in infeasible_legs(world)],
+        "events": [{"day": (day := day_of_hour(e.at_h)), "date": _date(run.start_date, int(day)), "what": e.describe()}
+                   for e in world.events],
         "routed_legs": [{"leg": f"{a}->{b}", "note": note} for (a, b), note in world.leg_notes.items() if a < b],
         "airspace": airspace_summary(out),
         "inputs": _inputs(out),
     }
 
 
+def _in_days(row: dict[str, Any]) -> dict[str, Any]:
+    """A row with its ``from_h`` given as ``from_day``, in the same place."""
+    return {("from_day" if k == "from_h" else k): (day_of_hour(v) if k == "from_h" else v) for k, v in row.items()}
+
+
 def _airfields_used(out: RunOutput) -> list[str]:
     """The scenario's airfields, then any catalogue airfield an aircraft stopped at."""
-    named = out.world.scenario.airfield_idents()
+    named = list(out.world.named_airfields)
     visited = [k for k in dict.fromkeys(out.records.legs["destination"]) if k not in named]
     return named + visited
 
@@ -185,11 +199,12 @@ def airspace_summary(out: RunOutput) -> dict[str, Any]:
     """
     world = out.world
     legs = out.records.legs
-    pairs = {(r.from_, r.to): None for r in world.scenario.requirements}
+    pairs = {(r.from_, r.to): None for r in world.requirements}
     pairs.update({(a, b): None for a, b in zip(legs["origin"], legs["destination"], strict=True) if a != b})
-    requirement_pairs = {(r.from_, r.to) for r in world.scenario.requirements}
+    requirement_pairs = {(r.from_, r.to) for r in world.requirements}
     phases, unroutable = [], []
-    for day, policy in world.phases:
+    for start_h, policy in world.phases:
+        day = day_of_hour(start_h)
         routes = []
         for a, b in pairs:
             route = world.route(a, b, policy)
