@@ -30,6 +30,7 @@ from sim.experiments import replications as experiments  # noqa: E402
 from sim.experiments.execution import executor, run_tasks  # noqa: E402
 from sim.model.engine import HOURS_PER_DAY, AirliftModel  # noqa: E402
 from sim.model.randomness import Randomness  # noqa: E402
+from sim.model.records import SPOT_ACTIVITIES  # noqa: E402
 from sim.scenario.compile import build_world  # noqa: E402
 from sim.scenario.loading import load_scenario  # noqa: E402
 from sim.scenario.schema import Scenario  # noqa: E402
@@ -56,7 +57,7 @@ def timed_model(scenario: Scenario) -> tuple[float, int, int, int]:
     model.env.run(until=scenario.days * HOURS_PER_DAY)
     seconds = time.perf_counter() - start
     events = next(model.env._eid)  # simpy numbers every scheduled event
-    requests = len(model.records.turns["airfield"])
+    requests = sum(1 for activity in model.records.ground["activity"] if activity in SPOT_ACTIVITIES)
     return seconds, events, requests, len(model.records.legs["aircraft"])
 
 

@@ -220,7 +220,7 @@ def daily_statistics(records: list[dict[str, Any]], requirement_rows: list[dict[
 # --- replicating a scenario --------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(repr=False)
 class Replications:
     """Many replications of one scenario.
 
@@ -236,6 +236,11 @@ class Replications:
     summary: dict[str, Any]
     daily_rows: list[dict[str, Any]]
     records: list[dict[str, Any]] = field(repr=False)
+
+    def __repr__(self) -> str:
+        ci = self.summary["replications"]["delivered_t"]
+        return (f"Replications({self.scenario.name!r}: {len(self.records)} replications, delivered "
+                f"{ci['mean']:,.1f} t, 95 % CI {ci['ci95_low']:,.1f} to {ci['ci95_high']:,.1f} t)")
 
     @property
     def sortie_rows(self) -> list[dict[str, Any]]:

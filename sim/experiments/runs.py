@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-@dataclass
+@dataclass(repr=False)
 class RunResult:
     """Everything one run produced.
 
@@ -34,6 +34,11 @@ class RunResult:
     sortie_rows: list[dict[str, Any]]
     ground_rows: list[dict[str, Any]]
     output: RunOutput = field(repr=False)
+
+    def __repr__(self) -> str:
+        s = self.summary
+        return (f"RunResult({s['scenario']!r}: delivered {s['delivered_t']:,.1f} t of {s['requested_t']:,.1f} t, "
+                f"{s['sorties']} sorties, {len(self.sortie_rows)} legs)")
 
     @property
     def world(self) -> World:

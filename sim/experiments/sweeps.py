@@ -87,7 +87,7 @@ def plan_sweep(scenario: Scenario, sets: Mapping[str, Iterable[Any]] | None = No
     return SweepPlan(scenario, sweep_points(scenario, sets), count)
 
 
-@dataclass
+@dataclass(repr=False)
 class SweepResult:
     """A finished sweep. DataFrames: ``runs`` (one row per point and replication, the swept values as
     columns), ``by_requirement`` (the same per requirement) and ``points`` (mean and 95 % CI per point)."""
@@ -95,6 +95,10 @@ class SweepResult:
     plan: SweepPlan = field(repr=False)
     run_rows: list[dict[str, Any]]
     point_rows: list[dict[str, Any]]
+
+    def __repr__(self) -> str:
+        return (f"SweepResult({self.name!r}: {', '.join(self.paths)} over {len(self.point_rows)} points x "
+                f"{self.plan.replications} replications)")
 
     @property
     def paths(self) -> list[str]:

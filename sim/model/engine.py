@@ -333,9 +333,11 @@ class AirliftModel:
             end_h=end, activity=activity, payload_t=payload_t, requirement=requirement))
 
 
-def simulate(world: World, randomness: Randomness, progress: Callable[[int, int], None] | None = None) -> RunOutput:
-    """Run the scenario to its horizon. ``progress(day, days)`` is called after each simulated day."""
-    model = AirliftModel(world, randomness)
+def simulate(world: World, randomness: Randomness, progress: Callable[[int, int], None] | None = None,
+             rule: DispatchRule | None = None) -> RunOutput:
+    """Run the scenario to its horizon with the dispatch ``rule`` (default: first come, first served).
+    ``progress(day, days)`` is called after each simulated day."""
+    model = AirliftModel(world, randomness, rule)
     days = round(world.run.horizon_h / HOURS_PER_DAY)  # whole days: the progress is reported per day
     for day in range(1, days + 1):
         model.env.run(until=day * HOURS_PER_DAY)

@@ -252,9 +252,10 @@ def save_comparison(path: Path, runs: list[tuple[dict[str, Any], list[dict[str, 
     plt.close(fig)
 
 
-def payload_range_figure(aircraft: Any) -> plt.Figure:
+def payload_range_figure(aircraft: Any, ax: plt.Axes | None = None) -> plt.Figure:
     """The payload-range envelope of one type: published points marked by grade, the fitted fuel-and-mass
-    model, and the planning envelope (the mass model after the range reserve)."""
+    model, and the planning envelope (the mass model after the range reserve). Drawn on ``ax`` (e.g. one
+    panel of several types side by side) or a new figure; returns the figure."""
     from sim.flight import performance
 
     points = sorted(aircraft.payload_range, key=lambda p: p[1])
@@ -262,7 +263,8 @@ def payload_range_figure(aircraft: Any) -> plt.Figure:
     ranges = [x for x in range(0, int(ferry) + 1, 25)]
     payload = [performance.envelope_payload_t(aircraft, r) for r in ranges]
     planned = [performance.planned_payload_t(aircraft, r) for r in ranges]
-    fig, ax = plt.subplots(figsize=(8, 5), constrained_layout=True)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 5), constrained_layout=True)
     ax.plot(ranges, payload, color="tab:blue", label="envelope (published points, linear between)")
     loads = [aircraft.max_payload_t * k / 200 for k in range(201)]
     ax.plot([performance.mass_model_range_km(aircraft, p) for p in loads], loads, color="0.35", linestyle=":",
@@ -286,7 +288,7 @@ def payload_range_figure(aircraft: Any) -> plt.Figure:
     ax.set_ylim(0, aircraft.max_payload_t * 1.15)
     ax.grid(alpha=0.3)
     ax.set_title(f"{aircraft.name}: payload-range")
-    return fig
+    return ax.figure
 
 
 def _point_grades(aircraft: Any) -> list[str]:

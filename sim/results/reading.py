@@ -22,8 +22,8 @@ class Results:
     """
 
     path: Path
-    summary: dict[str, Any] | None
-    scenario: dict[str, Any] | None
+    summary: dict[str, Any] | None = field(repr=False)
+    scenario: dict[str, Any] | None = field(repr=False)
     daily: Any = field(repr=False)  # pandas.DataFrame
     sorties: Any = field(repr=False)
     ground: Any = field(repr=False)
