@@ -211,22 +211,6 @@ class Event(_Strict):
             raise ValueError("give exactly one of close, reopen, mog, close_airspace or open_airspace")
         return self
 
-    @property
-    def changes_airspace(self) -> bool:
-        return self.close_airspace is not None or self.open_airspace is not None
-
-    def describe(self) -> str:
-        """Short label for charts and tables."""
-        if self.close:
-            return f"close {self.close}"
-        if self.reopen:
-            return f"reopen {self.reopen}"
-        if self.close_airspace:
-            return "close airspace " + ",".join(self.close_airspace)
-        if self.open_airspace:
-            return "open airspace " + ",".join(self.open_airspace)
-        return "MOG " + ", ".join(f"{k}={v}" for k, v in (self.mog or {}).items())
-
 
 class LegOverride(_Strict):
     """A planner-supplied routed distance between two airfields (both directions)."""
