@@ -76,7 +76,8 @@ def reach_command(
         return
     out.print(f"[bold]{kind.name}[/bold] from {origin.ident} ({origin.name}) with {payload_t:g} t: "
               f"planned non-stop range {result.max_range_km:,.0f} km "
-              f"(published {result.envelope_range_km:,.0f} km less {kind.range_reserve_frac:.0%} reserve)")
+              f"(fuel-and-mass model less its {kind.range_reserve_frac:.0%} range reserve; published envelope "
+              f"{result.envelope_range_km:,.0f} km with no reserve)")
     out.print(f"airspace: {note or policy.label}")
     for n in result.notes:
         out.print(f"[yellow]{n}[/yellow]")
@@ -123,7 +124,8 @@ def payload_range_command(
         print(json.dumps({"type": kind.name, "max_payload_t": kind.max_payload_t,
                           "range_reserve_frac": kind.range_reserve_frac, "rows": rows}, indent=2))
         return
-    table = Table(title=f"{kind.name}: payload-range (planned = range / (1 + {kind.range_reserve_frac:g} reserve))")
+    table = Table(title=f"{kind.name}: payload-range (planned = the fitted fuel-and-mass model less its "
+                        f"{kind.range_reserve_frac:.0%} range reserve)")
     for column in ("payload_t", "range_km", "planned_range_km", "grade", "source"):
         table.add_column(column, justify="right" if column.endswith(("_km", "_t")) else "left")
     for r in rows:

@@ -117,7 +117,8 @@ def markdown(rows: list[dict[str, object]], cases: list[Case], version: str, cou
         "# Non-stop reach from Russia and Belarus to Libya and the Sahel",
         "",
         f"`airlift report reach`, airlift-sim {version}. Routes are the shortest legal routes on the WGS84 ellipsoid "
-        "around closed airspace (land plus 12 NM). Payload is the type's payload-range envelope less its range reserve "
+        "around closed airspace (land plus 12 NM). Payload is the type's fuel-and-mass model "
+        "(fitted to the published payload-range points) less its range reserve "
         "(see `airlift payload-range`), capped by the runways at both ends. Full table: `reach.csv`; maps: `map_*.png`.",
         f"Country polygons: {countries_source}.",
         "",

@@ -24,7 +24,7 @@ def write_atomically(out_dir: Path, fill: Callable[[Path], None], force: bool = 
     """Create ``out_dir`` with the files ``fill(tmp_dir)`` writes; all or nothing."""
     out_dir = Path(out_dir)
     if out_dir.exists() and not force:
-        raise ResultsExistError(f"{out_dir} already exists; add --force to replace it")
+        raise ResultsExistError(f"{out_dir} already exists; replace it with --force (force=True in Python)")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     try:
@@ -53,7 +53,7 @@ def write_files(folder: Path, names: list[str], fill: Callable[[Path], None], fo
     folder = Path(folder)
     existing = [n for n in names if (folder / n).exists()]
     if existing and not force:
-        raise ResultsExistError(f"{folder / existing[0]} already exists; add --force to replace it")
+        raise ResultsExistError(f"{folder / existing[0]} already exists; replace it with --force (force=True in Python)")
     created = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder))
@@ -77,7 +77,7 @@ def write_file_atomically(path: Path, fill: Callable[[Path], None], force: bool 
     """Create one file with what ``fill(tmp_path)`` writes; all or nothing."""
     path = Path(path)
     if path.exists() and not force:
-        raise ResultsExistError(f"{path} already exists; add --force to replace it")
+        raise ResultsExistError(f"{path} already exists; replace it with --force (force=True in Python)")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
     os.close(fd)

@@ -11,11 +11,10 @@ import json
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from sim.errors import OverrideError
+from sim.errors import InputError, OverrideError
 from sim.scenario.overrides import set_path
-from sim.scenario.references import check_references, clean_loc, format_path
 
 Ident = Annotated[str, Field(pattern=r"^[A-Z0-9]{3,6}$", description="ICAO code or catalogue ident, e.g. OSLK")]
 PositiveFloat = Annotated[float, Field(gt=0)]
@@ -206,9 +205,10 @@ class Event(_Strict):
 
     @model_validator(mode="after")
     def _one_action(self) -> Event:
-        actions = (self.close, self.reopen, self.mog, self.close_airspace, self.open_airspace)
-        if sum(x is not None for x in actions) != 1:
-            raise ValueError("give exactly one of close, reopen, mog, close_airspace or open_airspace")
+        # Every field but the day is an action (one per event kind in sim/model/events.py).
+        actions = [name for name in type(self).model_fields if name != "day"]
+        if sum(getattr(self, name) is not None for name in actions) != 1:
+            raise ValueError(f"give exactly one of {', '.join(actions[:-1])} or {actions[-1]}")
         return self
 
 
@@ -266,20 +266,16 @@ class Scenario(_Strict):
         Raises OverrideError naming the path and value when a path does not exist or the changed
         scenario is not valid (schema and catalogue checks both).
         """
+        from sim.scenario.loading import load_scenario  # at call time: loading builds on this module
+
         data = self.model_dump(mode="json", by_alias=True, exclude_none=True)
         for path, value in changes.items():
             set_path(data, path, value)
-        shown = ", ".join(f"{p}={v}" for p, v in changes.items())
         try:
-            changed = Scenario.model_validate(data)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            raise OverrideError(f"{shown}: {format_path(clean_loc(first['loc']))}: {first['msg']}") from None
-        problems = check_references(changed)
-        if problems:
-            loc, message = problems[0]
-            raise OverrideError(f"{shown}: {format_path(loc)}: {message}")
-        return changed
+            return load_scenario(data)  # the file's checks and wording: schema, catalogue, did-you-mean
+        except InputError as exc:
+            shown = ", ".join(f"{p}={v}" for p, v in changes.items())
+            raise OverrideError("; ".join(f"{shown}: {p.path}: {p.message}" for p in exc.problems)) from None
 
     def scenario_hash(self) -> str:
         """sha256 of the validated content: immune to comments, key order and formatting."""
