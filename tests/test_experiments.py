@@ -92,6 +92,16 @@ def test_closure_probability_by_day():
     assert experiments.closure_probability([2, None, 0, 2], 4) == [0.25, 0.25, 0.75, 0.75]
 
 
+def test_the_median_closure_day_is_one_by_which_half_the_replications_closed():
+    # 6 of 10 close, on days 10..15: by day 14 half have closed (the median of the closed ones alone,
+    # 12.5, would be a day by which only 4 of 10 had).
+    days = [10, 11, 12, 13, 14, 15, None, None, None, None]
+    stats = experiments.statistics([{"closure_day": d, **dict.fromkeys(experiments.HEADLINE, 0.0)} for d in days], 20)
+    assert stats["closure"]["median_day"] == 14 and stats["closure"]["p_closure_by_day"][14] == 0.5
+    assert experiments.closure_quantile([3, 5, None, None], 0.5) == 5  # exactly half: the day the second closed
+    assert experiments.closure_quantile([3, None, None, None], 0.5) is None
+
+
 def test_replicated_summary_keeps_the_balance_and_reports_intervals():
     s = scenario(days=6, requirements=[{"from": "ORIG", "to": "DEST", "tons": 300}],
                  stochastic={**BREAKS, "replications": 8})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -88,7 +87,7 @@ def closure_text(s: dict[str, Any]) -> str:
         return "closure: no replication closed within the run"
     if c.get("median_day") is None:
         return f"closure: fewer than half the replications closed; P(closed by the end) {p_end:.2f}"
-    median = int(math.ceil(c["median_day"]))
+    median = int(c["median_day"])
     p_median = c["p_closure_by_day"][median]
 
     def day(d: int | None) -> str:

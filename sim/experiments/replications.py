@@ -129,10 +129,10 @@ def statistics(records: list[dict[str, Any]], days: int) -> dict[str, Any]:
         out[key] = {"mean": mean, "ci95_low": low, "ci95_high": high, "min": min(values), "max": max(values)}
     closure = [r["closure_day"] for r in records]
     probability = closure_probability(closure, days)
-    closed = sorted(d for d in closure if d is not None)
     out["closure"] = {
         "p_closed": probability[-1] if probability else 0.0,
-        "median_day": float(np.median(closed)) if len(closed) * 2 >= len(closure) and closed else None,
+        # The first day by which at least half the replications had closed, so P(closed by it) >= 0.5.
+        "median_day": closure_quantile(closure, 0.5),
         "day_p10": closure_quantile(closure, 0.1),
         "day_p90": closure_quantile(closure, 0.9),
         "p_closure_by_day": probability,
@@ -149,13 +149,13 @@ def replicated_summary(records: list[dict[str, Any]], scenario: Scenario) -> dic
     summary = mean_tree([r["summary"] for r in records])
     stats = statistics(records, days)
     median = stats["closure"]["median_day"]
-    summary["closure_day"] = None if median is None else int(math.ceil(median))
+    summary["closure_day"] = median
     start = scenario.start_date
     summary["closure_date"] = None if median is None else (start + timedelta(days=summary["closure_day"])).isoformat()
     for i, entry in enumerate(summary["by_requirement"]):
         days_i = [r["closure_by_requirement"][i] for r in records]
         closed = sorted(d for d in days_i if d is not None)
-        entry["closure_day"] = int(math.ceil(float(np.median(closed)))) if closed and 2 * len(closed) >= len(days_i) else None
+        entry["closure_day"] = closure_quantile(days_i, 0.5)
         entry["p_closed"] = len(closed) / len(days_i)
         day = entry["closure_day"]
         entry["closure_date"] = None if day is None else (start + timedelta(days=day)).isoformat()

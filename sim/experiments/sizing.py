@@ -44,7 +44,7 @@ class SizingPoint:
     p_close_ci95: tuple[float, float]
     replications: int
     closed_by_day: int  # replications that closed by close_by_day
-    closure_day_median: float | None  # over all replications (a replication that never closed counts as later than all)
+    closure_day_median: int | None  # the first day by which at least half the replications had closed
     delivered_t: float
     in_transit_t: float
     backlog_t: float
@@ -145,11 +145,10 @@ def evaluate(scenario: Scenario, path: str, value: int, close_by_day: int, repli
     n = len(records)
     stochastic = scenario.stochastic is not None
     p = closed / n
-    ordered = sorted(math.inf if d is None else d for d in closure)
-    median = float(np.median(ordered))
+    median = experiments.closure_quantile(closure, 0.5)
     return SizingPoint(
         value=value, p_close=p, p_close_ci95=wilson_interval(closed, n) if stochastic else (p, p),
-        replications=n, closed_by_day=closed, closure_day_median=None if math.isinf(median) else median,
+        replications=n, closed_by_day=closed, closure_day_median=median,
         **{key: float(np.mean([r[key] for r in records])) for key in ("delivered_t", "in_transit_t", "backlog_t",
                                                                      "mean_daily_t")},
     )
