@@ -10,6 +10,7 @@ The public API::
     reps = sim.replicate(sim.load_scenario("scenarios/tobruk_hub.yaml"), 20)   # 95 % CIs in reps.summary
     knee = sim.sweep(scenario, {"fleet[0].count": range(4, 21, 4)}, replications=5)   # knee.points
     result.save("results/mine")                       # exactly what `airlift run` writes
+    versus = sim.compare(scenario, bigger)            # .table: each figure for A, B and B - A
     again = sim.load_results("results/mine")
 
 Names are imported on first use, so ``import sim`` stays light.
@@ -24,6 +25,7 @@ from sim._version import __version__
 from sim.errors import AirliftError, InputError, OverrideError, ResultsExistError
 
 if TYPE_CHECKING:
+    from sim.experiments.compare import Comparison, compare
     from sim.experiments.replications import Replications, replicate
     from sim.experiments.runs import RunResult, run
     from sim.experiments.sweeps import SweepResult, sweep
@@ -36,12 +38,13 @@ _LAZY = {
     "run": "sim.experiments.runs", "RunResult": "sim.experiments.runs",
     "replicate": "sim.experiments.replications", "Replications": "sim.experiments.replications",
     "sweep": "sim.experiments.sweeps", "SweepResult": "sim.experiments.sweeps",
+    "compare": "sim.experiments.compare", "Comparison": "sim.experiments.compare",
     "load_results": "sim.results.reading", "Results": "sim.results.reading",
 }
 
-__all__ = ["AirliftError", "InputError", "OverrideError", "Replications", "Results", "ResultsExistError", "RunResult",
-           "Scenario", "SweepResult", "__version__", "load_results", "load_scenario", "parse_scenario", "replicate",
-           "run", "sweep"]
+__all__ = ["AirliftError", "Comparison", "InputError", "OverrideError", "Replications", "Results", "ResultsExistError",
+           "RunResult", "Scenario", "SweepResult", "__version__", "compare", "load_results", "load_scenario",
+           "parse_scenario", "replicate", "run", "sweep"]
 
 
 def __getattr__(name: str) -> Any:

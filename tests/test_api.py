@@ -18,7 +18,7 @@ from sim.results.saving import REPLICATED_FILES, RUN_FILES, SWEEP_FILES
 
 runner = CliRunner()
 TEXT_FILES = ("summary.json", "scenario.json", "daily.csv", "sorties.csv", "ground.csv", "replications.csv",
-              "sweep.csv", "sweep_points.csv")
+              "sweep.csv", "sweep_points.csv", "comparison.csv", "summary_a.json", "summary_b.json")
 
 
 def stochastic_yaml(tmp_path: Path, replications: int = 3) -> Path:
@@ -121,6 +121,20 @@ def test_sweep_matches_the_command(tmp_path):
     assert set(result.by_requirement["requirement"]) == {"ORIG->DEST"}
     loaded = sim.load_results(api_out)
     pd.testing.assert_frame_equal(loaded.sweep, result.runs, check_dtype=False, atol=1e-4)
+
+
+@pytest.mark.slow
+def test_compare_matches_the_command(tmp_path):
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text(json.dumps({**BASE, "days": 2}))
+    b.write_text(json.dumps({**BASE, "name": "bigger", "days": 2, "fleet": [{"type": "Il-76MD", "count": 2, "base": "ORIG"}]}))
+    cli_out, api_out = tmp_path / "cli", tmp_path / "api"
+    assert runner.invoke(app, ["compare", str(a), str(b), "--out", str(cli_out)]).exit_code == 0
+    comparison = sim.compare(sim.load_scenario(a), sim.load_scenario(b))
+    comparison.save(api_out)
+    same_text_files(cli_out, api_out, ["comparison.csv", "summary_a.json", "summary_b.json"])
+    delivered = comparison.table.set_index("figure").loc["delivered_t"]
+    assert delivered["b"] - delivered["a"] == pytest.approx(delivered["difference"]) and delivered["difference"] > 0
 
 
 def test_the_plotting_helpers_take_and_return_axes():

@@ -11,10 +11,8 @@ import typer
 from rich.table import Table
 
 from sim.cli.common import app, fail, load, out
-from sim.experiments.replications import HEADLINE
 from sim.experiments.sweeps import plan_sweep, run_sweep
 from sim.results.saving import SWEEP_FILES
-from sim.results.writing import write_csv, write_files, write_json
 from sim.scenario.overrides import parse_set
 
 PARTIAL = ".sweep-partial.jsonl"
@@ -121,94 +119,26 @@ def compare_command(
     """Run two scenarios and write comparison.png (cumulative deliveries on one chart, with 95 % CI for
     stochastic ones), comparison.csv (each headline figure for A and B and the difference) and both summaries."""
     from sim.cli.runs import replicate_or_run
+    from sim.experiments.compare import COMPARISON_FILES, compare_results
 
     a, b = load(scenario_a), load(scenario_b)
     target = out_dir or Path("results") / f"compare-{a.name}-{b.name}"
-    names = ["comparison.csv", "comparison.png", "summary_a.json", "summary_b.json"]
-    clash = [n for n in names if (target / n).exists()]
+    clash = [n for n in COMPARISON_FILES if (target / n).exists()]
     if clash and not force:
         raise fail([f"{target / clash[0]} already exists; add --force to replace it"])
-    from sim.experiments.analytic import planning_record
-    from sim.scenario.compile import build_world
-
-    results = [(r.summary, r.daily_rows) for r in (replicate_or_run(s, replications, workers) for s in (a, b))]
-    plans = [planning_record(build_world(s), r[0], r[1]) for s, r in zip((a, b), results, strict=True)]
-    rows = _differences(results[0][0], results[1][0]) + phase_differences(plans[0], plans[1])
-
-    def fill(folder: Path) -> None:
-        from sim.results.plots import save_comparison
-
-        write_csv(folder / "comparison.csv", rows, ["figure", "a", "b", "difference", "a_ci95", "b_ci95"])
-        save_comparison(folder / "comparison.png", [(r[0], r[1]) for r in results], plans)
-        write_json(folder / "summary_a.json", results[0][0])
-        write_json(folder / "summary_b.json", results[1][0])
-
-    write_files(target, names, fill, force=force)
+    comparison = compare_results(replicate_or_run(a, replications, workers), replicate_or_run(b, replications, workers))
+    comparison.save(target, force=force)
+    rows = comparison.rows
     table = Table(title=f"{a.name} (A) vs {b.name} (B)")
     for column in ("figure", "A", "B", "B - A"):
         table.add_column(column, justify="left" if column == "figure" else "right")
     for r in rows:
         table.add_row(r["figure"], _fmt(r["a"]), _fmt(r["b"]), _fmt(r["difference"]))
     out.print(table)
-    out.print(f"\nResults in [bold]{target}/[/bold]: {', '.join(names)}")
+    out.print(f"\nResults in [bold]{target}/[/bold]: {', '.join(COMPARISON_FILES)}")
 
 
 def _fmt(x: Any) -> str:
     if isinstance(x, str):
         return x
     return "-" if x is None else f"{x:,.1f}"
-
-
-def phase_differences(a: dict[str, Any], b: dict[str, Any]) -> list[dict[str, Any]]:
-    """Rows comparing the closed-form figures of two planning records (``sim.experiments.analytic.planning_record``)
-    over the days where both have fixed phases: route km and cycle time per type, fleet limit, capacity
-    margin and the binding limit, per requirement the two share."""
-    from sim.experiments.analytic import capacity_margin
-
-    bounds = sorted({p["from_day"] for p in (*a["phases"], *b["phases"])} | {float(a["days"])})
-    rows = []
-
-    def phase_at(record: dict[str, Any], day: float) -> dict[str, Any]:
-        return next(p for p in reversed(record["phases"]) if p["from_day"] <= day)
-
-    def row(figure: str, va: Any, vb: Any) -> dict[str, Any]:
-        numeric = isinstance(va, int | float) and isinstance(vb, int | float)
-        return {"figure": figure, "a": va, "b": vb, "difference": vb - va if numeric else None,
-                "a_ci95": None, "b_ci95": None}
-
-    for start, end in zip(bounds, bounds[1:], strict=False):
-        if end > a["days"] or end > b["days"]:
-            break
-        pa, pb = phase_at(a, start), phase_at(b, start)
-        mine = {r["requirement"]: r for r in pb["requirements"]}
-        for ra in pa["requirements"]:
-            rb = mine.get(ra["requirement"])
-            if rb is None:
-                continue
-            where = f"days {start:g}-{end:g}: {ra['requirement']}: "
-            cycles_b = {c["type"]: c for c in rb["cycles"]}
-            for ca in ra["cycles"]:
-                cb = cycles_b.get(ca["type"])
-                if cb is not None:
-                    rows.append(row(f"{where}route_km ({ca['type']})", ca["loaded_km"], cb["loaded_km"]))
-                    rows.append(row(f"{where}cycle_h ({ca['type']})", ca["rtt_h"], cb["rtt_h"]))
-            rows.append(row(f"{where}fleet_limit_t_per_day", ra["fleet_t_per_day"], rb["fleet_t_per_day"]))
-            margin_a, margin_b = capacity_margin(ra), capacity_margin(rb)
-            if margin_a is not None and margin_b is not None:
-                rows.append(row(f"{where}capacity_margin_t_per_day", margin_a, margin_b))
-            rows.append(row(f"{where}binding_t_per_day", ra["binding_t_per_day"], rb["binding_t_per_day"]))
-            rows.append(row(f"{where}binding", ra["binding"], rb["binding"]))
-    return rows
-
-
-def _differences(a: dict[str, Any], b: dict[str, Any]) -> list[dict[str, Any]]:
-    rows = []
-    for key in (*HEADLINE, "closure_day"):
-        va, vb = a.get(key), b.get(key)
-        ci = [s.get("replications", {}).get(key) if s.get("replications") else None for s in (a, b)]
-        rows.append({
-            "figure": key, "a": va, "b": vb, "difference": None if va is None or vb is None else vb - va,
-            "a_ci95": None if not ci[0] else f"{ci[0]['ci95_low']:.1f} to {ci[0]['ci95_high']:.1f}",
-            "b_ci95": None if not ci[1] else f"{ci[1]['ci95_low']:.1f} to {ci[1]['ci95_high']:.1f}",
-        })
-    return rows

@@ -89,3 +89,20 @@ def save_routes_map(path: Path, world: Any) -> None:
         fig.savefig(path, dpi=100)
     finally:
         plt.close(fig)
+
+
+def save_comparison(folder: Path, rows: list[dict[str, Any]], columns: list[str],
+                    runs: list[tuple[dict[str, Any], list[dict[str, Any]]]], plans: tuple[dict[str, Any], ...],
+                    force: bool = False) -> Path:
+    """Write comparison.csv, comparison.png (cumulative deliveries and limits) and both summaries."""
+    names = ["comparison.csv", "comparison.png", "summary_a.json", "summary_b.json"]
+
+    def fill(tmp: Path) -> None:
+        from sim.results.plots import save_comparison as save_comparison_chart
+
+        write_csv(tmp / "comparison.csv", rows, columns)
+        save_comparison_chart(tmp / "comparison.png", runs, list(plans))
+        write_json(tmp / "summary_a.json", runs[0][0])
+        write_json(tmp / "summary_b.json", runs[1][0])
+
+    return write_files(Path(folder), names, fill, force=force)
