@@ -12,7 +12,6 @@ from rich.table import Table
 
 from sim.cli.common import airspace_policy, app, fail, out, save_figure
 from sim.data import catalog
-from sim.results.writing import write_atomically, write_csv
 
 
 def _aircraft(name: str) -> Any:
@@ -152,7 +151,7 @@ def report_reach_command(
     from sim._version import __version__
     from sim.data import countries
     from sim.flight import reach_report as report
-    from sim.results import maps
+    from sim.results.saving import save_reach_report
 
     if out_dir.exists() and not force:
         raise fail([f"{out_dir} already exists; add --force to replace it"])
@@ -162,31 +161,6 @@ def report_reach_command(
         rows = report.reach_rows(cases=cases, progress=lambda: bar.update(1))
     text = report.markdown(rows, cases, __version__, countries.source()["source"])
 
-    def fill(folder: Path) -> None:
-        import matplotlib.pyplot as plt
-
-        from sim.geo import airspace
-
-        write_csv(folder / "reach.csv", rows, report.COLUMNS)
-        (folder / "reach.md").write_text(text, encoding="utf-8")
-        kinds = list(catalog.aircraft_catalog())
-        for case in cases:
-            for o in report.ORIGINS:
-                origin = catalog.airfield(o)
-                items = []
-                for d in report.DESTINATIONS:
-                    dest = catalog.airfield(d)
-                    route = airspace.legal_route(origin, dest, case.policy)
-                    loaded = [r for r in rows if r["case"] == case.key and r["origin"] == o and r["destination"] == d
-                              and r["type"] == "Il-76MD" and r["payload"] == "40"]
-                    items.append(maps.MapRoute(dest, route, bool(loaded and loaded[0]["nonstop"])))
-                rings = [maps.Ring(*report.ring_label(k, 40.0)) for k in kinds]
-                fig = maps.reach_map(origin, case.policy, items, rings,
-                                     f"From {o} ({origin.name}): {case.title}\nfilled dots: Il-76MD reaches non-stop with 40 t",
-                                     extent_km=6500.0)
-                fig.savefig(folder / f"map_{o}_{case.key}.png", dpi=100)
-                plt.close(fig)
-
-    write_atomically(out_dir, fill, force=force)
+    save_reach_report(out_dir, rows, cases, text, force=force)
     out.print(text.split("## Maximum")[0].strip())
     out.print(f"\nReport in [bold]{out_dir}/[/bold]: reach.md, reach.csv, {len(cases) * len(report.ORIGINS)} maps")

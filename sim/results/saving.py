@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.model.records import GROUND_COLUMNS, LEG_COLUMNS
-from sim.results.writing import write_csv, write_files, write_json
+from sim.results.writing import write_atomically, write_csv, write_files, write_json
 
 DAILY_COLUMNS = ["day", "date", "requirement", "origin", "destination", "delivered_t", "sorties"]
 DAILY_CI_COLUMNS = ["day", "date", "requirement", "origin", "destination", "delivered_t", "delivered_t_ci95_low",
@@ -106,3 +106,39 @@ def save_comparison(folder: Path, rows: list[dict[str, Any]], columns: list[str]
         write_json(tmp / "summary_b.json", runs[1][0])
 
     return write_files(Path(folder), names, fill, force=force)
+
+
+def save_reach_report(folder: Path, rows: list[dict[str, Any]], cases: list[Any], text: str, force: bool = False) -> Path:
+    """Write the reach report folder: reach.csv, reach.md and a map per origin and airspace case."""
+    from sim.flight import reach_report as report
+
+    def fill(tmp: Path) -> None:
+        import matplotlib.pyplot as plt
+
+        from sim.data import catalog
+        from sim.geo import airspace
+        from sim.results import maps
+
+        write_csv(tmp / "reach.csv", rows, report.COLUMNS)
+        (tmp / "reach.md").write_text(text, encoding="utf-8")
+        kinds = list(catalog.aircraft_catalog())
+        for case in cases:
+            for o in report.ORIGINS:
+                origin = catalog.airfield(o)
+                items = []
+                for d in report.DESTINATIONS:
+                    dest = catalog.airfield(d)
+                    route = airspace.legal_route(origin, dest, case.policy)
+                    loaded = [r for r in rows if r["case"] == case.key and r["origin"] == o and r["destination"] == d
+                              and r["type"] == "Il-76MD" and r["payload"] == "40"]
+                    items.append(maps.MapRoute(dest, route, bool(loaded and loaded[0]["nonstop"])))
+                rings = [maps.Ring(*report.ring_label(k, 40.0)) for k in kinds]
+                fig = maps.reach_map(origin, case.policy, items, rings,
+                                     f"From {o} ({origin.name}): {case.title}\nfilled dots: Il-76MD reaches non-stop with 40 t",
+                                     extent_km=6500.0)
+                try:
+                    fig.savefig(tmp / f"map_{o}_{case.key}.png", dpi=100)
+                finally:
+                    plt.close(fig)
+
+    return write_atomically(Path(folder), fill, force=force)
