@@ -12,7 +12,7 @@ from rich.table import Table
 
 from sim.cli.common import app, fail, load, out
 from sim.data import catalog
-from sim.experiments.replications import Replications, replicate
+from sim.experiments.replications import Replications, replicate, replication_count
 from sim.experiments.runs import RunResult, run
 from sim.results.saving import REPLICATED_FILES, RUN_FILES
 from sim.scenario.schema import Scenario, json_schema
@@ -62,7 +62,7 @@ def replicate_with_progress(scenario: Scenario, replications: int | None, worker
     """The scenario's replications, with a progress bar on stderr."""
     from tqdm import tqdm
 
-    count = replications or (scenario.stochastic.replications if scenario.stochastic else 1)
+    count = replication_count(scenario, replications)
     with tqdm(total=count, unit="run", desc=f"replicating {scenario.name}", file=sys.stderr, disable=None,
               leave=False) as bar:
         return replicate(scenario, count, workers=workers, dask=dask, on_result=lambda _i, _r: bar.update(1))

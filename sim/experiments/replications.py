@@ -303,6 +303,11 @@ class Replications:
                                self.sortie_rows, self.ground_rows, rows, tidy_columns(rows), force=force)
 
 
+def replication_count(scenario: Scenario, replications: int | None = None) -> int:
+    """``replications`` if given, else the scenario's ``stochastic.replications``, else 1 (deterministic)."""
+    return replications or (scenario.stochastic.replications if scenario.stochastic else 1)
+
+
 def replicate(scenario: Scenario, replications: int | None = None, *, seed: int | None = None,
               workers: int | None = None, dask: str | None = None,
               on_result: Callable[[int, dict[str, Any]], None] | None = None) -> Replications:
@@ -315,7 +320,7 @@ def replicate(scenario: Scenario, replications: int | None = None, *, seed: int 
     """
     if seed is not None:
         scenario = scenario.model_copy(update={"seed": seed})
-    count = replications or (scenario.stochastic.replications if scenario.stochastic else 1)
+    count = replication_count(scenario, replications)
     data = scenario_data(scenario)
     tasks = [Task(data, r, full=True) for r in range(count)]
     with executor(1 if count == 1 else workers, dask) as pool:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.experiments.execution import executor, run_tasks
-from sim.experiments.replications import Task, mean_ci, run_task, tidy, tidy_columns
+from sim.experiments.replications import Task, mean_ci, replication_count, run_task, tidy, tidy_columns
 from sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
@@ -82,8 +82,7 @@ def plan_sweep(scenario: Scenario, sets: Mapping[str, Iterable[Any]] | None = No
         sets = {path: parse_values(values) for path, values in scenario.sweep.set.items()}
     if not sets:
         raise OverrideError("nothing to sweep: no paths given")
-    count = replications or (scenario.sweep.replications if scenario.sweep else None) or (
-        scenario.stochastic.replications if scenario.stochastic else 1)
+    count = replication_count(scenario, replications or (scenario.sweep.replications if scenario.sweep else None))
     return SweepPlan(scenario, sweep_points(scenario, sets), count)
 
 

@@ -233,10 +233,8 @@ def _stranded(world: World, sorties: list[dict[str, Any]], stranded: list[dict[s
 
 def check_result(result: Any) -> list[str]:
     """Every rule violation in a :class:`sim.RunResult` (one replication)."""
-    from sim.results.tables import ground_table
-
     out = result.output
-    return check_trace(out.world, result.sortie_rows, ground_table(out), result.summary["closures"],
+    return check_trace(out.world, result.sortie_rows, result.ground_rows, result.summary["closures"],
                        result.summary["stranded"], out.horizon_h)
 
 
