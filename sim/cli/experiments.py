@@ -119,7 +119,8 @@ def compare_command(
     """Run two scenarios and write comparison.png (cumulative deliveries on one chart, with 95 % CI for
     stochastic ones), comparison.csv (each headline figure for A and B and the difference) and both summaries."""
     from sim.cli.runs import replicate_or_run
-    from sim.experiments.compare import COMPARISON_FILES, compare_results
+    from sim.experiments.compare import compare_results
+    from sim.results.saving import COMPARISON_FILES
 
     a, b = load(scenario_a), load(scenario_b)
     target = out_dir or Path("results") / f"compare-{a.name}-{b.name}"

@@ -17,7 +17,6 @@ from sim.scenario.schema import Scenario
 if TYPE_CHECKING:
     import pandas as pd
 
-COMPARISON_FILES = ["comparison.csv", "comparison.png", "summary_a.json", "summary_b.json"]
 COMPARISON_COLUMNS = ["figure", "a", "b", "difference", "a_ci95", "b_ci95"]
 
 

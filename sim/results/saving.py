@@ -19,6 +19,7 @@ RUN_FILES = ["summary.json", "scenario.json", "daily.csv", "sorties.csv", "groun
              "ground.png", "routes.png"]
 REPLICATED_FILES = [*RUN_FILES, "replications.csv", "closure.png"]
 SWEEP_FILES = ["sweep.csv", "sweep_points.csv", "sweep.png"]
+COMPARISON_FILES = ["comparison.csv", "comparison.png", "summary_a.json", "summary_b.json"]
 
 
 def save_run(folder: Path, scenario_data: dict[str, Any], world: Any, summary: dict[str, Any],
@@ -94,8 +95,7 @@ def save_routes_map(path: Path, world: Any) -> None:
 def save_comparison(folder: Path, rows: list[dict[str, Any]], columns: list[str],
                     runs: list[tuple[dict[str, Any], list[dict[str, Any]]]], plans: tuple[dict[str, Any], ...],
                     force: bool = False) -> Path:
-    """Write comparison.csv, comparison.png (cumulative deliveries and limits) and both summaries."""
-    names = ["comparison.csv", "comparison.png", "summary_a.json", "summary_b.json"]
+    """Write COMPARISON_FILES: the table, the chart (cumulative deliveries and limits) and both summaries."""
 
     def fill(tmp: Path) -> None:
         from sim.results.plots import save_comparison as save_comparison_chart
@@ -105,7 +105,7 @@ def save_comparison(folder: Path, rows: list[dict[str, Any]], columns: list[str]
         write_json(tmp / "summary_a.json", runs[0][0])
         write_json(tmp / "summary_b.json", runs[1][0])
 
-    return write_files(Path(folder), names, fill, force=force)
+    return write_files(Path(folder), COMPARISON_FILES, fill, force=force)
 
 
 def save_reach_report(folder: Path, rows: list[dict[str, Any]], cases: list[Any], text: str, force: bool = False) -> Path:
