@@ -74,9 +74,19 @@ FOUND_ROUNDING = Scenario.model_validate({
 })
 
 
+# An airspace event at the last hour of the run, which never takes effect: the check of stranded aircraft
+# must judge reach under the airspace in force before it.
+EVENT_AT_THE_HORIZON = Scenario.model_validate({
+    "name": "random", "start_date": "2024-12-08", "days": 1, "fleet": [{"type": "An-124-100", "count": 1, "base": "OSLK"}],
+    "requirements": [{"from": "OSLK", "to": "HL59", "tons_per_day": 1.0, "day": 0.0}],
+    "events": [{"day": 1.0, "close_airspace": ["SYR"]}],
+})
+
+
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios())
 @example(FOUND_ROUNDING)
+@example(EVENT_AT_THE_HORIZON)
 def test_every_random_run_passes_the_trace_checker(scenario):
     # Closures while airborne, MOG changes (to 0 too), outages, breaks at fuel stops, airspace events:
     # the records obey every rule of sim.results.checks (fuel, mass, runways, MOG, closures, cargo per place).

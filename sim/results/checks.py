@@ -46,7 +46,7 @@ def check_trace(world: World, sorties: list[dict[str, Any]], ground: list[dict[s
     problems += _working_mog(world, ground)
     problems += _closures(world, sorties, ground, closures)
     problems += _cargo(world, sorties, ground, horizon_h)
-    problems += _stranded(world, sorties, stranded)
+    problems += _stranded(world, sorties, stranded, horizon_h)
     return problems
 
 
@@ -208,10 +208,12 @@ def _cargo(world: World, sorties: list[dict[str, Any]], ground: list[dict[str, A
     return problems
 
 
-def _stranded(world: World, sorties: list[dict[str, Any]], stranded: list[dict[str, Any]]) -> list[str]:
+def _stranded(world: World, sorties: list[dict[str, Any]], stranded: list[dict[str, Any]],
+              horizon_h: float) -> list[str]:
     problems = []
     reported = {row["aircraft"] for row in stranded if row.get("to_h") is None}
-    policy = world.phases[-1][1]
+    # The airspace in force at the end: an event at the horizon itself never happens in the run.
+    policy = [policy for start_h, policy in world.phases if start_h < horizon_h][-1]
     for name, legs in _by_aircraft(sorties, "arrive_h").items():
         last = legs[-1]
         here = world.airfields[last["destination"]]
