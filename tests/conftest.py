@@ -7,12 +7,20 @@ Two made-up airfields, ORIG and DEST, with a routed distance of 780 km: an aircr
 from __future__ import annotations
 
 import copy
+import os
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from sim.scenario.references import check_references
 from sim.scenario.schema import Scenario
+
+# The suite draws the same hypothesis examples on every run, so a test run (and CI) is reproducible;
+# HYPOTHESIS_PROFILE=explore draws new ones each time, to search for bugs (a failure prints its example).
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 BASE: dict[str, Any] = {
     "name": "micro",
