@@ -41,6 +41,8 @@ BASE: dict[str, Any] = {
     "requirements": [{"from": "ORIG", "to": "DEST", "tons": 1000}],
     "legs": [{"from": "ORIG", "to": "DEST", "distance_km": 780}],
     "catalogue_fuel_stops": False,
+    # Each micro test specifies one mechanism; crews and parking holds have their own tests (test_operations.py).
+    "operations": {"crews": False, "parking_holds": False},
 }
 
 

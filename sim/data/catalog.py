@@ -38,6 +38,12 @@ AIRCRAFT_FIELDS = (
     "enroute_stop_h",
     "range_reserve_frac",
     "ute_h_per_day",
+    "crews_per_aircraft",
+    "crew_duty_h",
+    "crew_rest_h",
+    "crew_show_h",
+    "crew_debrief_h",
+    "crew_flight_h_per_30d",
 )
 BOOLEAN_AIRCRAFT_FIELDS = ("refuel_sequential",)
 # Fitted to the payload-range points by the mass model unless a scenario sets them.
@@ -78,6 +84,12 @@ class AircraftType:
     enroute_stop_h: float  # ground time of an en-route fuel stop
     range_reserve_frac: float
     ute_h_per_day: float | None  # flying-hour budget per aircraft per day; None = no cap
+    crews_per_aircraft: float = 3.0  # crew ratio: crews of this type per aircraft
+    crew_duty_h: float = 16.0  # longest duty period, show to debrief
+    crew_rest_h: float = 12.0  # least rest between duty periods
+    crew_show_h: float = 1.5  # on duty before the first take-off of a duty period
+    crew_debrief_h: float = 0.5  # on duty after the last landing
+    crew_flight_h_per_30d: float = 120.0  # most flight hours of one crew in any 30 days
     refuel_sequential: bool = False
     range_factor_km: float = 0.0  # mass model K: fuel burn over d km leaves exp(-d / K) of the mass
     reserve_fuel_t: float = 0.0  # fuel still aboard on landing after a hop flown as planned
@@ -118,8 +130,9 @@ class Airfield:
     lat: float
     lon: float
     runway_m: float | None
-    mog: int
+    mog: int  # working spots
     fuel: bool
+    parking_mog: int = 0  # every spot a heavy transport can stand on, the working ones included
     provenance: dict[str, Provenance] = field(default_factory=dict, compare=False, repr=False)
 
     def with_overrides(self, overrides: dict[str, Any]) -> Airfield:
@@ -230,8 +243,11 @@ def airfield(ident: str) -> Airfield:
         assert apd is not None, f"{ident}: position: airportsdata but airportsdata lacks it"
         prov["lat"] = Provenance(apd["lat"], "sourced", apd_source)
         prov["lon"] = Provenance(apd["lon"], "sourced", apd_source)
-    for key in ("runway_m", "mog", "fuel"):
+    for key in ("runway_m", "mog", "fuel", "parking_mog"):
         prov[key] = _provenance(entry[key])
+    if prov["parking_mog"].value is None:
+        prov["parking_mog"] = Provenance(2 * int(prov["mog"].value), "derived", "twice the working MOG: "
+                                         + prov["parking_mog"].source)
     runway = prov["runway_m"].value
     return Airfield(
         ident=ident,
@@ -242,5 +258,6 @@ def airfield(ident: str) -> Airfield:
         runway_m=None if runway is None else float(runway),
         mog=int(prov["mog"].value),
         fuel=bool(prov["fuel"].value),
+        parking_mog=int(prov["parking_mog"].value),
         provenance=prov,
     )

@@ -18,7 +18,8 @@ from sim.data.catalog import AircraftType
 from sim.flight import performance
 from sim.geo.airspace import AirspacePolicy
 from sim.model.cargo import CargoLedger
-from sim.model.ramp import Ramp
+from sim.model.crews import Crew, CrewRoster
+from sim.model.ramp import Parking, Ramp
 from sim.model.randomness import Randomness
 from sim.model.records import Activity, Purpose
 from sim.model.specs import RequirementSpec
@@ -30,7 +31,7 @@ from sim.model.world import World
 class Job:
     """Work given to one aircraft: carry cargo for a requirement from where it waits, or ferry empty."""
 
-    kind: str  # "cargo" | "ferry"
+    kind: str  # "cargo" | "ferry" | "return" (home after a delivery)
     destination: str
     trip: Trip
     reposition: Trip | None = None
@@ -74,6 +75,8 @@ class RunningModel(Protocol):
     planner: TripPlanner  # plans under the airspace in force
     policy: AirspacePolicy  # the airspace in force: a take-off's clearance
     ramps: dict[str, Ramp]  # working spots per airfield
+    parking: dict[str, Parking]  # parking spots per airfield
+    crews: CrewRoster  # crews staged on the ground
     maintenance: Collection[str]  # airfields where a repair takes its base time
 
     def usable(self, ident: str) -> bool: ...
@@ -115,6 +118,13 @@ class Aircraft:
         # Flying-hour budget (UTE): accrues ute_h_per_day / 24 per hour, holds at most a day's worth.
         self.hours_budget = kind.ute_h_per_day or 0.0
         self.hours_budget_at = 0.0
+        self.crew: Crew | None = None  # the crew aboard; None when crews are not modelled
+        self.flight_h = 0.0  # flown so far
+        self.delivered_for: int | None = None  # the requirement whose cargo it just delivered
+        self.serves: frozenset[int] | None = None  # dedicated to these requirements; None: any
+        self.booked: list[str] = []  # airfields ahead on its trip where it holds a parking spot
+        self.waiting: tuple[Activity, float] | None = None  # a crew or parking wait under way, since (h)
+        self.go_home = False  # gave up an empty leg for want of parking: fly to the base next
         self.process = self.env.process(self.run())
 
     @property
@@ -139,7 +149,12 @@ class Aircraft:
             if job.kind == "cargo":
                 yield from self._carry(job)
             else:
-                yield from self._fly(job.trip, "ferry")
+                yield from self._fly(job.trip, job.kind)
+            if self.go_home:
+                self.go_home = False
+                home = self._home_trip()
+                if home is not None and self.location != self.base:
+                    yield from self._fly(home, "ferry")
 
     # --- cargo --------------------------------------------------------------------------------------
 
@@ -181,6 +196,8 @@ class Aircraft:
             yield from self._offload(cargo.tons - trip.payload_cap_t)
         yield from self._fly(trip, "cargo")
         yield from self._offload(cargo.tons)  # at the destination, or wherever the trip stopped short
+        if self.location == req.to:
+            self.delivered_for = job.requirement
 
     def _loaded_trip(self, destination: str) -> Trip | None:
         """The loaded trip from here to ``destination``, or None if it cannot be flown now."""
@@ -210,7 +227,7 @@ class Aircraft:
 
     # --- flying -------------------------------------------------------------------------------------
 
-    def _fly(self, trip: Trip, purpose: str) -> Generator[simpy.Event, Any, bool]:
+    def _fly(self, trip: Trip, purpose: Purpose) -> Generator[simpy.Event, Any, bool]:
         """Fly the trip's hops; False if it stopped short (a destination became unusable or a hop cannot
         be flown now), leaving the aircraft, and what it carries, where it landed."""
         model = self.model
@@ -220,31 +237,46 @@ class Aircraft:
                 yield from self._repair()
             destination = planned.destination
             if not model.usable(destination):
+                self._drop_booking()
                 return False
             if kind.ute_h_per_day is not None:
                 yield from self._wait_for_hours(planned.flight_h)
                 if not model.usable(destination):
+                    self._drop_booking()
                     return False
+            book = tuple(dict.fromkeys(h.destination for h in trip.hops)) if i == 0 else ()
+            ready = yield from self._cleared(destination, planned.flight_h, book, may_give_up=purpose != "ferry")
+            if not ready:
+                self._drop_booking()
+                return False
             payload = self.aboard.tons if self.aboard else 0.0
             hop = model.planner.hop(kind, self.location, destination, self.fuel_state)
             if hop is None or payload > hop.payload_cap_t + 1e-9:
+                self._drop_booking()
                 return False
             if self.fuel_state is None:  # refuel for exactly what this hop needs
                 self.fuel_t = performance.required_fuel_t(kind, hop.distance_km, payload, hop.onward_fuel_t)
             takeoff_mass = kind.oew_t + payload + self.fuel_t
             self.flight = Flight(self.location, destination, self.env.now, hop.distance_km, hop.flight_h,
                                  self.fuel_t, takeoff_mass, model.policy)
+            model.parking[self.location].release(self.number)
+            if self.crew is not None:
+                self.crew.take_off(kind, self.env.now)
             try:
                 yield self.env.timeout(hop.flight_h)
             except simpy.Interrupt:
                 yield from self._divert()
                 return False
             flight, self.flight = self.flight, None
+            self._landed(flight)
             burn = performance.burn_t(kind, hop.distance_km, takeoff_mass)
             self.fuel_t -= burn
             model.record_leg(self, flight, self.env.now, destination, payload, hop.distance_km, burn,
                              i < len(trip.hops) - 1, purpose)
             self.location = destination
+            if destination in self.booked:  # held since the trip's start
+                self.booked.remove(destination)
+            model.parking[destination].occupy(self.number)
             # A break is found on landing; the aircraft finishes its turn, then is repaired.
             self.broken = model.randomness.breaks(self.stream_key)
             if i < len(trip.hops) - 1:
@@ -278,11 +310,69 @@ class Aircraft:
         emergency = emergency or not model.usable(target)
         burn = burned + performance.burn_t(self.type, onward_km, mass_now)
         self.flight = None
+        self._drop_booking()
+        model.parking[target].occupy(self.number)
+        self._landed(flight)
         self.fuel_t = flight.fuel_takeoff_t - burn
         payload = self.aboard.tons if self.aboard else 0.0
         model.record_leg(self, flight, self.env.now, target, payload, flown_km + onward_km, burn, False,
                          "emergency landing" if emergency else "diverted")
         self.location = target
+
+    def _landed(self, flight: Flight) -> None:
+        """Book the hop just landed to the aircraft and its crew."""
+        self.flight_h += self.env.now - flight.depart_h
+        if self.crew is not None:
+            self.crew.land(self.type, flight.depart_h, self.env.now)
+
+    def _home_trip(self) -> Trip | None:
+        return self.model.planner.plan(self.type, self.location, self.base, 0.0, self.fuel_state)
+
+    def _cleared(self, destination: str, flight_h: float, book: tuple[str, ...],
+                 may_give_up: bool) -> Generator[simpy.Event, Any, bool]:
+        """Wait until a legal crew is aboard for the hop to ``destination`` and, at a trip's start, until
+        a parking spot is held at every airfield of the trip (``book``), all at once so that an aircraft
+        on its way never waits for a spot. False if an airfield became unusable, or if an empty aircraft
+        away from its base found no spot (it flies home instead of holding a spot others may need)."""
+        model = self.model
+        here = self.location
+        while True:
+            if not model.usable(destination) or not all(model.usable(k) for k in book):
+                return False
+            if self.crew is not None:
+                self.crew, takeoff = model.crews.choose(self.crew, self.type, here, self.env.now, flight_h)
+                if takeoff > self.env.now + 1e-9:
+                    yield from self._wait("crew rest", self.env.timeout(takeoff - self.env.now))
+                    continue
+            if not book:
+                return True
+            lots = [model.parking[k] for k in book]
+            full = [lot for k, lot in zip(book, lots, strict=True) if not lot.has_room(self.number, k == self.base)]
+            if full and model.world.operations.parking_holds:
+                if may_give_up and self.aboard is None and here != self.base and self._home_trip() is not None:
+                    self.go_home = True
+                    return False
+                yield from self._wait("parking hold", full[0].freed())
+                continue
+            for lot in lots:
+                lot.occupy(self.number)
+            self.booked = list(book)
+            return True
+
+    def _drop_booking(self) -> None:
+        """Give back the parking spots held ahead on the trip."""
+        for ident in self.booked:
+            self.model.parking[ident].release(self.number)
+        self.booked = []
+
+    def _wait(self, activity: Activity, event: simpy.Event) -> Generator[simpy.Event, Any, None]:
+        """Wait on the ground for ``event``, logged as ``activity`` (a wait still open at the end of the
+        run is logged by the model's ``finish``)."""
+        start = self.env.now
+        self.waiting = (activity, start)
+        yield event
+        self.waiting = None
+        self.model.record_ground(self, self.location, start, start, self.env.now, activity)
 
     def _wait_for_hours(self, hours: float) -> Generator[simpy.Event, Any, None]:
         """Stay on the ground until the flying-hour budget covers the next hop, then spend it."""

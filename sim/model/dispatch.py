@@ -81,3 +81,11 @@ class FirstCome:
             if best is not None:
                 return Assignment(best[3], best[4])
         return None
+
+
+RULES: dict[str, type] = {"first_come": FirstCome}
+
+
+def rule_named(name: str) -> DispatchRule:
+    """The dispatch rule a scenario names (``dispatch: {rule: ...}``)."""
+    return RULES[name]()

@@ -14,9 +14,10 @@ import simpy
 from sim.flight import performance
 from sim.model.aircraft import Aircraft, Flight, Job
 from sim.model.cargo import CargoLedger
-from sim.model.dispatch import DispatchRule, FirstCome
+from sim.model.crews import CrewRoster
+from sim.model.dispatch import DispatchRule, rule_named
 from sim.model.events import Event
-from sim.model.ramp import Ramp
+from sim.model.ramp import Parking, Ramp
 from sim.model.randomness import Randomness
 from sim.model.records import Activity, DeliveryRow, GroundRow, LegRow, Purpose, Records
 from sim.model.specs import HOURS_PER_DAY, RequirementSpec, may_serve
@@ -40,11 +41,13 @@ class AirliftModel:
     def __init__(self, world: World, randomness: Randomness, rule: DispatchRule | None = None):
         self.world = world
         self.randomness = randomness
-        self.rule: DispatchRule = FirstCome() if rule is None else rule
+        self.rule: DispatchRule = rule_named(world.operations.dispatch_rule) if rule is None else rule
         self.env = simpy.Environment()
         self.records = Records()
         self.open = {ident: True for ident in world.airfields}
         self.ramps = {ident: Ramp(self.env, a.mog) for ident, a in world.airfields.items()}
+        self.parking = {ident: Parking(self.env, max(a.parking_mog, a.mog)) for ident, a in world.airfields.items()}
+        self.crews = CrewRoster()
         self.policy = world.policy
         self.planner = TripPlanner(world, self.usable, self.policy)
         self.requirements = world.requirements
@@ -66,7 +69,12 @@ class AirliftModel:
                 group = (entry.type, entry.base)
                 per_group[group] = per_group.get(group, 0) + 1
                 name = f"{entry.type}#{per_group[group]}@{entry.base}"
-                self.aircraft.append(Aircraft(self, number, name, world.aircraft[entry.type], entry.base, (e, k)))
+                aircraft = Aircraft(self, number, name, world.aircraft[entry.type], entry.base, (e, k))
+                aircraft.serves = entry.serves
+                self.parking[entry.base].occupy(number)
+                self.aircraft.append(aircraft)
+            if world.operations.crews:
+                self._staff(e, entry)
         for i, req in enumerate(world.requirements):
             self.env.process(self._generate(i, req))
         for event in world.events:
@@ -74,6 +82,17 @@ class AirliftModel:
         if spec is not None and spec.outages is not None:
             for ident in spec.outages.airfields:
                 self.env.process(self._outages(ident, spec.outages.duration_h))
+
+    def _staff(self, index: int, entry) -> None:  # noqa: ANN001 - a FleetSpec
+        """Crews of fleet group ``index``: one aboard each aircraft, the rest staged at ``crews_at`` and
+        then at the base."""
+        aboard = [a for a in self.aircraft if a.stream_key[0] == index]
+        staged = [ident for ident, n in entry.crews_at for _ in range(n)]
+        staged += [entry.base] * (entry.crews - len(aboard) - len(staged))
+        for i, place in enumerate([None] * len(aboard) + staged):
+            crew = self.crews.new(f"{entry.type} crew {len(self.crews.all) + 1}", entry.type, place)
+            if i < len(aboard):
+                aboard[i].crew = crew
 
     # --- airfield state -----------------------------------------------------------------------------
 
@@ -198,7 +217,8 @@ class AirliftModel:
     # --- dispatching --------------------------------------------------------------------------------
 
     def become_idle(self, aircraft: Aircraft) -> None:
-        """An aircraft has nothing to do; find it work now or when something changes."""
+        """An aircraft has nothing to do; find it work now or when something changes. One that has just
+        delivered and finds no work flies back to its hub (see ``_send_home``)."""
         self.idle.append(aircraft)
         aircraft.idle_since = self.env.now
         if aircraft.stranded_since is None and not self.can_leave(aircraft):
@@ -206,6 +226,23 @@ class AirliftModel:
         if not self.usable(aircraft.location):
             self._send_idle_away()
         self.dispatch()
+        delivered_for, aircraft.delivered_for = aircraft.delivered_for, None
+        if aircraft in self.idle and delivered_for is not None:
+            self._send_home(aircraft, delivered_for)
+
+    def _send_home(self, aircraft: Aircraft, requirement: int) -> None:
+        """The return leg after a delivery with no job waiting: to the origin of the cargo just delivered
+        (``return_to: hub``) while it is usable, else to the base (``base``); ``stay`` parks it where it is."""
+        rule = self.world.operations.return_to
+        if rule == "stay":
+            return
+        hub = self.requirements[requirement].from_
+        target = hub if rule == "hub" and self.usable(hub) else aircraft.base
+        if target == aircraft.location or not self.usable(target):
+            return
+        trip = self.planner.plan(aircraft.type, aircraft.location, target, 0.0, aircraft.fuel_state)
+        if trip is not None:
+            self._assign(aircraft, Job("return", target, trip))
 
     def can_leave(self, aircraft: Aircraft) -> bool:
         """Can the aircraft reach an airfield with fuel from where it stands (always, where there is fuel)?"""
@@ -244,9 +281,13 @@ class AirliftModel:
             self.record_ground(aircraft, aircraft.location, since, since, self.env.now, "parked")
 
     def finish(self) -> None:
-        """End of the run: close the idle spans still open."""
+        """End of the run: close the idle spans and the crew and parking waits still open."""
         for aircraft in self.idle:
             self._end_idle(aircraft, at_end=True)
+        for aircraft in self.aircraft:
+            if aircraft.waiting is not None:
+                activity, since = aircraft.waiting
+                self.record_ground(aircraft, aircraft.location, since, since, self.env.now, activity)
 
     def _dispatch_soon(self) -> None:
         """Dispatch once every cargo arriving at this same instant is in the ledgers, so priorities
@@ -293,7 +334,7 @@ class AirliftModel:
     def cargo_job(self, aircraft: Aircraft, index: int, place: str) -> Job | None:
         """A job carrying requirement ``index``'s cargo waiting at ``place``, or None."""
         req = self.requirements[index]
-        if not may_serve(aircraft.type.name, req):
+        if not may_serve(aircraft.type.name, req) or (aircraft.serves is not None and index not in aircraft.serves):
             return None
         if not (self.usable(place) and self.usable(req.to)):
             return None
@@ -323,7 +364,8 @@ class AirliftModel:
             depart_h=flight.depart_h, arrive_h=arrive, payload_t=payload_t, distance_km=distance_km,
             fuel_stop=fuel_stop, purpose=purpose, requirement=aircraft.aboard.requirement if aircraft.aboard else -1,
             fuel_t=burn_t, fuel_takeoff_t=flight.fuel_takeoff_t, fuel_landing_t=flight.fuel_takeoff_t - burn_t,
-            takeoff_mass_t=flight.takeoff_mass_t, landing_mass_t=flight.takeoff_mass_t - burn_t))
+            takeoff_mass_t=flight.takeoff_mass_t, landing_mass_t=flight.takeoff_mass_t - burn_t,
+            crew=aircraft.crew.name if aircraft.crew is not None else ""))
 
     def record_ground(self, aircraft: Aircraft, airfield: str, arrive: float, start: float, end: float,
                       activity: Activity, payload_t: float = 0.0, requirement: int = -1) -> None:

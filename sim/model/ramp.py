@@ -1,4 +1,4 @@
-"""A working-MOG pool whose capacity can change while aircraft hold spots.
+"""Airfield capacity: working spots (MOG), whose number can change while aircraft hold them, and parking.
 
 simpy's Resource has a fixed capacity, so MOG changes are modelled here directly: a FIFO of waiting
 aircraft and a count of spots in use. Lowering the capacity never evicts an aircraft already on a spot;
@@ -47,3 +47,43 @@ class Ramp:
         while self._waiting and self.in_use < self.capacity:
             self.in_use += 1
             self._waiting.popleft().succeed()
+
+
+class Parking:
+    """Parking spots (parking MOG) of one airfield: every aircraft on the ground there, or flying there
+    with a spot held for it, holds one.
+
+    A trip holds a spot at each airfield it will land at from its take-off (the slot a planner books
+    before launching an aircraft) until the take-off from there. An aircraft's own base always has room
+    for it; an aircraft that lands where it had to (a diversion) takes a spot even beyond the capacity.
+    """
+
+    def __init__(self, env: simpy.Environment, capacity: int):
+        self.env = env
+        self.capacity = capacity
+        self.holders: set[int] = set()  # aircraft numbers
+        self.peak = 0
+        self._freed: simpy.Event | None = None
+
+    def has_room(self, number: int, exempt: bool = False) -> bool:
+        """May aircraft ``number`` hold a spot here now (it may already hold one)?"""
+        return exempt or number in self.holders or len(self.holders) < self.capacity
+
+    def occupy(self, number: int) -> None:
+        """Hold a spot (beyond the capacity if it must: callers check ``has_room`` first)."""
+        self.holders.add(number)
+        self.peak = max(self.peak, len(self.holders))
+
+    def release(self, number: int) -> None:
+        """The aircraft took off from here, or will not come: its spot is free."""
+        if number in self.holders:
+            self.holders.discard(number)
+            if self._freed is not None:
+                freed, self._freed = self._freed, None
+                freed.succeed()
+
+    def freed(self) -> simpy.Event:
+        """An event that fires when a spot here is next given back."""
+        if self._freed is None:
+            self._freed = self.env.event()
+        return self._freed

@@ -20,9 +20,12 @@ from typing import Any, Literal, NamedTuple
 
 # What a leg was flown for. "diverted": its destination closed while airborne, landed elsewhere;
 # "emergency landing": no usable airfield in reach, landed anyway.
-Purpose = Literal["cargo", "reposition", "ferry", "diverted", "emergency landing"]
-# Ground activities. onload, offload and fuel stop hold a working spot; the others do not.
-Activity = Literal["onload", "offload", "fuel stop", "repair", "parked", "stranded"]
+# "return": empty, back to the cargo's hub (or the base) after a delivery with no job waiting.
+Purpose = Literal["cargo", "reposition", "ferry", "return", "diverted", "emergency landing"]
+# Ground activities. onload, offload and fuel stop hold a working spot; the others do not. "crew rest": the
+# aircraft waits for a crew allowed to fly its next hop; "parking hold": it waits where it is for a parking
+# spot at its next destination.
+Activity = Literal["onload", "offload", "fuel stop", "repair", "parked", "stranded", "crew rest", "parking hold"]
 SPOT_ACTIVITIES = ("onload", "offload", "fuel stop")
 
 
@@ -45,6 +48,7 @@ class LegRow(NamedTuple):
     fuel_landing_t: float
     takeoff_mass_t: float
     landing_mass_t: float
+    crew: str  # the crew that flew it ("" when crews are not modelled)
 
 
 class GroundRow(NamedTuple):

@@ -33,6 +33,19 @@ class FleetSpec:
     type: str
     count: int
     base: str
+    crews: int = 0  # crews of this group, one aboard each aircraft, the rest at the base or ``crews_at``
+    crews_at: tuple[tuple[str, int], ...] = ()  # (airfield, crews) staged away from the base
+    serves: frozenset[int] | None = None  # dedicated to these requirement indices; None: any
+
+
+@dataclass(frozen=True)
+class OperationsSpec:
+    """Which operating limits are on, and how idle aircraft are given work."""
+
+    crews: bool = True  # crew duty, rest and 30-day flight-hour limits
+    parking_holds: bool = True  # take off only with a parking spot held at the destination
+    dispatch_rule: str = "first_come"
+    return_to: str = "hub"  # after a delivery with no job: "hub" | "base" | "stay"
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from sim.geo import geodesy as geo
 from sim.geo.airspace import AirspacePolicy
 from sim.geo.routing import Route
 from sim.model.events import Event
-from sim.model.specs import FleetSpec, RequirementSpec, RunSpec, StochasticSpec
+from sim.model.specs import FleetSpec, OperationsSpec, RequirementSpec, RunSpec, StochasticSpec
 
 STOP_DETOUR_FACTOR = 1.4  # a catalogue stop is "near the route" if o->s->d is within this ...
 STOP_DETOUR_KM = 300.0  # ... times the great circle o->d, plus this
@@ -44,6 +44,7 @@ class World:
     phases: tuple[tuple[float, AirspacePolicy], ...]  # (hour, policy) from hour 0 through each airspace event
     overrides: dict[tuple[str, str], float] = field(default_factory=dict)
     leg_notes: dict[tuple[str, str], str] = field(default_factory=dict)
+    operations: OperationsSpec = field(default_factory=OperationsSpec)
 
     def route(self, a: str, b: str, policy: AirspacePolicy | None = None) -> Route:
         """Legal route a -> b under ``policy`` (the starting one by default)."""

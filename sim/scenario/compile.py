@@ -19,12 +19,14 @@ from sim.model.specs import (
     HOURS_PER_DAY,
     Distribution,
     FleetSpec,
+    OperationsSpec,
     OutageSpec,
     RequirementSpec,
     RunSpec,
     StochasticSpec,
 )
 from sim.model.world import World
+from sim.scenario.references import crew_count
 from sim.scenario.schema import Event, Requirement, Scenario
 
 
@@ -71,10 +73,18 @@ def build_world(scenario: Scenario) -> World:
 
     run = RunSpec(scenario.name, scenario.description, scenario.start_date, scenario.days * HOURS_PER_DAY,
                   scenario.seed, scenario.scenario_hash())
-    fleet = tuple(FleetSpec(f.type, f.count, f.base) for f in scenario.fleet)
+    names = [r.name for r in scenario.requirements]
+    fleet = tuple(
+        FleetSpec(f.type, f.count, f.base,
+                  crews=crew_count(f.count, f.crews_per_aircraft or aircraft[f.type].crews_per_aircraft),
+                  crews_at=tuple(f.crews_at.items()),
+                  serves=None if f.serves is None else frozenset(i for i, n in enumerate(names) if n in f.serves))
+        for f in scenario.fleet)
     requirements = tuple(_requirement(r, scenario.days) for r in scenario.requirements)
+    ops = scenario.operations
+    operations = OperationsSpec(ops.crews, ops.parking_holds, scenario.dispatch.rule, scenario.dispatch.return_to)
     return World(run, fleet, requirements, events, _stochastic(scenario), aircraft, airfields, tuple(named), stops,
-                 policy, tuple(phases), overrides, notes)
+                 policy, tuple(phases), overrides, notes, operations)
 
 
 def starting_policy(scenario: Scenario) -> AirspacePolicy:
@@ -147,6 +157,9 @@ def _custom_airfield(ident: str, values: dict) -> Airfield:
     for key, value in defaults.items():
         if key not in values:
             prov[key] = Provenance(value, "assumed", "default for airfields outside the catalogue")
+    mog = values.get("mog", 2)
+    if "parking_mog" not in values:
+        prov["parking_mog"] = Provenance(2 * mog, "assumed", "twice the working MOG (planning assumption)")
     return Airfield(
         ident=ident,
         name=values.get("name", ident),
@@ -154,7 +167,8 @@ def _custom_airfield(ident: str, values: dict) -> Airfield:
         lat=values["lat"],
         lon=values["lon"],
         runway_m=values.get("runway_m"),
-        mog=values.get("mog", 2),
+        mog=mog,
         fuel=values.get("fuel", True),
+        parking_mog=values.get("parking_mog", 2 * mog),
         provenance=prov,
     )

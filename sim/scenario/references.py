@@ -54,9 +54,24 @@ def reference_problems(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]
 
     for name, _ in _entries(data.get("aircraft")):
         check_type(("aircraft", name), name)
+    requirement_names = [str(get(r, "label") or f"{get(r, 'from')}->{get(r, 'to')}")
+                         for _, r in _items(data.get("requirements"))]
     for i, f in _items(data.get("fleet")):
         check_type(("fleet", i, "type"), get(f, "type"))
         check_field(("fleet", i, "base"), get(f, "base"))
+        for ident, _ in _entries(get(f, "crews_at")):
+            check_field(("fleet", i, "crews_at", ident), ident)
+        staged = sum(n for _, n in _entries(get(f, "crews_at")) if _number(n) is not None)
+        spare = _spare_crews(data, f)
+        if staged and spare is not None and staged > spare:
+            problems.append((("fleet", i, "crews_at"),
+                             f"{staged:g} crews staged but the group has {spare} besides one per aircraft; "
+                             "raise crews_per_aircraft"))
+        for j, name in _items(get(f, "serves")):
+            if isinstance(name, str) and name not in requirement_names:
+                problems.append((("fleet", i, "serves", j),
+                                 f"no requirement {name!r}{suggest(name, requirement_names)}; "
+                                 "name one by its label or FROM->TO"))
     for ident, settings in airfield_entries:
         if ident not in custom:
             check_field(("airfields", ident), ident)
@@ -92,6 +107,23 @@ def reference_problems(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]
         check_field(("stochastic", "outages", "airfields", i), ident)
     problems.extend(_airspace_problems(data))
     return problems
+
+
+def _spare_crews(data: dict[str, Any], entry: Any) -> int | None:
+    """Crews of a fleet group beyond one per aircraft, or None when the entry is not well formed."""
+    kind = entry.get("type")
+    count = _number(entry.get("count"))
+    if kind not in catalog.aircraft_catalog() or count is None:
+        return None
+    override = data.get("aircraft", {}).get(kind) if isinstance(data.get("aircraft"), dict) else None
+    ratio = (_number(entry.get("crews_per_aircraft")) or _number((override or {}).get("crews_per_aircraft"))
+             or catalog.aircraft_catalog()[kind].crews_per_aircraft)
+    return crew_count(int(count), ratio) - int(count)
+
+
+def crew_count(aircraft: int, crews_per_aircraft: float) -> int:
+    """Crews of a group: the crew ratio times its aircraft, rounded, and at least one per aircraft."""
+    return max(aircraft, round(aircraft * crews_per_aircraft))
 
 
 def _airspace_problems(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:

@@ -62,6 +62,12 @@ class AircraftOverride(_Strict):
     range_reserve_frac: Annotated[float, Field(ge=0, le=1)] | None = None
     ute_h_per_day: Annotated[float, Field(gt=0, le=24)] | None = Field(
         None, description="flying hours per aircraft per day (UTE); absent = no cap")
+    crews_per_aircraft: Annotated[float, Field(ge=1)] | None = Field(None, description="crew ratio: crews per aircraft")
+    crew_duty_h: PositiveFloat | None = Field(None, description="longest crew duty period, show to debrief")
+    crew_rest_h: NonNegFloat | None = Field(None, description="least rest between duty periods")
+    crew_show_h: NonNegFloat | None = Field(None, description="duty before the first take-off of a duty period")
+    crew_debrief_h: NonNegFloat | None = Field(None, description="duty after the last landing of a duty period")
+    crew_flight_h_per_30d: PositiveFloat | None = Field(None, description="most flight hours of a crew in any 30 days")
 
     def values(self) -> dict[str, Any]:
         """The fields the scenario actually set."""
@@ -74,12 +80,43 @@ class FleetEntry(_Strict):
     type: str = Field(description="aircraft type name from the catalogue, e.g. Il-76MD")
     count: Annotated[int, Field(ge=0, description="number of aircraft; 0 leaves the type out")]
     base: Ident
+    crews_per_aircraft: Annotated[float, Field(ge=1)] | None = Field(
+        None, description="crew ratio of this group (default: the type's)")
+    crews_at: dict[Ident, Annotated[int, Field(ge=1)]] = Field(
+        default_factory=dict, description="crews of this group staged at these airfields instead of the base")
+    serves: list[str] | None = Field(
+        None, min_length=1, description="dedicated: only these requirements (by label or FROM->TO)")
+
+
+DispatchRuleName = Literal["first_come", "soonest_delivery", "most_ton_km"]
+
+
+class Dispatch(_Strict):
+    """How idle aircraft are given work."""
+
+    rule: DispatchRuleName = Field("first_come", description=(
+        "first_come: oldest waiting cargo first, the aircraft that can start loading soonest; "
+        "soonest_delivery: the aircraft that would finish delivering soonest; "
+        "most_ton_km: the assignment moving the most ton-km per hour of the job"))
+    return_to: Literal["hub", "base", "stay"] = Field("hub", description=(
+        "after a delivery with no job waiting: hub = fly back to the origin of the cargo just delivered, "
+        "base = to the aircraft's base, stay = park where it is"))
+
+
+class Operations(_Strict):
+    """Limits real operations impose; both on unless switched off."""
+
+    crews: bool = Field(True, description="crew duty, rest and monthly flight-hour limits, crews per aircraft")
+    parking_holds: bool = Field(True, description=(
+        "an aircraft takes off only with a parking spot held for it at its destination; otherwise it holds"))
 
 
 class AirfieldSettings(_Strict):
     """Per-airfield settings; with lat and lon it defines an airfield no catalogue has."""
 
-    mog: Annotated[int, Field(ge=1)] | None = None
+    mog: Annotated[int, Field(ge=1)] | None = Field(None, description="working spots (load, offload, refuel)")
+    parking_mog: Annotated[int, Field(ge=1)] | None = Field(
+        None, description="every spot a heavy transport can stand on, working spots included")
     fuel: bool | None = None
     runway_m: PositiveFloat | None = None
     name: str | None = None
@@ -95,7 +132,7 @@ class AirfieldSettings(_Strict):
 
     def overrides(self) -> dict[str, Any]:
         """The catalogue fields this entry changes."""
-        return self.model_dump(exclude_none=True, include={"mog", "fuel", "runway_m", "name", "country", "lat", "lon"})
+        return self.model_dump(exclude_none=True, include={"mog", "parking_mog", "fuel", "runway_m", "name", "country", "lat", "lon"})
 
 
 class Requirement(_Strict):
@@ -251,6 +288,8 @@ class Scenario(_Strict):
         True, description="let the model also stop at catalogue airfields with fuel near the route"
     )
     stochastic: StochasticSpec | None = Field(None, description="randomness; absent means deterministic")
+    operations: Operations = Field(default_factory=Operations)
+    dispatch: Dispatch = Field(default_factory=Dispatch)
     sweep: SweepSpec | None = Field(None, description="default sweep for `airlift sweep`")
 
     @field_validator("events")

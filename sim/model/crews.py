@@ -1,0 +1,123 @@
+"""Crews: who may fly the next hop, and when.
+
+A crew of a type flies with one aircraft at a time. Its duty period starts ``crew_show_h`` before its
+first take-off and ends ``crew_debrief_h`` after its last landing; it covers the ground time between
+hops flown in the same period. A hop is flown only if it ends (debrief included) within
+``crew_duty_h`` of the show, and if the crew's flight hours in the 30 days before its landing stay
+within ``crew_flight_h_per_30d``. Otherwise the crew rests ``crew_rest_h`` from the end of its last duty
+period, where it landed, and the aircraft takes a rested crew staged at that airfield, or waits.
+
+Rest is counted from the last debrief, not from the moment the aircraft needs the crew again: the
+crew went to rest while the aircraft was offloaded and serviced by the ground crew.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+from sim.data.catalog import AircraftType
+
+WINDOW_H = 30 * 24.0  # the flight-hour limit counts the last 30 days
+
+
+@dataclass
+class Crew:
+    """One crew: where it is, its current duty period and its recent flying."""
+
+    name: str  # e.g. "Il-76MD crew 7"
+    type: str
+    duty_start_h: float | None = None  # show time of the current (or last) duty period
+    off_duty_h: float = -1e9  # end of the last duty period (last landing + debrief)
+    flights: deque[tuple[float, float]] = field(default_factory=deque)  # (take-off, landing) in the window
+    duty_h: float = 0.0  # total hours on duty (for the summary)
+    duty_periods: int = 0
+
+    def flown_h(self, since_h: float) -> float:
+        """Flight hours after ``since_h``."""
+        return sum(end - max(start, since_h) for start, end in self.flights if end > since_h)
+
+    def earliest_takeoff(self, kind: AircraftType, now: float, flight_h: float) -> float:
+        """Earliest take-off (h) at which this crew may fly a hop of ``flight_h``, from ``now``."""
+        continuing = self.duty_start_h is not None and now < self.off_duty_h + kind.crew_rest_h
+        if continuing and now + flight_h + kind.crew_debrief_h - self.duty_start_h <= kind.crew_duty_h + 1e-9:
+            takeoff = now
+        else:  # a new duty period: after its rest, and after the show
+            takeoff = max(now, self.off_duty_h + kind.crew_rest_h + kind.crew_show_h)
+        return self._within_hours(kind, takeoff, flight_h)
+
+    def _within_hours(self, kind: AircraftType, takeoff: float, flight_h: float) -> float:
+        """The first take-off at or after ``takeoff`` that keeps the 30-day flight hours within the limit.
+
+        The hours flown before ``landing - 30 days`` no longer count; as the take-off moves later, old
+        flights leave the window, so the first legal take-off is found by bisection on the landing.
+        """
+        limit = kind.crew_flight_h_per_30d
+        if flight_h > limit:  # one hop longer than the whole allowance: flown by a fresh crew, never refused
+            return takeoff
+        if self.flown_h(takeoff + flight_h - WINDOW_H) + flight_h <= limit + 1e-9:
+            return takeoff
+        low, high = takeoff, takeoff + WINDOW_H
+        for _ in range(40):
+            mid = (low + high) / 2
+            if self.flown_h(mid + flight_h - WINDOW_H) + flight_h <= limit + 1e-9:
+                high = mid
+            else:
+                low = mid
+        return high
+
+    def take_off(self, kind: AircraftType, now: float) -> None:
+        """The crew takes off now (at the time ``earliest_takeoff`` allowed)."""
+        if self.duty_start_h is None or now >= self.off_duty_h + kind.crew_rest_h:
+            if self.duty_start_h is not None:
+                self.duty_h += self.off_duty_h - self.duty_start_h
+            self.duty_start_h = now - kind.crew_show_h
+            self.duty_periods += 1
+        while self.flights and self.flights[0][1] <= now - WINDOW_H:
+            self.flights.popleft()
+
+    def land(self, kind: AircraftType, takeoff: float, now: float) -> None:
+        """The crew landed now after a hop flown from ``takeoff``."""
+        self.flights.append((takeoff, now))
+        self.off_duty_h = now + kind.crew_debrief_h
+
+    def total_duty_h(self, end_h: float) -> float:
+        """Hours on duty up to ``end_h``, the current period included."""
+        if self.duty_start_h is None:
+            return self.duty_h
+        return self.duty_h + max(0.0, min(end_h, self.off_duty_h) - self.duty_start_h)
+
+
+class CrewRoster:
+    """The crews not aboard an aircraft, by (type, airfield)."""
+
+    def __init__(self) -> None:
+        self.waiting: dict[tuple[str, str], list[Crew]] = {}
+        self.all: list[Crew] = []
+
+    def add(self, crew: Crew, airfield: str) -> None:
+        self.waiting.setdefault((crew.type, airfield), []).append(crew)
+
+    def new(self, name: str, kind: str, airfield: str | None) -> Crew:
+        """A new rested crew, staged at ``airfield`` (None: aboard an aircraft)."""
+        crew = Crew(name, kind)
+        self.all.append(crew)
+        if airfield is not None:
+            self.add(crew, airfield)
+        return crew
+
+    def choose(self, own: Crew, kind: AircraftType, airfield: str, now: float, flight_h: float) -> tuple[Crew, float]:
+        """The crew to fly the next hop from ``airfield`` and its take-off time: the aircraft's own crew or
+        a crew staged there, whichever may take off first (the own crew on a tie). The chosen crew boards;
+        an own crew left behind rests there."""
+        best, best_t = own, own.earliest_takeoff(kind, now, flight_h)
+        pool = self.waiting.get((kind.name, airfield), [])
+        if best_t > now:
+            for crew in pool:
+                t = crew.earliest_takeoff(kind, now, flight_h)
+                if t < best_t - 1e-9:
+                    best, best_t = crew, t
+        if best is not own:
+            pool.remove(best)
+            self.add(own, airfield)
+        return best, best_t
