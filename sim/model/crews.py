@@ -30,7 +30,8 @@ class Crew:
     duty_start_h: float | None = None  # show time of the current (or last) duty period
     off_duty_h: float = -1e9  # end of the last duty period (last landing + debrief)
     flights: deque[tuple[float, float]] = field(default_factory=deque)  # (take-off, landing) in the window
-    duty_h: float = 0.0  # total hours on duty (for the summary)
+    duty_h: float = 0.0  # hours on duty in past duty periods (for the summary)
+    flown_total_h: float = 0.0
     duty_periods: int = 0
 
     def flown_h(self, since_h: float) -> float:
@@ -79,6 +80,7 @@ class Crew:
     def land(self, kind: AircraftType, takeoff: float, now: float) -> None:
         """The crew landed now after a hop flown from ``takeoff``."""
         self.flights.append((takeoff, now))
+        self.flown_total_h += now - takeoff
         self.off_duty_h = now + kind.crew_debrief_h
 
     def total_duty_h(self, end_h: float) -> float:

@@ -83,7 +83,75 @@ class FirstCome:
         return None
 
 
-RULES: dict[str, type] = {"first_come": FirstCome}
+def trip_h(trip) -> float:  # noqa: ANN001 - a Trip
+    """Hours from take-off to the end of the trip, fuel stops included."""
+    return trip.flight_h + trip.stop_h
+
+
+def delivery_h(aircraft: Aircraft, job: Job) -> float:
+    """Hours from now until the job's cargo is offloaded, if nothing waits: repositioning, onload, the
+    loaded trip and the offload."""
+    kind = aircraft.type
+    reposition = trip_h(job.reposition) if job.reposition else 0.0
+    return reposition + kind.onload_h + trip_h(job.trip) + kind.offload_h
+
+
+class _Scored:
+    """A rule that scores every (aircraft, requirement, place) a requirement at a time, requirements in
+    first-come order (so priorities and the oldest waiting ton still come first); the best score wins.
+    Ties go to the aircraft that has flown least so far (the work is spread over the fleet), then to the
+    lowest aircraft number."""
+
+    def score(self, aircraft: Aircraft, job: Job) -> float:
+        """Smaller is better."""
+        raise NotImplementedError
+
+    def choose(self, state: DispatchState) -> Assignment | None:
+        ledgers = state.ledgers
+        order = sorted(
+            (i for i, ledger in enumerate(ledgers) if ledger.unassigned_t > 1e-9),
+            key=lambda i: requirement_priority(i, ledgers[i], state.requirements[i].priority),
+        )
+        candidates: dict[tuple, Aircraft] = {}
+        for aircraft in state.idle:
+            key = (aircraft.type.name, aircraft.location, aircraft.fuel_state, aircraft.serves)
+            best_so_far = candidates.get(key)
+            if best_so_far is None or (aircraft.flight_h, aircraft.number) < (best_so_far.flight_h, best_so_far.number):
+                candidates[key] = aircraft
+        for index in order:
+            best: tuple[float, float, int, Aircraft, Job] | None = None
+            for place in ledgers[index].places():
+                for aircraft in candidates.values():
+                    job = state.cargo_job(aircraft, index, place)
+                    if job is None:
+                        continue
+                    key = (round(self.score(aircraft, job), 9), aircraft.flight_h, aircraft.number)
+                    if best is None or key < best[:3]:
+                        best = (*key, aircraft, job)
+            if best is not None:
+                return Assignment(best[3], best[4])
+        return None
+
+
+class SoonestDelivery(_Scored):
+    """Each requirement in first-come order gets the aircraft that would finish delivering its load
+    soonest (repositioning, onload, flight with its stops, offload): a slower type with shorter ground
+    times, or one already nearer, wins when it delivers first."""
+
+    def score(self, aircraft: Aircraft, job: Job) -> float:
+        return delivery_h(aircraft, job)
+
+
+class MostTonKm(_Scored):
+    """Each requirement in first-come order gets the aircraft that moves the most ton-km per hour of the
+    job (load x routed km of the loaded trip / hours from now to the end of the offload)."""
+
+    def score(self, aircraft: Aircraft, job: Job) -> float:
+        km = sum(h.distance_km for h in job.trip.hops)
+        return -job.tons * km / max(delivery_h(aircraft, job), 1e-9)
+
+
+RULES: dict[str, type] = {"first_come": FirstCome, "soonest_delivery": SoonestDelivery, "most_ton_km": MostTonKm}
 
 
 def rule_named(name: str) -> DispatchRule:

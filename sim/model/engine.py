@@ -288,6 +288,11 @@ class AirliftModel:
             if aircraft.waiting is not None:
                 activity, since = aircraft.waiting
                 self.record_ground(aircraft, aircraft.location, since, since, self.env.now, activity)
+        now = self.env.now
+        self.records.crews = [{"crew": c.name, "type": c.type, "duty_periods": c.duty_periods,
+                               "duty_h": c.total_duty_h(now), "flight_h": c.flown_total_h}
+                              for c in self.crews.all]
+        self.records.parking_peaks = {ident: lot.peak for ident, lot in self.parking.items() if lot.peak}
 
     def _dispatch_soon(self) -> None:
         """Dispatch once every cargo arriving at this same instant is in the ledgers, so priorities

@@ -98,6 +98,8 @@ class Records:
     ground: dict[str, list[Any]] = field(default_factory=lambda: _columns(GroundRow))
     closures: list[dict[str, Any]] = field(default_factory=list)  # airfield closures and outages as they happened
     stranded: list[dict[str, Any]] = field(default_factory=list)
+    crews: list[dict[str, Any]] = field(default_factory=list)  # one row per crew at the end of the run
+    parking_peaks: dict[str, int] = field(default_factory=dict)  # most spots held at once, by airfield
 
     @staticmethod
     def append(table: dict[str, list[Any]], row: LegRow | GroundRow | DeliveryRow) -> None:

@@ -16,7 +16,12 @@ violation it finds, one line each. The rules:
 * cargo conserved per place and per aircraft: what is onloaded at a place was waiting there, a leg's
   payload is what is aboard, and what is offloaded short of the destination waits where it came off;
 * no stranded aircraft unless reported: an aircraft whose last landing leaves it at an airfield without
-  fuel, unable to reach one, must be listed as stranded.
+  fuel, unable to reach one, must be listed as stranded;
+* crews (when modelled): a crew flies one aircraft at a time and boards where it last landed; each duty
+  period, show to debrief, is within the type's limit and follows the minimum rest (a duty with a
+  diversion excepted); no crew flies more than its flight hours in any 30 days;
+* parking (when holds are on): at an airfield that is no fleet group's base, the aircraft on the ground
+  that landed there as planned never outnumber its parking spots.
 """
 
 from __future__ import annotations
@@ -47,6 +52,79 @@ def check_trace(world: World, sorties: list[dict[str, Any]], ground: list[dict[s
     problems += _closures(world, sorties, ground, closures)
     problems += _cargo(world, sorties, ground, horizon_h)
     problems += _stranded(world, sorties, stranded, horizon_h)
+    if world.operations.crews:
+        problems += _crews(world, sorties)
+    if world.operations.parking_holds:
+        problems += _parking(world, sorties, horizon_h)
+    return problems
+
+
+def _crews(world: World, sorties: list[dict[str, Any]]) -> list[str]:
+    problems = []
+    window_h = 30 * 24.0
+    by_crew: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in sorties:
+        by_crew[row["crew"]].append(row)
+    for crew, legs in by_crew.items():
+        legs.sort(key=lambda r: r["depart_h"])
+        kind = world.aircraft[legs[0]["type"]]
+        duty: list[dict[str, Any]] = []
+        for i, leg in enumerate(legs):
+            if i and leg["origin"] != legs[i - 1]["destination"]:
+                problems.append(f"{crew}: boards at {leg['origin']} at {leg['depart_h']:.2f} h but landed last at "
+                                f"{legs[i - 1]['destination']}")
+            if i and leg["depart_h"] < legs[i - 1]["arrive_h"] - EPS:
+                problems.append(f"{crew}: takes off at {leg['depart_h']:.2f} h before its last landing")
+            rested = not duty or (leg["depart_h"] - kind.crew_show_h) - (duty[-1]["arrive_h"] + kind.crew_debrief_h) \
+                >= kind.crew_rest_h - EPS
+            if not rested and duty and (leg["depart_h"] - duty[-1]["arrive_h"]) >= kind.crew_rest_h - EPS:
+                rested = True  # rested while the aircraft stood: the show overlaps the end of the rest
+            if rested:
+                duty = []
+            duty.append(leg)
+            length = duty[-1]["arrive_h"] + kind.crew_debrief_h - (duty[0]["depart_h"] - kind.crew_show_h)
+            excused = any(r["purpose"] in ("diverted", "emergency landing") for r in duty)
+            if length > kind.crew_duty_h + EPS and not excused:
+                problems.append(f"{crew}: duty of {length:.2f} h by {leg['arrive_h']:.2f} h exceeds {kind.crew_duty_h:g} h")
+            since = leg["arrive_h"] - window_h
+            flown = sum(r["arrive_h"] - max(r["depart_h"], since) for r in legs[:i + 1] if r["arrive_h"] > since)
+            if flown > kind.crew_flight_h_per_30d + EPS and leg["arrive_h"] - leg["depart_h"] <= kind.crew_flight_h_per_30d:
+                problems.append(f"{crew}: {flown:.1f} flight h in the 30 days to {leg['arrive_h']:.2f} h, "
+                                f"over {kind.crew_flight_h_per_30d:g}")
+    return problems
+
+
+def on_ground(world: World, sorties: list[dict[str, Any]], horizon_h: float
+              ) -> dict[str, list[tuple[float, float, str, bool]]]:
+    """(from_h, to_h, aircraft, planned) of every stay on the ground, by airfield: from the landing (or
+    the start, at the base) to the next take-off (or the end of the run). ``planned`` is False for a stay
+    that began with a diversion or an emergency landing."""
+    stays: dict[str, list[tuple[float, float, str, bool]]] = defaultdict(list)
+    for name, legs in _by_aircraft(sorties, "depart_h").items():
+        place, since, planned = name.rsplit("@", 1)[-1], 0.0, True  # the model names aircraft TYPE#N@BASE
+        for leg in legs:
+            stays[place].append((since, leg["depart_h"], name, planned))
+            place, since = leg["destination"], leg["arrive_h"]
+            planned = leg["purpose"] not in ("diverted", "emergency landing")
+        stays[place].append((since, horizon_h, name, planned))
+    return stays
+
+
+def _parking(world: World, sorties: list[dict[str, Any]], horizon_h: float) -> list[str]:
+    problems = []
+    bases = {entry.base for entry in world.fleet}
+    for ident, stays in on_ground(world, sorties, horizon_h).items():
+        if ident in bases:
+            continue
+        airfield = world.airfields[ident]
+        capacity = max(airfield.parking_mog, airfield.mog)
+        planned = [(a, b) for a, b, _, ok in stays if ok and b > a]
+        for start, _ in planned:
+            count = sum(1 for a, b in planned if a <= start + 1e-9 and b > start + 1e-9)
+            if count > capacity:
+                problems.append(f"{ident}: {count} aircraft on the ground at {start:.2f} h, "
+                                f"{capacity} parking spots")
+                break
     return problems
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
@@ -84,6 +85,7 @@ def daily_table(out: RunOutput) -> list[dict[str, Any]]:
 def summarise(out: RunOutput) -> dict[str, Any]:
     """The headline record (summary.json)."""
     world, run, ledgers = out.world, out.world.run, out.ledgers
+    ops = world.operations
     days = run_days(world)
     deliveries, legs = out.records.deliveries, out.records.legs
     requested = sum(x.generated_t for x in ledgers)
@@ -123,20 +125,41 @@ def summarise(out: RunOutput) -> dict[str, Any]:
     for kind, dep, arr, fuel in zip(legs["type"], legs["depart_h"], legs["arrive_h"], legs["fuel_t"], strict=True):
         by_type[kind]["flight_h"] += arr - dep
         by_type[kind]["fuel_t"] += fuel
-    for slot in by_type.values():
+    ground = out.records.ground
+    held_h: dict[str, dict[str, float]] = {"crew rest": defaultdict(float), "parking hold": defaultdict(float)}
+    for kind, what, start, end in zip(ground["type"], ground["activity"], ground["start_h"], ground["end_h"], strict=True):
+        if what in held_h:
+            held_h[what][kind] += end - start
+    crews_by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for crew in out.records.crews:
+        crews_by_type[crew["type"]].append(crew)
+    for name, slot in by_type.items():
         slot["mean_payload_t"] = slot["delivered_t"] / slot["sorties"] if slot["sorties"] else 0.0
         slot["flight_h_per_aircraft_day"] = slot["flight_h"] / (slot["aircraft"] * days) if slot["aircraft"] else 0.0
+        mine = crews_by_type.get(name, [])
+        slot["crews"] = len(mine)
+        # Share of the crews' time on duty, and the most one crew flew: how hard the tempo drives them.
+        slot["crew_duty_share"] = sum(c["duty_h"] for c in mine) / (len(mine) * out.horizon_h) if mine else None
+        slot["max_crew_flight_h"] = max((c["flight_h"] for c in mine), default=None)
+        slot["crew_wait_h"] = held_h["crew rest"][name]
+        slot["parking_hold_h"] = held_h["parking hold"][name]
 
-    ground = out.records.ground
+    peaks = peak_on_ground(out)
     airfields: dict[str, dict[str, Any]] = {}
     for ident in _airfields_used(out):
         a = world.airfields[ident]
         waits = [s - r for f, r, s, what in zip(ground["airfield"], ground["arrive_h"], ground["start_h"],
                                                 ground["activity"], strict=True) if f == ident and what in SPOT_ACTIVITIES]
+        holds = [e - s for f, s, e, what in zip(ground["airfield"], ground["start_h"], ground["end_h"],
+                                                ground["activity"], strict=True) if f == ident and what == "parking hold"]
         airfields[ident] = {
-            "name": a.name, "country": a.country, "mog": a.mog, "fuel": a.fuel, "runway_m": a.runway_m,
+            "name": a.name, "country": a.country, "mog": a.mog, "parking_mog": max(a.parking_mog, a.mog),
+            "fuel": a.fuel, "runway_m": a.runway_m,
             "turns": len(waits), "mean_wait_h": sum(waits) / len(waits) if waits else 0.0,
             "max_wait_h": max(waits, default=0.0),
+            "peak_on_ground": peaks.get(ident, 0),
+            "peak_parking_held": out.records.parking_peaks.get(ident, 0),
+            "holds_here": len(holds), "max_hold_h": max(holds, default=0.0),
         }
     stops = sorted({d for d, s in zip(legs["destination"], legs["fuel_stop"], strict=True) if s})
 
@@ -160,6 +183,12 @@ def summarise(out: RunOutput) -> dict[str, Any]:
         "repair_h": sum(e - b for b, e, what in zip(ground["start_h"], ground["end_h"], ground["activity"], strict=True)
                         if what == "repair"),
         "diversions": sum(1 for p in legs["purpose"] if p in ("diverted", "emergency landing")),
+        "operations": {"crews": ops.crews, "parking_holds": ops.parking_holds, "dispatch_rule": ops.dispatch_rule,
+                       "return_to": ops.return_to},
+        "crew_waits": sum(1 for what in ground["activity"] if what == "crew rest"),
+        "crew_wait_h": sum(held_h["crew rest"].values()),
+        "parking_holds": sum(1 for what in ground["activity"] if what == "parking hold"),
+        "parking_hold_h": sum(held_h["parking hold"].values()),
         "stranded": [dict(row) for row in out.records.stranded],
         "stranded_at_end": sum(1 for row in out.records.stranded if row["to_h"] is None),
         "closures": [dict(row) for row in out.records.closures],
@@ -178,6 +207,22 @@ def summarise(out: RunOutput) -> dict[str, Any]:
         "airspace": airspace_summary(out),
         "inputs": _inputs(out),
     }
+
+
+def peak_on_ground(out: RunOutput) -> dict[str, int]:
+    """Most aircraft on the ground at once at each airfield (from the legs flown)."""
+    from sim.results.checks import on_ground
+
+    rows = [dict(zip(out.records.legs, values, strict=True)) for values in zip(*out.records.legs.values(), strict=True)]
+    peaks = {}
+    for ident, stays in on_ground(out.world, rows, out.horizon_h).items():
+        events = sorted([(a, 1) for a, b, _, _ in stays if b > a] + [(b, -1) for a, b, _, _ in stays if b > a])
+        count = best = 0
+        for _, step in events:
+            count += step
+            best = max(best, count)
+        peaks[ident] = best
+    return peaks
 
 
 def _in_days(row: dict[str, Any]) -> dict[str, Any]:
