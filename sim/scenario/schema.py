@@ -132,7 +132,8 @@ class AirfieldSettings(_Strict):
 
     def overrides(self) -> dict[str, Any]:
         """The catalogue fields this entry changes."""
-        return self.model_dump(exclude_none=True, include={"mog", "parking_mog", "fuel", "runway_m", "name", "country", "lat", "lon"})
+        fields = {"mog", "parking_mog", "fuel", "runway_m", "name", "country", "lat", "lon"}
+        return self.model_dump(exclude_none=True, include=fields)
 
 
 class Requirement(_Strict):

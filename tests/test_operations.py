@@ -1,0 +1,188 @@
+"""Operations as planners run them: crews, parking holds, dispatch rules, return legs.
+
+The micro world of conftest: ORIG -> DEST 780 km, 1.5 h a leg; the Il-76MD loads 30 t, onloads in 3 h and
+offloads in 1 h, so a round trip takes 7 h.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import BASE, scenario
+
+from sim import run
+from sim.results.checks import check_result
+
+CREWS = {"crews": True, "parking_holds": False}
+HOLDS = {"crews": False, "parking_holds": True}
+HUGE = 1e6
+
+
+def crew_rules(**values):
+    """The micro Il-76MD with crew limits: show 1.5 h, debrief 0.5 h, duty 16 h, rest 12 h."""
+    return {"Il-76MD": {**BASE["aircraft"]["Il-76MD"], "crew_show_h": 1.5, "crew_debrief_h": 0.5,
+                        "crew_duty_h": 16, "crew_rest_h": 12, "crew_flight_h_per_30d": 10_000, **values}}
+
+
+def steady_t_per_day(result, first_day=1):
+    rows = result.daily_rows[first_day:]
+    return sum(r["delivered_t"] for r in rows) / len(rows)
+
+
+def test_one_crew_shuttle_matches_its_duty_and_rest_limit():
+    # A duty period fits k round trips when show + k (1.5 + 1 + 1.5) + (k - 1) 3 (onloads) + debrief <= 16 h:
+    # k = 2 (13 h; k = 3 needs 20 h). From one duty's first take-off to the next: 4 legs and the ground
+    # between them (11 h), debrief 0.5, rest 12, show 1.5 = 25 h. Two loads per 25 h = 2 * 30 * 24 / 25 t/day.
+    result = run(scenario(days=75, aircraft=crew_rules(crews_per_aircraft=1), operations=CREWS,
+                          fleet=[{"type": "Il-76MD", "count": 1, "base": "ORIG"}],
+                          requirements=[{"from": "ORIG", "to": "DEST", "tons": HUGE}]))
+    assert steady_t_per_day(result) == pytest.approx(2 * 30 * 24 / 25, rel=0.01)
+    assert result.summary["crew_waits"] > 0 and check_result(result) == []
+    assert set(result.sorties["crew"]) == {"Il-76MD crew 1"}
+
+
+def test_a_second_crew_at_the_base_lifts_the_limit_to_the_cycle():
+    # The tired crew rests at ORIG while the other flies: the aircraft turns every 7 h (30 * 24 / 7 t/day).
+    result = run(scenario(days=40, aircraft=crew_rules(crews_per_aircraft=2), operations=CREWS,
+                          requirements=[{"from": "ORIG", "to": "DEST", "tons": HUGE}]))
+    assert steady_t_per_day(result) == pytest.approx(30 * 24 / 7, rel=0.01)
+    assert result.summary["crew_waits"] == 0 and check_result(result) == []
+    assert set(result.sorties["crew"]) == {"Il-76MD crew 1", "Il-76MD crew 2"}
+
+
+def test_staged_crews_wait_where_they_are_staged():
+    # A 5.5 h duty covers show, ORIG -> DEST and debrief (3.5 h) but not the flight back (6 h): the crew
+    # staged at DEST takes the aircraft home, and the first crew rests at DEST.
+    fleet = [{"type": "Il-76MD", "count": 1, "base": "ORIG", "crews_at": {"DEST": 1}}]
+    result = run(scenario(days=10, aircraft=crew_rules(crews_per_aircraft=2, crew_duty_h=5.5), operations=CREWS,
+                          fleet=fleet,
+                          requirements=[{"from": "ORIG", "to": "DEST", "tons": HUGE}]))
+    legs = result.sorties
+    assert list(legs["crew"][:2]) == ["Il-76MD crew 1", "Il-76MD crew 2"]
+    assert list(legs["origin"][:2]) == ["ORIG", "DEST"]
+    assert check_result(result) == []
+
+
+def test_the_30_day_flight_hours_cap_the_sustained_tempo():
+    # 30 h of flying per crew in any 30 days, one crew, 3 flight hours a round trip: at most 10 loads in
+    # the first 30 days and 20 in 60 days, whatever the duty periods allow.
+    result = run(scenario(days=60, aircraft=crew_rules(crews_per_aircraft=1, crew_flight_h_per_30d=30),
+                          operations=CREWS, requirements=[{"from": "ORIG", "to": "DEST", "tons": HUGE}]))
+    delivered = [r["delivered_t"] for r in result.daily_rows]
+    assert sum(delivered[:30]) == 10 * 30
+    assert sum(delivered) == 20 * 30
+    assert result.summary["by_aircraft_type"]["Il-76MD"]["max_crew_flight_h"] == pytest.approx(60)
+    assert check_result(result) == []
+
+
+def test_crews_are_on_by_default_with_the_catalogue_limits():
+    s = scenario(operations={})
+    assert s.operations.crews and s.operations.parking_holds
+    result = run(scenario(days=3, operations={}, fleet=[{"type": "Il-76MD", "count": 2, "base": "ORIG"}]))
+    assert result.summary["by_aircraft_type"]["Il-76MD"]["crews"] == 6  # 3 per aircraft in sim/data/aircraft.yaml
+    assert check_result(result) == []
+
+
+def parking(spots: int, mog: int = 10):
+    return {**BASE["airfields"], "DEST": {**BASE["airfields"]["DEST"], "mog": mog, "parking_mog": spots}}
+
+
+def test_a_trip_leaves_only_with_a_spot_held_at_its_destination():
+    # One parking spot at DEST, held from the take-off at ORIG to the take-off from DEST: 1.5 h flight + 1 h
+    # offload = 2.5 h a load. Three aircraft could turn a load every 7 / 3 h; the spot allows one every
+    # 2.5 h: 30 * 24 / 2.5 = 288 t/day. The others hold at ORIG (their base), never at DEST.
+    result = run(scenario(days=20, airfields=parking(1, mog=1), operations=HOLDS,
+                          fleet=[{"type": "Il-76MD", "count": 3, "base": "ORIG"}],
+                          requirements=[{"from": "ORIG", "to": "DEST", "tons": HUGE}]))
+    assert steady_t_per_day(result) == pytest.approx(30 * 24 / 2.5, rel=0.01)
+    s = result.summary
+    assert s["airfields"]["DEST"]["peak_on_ground"] == 1 and s["airfields"]["DEST"]["peak_parking_held"] == 1
+    holds = result.ground[result.ground["activity"] == "parking hold"]
+    assert len(holds) > 0 and set(holds["airfield"]) == {"ORIG"}
+    assert check_result(result) == []
+
+
+def test_without_holds_aircraft_queue_on_the_ground_beyond_the_parking():
+    result = run(scenario(days=5, airfields=parking(1, mog=1), operations={"crews": False, "parking_holds": False},
+                          fleet=[{"type": "Il-76MD", "count": 6, "base": "ORIG"}],
+                          requirements=[{"from": "ORIG", "to": "DEST", "tons": HUGE}]))
+    assert result.summary["airfields"]["DEST"]["peak_on_ground"] > 1
+    assert result.summary["parking_holds"] == 0
+
+
+def test_an_empty_aircraft_away_from_its_base_flies_home_rather_than_hold():
+    # Two aircraft based at DEST fly ORIG cargo; the one-spot ORIG is held by the first. The second, empty
+    # at DEST (its base), holds there; no aircraft ever holds a spot it cannot use.
+    airfields = {**BASE["airfields"], "ORIG": {**BASE["airfields"]["ORIG"], "parking_mog": 1}}
+    result = run(scenario(days=4, airfields=airfields, operations=HOLDS,
+                          fleet=[{"type": "Il-76MD", "count": 2, "base": "DEST"}],
+                          requirements=[{"from": "ORIG", "to": "DEST", "tons": HUGE}]))
+    assert result.summary["delivered_t"] > 0
+    assert check_result(result) == []
+
+
+# --- dispatch rules: An-124 (60 t, onload 5 h, offload 2 h, 1.5 h legs) and Il-76MD (30 t, 3 h, 1 h) ---
+
+AN124 = {"cruise_speed_kmh": 780, "block_allowance_h": 0.5, "planning_load_t": 60, "onload_h": 5,
+         "offload_h": 2, "refuel_h": 0}
+
+
+def two_types(rule: str, order: tuple[str, str], tons: float = 60):
+    fleet = [{"type": t, "count": 1, "base": "ORIG"} for t in order]
+    result = run(scenario(days=1, aircraft={**BASE["aircraft"], "An-124-100": AN124}, fleet=fleet,
+                          dispatch={"rule": rule}, requirements=[{"from": "ORIG", "to": "DEST", "tons": tons}]))
+    cargo = result.sorties[result.sorties["purpose"] == "cargo"]
+    return dict(zip(cargo["type"], cargo["payload_t"], strict=True))
+
+
+def test_first_come_gives_the_load_to_the_lowest_numbered_idle_aircraft():
+    # Both can start loading at once: the tie goes to aircraft 1, which takes all it can.
+    assert two_types("first_come", ("An-124-100", "Il-76MD")) == {"An-124-100": 60}
+    assert two_types("first_come", ("Il-76MD", "An-124-100")) == {"Il-76MD": 30, "An-124-100": 30}
+
+
+def test_soonest_delivery_gives_the_first_load_to_the_aircraft_that_delivers_first():
+    # Il-76MD: 3 + 1.5 + 1 = 5.5 h; An-124: 5 + 1.5 + 2 = 8.5 h. The Il-76MD takes 30 t, the An-124 the rest,
+    # whatever the fleet order.
+    for order in (("An-124-100", "Il-76MD"), ("Il-76MD", "An-124-100")):
+        assert two_types("soonest_delivery", order) == {"Il-76MD": 30, "An-124-100": 30}
+
+
+def test_most_ton_km_gives_the_load_to_the_most_productive_aircraft():
+    # An-124: 60 t x 780 km / 8.5 h = 5,506 t.km/h; Il-76MD: 30 x 780 / 5.5 = 4,255: the An-124 takes it all.
+    for order in (("An-124-100", "Il-76MD"), ("Il-76MD", "An-124-100")):
+        assert two_types("most_ton_km", order) == {"An-124-100": 60}
+
+
+def test_a_dedicated_fleet_serves_only_its_requirements():
+    fleet = [{"type": "Il-76MD", "count": 1, "base": "ORIG", "serves": ["bulk"]},
+             {"type": "An-124-100", "count": 1, "base": "ORIG", "serves": ["outsize"]}]
+    result = run(scenario(days=1, aircraft={**BASE["aircraft"], "An-124-100": AN124}, fleet=fleet,
+                          requirements=[{"from": "ORIG", "to": "DEST", "tons": 30, "label": "bulk"},
+                                        {"from": "ORIG", "to": "DEST", "tons": 60, "label": "outsize"}]))
+    cargo = result.sorties[result.sorties["purpose"] == "cargo"]
+    assert dict(zip(cargo["type"], cargo["requirement"], strict=True)) == {"Il-76MD": "bulk", "An-124-100": "outsize"}
+
+
+def test_after_a_delivery_with_no_work_the_aircraft_returns_to_the_cargo_hub():
+    # Based at DEST, it delivers ORIG -> DEST cargo and flies back to ORIG (the hub), empty, as a return leg;
+    # with return_to: stay it parks at DEST; with base it flies to its base.
+    def last_place(return_to):
+        result = run(scenario(days=1, dispatch={"return_to": return_to},
+                              fleet=[{"type": "Il-76MD", "count": 1, "base": "UUMU"}],
+                              requirements=[{"from": "ORIG", "to": "DEST", "tons": 30}]))
+        legs = result.sorties
+        return legs["purpose"].iloc[-1], legs["destination"].iloc[-1]
+
+    assert last_place("hub") == ("return", "ORIG")
+    assert last_place("stay") == ("cargo", "DEST")
+    assert last_place("base")[1] == "UUMU"
+
+
+def test_serves_must_name_a_requirement(micro):
+    from sim import load_scenario
+    from sim.errors import InputError
+
+    data = {**BASE, "fleet": [{"type": "Il-76MD", "count": 1, "base": "ORIG", "serves": ["bulck"]}],
+            "requirements": [{"from": "ORIG", "to": "DEST", "tons": 30, "label": "bulk"}]}
+    with pytest.raises(InputError, match="did you mean 'bulk'"):
+        load_scenario(data)
