@@ -90,7 +90,7 @@ def test_analytic_command_names_the_binding_constraint():
     result = runner.invoke(app, ["analytic", "scenarios/belarus_bridge.yaml", "--json"])
     assert result.exit_code == 0, result.output
     (r,) = json.loads(result.stdout)["requirements"]
-    assert r["binding"] == "fleet (cycle)"
+    assert r["binding"] == "fleet (crews)"  # 3 crews x 120 h / 30 days = 12 flight h per Il-76MD a day
     assert sum(limit["binding"] for limit in r["limits"]) == 1
     assert r["simulated_t_per_day"] == pytest.approx(r["binding_t_per_day"], rel=0.05)  # 30 days incl. start-up
 

@@ -24,6 +24,7 @@ requirements:
   - {{from: UUMU, to: HLGN, tons_per_day: 40, label: flow}}
 airspace:
   situation: dec2024
+operations: {{crews: false}}   # longer routes mean more flight hours (crews could make them fewer legs)
 """
 
 

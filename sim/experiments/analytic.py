@@ -4,6 +4,10 @@ For each requirement, as if the whole fleet (of the types it allows) served it a
 
 * cycle limit      N·P·24 / RTT                      (per type, summed)
 * UTE limit        N·P·U / RTFT                      (per type, when the type has ute_h_per_day)
+* crew limit       N·P·C / RTFT                      (per type, with crews: C = crews per aircraft x flight
+                                                      hours a crew may fly in 30 days / 30)
+* parking limit    PK·P·24 / (trip + offload)        at the destination, with parking holds: a spot is held
+                                                      from the take-off at the origin to the take-off from it
 * airfield limit   MOG·P·(OH / GT)·QE                at the origin (GT = onload) and destination (GT = offload)
 * demand           tons_per_day of a daily flow
 * ton-km per day, million ton-miles per day (MTM/D), and for a lump the closure estimate Req / T + lead
@@ -45,12 +49,27 @@ class TypeCycle:
     stops: tuple[str, ...]
     loaded_km: float
     ute_h_per_day: float | None
+    crew_h_per_day: float | None = None  # flight hours the crews of one aircraft may fly a day, sustained
+    held_h: float = 0.0  # a destination parking spot held: loaded trip (stops included) + offload
 
     @property
     def sorties_per_day(self) -> float:
-        """Per aircraft: min(24 / RTT, U / RTFT)."""
+        """Per aircraft: min(24 / RTT, U / RTFT, C / RTFT)."""
         rate = 24.0 / self.rtt_h
-        return rate if self.ute_h_per_day is None else min(rate, self.ute_h_per_day / self.rtft_h)
+        for hours in (self.ute_h_per_day, self.crew_h_per_day):
+            if hours is not None:
+                rate = min(rate, hours / self.rtft_h)
+        return rate
+
+    @property
+    def bound(self) -> str:
+        """What sets ``sorties_per_day``: "cycle", "UTE" or "crews"."""
+        rates = {"cycle": 24.0 / self.rtt_h}
+        if self.ute_h_per_day is not None:
+            rates["UTE"] = self.ute_h_per_day / self.rtft_h
+        if self.crew_h_per_day is not None:
+            rates["crews"] = self.crew_h_per_day / self.rtft_h
+        return min(rates, key=lambda k: rates[k])
 
 
 @dataclass(frozen=True)
@@ -189,17 +208,25 @@ def _cycle(world: World, planner: TripPlanner, name: str, count: int, origin: st
     rtft = loaded.flight_h + back.flight_h
     rtt = rtft + ground_on + ground_off + loaded.stop_h + back.stop_h
     stops = tuple(s for s in (loaded.stop, back.stop) if s)
+    crews = next((e.crews for e in world.fleet if e.type == name and e.crews), None)
+    crew_h = None
+    if world.operations.crews and count:
+        ratio = sum(e.crews for e in world.fleet if e.type == name) / count if crews else kind.crews_per_aircraft
+        crew_h = ratio * kind.crew_flight_h_per_30d / 30.0
     return TypeCycle(name, count, min(kind.planning_load_t, loaded.payload_cap_t), rtft, rtt, ground_on, ground_off,
-                     stops, sum(h.distance_km for h in loaded.hops), kind.ute_h_per_day)
+                     stops, sum(h.distance_km for h in loaded.hops), kind.ute_h_per_day, crew_h,
+                     loaded.flight_h + loaded.stop_h + ground_off)
 
 
 def _limits(world: World, req, cycles: tuple[TypeCycle, ...], infeasible: tuple[str, ...]) -> RequirementFactors:
     limits, planning = [], []
     if cycles:
-        ute_bound = any(c.ute_h_per_day is not None and c.ute_h_per_day / c.rtft_h < 24.0 / c.rtt_h for c in cycles)
+        bounds = {c.bound for c in cycles}
+        bound = "crews" if "crews" in bounds else "UTE" if "UTE" in bounds else "cycle"
+        formula = {"cycle": "sum N·P·24/RTT", "UTE": "sum N·P·min(24/RTT, U/RTFT)",
+                   "crews": "sum N·P·min(24/RTT, U/RTFT, C/RTFT)"}[bound]
         fleet = sum(c.count * c.payload_t * c.sorties_per_day for c in cycles)
-        limits.append(Limit("fleet (UTE)" if ute_bound else "fleet (cycle)",
-                            "sum N·P·min(24/RTT, U/RTFT)" if ute_bound else "sum N·P·24/RTT", fleet))
+        limits.append(Limit(f"fleet ({bound})", formula, fleet))
         weights = [c.count * c.sorties_per_day for c in cycles]
         total = sum(weights)
         payload = sum(w * c.payload_t for w, c in zip(weights, cycles, strict=True)) / total
@@ -210,6 +237,12 @@ def _limits(world: World, req, cycles: tuple[TypeCycle, ...], infeasible: tuple[
             scheduled = airfield_limit(mog, payload, ground, qe=1.0)
             limits.append(Limit(f"{label} MOG ({ident}, {mog} spots)", "MOG·P·24/GT", scheduled))
             planning.append(Limit(f"{label} MOG ({ident}) x QE", "MOG·P·24/GT·0.85", airfield_limit(mog, payload, ground)))
+        bases = {e.base for e in world.fleet}
+        if world.operations.parking_holds and req.to not in bases:
+            spots = max(world.airfields[req.to].parking_mog, world.airfields[req.to].mog)
+            held = sum(w * c.held_h for w, c in zip(weights, cycles, strict=True)) / total
+            limits.append(Limit(f"destination parking ({req.to}, {spots} spots)", "PK·P·24/(trip + offload)",
+                                spots * payload * 24.0 / held))
     if req.tons_per_day is not None:
         limits.append(Limit("demand", "tons_per_day", req.tons_per_day))
     if not cycles:

@@ -124,6 +124,7 @@ class Aircraft:
         self.serves: frozenset[int] | None = None  # dedicated to these requirements; None: any
         self.booked: list[str] = []  # airfields ahead on its trip where it holds a parking spot
         self.waiting: tuple[Activity, float] | None = None  # a crew or parking wait under way, since (h)
+        self.gave_up_at: float | None = None
         self.go_home = False  # gave up an empty leg for want of parking: fly to the base next
         self.process = self.env.process(self.run())
 
@@ -349,8 +350,9 @@ class Aircraft:
             lots = [model.parking[k] for k in book]
             full = [lot for k, lot in zip(book, lots, strict=True) if not lot.has_room(self.number, k == self.base)]
             if full and model.world.operations.parking_holds:
-                if may_give_up and self.aboard is None and here != self.base and self._home_trip() is not None:
-                    self.go_home = True
+                if (may_give_up and self.aboard is None and here != self.base and self.gave_up_at != self.env.now
+                        and model.usable(self.base) and self._home_trip() is not None):
+                    self.go_home, self.gave_up_at = True, self.env.now  # once an instant: no loop without time
                     return False
                 yield from self._wait("parking hold", full[0].freed())
                 continue

@@ -111,12 +111,16 @@ def reference_problems(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]
 
 def _spare_crews(data: dict[str, Any], entry: Any) -> int | None:
     """Crews of a fleet group beyond one per aircraft, or None when the entry is not well formed."""
+    if not isinstance(entry, dict):
+        return None
     kind = entry.get("type")
     count = _number(entry.get("count"))
-    if kind not in catalog.aircraft_catalog() or count is None:
+    if not isinstance(kind, str) or kind not in catalog.aircraft_catalog() or count is None:
         return None
-    override = data.get("aircraft", {}).get(kind) if isinstance(data.get("aircraft"), dict) else None
-    ratio = (_number(entry.get("crews_per_aircraft")) or _number((override or {}).get("crews_per_aircraft"))
+    aircraft = data.get("aircraft")
+    override = aircraft.get(kind) if isinstance(aircraft, dict) else None
+    ratio = (_number(entry.get("crews_per_aircraft"))
+             or _number(override.get("crews_per_aircraft") if isinstance(override, dict) else None)
              or catalog.aircraft_catalog()[kind].crews_per_aircraft)
     return crew_count(int(count), ratio) - int(count)
 
