@@ -14,7 +14,7 @@ from sim.cli.common import app, fail, load, out
 from sim.data import catalog
 from sim.experiments.replications import Replications, replicate, replication_count
 from sim.experiments.runs import RunResult, run
-from sim.results.saving import REPLICATED_FILES, RUN_FILES
+from sim.results.saving import REPLICATED_FILES, RUN_FILES, replicated_files
 from sim.scenario.schema import Scenario, json_schema
 
 
@@ -44,6 +44,8 @@ def run_command(
     result = run_with_progress(scenario) if scenario.stochastic is None else replicate_with_progress(
         scenario, replications, workers, dask)
     result.save(target, force=force)
+    if scenario.stochastic is not None:
+        names = replicated_files(result.summary)
     _print_summary(result.summary)
     out.print(f"\nResults in [bold]{target}/[/bold]: {', '.join(names)}")
 

@@ -15,11 +15,13 @@ DAILY_CI_COLUMNS = ["day", "date", "requirement", "origin", "destination", "deli
 SORTIE_COLUMNS = list(LEG_COLUMNS)
 GROUND_TABLE_COLUMNS = list(GROUND_COLUMNS)
 
-RUN_FILES = ["summary.json", "scenario.json", "daily.csv", "sorties.csv", "ground.csv", "throughput.png",
-             "ground.png", "routes.png"]
+RUN_FILES = ["run.json", "summary.json", "scenario.json", "daily.csv", "sorties.csv", "ground.csv", "throughput.png",
+             "ground.png", "routes.png", "routes.geojson"]
+# closure.png only when some replication closes (see sim.results.plots.closes)
 REPLICATED_FILES = [*RUN_FILES, "replications.csv", "closure.png"]
-SWEEP_FILES = ["sweep.csv", "sweep_points.csv", "sweep.png"]
-COMPARISON_FILES = ["comparison.csv", "comparison.png", "summary_a.json", "summary_b.json"]
+SWEEP_FILES = ["sweep.csv", "sweep_points.csv", "sweep.png", "sweep_run.json"]
+COMPARISON_FILES = ["comparison.csv", "comparison.png", "summary_a.json", "summary_b.json", "run.json"]
+REACH_REPORT_FILES = ["reach.md", "reach.csv", "reach.geojson", "run.json"]  # and map_<origin>_<case>.png
 
 
 def save_run(folder: Path, scenario_data: dict[str, Any], world: Any, summary: dict[str, Any],
@@ -28,16 +30,20 @@ def save_run(folder: Path, scenario_data: dict[str, Any], world: Any, summary: d
     """Write RUN_FILES for one run."""
 
     def fill(tmp: Path) -> None:
+        from sim.results.gis import routes_collection, write_geojson
         from sim.results.plots import save_ground, save_throughput
+        from sim.results.provenance import provenance
 
+        write_json(tmp / "run.json", provenance("run", {"scenario": scenario_data}, seed=summary["seed"], replications=1))
         write_json(tmp / "summary.json", summary)
         write_json(tmp / "scenario.json", scenario_data)
         write_csv(tmp / "daily.csv", daily, DAILY_COLUMNS)
         write_csv(tmp / "sorties.csv", sorties, SORTIE_COLUMNS)
         write_csv(tmp / "ground.csv", ground, GROUND_TABLE_COLUMNS)
-        save_throughput(tmp / "throughput.png", summary, daily)
+        save_throughput(tmp / "throughput.png", summary, daily, scenario_data)
         save_ground(tmp / "ground.png", ground, world)
-        save_routes_map(tmp / "routes.png", world)
+        save_routes_map(tmp / "routes.png", world, sorties)
+        write_geojson(tmp / "routes.geojson", routes_collection(world, sorties))
 
     return write_files(Path(folder), RUN_FILES, fill, force=force)
 
@@ -48,9 +54,18 @@ def save_replicated(folder: Path, scenario_data: dict[str, Any], world: Any, sum
     """Write REPLICATED_FILES: the mean summary, daily means with 95 % CI, every replication's sorties and
     ground rows (with a ``replication`` column) and one row per replication."""
 
-    def fill(tmp: Path) -> None:
-        from sim.results.plots import save_closure, save_ground, save_throughput
+    from sim.results.plots import closes
 
+    count = summary["replications"]["replications"]
+    names = replicated_files(summary)
+
+    def fill(tmp: Path) -> None:
+        from sim.results.gis import routes_collection, write_geojson
+        from sim.results.plots import save_closure, save_ground, save_throughput
+        from sim.results.provenance import provenance
+
+        write_json(tmp / "run.json", provenance("replicated run", {"scenario": scenario_data}, seed=summary["seed"],
+                                                replications=count))
         write_json(tmp / "summary.json", summary)
         write_json(tmp / "scenario.json", scenario_data)
         write_csv(tmp / "daily.csv", daily, DAILY_CI_COLUMNS)
@@ -58,38 +73,63 @@ def save_replicated(folder: Path, scenario_data: dict[str, Any], world: Any, sum
         write_csv(tmp / "ground.csv", ground, ["replication", *GROUND_TABLE_COLUMNS])
         save_ground(tmp / "ground.png", [row for row in ground if row["replication"] == 0], world)
         write_csv(tmp / "replications.csv", replications, replication_columns)
-        save_throughput(tmp / "throughput.png", summary, daily)
-        save_closure(tmp / "closure.png", summary)
-        save_routes_map(tmp / "routes.png", world)
+        save_throughput(tmp / "throughput.png", summary, daily, scenario_data)
+        if closes(summary):
+            save_closure(tmp / "closure.png", summary)
+        save_routes_map(tmp / "routes.png", world, sorties)
+        write_geojson(tmp / "routes.geojson", routes_collection(world, sorties, count))
 
-    return write_files(Path(folder), REPLICATED_FILES, fill, force=force)
+    written = write_files(Path(folder), names, fill, force=force)
+    if "closure.png" not in names:  # a closure chart left by an earlier run would now be wrong
+        (written / "closure.png").unlink(missing_ok=True)
+    return written
+
+
+def replicated_files(summary: dict[str, Any]) -> list[str]:
+    """The files a replicated run writes: REPLICATED_FILES, less closure.png when no replication closed."""
+    from sim.results.plots import closes
+
+    return REPLICATED_FILES if closes(summary) else [n for n in REPLICATED_FILES if n != "closure.png"]
 
 
 def save_sweep(folder: Path, runs: list[dict[str, Any]], run_columns: list[str], points: list[dict[str, Any]],
-               paths: list[str], name: str, replications: int, x_label: str, force: bool = False) -> Path:
-    """Write SWEEP_FILES: one row per point and replication, mean and 95 % CI per point, and the chart."""
+               paths: list[str], name: str, replications: int, x_label: str, force: bool = False,
+               scenario: Any = None) -> Path:
+    """Write SWEEP_FILES: one row per point and replication, mean and 95 % CI per point, the chart (with
+    the demand when ``scenario`` is given) and the sweep's provenance (sweep_run.json, beside a run's
+    run.json when both share a folder)."""
 
     def fill(tmp: Path) -> None:
+        from sim.results.plots import demand_t_per_day
         from sim.results.plots import save_sweep as save_sweep_chart
+        from sim.results.provenance import provenance
 
+        data = None if scenario is None else scenario_as_data(scenario)
+        sets = {p: list(dict.fromkeys(str(r[p]) for r in points)) for p in paths}
+        write_json(tmp / "sweep_run.json", provenance(
+            "sweep", None if data is None else {"scenario": data}, seed=None if data is None else data.get("seed"),
+            replications=replications, extra={"swept": sets, "points": len(points)}))
         write_csv(tmp / "sweep.csv", runs, run_columns)
         write_csv(tmp / "sweep_points.csv", points, list(points[0]))
-        save_sweep_chart(tmp / "sweep.png", points, paths, name, replications, x_label=x_label)
+        demand = None if data is None else demand_t_per_day(data, int(data["days"]))
+        save_sweep_chart(tmp / "sweep.png", points, paths, name, replications, x_label=x_label, demand_t_per_day=demand)
 
     return write_files(Path(folder), SWEEP_FILES, fill, force=force)
 
 
-def save_routes_map(path: Path, world: Any) -> None:
-    """routes.png: the airfields and routes of a run."""
-    import matplotlib.pyplot as plt
+def scenario_as_data(scenario: Any) -> dict[str, Any]:
+    """A Scenario (or its data) as scenario.json holds it."""
+    if isinstance(scenario, dict):
+        return scenario
+    return scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
 
+
+def save_routes_map(path: Path, world: Any, sorties: list[dict[str, Any]] | None = None) -> None:
+    """routes.png: the legs flown (from sorties.csv rows), or without them the requirement legs."""
+    from sim.results import style
     from sim.results.maps import routes_map
 
-    fig = routes_map(world)
-    try:
-        fig.savefig(path, dpi=100)
-    finally:
-        plt.close(fig)
+    style.save(routes_map(world, sortie_rows=sorties), path, dpi=100)
 
 
 def save_comparison(folder: Path, rows: list[dict[str, Any]], columns: list[str],
