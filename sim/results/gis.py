@@ -295,3 +295,39 @@ def _kml_geometry(parent: ET.Element, geom: dict[str, Any], ns: str) -> None:
 def write_kml(path: Path, collection: dict[str, Any]) -> None:
     """Write the KML of a FeatureCollection."""
     Path(path).write_text(kml_document(collection), encoding="utf-8")
+
+
+def report_collection(rows: list[dict[str, Any]], cases: list[Any], routes: dict[tuple[str, str, str], Route],
+                      airfields: dict[str, Any]) -> dict[str, Any]:
+    """reach.geojson of the reach report: per airspace case and origin, the legal route to each
+    destination with its km and each type's most payload non-stop (``max_payload_t:<type>``), the airfields,
+    and each case's closed airspace. ``routes`` maps (case, origin, destination) to the route."""
+    features = []
+    best: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for r in rows:
+        if r["payload"] == "0":
+            best.setdefault((r["case"], r["origin"], r["destination"]), {})[f"max_payload_t:{r['type']}"] = r["max_payload_t"]
+    for (case, o, d), route in routes.items():
+        props = {"kind": "route", "case": case, "origin": o, "destination": d,
+                 "route_km": None if route.length_km is None else round(route.length_km, 1),
+                 "great_circle_km": round(route.great_circle_km, 1), "overflies": " ".join(route.countries),
+                 **best.get((case, o, d), {})}
+        if route.legal:
+            features.append(_feature(_line(route), props))
+    for ident, a in airfields.items():
+        features.append(_feature(shapely.Point(round(a.lon, DECIMALS), round(a.lat, DECIMALS)), {
+            "kind": "airfield", "ident": ident, "name": a.name, "country": a.country, "fuel": a.fuel,
+            "runway_m": a.runway_m}))
+    for case in cases:
+        features += airspace_features(case.policy, {"case": case.key})
+    return {"type": "FeatureCollection", "name": "reach report", "features": features}
+
+
+def save_collection(path: Path, collection: dict[str, Any], force: bool = False) -> Path:
+    """Write a FeatureCollection to ``path`` atomically: KML when the name ends in .kml, else GeoJSON (an
+    existing file is replaced only with ``force``)."""
+    from sim.results.writing import write_file_atomically
+
+    path = Path(path)
+    writer = write_kml if path.suffix.lower() == ".kml" else write_geojson
+    return write_file_atomically(path, lambda tmp: writer(tmp, collection), force=force)

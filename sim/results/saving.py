@@ -158,20 +158,27 @@ def save_reach_report(folder: Path, rows: list[dict[str, Any]], cases: list[Any]
         from sim.data import catalog
         from sim.geo import airspace
         from sim.results import maps
+        from sim.results.gis import report_collection, write_geojson
+        from sim.results.provenance import provenance
 
+        write_json(tmp / "run.json", provenance("reach report", extra={
+            "origins": list(report.ORIGINS), "destinations": list(report.DESTINATIONS),
+            "cases": {c.key: c.policy.describe() for c in cases}}))
         write_csv(tmp / "reach.csv", rows, report.COLUMNS)
         (tmp / "reach.md").write_text(text, encoding="utf-8")
         kinds = list(catalog.aircraft_catalog())
+        routes = {}
         for case in cases:
             for o in report.ORIGINS:
                 origin = catalog.airfield(o)
                 items = []
                 for d in report.DESTINATIONS:
                     dest = catalog.airfield(d)
-                    route = airspace.legal_route(origin, dest, case.policy)
+                    route = routes[(case.key, o, d)] = airspace.legal_route(origin, dest, case.policy)
                     loaded = [r for r in rows if r["case"] == case.key and r["origin"] == o and r["destination"] == d
                               and r["type"] == "Il-76MD" and r["payload"] == "40"]
-                    items.append(maps.MapRoute(dest, route, bool(loaded and loaded[0]["nonstop"])))
+                    items.append(maps.MapRoute(dest, route, bool(loaded and loaded[0]["nonstop"]),
+                                               max_payload_t=loaded[0]["max_payload_t"] if loaded else None))
                 rings = [maps.Ring(*report.ring_label(k, 40.0)) for k in kinds]
                 fig = maps.reach_map(origin, case.policy, items, rings,
                                      f"From {o} ({origin.name}): {case.title}\nfilled dots: Il-76MD reaches non-stop with 40 t",
@@ -180,5 +187,7 @@ def save_reach_report(folder: Path, rows: list[dict[str, Any]], cases: list[Any]
                     fig.savefig(tmp / f"map_{o}_{case.key}.png", dpi=100)
                 finally:
                     plt.close(fig)
+        fields = {i: catalog.airfield(i) for i in (*report.ORIGINS, *report.DESTINATIONS)}
+        write_geojson(tmp / "reach.geojson", report_collection(rows, cases, routes, fields))
 
     return write_atomically(Path(folder), fill, force=force)
