@@ -58,7 +58,7 @@ def throughput_figure(summary: dict[str, Any], daily: list[dict[str, Any]],
     days_n = summary["days"]
     requested = requested_by_day(scenario_data, days_n) if scenario_data else {}
     with style.briefing():
-        fig, (ax_day, ax_cum) = plt.subplots(2, 1, figsize=(10, 7), sharex=True, constrained_layout=True)
+        fig, (ax_day, ax_cum) = plt.subplots(2, 1, figsize=(10, 7.4), sharex=True, layout="constrained")
         for k, name in enumerate(requirements):
             color = style.PALETTE[k % len(style.PALETTE)]
             rows = [r for r in daily if r["requirement"] == name]
@@ -95,7 +95,8 @@ def throughput_figure(summary: dict[str, Any], daily: list[dict[str, Any]],
         ax_day.set_title(f"{summary['scenario']}: {summary['delivered_t']:,.0f} t of {summary['requested_t']:,.0f} t "
                          f"delivered in {summary['days']} days ({summary['mean_daily_t']:,.0f} t/day; {what}dotted: demand)",
                          pad=14 if note else 6)
-        ax_day.legend(loc="upper right", ncols=2 if len(requirements) > 2 else 1)
+        handles, labels = ax_day.get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncols=min(4, len(labels)))  # never over the data
         style.date_axis(ax_cum)
         for ax in (ax_day, ax_cum):
             style.thousands(ax.yaxis)

@@ -134,12 +134,18 @@ def save_routes_map(path: Path, world: Any, sorties: list[dict[str, Any]] | None
 
 def save_comparison(folder: Path, rows: list[dict[str, Any]], columns: list[str],
                     runs: list[tuple[dict[str, Any], list[dict[str, Any]]]], plans: tuple[dict[str, Any], ...],
-                    force: bool = False) -> Path:
-    """Write COMPARISON_FILES: the table, the chart (cumulative deliveries and limits) and both summaries."""
+                    force: bool = False, scenarios: tuple[Any, Any] | None = None) -> Path:
+    """Write COMPARISON_FILES: the table, the chart (cumulative deliveries and limits), both summaries and
+    run.json (with copies of both scenarios when ``scenarios`` is given)."""
 
     def fill(tmp: Path) -> None:
         from sim.results.plots import save_comparison as save_comparison_chart
+        from sim.results.provenance import provenance
 
+        copies = None if scenarios is None else {"a": scenario_as_data(scenarios[0]), "b": scenario_as_data(scenarios[1])}
+        reps = [(s.get("replications") or {}).get("replications", 1) for s, _ in runs]
+        write_json(tmp / "run.json", provenance("comparison", copies, extra={
+            "seeds": [s["seed"] for s, _ in runs], "replications_each": reps}))
         write_csv(tmp / "comparison.csv", rows, columns)
         save_comparison_chart(tmp / "comparison.png", runs, list(plans))
         write_json(tmp / "summary_a.json", runs[0][0])
