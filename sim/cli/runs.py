@@ -15,7 +15,7 @@ from sim.data import catalog
 from sim.experiments.replications import Replications, replicate, replication_count
 from sim.experiments.runs import RunResult, run
 from sim.results.saving import REPLICATED_FILES, RUN_FILES, replicated_files
-from sim.scenario.schema import Scenario, json_schema
+from sim.scenario.schema import Scenario
 
 
 @app.command("run")
@@ -196,8 +196,11 @@ def validate(scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO")])
 
 @app.command()
 def schema() -> None:
-    """Print the JSON Schema of the scenario format (for editors)."""
-    print(json.dumps(json_schema(), indent=2))
+    """Print the JSON Schema of the scenario format for editors: with the aircraft types, airfield idents,
+    country codes and groups to complete (scenarios/scenario.schema.json is this output)."""
+    from sim.scenario.editor import editor_schema
+
+    print(json.dumps(editor_schema(), indent=2, ensure_ascii=False))
 
 
 @app.command("catalog")
