@@ -56,9 +56,16 @@ RC = {
 
 @contextlib.contextmanager
 def briefing() -> Iterator[None]:
-    """The house style for the figures drawn inside the block (restores the caller's settings after)."""
-    with mpl.rc_context(RC):
+    """The house style for the figures drawn inside the block; the settings it changes (the keys of RC,
+    only those) are restored after. Not ``matplotlib.rc_context``, which restores every setting: when the
+    first figure of a notebook is made inside it, the notebook's switch to interactive mode made at that
+    moment would be undone, and no later figure would be displayed."""
+    saved = {key: mpl.rcParams[key] for key in RC}
+    mpl.rcParams.update(RC)
+    try:
         yield
+    finally:
+        mpl.rcParams.update(saved)
 
 
 def thousands(ax_axis: Any, decimals: int = 0) -> None:
