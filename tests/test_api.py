@@ -18,7 +18,7 @@ from sim.results.saving import REPLICATED_FILES, RUN_FILES, SWEEP_FILES
 
 runner = CliRunner()
 TEXT_FILES = ("summary.json", "scenario.json", "daily.csv", "sorties.csv", "ground.csv", "replications.csv",
-              "sweep.csv", "sweep_points.csv", "comparison.csv", "summary_a.json", "summary_b.json")
+              "sweep.csv", "sweep_points.csv", "comparison.csv", "summary_a.json", "summary_b.json", "routes.geojson")
 
 
 def stochastic_yaml(tmp_path: Path, replications: int = 3) -> Path:
@@ -31,9 +31,14 @@ def stochastic_yaml(tmp_path: Path, replications: int = 3) -> Path:
 
 
 def same_text_files(a: Path, b: Path, names: list[str]) -> None:
+    from sim.results.provenance import without_variable_fields
+
     for name in names:
         if name in TEXT_FILES:
             assert (a / name).read_text() == (b / name).read_text(), name
+        elif name.endswith("run.json"):  # the same but for when and by which command it was written
+            ra, rb = (json.loads((f / name).read_text()) for f in (a, b))
+            assert without_variable_fields(ra) == without_variable_fields(rb), name
 
 
 def test_load_scenario_takes_a_path_or_a_dict_and_reports_problems_either_way(tmp_path):
@@ -80,6 +85,7 @@ def test_save_writes_what_the_command_writes_and_load_results_reads_it_back(tmp_
     result.save(api_out)
     assert sorted(p.name for p in api_out.iterdir()) == sorted(RUN_FILES)
     same_text_files(cli_out, api_out, RUN_FILES)
+    assert "run.json" in RUN_FILES and "routes.geojson" in RUN_FILES
     with pytest.raises(sim.ResultsExistError):
         result.save(api_out)
     result.save(api_out, force=True)
@@ -97,7 +103,7 @@ def test_replicate_matches_the_command_and_does_not_depend_on_workers(tmp_path):
     assert runner.invoke(app, ["run", str(path), "--workers", "2", "--out", str(cli_out)]).exit_code == 0
     reps = sim.replicate(sim.load_scenario(path), workers=1)
     reps.save(api_out)
-    same_text_files(cli_out, api_out, REPLICATED_FILES)
+    same_text_files(cli_out, api_out, [n for n in REPLICATED_FILES if (api_out / n).exists()])
     assert list(reps.runs["replication"]) == [0, 1, 2]
     assert "requirement" in reps.by_requirement.columns and len(reps.by_requirement) == 3
     assert not any(": " in c for c in reps.runs.columns)  # tidy: no "<requirement>: <figure>" columns
@@ -132,7 +138,7 @@ def test_compare_matches_the_command(tmp_path):
     assert runner.invoke(app, ["compare", str(a), str(b), "--out", str(cli_out)]).exit_code == 0
     comparison = sim.compare(sim.load_scenario(a), sim.load_scenario(b))
     comparison.save(api_out)
-    same_text_files(cli_out, api_out, ["comparison.csv", "summary_a.json", "summary_b.json"])
+    same_text_files(cli_out, api_out, ["comparison.csv", "summary_a.json", "summary_b.json", "run.json"])
     delivered = comparison.table.set_index("figure").loc["delivered_t"]
     assert delivered["b"] - delivered["a"] == pytest.approx(delivered["difference"]) and delivered["difference"] > 0
 

@@ -38,8 +38,9 @@ def test_run_writes_its_outputs_and_check_verifies_them(tmp_path):
     out = tmp_path / "res"
     result = invoke("run", tmp_path / "s.yaml", "--out", out)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["daily.csv", "ground.csv", "ground.png", "routes.png", "scenario.json",
-                                                     "sorties.csv", "summary.json", "throughput.png"]
+    assert sorted(p.name for p in out.iterdir()) == ["daily.csv", "ground.csv", "ground.png", "routes.geojson", "routes.png",
+                                                     "run.json", "scenario.json", "sorties.csv", "summary.json",
+                                                     "throughput.png"]
     checked = invoke("check", out)
     assert checked.exit_code == 0, checked.output
     assert "every rule holds" in checked.output

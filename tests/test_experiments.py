@@ -203,9 +203,12 @@ def test_stochastic_run_command_writes_intervals(tmp_path):
     out = tmp_path / "run"
     result = runner.invoke(app, ["run", str(tmp_path / "s.yaml"), "--workers", "1", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert {"replications.csv", "closure.png", "summary.json", "daily.csv"} <= {p.name for p in out.iterdir()}
+    names = {p.name for p in out.iterdir()}
+    assert {"replications.csv", "summary.json", "daily.csv", "run.json", "routes.geojson"} <= names
     summary = json.loads((out / "summary.json").read_text())
     assert summary["replications"]["replications"] == 3
+    # P(closure by day) is drawn only when some replication closes: here none does.
+    assert summary["replications"]["closure"]["p_closed"] == 0 and "closure.png" not in names
     assert "delivered_t_ci95_low" in (out / "daily.csv").read_text().splitlines()[0]
     plain = tmp_path / "plain.yaml"
     plain.write_text(SWEEP_YAML.split("stochastic:")[0])

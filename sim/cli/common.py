@@ -1,15 +1,22 @@
-"""What every command shares: the Typer app, the console, failing with exit code 2, loading a scenario."""
+"""What every command shares: the Typer app and its global options (--version, -v/-q), the console,
+tables in the chosen format, failing with exit code 2, loading a scenario."""
 
 from __future__ import annotations
 
+import csv
+import enum
 import functools
+import json
+import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.console import Console
+from rich.table import Table
 
 from sim.errors import AirliftError, InputError
 from sim.scenario.loading import load_scenario
@@ -39,8 +46,79 @@ class _App(typer.Typer):
         return decorator
 
 
-app = _App(add_completion=False, no_args_is_help=True, help="Strategic airlift simulator.")
-out = Console(soft_wrap=True)
+app = _App(add_completion=True, no_args_is_help=True, help="Strategic airlift simulator.")
+
+
+def _console() -> Console:
+    """The console for results on stdout: on a terminal, rich tables as wide as the terminal; piped or
+    redirected, plain text that is never wrapped or cut to 80 columns."""
+    console = Console(soft_wrap=True)
+    return console if console.is_terminal else Console(soft_wrap=True, width=100_000, no_color=True, highlight=False)
+
+
+out = _console()
+
+
+class Format(str, enum.Enum):
+    """How a command prints its table: aligned columns, CSV or JSON."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+FormatOption = Annotated[Format, typer.Option("--format", help="table (default), csv or json on stdout")]
+
+
+def table(title: str | None = None) -> Table:
+    """A rich table: boxed on a terminal, plain columns when piped."""
+    return Table(title=title, box=box.HEAVY_HEAD if out.is_terminal else None, pad_edge=False)
+
+
+def print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: Format = Format.table,
+               title: str | None = None) -> None:
+    """Rows under their column names, as a table, CSV or a JSON list of objects."""
+    if fmt is Format.json:
+        print(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], indent=2, default=str))
+    elif fmt is Format.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+    else:
+        t = table(title)
+        for c in columns:
+            t.add_column(c, justify="left" if not rows or isinstance(rows[0][list(columns).index(c)], str) else "right")
+        for r in rows:
+            t.add_row(*[_cell(v) for v in r])
+        out.print(t)
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return f"{v:,.1f}"
+    return str(v)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from sim._version import __version__
+
+        print(f"airlift-sim {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global_options(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="print the version and exit")] = False,
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="more log messages on stderr (-vv: debug)")] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="only errors on stderr")] = False,
+) -> None:
+    """Strategic airlift simulator."""
+    level = logging.ERROR if quiet else max(logging.DEBUG, logging.WARNING - 10 * verbose)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr, force=True)
 
 
 def fail(messages: list[str]) -> typer.Exit:

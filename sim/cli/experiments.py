@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from sim.cli.common import app, fail, load, out
+from sim.cli.common import Format, FormatOption, app, fail, load, out, print_rows
 from sim.experiments.sweeps import plan_sweep, run_sweep
 from sim.results.saving import SWEEP_FILES
 from sim.scenario.overrides import parse_set
@@ -29,6 +29,7 @@ def sweep_command(
     out_dir: Annotated[Path | None, typer.Option("--out", help="results folder (default results/<name>/)")] = None,
     force: Annotated[bool, typer.Option("--force", help="replace an existing sweep, or start an interrupted one over")] = False,
     resume: Annotated[bool, typer.Option("--resume", help="complete an interrupted sweep")] = False,
+    fmt: FormatOption = Format.table,
 ) -> None:
     """Run every combination of the swept values, each replicated, and write sweep.csv (one row per point
     and replication), sweep_points.csv (mean and 95 % CI per point) and sweep.png."""
@@ -65,6 +66,10 @@ def sweep_command(
             raise typer.Exit(code=130) from None
     result.save(target, force=force)
     partial.unlink(missing_ok=True)
+    if fmt is not Format.table:
+        columns = list(result.point_rows[0])
+        print_rows(columns, [[p[c] for c in columns] for p in result.point_rows], fmt)
+        return
     _print_points(result.point_rows, result.paths)
     out.print(f"\n{len(plan.points)} points x {plan.replications} replications. Results in [bold]{target}/[/bold]: "
               f"{', '.join(SWEEP_FILES)}")
@@ -115,6 +120,7 @@ def compare_command(
     workers: Annotated[int | None, typer.Option(min=1, help="processes (default: all cores)")] = None,
     out_dir: Annotated[Path | None, typer.Option("--out", help="folder (default results/compare-<A>-<B>/)")] = None,
     force: Annotated[bool, typer.Option("--force", help="replace an existing comparison")] = False,
+    fmt: FormatOption = Format.table,
 ) -> None:
     """Run two scenarios and write comparison.png (cumulative deliveries on one chart, with 95 % CI for
     stochastic ones), comparison.csv (each headline figure for A and B and the difference) and both summaries."""
@@ -130,6 +136,11 @@ def compare_command(
     comparison = compare_results(replicate_or_run(a, replications, workers), replicate_or_run(b, replications, workers))
     comparison.save(target, force=force)
     rows = comparison.rows
+    if fmt is not Format.table:
+        from sim.experiments.compare import COMPARISON_COLUMNS
+
+        print_rows(COMPARISON_COLUMNS, [[r[c] for c in COMPARISON_COLUMNS] for r in rows], fmt)
+        return
     table = Table(title=f"{a.name} (A) vs {b.name} (B)")
     for column in ("figure", "A", "B", "B - A"):
         table.add_column(column, justify="left" if column == "figure" else "right")

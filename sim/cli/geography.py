@@ -42,6 +42,8 @@ def reach_command(
                          "'' or none = open skies; left out = the December 2024 situation")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON on stdout")] = False,
     map_path: Annotated[Path | None, typer.Option("--map", help="also draw a map to this PNG file")] = None,
+    geojson_path: Annotated[Path | None, typer.Option(
+        "--geojson", help="also write reach.geojson (RFC 7946; .kml: KML for Google Earth) to this file")] = None,
     force: Annotated[bool, typer.Option("--force", help="replace an existing map file")] = False,
 ) -> None:
     """Non-stop reach of one type from one airfield with one payload, to every catalogue airfield."""
@@ -65,11 +67,15 @@ def reach_command(
         from sim.results import maps
 
         fig = maps.reach_map(
-            origin, policy, [maps.MapRoute(r.airfield, r.route, r.reachable) for r in result.rows],
+            origin, policy, [maps.MapRoute(r.airfield, r.route, r.reachable, max_payload_t=r.max_payload_t) for r in result.rows],
             [maps.Ring(result.max_range_km, f"{kind.name} {payload_t:g} t")],
             f"{kind.name} from {origin.ident} ({origin.name}) with {payload_t:g} t; airspace: {policy.label}",
         )
         save_figure(map_path, fig, force)
+    if geojson_path is not None:
+        from sim.results.gis import reach_collection, save_collection
+
+        save_collection(geojson_path, reach_collection(result), force)
     if as_json:
         print(json.dumps(record, indent=2))
         return

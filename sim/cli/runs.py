@@ -10,12 +10,12 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from sim.cli.common import app, fail, load, out
+from sim.cli.common import Format, FormatOption, app, fail, load, out, print_rows, table
 from sim.data import catalog
 from sim.experiments.replications import Replications, replicate, replication_count
 from sim.experiments.runs import RunResult, run
-from sim.results.saving import REPLICATED_FILES, RUN_FILES
-from sim.scenario.schema import Scenario, json_schema
+from sim.results.saving import REPLICATED_FILES, RUN_FILES, replicated_files
+from sim.scenario.schema import Scenario
 
 
 @app.command("run")
@@ -28,9 +28,13 @@ def run_command(
     workers: Annotated[int | None, typer.Option(min=1, help="processes for replications (default: all cores)")] = None,
     dask: Annotated[str | None, typer.Option("--dask", help="Dask scheduler address, or 'local'")] = None,
     force: Annotated[bool, typer.Option("--force", help="replace existing result files")] = False,
+    kml: Annotated[bool, typer.Option("--kml", help="also write routes.kml (Google Earth)")] = False,
+    xlsx: Annotated[bool, typer.Option("--xlsx", help="also write results.xlsx (summary, daily, sorties sheets)")] = False,
+    fmt: FormatOption = Format.table,
 ) -> None:
-    """Simulate a scenario and write summary.json, daily.csv, sorties.csv, throughput.png and routes.png
-    (a stochastic scenario: the mean and 95 % CI over replications, plus replications.csv and closure.png)."""
+    """Simulate a scenario and write run.json, summary.json, daily.csv, sorties.csv, throughput.png, routes.png
+    and routes.geojson (a stochastic scenario: the mean and 95 % CI over replications, plus replications.csv
+    and, when some replication closes, closure.png)."""
     scenario = load(scenario_path)
     if seed is not None:
         scenario = scenario.model_copy(update={"seed": seed})
@@ -38,14 +42,36 @@ def run_command(
         raise fail(["--replications: the scenario has no stochastic: block, so every replication would be identical"])
     target = out_dir or Path("results") / scenario.name
     names = RUN_FILES if scenario.stochastic is None else REPLICATED_FILES
-    clash = [n for n in names if (target / n).exists()]
+    extras = [n for n, wanted in (("routes.kml", kml), ("results.xlsx", xlsx)) if wanted]
+    clash = [n for n in [*names, *extras] if (target / n).exists()]
     if clash and not force:
         raise fail([f"{target / clash[0]} already exists; add --force to replace it"])
     result = run_with_progress(scenario) if scenario.stochastic is None else replicate_with_progress(
         scenario, replications, workers, dask)
     result.save(target, force=force)
+    if scenario.stochastic is not None:
+        names = replicated_files(result.summary)
+    if kml:
+        from sim.results.gis import routes_collection, save_collection
+
+        reps = result.summary.get("replications") or {}
+        save_collection(target / "routes.kml", routes_collection(result.world, result.sortie_rows,
+                                                                  reps.get("replications", 1)), force)
+    if xlsx:
+        from sim.results.spreadsheets import save_xlsx
+
+        save_xlsx(target / "results.xlsx", result, force)
+    if fmt is Format.json:
+        print(json.dumps(result.summary, indent=2, default=str))
+        return
+    if fmt is Format.csv:
+        by = result.summary["by_requirement"]
+        columns = ["requirement", "from", "to", "requested_t", "delivered_t", "in_transit_t", "backlog_t", "sorties",
+                   "closure_day"]
+        print_rows(columns, [[r[c] for c in columns] for r in by], fmt)
+        return
     _print_summary(result.summary)
-    out.print(f"\nResults in [bold]{target}/[/bold]: {', '.join(names)}")
+    out.print(f"\nResults in [bold]{target}/[/bold]: {', '.join([*names, *extras])}")
 
 
 def run_with_progress(scenario: Scenario) -> RunResult:
@@ -110,24 +136,24 @@ def _print_summary(s: dict[str, Any]) -> None:
         out.print(f"mean of {r['replications']} replications; 95 % CI: delivered {r['delivered_t']['ci95_low']:,.0f} to "
                   f"{r['delivered_t']['ci95_high']:,.0f} t, {r['mean_daily_t']['ci95_low']:,.1f} to "
                   f"{r['mean_daily_t']['ci95_high']:,.1f} t/day")
-    table = Table(title="by requirement")
+    by_req = table("by requirement")
     for column in ("requirement", "requested_t", "delivered_t", "backlog_t", "sorties",
                    "closure (median day, P by the end)" if replicated else "closure_day"):
-        table.add_column(column, justify="left" if column == "requirement" else "right")
+        by_req.add_column(column, justify="left" if column == "requirement" else "right")
     for r in s["by_requirement"]:
         closure = "-" if r["closure_day"] is None else str(r["closure_day"])
         if replicated:
             closure = f"{closure}, P {r['p_closed']:.2f}"
-        table.add_row(r["requirement"], f"{r['requested_t']:,.1f}", f"{r['delivered_t']:,.1f}",
-                      f"{r['backlog_t']:,.1f}", f"{r['sorties']:,.0f}", closure)
-    out.print(table)
-    table = Table(title="by aircraft type")
+        by_req.add_row(r["requirement"], f"{r['requested_t']:,.1f}", f"{r['delivered_t']:,.1f}",
+                       f"{r['backlog_t']:,.1f}", f"{r['sorties']:,.0f}", closure)
+    out.print(by_req)
+    by_type = table("by aircraft type")
     for column in ("type", "aircraft", "sorties", "delivered_t", "mean_payload_t", "flight_h_per_aircraft_day"):
-        table.add_column(column, justify="left" if column == "type" else "right")
+        by_type.add_column(column, justify="left" if column == "type" else "right")
     for name, t in s["by_aircraft_type"].items():
-        table.add_row(name, f"{t['aircraft']:g}", f"{t['sorties']:,.0f}", f"{t['delivered_t']:,.1f}",
+        by_type.add_row(name, f"{t['aircraft']:g}", f"{t['sorties']:,.0f}", f"{t['delivered_t']:,.1f}",
                       f"{t['mean_payload_t']:.1f}", f"{t['flight_h_per_aircraft_day']:.1f}")
-    out.print(table)
+    out.print(by_type)
     if s.get("diversions"):
         out.print(f"diversions (destination closed while airborne): {s['diversions']:g}")
     stranded = [r for r in s.get("stranded", []) if r["to_h"] is None]
@@ -170,8 +196,11 @@ def validate(scenario_path: Annotated[Path, typer.Argument(metavar="SCENARIO")])
 
 @app.command()
 def schema() -> None:
-    """Print the JSON Schema of the scenario format (for editors)."""
-    print(json.dumps(json_schema(), indent=2))
+    """Print the JSON Schema of the scenario format for editors: with the aircraft types, airfield idents,
+    country codes and groups to complete (scenarios/scenario.schema.json is this output)."""
+    from sim.scenario.editor import editor_schema
+
+    print(json.dumps(editor_schema(), indent=2, ensure_ascii=False))
 
 
 @app.command("catalog")

@@ -43,7 +43,8 @@ class Comparison:
         from sim.results.saving import save_comparison
 
         return save_comparison(Path(folder), self.rows, COMPARISON_COLUMNS,
-                               [(r.summary, r.daily_rows) for r in (self.a, self.b)], self.plans, force=force)
+                               [(r.summary, r.daily_rows) for r in (self.a, self.b)], self.plans, force=force,
+                               scenarios=(self.a.scenario, self.b.scenario))
 
 
 def compare(a: Scenario, b: Scenario, replications: int | None = None, *, workers: int | None = None,

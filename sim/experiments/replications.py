@@ -19,6 +19,7 @@ import numpy as np
 from sim.experiments.execution import executor, run_tasks
 from sim.experiments.runs import RunResult, run, scenario_data
 from sim.model.world import World
+from sim.results.intervals import bootstrap_mean_ci
 from sim.scenario.compile import build_world
 from sim.scenario.schema import Scenario
 
@@ -124,7 +125,7 @@ def statistics(records: list[dict[str, Any]], days: int) -> dict[str, Any]:
     """Mean, 95 % CI and spread of each headline figure over replications, and closure probabilities."""
     out: dict[str, Any] = {"replications": len(records), "confidence": CONFIDENCE}
     for key in HEADLINE:
-        mean, low, high = mean_ci([r[key] for r in records])
+        mean, low, high = bootstrap_mean_ci([r[key] for r in records])  # never below zero
         values = [r[key] for r in records]
         out[key] = {"mean": mean, "ci95_low": low, "ci95_high": high, "min": min(values), "max": max(values)}
     closure = [r["closure_day"] for r in records]

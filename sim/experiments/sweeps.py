@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.experiments.execution import executor, run_tasks
-from sim.experiments.replications import Task, mean_ci, replication_count, run_task, tidy, tidy_columns
+from sim.experiments.replications import Task, replication_count, run_task, tidy, tidy_columns
+from sim.results.intervals import bootstrap_mean_ci
 from sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
@@ -138,7 +139,7 @@ class SweepResult:
 
         return save_sweep(Path(folder), self.run_rows, self.run_columns, self.point_rows, self.paths,
                           self.plan.scenario.name, self.plan.replications, axis_label(self.plan.scenario, self.paths[0]),
-                          force=force)
+                          force=force, scenario=self.plan.scenario)
 
 
 def run_sweep(plan: SweepPlan, *, workers: int | None = None, dask: str | None = None,
@@ -186,7 +187,7 @@ def _tables(points: list[SweepPoint], rows: list[dict[str, Any]]) -> tuple[list[
         mine = by_point[point.index]
         entry: dict[str, Any] = {"point": point.index, **point.values, "replications": len(mine)}
         for key in (*POINT_FIGURES, *[c for c in columns if ": " in c]):
-            mean, low, high = mean_ci([r[key] for r in mine])
+            mean, low, high = bootstrap_mean_ci([r[key] for r in mine])  # never below zero
             entry |= {f"{key}_mean": mean, f"{key}_ci95_low": low, f"{key}_ci95_high": high}
         entry["p_closed"] = sum(r["closure_day"] is not None for r in mine) / len(mine)
         point_rows.append(entry)

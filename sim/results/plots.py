@@ -1,90 +1,152 @@
-"""Charts. Each function draws on matplotlib Axes or writes a PNG; nothing is downloaded."""
+"""Charts. Each function draws on matplotlib Axes or writes a PNG; nothing is downloaded.
+
+The look (labels in words with units, thousands separators, dates with the year, demand lines, event
+markers above the data, 95 % bands) comes from :mod:`sim.results.style`; figures are drawn inside its
+``briefing()`` context, so the caller's matplotlib settings are never changed.
+"""
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
+import numpy as np
+
+from sim.results import style
 
 
-def _date_axis(ax: plt.Axes) -> None:
-    """Dates as "15 Dec", ticks evenly spaced from the first day (not restarted at each month, which puts
-    "31 Dec" and "01 Jan" on top of each other)."""
-    ax.xaxis.set_major_locator(mdates.AutoDateLocator(interval_multiples=False))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+def requested_by_day(scenario_data: dict[str, Any], days: int) -> dict[str, list[float]]:
+    """Tons requested per day (made available that day), per requirement name, from a scenario (as plain
+    data, e.g. scenario.json): a lump counts on its ``day``, a flow on each day from ``day`` to before
+    ``until_day`` (default: the end of the run)."""
+    out: dict[str, list[float]] = {}
+    for req in scenario_data.get("requirements", []):
+        name = req.get("label") or f"{req['from']}->{req['to']}"
+        tons = out.setdefault(name, [0.0] * days)
+        first = float(req.get("day", 0))
+        if req.get("tons") is not None:
+            tons[min(days - 1, int(math.floor(first)))] += float(req["tons"])
+            continue
+        until = float(req.get("until_day") or days)
+        for d in range(int(math.ceil(first - 1e-9)), min(days, int(math.ceil(until - 1e-9)))):
+            tons[d] += float(req["tons_per_day"])
+    return out
 
 
-def throughput_figure(summary: dict[str, Any], daily: list[dict[str, Any]]) -> plt.Figure:
-    """Daily and cumulative delivered tons per requirement, with the scenario's events marked."""
+def demand_t_per_day(scenario_data: dict[str, Any], days: int) -> float:
+    """All tons requested over the run, per day of the run: the demand line of a sweep's t/day chart."""
+    return sum(sum(v) for v in requested_by_day(scenario_data, days).values()) / days
+
+
+def _events(summary: dict[str, Any], start: date) -> list[tuple[date, str]]:
+    return [(start + timedelta(days=float(e["day"])), f"{e['what']} (day {float(e['day']):g})") for e in summary["events"]]
+
+
+def throughput_figure(summary: dict[str, Any], daily: list[dict[str, Any]],
+                      scenario_data: dict[str, Any] | None = None) -> plt.Figure:
+    """Daily and cumulative delivered tons per requirement (95 % band when replicated), the demand of
+    each requirement dotted in its colour (from ``scenario_data``), events numbered above the data.
+
+    Each delivered line's ``gid`` is ``"delivered:<requirement>"`` or ``"cumulative:<requirement>"``, and
+    each demand line's ``"demand:..."`` / ``"requested:..."``: its y values are daily.csv's column.
+    """
     start = date.fromisoformat(summary["start_date"])
     requirements = list(dict.fromkeys(row["requirement"] for row in daily))
-    fig, (ax_day, ax_cum) = plt.subplots(2, 1, figsize=(10, 7), sharex=True, constrained_layout=True)
-    for name in requirements:
-        rows = [r for r in daily if r["requirement"] == name]
-        days = [start + timedelta(days=r["day"]) for r in rows]
-        tons = [r["delivered_t"] for r in rows]
-        cumulative = [sum(tons[: k + 1]) for k in range(len(tons))]
-        label = f"{name} ({rows[0]['origin']} -> {rows[0]['destination']})"
-        line = ax_day.step(days, tons, where="post", label=label)[0]
-        if "cumulative_t" in rows[0]:  # replicated run: means with 95 % confidence bands
-            cumulative = [r["cumulative_t"] for r in rows]
-            ax_day.fill_between(days, [r["delivered_t_ci95_low"] for r in rows], [r["delivered_t_ci95_high"] for r in rows],
-                                step="post", alpha=0.2, color=line.get_color())
-            ax_cum.fill_between(days, [r["cumulative_t_ci95_low"] for r in rows], [r["cumulative_t_ci95_high"] for r in rows],
-                                alpha=0.2, color=line.get_color())
-        ax_cum.plot(days, cumulative, label=label, color=line.get_color())
-    for event in summary["events"]:
-        when = start + timedelta(days=event["day"])
+    days_n = summary["days"]
+    requested = requested_by_day(scenario_data, days_n) if scenario_data else {}
+    with style.briefing():
+        fig, (ax_day, ax_cum) = plt.subplots(2, 1, figsize=(10, 7.4), sharex=True, layout="constrained")
+        for k, name in enumerate(requirements):
+            color = style.PALETTE[k % len(style.PALETTE)]
+            rows = [r for r in daily if r["requirement"] == name]
+            days = [start + timedelta(days=r["day"]) for r in rows]
+            ends = [start + timedelta(days=r["day"] + 1) for r in rows]  # cumulative: by the end of the day
+            tons = [r["delivered_t"] for r in rows]
+            cumulative = list(np.cumsum(tons))
+            label = f"{name} ({rows[0]['origin']} -> {rows[0]['destination']})"
+            # A day's tons drawn over the whole day: a step from its start to its end.
+            ax_day.step([*days, ends[-1]], [*tons, tons[-1]], where="post", label=label, color=color,
+                        gid=f"delivered:{name}", zorder=3)
+            if "cumulative_t" in rows[0]:  # replicated run: means with 95 % confidence bands
+                cumulative = [r["cumulative_t"] for r in rows]
+                low = [r["delivered_t_ci95_low"] for r in rows]
+                high = [r["delivered_t_ci95_high"] for r in rows]
+                style.band(ax_day, [*days, ends[-1]], [*low, low[-1]], [*high, high[-1]], color, step="post")
+                style.band(ax_cum, ends, [r["cumulative_t_ci95_low"] for r in rows],
+                           [r["cumulative_t_ci95_high"] for r in rows], color)
+            ax_cum.plot(ends, cumulative, label=label, color=color, gid=f"cumulative:{name}", zorder=3)
+            asked = requested.get(name)
+            if asked and any(asked):
+                flow = [t for t in asked if t > 0]
+                if len(flow) > 1:  # a flow: its daily demand
+                    ax_day.step([*days, ends[-1]], [*asked, asked[-1]], where="post", color=color, linestyle=":",
+                                linewidth=1.4, gid=f"demand:{name}", label=f"demand, {name} ({max(flow):,.0f} t/day)")
+                ax_cum.plot(ends, list(np.cumsum(asked)), color=color, linestyle=":", linewidth=1.4,
+                            gid=f"requested:{name}", label=f"requested, {name}")
+        note = style.mark_events([ax_day, ax_cum], _events(summary, start))
+        ax_day.set_ylabel("delivered per day (t)")
+        ax_cum.set_ylabel("cumulative delivered (t)")
+        ax_cum.set_xlabel(f"date; {note}" if note else "date", fontsize=8, loc="left")
+        reps = summary.get("replications")
+        what = f"mean of {reps['replications']} replications, 95 % CI shaded; " if reps else ""
+        ax_day.set_title(f"{summary['scenario']}: {summary['delivered_t']:,.0f} t of {summary['requested_t']:,.0f} t "
+                         f"delivered in {summary['days']} days ({summary['mean_daily_t']:,.0f} t/day; {what}dotted: demand)",
+                         pad=14 if note else 6)
+        handles, labels = ax_day.get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncols=min(4, len(labels)))  # never over the data
+        style.date_axis(ax_cum)
         for ax in (ax_day, ax_cum):
-            ax.axvline(when, color="0.4", linestyle="--", linewidth=1)
-        ax_day.annotate(event["what"], (mdates.date2num(when), 1.0), xycoords=("data", "axes fraction"),
-                        rotation=90, va="top", ha="right", fontsize=8, color="0.3")
-    ax_day.set_ylabel("delivered per day (t)")
-    ax_cum.set_ylabel("cumulative delivered (t)")
-    reps = summary.get("replications")
-    what = f"mean of {reps['replications']} replications, 95 % CI shaded: " if reps else ""
-    ax_day.set_title(f"{summary['scenario']}: {what}{summary['delivered_t']:,.0f} t of {summary['requested_t']:,.0f} t "
-                     f"delivered in {summary['days']} days ({summary['mean_daily_t']:,.0f} t/day)")
-    ax_day.legend(loc="upper right", fontsize=8)
-    _date_axis(ax_cum)
-    for ax in (ax_day, ax_cum):
-        ax.grid(alpha=0.3)
-        ax.set_ylim(bottom=0)
+            style.thousands(ax.yaxis)
+            style.from_zero(ax)
+            ax.set_xlim(start, start + timedelta(days=days_n))
     return fig
 
 
-def save_throughput(path: Path, summary: dict[str, Any], daily: list[dict[str, Any]]) -> None:
+def save_throughput(path: Path, summary: dict[str, Any], daily: list[dict[str, Any]],
+                    scenario_data: dict[str, Any] | None = None) -> None:
     """Write throughput.png."""
-    fig = throughput_figure(summary, daily)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    style.save(throughput_figure(summary, daily, scenario_data), path)
+
+
+def closes(summary: dict[str, Any]) -> bool:
+    """True when at least one replication closed (delivered everything) within the run: closure.png is
+    drawn only then (a flat line at 0 says nothing the summary does not)."""
+    return bool(summary["replications"]["closure"]["p_closed"] > 0)
 
 
 def closure_figure(summary: dict[str, Any], ax: plt.Axes | None = None) -> plt.Axes:
-    """P(all requested cargo delivered by the end of day d), from a replicated run's summary."""
+    """P(all requested cargo delivered by the end of day d), from a replicated run's summary; the gid of
+    the line is ``"p_closure"`` and its y values are ``replications.closure.p_closure_by_day``."""
     start = date.fromisoformat(summary["start_date"])
-    probability = summary["replications"]["closure"]["p_closure_by_day"]
-    if ax is None:
-        _, ax = plt.subplots(figsize=(9, 4), constrained_layout=True)
-    ax.step([start + timedelta(days=d + 1) for d in range(len(probability))], probability, where="post",
-            label=summary["scenario"])
-    ax.set_ylim(-0.02, 1.02)
-    ax.set_ylabel("P(closure by day)")
-    _date_axis(ax)
-    ax.grid(alpha=0.3)
-    ax.set_title(f"{summary['scenario']}: probability that all requested cargo is delivered "
-                 f"({summary['replications']['replications']} replications)")
+    reps = summary["replications"]
+    probability = reps["closure"]["p_closure_by_day"]
+    with style.briefing():
+        if ax is None:
+            _, ax = plt.subplots(figsize=(9, 4), constrained_layout=True)
+        ax.step([start + timedelta(days=d + 1) for d in range(len(probability))], probability, where="post",
+                label=summary["scenario"], gid="p_closure")
+        for q, words in (("day_p10", "10 %"), ("median_day", "half"), ("day_p90", "90 %")):
+            day = reps["closure"].get(q)
+            if day is not None:
+                ax.axvline(start + timedelta(days=day + 1), **style.EVENT)
+                ax.annotate(f"{words} closed by day {day}", (start + timedelta(days=day + 1), 0.02), rotation=90,
+                            fontsize=7, color="0.3", ha="right", va="bottom")
+        ax.set_ylim(0, 1.02)
+        ax.set_ylabel("P(closure by day)")
+        ax.set_xlabel("by the end of the day")
+        style.date_axis(ax)
+        ax.set_title(f"{summary['scenario']}: probability that all requested cargo is delivered by each day "
+                     f"({reps['replications']} replications)")
     return ax
 
 
 def save_closure(path: Path, summary: dict[str, Any]) -> None:
     """Write closure.png."""
     ax = closure_figure(summary)
-    ax.figure.savefig(path, dpi=110)
-    plt.close(ax.figure)
+    style.save(ax.figure, path)
 
 
 FIGURE_WORDS = {
@@ -98,158 +160,172 @@ FIGURE_WORDS = {
 }
 
 
-def sweep_figure(point_rows: list[dict[str, Any]], paths: list[str], name: str, replications: int,
-                 figure: str = "mean_daily_t", ax: plt.Axes | None = None, x_label: str | None = None) -> plt.Axes:
-    """Mean of a figure against the first swept value, one line per combination of the others, 95 % CI
-    shaded; y from 0, whole-number ticks for whole-number values (counts)."""
-    from matplotlib.ticker import MaxNLocator
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(9, 5), constrained_layout=True)
-    x_path, others = paths[0], paths[1:]
-    groups: dict[tuple, list[dict[str, Any]]] = {}
-    for row in point_rows:
-        groups.setdefault(tuple(row[p] for p in others), []).append(row)
-    numeric = all(isinstance(r[x_path], int | float) and not isinstance(r[x_path], bool) for r in point_rows)
-    for key, rows in groups.items():
-        rows = sorted(rows, key=lambda r: r[x_path]) if numeric else rows
-        xs = [r[x_path] if numeric else str(r[x_path]) for r in rows]  # lists (e.g. closures) as categories
-        label = ", ".join(f"{p}={v}" for p, v in zip(others, key, strict=True)) or name
-        line = ax.plot(xs, [r[f"{figure}_mean"] for r in rows], marker="o", label=label)[0]
-        ax.fill_between(xs, [r[f"{figure}_ci95_low"] for r in rows], [r[f"{figure}_ci95_high"] for r in rows],
-                        alpha=0.2, color=line.get_color())
-    if numeric and all(float(r[x_path]).is_integer() for r in point_rows):
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel(x_label or x_path)
-    ax.set_ylabel(FIGURE_WORDS.get(figure, figure))
-    ax.set_ylim(bottom=0, top=max(ax.get_ylim()[1], 1.0))
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
-    ax.set_title(f"{name}: {FIGURE_WORDS.get(figure, figure)} (mean of {replications} replications, 95 % CI)")
-    return ax
-
-
-def sweep_panels(point_rows: list[dict[str, Any]], paths: list[str], name: str, replications: int,
-                 x_label: str | None = None) -> plt.Figure:
-    """sweep.png: delivered t/day; tons left at the end (backlog and in transit); P(all cargo delivered
-    by the end), each against the first swept value."""
-    from matplotlib.ticker import MaxNLocator
-
-    fig, (top, middle, bottom) = plt.subplots(3, 1, figsize=(9, 10), sharex=True, constrained_layout=True)
-    sweep_figure(point_rows, paths, name, replications, "mean_daily_t", top, x_label)
+def _groups(point_rows: list[dict[str, Any]], paths: list[str]) -> tuple[bool, dict[tuple, list[dict[str, Any]]]]:
     x_path = paths[0]
     numeric = all(isinstance(r[x_path], int | float) and not isinstance(r[x_path], bool) for r in point_rows)
     groups: dict[tuple, list[dict[str, Any]]] = {}
     for row in point_rows:
         groups.setdefault(tuple(row[p] for p in paths[1:]), []).append(row)
-    for key, rows in groups.items():
-        rows = sorted(rows, key=lambda r: r[x_path]) if numeric else rows
-        xs = [r[x_path] if numeric else str(r[x_path]) for r in rows]
-        suffix = ", ".join(f"{p}={v}" for p, v in zip(paths[1:], key, strict=True))
-        suffix = f" ({suffix})" if suffix else ""
-        line = middle.plot(xs, [r["backlog_t_mean"] for r in rows], marker="o", label=f"backlog{suffix}")[0]
-        middle.plot(xs, [r["in_transit_t_mean"] for r in rows], marker="s", linestyle="--", color=line.get_color(),
-                    label=f"in transit{suffix}")
-        bottom.plot(xs, [r["p_closed"] for r in rows], marker="o", label=name + suffix)
-    middle.set_ylabel("left at the end (t)")
-    middle.set_ylim(bottom=0, top=max(middle.get_ylim()[1], 1.0))
-    middle.set_title("cargo not delivered at the end of the run: waiting (backlog) and in the air or on the ground (in transit)")
-    middle.legend(fontsize=8)
-    bottom.set_ylabel("P(all cargo delivered by the end)")
-    bottom.set_ylim(-0.02, 1.02)
-    bottom.set_xlabel(x_label or x_path)
-    bottom.legend(fontsize=8)
-    for ax in (middle, bottom):
-        ax.grid(alpha=0.3)
-    top.set_xlabel("")
-    if numeric and all(float(r[x_path]).is_integer() for r in point_rows):
-        bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if numeric:
+        groups = {k: sorted(v, key=lambda r: r[x_path]) for k, v in groups.items()}
+    return numeric, groups
+
+
+def sweep_figure(point_rows: list[dict[str, Any]], paths: list[str], name: str, replications: int,
+                 figure: str = "mean_daily_t", ax: plt.Axes | None = None, x_label: str | None = None,
+                 demand_t_per_day: float | None = None) -> plt.Axes:
+    """Mean of a figure against the first swept value, one line per combination of the others, 95 % CI
+    shaded; y from 0, whole-number ticks for whole-number values (counts); the demand dotted. Each mean
+    line's gid is ``"<figure>:<other values>"``."""
+    from matplotlib.ticker import MaxNLocator
+
+    with style.briefing():
+        if ax is None:
+            _, ax = plt.subplots(figsize=(9, 5), constrained_layout=True)
+        x_path, others = paths[0], paths[1:]
+        numeric, groups = _groups(point_rows, paths)
+        for key, rows in groups.items():
+            xs = [r[x_path] if numeric else str(r[x_path]) for r in rows]  # lists (e.g. closures) as categories
+            label = ", ".join(f"{p}={v}" for p, v in zip(others, key, strict=True)) or name
+            line = ax.plot(xs, [r[f"{figure}_mean"] for r in rows], marker="o", label=label,
+                           gid=f"{figure}:{label}", zorder=3)[0]
+            style.band(ax, xs, [r[f"{figure}_ci95_low"] for r in rows], [r[f"{figure}_ci95_high"] for r in rows],
+                       line.get_color())
+        if demand_t_per_day is not None and figure == "mean_daily_t":
+            ax.axhline(demand_t_per_day, label=f"demand {demand_t_per_day:,.0f} t/day (all requested tons / days)",
+                       gid="demand", **style.DEMAND)
+            ax.set_ylim(0, max(ax.get_ylim()[1], 1.1 * demand_t_per_day))
+        if numeric and all(float(r[x_path]).is_integer() for r in point_rows):
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlabel(x_label or x_path)
+        ax.set_ylabel(FIGURE_WORDS.get(figure, figure))
+        style.from_zero(ax)
+        style.thousands(ax.yaxis)
+        ax.legend()
+        ax.set_title(f"{name}: {FIGURE_WORDS.get(figure, figure)}, mean of {replications} replications, 95 % CI shaded")
+    return ax
+
+
+def sweep_panels(point_rows: list[dict[str, Any]], paths: list[str], name: str, replications: int,
+                 x_label: str | None = None, demand_t_per_day: float | None = None) -> plt.Figure:
+    """sweep.png: delivered t/day (with the demand); tons left at the end (backlog and in transit); P(all
+    cargo delivered by the end), each against the first swept value."""
+    from matplotlib.ticker import MaxNLocator
+
+    with style.briefing():
+        fig, (top, middle, bottom) = plt.subplots(3, 1, figsize=(9, 10), sharex=True, constrained_layout=True)
+        sweep_figure(point_rows, paths, name, replications, "mean_daily_t", top, x_label, demand_t_per_day)
+        x_path = paths[0]
+        numeric, groups = _groups(point_rows, paths)
+        for key, rows in groups.items():
+            xs = [r[x_path] if numeric else str(r[x_path]) for r in rows]
+            suffix = ", ".join(f"{p}={v}" for p, v in zip(paths[1:], key, strict=True))
+            suffix = f" ({suffix})" if suffix else ""
+            line = middle.plot(xs, [r["backlog_t_mean"] for r in rows], marker="o", label=f"backlog{suffix}",
+                               gid=f"backlog_t:{suffix}")[0]
+            style.band(middle, xs, [r["backlog_t_ci95_low"] for r in rows], [r["backlog_t_ci95_high"] for r in rows],
+                       line.get_color())
+            middle.plot(xs, [r["in_transit_t_mean"] for r in rows], marker="s", linestyle="--", color=line.get_color(),
+                        label=f"in transit{suffix}", gid=f"in_transit_t:{suffix}")
+            bottom.plot(xs, [r["p_closed"] for r in rows], marker="o", label=name + suffix, gid=f"p_closed:{suffix}")
+        middle.set_ylabel("left at the end (t)")
+        style.from_zero(middle)
+        style.thousands(middle.yaxis)
+        middle.set_title("cargo not delivered at the end of the run: waiting (backlog, 95 % CI shaded) and "
+                         "in the air or on the ground (in transit)")
+        middle.legend()
+        bottom.set_ylabel("P(all cargo delivered by the end)")
+        bottom.set_ylim(0, 1.02)
+        bottom.set_xlabel(x_label or x_path)
+        bottom.legend()
+        top.set_xlabel("")
+        if numeric and all(float(r[x_path]).is_integer() for r in point_rows):
+            bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
     return fig
 
 
 def save_sweep(path: Path, point_rows: list[dict[str, Any]], paths: list[str], name: str, replications: int,
-               x_label: str | None = None) -> None:
+               x_label: str | None = None, demand_t_per_day: float | None = None) -> None:
     """Write sweep.png."""
-    fig = sweep_panels(point_rows, paths, name, replications, x_label)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    style.save(sweep_panels(point_rows, paths, name, replications, x_label, demand_t_per_day), path)
 
 
 def comparison_figure(runs: list[tuple[dict[str, Any], list[dict[str, Any]]]], ax: plt.Axes | None = None) -> plt.Axes:
-    """Cumulative delivered tons of several runs (summary, daily rows) on one chart, 95 % CI where replicated."""
-    if ax is None:
-        _, ax = plt.subplots(figsize=(10, 5), constrained_layout=True)
-    for summary, daily in runs:
-        start = date.fromisoformat(summary["start_date"])
-        totals: dict[int, list[float]] = {}
-        for row in daily:
-            slot = totals.setdefault(row["day"], [0.0, 0.0, 0.0])
-            if "cumulative_t" in row:
-                slot[0] += row["cumulative_t"]
-                slot[1] += row["cumulative_t_ci95_low"]
-                slot[2] += row["cumulative_t_ci95_high"]
+    """Cumulative delivered tons of several runs (summary, daily rows) on one chart, 95 % CI where
+    replicated, each run's requested tons dotted in its colour."""
+    with style.briefing():
+        if ax is None:
+            _, ax = plt.subplots(figsize=(10, 5), constrained_layout=True)
+        for summary, daily in runs:
+            start = date.fromisoformat(summary["start_date"])
+            totals: dict[int, list[float]] = {}
+            for row in daily:
+                slot = totals.setdefault(row["day"], [0.0, 0.0, 0.0])
+                if "cumulative_t" in row:
+                    slot[0] += row["cumulative_t"]
+                    slot[1] += row["cumulative_t_ci95_low"]
+                    slot[2] += row["cumulative_t_ci95_high"]
+                else:
+                    slot[0] += row["delivered_t"]
+            days = sorted(totals)
+            when = [start + timedelta(days=d + 1) for d in days]
+            if "cumulative_t" in daily[0]:
+                mean = [totals[d][0] for d in days]
+                line = ax.plot(when, mean, label=summary["scenario"], gid=f"cumulative:{summary['scenario']}")[0]
+                style.band(ax, when, [totals[d][1] for d in days], [totals[d][2] for d in days], line.get_color())
             else:
-                slot[0] += row["delivered_t"]
-        days = sorted(totals)
-        when = [start + timedelta(days=d + 1) for d in days]
-        if "cumulative_t" in daily[0]:
-            mean = [totals[d][0] for d in days]
-            line = ax.plot(when, mean, label=summary["scenario"])[0]
-            ax.fill_between(when, [totals[d][1] for d in days], [totals[d][2] for d in days], alpha=0.2,
-                            color=line.get_color())
-        else:
-            running, mean = 0.0, []
-            for d in days:
-                running += totals[d][0]
-                mean.append(running)
-            ax.plot(when, mean, label=summary["scenario"])
-    ax.set_ylabel("cumulative delivered, all requirements (t)")
-    _date_axis(ax)
-    ax.grid(alpha=0.3)
-    ax.legend()
-    ax.set_title("Cumulative deliveries" + (" (shaded: 95 % CI over replications)" if any(
-        "cumulative_t" in d[0] for _, d in runs) else ""))
+                mean = list(np.cumsum([totals[d][0] for d in days]))
+                line = ax.plot(when, mean, label=summary["scenario"], gid=f"cumulative:{summary['scenario']}")[0]
+            ax.axhline(summary["requested_t"], color=line.get_color(), linestyle=":", linewidth=1.2,
+                       label=f"{summary['scenario']}: requested by the end ({summary['requested_t']:,.0f} t)")
+        ax.set_ylabel("cumulative delivered, all requirements (t)")
+        style.date_axis(ax)
+        style.thousands(ax.yaxis)
+        style.from_zero(ax)
+        ax.legend()
+        ax.set_title("Cumulative deliveries" + (" (shaded: 95 % CI over replications)" if any(
+            "cumulative_t" in d[0] for _, d in runs) else ""))
     return ax
 
 
 def limits_figure(plans: list[dict[str, Any]], ax: plt.Axes | None = None) -> plt.Axes:
     """The closed-form fleet limit (solid) and binding limit (dashed) of each scenario, summed over its
     requirements, phase by phase (planning records of ``sim.experiments.analytic.planning_record``)."""
-    if ax is None:
-        _, ax = plt.subplots(figsize=(10, 4), constrained_layout=True)
-    for plan in plans:
-        xs, fleet, binding = [], [], []
-        for phase in plan["phases"]:
-            for day in (phase["from_day"], phase["to_day"]):
-                xs.append(day)
-                fleet.append(sum(r["fleet_t_per_day"] for r in phase["requirements"]))
-                binding.append(sum(r["binding_t_per_day"] for r in phase["requirements"]))
-        line = ax.plot(xs, fleet, label=f"{plan['scenario']}: fleet limit")[0]
-        ax.plot(xs, binding, linestyle="--", color=line.get_color(), label=f"{plan['scenario']}: binding limit")
-        for phase in plan["phases"][1:]:
-            ax.axvline(phase["from_day"], color=line.get_color(), linestyle=":", linewidth=1)
-    ax.set_xlabel("day")
-    ax.set_ylabel("closed-form limit (t/day)")
-    ax.set_ylim(bottom=0)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
-    ax.set_title("Limits per phase (closed form; a phase starts at each MOG, closure or airspace change)")
+    with style.briefing():
+        if ax is None:
+            _, ax = plt.subplots(figsize=(10, 4), constrained_layout=True)
+        for plan in plans:
+            xs, fleet, binding = [], [], []
+            for phase in plan["phases"]:
+                for day in (phase["from_day"], phase["to_day"]):
+                    xs.append(day)
+                    fleet.append(sum(r["fleet_t_per_day"] for r in phase["requirements"]))
+                    binding.append(sum(r["binding_t_per_day"] for r in phase["requirements"]))
+            line = ax.plot(xs, fleet, label=f"{plan['scenario']}: fleet limit")[0]
+            ax.plot(xs, binding, linestyle="--", color=line.get_color(), label=f"{plan['scenario']}: binding limit")
+            for phase in plan["phases"][1:]:
+                ax.axvline(phase["from_day"], color=line.get_color(), linestyle=":", linewidth=1)
+        ax.set_xlabel("day of the run")
+        ax.set_ylabel("closed-form limit (t/day)")
+        style.from_zero(ax)
+        style.thousands(ax.yaxis)
+        ax.legend()
+        ax.set_title("Limits per phase (closed form; a phase starts at each MOG, closure or airspace change)")
     return ax
 
 
 def save_comparison(path: Path, runs: list[tuple[dict[str, Any], list[dict[str, Any]]]],
                     plans: list[dict[str, Any]] | None = None) -> None:
     """Write comparison.png: cumulative deliveries, and with planning records the limits per phase."""
-    if plans is None:
-        ax = comparison_figure(runs)
-        fig = ax.figure
-    else:
-        fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 8), constrained_layout=True,
-                                          gridspec_kw={"height_ratios": [3, 2]})
-        comparison_figure(runs, ax=top)
-        limits_figure(plans, ax=bottom)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    with style.briefing():
+        if plans is None:
+            fig = comparison_figure(runs).figure
+        else:
+            fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 8), constrained_layout=True,
+                                              gridspec_kw={"height_ratios": [3, 2]})
+            comparison_figure(runs, ax=top)
+            limits_figure(plans, ax=bottom)
+    style.save(fig, path)
 
 
 def payload_range_figure(aircraft: Any, ax: plt.Axes | None = None) -> plt.Figure:
@@ -300,44 +376,77 @@ def _point_grades(aircraft: Any) -> list[str]:
     return [grades.get(p, "derived") for p, _ in sorted(aircraft.payload_range)]
 
 
-def ground_figure(ground: list[dict[str, Any]], mog: dict[str, int], busiest: int = 4) -> plt.Figure:
-    """Working spots in use and aircraft queueing for one, over time, at the busiest airfields
-    (from ground.csv rows), with each airfield's working MOG at the start."""
+def ground_levels(ground: list[dict[str, Any]], ident: str, horizon_h: float, bin_h: float) -> dict[str, np.ndarray]:
+    """Mean working spots in use and mean aircraft queueing for one at ``ident``, per bin of ``bin_h``
+    hours (time-weighted, at a resolution of 0.1 h), and the most in use in each bin."""
+    from sim.model.records import SPOT_ACTIVITIES
+
+    resolution = 10  # cells per hour
+    cells = int(math.ceil(horizon_h * resolution))
+    per_bin = max(1, int(round(bin_h * resolution)))
+    cells = int(math.ceil(cells / per_bin)) * per_bin
+    out = {}
+    mine = [g for g in ground if g["airfield"] == ident and g["activity"] in SPOT_ACTIVITIES]
+    for key, up, down in (("in_use", "start_h", "end_h"), ("queue", "arrive_h", "start_h")):
+        diff = np.zeros(cells + 1)
+        starts = np.clip(np.round(np.array([g[up] for g in mine]) * resolution).astype(int), 0, cells)
+        ends = np.clip(np.round(np.array([g[down] for g in mine]) * resolution).astype(int), 0, cells)
+        np.add.at(diff, starts, 1)
+        np.add.at(diff, ends, -1)
+        level = np.cumsum(diff)[:cells].reshape(-1, per_bin)
+        out[key] = level.mean(axis=1)
+        out[f"{key}_max"] = level.max(axis=1)
+    return out
+
+
+def ground_figure(ground: list[dict[str, Any]], mog: dict[str, int], busiest: int = 4,
+                  horizon_h: float | None = None, start_date: date | None = None) -> plt.Figure:
+    """Working spots in use and aircraft queueing for one at the busiest airfields (from ground.csv
+    rows): means per bin (6 h over a long run, 1 h over a short one; the most in use as a thin line),
+    with each airfield's working MOG at the start."""
     from sim.model.records import SPOT_ACTIVITIES
 
     turns = [g for g in ground if g["activity"] in SPOT_ACTIVITIES]
     counts: dict[str, int] = {}
     for g in turns:
         counts[g["airfield"]] = counts.get(g["airfield"], 0) + 1
-    fields = sorted(counts, key=lambda k: -counts[k])[:busiest] or ["(none)"]
-    fig, axes = plt.subplots(len(fields), 1, figsize=(10, 2.2 * len(fields) + 0.6), sharex=True,
-                             constrained_layout=True, squeeze=False)
-    for ax, ident in zip(axes[:, 0], fields, strict=True):
-        mine = [g for g in turns if g["airfield"] == ident]
-        lines = (("spots in use", "start_h", "end_h", "-"), ("queue for a spot", "arrive_h", "start_h", ":"))
-        for label, up, down, style in lines:
-            changes = sorted([(g[up], 1) for g in mine] + [(g[down], -1) for g in mine], key=lambda c: (c[0], c[1]))
-            hours, level, levels = [0.0], 0, [0]
-            for hour, step in changes:
-                level += step
-                hours.append(hour / 24.0)
-                levels.append(level)
-            ax.step(hours, levels, where="post", linestyle=style, label=label)
-        if ident in mog:
-            ax.axhline(mog[ident], color="grey", linewidth=0.8, linestyle="--", label=f"working MOG at start ({mog[ident]})")
-        ax.set_ylabel(f"{ident}\naircraft")
-        ax.set_ylim(bottom=0)
-        ax.legend(loc="upper right", fontsize=8)
-    axes[-1, 0].set_xlabel("day of the run")
-    fig.suptitle("Ground: working spots in use and queue, busiest airfields")
+    fields = sorted(counts, key=lambda k: -counts[k])[:busiest]
+    horizon_h = horizon_h or max([g["end_h"] for g in turns], default=24.0)
+    bin_h = 1.0 if horizon_h <= 24 * 5 else 6.0 if horizon_h <= 24 * 20 else 24.0
+    with style.briefing():
+        fig, axes = plt.subplots(max(1, len(fields)), 1, figsize=(10, 2.0 * max(1, len(fields)) + 0.8), sharex=True,
+                                 constrained_layout=True, squeeze=False)
+        for ax, ident in zip(axes[:, 0], fields, strict=False):
+            levels = ground_levels(ground, ident, horizon_h, bin_h)
+            edges = np.arange(len(levels["in_use"]) + 1) * bin_h / 24.0
+            x = edges if start_date is None else [start_date + timedelta(days=float(e)) for e in edges]
+            # Steps as lines and one filled area (cheaper to draw than step patches): a bin's value from its start to its end.
+            ys = {k: np.append(v, v[-1]) for k, v in levels.items()}
+            ax.fill_between(x, ys["in_use"], step="post", alpha=0.55, color=style.PALETTE[0], linewidth=0,
+                            label=f"spots in use (mean per {bin_h:g} h)")
+            ax.step(x, ys["queue"], where="post", color=style.PALETTE[3], linewidth=1.2,
+                    label=f"aircraft waiting for a spot (mean per {bin_h:g} h)")
+            if ident in mog:
+                ax.axhline(mog[ident], color="0.3", linewidth=0.9, linestyle="--",
+                           label=f"working MOG at start ({mog[ident]})")
+            ax.set_ylabel(f"{ident}\naircraft")
+            style.from_zero(ax, top=max(mog.get(ident, 1), 1) * 1.15)
+            ax.legend(loc="upper right", ncols=2, fontsize=7)
+        if not fields:
+            axes[0, 0].text(0.5, 0.5, "no onloads, offloads or fuel stops", transform=axes[0, 0].transAxes, ha="center")
+        if start_date is None:
+            axes[-1, 0].set_xlabel("day of the run")
+        else:
+            style.date_axis(axes[-1, 0])
+        fig.suptitle("Ground: working spots in use and aircraft waiting for one, busiest airfields")
     return fig
 
 
 def save_ground(path: Path, ground: list[dict[str, Any]], world: Any) -> None:
     """Write ground.png."""
-    fig = ground_figure(ground, {k: a.mog for k, a in world.airfields.items()})
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
+    fig = ground_figure(ground, {k: a.mog for k, a in world.airfields.items()}, horizon_h=world.run.horizon_h,
+                        start_date=world.run.start_date)
+    style.save(fig, path, dpi=100)
 
 
 # --- charts of results objects (sim.run, sim.replicate, sim.sweep, sim.load_results) -------------------
@@ -371,12 +480,8 @@ def plot_knee(results: Any, figure: str = "mean_daily_t", ax: Any = None, demand
         from sim.experiments.sweeps import axis_label
 
         x_label = axis_label(results.plan.scenario, paths[0])
-    ax = sweep_figure(_records(points), paths, results.name, replications, figure=figure, ax=ax, x_label=x_label)
-    if demand_t_per_day is not None:
-        ax.axhline(demand_t_per_day, color="0.3", linestyle=":", label=f"demand {demand_t_per_day:,.0f} t/day")
-        ax.set_ylim(0, max(ax.get_ylim()[1], 1.1 * demand_t_per_day))
-        ax.legend(fontsize=8)
-    return ax
+    return sweep_figure(_records(points), paths, results.name, replications, figure=figure, ax=ax, x_label=x_label,
+                        demand_t_per_day=demand_t_per_day)
 
 
 def plot_closure(results: Any, ax: Any = None) -> Any:

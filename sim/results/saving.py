@@ -15,11 +15,13 @@ DAILY_CI_COLUMNS = ["day", "date", "requirement", "origin", "destination", "deli
 SORTIE_COLUMNS = list(LEG_COLUMNS)
 GROUND_TABLE_COLUMNS = list(GROUND_COLUMNS)
 
-RUN_FILES = ["summary.json", "scenario.json", "daily.csv", "sorties.csv", "ground.csv", "throughput.png",
-             "ground.png", "routes.png"]
+RUN_FILES = ["run.json", "summary.json", "scenario.json", "daily.csv", "sorties.csv", "ground.csv", "throughput.png",
+             "ground.png", "routes.png", "routes.geojson"]
+# closure.png only when some replication closes (see sim.results.plots.closes)
 REPLICATED_FILES = [*RUN_FILES, "replications.csv", "closure.png"]
-SWEEP_FILES = ["sweep.csv", "sweep_points.csv", "sweep.png"]
-COMPARISON_FILES = ["comparison.csv", "comparison.png", "summary_a.json", "summary_b.json"]
+SWEEP_FILES = ["sweep.csv", "sweep_points.csv", "sweep.png", "sweep_run.json"]
+COMPARISON_FILES = ["comparison.csv", "comparison.png", "summary_a.json", "summary_b.json", "run.json"]
+REACH_REPORT_FILES = ["reach.md", "reach.csv", "reach.geojson", "run.json"]  # and map_<origin>_<case>.png
 
 
 def save_run(folder: Path, scenario_data: dict[str, Any], world: Any, summary: dict[str, Any],
@@ -28,16 +30,20 @@ def save_run(folder: Path, scenario_data: dict[str, Any], world: Any, summary: d
     """Write RUN_FILES for one run."""
 
     def fill(tmp: Path) -> None:
+        from sim.results.gis import routes_collection, write_geojson
         from sim.results.plots import save_ground, save_throughput
+        from sim.results.provenance import provenance
 
+        write_json(tmp / "run.json", provenance("run", {"scenario": scenario_data}, seed=summary["seed"], replications=1))
         write_json(tmp / "summary.json", summary)
         write_json(tmp / "scenario.json", scenario_data)
         write_csv(tmp / "daily.csv", daily, DAILY_COLUMNS)
         write_csv(tmp / "sorties.csv", sorties, SORTIE_COLUMNS)
         write_csv(tmp / "ground.csv", ground, GROUND_TABLE_COLUMNS)
-        save_throughput(tmp / "throughput.png", summary, daily)
+        save_throughput(tmp / "throughput.png", summary, daily, scenario_data)
         save_ground(tmp / "ground.png", ground, world)
-        save_routes_map(tmp / "routes.png", world)
+        save_routes_map(tmp / "routes.png", world, sorties)
+        write_geojson(tmp / "routes.geojson", routes_collection(world, sorties))
 
     return write_files(Path(folder), RUN_FILES, fill, force=force)
 
@@ -48,9 +54,18 @@ def save_replicated(folder: Path, scenario_data: dict[str, Any], world: Any, sum
     """Write REPLICATED_FILES: the mean summary, daily means with 95 % CI, every replication's sorties and
     ground rows (with a ``replication`` column) and one row per replication."""
 
-    def fill(tmp: Path) -> None:
-        from sim.results.plots import save_closure, save_ground, save_throughput
+    from sim.results.plots import closes
 
+    count = summary["replications"]["replications"]
+    names = replicated_files(summary)
+
+    def fill(tmp: Path) -> None:
+        from sim.results.gis import routes_collection, write_geojson
+        from sim.results.plots import save_closure, save_ground, save_throughput
+        from sim.results.provenance import provenance
+
+        write_json(tmp / "run.json", provenance("replicated run", {"scenario": scenario_data}, seed=summary["seed"],
+                                                replications=count))
         write_json(tmp / "summary.json", summary)
         write_json(tmp / "scenario.json", scenario_data)
         write_csv(tmp / "daily.csv", daily, DAILY_CI_COLUMNS)
@@ -58,48 +73,79 @@ def save_replicated(folder: Path, scenario_data: dict[str, Any], world: Any, sum
         write_csv(tmp / "ground.csv", ground, ["replication", *GROUND_TABLE_COLUMNS])
         save_ground(tmp / "ground.png", [row for row in ground if row["replication"] == 0], world)
         write_csv(tmp / "replications.csv", replications, replication_columns)
-        save_throughput(tmp / "throughput.png", summary, daily)
-        save_closure(tmp / "closure.png", summary)
-        save_routes_map(tmp / "routes.png", world)
+        save_throughput(tmp / "throughput.png", summary, daily, scenario_data)
+        if closes(summary):
+            save_closure(tmp / "closure.png", summary)
+        save_routes_map(tmp / "routes.png", world, sorties)
+        write_geojson(tmp / "routes.geojson", routes_collection(world, sorties, count))
 
-    return write_files(Path(folder), REPLICATED_FILES, fill, force=force)
+    written = write_files(Path(folder), names, fill, force=force)
+    if "closure.png" not in names:  # a closure chart left by an earlier run would now be wrong
+        (written / "closure.png").unlink(missing_ok=True)
+    return written
+
+
+def replicated_files(summary: dict[str, Any]) -> list[str]:
+    """The files a replicated run writes: REPLICATED_FILES, less closure.png when no replication closed."""
+    from sim.results.plots import closes
+
+    return REPLICATED_FILES if closes(summary) else [n for n in REPLICATED_FILES if n != "closure.png"]
 
 
 def save_sweep(folder: Path, runs: list[dict[str, Any]], run_columns: list[str], points: list[dict[str, Any]],
-               paths: list[str], name: str, replications: int, x_label: str, force: bool = False) -> Path:
-    """Write SWEEP_FILES: one row per point and replication, mean and 95 % CI per point, and the chart."""
+               paths: list[str], name: str, replications: int, x_label: str, force: bool = False,
+               scenario: Any = None) -> Path:
+    """Write SWEEP_FILES: one row per point and replication, mean and 95 % CI per point, the chart (with
+    the demand when ``scenario`` is given) and the sweep's provenance (sweep_run.json, beside a run's
+    run.json when both share a folder)."""
 
     def fill(tmp: Path) -> None:
+        from sim.results.plots import demand_t_per_day
         from sim.results.plots import save_sweep as save_sweep_chart
+        from sim.results.provenance import provenance
 
+        data = None if scenario is None else scenario_as_data(scenario)
+        sets = {p: list(dict.fromkeys(str(r[p]) for r in points)) for p in paths}
+        write_json(tmp / "sweep_run.json", provenance(
+            "sweep", None if data is None else {"scenario": data}, seed=None if data is None else data.get("seed"),
+            replications=replications, extra={"swept": sets, "points": len(points)}))
         write_csv(tmp / "sweep.csv", runs, run_columns)
         write_csv(tmp / "sweep_points.csv", points, list(points[0]))
-        save_sweep_chart(tmp / "sweep.png", points, paths, name, replications, x_label=x_label)
+        demand = None if data is None else demand_t_per_day(data, int(data["days"]))
+        save_sweep_chart(tmp / "sweep.png", points, paths, name, replications, x_label=x_label, demand_t_per_day=demand)
 
     return write_files(Path(folder), SWEEP_FILES, fill, force=force)
 
 
-def save_routes_map(path: Path, world: Any) -> None:
-    """routes.png: the airfields and routes of a run."""
-    import matplotlib.pyplot as plt
+def scenario_as_data(scenario: Any) -> dict[str, Any]:
+    """A Scenario (or its data) as scenario.json holds it."""
+    if isinstance(scenario, dict):
+        return scenario
+    return scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
 
+
+def save_routes_map(path: Path, world: Any, sorties: list[dict[str, Any]] | None = None) -> None:
+    """routes.png: the legs flown (from sorties.csv rows), or without them the requirement legs."""
+    from sim.results import style
     from sim.results.maps import routes_map
 
-    fig = routes_map(world)
-    try:
-        fig.savefig(path, dpi=100)
-    finally:
-        plt.close(fig)
+    style.save(routes_map(world, sortie_rows=sorties), path, dpi=100)
 
 
 def save_comparison(folder: Path, rows: list[dict[str, Any]], columns: list[str],
                     runs: list[tuple[dict[str, Any], list[dict[str, Any]]]], plans: tuple[dict[str, Any], ...],
-                    force: bool = False) -> Path:
-    """Write COMPARISON_FILES: the table, the chart (cumulative deliveries and limits) and both summaries."""
+                    force: bool = False, scenarios: tuple[Any, Any] | None = None) -> Path:
+    """Write COMPARISON_FILES: the table, the chart (cumulative deliveries and limits), both summaries and
+    run.json (with copies of both scenarios when ``scenarios`` is given)."""
 
     def fill(tmp: Path) -> None:
         from sim.results.plots import save_comparison as save_comparison_chart
+        from sim.results.provenance import provenance
 
+        copies = None if scenarios is None else {"a": scenario_as_data(scenarios[0]), "b": scenario_as_data(scenarios[1])}
+        reps = [(s.get("replications") or {}).get("replications", 1) for s, _ in runs]
+        write_json(tmp / "run.json", provenance("comparison", copies, extra={
+            "seeds": [s["seed"] for s, _ in runs], "replications_each": reps}))
         write_csv(tmp / "comparison.csv", rows, columns)
         save_comparison_chart(tmp / "comparison.png", runs, list(plans))
         write_json(tmp / "summary_a.json", runs[0][0])
@@ -118,20 +164,27 @@ def save_reach_report(folder: Path, rows: list[dict[str, Any]], cases: list[Any]
         from sim.data import catalog
         from sim.geo import airspace
         from sim.results import maps
+        from sim.results.gis import report_collection, write_geojson
+        from sim.results.provenance import provenance
 
+        write_json(tmp / "run.json", provenance("reach report", extra={
+            "origins": list(report.ORIGINS), "destinations": list(report.DESTINATIONS),
+            "cases": {c.key: c.policy.describe() for c in cases}}))
         write_csv(tmp / "reach.csv", rows, report.COLUMNS)
         (tmp / "reach.md").write_text(text, encoding="utf-8")
         kinds = list(catalog.aircraft_catalog())
+        routes = {}
         for case in cases:
             for o in report.ORIGINS:
                 origin = catalog.airfield(o)
                 items = []
                 for d in report.DESTINATIONS:
                     dest = catalog.airfield(d)
-                    route = airspace.legal_route(origin, dest, case.policy)
+                    route = routes[(case.key, o, d)] = airspace.legal_route(origin, dest, case.policy)
                     loaded = [r for r in rows if r["case"] == case.key and r["origin"] == o and r["destination"] == d
                               and r["type"] == "Il-76MD" and r["payload"] == "40"]
-                    items.append(maps.MapRoute(dest, route, bool(loaded and loaded[0]["nonstop"])))
+                    items.append(maps.MapRoute(dest, route, bool(loaded and loaded[0]["nonstop"]),
+                                               max_payload_t=loaded[0]["max_payload_t"] if loaded else None))
                 rings = [maps.Ring(*report.ring_label(k, 40.0)) for k in kinds]
                 fig = maps.reach_map(origin, case.policy, items, rings,
                                      f"From {o} ({origin.name}): {case.title}\nfilled dots: Il-76MD reaches non-stop with 40 t",
@@ -140,5 +193,7 @@ def save_reach_report(folder: Path, rows: list[dict[str, Any]], cases: list[Any]
                     fig.savefig(tmp / f"map_{o}_{case.key}.png", dpi=100)
                 finally:
                     plt.close(fig)
+        fields = {i: catalog.airfield(i) for i in (*report.ORIGINS, *report.DESTINATIONS)}
+        write_geojson(tmp / "reach.geojson", report_collection(rows, cases, routes, fields))
 
     return write_atomically(Path(folder), fill, force=force)

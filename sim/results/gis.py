@@ -1,0 +1,333 @@
+"""GIS export: the legs flown, the airfields and the closed airspace as GeoJSON (RFC 7946) and KML.
+
+* ``routes.geojson`` (every run): one LineString per airfield pair flown under each airspace phase (the
+  legal route the aircraft took, from the router), with the legs flown, cargo tons, route km, countries
+  overflown, fuel stops and diversions; one Point per airfield used, with its MOG, fuel and runway; one
+  (Multi)Polygon per airspace phase of the closed airspace (land plus territorial waters), and one per
+  flight-specific rule (closed only to some flights).
+* ``reach.geojson`` (``airlift reach``, the reach report): the origin, every destination with its route
+  km and most payload non-stop, the legal routes and the range circle.
+* KML (Google Earth) of either collection: :func:`kml_document`.
+
+RFC 7946: coordinates are (longitude, latitude) in WGS84, polygons' outer rings counter-clockwise and
+holes clockwise (the right-hand rule), no ``crs`` member. Geometries are simplified (2 km for airspace,
+1 km for routes) and rounded to 5 decimals (about 1 m).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import shapely
+
+from sim.geo.airspace import AirspacePolicy
+from sim.geo.routing import Route
+
+AIRSPACE_SIMPLIFY_DEG = 0.02
+ROUTE_SIMPLIFY_DEG = 0.01
+DECIMALS = 5
+
+
+@dataclass
+class FlownLeg:
+    """Every leg flown between two airfields (in that direction) under one airspace phase."""
+
+    origin: str
+    destination: str
+    phase: int  # index into world.phases
+    route: Route
+    legs: int = 0  # over all replications
+    cargo_legs: int = 0
+    tons: float = 0.0
+    fuel_stop: bool = False  # ends at an en-route fuel stop, cargo aboard
+    diverted: int = 0  # legs that landed here because their destination closed (or emergency landings)
+    purposes: dict[str, int] = field(default_factory=dict)
+
+
+def phase_index(phases: list[tuple[float, Any]], hour: float) -> int:
+    """Index of the airspace phase in force at ``hour`` (phases: (start hour, policy), ascending)."""
+    k = 0
+    for i, (start_h, _) in enumerate(phases):
+        if start_h <= hour + 1e-9:
+            k = i
+    return k
+
+
+def flown_legs(world: Any, sortie_rows: Iterable[dict[str, Any]]) -> list[FlownLeg]:
+    """The sorties.csv rows of a run (or of every replication) grouped by origin, destination and the
+    airspace phase at take-off, each with the legal route it was flown on. Most legs first."""
+    phases = list(world.phases)
+    found: dict[tuple[str, str, int], FlownLeg] = {}
+    for row in sortie_rows:
+        if row["origin"] == row["destination"]:
+            continue
+        k = phase_index(phases, float(row["depart_h"]))
+        key = (row["origin"], row["destination"], k)
+        leg = found.get(key)
+        if leg is None:
+            leg = found[key] = FlownLeg(row["origin"], row["destination"], k,
+                                        world.route(row["origin"], row["destination"], phases[k][1]))
+        leg.legs += 1
+        purpose = row["purpose"]
+        leg.purposes[purpose] = leg.purposes.get(purpose, 0) + 1
+        if float(row["payload_t"]) > 0:
+            leg.cargo_legs += 1
+            leg.tons += float(row["payload_t"])
+        leg.fuel_stop = leg.fuel_stop or row["fuel_stop"] in (True, "True")
+        leg.diverted += purpose in ("diverted", "emergency landing")
+    return sorted(found.values(), key=lambda g: (-g.legs, g.origin, g.destination, g.phase))
+
+
+def _round(geom: shapely.Geometry) -> shapely.Geometry:
+    return shapely.set_precision(geom, 10.0 ** -DECIMALS)
+
+
+def geometry(geom: shapely.Geometry) -> dict[str, Any]:
+    """A shapely geometry in lon/lat as an RFC 7946 geometry object (polygons with the right-hand rule)."""
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        geom = shapely.orient_polygons(geom, exterior_cw=False)
+    return json.loads(shapely.to_geojson(geom))
+
+
+def _phase_days(world: Any) -> list[tuple[float, float]]:
+    days = world.run.horizon_h / 24.0
+    starts = [h / 24.0 for h, _ in world.phases]
+    return [(s, starts[k + 1] if k + 1 < len(starts) else days) for k, s in enumerate(starts)]
+
+
+@lru_cache(maxsize=32)
+def airspace_geometry(codes: frozenset[str], territorial_nm: float) -> shapely.Geometry:
+    """Closed airspace of ``codes`` in lon/lat, simplified for export and maps (cached)."""
+    from sim.geo.obstacles import closed_airspace
+
+    if not codes:
+        return shapely.Polygon()
+    union = closed_airspace(codes, territorial_nm).union
+    return _round(shapely.make_valid(shapely.simplify(union, AIRSPACE_SIMPLIFY_DEG)))
+
+
+def airspace_features(policy: AirspacePolicy, extra: dict[str, Any]) -> list[dict[str, Any]]:
+    """Features of one airspace: the airspace closed to every flight, and one per flight-specific rule."""
+    features = []
+    if policy.closed:
+        features.append(_feature(airspace_geometry(policy.closed, policy.territorial_nm), {
+            "kind": "closed airspace", "applies_to": "every flight", "closed": " ".join(sorted(policy.closed)),
+            "airspace": policy.label, **extra}))
+    for rule in policy.rules:
+        features.append(_feature(airspace_geometry(rule.closed, policy.territorial_nm), {
+            "kind": "closed to some flights", "applies_to": rule.describe(), "closed": " ".join(sorted(rule.closed)),
+            "airspace": policy.label, **extra}))
+    return features
+
+
+def _feature(geom: shapely.Geometry, properties: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "Feature", "geometry": geometry(geom), "properties": properties}
+
+
+def _line(route: Route) -> shapely.Geometry:
+    return _round(shapely.simplify(route.line(25.0), ROUTE_SIMPLIFY_DEG))
+
+
+def routes_collection(world: Any, sortie_rows: Iterable[dict[str, Any]], replications: int = 1) -> dict[str, Any]:
+    """routes.geojson of a run: legs flown, airfields, closed airspace per phase (see the module doc).
+    ``replications``: how many replications ``sortie_rows`` hold (per-replication figures divide by it)."""
+    legs = flown_legs(world, sortie_rows)
+    days = _phase_days(world)
+    features = []
+    for leg in legs:
+        route = leg.route
+        geom = _line(route) if route.legal else shapely.LineString(
+            [(world.airfields[leg.origin].lon, world.airfields[leg.origin].lat),
+             (world.airfields[leg.destination].lon, world.airfields[leg.destination].lat)])
+        features.append(_feature(geom, {
+            "kind": "leg flown", "origin": leg.origin, "destination": leg.destination,
+            "from_day": days[leg.phase][0], "to_day": days[leg.phase][1], "airspace": world.phases[leg.phase][1].label,
+            "legs": leg.legs, "legs_per_replication": round(leg.legs / replications, 3), "cargo_legs": leg.cargo_legs,
+            "tons": round(leg.tons, 3), "tons_per_replication": round(leg.tons / replications, 3),
+            "route_km": None if route.length_km is None else round(route.length_km, 1),
+            "great_circle_km": round(route.great_circle_km, 1), "overflies": " ".join(route.countries),
+            "fuel_stop": leg.fuel_stop, "diverted": leg.diverted,
+            "purposes": "; ".join(f"{p} {n}" for p, n in sorted(leg.purposes.items())),
+            "legal_route": route.legal,
+        }))
+    used = dict.fromkeys([*world.named_airfields, *(i for g in legs for i in (g.origin, g.destination))])
+    stops = {g.destination for g in legs if g.fuel_stop}
+    diverted_to = {g.destination for g in legs if g.diverted}
+    for ident in used:
+        a = world.airfields[ident]
+        features.append(_feature(shapely.Point(round(a.lon, DECIMALS), round(a.lat, DECIMALS)), {
+            "kind": "airfield", "ident": ident, "name": a.name, "country": a.country, "mog": a.mog, "fuel": a.fuel,
+            "runway_m": a.runway_m, "fuel_stop": ident in stops, "diversion": ident in diverted_to,
+        }))
+    for k, (_, policy) in enumerate(world.phases):
+        features += airspace_features(policy, {"from_day": days[k][0], "to_day": days[k][1]})
+    return {"type": "FeatureCollection", "name": f"{world.run.name} routes", "features": features}
+
+
+def reach_collection(result: Any) -> dict[str, Any]:
+    """reach.geojson of a reach result (``sim.flight.reach.reach``): the origin, each destination with its
+    route km, whether it is reachable with the payload and the most payload non-stop, the legal routes, the
+    range circle (great-circle distance from the origin; routes around closed airspace reach less far) and
+    the closed airspace."""
+    from sim.geo import geodesy
+
+    origin, kind = result.origin, result.aircraft
+    features = [_feature(shapely.Point(round(origin.lon, DECIMALS), round(origin.lat, DECIMALS)), {
+        "kind": "origin", "ident": origin.ident, "name": origin.name, "country": origin.country,
+        "type": kind.name, "payload_t": result.payload_t, "max_range_km": round(result.max_range_km, 1)})]
+    for row in result.rows:
+        a = row.airfield
+        props = {"ident": a.ident, "name": a.name, "country": a.country, "reachable": row.reachable,
+                 "max_payload_t": None if row.max_payload_t is None else round(max(row.max_payload_t, 0.0), 1),
+                 "route_km": None if row.route.length_km is None else round(row.route.length_km, 1),
+                 "great_circle_km": round(row.route.great_circle_km, 1), "overflies": " ".join(row.route.countries)}
+        features.append(_feature(shapely.Point(round(a.lon, DECIMALS), round(a.lat, DECIMALS)),
+                                 {"kind": "destination", **props}))
+        if row.route.legal:
+            features.append(_feature(_line(row.route), {"kind": "route", "origin": origin.ident, **props}))
+    geod = geodesy.wgs84()
+    azimuths = [360.0 * k / 180 for k in range(180)]
+    lons, lats, _ = geod.fwd([origin.lon] * 180, [origin.lat] * 180, azimuths, [result.max_range_km * 1000.0] * 180)
+    ring = list(zip(lons, lats, strict=True))
+    if max(lons) - min(lons) < 180:  # a circle across the antimeridian would need splitting: left out
+        features.append(_feature(_round(shapely.Polygon(ring)), {
+            "kind": "range circle", "type": kind.name, "payload_t": result.payload_t,
+            "radius_km": round(result.max_range_km, 1),
+            "note": "great-circle distance from the origin; legal routes around closed airspace reach less far"}))
+    features += airspace_features(result.policy, {})
+    return {"type": "FeatureCollection", "name": f"{kind.name} reach from {origin.ident}", "features": features}
+
+
+def write_geojson(path: Path, collection: dict[str, Any]) -> None:
+    """Write a FeatureCollection (compact: one feature per line)."""
+    head = {k: v for k, v in collection.items() if k != "features"}
+    lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in collection["features"]]
+    text = json.dumps(head, ensure_ascii=False)[:-1] + ', "features": [\n' + ",\n".join(lines) + "\n]}\n"
+    Path(path).write_text(text, encoding="utf-8")
+
+
+# --- KML -------------------------------------------------------------------------------------------------
+
+_KML_COLOURS = {  # aabbggrr
+    "leg flown": "ffb4771f", "route": "ffb4771f", "closed airspace": "5a2827d6", "closed to some flights": "400e7fff",
+    "range circle": "30a02c2c",
+}
+
+
+def kml_document(collection: dict[str, Any]) -> str:
+    """A GeoJSON FeatureCollection (as written here) as a KML document for Google Earth: one folder per
+    kind of feature, each placemark with its properties as extended data; lines wider with more legs."""
+    ns = "http://www.opengis.net/kml/2.2"
+    ET.register_namespace("", ns)
+    kml = ET.Element(f"{{{ns}}}kml")
+    doc = ET.SubElement(kml, f"{{{ns}}}Document")
+    ET.SubElement(doc, f"{{{ns}}}name").text = collection.get("name", "airlift-sim")
+    folders: dict[str, ET.Element] = {}
+    for feature in collection["features"]:
+        props = feature["properties"]
+        kind = props.get("kind", "feature")
+        if kind not in folders:
+            folders[kind] = ET.SubElement(doc, f"{{{ns}}}Folder")
+            ET.SubElement(folders[kind], f"{{{ns}}}name").text = kind
+        mark = ET.SubElement(folders[kind], f"{{{ns}}}Placemark")
+        ET.SubElement(mark, f"{{{ns}}}name").text = _kml_name(props)
+        style = ET.SubElement(mark, f"{{{ns}}}Style")
+        colour = _KML_COLOURS.get(kind, "ff000000")
+        if feature["geometry"]["type"].endswith("LineString"):
+            line = ET.SubElement(style, f"{{{ns}}}LineStyle")
+            ET.SubElement(line, f"{{{ns}}}color").text = colour
+            ET.SubElement(line, f"{{{ns}}}width").text = f"{1.5 + 1.5 * math.log10(1 + props.get('legs', 1)):.1f}"
+        elif feature["geometry"]["type"].endswith("Polygon"):
+            poly = ET.SubElement(style, f"{{{ns}}}PolyStyle")
+            ET.SubElement(poly, f"{{{ns}}}color").text = colour
+            line = ET.SubElement(style, f"{{{ns}}}LineStyle")
+            ET.SubElement(line, f"{{{ns}}}color").text = "ff" + colour[2:]
+        data = ET.SubElement(mark, f"{{{ns}}}ExtendedData")
+        for key, value in props.items():
+            item = ET.SubElement(data, f"{{{ns}}}Data", name=key)
+            ET.SubElement(item, f"{{{ns}}}value").text = "" if value is None else str(value)
+        _kml_geometry(mark, feature["geometry"], ns)
+    ET.indent(kml)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(kml, encoding="unicode") + "\n"
+
+
+def _kml_name(props: dict[str, Any]) -> str:
+    if "origin" in props and "destination" in props:
+        return f"{props['origin']} - {props['destination']}" + (f" ({props['legs']} legs)" if "legs" in props else "")
+    if "ident" in props:
+        return f"{props['ident']} {props.get('name', '')}".strip()
+    return str(props.get("kind", "")) + (f" ({props['airspace']})" if props.get("airspace") else "")
+
+
+def _coords(points: list[list[float]]) -> str:
+    return " ".join(f"{lon},{lat},0" for lon, lat, *_ in points)
+
+
+def _kml_geometry(parent: ET.Element, geom: dict[str, Any], ns: str) -> None:
+    kind, coords = geom["type"], geom.get("coordinates")
+    if kind == "Point":
+        ET.SubElement(ET.SubElement(parent, f"{{{ns}}}Point"), f"{{{ns}}}coordinates").text = _coords([coords])
+    elif kind == "LineString":
+        line = ET.SubElement(parent, f"{{{ns}}}LineString")
+        ET.SubElement(line, f"{{{ns}}}tessellate").text = "1"
+        ET.SubElement(line, f"{{{ns}}}coordinates").text = _coords(coords)
+    elif kind == "Polygon":
+        poly = ET.SubElement(parent, f"{{{ns}}}Polygon")
+        ET.SubElement(poly, f"{{{ns}}}tessellate").text = "1"
+        for k, ring in enumerate(coords):
+            boundary = ET.SubElement(poly, f"{{{ns}}}{'outerBoundaryIs' if k == 0 else 'innerBoundaryIs'}")
+            ET.SubElement(ET.SubElement(boundary, f"{{{ns}}}LinearRing"), f"{{{ns}}}coordinates").text = _coords(ring)
+    elif kind.startswith("Multi") or kind == "GeometryCollection":
+        multi = ET.SubElement(parent, f"{{{ns}}}MultiGeometry")
+        parts = geom["geometries"] if kind == "GeometryCollection" else [
+            {"type": kind.removeprefix("Multi"), "coordinates": c} for c in coords]
+        for part in parts:
+            _kml_geometry(multi, part, ns)
+
+
+def write_kml(path: Path, collection: dict[str, Any]) -> None:
+    """Write the KML of a FeatureCollection."""
+    Path(path).write_text(kml_document(collection), encoding="utf-8")
+
+
+def report_collection(rows: list[dict[str, Any]], cases: list[Any], routes: dict[tuple[str, str, str], Route],
+                      airfields: dict[str, Any]) -> dict[str, Any]:
+    """reach.geojson of the reach report: per airspace case and origin, the legal route to each
+    destination with its km and each type's most payload non-stop (``max_payload_t:<type>``), the airfields,
+    and each case's closed airspace. ``routes`` maps (case, origin, destination) to the route."""
+    features = []
+    best: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for r in rows:
+        if r["payload"] == "0":
+            best.setdefault((r["case"], r["origin"], r["destination"]), {})[f"max_payload_t:{r['type']}"] = r["max_payload_t"]
+    for (case, o, d), route in routes.items():
+        props = {"kind": "route", "case": case, "origin": o, "destination": d,
+                 "route_km": None if route.length_km is None else round(route.length_km, 1),
+                 "great_circle_km": round(route.great_circle_km, 1), "overflies": " ".join(route.countries),
+                 **best.get((case, o, d), {})}
+        if route.legal:
+            features.append(_feature(_line(route), props))
+    for ident, a in airfields.items():
+        features.append(_feature(shapely.Point(round(a.lon, DECIMALS), round(a.lat, DECIMALS)), {
+            "kind": "airfield", "ident": ident, "name": a.name, "country": a.country, "fuel": a.fuel,
+            "runway_m": a.runway_m}))
+    for case in cases:
+        features += airspace_features(case.policy, {"case": case.key})
+    return {"type": "FeatureCollection", "name": "reach report", "features": features}
+
+
+def save_collection(path: Path, collection: dict[str, Any], force: bool = False) -> Path:
+    """Write a FeatureCollection to ``path`` atomically: KML when the name ends in .kml, else GeoJSON (an
+    existing file is replaced only with ``force``)."""
+    from sim.results.writing import write_file_atomically
+
+    path = Path(path)
+    writer = write_kml if path.suffix.lower() == ".kml" else write_geojson
+    return write_file_atomically(path, lambda tmp: writer(tmp, collection), force=force)

@@ -1,0 +1,79 @@
+"""A run's results as an Excel workbook (openpyxl) for planners used to planning-factor spreadsheets.
+
+Sheets: ``summary`` (headline figures, per requirement and per aircraft type), ``daily`` (daily.csv) and
+``sorties`` (sorties.csv). Tons are metric tons (t) with short tons (ST, 2,000 lb) beside them, and
+kilometres with nautical miles (NM) beside them, as US planning factors (AFPAM 10-1403) are written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+SHORT_TONS_PER_T = 1000.0 / 907.18474  # 1 short ton = 2,000 lb = 907.18474 kg
+NM_PER_KM = 1.0 / 1.852
+
+
+def _with_imperial(row: dict[str, Any]) -> dict[str, Any]:
+    """The row with a ``<name>_st`` column after each ``*_t`` column and ``<name>_nm`` after each ``*_km``."""
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        out[key] = value
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if key.endswith("_t") and number:
+            out[key[:-2] + "_st"] = round(value * SHORT_TONS_PER_T, 3)
+        elif key.endswith("_km") and number:
+            out[key[:-3] + "_nm"] = round(value * NM_PER_KM, 1)
+    return out
+
+
+def _sheet(book: Any, title: str, rows: list[dict[str, Any]]) -> None:
+    sheet = book.create_sheet(title)
+    rows = [_with_imperial(r) for r in rows]
+    columns = list(dict.fromkeys(k for r in rows for k in r))
+    sheet.append(columns)
+    for r in rows:
+        sheet.append([r.get(c) if not isinstance(r.get(c), list | dict) else str(r.get(c)) for c in columns])
+    sheet.freeze_panes = "A2"
+    for k, c in enumerate(columns, start=1):
+        sheet.column_dimensions[sheet.cell(1, k).column_letter].width = max(10, min(40, len(c) + 2))
+
+
+def summary_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """The summary as (figure, value) rows: headline figures, then per requirement and per type."""
+    rows = [{"figure": k, "value": summary[k]} for k in (
+        "scenario", "start_date", "days", "seed", "requested_t", "delivered_t", "in_transit_t", "backlog_t",
+        "mean_daily_t", "sorties", "legs_flown", "flight_h", "fuel_t", "closure_day", "closure_date") if k in summary]
+    for r in summary["by_requirement"]:
+        for k in ("requested_t", "delivered_t", "in_transit_t", "backlog_t", "sorties", "closure_day"):
+            rows.append({"figure": f"{r['requirement']}: {k}", "value": r[k]})
+    for name, t in summary["by_aircraft_type"].items():
+        for k in ("aircraft", "sorties", "delivered_t", "mean_payload_t", "flight_h", "flight_h_per_aircraft_day"):
+            rows.append({"figure": f"{name}: {k}", "value": t[k]})
+    out = []
+    for row in rows:  # short tons beside every figure in tons
+        out.append(row)
+        if row["figure"].endswith("_t") and isinstance(row["value"], int | float):
+            out.append({"figure": row["figure"][:-2] + "_st", "value": round(row["value"] * SHORT_TONS_PER_T, 3)})
+    return out
+
+
+def write_xlsx(path: Path, summary: dict[str, Any], daily: list[dict[str, Any]], sorties: list[dict[str, Any]]) -> None:
+    """Write the workbook (summary, daily and sorties sheets) to ``path``."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    _sheet(book, "summary", summary_rows(summary))
+    _sheet(book, "daily", daily)
+    _sheet(book, "sorties", sorties)
+    book.save(path)
+
+
+def save_xlsx(path: Path, result: Any, force: bool = False) -> Path:
+    """Write ``result``'s workbook (``sim.run`` or ``sim.replicate``) atomically; an existing file is
+    replaced only with ``force``."""
+    from sim.results.writing import write_file_atomically
+
+    return write_file_atomically(Path(path), lambda tmp: write_xlsx(tmp, result.summary, result.daily_rows,
+                                                                     result.sortie_rows), force=force)
