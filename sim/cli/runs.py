@@ -148,11 +148,13 @@ def _print_summary(s: dict[str, Any]) -> None:
                        f"{r['backlog_t']:,.1f}", f"{r['sorties']:,.0f}", closure)
     out.print(by_req)
     by_type = table("by aircraft type")
-    for column in ("type", "aircraft", "sorties", "delivered_t", "mean_payload_t", "flight_h_per_aircraft_day"):
+    for column in ("type", "aircraft", "sorties", "delivered_t", "mean_payload_t", "flight_h_per_aircraft_day",
+                   "crews", "crew_wait_h", "parking_hold_h"):
         by_type.add_column(column, justify="left" if column == "type" else "right")
     for name, t in s["by_aircraft_type"].items():
         by_type.add_row(name, f"{t['aircraft']:g}", f"{t['sorties']:,.0f}", f"{t['delivered_t']:,.1f}",
-                      f"{t['mean_payload_t']:.1f}", f"{t['flight_h_per_aircraft_day']:.1f}")
+                        f"{t['mean_payload_t']:.1f}", f"{t['flight_h_per_aircraft_day']:.1f}",
+                        f"{t.get('crews') or '-'}", f"{t.get('crew_wait_h', 0.0):,.0f}", f"{t.get('parking_hold_h', 0.0):,.0f}")
     out.print(by_type)
     if s.get("diversions"):
         out.print(f"diversions (destination closed while airborne): {s['diversions']:g}")

@@ -399,11 +399,27 @@ def ground_levels(ground: list[dict[str, Any]], ident: str, horizon_h: float, bi
     return out
 
 
+def _stay_levels(stays: list[tuple[float, float]], horizon_h: float, bin_h: float) -> np.ndarray:
+    """Mean aircraft on the ground per bin of ``bin_h`` hours, from (from_h, to_h) stays."""
+    resolution = 10
+    cells = int(math.ceil(horizon_h * resolution))
+    per_bin = max(1, int(round(bin_h * resolution)))
+    cells = int(math.ceil(cells / per_bin)) * per_bin
+    diff = np.zeros(cells + 1)
+    for a, b in stays:
+        diff[min(cells, int(round(a * resolution)))] += 1
+        diff[min(cells, int(round(b * resolution)))] -= 1
+    return np.cumsum(diff)[:cells].reshape(-1, per_bin).mean(axis=1)
+
+
 def ground_figure(ground: list[dict[str, Any]], mog: dict[str, int], busiest: int = 4,
-                  horizon_h: float | None = None, start_date: date | None = None) -> plt.Figure:
+                  horizon_h: float | None = None, start_date: date | None = None,
+                  stays: dict[str, list[tuple[float, float]]] | None = None,
+                  parking: dict[str, int] | None = None) -> plt.Figure:
     """Working spots in use and aircraft queueing for one at the busiest airfields (from ground.csv
     rows): means per bin (6 h over a long run, 1 h over a short one; the most in use as a thin line),
-    with each airfield's working MOG at the start."""
+    with each airfield's working MOG at the start; given the ``stays`` on the ground (from the legs
+    flown), also the aircraft on the ground against the ``parking`` spots."""
     from sim.model.records import SPOT_ACTIVITIES
 
     turns = [g for g in ground if g["activity"] in SPOT_ACTIVITIES]
@@ -429,8 +445,18 @@ def ground_figure(ground: list[dict[str, Any]], mog: dict[str, int], busiest: in
             if ident in mog:
                 ax.axhline(mog[ident], color="0.3", linewidth=0.9, linestyle="--",
                            label=f"working MOG at start ({mog[ident]})")
+            top = max(mog.get(ident, 1), 1)
+            if stays is not None and ident in stays:
+                on_ground = _stay_levels(stays[ident], horizon_h, bin_h)
+                ax.step(x, np.append(on_ground, on_ground[-1]), where="post", color=style.PALETTE[2], linewidth=1.2,
+                        label=f"aircraft on the ground (mean per {bin_h:g} h)")
+                top = max(top, float(on_ground.max()))
+            if parking is not None and ident in parking:
+                ax.axhline(parking[ident], color=style.PALETTE[2], linewidth=0.9, linestyle=":",
+                           label=f"parking spots ({parking[ident]})")
+                top = max(top, parking[ident])
             ax.set_ylabel(f"{ident}\naircraft")
-            style.from_zero(ax, top=max(mog.get(ident, 1), 1) * 1.15)
+            style.from_zero(ax, top=top * 1.15)
             ax.legend(loc="upper right", ncols=2, fontsize=7)
         if not fields:
             axes[0, 0].text(0.5, 0.5, "no onloads, offloads or fuel stops", transform=axes[0, 0].transAxes, ha="center")
@@ -438,14 +464,21 @@ def ground_figure(ground: list[dict[str, Any]], mog: dict[str, int], busiest: in
             axes[-1, 0].set_xlabel("day of the run")
         else:
             style.date_axis(axes[-1, 0])
-        fig.suptitle("Ground: working spots in use and aircraft waiting for one, busiest airfields")
+        fig.suptitle("Ground: working spots in use, aircraft waiting for one and aircraft on the ground, "
+                     "busiest airfields")
     return fig
 
 
-def save_ground(path: Path, ground: list[dict[str, Any]], world: Any) -> None:
-    """Write ground.png."""
+def save_ground(path: Path, ground: list[dict[str, Any]], world: Any, sorties: list[dict[str, Any]] | None = None) -> None:
+    """Write ground.png (with the aircraft on the ground when the ``sorties`` are given)."""
+    stays = None
+    if sorties is not None:
+        from sim.results.checks import on_ground
+
+        stays = {k: [(a, b) for a, b, _, _ in v] for k, v in on_ground(world, sorties, world.run.horizon_h).items()}
     fig = ground_figure(ground, {k: a.mog for k, a in world.airfields.items()}, horizon_h=world.run.horizon_h,
-                        start_date=world.run.start_date)
+                        start_date=world.run.start_date, stays=stays,
+                        parking={k: max(a.parking_mog, a.mog) for k, a in world.airfields.items()})
     style.save(fig, path, dpi=100)
 
 

@@ -41,7 +41,7 @@ def save_run(folder: Path, scenario_data: dict[str, Any], world: Any, summary: d
         write_csv(tmp / "sorties.csv", sorties, SORTIE_COLUMNS)
         write_csv(tmp / "ground.csv", ground, GROUND_TABLE_COLUMNS)
         save_throughput(tmp / "throughput.png", summary, daily, scenario_data)
-        save_ground(tmp / "ground.png", ground, world)
+        save_ground(tmp / "ground.png", ground, world, sorties)
         save_routes_map(tmp / "routes.png", world, sorties)
         write_geojson(tmp / "routes.geojson", routes_collection(world, sorties))
 
@@ -71,7 +71,8 @@ def save_replicated(folder: Path, scenario_data: dict[str, Any], world: Any, sum
         write_csv(tmp / "daily.csv", daily, DAILY_CI_COLUMNS)
         write_csv(tmp / "sorties.csv", sorties, ["replication", *SORTIE_COLUMNS])
         write_csv(tmp / "ground.csv", ground, ["replication", *GROUND_TABLE_COLUMNS])
-        save_ground(tmp / "ground.png", [row for row in ground if row["replication"] == 0], world)
+        save_ground(tmp / "ground.png", [row for row in ground if row["replication"] == 0], world,
+                    [row for row in sorties if row["replication"] == 0])
         write_csv(tmp / "replications.csv", replications, replication_columns)
         save_throughput(tmp / "throughput.png", summary, daily, scenario_data)
         if closes(summary):
