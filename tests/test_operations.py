@@ -186,3 +186,27 @@ def test_serves_must_name_a_requirement(micro):
             "requirements": [{"from": "ORIG", "to": "DEST", "tons": 30, "label": "bulk"}]}
     with pytest.raises(InputError, match="did you mean 'bulk'"):
         load_scenario(data)
+
+
+@pytest.mark.slow
+def test_random_arrivals_at_85_percent_of_a_spot_deliver_the_formula_9_value():
+    # Planning factor oracle O4 (AFPAM formula 9.0): a spot fed by random arrivals at 0.85 of its capacity
+    # delivers MOG * P * 24 / GT * 0.85 with finite waits. DEST: 1 spot, offload 1 h, so 720 t/day
+    # scheduled and 612 t/day at QE 0.85. 64 aircraft with exponential ground times (cv 1) spend on average
+    # 66 h loading and 3 h flying, about 5.7 h queueing and 1 h offloading (M/M/1 at 0.85: wait 0.85/0.15 h):
+    # 64 / 75.7 h = 0.85 arrivals an hour, close to Poisson (many sources, each rarely arriving).
+    aircraft = {"Il-76MD": {**BASE["aircraft"]["Il-76MD"], "onload_h": 66, "offload_h": 1}}
+    airfields = {**BASE["airfields"], "ORIG": {**BASE["airfields"]["ORIG"], "mog": 64, "parking_mog": 64},
+                 "DEST": {**BASE["airfields"]["DEST"], "mog": 1, "parking_mog": 64}}
+    from sim import replicate
+
+    result = replicate(scenario(days=120, aircraft=aircraft, airfields=airfields,
+                                fleet=[{"type": "Il-76MD", "count": 64, "base": "ORIG"}],
+                                requirements=[{"from": "ORIG", "to": "DEST", "tons": HUGE}],
+                                stochastic={"ground_time_cv": 1.0, "replications": 8}), workers=1)
+    daily = result.daily
+    steady = daily[daily["day"] >= 10].groupby("day")["delivered_t"].sum().mean()
+    assert steady == pytest.approx(1 * 30 * 24 / 1 * 0.85, rel=0.05)
+    turns = result.ground[(result.ground["airfield"] == "DEST") & (result.ground["activity"] == "offload")]
+    wait_h = (turns["start_h"] - turns["arrive_h"]).mean()
+    assert 1.0 < wait_h < 24.0  # a queue forms, and stays finite
