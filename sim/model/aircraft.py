@@ -226,7 +226,8 @@ class Aircraft:
                 if not model.usable(destination):
                     return False
             payload = self.aboard.tons if self.aboard else 0.0
-            hop = model.planner.hop(kind, self.location, destination, self.fuel_state)
+            hop = model.planner.hop(kind, self.location, destination, self.fuel_state,
+                                    (trip.hops[0].origin, trip.hops[-1].destination))
             if hop is None or payload > hop.payload_cap_t + 1e-9:
                 return False
             if self.fuel_state is None:  # refuel for exactly what this hop needs
