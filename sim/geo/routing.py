@@ -224,9 +224,13 @@ class _Search:
                 continue
             tree = self.trees.get((u == 0, reaches_destination), self.tree)
             segments = np.stack([np.broadcast_to(xy[u], (len(subset), 2)), xy[candidates[subset]]], axis=1)
-            line_idx, _ = tree.query(shapely.linestrings(segments), predicate="intersects")
+            lines = shapely.linestrings(segments)
+            # Boxes first, then the exact test against the prepared airspace pieces (much faster than
+            # letting the tree test each unprepared piece).
+            line_idx, piece_idx = tree.query(lines)
+            hit = shapely.intersects(tree.geometries[piece_idx], lines[line_idx])
             blocked = np.zeros(len(subset), bool)
-            blocked[line_idx] = True
+            blocked[line_idx[hit]] = True
             visible[subset] = ~blocked
         return visible
 
@@ -259,7 +263,9 @@ def _project_pieces(pieces: list[shapely.Geometry], lon: float, lat: float) -> s
     def project(xy: np.ndarray) -> np.ndarray:
         return np.column_stack(proj(xy[:, 0], xy[:, 1]))
 
-    return shapely.STRtree([shapely.transform(shapely.segmentize(pieces[i], 0.25), project) for i in keep])
+    projected = [shapely.transform(shapely.segmentize(pieces[i], 0.25), project) for i in keep]
+    shapely.prepare(projected)
+    return shapely.STRtree(projected)
 
 
 def _escape(point: tuple[float, float], component: shapely.Geometry) -> tuple[shapely.Geometry, tuple[float, float]]:
