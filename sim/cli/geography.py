@@ -43,11 +43,18 @@ def reach_command(
     as_json: Annotated[bool, typer.Option("--json", help="print JSON on stdout")] = False,
     map_path: Annotated[Path | None, typer.Option("--map", help="also draw a map to this PNG file")] = None,
     force: Annotated[bool, typer.Option("--force", help="replace an existing map file")] = False,
+    reserve_pct: Annotated[float | None, typer.Option(
+        "--reserve-pct", help="range reserve in % of each hop (default: the type's catalogue value, 10 %)")] = None,
 ) -> None:
-    """Non-stop reach of one type from one airfield with one payload, to every catalogue airfield."""
+    """Non-stop reach of one type from one airfield with one payload, to every catalogue airfield:
+    one-way (refuelled there) and round trip (back to the origin without refuelling there)."""
     from sim.flight import reach as reach_module
 
     kind = _aircraft(type_name)
+    if reserve_pct is not None:
+        if not 0 <= reserve_pct <= 100:
+            raise fail([f"--reserve-pct: expected 0 to 100 (got {reserve_pct:g})"])
+        kind = kind.with_overrides({"range_reserve_frac": reserve_pct / 100.0})
     origin = _airfield("--from", origin_ident)
     if payload_t < 0:
         raise fail([f"--payload-t: expected 0 or more tons (got {payload_t:g})"])
@@ -76,18 +83,22 @@ def reach_command(
     out.print(f"[bold]{kind.name}[/bold] from {origin.ident} ({origin.name}) with {payload_t:g} t: "
               f"planned non-stop range {result.max_range_km:,.0f} km "
               f"(fuel-and-mass model less its {kind.range_reserve_frac:.0%} range reserve; published envelope "
-              f"{result.envelope_range_km:,.0f} km with no reserve)")
+              f"{result.envelope_range_km:,.0f} km with no reserve); max_payload_t: one-way, refuelled at the "
+              "destination; round_trip_payload_t: there and back to the origin without refuelling there")
     out.print(f"airspace: {note or policy.label}")
     for n in result.notes:
         out.print(f"[yellow]{n}[/yellow]")
     table = Table()
-    for column in ("icao", "name", "country", "great_circle_km", "route_km", "reachable", "max_payload_t", "overflies"):
+    for column in ("icao", "name", "country", "great_circle_km", "route_km", "reachable", "max_payload_t",
+                   "round_trip_payload_t", "overflies"):
         table.add_column(column, justify="right" if column.endswith(("_km", "_t")) else "left")
     for a in record["airfields"]:
         table.add_row(a["icao"], a["name"], a["country"], f"{a['great_circle_km']:,.0f}",
                       "none" if a["route_km"] is None else f"{a['route_km']:,.0f}",
                       "yes" if a["reachable"] else "no",
-                      "-" if a["max_payload_t"] is None else f"{a['max_payload_t']:.1f}", " ".join(a["overflies"]))
+                      "-" if a["max_payload_t"] is None else f"{a['max_payload_t']:.1f}",
+                      "-" if a["round_trip_payload_t"] is None else f"{a['round_trip_payload_t']:.1f}",
+                      " ".join(a["overflies"]))
     out.print(table)
     if map_path is not None:
         out.print(f"map: {map_path}")
