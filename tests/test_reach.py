@@ -114,16 +114,28 @@ def test_payload_range_table_and_chart(tmp_path):
     assert invoke("payload-range", "--type", "Nope").exit_code == 2
 
 
-def test_report_rows_and_claims():
+def test_report_rows_and_tables():
     cases = report.default_cases()[:1]
     rows = report.reach_rows(origins=("UUMU",), destinations=("HLLB", "GABS"), cases=cases, types=["Il-76MD"])
     assert len(rows) == 2 * len(report.PAYLOADS)
     by = {(r["destination"], r["payload"]): r for r in rows}
     assert by[("HLLB", "40")]["nonstop"] and not by[("GABS", "40")]["nonstop"]
     assert by[("HLLB", "max")]["payload_t"] == 47
+    assert set(report.COLUMNS) == set(rows[0])
+    # Benina round trip from Chkalovsky: the tanks cannot hold both ways' fuel, not even empty.
+    assert by[("HLLB", "0")]["round_trip_payload_t"] is None
+    assert by[("HLLB", "0")]["round_trip_limited_by"] == "fuel capacity"
+    assert by[("HLLB", "0")]["return_route_km"] == by[("HLLB", "0")]["route_km"]
     text = report.markdown(rows, cases, "test", "Natural Earth")
-    assert "Claim 1" in text and "Claim 2" in text
-    assert "| UUMU | Il-76MD |" in text
+    assert "| UUMU | Il-76MD |" in text and "Round trip, not refuelled at the destination:" in text
+
+
+def test_report_destinations_are_the_countries_with_a_russian_military_presence():
+    from sim.data import presence
+
+    listed = presence.russian_presence()
+    assert report.DESTINATIONS == tuple(i for p in listed.values() for i in p.airfields)
+    assert {catalog.airfield(i).country for i in report.DESTINATIONS} == set(listed)
 
 
 # --- round trip: there and back without refuelling at the destination ----------------------------------

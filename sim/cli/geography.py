@@ -154,9 +154,13 @@ app.add_typer(report_app, name="report")
 def report_reach_command(
     out_dir: Annotated[Path, typer.Option("--out", help="report folder")] = Path("results") / "reach",
     force: Annotated[bool, typer.Option("--force", help="replace an existing report folder")] = False,
+    unconfirmed: Annotated[str | None, typer.Option(
+        "--unconfirmed", help="countries whose closure the claim verdicts test, comma-separated codes or names "
+                              "(default: every overflight graded unconfirmed in sim/data/airspace.yaml; '' for none)")] = None,
 ) -> None:
-    """Non-stop reach from Chkalovsky, Ulyanovsk, Mozdok and Machulishchy to Libya and the Sahel:
-    reach.csv, reach.md and maps, with and without Syrian overflight and Turkish airspace."""
+    """Non-stop reach from Chkalovsky, Ulyanovsk, Mozdok and Machulishchy to every African country with a
+    Russian military presence: reach.csv, reach.md, the claim verdicts (claims.csv, claim_verdicts.csv)
+    and maps, with and without Syrian overflight and Turkish airspace."""
     from tqdm import tqdm
 
     from sim._version import __version__
@@ -166,12 +170,29 @@ def report_reach_command(
 
     if out_dir.exists() and not force:
         raise fail([f"{out_dir} already exists; add --force to replace it"])
+    toggles = None if unconfirmed is None else _country_codes("--unconfirmed", unconfirmed)
     cases = report.default_cases()
     total = len(cases) * len(report.ORIGINS) * len(report.DESTINATIONS)
     with tqdm(total=total, unit="route", desc="routing", file=sys.stderr, disable=None, leave=False) as bar:
         rows = report.reach_rows(cases=cases, progress=lambda: bar.update(1))
-    text = report.markdown(rows, cases, __version__, countries.source()["source"])
+    kinds = len(catalog.aircraft_catalog())
+    with tqdm(total=len(cases) * kinds, unit="type", desc="claims", file=sys.stderr, disable=None, leave=False) as bar:
+        claim_rows, verdict_rows = report.claim_verdicts(cases, unconfirmed=toggles, progress=lambda: bar.update(1))
+    text = report.markdown(rows, cases, __version__, countries.source()["source"], verdict_rows, toggles)
 
-    save_reach_report(out_dir, rows, cases, text, force=force)
+    save_reach_report(out_dir, rows, cases, text, force=force, claim_rows=claim_rows, verdict_rows=verdict_rows)
     out.print(text.split("## Maximum")[0].strip())
-    out.print(f"\nReport in [bold]{out_dir}/[/bold]: reach.md, reach.csv, {len(cases) * len(report.ORIGINS)} maps")
+    out.print(f"\nReport in [bold]{out_dir}/[/bold]: reach.md, reach.csv, claims.csv, claim_verdicts.csv, "
+              f"{len(cases) * len(report.ORIGINS)} maps")
+
+
+def _country_codes(option: str, text: str) -> list[str]:
+    """ISO-3 codes for a comma-separated list of codes or country names; exits 2 naming unknown ones."""
+    from sim.data import countries
+
+    tokens = [t.strip() for t in text.split(",") if t.strip()]
+    codes = [countries.resolve(t) for t in tokens]
+    bad = [t for t, code in zip(tokens, codes, strict=True) if code is None or code in countries.groups()]
+    if bad:
+        raise fail([f"{option}: unknown country {t!r}{countries.suggest_country(t)}" for t in bad])
+    return [c for c in codes if c]
