@@ -115,3 +115,14 @@ def test_the_unconfirmed_overflights_are_data_and_closing_one_there_closes_it_in
     changed = {**assumptions, "GEO": countries.Provenance(False, "unconfirmed", "test")}
     monkeypatch.setattr(countries, "overflight_assumptions", lambda: changed)
     assert "GEO" in airspace.make_policy(situation="dec2024").closed
+
+
+def test_the_report_command_names_unknown_countries_to_test():
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+
+    result = CliRunner().invoke(app, ["report", "reach", "--out", "unused", "--unconfirmed", "Georgai,EU"])
+    assert result.exit_code == 2
+    assert "unknown country 'Georgai' (did you mean 'Georgia' (GEO)?)" in result.output
+    assert "EU is a group" in result.output

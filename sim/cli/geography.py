@@ -192,7 +192,9 @@ def _country_codes(option: str, text: str) -> list[str]:
 
     tokens = [t.strip() for t in text.split(",") if t.strip()]
     codes = [countries.resolve(t) for t in tokens]
-    bad = [t for t, code in zip(tokens, codes, strict=True) if code is None or code in countries.groups()]
-    if bad:
-        raise fail([f"{option}: unknown country {t!r}{countries.suggest_country(t)}" for t in bad])
+    messages = [f"{option}: unknown country {t!r}{countries.suggest_country(t)}"
+                for t, code in zip(tokens, codes, strict=True) if code is None]
+    messages += [f"{option}: {code} is a group; name its countries one by one" for code in codes if code in countries.groups()]
+    if messages:
+        raise fail(messages)
     return [c for c in codes if c]
