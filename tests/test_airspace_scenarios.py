@@ -102,3 +102,49 @@ def test_bad_airspace_input_names_file_line_and_field(yaml_tail, where, message)
     text_out = str(err.value)
     assert f": {where}: " in text_out and message in text_out
     assert "bad.yaml:8:" in text_out or "bad.yaml:9:" in text_out
+
+
+# Turkey's rule judges the trip, not the hop: a trip bound for Syria may not cross Turkey, and a fuel stop
+# (here Antalya, in Turkey itself) must not turn it into two hops the rule does not see.
+SYRIA_BOUND = {
+    "requirements": [{"from": "UUMU", "to": "OSLK", "tons": 80}],
+    "fuel_stops": ["LTAI"],
+    # The Caspian corridor closed too: the only legal way to Hmeimim is round Central Asia and Arabia.
+    "airspace": {"situation": "dec2024", "closed": ["CASPIAN_CORRIDOR"]},
+}
+
+
+def test_the_turkish_rule_applies_to_the_trips_ends_not_only_the_hops():
+    policy = airspace.make_policy(situation="dec2024")
+    assert "TUR" not in policy.closed_for("RUS", "TUR")  # Moscow -> Antalya, a trip of its own
+    assert "TUR" in policy.closed_for("RUS", "TUR", trip=("RUS", "SYR"))  # ... as the first hop to Hmeimim
+    assert "TUR" in policy.closed_for("TUR", "LBY", trip=("SYR", "LBY"))  # second hop of a trip from Syria
+    assert "TUR" not in policy.closed_for("RUS", "EGY", trip=("RUS", "LBY"))  # Libya-bound: Turkey open
+
+
+def test_a_fuel_stop_does_not_make_a_trip_to_syria_through_turkey_legal():
+    from sim.model.trips import TripPlanner
+    from sim.scenario.compile import build_world
+
+    world = build_world(scenario(**SYRIA_BOUND))
+    policy = world.policy
+    # Each hop alone is legal (Moscow -> Antalya is a flight to Turkey; Antalya -> Hmeimim leaves Turkey
+    # by the shortest way), but as a hop of the trip to Syria the first one has no legal route.
+    assert world.route("UUMU", "LTAI", policy).legal
+    assert not world.route("UUMU", "LTAI", policy, trip=("UUMU", "OSLK")).legal
+    kind = world.aircraft["Il-76MD"]
+    trip = TripPlanner(world, lambda _ident: True).plan(kind, "UUMU", "OSLK", 40.0, None)
+    # What is left is the direct route round Central Asia and Arabia, 7,079 km, with under 10 t aboard.
+    assert trip is not None and trip.stop is None
+    assert trip.hops[0].distance_km == pytest.approx(world.distance("UUMU", "OSLK", policy))
+    assert trip.payload_cap_t < 10
+    # The same stop is fine for a trip Turkey is open to.
+    assert TripPlanner(world, lambda _ident: True).plan(kind, "UUMU", "LTAI", 40.0, None) is not None
+
+
+@pytest.mark.slow
+def test_a_run_never_stops_in_turkey_on_a_trip_to_syria():
+    result = run(scenario(**SYRIA_BOUND))
+    legs = result.sortie_rows
+    assert legs and not any("LTAI" in (r["origin"], r["destination"]) for r in legs)
+    assert not result.summary["fuel_stops_used"]

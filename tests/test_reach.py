@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 from hypothesis import given
@@ -11,9 +12,10 @@ from typer.testing import CliRunner
 
 from sim.cli import app
 from sim.data import catalog
+from sim.data.catalog import Airfield
 from sim.flight import performance
 from sim.flight import reach_report as report
-from sim.flight.reach import reach
+from sim.flight.reach import reach, round_trip_payload_caps, round_trip_payload_t
 from sim.geo import airspace
 
 runner = CliRunner()
@@ -112,13 +114,100 @@ def test_payload_range_table_and_chart(tmp_path):
     assert invoke("payload-range", "--type", "Nope").exit_code == 2
 
 
-def test_report_rows_and_claims():
+def test_report_rows_and_tables():
     cases = report.default_cases()[:1]
     rows = report.reach_rows(origins=("UUMU",), destinations=("HLLB", "GABS"), cases=cases, types=["Il-76MD"])
     assert len(rows) == 2 * len(report.PAYLOADS)
     by = {(r["destination"], r["payload"]): r for r in rows}
     assert by[("HLLB", "40")]["nonstop"] and not by[("GABS", "40")]["nonstop"]
     assert by[("HLLB", "max")]["payload_t"] == 47
+    assert set(report.COLUMNS) == set(rows[0])
+    # Benina round trip from Chkalovsky: the tanks cannot hold both ways' fuel, not even empty.
+    assert by[("HLLB", "0")]["round_trip_payload_t"] is None
+    assert by[("HLLB", "0")]["round_trip_limited_by"] == "fuel capacity"
+    assert by[("HLLB", "0")]["return_route_km"] == by[("HLLB", "0")]["route_km"]
     text = report.markdown(rows, cases, "test", "Natural Earth")
-    assert "Claim 1" in text and "Claim 2" in text
-    assert "| UUMU | Il-76MD |" in text
+    assert "| UUMU | Il-76MD |" in text and "Round trip, not refuelled at the destination:" in text
+
+
+def test_report_destinations_are_the_countries_with_a_russian_military_presence():
+    from sim.data import presence
+
+    listed = presence.russian_presence()
+    assert report.DESTINATIONS == tuple(i for p in listed.values() for i in p.airfields)
+    assert {catalog.airfield(i).country for i in report.DESTINATIONS} == set(listed)
+
+
+# --- round trip: there and back without refuelling at the destination ----------------------------------
+
+IL76 = catalog.aircraft_catalog()["Il-76MD"]
+MOSCOW = Airfield("AAAA", "origin", "RUS", 55.0, 38.0, None, 4, True)
+DRY = Airfield("BBBB", "destination without fuel", "LBY", 32.0, 21.0, None, 2, False)
+
+
+def test_round_trip_payload_worked_by_hand():
+    # Il-76MD over 3,364.5 km each way (Chkalovsky -> al-Khadim by Turkey), no runway limits. The return is
+    # planned like any hop: 10 % range reserve, landing with the fixed reserve; its fuel lands with the
+    # outbound hop on top of the outbound's own fixed reserve.
+    a, d = IL76, 3364.5
+    growth = math.exp(d * 1.1 / a.range_factor_km)  # take-off over landing mass of a planned hop
+    back_fuel = (a.oew_t + a.reserve_fuel_t) * (growth - 1) + a.reserve_fuel_t
+    keep = a.reserve_fuel_t + back_fuel  # aboard on landing at the destination
+    by_tanks = (a.fuel_capacity_t - keep) / (growth - 1) - a.oew_t - keep
+    by_mtow = a.mtow_t / growth - a.oew_t - keep
+    by_landing = a.max_landing_mass_t * math.exp(d / a.range_factor_km) / growth - a.oew_t - keep
+    assert round_trip_payload_t(a, MOSCOW, DRY, d) == pytest.approx(min(by_tanks, by_mtow, by_landing, a.max_payload_t))
+    # With the catalogue's numbers: the 87 t tanks bind at 0.7 t; MTOW alone would allow 8.6 t.
+    assert by_tanks == pytest.approx(0.66, abs=0.01) and by_mtow == pytest.approx(8.61, abs=0.01)
+    caps = round_trip_payload_caps(a, MOSCOW, DRY, d)
+    assert min(caps, key=caps.get) == "fuel capacity"
+    # One-way (refuelled at the destination) the same hop carries 46.4 t.
+    assert performance.hop_payload_t(a, d) == pytest.approx(46.35, abs=0.01)
+
+
+def test_round_trip_is_what_the_model_carries_into_an_airfield_without_fuel(micro):
+    # The simulation's trip planner tankers the fuel for the empty hop back: the same number.
+    from sim.model.trips import TripPlanner
+    from sim.scenario.compile import build_world
+
+    s = micro(airfields={"ORIG": {"lat": 10.0, "lon": 10.0, "country": "XXA", "mog": 10, "fuel": True},
+                         "DEST": {"lat": 10.0, "lon": 17.0, "country": "XXB", "mog": 10, "fuel": False}},
+              aircraft={}, legs=[{"from": "ORIG", "to": "DEST", "distance_km": 2400}])
+    world = build_world(s)
+    kind = world.aircraft["Il-76MD"]
+    hop = TripPlanner(world, lambda _ident: True).hop(kind, "ORIG", "DEST", None)
+    assert hop.payload_cap_t == pytest.approx(round_trip_payload_t(kind, world.airfields["ORIG"],
+                                                                   world.airfields["DEST"], 2400.0))
+
+
+@given(kind=st.sampled_from(TYPES), d=st.floats(0, 9000), back=st.floats(0, 9000))
+def test_round_trip_never_carries_more_than_one_way_and_falls_with_the_way_back(kind, d, back):
+    a = catalog.aircraft_catalog()[kind]
+    one_way = performance.hop_payload_t(a, d)
+    assert round_trip_payload_t(a, MOSCOW, DRY, d, back) <= one_way + 1e-9
+    assert round_trip_payload_t(a, MOSCOW, DRY, d, back + 100.0) <= round_trip_payload_t(a, MOSCOW, DRY, d, back) + 1e-9
+
+
+def test_reach_json_has_the_round_trip_payload_and_the_reserve_can_be_changed():
+    def fields(*extra):
+        result = invoke("reach", "--type", "Il-76MD", "--from", "UUMU", "--payload-t", "0", "--json", *extra)
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.stdout)
+        return data, {a["icao"]: a for a in data["airfields"]}
+
+    data, by = fields()
+    for a in by.values():
+        assert {"round_trip_payload_t", "round_trip_limited_by", "return_route_km"} <= set(a)
+        if a["round_trip_payload_t"] is not None:
+            assert a["round_trip_payload_t"] <= a["max_payload_t"]
+    assert by["HL59"]["fuel_at_destination"] is False
+    assert by["HL59"]["round_trip_payload_t"] == pytest.approx(0.7, abs=0.05)  # tanks: see the worked example
+    assert by["HL59"]["round_trip_limited_by"] == "fuel capacity"
+    assert by["HL59"]["return_route_km"] == by["HL59"]["route_km"]
+    assert by["URMF"]["round_trip_payload_t"] > 30  # Mozdok, 1,423 km away
+    no_reserve, by0 = fields("--reserve-pct", "0")
+    assert no_reserve["range_reserve_frac"] == 0
+    assert by0["HL59"]["round_trip_payload_t"] > by["HL59"]["round_trip_payload_t"] + 10
+    assert by0["HL59"]["max_payload_t"] >= by["HL59"]["max_payload_t"]
+    bad = invoke("reach", "--type", "Il-76MD", "--from", "UUMU", "--payload-t", "0", "--reserve-pct", "-1")
+    assert bad.exit_code == 2 and "--reserve-pct" in bad.output

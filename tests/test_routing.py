@@ -15,6 +15,7 @@ from sim.data import catalog, countries
 from sim.geo import airspace
 from sim.geo import geodesy as geo
 from sim.geo.obstacles import closed_airspace
+from sim.geo.routing import MAX_ROUTE_KM
 
 FIELDS = ["UUMU", "UWLW", "URMF", "UMLI", "OSLK", "HL59", "HLLB", "HL69", "GABS", "FEFF", "HSPN", "DRRN", "DFFD"]
 DEC2024 = airspace.make_policy(situation="dec2024")
@@ -146,3 +147,34 @@ def test_groups_expand_to_countries_and_territories():
     assert {"GIB", "ESB", "WSB"} <= countries.expand(["GBR"])
     with pytest.raises(KeyError):
         countries.expand(["XXX"])
+
+
+# What-ifs: a route kept when a closure does not touch it, and searches bounded by what could matter.
+
+
+def test_a_route_that_does_not_enter_a_closed_country_is_kept_and_one_that_does_is_searched_again():
+    book = airspace.RouteBook()
+    dec2024 = airspace.make_policy(situation="dec2024")
+    no_syria = airspace.make_policy(situation="dec2024", closed=["SYR"])
+    uumu, hllb, hspn = (catalog.airfield(i) for i in ("UUMU", "HLLB", "HSPN"))
+    to_benina = book.route(uumu, hllb, dec2024)
+    to_port_sudan = book.route(uumu, hspn, dec2024)
+    assert "SYR" not in to_benina.countries and "SYR" in to_port_sudan.countries
+    assert not airspace.route_enters(to_benina, ["SYR"], 12.0) and airspace.route_enters(to_port_sudan, ["SYR"], 12.0)
+    assert book.searched == 2
+    assert book.route(uumu, hllb, no_syria) is to_benina  # kept
+    rerouted = book.route(uumu, hspn, no_syria)
+    assert book.searched == 3 and "SYR" not in rerouted.countries and rerouted.length_km > to_port_sudan.length_km
+    # Kept means what a fresh search finds.
+    assert airspace.legal_route(uumu, hllb, no_syria).length_km == pytest.approx(to_benina.length_km, rel=1e-6)
+
+
+def test_a_bounded_route_search_finds_the_route_within_the_bound_and_nothing_beyond():
+    policy = airspace.make_policy(situation="dec2024", closed=["TUR", "IRN"])
+    urmf, hl59 = catalog.airfield("URMF"), catalog.airfield("HL59")
+    full = airspace.legal_route(urmf, hl59, policy)
+    assert full.legal and full.length_km > 6000  # round Central Asia and Arabia
+    assert not airspace.legal_route(urmf, hl59, policy, max_km=full.length_km - 50).legal
+    within = airspace.legal_route(urmf, hl59, policy, max_km=full.length_km + 50)
+    assert within.length_km == pytest.approx(full.length_km)
+    assert MAX_ROUTE_KM >= full.length_km

@@ -45,11 +45,18 @@ def reach_command(
     geojson_path: Annotated[Path | None, typer.Option(
         "--geojson", help="also write reach.geojson (RFC 7946; .kml: KML for Google Earth) to this file")] = None,
     force: Annotated[bool, typer.Option("--force", help="replace an existing map file")] = False,
+    reserve_pct: Annotated[float | None, typer.Option(
+        "--reserve-pct", help="range reserve in % of each hop (default: the type's catalogue value, 10 %)")] = None,
 ) -> None:
-    """Non-stop reach of one type from one airfield with one payload, to every catalogue airfield."""
+    """Non-stop reach of one type from one airfield with one payload, to every catalogue airfield:
+    one-way (refuelled there) and round trip (back to the origin without refuelling there)."""
     from sim.flight import reach as reach_module
 
     kind = _aircraft(type_name)
+    if reserve_pct is not None:
+        if not 0 <= reserve_pct <= 100:
+            raise fail([f"--reserve-pct: expected 0 to 100 (got {reserve_pct:g})"])
+        kind = kind.with_overrides({"range_reserve_frac": reserve_pct / 100.0})
     origin = _airfield("--from", origin_ident)
     if payload_t < 0:
         raise fail([f"--payload-t: expected 0 or more tons (got {payload_t:g})"])
@@ -82,18 +89,22 @@ def reach_command(
     out.print(f"[bold]{kind.name}[/bold] from {origin.ident} ({origin.name}) with {payload_t:g} t: "
               f"planned non-stop range {result.max_range_km:,.0f} km "
               f"(fuel-and-mass model less its {kind.range_reserve_frac:.0%} range reserve; published envelope "
-              f"{result.envelope_range_km:,.0f} km with no reserve)")
+              f"{result.envelope_range_km:,.0f} km with no reserve); max_payload_t: one-way, refuelled at the "
+              "destination; round_trip_payload_t: there and back to the origin without refuelling there")
     out.print(f"airspace: {note or policy.label}")
     for n in result.notes:
         out.print(f"[yellow]{n}[/yellow]")
     table = Table()
-    for column in ("icao", "name", "country", "great_circle_km", "route_km", "reachable", "max_payload_t", "overflies"):
+    for column in ("icao", "name", "country", "great_circle_km", "route_km", "reachable", "max_payload_t",
+                   "round_trip_payload_t", "overflies"):
         table.add_column(column, justify="right" if column.endswith(("_km", "_t")) else "left")
     for a in record["airfields"]:
         table.add_row(a["icao"], a["name"], a["country"], f"{a['great_circle_km']:,.0f}",
                       "none" if a["route_km"] is None else f"{a['route_km']:,.0f}",
                       "yes" if a["reachable"] else "no",
-                      "-" if a["max_payload_t"] is None else f"{a['max_payload_t']:.1f}", " ".join(a["overflies"]))
+                      "-" if a["max_payload_t"] is None else f"{a['max_payload_t']:.1f}",
+                      "-" if a["round_trip_payload_t"] is None else f"{a['round_trip_payload_t']:.1f}",
+                      " ".join(a["overflies"]))
     out.print(table)
     if map_path is not None:
         out.print(f"map: {map_path}")
@@ -149,9 +160,13 @@ app.add_typer(report_app, name="report")
 def report_reach_command(
     out_dir: Annotated[Path, typer.Option("--out", help="report folder")] = Path("results") / "reach",
     force: Annotated[bool, typer.Option("--force", help="replace an existing report folder")] = False,
+    unconfirmed: Annotated[str | None, typer.Option(
+        "--unconfirmed", help="countries whose closure the claim verdicts test, comma-separated codes or names "
+                              "(default: every overflight graded unconfirmed in sim/data/airspace.yaml; '' for none)")] = None,
 ) -> None:
-    """Non-stop reach from Chkalovsky, Ulyanovsk, Mozdok and Machulishchy to Libya and the Sahel:
-    reach.csv, reach.md and maps, with and without Syrian overflight and Turkish airspace."""
+    """Non-stop reach from Chkalovsky, Ulyanovsk, Mozdok and Machulishchy to every African country with a
+    Russian military presence: reach.csv, reach.md, the claim verdicts (claims.csv, claim_verdicts.csv)
+    and maps, with and without Syrian overflight and Turkish airspace."""
     from tqdm import tqdm
 
     from sim._version import __version__
@@ -161,12 +176,31 @@ def report_reach_command(
 
     if out_dir.exists() and not force:
         raise fail([f"{out_dir} already exists; add --force to replace it"])
+    toggles = None if unconfirmed is None else _country_codes("--unconfirmed", unconfirmed)
     cases = report.default_cases()
     total = len(cases) * len(report.ORIGINS) * len(report.DESTINATIONS)
     with tqdm(total=total, unit="route", desc="routing", file=sys.stderr, disable=None, leave=False) as bar:
         rows = report.reach_rows(cases=cases, progress=lambda: bar.update(1))
-    text = report.markdown(rows, cases, __version__, countries.source()["source"])
+    kinds = len(catalog.aircraft_catalog())
+    with tqdm(total=len(cases) * kinds, unit="type", desc="claims", file=sys.stderr, disable=None, leave=False) as bar:
+        claim_rows, verdict_rows = report.claim_verdicts(cases, unconfirmed=toggles, progress=lambda: bar.update(1))
+    text = report.markdown(rows, cases, __version__, countries.source()["source"], verdict_rows, toggles)
 
-    save_reach_report(out_dir, rows, cases, text, force=force)
+    save_reach_report(out_dir, rows, cases, text, force=force, claim_rows=claim_rows, verdict_rows=verdict_rows)
     out.print(text.split("## Maximum")[0].strip())
-    out.print(f"\nReport in [bold]{out_dir}/[/bold]: reach.md, reach.csv, {len(cases) * len(report.ORIGINS)} maps")
+    out.print(f"\nReport in [bold]{out_dir}/[/bold]: reach.md, reach.csv, claims.csv, claim_verdicts.csv, "
+              f"{len(cases) * len(report.ORIGINS)} maps")
+
+
+def _country_codes(option: str, text: str) -> list[str]:
+    """ISO-3 codes for a comma-separated list of codes or country names; exits 2 naming unknown ones."""
+    from sim.data import countries
+
+    tokens = [t.strip() for t in text.split(",") if t.strip()]
+    codes = [countries.resolve(t) for t in tokens]
+    messages = [f"{option}: unknown country {t!r}{countries.suggest_country(t)}"
+                for t, code in zip(tokens, codes, strict=True) if code is None]
+    messages += [f"{option}: {code} is a group; name its countries one by one" for code in codes if code in countries.groups()]
+    if messages:
+        raise fail(messages)
+    return [c for c in codes if c]

@@ -17,7 +17,8 @@ import airportsdata
 import pycountry
 from ruamel.yaml import YAML
 
-Grade = Literal["sourced", "derived", "assumed", "scenario"]
+# unconfirmed: an assumption no source confirms either way, which reports test by changing it.
+Grade = Literal["sourced", "derived", "assumed", "unconfirmed", "scenario"]
 
 AIRCRAFT_FIELDS = (
     "max_payload_t",

@@ -79,6 +79,28 @@ def situations() -> dict[str, dict[str, Any]]:
     return dict(_airspace_data()["situations"])
 
 
+def overflight_assumptions() -> dict[str, Provenance]:
+    """Countries whose treatment of Russian state aircraft no source confirms: code -> Provenance whose
+    value is True when the ``dec2024`` situation assumes the country open (airspace.yaml)."""
+    return {code: Provenance(bool(entry["open"]), entry["grade"], entry["source"])
+            for code, entry in _airspace_data()["overflight_assumptions"].items()}
+
+
+def unconfirmed_overflight() -> list[str]:
+    """Codes of the overflight assumptions graded unconfirmed, in file order."""
+    return [code for code, p in overflight_assumptions().items() if p.grade == "unconfirmed"]
+
+
+def situation_closed(name: str) -> list[str]:
+    """Codes and groups a named situation closes to every flight: its own list, plus the countries its
+    overflight assumptions take to be closed. KeyError for an unknown situation."""
+    spec = situations()[name]
+    closed = list(spec.get("closed", []))
+    if spec.get("overflight_assumptions"):
+        closed += [code for code, p in overflight_assumptions().items() if not p.value]
+    return closed
+
+
 def territorial_nm() -> Provenance:
     """Width of territorial airspace beyond the coast (NM), with its source."""
     entry = _airspace_data()["territorial_nm"]

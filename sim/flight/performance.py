@@ -168,28 +168,46 @@ def hop_payload_t(aircraft: AircraftType, distance_km: float, onward_fuel_t: flo
     ``fuel_aboard_t`` None: the origin has fuel and the aircraft loads what the hop needs. Otherwise the
     aircraft takes off with exactly that fuel (nothing to add at the origin).
     """
+    return min(hop_payload_caps(aircraft, distance_km, onward_fuel_t, takeoff_runway_m, landing_runway_m,
+                                fuel_aboard_t).values())
+
+
+def hop_payload_caps(aircraft: AircraftType, distance_km: float, onward_fuel_t: float = 0.0,
+                     takeoff_runway_m: float | None = None, landing_runway_m: float | None = None,
+                     fuel_aboard_t: float | None = None) -> dict[str, float]:
+    """Each limit on a hop's payload (t), by what sets it; ``hop_payload_t`` is the smallest.
+
+    Keys: ``max payload``; ``MTOW`` or ``take-off runway`` (whichever allows less); ``max landing mass``
+    or ``landing runway``; ``fuel capacity`` (tanks full, the origin has fuel) or ``fuel aboard`` (the
+    fuel the aircraft stands with, none to be had). A value of -inf means the hop cannot be flown at all.
+    """
     a = aircraft
     keep = a.reserve_fuel_t + onward_fuel_t
     growth = math.exp(distance_km * (1.0 + a.range_reserve_frac) / a.range_factor_km)  # take-off / landing mass
     burn_factor = math.exp(-distance_km / a.range_factor_km)  # landing / take-off mass, actually flown
-    takeoff_max = min(a.mtow_t, takeoff_limit_t(a, takeoff_runway_m))
-    landing_max = min(a.max_landing_mass_t, landing_limit_t(a, landing_runway_m))
+    runway_takeoff = takeoff_limit_t(a, takeoff_runway_m)
+    runway_landing = landing_limit_t(a, landing_runway_m)
+    takeoff_max = min(a.mtow_t, runway_takeoff)
+    landing_max = min(a.max_landing_mass_t, runway_landing)
+    takeoff_key = "take-off runway" if runway_takeoff < a.mtow_t else "MTOW"
+    landing_key = "landing runway" if runway_landing < a.max_landing_mass_t else "max landing mass"
+    caps = {"max payload": a.max_payload_t}
     if fuel_aboard_t is None:
         # Take-off mass = (OEW + payload + keep) * growth; fuel = that less OEW and payload.
-        caps = [a.max_payload_t, takeoff_max / growth - a.oew_t - keep,
-                landing_max / (growth * burn_factor) - a.oew_t - keep]
+        caps[takeoff_key] = takeoff_max / growth - a.oew_t - keep
+        caps[landing_key] = landing_max / (growth * burn_factor) - a.oew_t - keep
         if growth > 1.0:
-            caps.append((a.fuel_capacity_t - keep) / (growth - 1.0) - a.oew_t - keep)
+            caps["fuel capacity"] = (a.fuel_capacity_t - keep) / (growth - 1.0) - a.oew_t - keep
         elif keep > a.fuel_capacity_t:
-            return float("-inf")
+            caps["fuel capacity"] = float("-inf")
     else:
-        caps = [a.max_payload_t, takeoff_max - a.oew_t - fuel_aboard_t,
-                landing_max / burn_factor - a.oew_t - fuel_aboard_t]
+        caps[takeoff_key] = takeoff_max - a.oew_t - fuel_aboard_t
+        caps[landing_key] = landing_max / burn_factor - a.oew_t - fuel_aboard_t
         if growth > 1.0:
-            caps.append((fuel_aboard_t - keep) / (growth - 1.0) - a.oew_t - keep)
+            caps["fuel aboard"] = (fuel_aboard_t - keep) / (growth - 1.0) - a.oew_t - keep
         elif fuel_aboard_t < keep:
-            return float("-inf")
-    return min(caps)
+            caps["fuel aboard"] = float("-inf")
+    return caps
 
 
 def runway_payload_t(aircraft: AircraftType, takeoff_runway_m: float | None, landing_runway_m: float | None) -> float:

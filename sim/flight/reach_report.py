@@ -1,32 +1,36 @@
 """The reach report: non-stop reach from Russian and Belarusian bases to Libya and the Sahel.
 
 For each origin, aircraft type, payload (0, 20, 40 t and the type's maximum) and airspace case, every
-destination gets its legal route, whether it is reachable non-stop and the most the type carries there
-non-stop. The two public claims of December 2024 are then answered from those numbers. Pure: returns
-rows, text and figures; the CLI writes them.
+destination gets its legal route, whether it is reachable non-stop, the most the type carries there
+non-stop (refuelled there) and the most it carries there and back without refuelling there. The
+destinations are the airfields of every African country with a Russian military presence
+(sim/data/presence.yaml). The two public claims of December 2024 are then judged from those numbers,
+both readings, with their sensitivities (sim.flight.claims). Pure: returns rows and text; the library's
+saving module writes them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sim.data import catalog
-from sim.flight import performance
-from sim.flight.reach import max_nonstop_payload_t
+from sim.data import catalog, countries, presence
+from sim.data.catalog import Airfield
+from sim.flight import claims, performance
+from sim.flight.reach import limiting, max_nonstop_payload_t, return_route, round_trip_payload_caps
 from sim.geo import airspace
 from sim.geo.airspace import AirspacePolicy
+from sim.geo.routing import Route
 
 ORIGINS = ("UUMU", "UWLW", "URMF", "UMLI")
-DESTINATIONS = ("HL59", "HLLB", "HL69", "GABS", "FEFF", "HSPN", "DFFD", "DRRN")
+DESTINATIONS = tuple(presence.airfields())  # every African country with a Russian military presence
 PAYLOADS = ("0", "20", "40", "max")
-RUSSIAN = "RUS"
-LIBYA = "LBY"
-EMPTY_SHARE = 0.10  # "only if empty": the best payload is under this share of the type's maximum
 
 COLUMNS = [
     "case", "origin", "origin_name", "type", "payload", "payload_t", "destination", "destination_name", "country",
-    "great_circle_km", "route_km", "nonstop", "max_payload_t", "limited_by", "overflies",
+    "great_circle_km", "route_km", "nonstop", "max_payload_t", "limited_by", "return_route_km",
+    "round_trip_payload_t", "round_trip_limited_by", "overflies",
 ]
 
 
@@ -65,7 +69,8 @@ def reach_rows(
             origin = catalog.airfield(o)
             for d in destinations:
                 dest = catalog.airfield(d)
-                route = airspace.legal_route(origin, dest, case.policy)
+                route = report_route(origin, dest, case)
+                back = return_route(origin, dest, case.policy, route) if route.legal else route
                 if progress:
                     progress()
                 for name in names:
@@ -73,6 +78,10 @@ def reach_rows(
                     best = max_nonstop_payload_t(kind, origin, dest, route.length_km) if route.legal else None
                     best = None if best is None or best < 0 else best
                     limit = _limited_by(kind, origin, dest, route.length_km) if route.legal else "no legal route"
+                    round_trip, round_limit = None, "no legal route"
+                    if route.legal and back.legal:
+                        caps = round_trip_payload_caps(kind, origin, dest, route.length_km, back.length_km)
+                        round_trip, round_limit = min(caps.values()), limiting(caps)
                     for label in PAYLOADS:
                         payload = kind.max_payload_t if label == "max" else float(label)
                         rows.append({
@@ -83,9 +92,23 @@ def reach_rows(
                             "nonstop": best is not None and best >= payload - 1e-9,
                             "max_payload_t": None if best is None else round(best, 1),
                             "limited_by": limit,
+                            "return_route_km": None if back.length_km is None else round(back.length_km, 1),
+                            "round_trip_payload_t": None if round_trip is None or round_trip < 0 else round(round_trip, 1),
+                            "round_trip_limited_by": round_limit,
                             "overflies": " ".join(route.countries),
                         })
     return rows
+
+
+@lru_cache(maxsize=1)
+def _book() -> airspace.RouteBook:
+    return airspace.RouteBook()
+
+
+def report_route(origin: Airfield, destination: Airfield, case: Case) -> Route:
+    """The legal route of the report for one pair and case. Computed once per process; a case that
+    closes more than another keeps the other's route where it does not enter the extra airspace."""
+    return _book().route(origin, destination, case.policy)
 
 
 def _limited_by(kind, origin, dest, route_km: float) -> str:
@@ -97,22 +120,33 @@ def _limited_by(kind, origin, dest, route_km: float) -> str:
     return "range" if by_range < kind.max_payload_t else "max payload"
 
 
-def _cell(row: dict[str, object]) -> str:
+def _cell(row: dict[str, object], key: str = "max_payload_t", limit_key: str = "limited_by") -> str:
     if row["route_km"] is None:
         return "no route"
-    if row["max_payload_t"] is None:
+    if row[key] is None:
         return "-"
-    return f"{row['max_payload_t']:.0f}" + (" r" if row["limited_by"] == "runway" else "")
+    return f"{row[key]:.0f}" + (" r" if "runway" in str(row[limit_key]) else "")
 
 
-def markdown(rows: list[dict[str, object]], cases: list[Case], version: str, countries_source: str) -> str:
-    """The report: answers to the two claims, then per case the payload and route tables."""
-    kinds = catalog.aircraft_catalog()
+def claim_verdicts(cases: list[Case], unconfirmed: list[str] | None = None, types: list[str] | None = None,
+                   progress: Callable[[], None] | None = None) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """(claims.csv rows: every claim, type, case, reading and variation; claim_verdicts.csv rows: one per
+    claim, type and case) for the report's Russian bases (sim.flight.claims)."""
+    outcomes = claims.claim_outcomes(cases, ORIGINS, types=types, unconfirmed=unconfirmed, progress=progress,
+                                     route=_book().route)
+    return [o.record() for o in outcomes], claims.verdicts(outcomes)
+
+
+def markdown(rows: list[dict[str, object]], cases: list[Case], version: str, countries_source: str,
+             verdict_rows: list[dict[str, object]] | None = None, unconfirmed: list[str] | None = None) -> str:
+    """The report: the verdicts on the two claims, then per case the payload and route tables."""
     types = list(dict.fromkeys(r["type"] for r in rows))
     origins = list(dict.fromkeys(r["origin"] for r in rows))
     dests = list(dict.fromkeys(r["destination"] for r in rows))
     zero = [r for r in rows if r["payload"] == "0"]
     by = {(r["case"], r["origin"], r["type"], r["destination"]): r for r in zero}
+    listed = presence.russian_presence()
+    where = "; ".join(f"{c}{'' if p.confirmed else ' (unconfirmed)'}: {', '.join(p.airfields)}" for c, p in listed.items())
     lines = [
         "# Non-stop reach from Russia and Belarus to Libya and the Sahel",
         "",
@@ -121,25 +155,33 @@ def markdown(rows: list[dict[str, object]], cases: list[Case], version: str, cou
         "(fitted to the published payload-range points) less its range reserve "
         "(see `airlift payload-range`), capped by the runways at both ends. Full table: `reach.csv`; maps: `map_*.png`.",
         f"Country polygons: {countries_source}.",
+        f"Destinations: the airfields of every African country with a Russian military presence in {presence.as_of()} "
+        f"(`sim/data/presence.yaml`, with sources): {where}.",
         "",
-        "## The claims",
+        "Airspace cases: " + "; ".join(f"`{c.key}`: {c.title}" for c in cases) + ".",
         "",
     ]
-    lines += _claim_only_libya(zero, cases, types)
-    lines += [""]
-    lines += _claim_only_empty(zero, cases, types, kinds)
-    lines += ["", "## Maximum non-stop payload (t) on the legal route", "",
+    if verdict_rows is not None:
+        lines += _claims_section(verdict_rows, cases, unconfirmed)
+    lines += ["## Maximum payload (t) on the legal route, one-way and round trip", "",
+              "One-way: non-stop to the destination, refuelled there (`max_payload_t`). Round trip: there and back to "
+              "the origin without refuelling at the destination, payload out and empty back (`round_trip_payload_t`; "
+              "what a shuttle into an airfield without fuel, such as al-Khadim HL59, carries). "
               "`-`: not even empty; `no route`: no legal route exists; `r`: capped by a runway at either end "
               "(assumed linear rule; runways in `airlift catalog airfields`), not by range. "
               "Reachable with payload P when the number is at least P.", ""]
     for case in cases:
-        lines += [f"### {case.title}", "", "| origin | type | " + " | ".join(dests) + " |",
-                  "|---|---|" + "---:|" * len(dests)]
-        for o in origins:
-            for t in types:
-                cells = [_cell(by[(case.key, o, t, d)]) for d in dests]
-                lines.append(f"| {o} | {t} | " + " | ".join(cells) + " |")
-        lines += ["", "Route km (great circle km):", "", "| origin | " + " | ".join(dests) + " |", "|---|" + "---:|" * len(dests)]
+        lines += [f"### {case.title}", ""]
+        for title, key, limit_key in (("One-way, refuelled at the destination", "max_payload_t", "limited_by"),
+                                      ("Round trip, not refuelled at the destination", "round_trip_payload_t",
+                                       "round_trip_limited_by")):
+            lines += [f"{title}:", "", "| origin | type | " + " | ".join(dests) + " |", "|---|---|" + "---:|" * len(dests)]
+            for o in origins:
+                for t in types:
+                    cells = [_cell(by[(case.key, o, t, d)], key, limit_key) for d in dests]
+                    lines.append(f"| {o} | {t} | " + " | ".join(cells) + " |")
+            lines.append("")
+        lines += ["Route km (great circle km):", "", "| origin | " + " | ".join(dests) + " |", "|---|" + "---:|" * len(dests)]
         for o in origins:
             cells = []
             for d in dests:
@@ -154,54 +196,57 @@ def markdown(rows: list[dict[str, object]], cases: list[Case], version: str, cou
     return "\n".join(lines) + "\n"
 
 
-def _russian_origins(rows) -> list[str]:
-    return [o for o in dict.fromkeys(r["origin"] for r in rows) if catalog.airfield(o).country == RUSSIAN]
-
-
-def _claim_only_libya(rows, cases, types) -> list[str]:
-    """The Telegraph: Libya is the only African country with a Russian military presence reachable non-stop."""
-    lines = ["**Claim 1 (The Telegraph, Dec 2024):** Libya is the only country in Africa with a Russian military presence "
-             "that can be flown to direct from Russia without refuelling.", ""]
-    for case in cases:
-        lines.append(f"- *{case.title}*, from Russian bases, countries reachable non-stop with 20 t (and empty):")
-        holds_for, fails_for = [], []
-        for t in types:
-            loaded, empty = set(), set()
-            for o in _russian_origins(rows):
-                for r in rows:
-                    if r["case"] == case.key and r["origin"] == o and r["type"] == t and r["max_payload_t"] is not None:
-                        empty.add(r["country"])
-                        if r["max_payload_t"] >= 20:
-                            loaded.add(r["country"])
-            others = sorted(loaded - {LIBYA})
-            lines.append(f"  - {t}: {', '.join(sorted(loaded)) or 'none'} (empty: {', '.join(sorted(empty)) or 'none'})")
-            (fails_for if others else holds_for).append(t)
-        verdict = (f"holds for {', '.join(holds_for)}" if holds_for else "holds for no type") + (
-            f"; fails for {', '.join(fails_for)}, which also reach other African countries with 20 t" if fails_for else "")
-        lines.append(f"  - Verdict: {verdict}.")
+def _claims_section(verdict_rows: list[dict[str, object]], cases: list[Case], unconfirmed: list[str] | None) -> list[str]:
+    """The verdict table of each claim: rows by type and airspace case."""
+    toggles = countries.unconfirmed_overflight() if unconfirmed is None else unconfirmed
+    names = countries.countries()
+    maybe = [c for c, p in presence.russian_presence().items() if not p.confirmed]
+    russian = [o for o in ORIGINS if catalog.airfield(o).country == claims.RUSSIA]
+    reserve = sorted({catalog.aircraft_catalog()[str(r["type"])].range_reserve_frac for r in verdict_rows})
+    lines = [
+        "## The claims",
+        "",
+        "Two readings of \"without refuelling\": **one-way**, non-stop to the destination, which refuels the aircraft; "
+        "**round trip**, non-stop there and back to the origin without refuelling at the destination (payload out, "
+        f"empty back). From the Russian bases ({', '.join(russian)}; Belarus is not Russia); the best base counts. "
+        f"Each answer is at the type's range reserve ({', '.join(f'{r:.0%}' for r in reserve)}) and in the case's "
+        "airspace; then one thing is changed at a time: the range reserve (0, 5, 10 %); each overflight that no "
+        "source confirms, closed (" + ", ".join(f"{c} {names[c].name if c in names else c}" for c in toggles) + "; "
+        "`sim/data/airspace.yaml`, `overflight_assumptions`)"
+        + (f"; each presence no source confirms, counted ({', '.join(maybe)})" if maybe else "") + ". "
+        "**Verdict**: holds, fails, or depends on what changes it. Every variation: `claims.csv`; these tables: "
+        "`claim_verdicts.csv`.",
+        "",
+    ]
+    for number, claim in enumerate(claims.CLAIMS, 1):
+        lines += [f"### Claim {number} ({claim.source})", "", f"\"{claim.text}\" Read as: the claim {claim.reading}", "",
+                  "| type | airspace | one-way, refuelled | round trip, not refuelled | range reserve 0 / 5 / 10 % "
+                  "| changed by an unconfirmed country | verdict |",
+                  "|---|---|---|---|---|---|---|"]
+        mine = [r for r in verdict_rows if r["claim"] == claim.key]
+        order = {c.key: i for i, c in enumerate(cases)}
+        for r in sorted(mine, key=lambda r: (list(catalog.aircraft_catalog()).index(r["type"]), order.get(r["case"], 99))):
+            flips = "; ".join(x for x in (str(r["flips_if_closed"]) and f"closed: {r['flips_if_closed']}",
+                                         str(r["flips_if_counted"]) and f"counted: {r['flips_if_counted']}") if x) or "none"
+            lines.append(
+                f"| {r['type']} | {r['case']} | {_word(r['one_way_holds'])}: {r['one_way_evidence']} "
+                f"| {_word(r['round_trip_holds'])}: {r['round_trip_evidence']} "
+                f"| {_by_reserve(r)} | {flips} | **{r['verdict']}** |")
+        lines.append("")
     return lines
 
 
-def _claim_only_empty(rows, cases, types, kinds) -> list[str]:
-    """Rybar: cargo aircraft fly Russia -> Libya non-stop only if empty."""
-    lines = ["**Claim 2 (Rybar, 9-10 Dec 2024):** cargo aircraft can fly from Russia to Libya without refuelling only if they "
-             f"are empty. Read as: the best non-stop payload to any Libyan base is under {EMPTY_SHARE:.0%} of the type's "
-             "maximum payload.", ""]
-    for case in cases:
-        parts, empty_types = [], []
-        for t in types:
-            best, where = None, None
-            for r in rows:
-                if (r["case"] == case.key and r["type"] == t and r["country"] == LIBYA
-                        and r["origin"] in _russian_origins(rows) and r["max_payload_t"] is not None):
-                    if best is None or r["max_payload_t"] > best:
-                        best, where = r["max_payload_t"], f"{r['origin']}->{r['destination']}, {r['route_km']:,.0f} km"
-            if best is None or best < EMPTY_SHARE * kinds[t].max_payload_t:
-                empty_types.append(t)
-            parts.append(f"{t} {'cannot' if best is None else f'{best:.0f} t'}" + (f" ({where})" if where else ""))
-        verdict = (f"holds for {', '.join(empty_types)}" if empty_types else "does not hold for any type")
-        lines.append(f"- *{case.title}*: best non-stop payload to Libya: {'; '.join(parts)}. Verdict: {verdict}.")
-    return lines
+def _word(holds: object) -> str:
+    return "holds" if holds else "fails"
+
+
+def _by_reserve(row: dict[str, object]) -> str:
+    """'one-way: fails at all; round trip: holds, holds, fails' (0, 5, 10 %)."""
+    parts = []
+    for key, label in (("one_way_by_reserve", "one-way"), ("round_trip_by_reserve", "round trip")):
+        words = [item.split(": ")[1] for item in str(row[key]).split("; ")]
+        parts.append(f"{label}: {words[0]} at all" if len(set(words)) == 1 else f"{label}: {', '.join(words)}")
+    return "; ".join(parts)
 
 
 def ring_label(kind_name: str, payload_t: float) -> tuple[float, str]:

@@ -2,6 +2,9 @@
 
 An AirspacePolicy is a set of closed countries plus rules that close more countries only to some
 flights (Turkey has been closed to Russian flights to or from Syria since April 2022, not to others).
+A rule is judged by the trip, not only by the hop: a hop of a trip with an en-route fuel stop is bound
+for the trip's final destination and comes from the trip's origin, so a stop cannot make a trip legal
+that the rule forbids (Moscow -> Antalya -> Hmeimim still crosses Turkey on its way to Syria).
 Codes are ISO 3166-1 alpha-3 or group names from sim/data/airspace.yaml; policies store them expanded.
 """
 
@@ -11,10 +14,13 @@ import dataclasses
 from dataclasses import dataclass
 from functools import lru_cache
 
+import shapely
+
 from sim.data import countries
 from sim.data.catalog import Airfield
 from sim.geo import geodesy as geo
 from sim.geo import routing
+from sim.geo.obstacles import closed_airspace
 from sim.geo.routing import Route
 
 
@@ -47,11 +53,16 @@ class AirspacePolicy:
     territorial_nm: float = 12.0
     label: str = "open skies"
 
-    def closed_for(self, from_country: str, to_country: str) -> frozenset[str]:
-        """Country codes a flight between these two countries may not enter."""
+    def closed_for(self, from_country: str, to_country: str, trip: tuple[str, str] | None = None) -> frozenset[str]:
+        """Country codes a flight between these two countries may not enter.
+
+        ``trip`` is (country of the trip's origin, country of its final destination) when the flight is
+        one hop of a longer trip: a rule applies when it applies to the hop's ends or to the trip's.
+        """
+        ends = [(from_country, to_country)] if trip is None else [(from_country, to_country), trip]
         out = set(self.closed)
         for rule in self.rules:
-            if rule.applies(from_country, to_country):
+            if any(rule.applies(a, b) for a, b in ends):
                 out |= rule.closed
         return frozenset(out)
 
@@ -100,7 +111,7 @@ def make_policy(
         spec = countries.situations()[situation]
         base = dataclasses.replace(
             base,
-            closed=countries.expand(spec.get("closed", [])),
+            closed=countries.expand(countries.situation_closed(situation)),
             rules=tuple(_rule(r) for r in spec.get("rules", [])),
             label=situation,
         )
@@ -124,23 +135,83 @@ def _rule(spec: dict) -> AirspaceRule:
     )
 
 
-def legal_route(origin: Airfield, destination: Airfield, policy: AirspacePolicy) -> Route:
-    """Shortest route from origin to destination that this policy allows, with the countries overflown."""
-    return _legal_route(origin.lon, origin.lat, origin.country, destination.lon, destination.lat, destination.country, policy)
+def legal_route(origin: Airfield, destination: Airfield, policy: AirspacePolicy,
+                trip: tuple[str, str] | None = None, max_km: float | None = None) -> Route:
+    """Shortest route from origin to destination that this policy allows, with the countries overflown.
+
+    ``trip``: (country of the trip's origin, country of its final destination) when origin ->
+    destination is one hop of a trip with an en-route stop; the policy's rules then apply to the
+    trip's ends as well as to the hop's (see AirspacePolicy.closed_for). ``max_km``: only look for a
+    route up to this long (no route beyond it is reported as none), which makes hopeless searches cheap.
+    """
+    return _legal_route(origin.lon, origin.lat, origin.country, destination.lon, destination.lat, destination.country,
+                        policy, _trip_key(origin.country, destination.country, policy, trip),
+                        routing.MAX_ROUTE_KM if max_km is None else min(float(max_km), routing.MAX_ROUTE_KM))
 
 
 def route_between(lon1: float, lat1: float, country1: str, lon2: float, lat2: float, country2: str,
                   policy: AirspacePolicy) -> Route:
     """Shortest legal route between two points, for a flight from ``country1`` to ``country2``."""
-    return _legal_route(round(lon1, 4), round(lat1, 4), country1, lon2, lat2, country2, policy)
+    return _legal_route(round(lon1, 4), round(lat1, 4), country1, lon2, lat2, country2, policy, None, routing.MAX_ROUTE_KM)
+
+
+def _trip_key(country1: str, country2: str, policy: AirspacePolicy, trip: tuple[str, str] | None) -> tuple[str, str] | None:
+    """The trip's ends when they close more than the hop's own ends do, else None (one cache entry per hop)."""
+    if trip is None or policy.closed_for(country1, country2, trip) == policy.closed_for(country1, country2):
+        return None
+    return trip
 
 
 @lru_cache(maxsize=8192)
-def _legal_route(lon1, lat1, country1, lon2, lat2, country2, policy: AirspacePolicy) -> Route:
-    codes = policy.closed_for(country1, country2)
+def _legal_route(lon1, lat1, country1, lon2, lat2, country2, policy: AirspacePolicy,
+                 trip: tuple[str, str] | None, max_km: float) -> Route:
+    codes = policy.closed_for(country1, country2, trip)
     if country2 in codes:
         gc = geo.geodesic_km(lat1, lon1, lat2, lon2)
-        return Route((), None, gc, (f"destination country {country2} is closed",))
-    route = routing.shortest_route((lon1, lat1), (lon2, lat2), codes, policy.territorial_nm)
+        why = "" if trip is None else f" to a trip from {trip[0]} to {trip[1]}"
+        return Route((), None, gc, (f"destination country {country2} is closed{why}",))
+    route = routing.shortest_route((lon1, lat1), (lon2, lat2), codes, policy.territorial_nm, max_km)
     overflies = tuple(countries.countries_along(route.line())) if route.legal else ()
     return dataclasses.replace(route, countries=overflies)
+
+
+def route_enters(route: Route, codes: list[str], territorial_nm: float) -> bool:
+    """True when ``route`` enters the airspace (land plus ``territorial_nm``) of any of ``codes`` (codes
+    or groups). A legal route that does not is still the shortest legal route once they close too, so
+    a what-if that closes one more country need only route again the routes this returns True for."""
+    if not route.legal:
+        return False
+    return bool(_airspace_outline(countries.expand(codes), float(territorial_nm)).intersects(route.line()))
+
+
+@lru_cache(maxsize=64)
+def _airspace_outline(codes: frozenset[str], territorial_nm: float) -> shapely.Geometry:
+    outline = closed_airspace(codes, territorial_nm).union
+    shapely.prepare(outline)
+    return outline
+
+
+class RouteBook:
+    """Legal routes between airfields under several policies, reusing one policy's route for another that
+    closes more: where a route does not enter the extra airspace it is still the shortest legal route,
+    so only the routes that do are searched again. For reports that ask many what-ifs."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[str, str, float], list[tuple[frozenset[str], Route]]] = {}
+        self.searched = 0  # routes actually searched (the rest were reused)
+
+    def route(self, origin: Airfield, destination: Airfield, policy: AirspacePolicy) -> Route:
+        """The legal route origin -> destination under ``policy``."""
+        key = (origin.ident, destination.ident, policy.territorial_nm)
+        codes = policy.closed_for(origin.country, destination.country)
+        known = self._known.setdefault(key, [])
+        for earlier, route in known:
+            if earlier == codes:
+                return route
+            if earlier <= codes and route.legal and not route_enters(route, sorted(codes - earlier), policy.territorial_nm):
+                known.append((codes, route))
+                return route
+        route = legal_route(origin, destination, policy)
+        self.searched += 1
+        known.append((codes, route))
+        return route

@@ -71,14 +71,17 @@ def densified_line(waypoints, spacing_km: float = DENSIFY_KM) -> shapely.LineStr
 
 
 def shortest_route(
-    origin: tuple[float, float], destination: tuple[float, float], codes: frozenset[str], territorial_nm: float
+    origin: tuple[float, float], destination: tuple[float, float], codes: frozenset[str], territorial_nm: float,
+    max_km: float = MAX_ROUTE_KM,
 ) -> Route:
-    """Shortest route between two (lon, lat) points that stays out of the airspace of ``codes``."""
-    return _shortest_route(tuple(map(float, origin)), tuple(map(float, destination)), frozenset(codes), float(territorial_nm))
+    """Shortest route between two (lon, lat) points that stays out of the airspace of ``codes``, if one
+    exists no longer than ``max_km`` (a smaller bound makes hopeless searches cheap)."""
+    return _shortest_route(tuple(map(float, origin)), tuple(map(float, destination)), frozenset(codes),
+                           float(territorial_nm), float(min(max_km, MAX_ROUTE_KM)))
 
 
 @lru_cache(maxsize=4096)
-def _shortest_route(origin, destination, codes: frozenset[str], territorial_nm: float) -> Route:
+def _shortest_route(origin, destination, codes: frozenset[str], territorial_nm: float, max_km: float) -> Route:
     geod = geo.wgs84()
     _, _, metres = geod.inv(*origin, *destination)
     gc_km = metres / 1000.0
@@ -94,16 +97,18 @@ def _shortest_route(origin, destination, codes: frozenset[str], territorial_nm: 
             notes.append(f"{end} inside closed airspace ({holders}): the route {verb} it by the shortest way")
     if airspace.empty or gc_km < 1e-6:
         return Route((origin, destination), gc_km, gc_km, tuple(notes))
+    reason = f"no route around the closed airspace within {max_km:,.0f} km"
+    if gc_km > max_km:
+        return Route((), None, gc_km, (*notes, reason))
     search = _Search(origin, destination, gc_km, airspace, exempt)
     limit = max(1.25 * gc_km, gc_km + 500.0)
     while True:
-        limit = min(limit, MAX_ROUTE_KM)
+        limit = min(limit, max_km)
         found = search.run(limit)
         if found is not None and found[0] <= limit + 1e-6:
             length, waypoints = found
             return Route(tuple(waypoints), length, gc_km, tuple(notes))
-        if limit >= MAX_ROUTE_KM:
-            reason = f"no route around the closed airspace within {MAX_ROUTE_KM:,.0f} km"
+        if limit >= max_km:
             return Route((), None, gc_km, (*notes, reason))
         limit *= 1.6
 
@@ -224,9 +229,13 @@ class _Search:
                 continue
             tree = self.trees.get((u == 0, reaches_destination), self.tree)
             segments = np.stack([np.broadcast_to(xy[u], (len(subset), 2)), xy[candidates[subset]]], axis=1)
-            line_idx, _ = tree.query(shapely.linestrings(segments), predicate="intersects")
+            lines = shapely.linestrings(segments)
+            # Boxes first, then the exact test against the prepared airspace pieces (much faster than
+            # letting the tree test each unprepared piece).
+            line_idx, piece_idx = tree.query(lines)
+            hit = shapely.intersects(tree.geometries[piece_idx], lines[line_idx])
             blocked = np.zeros(len(subset), bool)
-            blocked[line_idx] = True
+            blocked[line_idx[hit]] = True
             visible[subset] = ~blocked
         return visible
 
@@ -259,7 +268,9 @@ def _project_pieces(pieces: list[shapely.Geometry], lon: float, lat: float) -> s
     def project(xy: np.ndarray) -> np.ndarray:
         return np.column_stack(proj(xy[:, 0], xy[:, 1]))
 
-    return shapely.STRtree([shapely.transform(shapely.segmentize(pieces[i], 0.25), project) for i in keep])
+    projected = [shapely.transform(shapely.segmentize(pieces[i], 0.25), project) for i in keep]
+    shapely.prepare(projected)
+    return shapely.STRtree(projected)
 
 
 def _escape(point: tuple[float, float], component: shapely.Geometry) -> tuple[shapely.Geometry, tuple[float, float]]:

@@ -251,7 +251,8 @@ class Aircraft:
                 self._drop_booking()
                 return False
             payload = self.aboard.tons if self.aboard else 0.0
-            hop = model.planner.hop(kind, self.location, destination, self.fuel_state)
+            hop = model.planner.hop(kind, self.location, destination, self.fuel_state,
+                                    (trip.hops[0].origin, trip.hops[-1].destination))
             if hop is None or payload > hop.payload_cap_t + 1e-9:
                 self._drop_booking()
                 return False

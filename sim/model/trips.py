@@ -14,7 +14,8 @@ Rules (one mechanism for every case, all in sim.flight.performance):
   picks the option with the most tons per hour of trip (onload + flights + stop + offload); for empty
   trips, the fastest. A trip that no option can fly is infeasible (None).
 * Distances are legal routes under the airspace policy in force (World.route); a hop with no legal
-  route cannot be flown.
+  route cannot be flown. Airspace rules judge each hop by the trip's origin and final destination as
+  well as its own ends, so a fuel stop never makes a forbidden trip legal.
 """
 
 from __future__ import annotations
@@ -94,10 +95,12 @@ class TripPlanner:
             return math.inf
         return performance.required_fuel_t(aircraft, onward_km, 0.0)
 
-    def hop(self, aircraft: AircraftType, x: str, y: str, fuel_aboard_t: float | None) -> Hop | None:
-        """The hop x -> y, or None if it cannot be flown even empty."""
+    def hop(self, aircraft: AircraftType, x: str, y: str, fuel_aboard_t: float | None,
+            trip: tuple[str, str] | None = None) -> Hop | None:
+        """The hop x -> y (one hop of the trip ``trip`` = (origin, final destination), if given), or
+        None if it cannot be flown even empty."""
         w = self.world
-        distance = w.distance(x, y, self.policy)
+        distance = w.distance(x, y, self.policy, trip)
         if math.isinf(distance):
             return None
         onward = self.onward_fuel_t(aircraft, x, y)
@@ -126,10 +129,10 @@ class TripPlanner:
         for stop in self.world.stops_near(origin, destination):
             if not self.is_open(stop):
                 continue
-            first = self.hop(aircraft, origin, stop, fuel_aboard_t)
+            first = self.hop(aircraft, origin, stop, fuel_aboard_t, (origin, destination))
             if first is None:
                 continue
-            second = self.hop(aircraft, stop, destination, None)
+            second = self.hop(aircraft, stop, destination, None, (origin, destination))
             if second is None:
                 continue
             cap = min(first.payload_cap_t, second.payload_cap_t)

@@ -46,20 +46,23 @@ class World:
     leg_notes: dict[tuple[str, str], str] = field(default_factory=dict)
     operations: OperationsSpec = field(default_factory=OperationsSpec)
 
-    def route(self, a: str, b: str, policy: AirspacePolicy | None = None) -> Route:
-        """Legal route a -> b under ``policy`` (the starting one by default)."""
+    def route(self, a: str, b: str, policy: AirspacePolicy | None = None, trip: tuple[str, str] | None = None) -> Route:
+        """Legal route a -> b under ``policy`` (the starting one by default). ``trip``: the (origin,
+        final destination) airfields when a -> b is one hop of a trip with a fuel stop, whose ends
+        airspace rules also judge (Turkey stays closed to both hops of a trip bound for Syria)."""
         start, end = self.airfields[a], self.airfields[b]
         if (a, b) in self.overrides:
             gc = self.great_circle_km(a, b)
             km = self.overrides[(a, b)]
             return Route(((start.lon, start.lat), (end.lon, end.lat)), km, gc, (self.leg_notes[(a, b)],))
-        return airspace.legal_route(start, end, self.policy if policy is None else policy)
+        ends = None if trip is None else (self.airfields[trip[0]].country, self.airfields[trip[1]].country)
+        return airspace.legal_route(start, end, self.policy if policy is None else policy, ends)
 
-    def distance(self, a: str, b: str, policy: AirspacePolicy | None = None) -> float:
-        """Length (km) of the legal route a -> b; infinite when there is none."""
+    def distance(self, a: str, b: str, policy: AirspacePolicy | None = None, trip: tuple[str, str] | None = None) -> float:
+        """Length (km) of the legal route a -> b (one hop of ``trip``, if given); infinite when there is none."""
         if a == b:
             return 0.0
-        km = self.route(a, b, policy).length_km
+        km = self.route(a, b, policy, trip).length_km
         return math.inf if km is None else km
 
     def great_circle_km(self, a: str, b: str) -> float:

@@ -155,15 +155,22 @@ def save_comparison(folder: Path, rows: list[dict[str, Any]], columns: list[str]
     return write_files(Path(folder), COMPARISON_FILES, fill, force=force)
 
 
-def save_reach_report(folder: Path, rows: list[dict[str, Any]], cases: list[Any], text: str, force: bool = False) -> Path:
-    """Write the reach report folder: reach.csv, reach.md and a map per origin and airspace case."""
+REACH_FILES = ["reach.md", "reach.csv", "claims.csv", "claim_verdicts.csv"]  # and map_<origin>_<case>.png
+
+
+def save_reach_report(folder: Path, rows: list[dict[str, Any]], cases: list[Any], text: str, force: bool = False,
+                      claim_rows: list[dict[str, Any]] | None = None,
+                      verdict_rows: list[dict[str, Any]] | None = None) -> Path:
+    """Write the reach report folder: reach.csv, reach.md, the claim tables (claims.csv: every claim, type,
+    case, reading and variation; claim_verdicts.csv: one verdict per claim, type and case) and a map per
+    origin and airspace case."""
+    from sim.flight import claims
     from sim.flight import reach_report as report
 
     def fill(tmp: Path) -> None:
         import matplotlib.pyplot as plt
 
         from sim.data import catalog
-        from sim.geo import airspace
         from sim.results import maps
         from sim.results.gis import report_collection, write_geojson
         from sim.results.provenance import provenance
@@ -173,6 +180,10 @@ def save_reach_report(folder: Path, rows: list[dict[str, Any]], cases: list[Any]
             "cases": {c.key: c.policy.describe() for c in cases}}))
         write_csv(tmp / "reach.csv", rows, report.COLUMNS)
         (tmp / "reach.md").write_text(text, encoding="utf-8")
+        if claim_rows is not None:
+            write_csv(tmp / "claims.csv", claim_rows, claims.OUTCOME_COLUMNS)
+        if verdict_rows is not None:
+            write_csv(tmp / "claim_verdicts.csv", verdict_rows, claims.VERDICT_COLUMNS)
         kinds = list(catalog.aircraft_catalog())
         routes = {}
         for case in cases:
@@ -181,7 +192,7 @@ def save_reach_report(folder: Path, rows: list[dict[str, Any]], cases: list[Any]
                 items = []
                 for d in report.DESTINATIONS:
                     dest = catalog.airfield(d)
-                    route = routes[(case.key, o, d)] = airspace.legal_route(origin, dest, case.policy)
+                    route = routes[(case.key, o, d)] = report.report_route(origin, dest, case)
                     loaded = [r for r in rows if r["case"] == case.key and r["origin"] == o and r["destination"] == d
                               and r["type"] == "Il-76MD" and r["payload"] == "40"]
                     items.append(maps.MapRoute(dest, route, bool(loaded and loaded[0]["nonstop"]),
