@@ -210,3 +210,18 @@ def test_random_arrivals_at_85_percent_of_a_spot_deliver_the_formula_9_value():
     turns = result.ground[(result.ground["airfield"] == "DEST") & (result.ground["activity"] == "offload")]
     wait_h = (turns["start_h"] - turns["arrive_h"]).mean()
     assert 1.0 < wait_h < 24.0  # a queue forms, and stays finite
+
+
+def test_a_hop_in_the_air_at_the_end_is_reported_and_not_counted_on_the_ground():
+    # Onload 2.2 h: cycles start at 0, 6.2, 12.4, 18.6 h; the fourth offload ends at 23.3 h and the aircraft
+    # is flying home at the horizon (24 h), so it is no longer on the ground at DEST.
+    aircraft = {"Il-76MD": {**BASE["aircraft"]["Il-76MD"], "onload_h": 2.2}}
+    result = run(scenario(days=1, aircraft=aircraft, operations=HOLDS))
+    (airborne,) = result.summary["airborne_at_end"]
+    assert (airborne["origin"], airborne["destination"]) == ("DEST", "ORIG")
+    assert airborne["depart_h"] == pytest.approx(23.3)
+    from sim.results.checks import on_ground
+
+    stays = on_ground(result.world, result.sortie_rows, 24.0, result.summary["airborne_at_end"])
+    assert max(b for _, b, _, _ in stays["DEST"]) == pytest.approx(23.3)
+    assert check_result(result) == []

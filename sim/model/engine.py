@@ -289,6 +289,9 @@ class AirliftModel:
                 activity, since = aircraft.waiting
                 self.record_ground(aircraft, aircraft.location, since, since, self.env.now, activity)
         now = self.env.now
+        self.records.airborne_at_end = [
+            {"aircraft": a.name, "origin": a.flight.origin, "destination": a.flight.destination,
+             "depart_h": a.flight.depart_h} for a in self.aircraft if a.flight is not None]
         self.records.crews = [{"crew": c.name, "type": c.type, "duty_periods": c.duty_periods,
                                "duty_h": c.total_duty_h(now), "flight_h": c.flown_total_h}
                               for c in self.crews.all]

@@ -100,6 +100,7 @@ class Records:
     stranded: list[dict[str, Any]] = field(default_factory=list)
     crews: list[dict[str, Any]] = field(default_factory=list)  # one row per crew at the end of the run
     parking_peaks: dict[str, int] = field(default_factory=dict)  # most spots held at once, by airfield
+    airborne_at_end: list[dict[str, Any]] = field(default_factory=list)  # hops still in the air at the horizon
 
     @staticmethod
     def append(table: dict[str, list[Any]], row: LegRow | GroundRow | DeliveryRow) -> None:

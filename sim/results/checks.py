@@ -43,7 +43,8 @@ EPS = 1e-3  # t, h and km: the CSV files keep 4 decimals
 
 
 def check_trace(world: World, sorties: list[dict[str, Any]], ground: list[dict[str, Any]],
-                closures: list[dict[str, Any]], stranded: list[dict[str, Any]], horizon_h: float) -> list[str]:
+                closures: list[dict[str, Any]], stranded: list[dict[str, Any]], horizon_h: float,
+                airborne: list[dict[str, Any]] | None = None) -> list[str]:
     """Every rule violation in one run's records (empty: the run is flyable as recorded)."""
     problems: list[str] = []
     problems += _chains(world, sorties)
@@ -55,7 +56,7 @@ def check_trace(world: World, sorties: list[dict[str, Any]], ground: list[dict[s
     if world.operations.crews:
         problems += _crews(world, sorties)
     if world.operations.parking_holds:
-        problems += _parking(world, sorties, horizon_h)
+        problems += _parking(world, sorties, horizon_h, airborne or [])
     return problems
 
 
@@ -94,26 +95,40 @@ def _crews(world: World, sorties: list[dict[str, Any]]) -> list[str]:
     return problems
 
 
-def on_ground(world: World, sorties: list[dict[str, Any]], horizon_h: float
-              ) -> dict[str, list[tuple[float, float, str, bool]]]:
+def on_ground(world: World, sorties: list[dict[str, Any]], horizon_h: float,
+              airborne: list[dict[str, Any]] | None = None) -> dict[str, list[tuple[float, float, str, bool]]]:
     """(from_h, to_h, aircraft, planned) of every stay on the ground, by airfield: from the landing (or
-    the start, at the base) to the next take-off (or the end of the run). ``planned`` is False for a stay
-    that began with a diversion or an emergency landing."""
+    the start, at the base) to the next take-off (or the end of the run, or the take-off of a hop still
+    in the ``airborne`` at the end). ``planned`` is False for a stay that began with a diversion or an
+    emergency landing."""
+    last_takeoff = {row["aircraft"]: row["depart_h"] for row in airborne or []}
     stays: dict[str, list[tuple[float, float, str, bool]]] = defaultdict(list)
-    for name, legs in _by_aircraft(sorties, "depart_h").items():
+    flown = _by_aircraft(sorties, "depart_h")
+    for name in fleet_names(world):
+        legs = flown.get(name, [])
         place, since, planned = name.rsplit("@", 1)[-1], 0.0, True  # the model names aircraft TYPE#N@BASE
         for leg in legs:
             stays[place].append((since, leg["depart_h"], name, planned))
             place, since = leg["destination"], leg["arrive_h"]
             planned = leg["purpose"] not in ("diverted", "emergency landing")
-        stays[place].append((since, horizon_h, name, planned))
+        stays[place].append((since, last_takeoff.get(name, horizon_h), name, planned))
     return stays
 
 
-def _parking(world: World, sorties: list[dict[str, Any]], horizon_h: float) -> list[str]:
+def fleet_names(world: World) -> list[str]:
+    """Every aircraft's name, as the model gives them: TYPE#N@BASE, numbered per type and base."""
+    names, per_group = [], defaultdict(int)
+    for entry in world.fleet:
+        for _ in range(entry.count):
+            per_group[(entry.type, entry.base)] += 1
+            names.append(f"{entry.type}#{per_group[(entry.type, entry.base)]}@{entry.base}")
+    return names
+
+
+def _parking(world: World, sorties: list[dict[str, Any]], horizon_h: float, airborne: list[dict[str, Any]]) -> list[str]:
     problems = []
     bases = {entry.base for entry in world.fleet}
-    for ident, stays in on_ground(world, sorties, horizon_h).items():
+    for ident, stays in on_ground(world, sorties, horizon_h, airborne).items():
         if ident in bases:
             continue
         airfield = world.airfields[ident]
@@ -315,7 +330,7 @@ def check_result(result: Any) -> list[str]:
     """Every rule violation in a :class:`sim.RunResult` (one replication)."""
     out = result.output
     return check_trace(out.world, result.sortie_rows, result.ground_rows, result.summary["closures"],
-                       result.summary["stranded"], out.horizon_h)
+                       result.summary["stranded"], out.horizon_h, result.summary["airborne_at_end"])
 
 
 @dataclass(frozen=True)
@@ -370,6 +385,6 @@ def check_folder(folder: str | Path) -> CheckReport:
             return [r for r in rows if int(r.get("replication", 0)) == rep]
 
         found = check_trace(world, mine(sorties), mine(ground), mine(summary["closures"]), mine(summary["stranded"]),
-                            horizon)
+                            horizon, mine(summary.get("airborne_at_end", [])))
         problems += [f"replication {rep}: {p}" if len(reps) > 1 else p for p in found]
     return CheckReport(tuple(problems), len(sorties), len(ground), len(reps))

@@ -191,6 +191,7 @@ def summarise(out: RunOutput) -> dict[str, Any]:
         "parking_hold_h": sum(held_h["parking hold"].values()),
         "stranded": [dict(row) for row in out.records.stranded],
         "stranded_at_end": sum(1 for row in out.records.stranded if row["to_h"] is None),
+        "airborne_at_end": [dict(row) for row in out.records.airborne_at_end],
         "closures": [dict(row) for row in out.records.closures],
         "closure_day": closure,
         "closure_date": _date(run.start_date, closure),
@@ -215,7 +216,7 @@ def peak_on_ground(out: RunOutput) -> dict[str, int]:
 
     rows = [dict(zip(out.records.legs, values, strict=True)) for values in zip(*out.records.legs.values(), strict=True)]
     peaks = {}
-    for ident, stays in on_ground(out.world, rows, out.horizon_h).items():
+    for ident, stays in on_ground(out.world, rows, out.horizon_h, out.records.airborne_at_end).items():
         events = sorted([(a, 1) for a, b, _, _ in stays if b > a] + [(b, -1) for a, b, _, _ in stays if b > a])
         count = best = 0
         for _, step in events:
