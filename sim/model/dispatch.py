@@ -8,8 +8,8 @@ the engine's ``cargo_job``; a rule only chooses among the jobs it offers.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import NamedTuple, Protocol
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple, Protocol
 
 from sim.model.aircraft import Aircraft, Job
 from sim.model.cargo import CargoLedger
@@ -47,6 +47,25 @@ def requirement_priority(index: int, ledger: CargoLedger, priority: int = 0) -> 
     return (-priority, oldest if oldest is not None else float("inf"), -ledger.unassigned_t, index)
 
 
+def first_come_order(state: DispatchState) -> list[int]:
+    """Indices of the requirements with unassigned cargo, first served first."""
+    ledgers = state.ledgers
+    return sorted((i for i, ledger in enumerate(ledgers) if ledger.unassigned_t > 1e-9),
+                  key=lambda i: requirement_priority(i, ledgers[i], state.requirements[i].priority))
+
+
+def interchangeable(state: DispatchState, preference: Callable[[Aircraft], Any]) -> list[Aircraft]:
+    """One idle aircraft per group of interchangeable ones (same type, place, fuel and requirements it
+    may serve), the one ``preference`` ranks first: planning for one of each keeps dispatch cheap with
+    hundreds of idle aircraft."""
+    chosen: dict[tuple, Aircraft] = {}
+    for aircraft in state.idle:
+        key = (aircraft.type.name, aircraft.location, aircraft.fuel_state, aircraft.serves)
+        if key not in chosen or preference(aircraft) < preference(chosen[key]):
+            chosen[key] = aircraft
+    return list(chosen.values())
+
+
 class FirstCome:
     """Requirements are served by priority (higher first), then in order of their oldest waiting ton (first
     come, first served); ties go to the biggest unassigned backlog, then to scenario order. Each requirement
@@ -56,22 +75,13 @@ class FirstCome:
 
     def choose(self, state: DispatchState) -> Assignment | None:
         ledgers = state.ledgers
-        order = sorted(
-            (i for i, ledger in enumerate(ledgers) if ledger.unassigned_t > 1e-9),
-            key=lambda i: requirement_priority(i, ledgers[i], state.requirements[i].priority),
-        )
-        # Idle aircraft of one type at one place with the same fuel are interchangeable: plan for the
-        # lowest-numbered of each group only (keeps dispatch cheap with hundreds of idle aircraft).
-        candidates: dict[tuple, Aircraft] = {}
-        for aircraft in state.idle:
-            key = (aircraft.type.name, aircraft.location, aircraft.fuel_state)
-            if key not in candidates or aircraft.number < candidates[key].number:
-                candidates[key] = aircraft
+        order = first_come_order(state)
+        candidates = interchangeable(state, lambda a: a.number)
         for index in order:
             # Wherever the requirement's cargo waits, the aircraft that can start loading soonest takes it.
             best: tuple[float, int, int, Aircraft, Job] | None = None
             for rank, place in enumerate(ledgers[index].places()):
-                for aircraft in candidates.values():
+                for aircraft in candidates:
                     job = state.cargo_job(aircraft, index, place)
                     if job is None:
                         continue
@@ -108,20 +118,12 @@ class _Scored:
 
     def choose(self, state: DispatchState) -> Assignment | None:
         ledgers = state.ledgers
-        order = sorted(
-            (i for i, ledger in enumerate(ledgers) if ledger.unassigned_t > 1e-9),
-            key=lambda i: requirement_priority(i, ledgers[i], state.requirements[i].priority),
-        )
-        candidates: dict[tuple, Aircraft] = {}
-        for aircraft in state.idle:
-            key = (aircraft.type.name, aircraft.location, aircraft.fuel_state, aircraft.serves)
-            best_so_far = candidates.get(key)
-            if best_so_far is None or (aircraft.flight_h, aircraft.number) < (best_so_far.flight_h, best_so_far.number):
-                candidates[key] = aircraft
+        order = first_come_order(state)
+        candidates = interchangeable(state, lambda a: (a.flight_h, a.number))
         for index in order:
             best: tuple[float, float, int, Aircraft, Job] | None = None
             for place in ledgers[index].places():
-                for aircraft in candidates.values():
+                for aircraft in candidates:
                     job = state.cargo_job(aircraft, index, place)
                     if job is None:
                         continue
