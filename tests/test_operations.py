@@ -225,3 +225,13 @@ def test_a_hop_in_the_air_at_the_end_is_reported_and_not_counted_on_the_ground()
     stays = on_ground(result.world, result.sortie_rows, 24.0, result.summary["airborne_at_end"])
     assert max(b for _, b, _, _ in stays["DEST"]) == pytest.approx(23.3)
     assert check_result(result) == []
+
+
+def test_dedicated_aircraft_of_one_type_at_one_place_are_not_interchangeable():
+    # Two Il-76MDs side by side, each dedicated to one requirement: both fly at once.
+    fleet = [{"type": "Il-76MD", "count": 1, "base": "ORIG", "serves": ["a"]},
+             {"type": "Il-76MD", "count": 1, "base": "ORIG", "serves": ["b"]}]
+    result = run(scenario(days=1, fleet=fleet, requirements=[{"from": "ORIG", "to": "DEST", "tons": 30, "label": "a"},
+                                                             {"from": "ORIG", "to": "DEST", "tons": 30, "label": "b"}]))
+    cargo = result.sorties[result.sorties["purpose"] == "cargo"]
+    assert sorted(cargo["requirement"]) == ["a", "b"] and set(cargo["depart_h"]) == {3.0}
