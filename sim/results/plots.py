@@ -117,9 +117,12 @@ def closes(summary: dict[str, Any]) -> bool:
     return bool(summary["replications"]["closure"]["p_closed"] > 0)
 
 
-def closure_figure(summary: dict[str, Any], ax: plt.Axes | None = None) -> plt.Axes:
+def closure_figure(summary: dict[str, Any], ax: plt.Axes | None = None, label: str | None = None,
+                   markers: bool = True) -> plt.Axes:
     """P(all requested cargo delivered by the end of day d), from a replicated run's summary; the gid of
-    the line is ``"p_closure"`` and its y values are ``replications.closure.p_closure_by_day``."""
+    the line is ``"p_closure"`` and its y values are ``replications.closure.p_closure_by_day``. The line
+    is labelled ``label`` (default: the scenario's name); ``markers`` marks the days by which 10 %, half
+    and 90 % of the replications had closed (leave them out when several runs share the axes)."""
     start = date.fromisoformat(summary["start_date"])
     reps = summary["replications"]
     probability = reps["closure"]["p_closure_by_day"]
@@ -127,9 +130,9 @@ def closure_figure(summary: dict[str, Any], ax: plt.Axes | None = None) -> plt.A
         if ax is None:
             _, ax = plt.subplots(figsize=(9, 4), constrained_layout=True)
         ax.step([start + timedelta(days=d + 1) for d in range(len(probability))], probability, where="post",
-                label=summary["scenario"], gid="p_closure")
+                label=label or summary["scenario"], gid="p_closure")
         for q, words in (("day_p10", "10 %"), ("median_day", "half"), ("day_p90", "90 %")):
-            day = reps["closure"].get(q)
+            day = reps["closure"].get(q) if markers else None
             if day is not None:
                 ax.axvline(start + timedelta(days=day + 1), **style.EVENT)
                 ax.annotate(f"{words} closed by day {day}", (start + timedelta(days=day + 1), 0.02), rotation=90,
@@ -517,6 +520,6 @@ def plot_knee(results: Any, figure: str = "mean_daily_t", ax: Any = None, demand
                         demand_t_per_day=demand_t_per_day)
 
 
-def plot_closure(results: Any, ax: Any = None) -> Any:
-    """P(all requested cargo delivered by day d) of a replicated run."""
-    return closure_figure(results.summary, ax=ax)
+def plot_closure(results: Any, ax: Any = None, label: str | None = None, markers: bool = True) -> Any:
+    """P(all requested cargo delivered by day d) of a replicated run (see ``closure_figure``)."""
+    return closure_figure(results.summary, ax=ax, label=label, markers=markers)
