@@ -147,6 +147,25 @@ def _print_summary(s: dict[str, Any]) -> None:
         by_req.add_row(r["requirement"], f"{r['requested_t']:,.1f}", f"{r['delivered_t']:,.1f}",
                        f"{r['backlog_t']:,.1f}", f"{r['sorties']:,.0f}", closure)
     out.print(by_req)
+    cargo = s.get("cargo") or {}
+    if set(cargo.get("by_class", {})) - {"bulk"} or cargo.get("by_item"):
+        by_class = table("by cargo class")
+        for column in ("class", "requested_t", "delivered_t", "undelivered_t", "passengers delivered / requested"):
+            by_class.add_column(column, justify="left" if column == "class" else "right")
+        for name, c in cargo["by_class"].items():
+            heads = f"{c['delivered']:,.0f} / {c['requested']:,.0f}" if "requested" in c else "-"
+            by_class.add_row(name, f"{c['requested_t']:,.1f}", f"{c['delivered_t']:,.1f}", f"{c['undelivered_t']:,.1f}",
+                             heads)
+        out.print(by_class)
+    if cargo.get("by_item"):
+        by_item = table("by item")
+        for column in ("item", "class", "mass_t", "requested", "delivered", "undelivered", "sorties by type"):
+            by_item.add_column(column, justify="left" if column in ("item", "class", "sorties by type") else "right")
+        for name, it in cargo["by_item"].items():
+            sorties = ", ".join(f"{k} {v}" for k, v in sorted(it["sorties_by_type"].items())) or "-"
+            by_item.add_row(name, it["class"], f"{it['mass_t']:g}", f"{it['requested']:g}", f"{it['delivered']:g}",
+                            f"{it['undelivered']:g}", sorties)
+        out.print(by_item)
     by_type = table("by aircraft type")
     for column in ("type", "aircraft", "sorties", "delivered_t", "mean_payload_t", "flight_h_per_aircraft_day",
                    "crews", "crew_wait_h", "parking_hold_h"):

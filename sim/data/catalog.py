@@ -8,6 +8,7 @@ result can say where each input came from.
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -47,6 +48,9 @@ AIRCRAFT_FIELDS = (
     "crew_flight_h_per_30d",
 )
 BOOLEAN_AIRCRAFT_FIELDS = ("refuel_sequential",)
+# The hold and what it takes (sim.model.packing); ramp_load_t may be null (no limit found).
+CARGO_AIRCRAFT_FIELDS = ("hold_floor_length_m", "hold_width_m", "hold_height_m", "ramp_load_t", "seats")
+DEFAULT_CARGO_CLASSES = ("bulk",)
 # Fitted to the payload-range points by the mass model unless a scenario sets them.
 DERIVED_AIRCRAFT_FIELDS = ("range_factor_km", "reserve_fuel_t")
 MASS_MODEL_INPUTS = ("payload_range", "mtow_t", "oew_t", "fuel_capacity_t")
@@ -92,6 +96,12 @@ class AircraftType:
     crew_debrief_h: float = 0.5  # on duty after the last landing
     crew_flight_h_per_30d: float = 120.0  # most flight hours of one crew in any 30 days
     refuel_sequential: bool = False
+    hold_floor_length_m: float = math.inf  # usable floor length of the hold (ramp left out)
+    hold_width_m: float = math.inf
+    hold_height_m: float = math.inf
+    ramp_load_t: float | None = None  # most the ramp bears (not used by the packing)
+    seats: int = 0  # passengers or troops it seats
+    cargo_classes: tuple[str, ...] = DEFAULT_CARGO_CLASSES  # bulk, oversize, outsize, passengers
     range_factor_km: float = 0.0  # mass model K: fuel burn over d km leaves exp(-d / K) of the mass
     reserve_fuel_t: float = 0.0  # fuel still aboard on landing after a hop flown as planned
     provenance: dict[str, Provenance] = field(default_factory=dict, compare=False, repr=False)
@@ -185,12 +195,20 @@ def aircraft_catalog() -> dict[str, AircraftType]:
         )
         for key in BOOLEAN_AIRCRAFT_FIELDS:
             prov[key] = _provenance(entry[key])
+        cargo: dict[str, Any] = {}
+        for key in (*CARGO_AIRCRAFT_FIELDS, "cargo_classes"):
+            if key in entry:
+                prov[key] = _provenance(entry[key])
+                value = prov[key].value
+                cargo[key] = (tuple(value) if key == "cargo_classes" else int(value) if key == "seats"
+                              else None if value is None else float(value))
         catalog[name] = _with_mass_fit(AircraftType(
             name=name,
             payload_range=_sorted_points([(p["payload_t"], p["range_km"]) for p in points]),
             provenance=prov,
             **{key: None if prov[key].value is None else float(prov[key].value) for key in AIRCRAFT_FIELDS},
             **{key: bool(prov[key].value) for key in BOOLEAN_AIRCRAFT_FIELDS},
+            **cargo,
         ))
     return catalog
 
@@ -262,3 +280,37 @@ def airfield(ident: str) -> Airfield:
         parking_mog=int(prov["parking_mog"].value),
         provenance=prov,
     )
+
+
+@dataclass(frozen=True)
+class EquipmentItem:
+    """One kind of equipment of ``sim/data/equipment.yaml``: mass (t) and dimensions (m) as loaded."""
+
+    key: str
+    name: str
+    cargo_class: str
+    mass_t: float
+    length_m: float
+    width_m: float
+    height_m: float
+    provenance: dict[str, Provenance] = field(default_factory=dict, compare=False, repr=False)
+
+
+EQUIPMENT_FIELDS = ("mass_t", "length_m", "width_m", "height_m")
+
+
+@lru_cache(maxsize=1)
+def equipment_catalog() -> dict[str, EquipmentItem]:
+    """Every item of ``sim/data/equipment.yaml``, by key."""
+    out = {}
+    for key, entry in _read_data("equipment.yaml")["items"].items():
+        prov = {k: _provenance(entry[k]) for k in EQUIPMENT_FIELDS}
+        out[str(key)] = EquipmentItem(str(key), entry["name"], entry["class"],
+                                      **{k: float(prov[k].value) for k in EQUIPMENT_FIELDS}, provenance=prov)
+    return out
+
+
+@lru_cache(maxsize=1)
+def passenger_mass() -> Provenance:
+    """Mass of one passenger with kit (t), with its provenance."""
+    return _provenance(_read_data("equipment.yaml")["passenger_mass_t"])

@@ -19,6 +19,7 @@ from sim.flight import performance
 from sim.geo.airspace import AirspacePolicy
 from sim.model.cargo import CargoLedger
 from sim.model.crews import Crew, CrewRoster
+from sim.model.packing import Load, Manifest, hold_of, shed
 from sim.model.ramp import Parking, Ramp
 from sim.model.randomness import Randomness
 from sim.model.records import Activity, Purpose
@@ -39,6 +40,7 @@ class Job:
     tons: float = 0.0
     ready_h: float = 0.0
     pickup: str = ""  # where the cargo waits
+    load: Load | None = None  # for a manifest requirement: the pieces, passengers and bulk packed
 
 
 @dataclass
@@ -48,6 +50,7 @@ class Aboard:
     requirement: int
     tons: float
     ready_h: float
+    load: Load | None = None  # what the tons are, for a manifest requirement
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ class RunningModel(Protocol):
     randomness: Randomness
     requirements: Sequence[RequirementSpec]
     ledgers: list[CargoLedger]  # one per requirement
+    manifests: list[Manifest | None]  # per requirement: its pieces and people, if it has any
     planner: TripPlanner  # plans under the airspace in force
     policy: AirspacePolicy  # the airspace in force: a take-off's clearance
     ramps: dict[str, Ramp]  # working spots per airfield
@@ -83,7 +87,7 @@ class RunningModel(Protocol):
 
     def become_idle(self, aircraft: Aircraft) -> None: ...
 
-    def deliver(self, aircraft: Aircraft, requirement: int, tons: float) -> None: ...
+    def deliver(self, aircraft: Aircraft, requirement: int, tons: float, load: Load | None = None) -> None: ...
 
     def diversion(self, aircraft: Aircraft, flight: Flight, flown_km: float, fuel_t: float,
                   mass_t: float) -> tuple[str, float, bool]: ...
@@ -163,22 +167,29 @@ class Aircraft:
         model = self.model
         ledger = model.ledgers[job.requirement]
         req = model.requirements[job.requirement]
+        manifest = model.manifests[job.requirement]
+
+        def give_back(tons: float) -> None:
+            ledger.unreserve(tons, job.ready_h, job.pickup)
+            if manifest is not None and job.load is not None:
+                manifest.put(job.pickup, job.load)
+
         if job.reposition is not None:
             arrived = yield from self._fly(job.reposition, "reposition")
             if not arrived:
-                ledger.unreserve(job.tons, job.ready_h, job.pickup)
+                give_back(job.tons)
                 return
         trip = self._loaded_trip(req.to)
         if trip is None:
-            ledger.unreserve(job.tons, job.ready_h, job.pickup)
+            give_back(job.tons)
             return
         tons = job.tons
         room = min(self.type.planning_load_t, trip.payload_cap_t) - tons
-        if room > 1e-9 and ledger.unassigned_at(job.pickup) > 1e-9:  # top up with cargo that arrived meanwhile
-            extra = min(room, ledger.unassigned_at(job.pickup))
+        if job.load is None and room > 1e-9 and ledger.unassigned_at(job.pickup) > 1e-9:
+            extra = min(room, ledger.unassigned_at(job.pickup))  # top up with cargo that arrived meanwhile
             ledger.reserve(extra, job.pickup)
             tons += extra
-        cargo = Aboard(job.requirement, tons, job.ready_h)
+        cargo = Aboard(job.requirement, tons, job.ready_h, job.load)
 
         def load() -> None:
             ledger.load(tons, job.pickup)
@@ -186,7 +197,7 @@ class Aircraft:
 
         loaded = yield from self._turn(job.pickup, self.type.onload_h, "onload", tons, job.requirement, on_start=load)
         if not loaded:  # the airfield closed while it waited for a spot: the cargo waits there for another
-            ledger.unreserve(tons, job.ready_h, job.pickup)
+            give_back(tons)
             return
         # The destination, the stop or the airspace may have changed during the onload: plan again.
         trip = self._loaded_trip(req.to)
@@ -194,7 +205,12 @@ class Aircraft:
             yield from self._offload(cargo.tons)
             return
         if cargo.tons > trip.payload_cap_t + 1e-9:
-            yield from self._offload(cargo.tons - trip.payload_cap_t)
+            if cargo.load is not None and manifest is not None:  # whole pieces and heads stay behind
+                _, off = shed(cargo.load, trip.payload_cap_t, manifest.kinds, manifest.passenger_mass_t,
+                              hold_of(self.type))
+                yield from self._offload(off.mass_t, off)
+            else:
+                yield from self._offload(cargo.tons - trip.payload_cap_t)
         yield from self._fly(trip, "cargo")
         yield from self._offload(cargo.tons)  # at the destination, or wherever the trip stopped short
         if self.location == req.to:
@@ -206,20 +222,28 @@ class Aircraft:
             return None
         return self.model.planner.plan(self.type, self.location, destination, self.type.planning_load_t, self.fuel_state)
 
-    def _offload(self, tons: float) -> Generator[simpy.Event, Any, None]:
-        """Offload ``tons`` of the cargo aboard here: delivered at its destination, waiting here otherwise."""
+    def _offload(self, tons: float, part: Load | None = None) -> Generator[simpy.Event, Any, None]:
+        """Offload ``tons`` of the cargo aboard here (``part`` of a manifest load; all of it by default):
+        delivered at its destination, waiting here otherwise."""
         cargo = self.aboard
         if cargo is None or tons <= 1e-9:
             return
         model = self.model
         here = self.location
         at_destination = here == model.requirements[cargo.requirement].to
+        manifest = model.manifests[cargo.requirement]
+        unloaded = part if part is not None else cargo.load
 
         def done() -> None:
             if at_destination:
-                model.deliver(self, cargo.requirement, tons)
+                model.deliver(self, cargo.requirement, tons, unloaded)
             else:
                 model.ledgers[cargo.requirement].unload(tons, cargo.ready_h, here)
+                if manifest is not None and unloaded is not None:
+                    manifest.put(here, unloaded)
+            if part is not None and cargo.load is not None and manifest is not None:
+                cargo.load, _ = shed(cargo.load, cargo.load.mass_t - part.mass_t, manifest.kinds,
+                                     manifest.passenger_mass_t, hold_of(self.type))
             cargo.tons -= tons
             if cargo.tons <= 1e-9:
                 self.aboard = None

@@ -17,10 +17,11 @@ from sim.model.cargo import CargoLedger
 from sim.model.crews import CrewRoster
 from sim.model.dispatch import DispatchRule, rule_named
 from sim.model.events import Event
+from sim.model.packing import Hold, Load, Manifest, hold_of
 from sim.model.ramp import Parking, Ramp
 from sim.model.randomness import Randomness
 from sim.model.records import Activity, DeliveryRow, GroundRow, LegRow, Purpose, Records
-from sim.model.specs import HOURS_PER_DAY, RequirementSpec, may_serve
+from sim.model.specs import HOURS_PER_DAY, RequirementSpec, carries_class, may_serve
 from sim.model.trips import TripPlanner, fuel_after_hop_t
 from sim.model.world import World
 
@@ -52,6 +53,10 @@ class AirliftModel:
         self.planner = TripPlanner(world, self.usable, self.policy)
         self.requirements = world.requirements
         self.ledgers = [CargoLedger(r.from_) for r in self.requirements]
+        self.manifests: list[Manifest | None] = [
+            Manifest(r.from_, r.pieces, r.passengers, r.passenger_mass_t, r.bulk_t) if r.has_manifest else None
+            for r in self.requirements]
+        self._holds: dict[str, Hold] = {}
         self._closed_since: dict[tuple[str, str], int] = {}  # (airfield, cause) -> its open row in records.closures
         self.idle: list[Aircraft] = []
         self._dispatching = False
@@ -199,6 +204,9 @@ class AirliftModel:
         yield self.env.timeout(req.start_h)
         if req.tons is not None:  # a lump: all of it at once
             self.ledgers[index].add(self.env.now, req.tons)
+            manifest = self.manifests[index]
+            if manifest is not None:
+                manifest.release()
             self._dispatch_soon()
             return
         for tons in req.releases_t:  # a flow: at the start of each day, the clock advancing 24 h at a time
@@ -206,10 +214,26 @@ class AirliftModel:
             self._dispatch_soon()
             yield self.env.timeout(HOURS_PER_DAY)
 
-    def deliver(self, aircraft: Aircraft, requirement: int, tons: float) -> None:
+    def deliver(self, aircraft: Aircraft, requirement: int, tons: float, load: Load | None = None) -> None:
         """End of offload at the destination: the cargo is delivered."""
         self.ledgers[requirement].deliver(tons)
         req = self.requirements[requirement]
+        manifest = self.manifests[requirement]
+        base = {"time_h": self.env.now, "requirement": requirement, "type": aircraft.type.name}
+        parts = self.records.cargo_deliveries
+        if manifest is not None and load is not None:
+            manifest.deliver(load)
+            for kind, count in load.pieces:
+                piece = manifest.kinds[kind]
+                parts.append({**base, "class": piece.cargo_class, "item": kind, "tons": piece.mass_t * count,
+                              "count": count})
+            if load.passengers:
+                parts.append({**base, "class": "passengers", "item": "", "tons": load.passengers * manifest.passenger_mass_t,
+                              "count": load.passengers})
+            if load.bulk_t > 1e-9:
+                parts.append({**base, "class": "bulk", "item": "", "tons": load.bulk_t, "count": 0})
+        else:
+            parts.append({**base, "class": req.cargo_class, "item": "", "tons": tons, "count": 0})
         Records.append(self.records.deliveries, DeliveryRow(
             time_h=self.env.now, requirement=requirement, origin=req.from_, destination=req.to,
             type=aircraft.type.name, aircraft=aircraft.name, tons=tons))
@@ -328,6 +352,9 @@ class AirliftModel:
             return False
         aircraft, job = choice
         job.ready_h = self.ledgers[job.requirement].reserve(job.tons, job.pickup)
+        manifest = self.manifests[job.requirement]
+        if manifest is not None and job.load is not None:
+            manifest.take(job.pickup, job.load)
         self._assign(aircraft, job)
         return True
 
@@ -344,6 +371,8 @@ class AirliftModel:
         req = self.requirements[index]
         if not may_serve(aircraft.type.name, req) or (aircraft.serves is not None and index not in aircraft.serves):
             return None
+        if not carries_class(aircraft.type.cargo_classes, req):  # e.g. outsize tons: An-124 only
+            return None
         if not (self.usable(place) and self.usable(req.to)):
             return None
         kind = aircraft.type
@@ -357,10 +386,24 @@ class AirliftModel:
         trip = self.planner.plan(kind, place, req.to, kind.planning_load_t, fuel)
         if trip is None:
             return None
+        manifest = self.manifests[index]
+        if manifest is not None:
+            # Pieces and people are packed up to what the trip can lift (not the planning load, an average for bulk).
+            load = manifest.pack(self.hold(kind), min(kind.max_payload_t, trip.payload_cap_t), place)
+            if load.empty:
+                return None  # nothing waiting there fits this type
+            return Job("cargo", req.to, trip, reposition, index, load.mass_t, pickup=place, load=load)
         tons = min(kind.planning_load_t, trip.payload_cap_t, self.ledgers[index].unassigned_at(place))
         if tons <= 1e-9:
             return None
         return Job("cargo", req.to, trip, reposition, index, tons, pickup=place)
+
+    def hold(self, kind) -> Hold:  # noqa: ANN001 - an AircraftType
+        """The hold of a type, as the packing sees it (kept per type name)."""
+        hold = self._holds.get(kind.name)
+        if hold is None:
+            hold = self._holds[kind.name] = hold_of(kind)
+        return hold
 
     # --- records ------------------------------------------------------------------------------------
 
@@ -373,7 +416,17 @@ class AirliftModel:
             fuel_stop=fuel_stop, purpose=purpose, requirement=aircraft.aboard.requirement if aircraft.aboard else -1,
             fuel_t=burn_t, fuel_takeoff_t=flight.fuel_takeoff_t, fuel_landing_t=flight.fuel_takeoff_t - burn_t,
             takeoff_mass_t=flight.takeoff_mass_t, landing_mass_t=flight.takeoff_mass_t - burn_t,
-            crew=aircraft.crew.name if aircraft.crew is not None else ""))
+            crew=aircraft.crew.name if aircraft.crew is not None else "", **self._aboard_columns(aircraft)))
+
+    def _aboard_columns(self, aircraft: Aircraft) -> dict[str, Any]:
+        """What a leg carried, for sorties.csv: the classes, the pieces and the passengers aboard."""
+        cargo = aircraft.aboard
+        if cargo is None or cargo.tons <= 1e-9:
+            return {"cargo_class": "", "items": "", "passengers": 0}
+        if cargo.load is None:
+            return {"cargo_class": self.requirements[cargo.requirement].cargo_class, "items": "", "passengers": 0}
+        return {"cargo_class": "+".join(cargo.load.classes), "items": cargo.load.describe(),
+                "passengers": cargo.load.passengers}
 
     def record_ground(self, aircraft: Aircraft, airfield: str, arrive: float, start: float, end: float,
                       activity: Activity, payload_t: float = 0.0, requirement: int = -1) -> None:

@@ -49,6 +49,9 @@ class LegRow(NamedTuple):
     takeoff_mass_t: float
     landing_mass_t: float
     crew: str  # the crew that flew it ("" when crews are not modelled)
+    cargo_class: str  # the classes aboard, "+"-joined (bulk, oversize, outsize, passengers); "" when empty
+    items: str  # the pieces aboard, "KIND xN; ..." ("" for none)
+    passengers: int  # people aboard
 
 
 class GroundRow(NamedTuple):
@@ -101,6 +104,8 @@ class Records:
     crews: list[dict[str, Any]] = field(default_factory=list)  # one row per crew at the end of the run
     parking_peaks: dict[str, int] = field(default_factory=dict)  # most spots held at once, by airfield
     airborne_at_end: list[dict[str, Any]] = field(default_factory=list)  # hops still in the air at the horizon
+    # What each delivery was, by class and item: time_h, requirement, type, class, item ("" for tons), tons, count
+    cargo_deliveries: list[dict[str, Any]] = field(default_factory=list)
 
     @staticmethod
     def append(table: dict[str, list[Any]], row: LegRow | GroundRow | DeliveryRow) -> None:

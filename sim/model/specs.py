@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
+from sim.model.packing import Piece
+
 HOURS_PER_DAY = 24.0
 
 
@@ -66,6 +68,14 @@ class RequirementSpec:
     tons_per_day: float | None = None  # a flow's rate
     priority: int = 0  # higher is served first
     aircraft: tuple[str, ...] | None = None  # the only types allowed to serve it; None: any
+    cargo_class: str = "bulk"  # class of the tons: bulk | oversize | outsize
+    # A manifest (equipment and people, moved once): pieces by kind, passengers, and bulk tons beside them.
+    # ``tons`` is then the whole mass: pieces + passengers x passenger_mass_t + bulk_t.
+    pieces: tuple[tuple[Piece, int], ...] = ()
+    passengers: int = 0
+    passenger_mass_t: float = 0.1
+    bulk_t: float = 0.0
+    has_manifest: bool = False
 
     def releases(self) -> Iterator[tuple[float, float]]:
         """(hour, tons) of every release, the hour accumulated 24 h at a time as the simulation clock is."""
@@ -78,6 +88,12 @@ class RequirementSpec:
 def may_serve(type_name: str, requirement: RequirementSpec) -> bool:
     """May aircraft of this type carry this requirement's cargo?"""
     return requirement.aircraft is None or type_name in requirement.aircraft
+
+
+def carries_class(classes: tuple[str, ...], requirement: RequirementSpec) -> bool:
+    """Does a type carrying ``classes`` take this requirement's tons? (A manifest is judged piece by piece
+    when it is packed.)"""
+    return requirement.has_manifest or requirement.cargo_class in classes
 
 
 @dataclass(frozen=True)

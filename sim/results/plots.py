@@ -18,6 +18,18 @@ import numpy as np
 from sim.results import style
 
 
+def manifest_tons(req: dict[str, Any]) -> float:
+    """Mass of a requirement's items, passengers and bulk tons (as plain scenario data)."""
+    from sim.data import catalog
+
+    equipment = catalog.equipment_catalog()
+    total = float(req.get("tons") or 0.0) + float(req.get("passengers") or 0) * float(catalog.passenger_mass().value)
+    for item in req.get("items") or []:
+        mass = equipment[item["item"]].mass_t if item.get("item") else float(item["mass_t"])
+        total += mass * int(item.get("count", 1))
+    return total
+
+
 def requested_by_day(scenario_data: dict[str, Any], days: int) -> dict[str, list[float]]:
     """Tons requested per day (made available that day), per requirement name, from a scenario (as plain
     data, e.g. scenario.json): a lump counts on its ``day``, a flow on each day from ``day`` to before
@@ -27,6 +39,9 @@ def requested_by_day(scenario_data: dict[str, Any], days: int) -> dict[str, list
         name = req.get("label") or f"{req['from']}->{req['to']}"
         tons = out.setdefault(name, [0.0] * days)
         first = float(req.get("day", 0))
+        if req.get("items") is not None or req.get("passengers") is not None:
+            tons[min(days - 1, int(math.floor(first)))] += manifest_tons(req)
+            continue
         if req.get("tons") is not None:
             tons[min(days - 1, int(math.floor(first)))] += float(req["tons"])
             continue

@@ -198,6 +198,7 @@ def summarise(out: RunOutput) -> dict[str, Any]:
         "mean_daily_t": delivered / days,
         "fuel_stops_used": stops,
         "by_requirement": by_requirement,
+        "cargo": cargo_summary(world, out.records.cargo_deliveries),
         "by_destination": by_destination,
         "by_aircraft_type": by_type,
         "airfields": airfields,
@@ -208,6 +209,52 @@ def summarise(out: RunOutput) -> dict[str, Any]:
         "airspace": airspace_summary(out),
         "inputs": _inputs(out),
     }
+
+
+def cargo_summary(world: Any, deliveries: list[dict[str, Any]]) -> dict[str, Any]:
+    """Requested, delivered and undelivered (waiting, or aboard at the end) by cargo class and by item: tons
+    for every class, heads for passengers, pieces for items, and per item the sorties by type that carried it."""
+    by_class: dict[str, dict[str, float]] = {}
+    by_item: dict[str, dict[str, Any]] = {}
+
+    def slot(cls: str) -> dict[str, float]:
+        out = by_class.setdefault(cls, {"requested_t": 0.0, "delivered_t": 0.0})
+        if cls == "passengers":
+            out.setdefault("requested", 0)
+            out.setdefault("delivered", 0)
+        return out
+
+    for req in world.requirements:
+        if not req.has_manifest:
+            slot(req.cargo_class)["requested_t"] += sum(req.releases_t)
+            continue
+        for piece, count in req.pieces:
+            slot(piece.cargo_class)["requested_t"] += piece.mass_t * count
+            item = by_item.setdefault(piece.name, {"class": piece.cargo_class, "mass_t": piece.mass_t, "requested": 0,
+                                                   "delivered": 0, "sorties_by_type": {}})
+            item["requested"] += count
+        if req.passengers:
+            pax = slot("passengers")
+            pax["requested_t"] += req.passengers * req.passenger_mass_t
+            pax["requested"] += req.passengers
+        if req.bulk_t:
+            slot("bulk")["requested_t"] += req.bulk_t
+    for row in deliveries:
+        cls = slot(row["class"])
+        cls["delivered_t"] += row["tons"]
+        if row["class"] == "passengers":
+            cls["delivered"] += row["count"]
+        if row["item"]:
+            item = by_item[row["item"]]
+            item["delivered"] += row["count"]
+            item["sorties_by_type"][row["type"]] = item["sorties_by_type"].get(row["type"], 0) + 1
+    for cls in by_class.values():
+        cls["undelivered_t"] = cls["requested_t"] - cls["delivered_t"]
+        if "requested" in cls:
+            cls["undelivered"] = cls["requested"] - cls["delivered"]
+    for item in by_item.values():
+        item["undelivered"] = item["requested"] - item["delivered"]
+    return {"by_class": by_class, "by_item": by_item}
 
 
 def peak_on_ground(out: RunOutput) -> dict[str, int]:

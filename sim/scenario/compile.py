@@ -15,6 +15,7 @@ from sim.geo import airspace
 from sim.geo.airspace import AirspacePolicy
 from sim.model import events as runtime_events
 from sim.model.events import Conditions
+from sim.model.packing import Piece
 from sim.model.specs import (
     HOURS_PER_DAY,
     Distribution,
@@ -27,7 +28,7 @@ from sim.model.specs import (
 )
 from sim.model.world import World
 from sim.scenario.references import crew_count
-from sim.scenario.schema import Event, Requirement, Scenario
+from sim.scenario.schema import Event, ItemSpec, Requirement, Scenario
 
 
 def build_world(scenario: Scenario) -> World:
@@ -117,6 +118,8 @@ def day_of_hour(hour_h: float) -> float:
 
 
 def _requirement(req: Requirement, days: int) -> RequirementSpec:
+    if req.has_manifest:
+        return _manifest_requirement(req)
     if req.tons is not None:
         releases: tuple[float, ...] = (req.tons,)
     else:
@@ -128,7 +131,36 @@ def _requirement(req: Requirement, days: int) -> RequirementSpec:
             day += 1
         releases = tuple(out)
     return RequirementSpec(req.name, req.from_, req.to, req.day * HOURS_PER_DAY, releases, req.tons,
-                           req.tons_per_day, req.priority, None if req.aircraft is None else tuple(req.aircraft))
+                           req.tons_per_day, req.priority, None if req.aircraft is None else tuple(req.aircraft),
+                           cargo_class=req.cargo_class)
+
+
+def piece_of(item: ItemSpec) -> Piece:
+    """The piece an item names: from the equipment catalogue, or as the scenario describes it."""
+    if item.item is not None:
+        e = catalog.equipment_catalog()[item.item]
+        return Piece(e.key, e.mass_t, e.length_m, e.width_m, e.height_m, e.cargo_class)
+    return Piece(item.key, float(item.mass_t or 0), float(item.length_m or 0), float(item.width_m or 0),
+                 float(item.height_m or 0), item.cargo_class)
+
+
+def _manifest_requirement(req: Requirement) -> RequirementSpec:
+    """Equipment and people, all ready at ``day``: one release of their whole mass."""
+    counts: dict[str, int] = {}
+    kinds: dict[str, Piece] = {}
+    for item in req.items or []:
+        piece = piece_of(item)
+        kinds[piece.name] = piece
+        counts[piece.name] = counts.get(piece.name, 0) + item.count
+    pieces = tuple((kinds[k], n) for k, n in counts.items())
+    pax_mass = float(catalog.passenger_mass().value)
+    passengers = req.passengers or 0
+    bulk = req.tons or 0.0
+    total = sum(p.mass_t * n for p, n in pieces) + passengers * pax_mass + bulk
+    return RequirementSpec(req.name, req.from_, req.to, req.day * HOURS_PER_DAY, (total,), total, None,
+                           req.priority, None if req.aircraft is None else tuple(req.aircraft),
+                           pieces=pieces, passengers=passengers, passenger_mass_t=pax_mass, bulk_t=bulk,
+                           has_manifest=True)
 
 
 def _event(event: Event) -> runtime_events.Event:

@@ -38,6 +38,8 @@ def reference_problems(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]
     custom = {k for k, v in airfield_entries if isinstance(v, dict) and v.get("lat") is not None}
     known = catalog.known_idents() | custom
     fleet_types = {f.get("type") for _, f in _items(data.get("fleet")) if isinstance(f, dict) and isinstance(f.get("type"), str)}
+    flying_types = {f.get("type") for _, f in _items(data.get("fleet"))
+                    if isinstance(f, dict) and isinstance(f.get("type"), str) and f.get("count") != 0}
     days = _number(data.get("days"))
 
     def check_type(loc: tuple[Any, ...], name: Any) -> None:
@@ -84,6 +86,7 @@ def reference_problems(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]
                 problems.append((("requirements", i, "aircraft", j), f"no {name} in the fleet"))
         check_field(("requirements", i, "from"), get(r, "from"))
         check_field(("requirements", i, "to"), get(r, "to"))
+        problems.extend(_cargo_problems(i, r, data, flying_types))
         day = _number(get(r, "day"))
         if day is not None and days is not None and day >= days:
             problems.append((("requirements", i, "day"), f"day {day:g} is not inside the run (days: {days:g})"))
@@ -106,6 +109,73 @@ def reference_problems(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]
     for i, ident in _items(get(get(stochastic, "outages"), "airfields")):
         check_field(("stochastic", "outages", "airfields", i), ident)
     problems.extend(_airspace_problems(data))
+    return problems
+
+
+def _fleet_holds(data: dict[str, Any], fleet_types: set[Any]) -> list[Any]:
+    """The holds of the fleet's types (catalogue types only), in catalogue order."""
+    from sim.model.packing import hold_of
+
+    return [hold_of(kind) for name, kind in catalog.aircraft_catalog().items() if name in fleet_types]
+
+
+def _cargo_problems(i: int, r: Any, data: dict[str, Any], fleet_types: set[Any]) -> list[tuple[tuple[Any, ...], str]]:
+    """Items unknown to the equipment catalogue (with the nearest key), and items, passengers or a cargo
+    class that no type of the fleet (of those the requirement allows) can carry, with the reason."""
+    from sim.model.packing import Piece, fit_problem
+
+    if not isinstance(r, dict):
+        return []
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    allowed = r.get("aircraft")
+    types = fleet_types if not isinstance(allowed, list) else {t for t in fleet_types if t in allowed}
+    holds = _fleet_holds(data, types)
+    if not holds:
+        return problems  # no known type in the fleet: reported elsewhere
+    equipment = catalog.equipment_catalog()
+    names = ", ".join(h.type for h in holds)
+    missing_an124 = not any(h.type.startswith("An-124") for h in holds)
+    tail = "; the fleet has no An-124" if missing_an124 else ""
+
+    def why_not(piece: Piece) -> str | None:
+        reasons = [fit_problem(piece, h) for h in holds]
+        if any(reason is None for reason in reasons):
+            heavy = [h for h in holds if piece.mass_t > catalog.aircraft_catalog()[h.type].max_payload_t]
+            if len(heavy) < len(holds):
+                return None
+            return f"{piece.mass_t:g} t exceeds the largest payload of {names}"
+        return "; ".join(dict.fromkeys(str(x) for x in reasons))
+
+    for j, item in _items(r.get("items")):
+        if not isinstance(item, dict):
+            continue
+        key = item.get("item")
+        loc = ("requirements", i, "items", j)
+        if isinstance(key, str):
+            if key not in equipment:
+                problems.append(((*loc, "item"), f"unknown item {key!r}{suggest(key, list(equipment))}; "
+                                                 "see sim/data/equipment.yaml, or describe it with name, mass_t, "
+                                                 "length_m, width_m, height_m"))
+                continue
+            e = equipment[key]
+            piece = Piece(e.key, e.mass_t, e.length_m, e.width_m, e.height_m, e.cargo_class)
+            label = f"{e.key} ({e.name})"
+        else:
+            dims = [_number(item.get(k)) for k in ("mass_t", "length_m", "width_m", "height_m")]
+            if any(d is None for d in dims) or not isinstance(item.get("name"), str):
+                continue
+            piece = Piece(item["name"], *[float(d) for d in dims if d is not None],
+                          str(item.get("class", "oversize")))
+            label = piece.name
+        reason = why_not(piece)
+        if reason is not None:
+            problems.append((loc, f"{label}: {reason}{tail}"))
+    if r.get("passengers") is not None and not any("passengers" in h.classes and h.seats > 0 for h in holds):
+        problems.append((("requirements", i, "passengers"), f"no seats for passengers in {names}"))
+    cls = r.get("cargo_class")
+    if isinstance(cls, str) and r.get("items") is None and r.get("passengers") is None \
+            and not any(cls in h.classes for h in holds):
+        problems.append((("requirements", i, "cargo_class"), f"{cls} cargo is carried by none of {names}{tail}"))
     return problems
 
 

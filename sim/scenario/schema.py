@@ -136,8 +136,40 @@ class AirfieldSettings(_Strict):
         return self.model_dump(exclude_none=True, include=fields)
 
 
+CargoClass = Literal["bulk", "oversize", "outsize"]
+
+
+class ItemSpec(_Strict):
+    """Pieces of equipment: an item of the equipment catalogue (``item``) or one described here."""
+
+    item: str | None = Field(None, description="key in sim/data/equipment.yaml, e.g. 5P85SM2, BTR-82A, pallet")
+    count: Annotated[int, Field(ge=1)] = 1
+    name: str | None = Field(None, description="a piece not in the catalogue: its name, with mass and dimensions")
+    mass_t: PositiveFloat | None = None
+    length_m: PositiveFloat | None = None
+    width_m: PositiveFloat | None = None
+    height_m: PositiveFloat | None = None
+    cargo_class: CargoClass = Field("oversize", alias="class", description="class of a piece described here")
+
+    @model_validator(mode="after")
+    def _check(self) -> ItemSpec:
+        dims = (self.mass_t, self.length_m, self.width_m, self.height_m)
+        if (self.item is None) == (self.name is None):
+            raise ValueError("give item (a catalogue key) or name (with mass_t, length_m, width_m, height_m)")
+        if self.name is not None and any(d is None for d in dims):
+            raise ValueError("a piece described here needs mass_t, length_m, width_m and height_m")
+        if self.item is not None and any(d is not None for d in dims):
+            raise ValueError("a catalogue item takes its mass and dimensions from the catalogue")
+        return self
+
+    @property
+    def key(self) -> str:
+        return self.item if self.item is not None else str(self.name)
+
+
 class Requirement(_Strict):
-    """Cargo to move from one airfield to another: a lump (``tons`` at ``day``) or a daily flow."""
+    """Cargo to move from one airfield to another: a lump (``tons`` at ``day``), a daily flow, or equipment
+    (``items``) and people (``passengers``), with or without bulk ``tons``, all available at ``day``."""
 
     from_: Ident = Field(alias="from")
     to: Ident
@@ -148,11 +180,25 @@ class Requirement(_Strict):
     label: str | None = None
     priority: int = Field(0, description="higher is served first; equal priorities: oldest waiting ton first")
     aircraft: list[str] | None = Field(None, min_length=1, description="only these types serve it (default: any)")
+    cargo_class: CargoClass = Field("bulk", description="class of the tons: bulk, oversize (Il-76 or An-124) "
+                                    "or outsize (An-124 only)")
+    items: list[ItemSpec] | None = Field(None, min_length=1, description="pieces of equipment, packed per sortie")
+    passengers: Annotated[int, Field(ge=1)] | None = Field(None, description="people to move (a head count)")
+
+    @property
+    def has_manifest(self) -> bool:
+        """Items or passengers: moved as pieces and heads, not tons."""
+        return self.items is not None or self.passengers is not None
 
     @model_validator(mode="after")
     def _check(self) -> Requirement:
-        if (self.tons is None) == (self.tons_per_day is None):
-            raise ValueError("give exactly one of tons or tons_per_day")
+        if self.has_manifest:
+            if self.tons_per_day is not None:
+                raise ValueError("items and passengers are moved once, at day: give tons (bulk) rather than tons_per_day")
+            if self.tons is not None and self.cargo_class != "bulk":
+                raise ValueError("tons beside items or passengers are bulk; give other classes as items")
+        elif (self.tons is None) == (self.tons_per_day is None):
+            raise ValueError("give exactly one of tons or tons_per_day (or items, or passengers)")
         if self.from_ == self.to:
             raise ValueError(f"from and to are the same airfield ({self.to})")
         if self.until_day is not None and self.tons is not None:

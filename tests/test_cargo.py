@@ -1,0 +1,123 @@
+"""Cargo classes, equipment lists and the packing of a sortie: loads computed by hand."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.data.catalog import aircraft_catalog
+from sim.model.packing import Piece, fit_problem, hold_of, pack
+
+LAUNCHER = Piece("launcher", 41.0, 13.0, 3.05, 3.9, "outsize")
+BTR = Piece("btr", 16.0, 7.65, 2.9, 2.8, "oversize")
+PIECES = {p.name: p for p in (LAUNCHER, BTR)}
+AN124 = hold_of(aircraft_catalog()["An-124-100"])
+IL76 = hold_of(aircraft_catalog()["Il-76MD"])
+
+
+def test_an_an124_takes_two_launchers_side_by_side_and_a_third_would_pass_its_120_t():
+    # floor(6.4 / 3.05) = 2 lanes: 6.5 m of floor each; 3 x 41 t = 123 t > 120 t.
+    load = pack(AN124, 120.0, {"launcher": 3}, PIECES)
+    assert load.pieces == (("launcher", 2),)
+    assert load.mass_t == 82.0 and load.floor_m == 13.0
+
+
+def test_the_launcher_does_not_fit_the_il76_hold_and_says_why():
+    assert fit_problem(LAUNCHER, IL76) == "3.9 m high exceeds the Il-76MD hold height 3.4 m"
+    assert pack(IL76, 47.0, {"launcher": 1}, PIECES).empty
+
+
+def test_narrow_vehicles_stand_two_abreast_in_the_an124_and_the_mass_limit_binds():
+    # floor(6.4 / 2.9) = 2 lanes: 3.825 m of floor each; 120 t // 16 t = 7 carriers (26.775 m of floor).
+    load = pack(AN124, 120.0, {"btr": 10}, PIECES)
+    assert load.pieces == (("btr", 7),)
+    assert load.floor_m == pytest.approx(7 * 3.825)
+
+
+def test_an_il76_takes_two_carriers_under_its_47_t_then_fills_with_people_and_bulk():
+    # 2 x 16 t = 32 t (a third would make 48 t); 145 seats but only 15 t left: 145 people = 14.5 t; 0.5 t bulk.
+    load = pack(IL76, 47.0, {"btr": 5}, PIECES, passengers=300, passenger_mass_t=0.1, bulk_t=10.0)
+    assert load.pieces == (("btr", 2),)
+    assert load.passengers == 145
+    assert load.bulk_t == pytest.approx(0.5)
+    assert load.mass_t == pytest.approx(47.0)
+    assert load.classes == ("oversize", "passengers", "bulk")
+
+
+def test_longest_first_then_what_still_fits():
+    # An-124, 120 t: launchers first (13 m long): 2 use 13 m two abreast and 82 t; then carriers: 38 t left -> 2.
+    load = pack(AN124, 120.0, {"launcher": 2, "btr": 4}, PIECES)
+    assert load.pieces == (("launcher", 2), ("btr", 2))
+    assert load.mass_t == 114.0
+
+
+SCENARIO = """\
+name: hand_packed
+start_date: 2024-12-10
+days: 10
+fleet:
+  - {{type: An-124-100, count: 1, base: OSLK}}
+  - {{type: Il-76MD, count: 1, base: OSLK}}
+requirements:
+  - from: OSLK
+    to: UUMU
+    items:
+{items}
+"""
+
+
+def _scenario(tmp_path: Path, items: str, fleet: str | None = None) -> Path:
+    text = SCENARIO.format(items=items)
+    if fleet is not None:
+        text = text.replace("  - {type: An-124-100, count: 1, base: OSLK}\n", fleet)
+    path = tmp_path / "s.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_three_launchers_and_two_carriers_fly_as_packed_by_hand(tmp_path):
+    import sim
+
+    # The An-124 (first come) takes 2 launchers + 2 carriers (114 t, 20.65 m); the Il-76MD cannot take a
+    # launcher but nothing else waits for it; the An-124 comes back for the third launcher.
+    path = _scenario(tmp_path, "      - {item: 5P85SM2, count: 3}\n      - {item: BTR-82A, count: 2}")
+    result = sim.run(sim.load_scenario(path))
+    items = result.summary["cargo"]["by_item"]
+    assert items["5P85SM2"]["sorties_by_type"] == {"An-124-100": 2}
+    assert items["BTR-82A"]["delivered"] == 2
+    cargo = result.sorties[result.sorties["purpose"] == "cargo"]
+    assert set(cargo["type"]) == {"An-124-100"}
+    assert list(cargo["items"]) == ["5P85SM2 x2; BTR-82A x2", "5P85SM2 x1"]
+    assert (cargo["payload_t"] <= 120.0).all()
+
+
+def _validate(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "sim", "validate", str(path)], capture_output=True, text=True)
+
+
+def test_an_item_no_aircraft_of_the_fleet_can_carry_exits_2_with_the_reason(tmp_path):
+    path = _scenario(tmp_path, "      - {item: 5P85SM2, count: 1}", fleet="")
+    done = _validate(path)
+    assert done.returncode == 2
+    assert ("requirements[0].items[0]: 5P85SM2 (S-400 launcher on MAZ-543M): 3.9 m high exceeds the Il-76MD "
+            "hold height 3.4 m; the fleet has no An-124") in done.stderr + done.stdout
+
+
+def test_an_unknown_item_gets_the_nearest_key(tmp_path):
+    done = _validate(_scenario(tmp_path, "      - {item: BTR82A, count: 1}"))
+    assert done.returncode == 2
+    assert "requirements[0].items[0].item: unknown item 'BTR82A' (did you mean 'BTR-82A'?)" in done.stderr + done.stdout
+
+
+def test_every_equipment_number_has_a_grade_and_a_source_and_its_class_matches_the_il76_hold():
+    from sim.data.catalog import equipment_catalog
+
+    for item in equipment_catalog().values():
+        for prov in item.provenance.values():
+            assert prov.grade in ("sourced", "derived", "assumed") and prov.source
+        piece = Piece(item.key, item.mass_t, item.length_m, item.width_m, item.height_m, "oversize")
+        too_big = fit_problem(piece, IL76) is not None
+        assert too_big == (item.cargo_class == "outsize"), item.key
