@@ -94,6 +94,24 @@ def test_three_launchers_and_two_carriers_fly_as_packed_by_hand(tmp_path):
     assert (cargo["payload_t"] <= 120.0).all()
 
 
+def test_the_trace_checker_finds_a_piece_flown_by_a_type_it_does_not_fit(tmp_path):
+    import sim
+    from sim.results.checks import check_trace
+
+    path = _scenario(tmp_path, "      - {item: 5P85SM2, count: 3}\n      - {item: BTR-82A, count: 2}")
+    result = sim.run(sim.load_scenario(path))
+    rows = result.sortie_rows
+    args = (result.ground_rows, result.summary["closures"], result.summary["stranded"], result.world.run.horizon_h,
+            result.summary["airborne_at_end"])
+    assert check_trace(result.world, rows, *args) == []
+    first = next(i for i, r in enumerate(rows) if r["items"])
+    forged = [dict(r) for r in rows]
+    forged[first]["type"] = "Il-76MD"  # the launchers on the Il-76MD: too high for its hold
+    forged[first]["payload_t"] = 40.0  # and heavier than the payload the leg shows
+    problems = [p for p in check_trace(result.world, forged, *args) if "5P85SM2" in p or "weigh" in p]
+    assert any("hold height" in p for p in problems) and any("weigh" in p for p in problems)
+
+
 def _validate(path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "sim", "validate", str(path)], capture_output=True, text=True)
 
@@ -121,3 +139,22 @@ def test_every_equipment_number_has_a_grade_and_a_source_and_its_class_matches_t
         piece = Piece(item.key, item.mass_t, item.length_m, item.width_m, item.height_m, "oversize")
         too_big = fit_problem(piece, IL76) is not None
         assert too_big == (item.cargo_class == "outsize"), item.key
+
+
+def test_a_run_with_equipment_draws_its_cargo_by_class_and_a_bulk_run_does_not(tmp_path):
+    import matplotlib.pyplot as plt
+
+    import sim
+    from sim.results.plots import cargo_figure
+
+    path = _scenario(tmp_path, "      - {item: 5P85SM2, count: 3}\n      - {item: BTR-82A, count: 2}")
+    result = sim.run(sim.load_scenario(path))
+    folder = result.save(tmp_path / "out")
+    assert (folder / "cargo.png").exists()
+    ax = cargo_figure(result.summary)
+    bars = [p for p in ax.patches if p.get_gid() == "delivered_t"]
+    classes = result.summary["cargo"]["by_class"]
+    assert [b.get_width() for b in bars] == [c["delivered_t"] for c in classes.values()]
+    plt.close(ax.figure)
+    bulk = sim.run(sim.load_scenario("scenarios/belarus_bridge.yaml").with_({"days": 2}))
+    assert not (bulk.save(tmp_path / "bulk") / "cargo.png").exists()

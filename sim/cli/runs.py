@@ -14,7 +14,7 @@ from sim.cli.common import Format, FormatOption, app, fail, load, out, print_row
 from sim.data import catalog
 from sim.experiments.replications import Replications, replicate, replication_count
 from sim.experiments.runs import RunResult, run
-from sim.results.saving import REPLICATED_FILES, RUN_FILES, replicated_files
+from sim.results.saving import REPLICATED_FILES, RUN_FILES, replicated_files, run_files
 from sim.scenario.schema import Scenario
 
 
@@ -49,8 +49,7 @@ def run_command(
     result = run_with_progress(scenario) if scenario.stochastic is None else replicate_with_progress(
         scenario, replications, workers, dask)
     result.save(target, force=force)
-    if scenario.stochastic is not None:
-        names = replicated_files(result.summary)
+    names = run_files(result.summary) if scenario.stochastic is None else replicated_files(result.summary)
     if kml:
         from sim.results.gis import routes_collection, save_collection
 

@@ -21,7 +21,10 @@ violation it finds, one line each. The rules:
   period, show to debrief, is within the type's limit and follows the minimum rest (a duty with a
   diversion excepted); no crew flies more than its flight hours in any 30 days;
 * parking (when holds are on): at an airfield that is no fleet group's base, the aircraft on the ground
-  that landed there as planned never outnumber its parking spots.
+  that landed there as planned never outnumber its parking spots;
+* equipment and people: every piece a leg carries is of a class its type takes and fits its hold's
+  height, width and floor length; the pieces together fit the floor; passengers fit the seats; and the
+  pieces and passengers weigh no more than the leg's payload.
 """
 
 from __future__ import annotations
@@ -53,10 +56,45 @@ def check_trace(world: World, sorties: list[dict[str, Any]], ground: list[dict[s
     problems += _closures(world, sorties, ground, closures)
     problems += _cargo(world, sorties, ground, horizon_h)
     problems += _stranded(world, sorties, stranded, horizon_h)
+    problems += _manifests(world, sorties)
     if world.operations.crews:
         problems += _crews(world, sorties)
     if world.operations.parking_holds:
         problems += _parking(world, sorties, horizon_h, airborne or [])
+    return problems
+
+
+def _manifests(world: World, sorties: list[dict[str, Any]]) -> list[str]:
+    from sim.model.packing import fit_problem, floor_used_m, hold_of
+
+    pieces = {piece.name: piece for req in world.requirements for piece, _ in req.pieces}
+    passenger_mass = {req.name: req.passenger_mass_t for req in world.requirements}
+    problems = []
+    for row in sorties:
+        items, people = str(row.get("items") or ""), int(float(row.get("passengers") or 0))
+        if not items and not people:
+            continue
+        hold = hold_of(world.aircraft[row["type"]])
+        where = f"{row['aircraft']} {row['origin']}->{row['destination']} at {row['depart_h']:.2f} h"
+        floor = mass = 0.0
+        for part in filter(None, (p.strip() for p in items.split(";"))):
+            name, _, count = part.rpartition(" x")
+            piece = pieces.get(name)
+            if piece is None:
+                problems.append(f"{where}: carries {name!r}, which no requirement lists")
+                continue
+            why = fit_problem(piece, hold)
+            if why:
+                problems.append(f"{where}: {name}: {why}")
+            floor += floor_used_m(piece, hold) * int(count)
+            mass += piece.mass_t * int(count)
+        if floor > hold.floor_length_m + EPS:
+            problems.append(f"{where}: pieces use {floor:.2f} m of the {hold.floor_length_m:g} m floor")
+        if people > hold.seats:
+            problems.append(f"{where}: {people} passengers, {hold.seats} seats")
+        mass += people * passenger_mass.get(row.get("requirement"), 0.1)
+        if mass > row["payload_t"] + EPS:
+            problems.append(f"{where}: pieces and passengers weigh {mass:.2f} t, payload {row['payload_t']:.2f} t")
     return problems
 
 

@@ -161,6 +161,48 @@ def closure_figure(summary: dict[str, Any], ax: plt.Axes | None = None, label: s
     return ax
 
 
+def moves_more_than_bulk(summary: dict[str, Any]) -> bool:
+    """Does the run carry equipment, oversize or outsize cargo, or people?"""
+    classes = summary.get("cargo", {}).get("by_class", {})
+    return any(name != "bulk" and entry.get("requested_t", 0) > 0 for name, entry in classes.items())
+
+
+def cargo_figure(summary: dict[str, Any], ax: plt.Axes | None = None) -> plt.Axes:
+    """Tons requested and delivered by cargo class (people as heads beside their tons), from a run's
+    summary; the bars' gids are ``"delivered_t"`` and ``"undelivered_t"``, in the order of
+    ``cargo.by_class``."""
+    classes = summary["cargo"]["by_class"]
+    names = list(classes)
+    delivered = [classes[k]["delivered_t"] for k in names]
+    undelivered = [max(0.0, classes[k]["requested_t"] - classes[k]["delivered_t"]) for k in names]
+    with style.briefing():
+        if ax is None:
+            _, ax = plt.subplots(figsize=(9, 0.6 * len(names) + 1.6), constrained_layout=True)
+        ax.barh(names, delivered, color=style.PALETTE[0], label="delivered", gid="delivered_t")
+        ax.barh(names, undelivered, left=delivered, color="white", edgecolor=style.PALETTE[0], hatch="//",
+                label="not delivered by the end", gid="undelivered_t")
+        for y, name in enumerate(names):
+            entry = classes[name]
+            text = f"{entry['delivered_t']:,.0f} of {entry['requested_t']:,.0f} t"
+            if "requested" in entry:
+                text += f" ({entry['delivered']:,} of {entry['requested']:,} people)"
+            ax.annotate(text, (entry["requested_t"], y), xytext=(4, 0), textcoords="offset points", va="center",
+                        fontsize=8)
+        ax.invert_yaxis()
+        ax.set_xlim(0, max(c["requested_t"] for c in classes.values()) * 1.45 or 1)
+        ax.set_xlabel("tons")
+        style.thousands(ax.xaxis)
+        ax.legend(loc="lower right", fontsize=8)
+        ax.set_title(f"{summary['scenario']}: cargo by class, delivered by the end of day {summary['days']}")
+    return ax
+
+
+def save_cargo(path: Path, summary: dict[str, Any]) -> None:
+    """Write cargo.png."""
+    ax = cargo_figure(summary)
+    style.save(ax.figure, path)
+
+
 def save_closure(path: Path, summary: dict[str, Any]) -> None:
     """Write closure.png."""
     ax = closure_figure(summary)

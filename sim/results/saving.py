@@ -17,11 +17,19 @@ GROUND_TABLE_COLUMNS = list(GROUND_COLUMNS)
 
 RUN_FILES = ["run.json", "summary.json", "scenario.json", "daily.csv", "sorties.csv", "ground.csv", "throughput.png",
              "ground.png", "routes.png", "routes.geojson"]
+# cargo.png only when a scenario moves more than bulk tons (see run_files)
 # closure.png only when some replication closes (see sim.results.plots.closes)
 REPLICATED_FILES = [*RUN_FILES, "replications.csv", "closure.png"]
 SWEEP_FILES = ["sweep.csv", "sweep_points.csv", "sweep.png", "sweep_run.json"]
 COMPARISON_FILES = ["comparison.csv", "comparison.png", "summary_a.json", "summary_b.json", "run.json"]
 REACH_REPORT_FILES = ["reach.md", "reach.csv", "reach.geojson", "run.json"]  # and map_<origin>_<case>.png
+
+
+def run_files(summary: dict[str, Any]) -> list[str]:
+    """The files a run writes: RUN_FILES, and cargo.png when it moves equipment or people."""
+    from sim.results.plots import moves_more_than_bulk
+
+    return [*RUN_FILES, "cargo.png"] if moves_more_than_bulk(summary) else RUN_FILES
 
 
 def save_run(folder: Path, scenario_data: dict[str, Any], world: Any, summary: dict[str, Any],
@@ -31,10 +39,12 @@ def save_run(folder: Path, scenario_data: dict[str, Any], world: Any, summary: d
 
     def fill(tmp: Path) -> None:
         from sim.results.gis import routes_collection, write_geojson
-        from sim.results.plots import save_ground, save_throughput
+        from sim.results.plots import moves_more_than_bulk, save_cargo, save_ground, save_throughput
         from sim.results.provenance import provenance
 
         write_json(tmp / "run.json", provenance("run", {"scenario": scenario_data}, seed=summary["seed"], replications=1))
+        if moves_more_than_bulk(summary):
+            save_cargo(tmp / "cargo.png", summary)
         write_json(tmp / "summary.json", summary)
         write_json(tmp / "scenario.json", scenario_data)
         write_csv(tmp / "daily.csv", daily, DAILY_COLUMNS)
@@ -45,7 +55,7 @@ def save_run(folder: Path, scenario_data: dict[str, Any], world: Any, summary: d
         save_routes_map(tmp / "routes.png", world, sorties)
         write_geojson(tmp / "routes.geojson", routes_collection(world, sorties))
 
-    return write_files(Path(folder), RUN_FILES, fill, force=force)
+    return write_files(Path(folder), run_files(summary), fill, force=force)
 
 
 def save_replicated(folder: Path, scenario_data: dict[str, Any], world: Any, summary: dict[str, Any],

@@ -249,7 +249,7 @@ def cargo_summary(world: Any, deliveries: list[dict[str, Any]]) -> dict[str, Any
             item["delivered"] += row["count"]
             item["sorties_by_type"][row["type"]] = item["sorties_by_type"].get(row["type"], 0) + 1
     for cls in by_class.values():
-        cls["undelivered_t"] = cls["requested_t"] - cls["delivered_t"]
+        cls["undelivered_t"] = max(0.0, cls["requested_t"] - cls["delivered_t"])  # no -0.0 from rounding
         if "requested" in cls:
             cls["undelivered"] = cls["requested"] - cls["delivered"]
     for item in by_item.values():
