@@ -7,6 +7,16 @@ sweep_efficiency       time of a 200-replication sweep with 1 worker / (2 x time
 scaling_slope          log-log slope of run time against sorties, 10 to 1000 aircraft over 90 days (goal <= 1.1)
 peak_mb_1000_aircraft  peak resident memory of the 1000-aircraft run, MB (goal <= 300)
 reach_report_s         wall time of `airlift report reach` (information only)
+
+From the command line, each in a new process, the route cache in a folder of the benchmark's own:
+cold_run_ratio         wall of `airlift run scenarios/lose_hmeimim.yaml` (route cache warm from an earlier
+                       process) / wall of `python -c "import sim.cli"` (goal <= 4)
+first_run_s            the same run with an empty route cache (goal <= 3)
+report_reach_s         `airlift report reach`, route cache warm from an earlier process (goal <= 10); the
+                       reach_report_s above starts from an empty cache
+cold_sweep_efficiency  200 replications of lose_hmeimim_sweep from the CLI, 1 worker / (2 x 2 workers), cache
+                       warm (goal >= 0.9)
+replications_1000_s    1,000 replications of lose_hmeimim_sweep from the CLI on 2 workers (goal <= 20)
 """
 
 from __future__ import annotations
@@ -122,19 +132,57 @@ def peak_mb(aircraft: int = 1000) -> float:
     return int(done.stdout.strip().splitlines()[-1]) / 1024.0  # Linux reports KB
 
 
-def reach_report_s() -> float:
+def _wall(args: list[str], cache_dir: str | Path) -> float:
+    """Wall time of one new process (``python ARGS``), with the route cache in ``cache_dir``."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "AIRLIFT_CACHE_DIR": str(cache_dir), "MPLBACKEND": "Agg"}
+    env.pop("AIRLIFT_CACHE", None)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, *args], check=True, capture_output=True, env=env, cwd=ROOT)
+    return time.perf_counter() - start
+
+
+def _airlift(cache_dir: str | Path, *args: str) -> float:
+    return _wall(["-m", "sim", *args], cache_dir)
+
+
+def reach_report_s(cache_dir: str | Path | None = None) -> float:
+    """`airlift report reach` in a new process (an empty route cache unless ``cache_dir`` is given)."""
     with tempfile.TemporaryDirectory() as tmp:
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "sim", "report", "reach", "--out", str(Path(tmp) / "reach")],
-                       check=True, capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
-        return time.perf_counter() - start
+        return _airlift(cache_dir or Path(tmp) / "cache", "report", "reach", "--out", str(Path(tmp) / "reach"))
+
+
+def cli_figures(cache_dir: Path, out: Path, skip_report: bool) -> dict[str, float]:
+    """The command-line figures: cold_run_ratio, first_run_s, report_reach_s, cold_sweep_efficiency,
+    replications_1000_s (median of 3 where a run is short)."""
+    run = ["run", "scenarios/lose_hmeimim.yaml", "--force", "--out", str(out / "run")]
+    figures = {"first_run_s": _airlift(cache_dir, *run)}  # the cache folder is new: empty
+    warm = float(np.median([_airlift(cache_dir, *run) for _ in range(3)]))
+    imports = float(np.median([_wall(["-c", "import sim.cli"], cache_dir) for _ in range(3)]))
+    figures["cold_run_ratio"] = warm / imports
+    if not skip_report:
+        reach_report_s(cache_dir)  # fill the cache
+        figures["report_reach_s"] = reach_report_s(cache_dir)
+    reps = ["run", "scenarios/lose_hmeimim_sweep.yaml", "--force", "--out", str(out / "reps")]
+    _airlift(cache_dir, *reps, "--replications", "2", "--workers", "1")  # warm the cache for this scenario
+    one = _airlift(cache_dir, *reps, "--replications", "200", "--workers", "1")
+    two = _airlift(cache_dir, *reps, "--replications", "200", "--workers", "2")
+    figures["cold_sweep_efficiency"] = one / (2 * two)
+    figures["replications_1000_s"] = _airlift(cache_dir, *reps, "--replications", "1000", "--workers", "2")
+    return figures
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--skip-report", action="store_true", help="leave out reach_report_s (about a minute)")
+    parser.add_argument("--skip-report", action="store_true", help="leave out reach_report_s and report_reach_s")
+    parser.add_argument("--cli-only", action="store_true", help="only the command-line figures")
     parser.add_argument("--details", action="store_true", help="also print the scaling points as JSON on stderr")
     args = parser.parse_args()
+    if args.cli_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            figures = cli_figures(Path(tmp) / "cache", Path(tmp), args.skip_report)
+        for name, value in figures.items():
+            print(f"{name}={value:.3f}", flush=True)
+        return
     print(f"engine_ratio={engine_ratio():.3f}", flush=True)
     print(f"sweep_efficiency={sweep_efficiency():.3f}", flush=True)
     slope, points = scaling()
@@ -144,6 +192,12 @@ def main() -> None:
     print(f"peak_mb_1000_aircraft={peak_mb():.1f}", flush=True)
     if not args.skip_report:
         print(f"reach_report_s={reach_report_s():.1f}", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        figures = cli_figures(Path(tmp) / "cache", Path(tmp), args.skip_report)
+    for name in ("cold_run_ratio", "first_run_s", "report_reach_s", "cold_sweep_efficiency", "replications_1000_s"):
+        if name in figures:
+            digits = 3 if name.endswith(("ratio", "efficiency")) else 2
+            print(f"{name}={figures[name]:.{digits}f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import os
+import tempfile
 from typing import Any
 
 import pytest
@@ -21,6 +22,12 @@ from sim.scenario.schema import Scenario
 settings.register_profile("repeatable", derandomize=True)
 settings.register_profile("explore", derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
+
+# The on-disk route cache (sim.geo.cache) goes to a folder of this test run, never the user's own: the
+# suite neither depends on what an earlier run left nor leaves anything behind. Subprocesses inherit it.
+_CACHE_DIR = tempfile.TemporaryDirectory(prefix="airlift-test-cache-")
+os.environ["AIRLIFT_CACHE_DIR"] = _CACHE_DIR.name
+os.environ.pop("AIRLIFT_CACHE", None)
 
 BASE: dict[str, Any] = {
     "name": "micro",

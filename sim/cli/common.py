@@ -115,8 +115,14 @@ def _global_options(
                                           help="print the version and exit")] = False,
     verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="more log messages on stderr (-vv: debug)")] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="only errors on stderr")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="neither read nor write the on-disk route cache "
+                                           "(same as AIRLIFT_CACHE=off; see `airlift cache info`)")] = False,
 ) -> None:
     """Strategic airlift simulator."""
+    if no_cache:
+        import os
+
+        os.environ["AIRLIFT_CACHE"] = "off"  # the command's own process and the workers it starts
     level = logging.ERROR if quiet else max(logging.DEBUG, logging.WARNING - 10 * verbose)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr, force=True)
 

@@ -10,8 +10,8 @@ import gzip
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -25,11 +25,22 @@ from sim.data.catalog import Provenance
 
 @dataclass(frozen=True)
 class Country:
-    """One Natural Earth admin-0 unit: land only, lon/lat degrees."""
+    """One Natural Earth admin-0 unit: land only, lon/lat degrees. The land polygon is built on first use
+    (most runs read a few countries' land, or none when their routes come from the cache)."""
 
     code: str  # ISO 3166-1 alpha-3, or Natural Earth's code where ISO has none
     name: str
-    land: shapely.Geometry
+    _features: tuple[dict[str, Any], ...] = field(repr=False, compare=False)
+
+    @cached_property
+    def land(self) -> shapely.Geometry:
+        return shapely.union_all([shape(f["geometry"]) for f in self._features])
+
+    @cached_property
+    def bounds(self) -> tuple[float, float, float, float]:
+        """(min lon, min lat, max lon, max lat) of the land, without building the polygon."""
+        minx, miny, maxx, maxy = np.array([shapely.bounds(shape(f["geometry"])) for f in self._features]).T
+        return float(minx.min()), float(miny.min()), float(maxx.max()), float(maxy.max())
 
 
 @lru_cache(maxsize=1)
@@ -44,11 +55,7 @@ def countries() -> dict[str, Country]:
     parts: dict[str, list[dict[str, Any]]] = {}
     for feature in _document()["features"]:
         parts.setdefault(feature["iso3"], []).append(feature)
-    out = {}
-    for code, features in parts.items():
-        land = shapely.union_all([shape(f["geometry"]) for f in features])
-        out[code] = Country(code, features[0]["name"], land)
-    return out
+    return {code: Country(code, features[0]["name"], tuple(features)) for code, features in parts.items()}
 
 
 def source() -> dict[str, Any]:
@@ -116,6 +123,9 @@ def is_known(code: str) -> bool:
 def codes() -> frozenset[str]:
     """Every country code of the polygons (read without building the polygons)."""
     return frozenset(f["iso3"] for f in _document()["features"])
+
+
+_all_codes = codes  # for functions whose argument is called ``codes``
 
 
 # Common spellings that neither Natural Earth nor ISO 3166 uses as a name.
@@ -191,7 +201,7 @@ def expand(codes: list[str] | tuple[str, ...] | frozenset[str]) -> frozenset[str
 
     Raises KeyError naming the first unknown code.
     """
-    table = countries()
+    table = _all_codes()
     named = groups()
     out: set[str] = set()
     for code in codes:

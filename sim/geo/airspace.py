@@ -18,9 +18,9 @@ import shapely
 
 from sim.data import countries
 from sim.data.catalog import Airfield
+from sim.geo import cache, obstacles, routing
 from sim.geo import geodesy as geo
-from sim.geo import routing
-from sim.geo.obstacles import closed_airspace
+from sim.geo.obstacles import ClosedAirspace, closed_airspace
 from sim.geo.routing import Route
 
 
@@ -170,9 +170,30 @@ def _legal_route(lon1, lat1, country1, lon2, lat2, country2, policy: AirspacePol
         gc = geo.geodesic_km(lat1, lon1, lat2, lon2)
         why = "" if trip is None else f" to a trip from {trip[0]} to {trip[1]}"
         return Route((), None, gc, (f"destination country {country2} is closed{why}",))
+    ends = (lon1, lat1, lon2, lat2, max_km)
+    stored = cache.load_route(codes, policy.territorial_nm, ends)
+    if stored is not None:
+        return stored
+    stored_airspace(codes, policy.territorial_nm)  # the situation's airspace from the cache, if it is there
     route = routing.shortest_route((lon1, lat1), (lon2, lat2), codes, policy.territorial_nm, max_km)
     overflies = tuple(countries.countries_along(route.line())) if route.legal else ()
-    return dataclasses.replace(route, countries=overflies)
+    route = dataclasses.replace(route, countries=overflies)
+    cache.store_route(codes, policy.territorial_nm, ends, route)
+    return route
+
+
+def stored_airspace(codes: frozenset[str], territorial_nm: float) -> ClosedAirspace:
+    """The closed airspace of ``codes``: held by this process, else read from the on-disk cache, else built
+    (and stored there)."""
+    codes, territorial_nm = frozenset(codes), float(territorial_nm)
+    if not codes or obstacles.is_built(codes, territorial_nm):
+        return closed_airspace(codes, territorial_nm)
+    loaded = cache.load_airspace(codes, territorial_nm)
+    if loaded is not None:
+        return obstacles.remember(loaded)
+    built = closed_airspace(codes, territorial_nm)
+    cache.store_airspace(built)
+    return built
 
 
 def route_enters(route: Route, codes: list[str], territorial_nm: float) -> bool:
@@ -186,7 +207,7 @@ def route_enters(route: Route, codes: list[str], territorial_nm: float) -> bool:
 
 @lru_cache(maxsize=64)
 def _airspace_outline(codes: frozenset[str], territorial_nm: float) -> shapely.Geometry:
-    outline = closed_airspace(codes, territorial_nm).union
+    outline = stored_airspace(codes, territorial_nm).union
     shapely.prepare(outline)
     return outline
 

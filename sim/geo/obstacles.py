@@ -62,9 +62,37 @@ class ClosedAirspace:
         return shapely.union_all(self.components) if self.components else shapely.Polygon()
 
 
-@lru_cache(maxsize=256)
+_KNOWN: dict[tuple[frozenset[str], float], ClosedAirspace] = {}  # a cache of the pure function below
+_KNOWN_MAX = 256
+
+
 def closed_airspace(codes: frozenset[str], territorial_nm: float) -> ClosedAirspace:
-    """Geometry of the airspace of ``codes`` (already expanded country codes)."""
+    """Geometry of the airspace of ``codes`` (already expanded country codes); built once per process."""
+    key = (frozenset(codes), float(territorial_nm))
+    found = _KNOWN.get(key)
+    if found is None:
+        found = _build(*key)
+        remember(found)
+    return found
+
+
+def remember(airspace: ClosedAirspace) -> ClosedAirspace:
+    """Keep an airspace built elsewhere (read back from a cache) as the answer for its codes and width;
+    the one already known wins, so every caller shares one object."""
+    key = (frozenset(airspace.codes), float(airspace.territorial_nm))
+    if key not in _KNOWN:
+        if len(_KNOWN) >= _KNOWN_MAX:
+            _KNOWN.pop(next(iter(_KNOWN)))
+        _KNOWN[key] = airspace
+    return _KNOWN[key]
+
+
+def is_built(codes: frozenset[str], territorial_nm: float) -> bool:
+    """True when this process already holds the airspace of ``codes``."""
+    return (frozenset(codes), float(territorial_nm)) in _KNOWN
+
+
+def _build(codes: frozenset[str], territorial_nm: float) -> ClosedAirspace:
     if not codes:
         empty = np.zeros((0, 2))
         return ClosedAirspace(codes, territorial_nm, (), np.zeros(0, int), (), empty, empty, empty)

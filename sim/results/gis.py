@@ -105,11 +105,11 @@ def _phase_days(world: Any) -> list[tuple[float, float]]:
 @lru_cache(maxsize=32)
 def airspace_geometry(codes: frozenset[str], territorial_nm: float) -> shapely.Geometry:
     """Closed airspace of ``codes`` in lon/lat, simplified for export and maps (cached)."""
-    from sim.geo.obstacles import closed_airspace
+    from sim.geo.airspace import stored_airspace
 
     if not codes:
         return shapely.Polygon()
-    union = closed_airspace(codes, territorial_nm).union
+    union = stored_airspace(codes, territorial_nm).union
     return _round(shapely.make_valid(shapely.simplify(union, AIRSPACE_SIMPLIFY_DEG)))
 
 

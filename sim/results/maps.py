@@ -116,8 +116,8 @@ def _land_paths(proj_string: str, window: tuple[int, ...]) -> tuple[MplPath, ...
     west, south, east, north = _lonlat_bounds(proj_string, window)
     paths = []
     for country in countries.countries().values():
-        minx, miny, maxx, maxy = country.land.bounds
-        if maxx < west or minx > east or maxy < south or miny > north or _beyond(centre, country.land):
+        minx, miny, maxx, maxy = country.bounds
+        if maxx < west or minx > east or maxy < south or miny > north or _beyond(centre, country):
             continue
         # Not clipped: the Axes clip what lies outside the window, faster than intersecting polygons.
         paths += _paths(_project(proj_string, shapely.clip_by_rect(country.land, west - 5, south - 5, east + 5, north + 5)))
@@ -137,13 +137,13 @@ def _airspace_paths(proj_string: str, codes: frozenset[str], territorial_nm: flo
     return tuple(_paths(_project(proj_string, geom)))
 
 
-def _beyond(centre: tuple[float, float], land: shapely.Geometry) -> bool:
+def _beyond(centre: tuple[float, float], country: countries.Country) -> bool:
     """True when every corner and the middle of the land's bounds are beyond the horizon."""
-    minx, miny, maxx, maxy = land.bounds
+    minx, miny, maxx, maxy = country.bounds
     corners = [(minx, miny), (minx, maxy), (maxx, miny), (maxx, maxy), ((minx + maxx) / 2, (miny + maxy) / 2)]
     lons, lats = np.array(corners).T
     _, _, d = geo.wgs84().inv(np.full(5, centre[0]), np.full(5, centre[1]), lons, lats)
-    return bool(np.min(d) > HORIZON_M and not land.contains(shapely.Point(centre))) or bool(
+    return bool(np.min(d) > HORIZON_M and not country.land.contains(shapely.Point(centre))) or bool(
         np.min(d) > 15_000_000.0)
 
 

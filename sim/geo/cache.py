@@ -1,0 +1,175 @@
+"""The on-disk route cache: each airspace situation's closed airspace and the routes found in it, kept
+between processes in the user's cache folder, so a new process (a CLI run, a sweep worker) does not
+build the airspace and search the routes again.
+
+This module is the only place that touches those files; the router (sim.geo.routing,
+sim.geo.obstacles) stays a set of pure functions, and sim.geo.airspace asks here before calling it.
+
+* **Where:** ``platformdirs.user_cache_path("airlift-sim")/routes``; the environment variable
+  ``AIRLIFT_CACHE_DIR`` moves it, ``AIRLIFT_CACHE=off`` (or ``0``, ``no``, ``false``) switches it off.
+* **Key:** one folder per situation, named by a hash of the closed country codes, the territorial
+  width, the package version, and a digest of the polygon data and the routing code (so a changed
+  router or polygon file never reads an old answer). In it ``airspace.pkl`` (the ClosedAirspace) and one
+  file per route, named by a hash of its endpoints and search bound; each file also holds its full key,
+  checked on reading.
+* **Safety:** every file is written to a temporary file in the same folder and renamed into place
+  (``os.replace``), so concurrent writers never leave a partial file; a file that cannot be read, or
+  whose key does not match, is ignored (and rewritten on the next miss).
+* **Equality:** a route read back is the pickled Route, floats bit for bit, so it equals a fresh search.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import shutil
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sim._version import __version__
+
+ENV_DIR = "AIRLIFT_CACHE_DIR"
+ENV_SWITCH = "AIRLIFT_CACHE"
+FORMAT = 1  # bump when the layout of the files changes
+_OFF = {"0", "off", "no", "false"}
+
+
+def directory() -> Path | None:
+    """The cache folder, or None when the cache is switched off."""
+    if os.environ.get(ENV_SWITCH, "").strip().lower() in _OFF:
+        return None
+    where = os.environ.get(ENV_DIR)
+    if where:
+        return Path(where)
+    import platformdirs
+
+    return platformdirs.user_cache_path("airlift-sim") / "routes"
+
+
+@lru_cache(maxsize=1)
+def _code_and_data_digest() -> str:
+    """Digest of what a cached answer depends on besides its key: the polygon data, the airspace data and
+    the routing code."""
+    h = hashlib.sha256()
+    h.update(f"format {FORMAT} version {__version__}".encode())
+    for package, name in (("sim", "data/countries.json.gz"), ("sim", "data/airspace.yaml"), ("sim", "geo/routing.py"),
+                          ("sim", "geo/obstacles.py"), ("sim", "geo/airspace.py"), ("sim", "data/countries.py")):
+        h.update(resources.files(package).joinpath(name).read_bytes())
+    return h.hexdigest()
+
+
+def _situation_key(codes: frozenset[str], territorial_nm: float) -> tuple:
+    return ("situation", _code_and_data_digest(), tuple(sorted(codes)), repr(float(territorial_nm)))
+
+
+def _hash(key: tuple) -> str:
+    return hashlib.sha256(repr(key).encode()).hexdigest()[:24]
+
+
+def _folder(codes: frozenset[str], territorial_nm: float) -> Path | None:
+    root = directory()
+    return None if root is None else root / _hash(_situation_key(codes, territorial_nm))
+
+
+def _read(path: Path, key: tuple) -> Any | None:
+    """The value stored at ``path`` under ``key``; None when missing, unreadable or another key's."""
+    try:
+        with open(path, "rb") as f:
+            stored_key, value = pickle.load(f)
+    except Exception:  # missing, partial, corrupt or from an incompatible version: a miss
+        return None
+    return value if stored_key == key else None
+
+
+def _write(path: Path, key: tuple, value: Any) -> None:
+    """Store atomically; a cache that cannot be written (read-only, full disk) is silently skipped."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pkl")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump((key, value), f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass
+
+
+def load_airspace(codes: frozenset[str], territorial_nm: float):
+    """The stored ClosedAirspace of this situation, or None."""
+    folder = _folder(codes, territorial_nm)
+    return None if folder is None else _read(folder / "airspace.pkl", _situation_key(codes, territorial_nm))
+
+
+def store_airspace(airspace) -> None:
+    folder = _folder(airspace.codes, airspace.territorial_nm)
+    if folder is not None:
+        _write(folder / "airspace.pkl", _situation_key(airspace.codes, airspace.territorial_nm), airspace)
+
+
+def _route_key(codes: frozenset[str], territorial_nm: float, ends: tuple) -> tuple:
+    return (*_situation_key(codes, territorial_nm), "route", tuple(repr(float(x)) for x in ends))
+
+
+def load_route(codes: frozenset[str], territorial_nm: float, ends: tuple):
+    """The stored route of this situation between ``ends`` (lon1, lat1, lon2, lat2, max_km), or None."""
+    folder = _folder(codes, territorial_nm)
+    if folder is None:
+        return None
+    key = _route_key(codes, territorial_nm, ends)
+    return _read(folder / f"r-{_hash(key)}.pkl", key)
+
+
+def store_route(codes: frozenset[str], territorial_nm: float, ends: tuple, route) -> None:
+    folder = _folder(codes, territorial_nm)
+    if folder is not None:
+        key = _route_key(codes, territorial_nm, ends)
+        _write(folder / f"r-{_hash(key)}.pkl", key, route)
+
+
+@dataclass(frozen=True)
+class CacheInfo:
+    """What the cache folder holds."""
+
+    path: Path | None  # None: switched off
+    situations: int
+    routes: int
+    bytes: int
+
+
+def info() -> CacheInfo:
+    """Count the situations, routes and bytes in the cache folder."""
+    root = directory()
+    if root is None or not root.is_dir():
+        return CacheInfo(root, 0, 0, 0)
+    situations = routes = size = 0
+    for folder in root.iterdir():
+        if not folder.is_dir():
+            continue
+        situations += 1
+        for f in folder.iterdir():
+            routes += f.name.startswith("r-")
+            try:
+                size += f.stat().st_size
+            except OSError:
+                pass
+    return CacheInfo(root, situations, routes, size)
+
+
+def clear() -> CacheInfo:
+    """Delete everything in the cache folder; returns what was there."""
+    before = info()
+    if before.path is not None and before.path.is_dir():
+        for folder in before.path.iterdir():
+            if folder.is_dir():
+                shutil.rmtree(folder, ignore_errors=True)
+            else:
+                folder.unlink(missing_ok=True)
+    return before

@@ -1,0 +1,133 @@
+"""The on-disk route cache (sim.geo.cache): a hit equals a fresh search byte for byte, a broken file is
+ignored, concurrent writers never leave a partial file, and `airlift cache info|clear` work. Also: the
+light commands do not import the heavy libraries."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import subprocess
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sim.cli import app
+from sim.data import catalog
+from sim.geo import airspace, cache, obstacles, routing
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("AIRLIFT_CACHE_DIR", str(folder))
+    monkeypatch.delenv("AIRLIFT_CACHE", raising=False)
+    airspace._legal_route.cache_clear()
+    yield folder
+    airspace._legal_route.cache_clear()
+
+
+def _route():
+    # Chkalovsky -> Benina with Turkey and Greece closed: a real detour, a few corners.
+    policy = airspace.make_policy(closed=["TUR", "GRC"])
+    return airspace.legal_route(catalog.airfield("UUMU"), catalog.airfield("HLLB"), policy)
+
+
+def test_a_cached_route_is_byte_identical_to_a_fresh_search(cache_dir, monkeypatch):
+    fresh = _route()
+    assert fresh.legal and len(fresh.waypoints) > 2
+    assert len(list(cache_dir.glob("*/r-*.pkl"))) == 1
+    airspace._legal_route.cache_clear()
+
+    def no_search(*args, **kwargs):
+        raise AssertionError("the route should come from the cache")
+
+    monkeypatch.setattr(routing, "shortest_route", no_search)
+    again = _route()
+    assert again is not fresh
+    assert again == fresh
+    assert pickle.dumps(again) == pickle.dumps(fresh)
+
+
+def test_the_stored_airspace_equals_the_built_one(cache_dir):
+    codes = frozenset({"CYP"})
+    built = obstacles._build(codes, 12.0)
+    cache.store_airspace(built)
+    loaded = cache.load_airspace(codes, 12.0)
+    assert loaded is not None and loaded is not built
+    assert all(a.equals_exact(b, 0.0) for a, b in zip(loaded.pieces, built.pieces, strict=True))
+    assert (loaded.corners == built.corners).all() and (loaded.corner_next == built.corner_next).all()
+    (stored,) = cache_dir.glob("*/airspace.pkl")
+    stored.write_bytes(stored.read_bytes()[:100])  # a partial file
+    assert cache.load_airspace(codes, 12.0) is None
+
+
+def test_a_corrupt_or_partial_cache_file_is_ignored_and_rewritten(cache_dir):
+    fresh = _route()
+    (route_file,) = cache_dir.glob("*/r-*.pkl")
+    for garbage in (b"", b"not a pickle", pickle.dumps(("another key", fresh))[:-3], pickle.dumps(("another key", 1))):
+        route_file.write_bytes(garbage)
+        airspace._legal_route.cache_clear()
+        routing._shortest_route.cache_clear()
+        assert pickle.dumps(_route()) == pickle.dumps(fresh)
+        key, value = pickle.loads(route_file.read_bytes())
+        assert pickle.dumps(value) == pickle.dumps(fresh)
+
+
+def test_a_cache_that_is_switched_off_writes_nothing(cache_dir, monkeypatch):
+    monkeypatch.setenv("AIRLIFT_CACHE", "off")
+    assert cache.directory() is None
+    _route()
+    assert not cache_dir.exists()
+
+
+def _hammer(args: tuple[str, int]) -> int:
+    """Write one key many times (values of different sizes) and read it back as often; count bad reads."""
+    folder, worker = args
+    import os
+
+    os.environ["AIRLIFT_CACHE_DIR"] = folder
+    codes, ends = frozenset({"XXA"}), (1.0, 2.0, 3.0, 4.0, 5.0)
+    bad = 0
+    for i in range(150):
+        value = [worker] * (1 + (i * 7919 + worker * 104729) % 20000)
+        cache.store_route(codes, 12.0, ends, value)
+        got = cache.load_route(codes, 12.0, ends)
+        if got is None or len(set(got)) != 1 or not got:
+            bad += 1
+    return bad
+
+
+def test_concurrent_writers_never_leave_a_partial_file(tmp_path):
+    with ProcessPoolExecutor(4) as pool:
+        assert sum(pool.map(_hammer, [(str(tmp_path), w) for w in range(4)])) == 0
+    assert not list(tmp_path.glob("*/.tmp-*"))  # no temporary file left behind
+
+
+def test_cache_info_and_clear_commands(cache_dir):
+    _route()
+    runner = CliRunner()
+    shown = runner.invoke(app, ["cache", "info", "--json"])
+    assert shown.exit_code == 0, shown.output
+    record = json.loads(shown.output)
+    assert record["path"] == str(cache_dir) and record["situations"] >= 1 and record["routes"] == 1 and record["bytes"] > 0
+    assert str(cache_dir) in runner.invoke(app, ["cache", "info"]).output
+    cleared = runner.invoke(app, ["cache", "clear"])
+    assert cleared.exit_code == 0 and "cleared" in cleared.output
+    assert cache.info().routes == 0 and not list(cache_dir.iterdir())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("argv", [["--help"], ["schema"], ["validate", "scenarios/lose_hmeimim.yaml"], ["cache", "info"]])
+def test_light_commands_do_not_import_the_heavy_libraries(argv):
+    code = ("import sys\n"
+            "from sim.cli import app\n"
+            f"sys.argv = ['airlift', *{argv!r}]\n"
+            "try:\n    app()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('matplotlib', 'scipy', 'dask', 'pandas') if m in sys.modules), file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
