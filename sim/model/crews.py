@@ -32,6 +32,7 @@ class Crew:
     flights: deque[tuple[float, float]] = field(default_factory=deque)  # (take-off, landing) in the window
     duty_h: float = 0.0  # hours on duty in past duty periods (for the summary)
     flown_total_h: float = 0.0
+    kept_h: float = 0.0  # hours of the flights kept in ``flights`` (an upper bound on any window's)
     duty_periods: int = 0
 
     def flown_h(self, since_h: float) -> float:
@@ -54,8 +55,8 @@ class Crew:
         flights leave the window, so the first legal take-off is found by bisection on the landing.
         """
         limit = kind.crew_flight_h_per_30d
-        if flight_h > limit:  # one hop longer than the whole allowance: flown by a fresh crew, never refused
-            return takeoff
+        if flight_h > limit or self.kept_h + flight_h <= limit + 1e-9:  # a hop beyond any allowance is never
+            return takeoff  # refused; and if all kept flights leave room, so does every window
         if self.flown_h(takeoff + flight_h - WINDOW_H) + flight_h <= limit + 1e-9:
             return takeoff
         low, high = takeoff, takeoff + WINDOW_H
@@ -75,12 +76,14 @@ class Crew:
             self.duty_start_h = now - kind.crew_show_h
             self.duty_periods += 1
         while self.flights and self.flights[0][1] <= now - WINDOW_H:
-            self.flights.popleft()
+            start, end = self.flights.popleft()
+            self.kept_h -= end - start
 
     def land(self, kind: AircraftType, takeoff: float, now: float) -> None:
         """The crew landed now after a hop flown from ``takeoff``."""
         self.flights.append((takeoff, now))
         self.flown_total_h += now - takeoff
+        self.kept_h += now - takeoff
         self.off_duty_h = now + kind.crew_debrief_h
 
     def total_duty_h(self, end_h: float) -> float:
