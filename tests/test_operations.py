@@ -235,3 +235,17 @@ def test_dedicated_aircraft_of_one_type_at_one_place_are_not_interchangeable():
                                                              {"from": "ORIG", "to": "DEST", "tons": 30, "label": "b"}]))
     cargo = result.sorties[result.sorties["purpose"] == "cargo"]
     assert sorted(cargo["requirement"]) == ["a", "b"] and set(cargo["depart_h"]) == {3.0}
+
+
+def test_a_crew_that_took_off_before_its_rest_and_show_ended_is_still_on_its_last_duty():
+    # Rest counts from the debrief and ends with the next show: landing at 10 h, the earliest new duty's
+    # take-off is 10 + 0.5 + 12 + 1.5 = 24 h. A take-off at 22.5 h continues the duty that began at -1.5 h,
+    # and landing at 30 h makes it 32 h long: the checker must say so.
+    from sim.results.checks import check_trace
+
+    result = run(scenario(days=2, aircraft=crew_rules(crews_per_aircraft=1), operations=CREWS))
+    legs = [dict(r) for r in result.sortie_rows[:2]]
+    legs[0].update(depart_h=0.0, arrive_h=10.0)
+    legs[1].update(depart_h=22.5, arrive_h=30.0)
+    problems = check_trace(result.world, legs, [], [], [], 48.0)
+    assert any("duty of 32.00 h" in p for p in problems), problems

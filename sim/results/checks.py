@@ -116,8 +116,6 @@ def _crews(world: World, sorties: list[dict[str, Any]]) -> list[str]:
                 problems.append(f"{crew}: takes off at {leg['depart_h']:.2f} h before its last landing")
             rested = not duty or (leg["depart_h"] - kind.crew_show_h) - (duty[-1]["arrive_h"] + kind.crew_debrief_h) \
                 >= kind.crew_rest_h - EPS
-            if not rested and duty and (leg["depart_h"] - duty[-1]["arrive_h"]) >= kind.crew_rest_h - EPS:
-                rested = True  # rested while the aircraft stood: the show overlaps the end of the rest
             if rested:
                 duty = []
             duty.append(leg)
