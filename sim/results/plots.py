@@ -436,40 +436,32 @@ def _point_grades(aircraft: Any) -> list[str]:
     return [grades.get(p, "derived") for p, _ in sorted(aircraft.payload_range)]
 
 
+def binned_levels(spans: list[tuple[float, float]], horizon_h: float, bin_h: float) -> tuple[np.ndarray, np.ndarray]:
+    """How many (from_h, to_h) spans are open, time-weighted at a resolution of 0.1 h: the mean and the
+    most in each bin of ``bin_h`` hours."""
+    resolution = 10  # cells per hour
+    cells = int(math.ceil(horizon_h * resolution))
+    per_bin = max(1, int(round(bin_h * resolution)))
+    cells = int(math.ceil(cells / per_bin)) * per_bin
+    diff = np.zeros(cells + 1)
+    starts = np.clip(np.round(np.array([a for a, _ in spans]) * resolution).astype(int), 0, cells)
+    ends = np.clip(np.round(np.array([b for _, b in spans]) * resolution).astype(int), 0, cells)
+    np.add.at(diff, starts, 1)
+    np.add.at(diff, ends, -1)
+    level = np.cumsum(diff)[:cells].reshape(-1, per_bin)
+    return level.mean(axis=1), level.max(axis=1)
+
+
 def ground_levels(ground: list[dict[str, Any]], ident: str, horizon_h: float, bin_h: float) -> dict[str, np.ndarray]:
     """Mean working spots in use and mean aircraft queueing for one at ``ident``, per bin of ``bin_h``
     hours (time-weighted, at a resolution of 0.1 h), and the most in use in each bin."""
     from sim.model.records import SPOT_ACTIVITIES
 
-    resolution = 10  # cells per hour
-    cells = int(math.ceil(horizon_h * resolution))
-    per_bin = max(1, int(round(bin_h * resolution)))
-    cells = int(math.ceil(cells / per_bin)) * per_bin
     out = {}
     mine = [g for g in ground if g["airfield"] == ident and g["activity"] in SPOT_ACTIVITIES]
     for key, up, down in (("in_use", "start_h", "end_h"), ("queue", "arrive_h", "start_h")):
-        diff = np.zeros(cells + 1)
-        starts = np.clip(np.round(np.array([g[up] for g in mine]) * resolution).astype(int), 0, cells)
-        ends = np.clip(np.round(np.array([g[down] for g in mine]) * resolution).astype(int), 0, cells)
-        np.add.at(diff, starts, 1)
-        np.add.at(diff, ends, -1)
-        level = np.cumsum(diff)[:cells].reshape(-1, per_bin)
-        out[key] = level.mean(axis=1)
-        out[f"{key}_max"] = level.max(axis=1)
+        out[key], out[f"{key}_max"] = binned_levels([(g[up], g[down]) for g in mine], horizon_h, bin_h)
     return out
-
-
-def _stay_levels(stays: list[tuple[float, float]], horizon_h: float, bin_h: float) -> np.ndarray:
-    """Mean aircraft on the ground per bin of ``bin_h`` hours, from (from_h, to_h) stays."""
-    resolution = 10
-    cells = int(math.ceil(horizon_h * resolution))
-    per_bin = max(1, int(round(bin_h * resolution)))
-    cells = int(math.ceil(cells / per_bin)) * per_bin
-    diff = np.zeros(cells + 1)
-    for a, b in stays:
-        diff[min(cells, int(round(a * resolution)))] += 1
-        diff[min(cells, int(round(b * resolution)))] -= 1
-    return np.cumsum(diff)[:cells].reshape(-1, per_bin).mean(axis=1)
 
 
 def ground_figure(ground: list[dict[str, Any]], mog: dict[str, int], busiest: int = 4,
@@ -507,7 +499,7 @@ def ground_figure(ground: list[dict[str, Any]], mog: dict[str, int], busiest: in
                            label=f"working MOG at start ({mog[ident]})")
             top = max(mog.get(ident, 1), 1)
             if stays is not None and ident in stays:
-                on_ground = _stay_levels(stays[ident], horizon_h, bin_h)
+                on_ground, _ = binned_levels(stays[ident], horizon_h, bin_h)
                 ax.step(x, np.append(on_ground, on_ground[-1]), where="post", color=style.PALETTE[2], linewidth=1.2,
                         label=f"aircraft on the ground (mean per {bin_h:g} h)")
                 top = max(top, float(on_ground.max()))
