@@ -208,10 +208,10 @@ def _cycle(world: World, planner: TripPlanner, name: str, count: int, origin: st
     rtft = loaded.flight_h + back.flight_h
     rtt = rtft + ground_on + ground_off + loaded.stop_h + back.stop_h
     stops = tuple(s for s in (loaded.stop, back.stop) if s)
-    crews = next((e.crews for e in world.fleet if e.type == name and e.crews), None)
     crew_h = None
     if world.operations.crews and count:
-        ratio = sum(e.crews for e in world.fleet if e.type == name) / count if crews else kind.crews_per_aircraft
+        crews = sum(e.crews for e in world.fleet if e.type == name)  # the compiled crew count of every group
+        ratio = crews / count if crews else kind.crews_per_aircraft
         crew_h = ratio * kind.crew_flight_h_per_30d / 30.0
     return TypeCycle(name, count, min(kind.planning_load_t, loaded.payload_cap_t), rtft, rtt, ground_on, ground_off,
                      stops, sum(h.distance_km for h in loaded.hops), kind.ute_h_per_day, crew_h,

@@ -103,7 +103,7 @@ class Aircraft:
     """One airframe as a simpy process."""
 
     def __init__(self, model: RunningModel, number: int, name: str, kind: AircraftType, base: str,
-                 stream_key: tuple[int, int] = (0, 0)):
+                 stream_key: tuple[int, int] = (0, 0), serves: frozenset[int] | None = None):
         self.model = model
         self.env = model.env
         self.number = number
@@ -125,7 +125,7 @@ class Aircraft:
         self.crew: Crew | None = None  # the crew aboard; None when crews are not modelled
         self.flight_h = 0.0  # flown so far
         self.delivered_for: int | None = None  # the requirement whose cargo it just delivered
-        self.serves: frozenset[int] | None = None  # dedicated to these requirements; None: any
+        self.serves = serves  # dedicated to these requirement indices; None: any
         self.booked: list[str] = []  # airfields ahead on its trip where it holds a parking spot
         self.waiting: tuple[Activity, float] | None = None  # a crew or parking wait under way, since (h)
         self.gave_up_at: float | None = None

@@ -21,7 +21,7 @@ from sim.model.packing import Hold, Load, Manifest, hold_of
 from sim.model.ramp import Parking, Ramp
 from sim.model.randomness import Randomness
 from sim.model.records import Activity, DeliveryRow, GroundRow, LegRow, Purpose, Records
-from sim.model.specs import HOURS_PER_DAY, RequirementSpec, carries_class, may_serve
+from sim.model.specs import HOURS_PER_DAY, FleetSpec, RequirementSpec, carries_class, may_serve
 from sim.model.trips import TripPlanner, fuel_after_hop_t
 from sim.model.world import World
 
@@ -74,8 +74,7 @@ class AirliftModel:
                 group = (entry.type, entry.base)
                 per_group[group] = per_group.get(group, 0) + 1
                 name = f"{entry.type}#{per_group[group]}@{entry.base}"
-                aircraft = Aircraft(self, number, name, world.aircraft[entry.type], entry.base, (e, k))
-                aircraft.serves = entry.serves
+                aircraft = Aircraft(self, number, name, world.aircraft[entry.type], entry.base, (e, k), entry.serves)
                 self.parking[entry.base].occupy(number)
                 self.aircraft.append(aircraft)
             if world.operations.crews:
@@ -88,7 +87,7 @@ class AirliftModel:
             for ident in spec.outages.airfields:
                 self.env.process(self._outages(ident, spec.outages.duration_h))
 
-    def _staff(self, index: int, entry) -> None:  # noqa: ANN001 - a FleetSpec
+    def _staff(self, index: int, entry: FleetSpec) -> None:
         """Crews of fleet group ``index``: one aboard each aircraft, the rest staged at ``crews_at`` and
         then at the base."""
         aboard = [a for a in self.aircraft if a.stream_key[0] == index]
