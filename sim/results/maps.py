@@ -370,12 +370,10 @@ def reach_map(
                 line = np.asarray(item.route.line(25.0).coords)
                 px, py = proj(line[:, 0], line[:, 1])
                 lines.append((np.column_stack([px, py]), item.reachable))
-        far = max([ring.radius_km * 1000.0 for ring in rings] + [0.0])
-        if extent_km is not None:
-            far = max(far, 0.0)
+        if extent_km is not None:  # at least this far around the origin, and every destination as well
+            reach_m = 1000.0 * extent_km * 0.6
+            xs, ys = [*xs, ox - reach_m, ox + reach_m], [*ys, oy]
         box = _fit(ax, xs, ys, aspect=1.1)
-        if extent_km is not None and (box[1] - box[0]) < 2000.0 * extent_km * 0.6:
-            box = _fit(ax, [ox - 1000.0 * extent_km * 0.6, ox + 1000.0 * extent_km * 0.6], [oy], aspect=1.1)
         _base(ax, proj_string, box)
         _graticule(ax, proj, box)
         legend = _airspace(ax, proj_string, policy, box)
