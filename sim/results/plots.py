@@ -419,6 +419,7 @@ def payload_range_figure(aircraft: Any, ax: plt.Axes | None = None) -> plt.Figur
     unique = dict(zip(labels, handles, strict=True))
     ax.legend(unique.values(), unique.keys(), fontsize=8, loc="lower left")  # clear of the point labels
     ax.set_xlabel("range (km)")
+    style.thousands(ax.xaxis)
     ax.set_ylabel("payload (t)")
     ax.set_xlim(0, ferry * 1.05)
     ax.set_ylim(0, aircraft.max_payload_t * 1.15)
