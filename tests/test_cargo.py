@@ -37,14 +37,44 @@ def test_narrow_vehicles_stand_two_abreast_in_the_an124_and_the_mass_limit_binds
     assert load.floor_m == pytest.approx(7 * 3.825)
 
 
-def test_an_il76_takes_two_carriers_under_its_47_t_then_fills_with_people_and_bulk():
-    # 2 x 16 t = 32 t (a third would make 48 t); 145 seats but only 15 t left: 145 people = 14.5 t; 0.5 t bulk.
+def test_an_il76_takes_two_carriers_then_troops_fill_the_floor_left_and_the_ramp_takes_bulk():
+    # 2 x 16 t = 32 t (a third would make 48 t) on 2 x 7.65 = 15.3 m of the 20 m floor. Each of the 145 troop
+    # seats stands in the hold and takes 20/145 m: the 4.7 m left seat 34 (4.69 m). Bulk takes 20/47 m a ton;
+    # the 0.01 m of floor left takes 0.024 t and the 4.5 m ramp its 2 t limit.
     load = pack(IL76, 47.0, {"btr": 5}, PIECES, passengers=300, passenger_mass_t=0.1, bulk_t=10.0)
     assert load.pieces == (("btr", 2),)
-    assert load.passengers == 145
-    assert load.bulk_t == pytest.approx(0.5)
-    assert load.mass_t == pytest.approx(47.0)
+    assert load.passengers == 34
+    floor_left = 20.0 - 15.3 - 34 * 20.0 / 145
+    assert load.bulk_t == pytest.approx(floor_left * 47.0 / 20.0 + 2.0)
+    assert load.mass_t == pytest.approx(32.0 + 3.4 + load.bulk_t)
+    assert load.floor_m == pytest.approx(20.0 + 2.0 * 20.0 / 47.0)
     assert load.classes == ("oversize", "passengers", "bulk")
+
+
+def test_a_full_il76_troop_load_fills_the_floor_and_an_an124_seats_people_on_its_upper_deck():
+    troops = pack(IL76, 47.0, {"btr": 1}, PIECES, passengers=145, passenger_mass_t=0.1)
+    assert troops.pieces == (("btr", 1),) and troops.passengers == 89  # 20 - 7.65 = 12.35 m: 89 seats of 20/145 m
+    alone = pack(IL76, 47.0, {}, PIECES, passengers=300, passenger_mass_t=0.1)
+    assert alone.passengers == 145 and alone.floor_m == pytest.approx(20.0)
+    upper = pack(AN124, 120.0, {"btr": 7}, PIECES, passengers=300, passenger_mass_t=0.1)
+    assert upper.pieces == (("btr", 7),) and upper.passengers == 80  # 120 - 112 t = 8 t: 80 of the 88 seats
+    assert upper.floor_m == pytest.approx(7 * 3.825)
+
+
+def test_bulk_alone_is_limited_by_mass_only_as_before_cargo_classes():
+    assert pack(IL76, 47.0, {}, PIECES, bulk_t=100.0).bulk_t == pytest.approx(47.0)
+    assert pack(AN124, 120.0, {}, PIECES, bulk_t=500.0).bulk_t == pytest.approx(120.0)
+
+
+def test_a_piece_light_enough_rides_the_il76_ramp_when_the_floor_is_full():
+    quad = Piece("quad", 0.6, 1.5, 1.2, 1.3, "oversize")
+    catalogue = PIECES | {"quad": quad}
+    load = pack(IL76, 47.0, {"btr": 2, "quad": 10}, catalogue)
+    # 2 carriers take 15.3 m of the floor. floor(3.46 / 1.2) = 2 quads abreast: 0.75 m each; the 4.7 m of floor
+    # left take 6; the ramp takes 4.5 m // 0.75 m = 6 by length but 2 t // 0.6 t = 3 by its limit: 9 quads.
+    assert load.pieces == (("btr", 2), ("quad", 9))
+    heavy = pack(IL76, 47.0, {"btr": 2, "tigr": 1}, PIECES | {"tigr": Piece("tigr", 7.2, 5.7, 2.4, 2.4)})
+    assert heavy.pieces == (("btr", 2),)  # 5.7 m do not fit the 4.7 m of floor, and 7.2 t exceed the ramp's 2 t
 
 
 def test_longest_first_then_what_still_fits():
@@ -110,6 +140,23 @@ def test_the_trace_checker_finds_a_piece_flown_by_a_type_it_does_not_fit(tmp_pat
     forged[first]["payload_t"] = 40.0  # and heavier than the payload the leg shows
     problems = [p for p in check_trace(result.world, forged, *args) if "5P85SM2" in p or "weigh" in p]
     assert any("hold height" in p for p in problems) and any("weigh" in p for p in problems)
+
+
+def test_the_trace_checker_finds_troops_standing_where_the_vehicles_are(tmp_path):
+    import sim
+    from sim.results.checks import check_trace
+
+    path = _scenario(tmp_path, "      - {item: BTR-82A, count: 2}", fleet="")  # Il-76MD only: 2 carriers, 15.3 m
+    result = sim.run(sim.load_scenario(path))
+    rows = result.sortie_rows
+    args = (result.ground_rows, result.summary["closures"], result.summary["stranded"], result.world.run.horizon_h,
+            result.summary["airborne_at_end"])
+    assert check_trace(result.world, rows, *args) == []
+    forged = [dict(r) for r in rows]
+    first = next(i for i, r in enumerate(rows) if r["items"])
+    forged[first]["passengers"] = 40  # 40 seats of 20/145 m = 5.5 m, beside 15.3 m of carriers: over 20 m
+    problems = check_trace(result.world, forged, *args)
+    assert any("passengers use 20.82 m of the 20 m floor" in p for p in problems)
 
 
 def _validate(path: Path) -> subprocess.CompletedProcess[str]:

@@ -48,8 +48,9 @@ AIRCRAFT_FIELDS = (
     "crew_flight_h_per_30d",
 )
 BOOLEAN_AIRCRAFT_FIELDS = ("refuel_sequential",)
-# The hold and what it takes (sim.model.packing); ramp_load_t may be null (no limit found).
-CARGO_AIRCRAFT_FIELDS = ("hold_floor_length_m", "hold_width_m", "hold_height_m", "ramp_load_t", "seats")
+# The hold and what it takes (sim.model.packing); ramp_length_m and ramp_load_t may be null (no ramp floor).
+CARGO_AIRCRAFT_FIELDS = ("hold_floor_length_m", "hold_width_m", "hold_height_m", "ramp_length_m", "ramp_load_t",
+                         "seats", "seats_on_floor")
 DEFAULT_CARGO_CLASSES = ("bulk",)
 # Fitted to the payload-range points by the mass model unless a scenario sets them.
 DERIVED_AIRCRAFT_FIELDS = ("range_factor_km", "reserve_fuel_t")
@@ -99,8 +100,10 @@ class AircraftType:
     hold_floor_length_m: float = math.inf  # usable floor length of the hold (ramp left out)
     hold_width_m: float = math.inf
     hold_height_m: float = math.inf
-    ramp_load_t: float | None = None  # most the ramp bears (not used by the packing)
+    ramp_length_m: float | None = None  # ramp floor usable for light cargo, beyond the floor length
+    ramp_load_t: float | None = None  # most the ramp bears
     seats: int = 0  # passengers or troops it seats
+    seats_on_floor: bool = False  # the seats stand in the cargo hold and take its floor
     cargo_classes: tuple[str, ...] = DEFAULT_CARGO_CLASSES  # bulk, oversize, outsize, passengers
     range_factor_km: float = 0.0  # mass model K: fuel burn over d km leaves exp(-d / K) of the mass
     reserve_fuel_t: float = 0.0  # fuel still aboard on landing after a hop flown as planned
@@ -201,6 +204,7 @@ def aircraft_catalog() -> dict[str, AircraftType]:
                 prov[key] = _provenance(entry[key])
                 value = prov[key].value
                 cargo[key] = (tuple(value) if key == "cargo_classes" else int(value) if key == "seats"
+                              else bool(value) if key == "seats_on_floor"
                               else None if value is None else float(value))
         catalog[name] = _with_mass_fit(AircraftType(
             name=name,

@@ -10,16 +10,26 @@ Classes (``CARGO_CLASSES``), as a planner uses them:
 A type carries the classes its catalogue entry lists (``cargo_classes``); a piece must also fit its hold:
 length at most the usable floor length, width and height at most the hold's.
 
+Everything aboard takes floor, so one rule shares the hold between pieces, people and bulk:
+
+* a piece takes ``length_m / lanes`` of floor: pieces of one kind stand side by side when the hold is at
+  least twice as wide, ``lanes = floor(hold width / piece width)`` (at least 1);
+* a passenger takes ``floor length / seats`` when the type's seats are in the cargo hold (``seats_on_floor``:
+  the Il-76's 145 troop seats, so a full troop load fills the floor) and none otherwise (the An-124's 88
+  seats are on the upper deck);
+* bulk takes ``floor length / max payload`` per ton: it stows at the density at which a full payload
+  fills the floor, so a load of bulk alone is limited by mass only.
+
+The ramp (``ramp_length_m``, at most ``ramp_load_t`` on it) extends the floor for what is light enough:
+pieces of at most the ramp limit each, and bulk, within the ramp limit in all. People do not ride the ramp.
+
 The packing rule for one aircraft (``pack``), **first fit decreasing by floor length under the mass limit**:
 
-1. Pieces are taken longest first (then heaviest, then by name). Pieces of one kind are side by side
-   when the hold is at least twice as wide: a piece uses ``length_m / lanes`` of floor, ``lanes =
-   floor(hold width / piece width)`` (at least 1). A piece goes aboard if its class is carried, it fits the
-   hold's cross-section and floor length, and the floor and the mass left take it; otherwise the next
-   piece is tried.
-2. Then passengers, up to the seats and the mass left (``passenger_mass_t`` each, with kit); they take
-   seats, not floor.
-3. Then bulk tons, up to the mass left (bulk is assumed to stow in what floor is left).
+1. Pieces are taken longest first (then heaviest, then by name). A piece goes aboard if its class is
+   carried, it fits the hold's cross-section and floor length, and the mass and the floor left take it
+   (the ramp if the floor does not and the piece is light enough); otherwise the next kind is tried.
+2. Then passengers, up to the seats, the mass left and the floor left.
+3. Then bulk tons, up to the mass left and the floor and ramp left.
 """
 
 from __future__ import annotations
@@ -54,6 +64,20 @@ class Hold:
     height_m: float
     seats: int
     classes: tuple[str, ...]
+    max_payload_t: float = math.inf  # sets the floor one ton of bulk takes
+    seats_on_floor: bool = False  # the seats stand in the cargo hold
+    ramp_length_m: float = 0.0
+    ramp_load_t: float = 0.0
+
+    @property
+    def seat_floor_m(self) -> float:
+        """Floor length one seated passenger takes."""
+        return self.floor_length_m / self.seats if self.seats_on_floor and self.seats > 0 else 0.0
+
+    @property
+    def bulk_floor_m_per_t(self) -> float:
+        """Floor length one ton of bulk takes: a full payload fills the floor."""
+        return self.floor_length_m / self.max_payload_t if math.isfinite(self.max_payload_t) else 0.0
 
 
 @dataclass(frozen=True)
@@ -64,7 +88,7 @@ class Load:
     passengers: int = 0
     bulk_t: float = 0.0
     mass_t: float = 0.0
-    floor_m: float = 0.0  # floor length used by the pieces
+    floor_m: float = 0.0  # floor length used by pieces, passengers and bulk, the ramp included
     classes: tuple[str, ...] = field(default=())  # the classes aboard
 
     @property
@@ -101,6 +125,7 @@ def pack(hold: Hold, mass_cap_t: float, pieces: Mapping[str, int], catalogue: Ma
     (kind -> count), ``passengers`` and ``bulk_t`` (first fit decreasing by floor length; see the module)."""
     mass_left = mass_cap_t
     floor_left = hold.floor_length_m
+    ramp_left, ramp_mass_left = hold.ramp_length_m, hold.ramp_load_t
     order = sorted((k for k, n in pieces.items() if n > 0),
                    key=lambda k: (-catalogue[k].length_m, -catalogue[k].mass_t, k))
     taken: dict[str, int] = {}
@@ -111,27 +136,52 @@ def pack(hold: Hold, mass_cap_t: float, pieces: Mapping[str, int], catalogue: Ma
             continue
         floor = floor_used_m(piece, hold)
         for _ in range(pieces[kind]):
-            if piece.mass_t > mass_left + _EPS or floor > floor_left + _EPS:
+            if piece.mass_t > mass_left + _EPS:
+                break
+            if floor <= floor_left + _EPS:
+                floor_left -= floor
+            elif floor <= ramp_left + _EPS and piece.mass_t <= ramp_mass_left + _EPS:
+                ramp_left -= floor
+                ramp_mass_left -= piece.mass_t
+            else:
                 break
             taken[kind] = taken.get(kind, 0) + 1
             mass_left -= piece.mass_t
-            floor_left -= floor
         if kind in taken and piece.cargo_class not in classes:
             classes.append(piece.cargo_class)
     people = 0
     if passengers > 0 and "passengers" in hold.classes and passenger_mass_t > 0:
         people = min(passengers, hold.seats, math.floor(max(mass_left, 0.0) / passenger_mass_t + _EPS))
+        if hold.seat_floor_m > 0:
+            people = min(people, math.floor(max(floor_left, 0.0) / hold.seat_floor_m + _EPS))
         mass_left -= people * passenger_mass_t
+        floor_left -= people * hold.seat_floor_m
         if people:
             classes.append("passengers")
     bulk = 0.0
     if bulk_t > _EPS and "bulk" in hold.classes:
-        bulk = min(bulk_t, max(mass_left, 0.0))
+        bulk = min(bulk_t, max(mass_left, 0.0), _bulk_room_t(hold, floor_left, ramp_left, ramp_mass_left))
         mass_left -= bulk
         if bulk > _EPS:
             classes.append("bulk")
     mass = mass_cap_t - mass_left
-    return Load(tuple(taken.items()), people, bulk, mass, hold.floor_length_m - floor_left, tuple(classes))
+    return Load(tuple(taken.items()), people, bulk, mass, floor_needed_m(hold, tuple(taken.items()), catalogue,
+                                                                          people, bulk), tuple(classes))
+
+
+def _bulk_room_t(hold: Hold, floor_left_m: float, ramp_left_m: float, ramp_mass_left_t: float) -> float:
+    """Bulk tons the floor left and the ramp left take."""
+    per_t = hold.bulk_floor_m_per_t
+    if per_t <= 0:
+        return math.inf
+    return max(floor_left_m, 0.0) / per_t + min(max(ramp_mass_left_t, 0.0), max(ramp_left_m, 0.0) / per_t)
+
+
+def floor_needed_m(hold: Hold, pieces: Iterable[tuple[str, int]], catalogue: Mapping[str, Piece], passengers: int,
+                   bulk_t: float) -> float:
+    """Floor length, the ramp included, that these pieces, passengers and bulk tons take in ``hold``."""
+    return (sum(floor_used_m(catalogue[k], hold) * n for k, n in pieces) + passengers * hold.seat_floor_m
+            + bulk_t * hold.bulk_floor_m_per_t)
 
 
 def load_mass_t(load_pieces: Iterable[tuple[str, int]], catalogue: Mapping[str, Piece], passengers: int,
@@ -170,15 +220,15 @@ def _made(pieces: tuple[tuple[str, int], ...], passengers: int, bulk_t: float, c
         classes.append("passengers")
     if bulk_t > _EPS:
         classes.append("bulk")
-    floor = sum(floor_used_m(catalogue[k], hold) * n for k, n in pieces)
     return Load(pieces, passengers, bulk_t, load_mass_t(pieces, catalogue, passengers, passenger_mass_t, bulk_t),
-                floor, tuple(classes))
+                floor_needed_m(hold, pieces, catalogue, passengers, bulk_t), tuple(classes))
 
 
 def hold_of(kind) -> Hold:  # noqa: ANN001 - a sim.data.catalog.AircraftType
     """The hold of an aircraft type, as its catalogue entry gives it."""
     return Hold(kind.name, kind.hold_floor_length_m, kind.hold_width_m, kind.hold_height_m, kind.seats,
-                tuple(kind.cargo_classes))
+                tuple(kind.cargo_classes), kind.max_payload_t, kind.seats_on_floor, kind.ramp_length_m or 0.0,
+                kind.ramp_load_t or 0.0)
 
 
 class Manifest:

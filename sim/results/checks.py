@@ -23,8 +23,9 @@ violation it finds, one line each. The rules:
 * parking (when holds are on): at an airfield that is no fleet group's base, the aircraft on the ground
   that landed there as planned never outnumber its parking spots;
 * equipment and people: every piece a leg carries is of a class its type takes and fits its hold's
-  height, width and floor length; the pieces together fit the floor; passengers fit the seats; and the
-  pieces and passengers weigh no more than the leg's payload.
+  height, width and floor length; pieces, passengers and bulk together fit the floor and the ramp (what is
+  too heavy for the ramp on the floor proper); passengers fit the seats; and the pieces and passengers
+  weigh no more than the leg's payload.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def _manifests(world: World, sorties: list[dict[str, Any]]) -> list[str]:
             continue
         hold = hold_of(world.aircraft[row["type"]])
         where = f"{row['aircraft']} {row['origin']}->{row['destination']} at {row['depart_h']:.2f} h"
-        floor = mass = 0.0
+        floor = heavy_floor = mass = 0.0
         for part in filter(None, (p.strip() for p in items.split(";"))):
             name, _, count = part.rpartition(" x")
             piece = pieces.get(name)
@@ -87,12 +88,20 @@ def _manifests(world: World, sorties: list[dict[str, Any]]) -> list[str]:
             if why:
                 problems.append(f"{where}: {name}: {why}")
             floor += floor_used_m(piece, hold) * int(count)
+            if piece.mass_t > hold.ramp_load_t:  # too heavy for the ramp: on the floor proper
+                heavy_floor += floor_used_m(piece, hold) * int(count)
             mass += piece.mass_t * int(count)
-        if floor > hold.floor_length_m + EPS:
-            problems.append(f"{where}: pieces use {floor:.2f} m of the {hold.floor_length_m:g} m floor")
         if people > hold.seats:
             problems.append(f"{where}: {people} passengers, {hold.seats} seats")
         mass += people * passenger_mass.get(row.get("requirement"), 0.1)
+        bulk_t = max(0.0, float(row["payload_t"]) - mass) if "bulk" in str(row.get("cargo_class") or "") else 0.0
+        floor += people * hold.seat_floor_m + bulk_t * hold.bulk_floor_m_per_t
+        if heavy_floor + people * hold.seat_floor_m > hold.floor_length_m + EPS:
+            problems.append(f"{where}: pieces too heavy for the ramp and passengers use "
+                            f"{heavy_floor + people * hold.seat_floor_m:.2f} m of the {hold.floor_length_m:g} m floor")
+        if floor > hold.floor_length_m + hold.ramp_length_m + EPS:
+            problems.append(f"{where}: the load uses {floor:.2f} m of the {hold.floor_length_m:g} m floor "
+                            f"and {hold.ramp_length_m:g} m ramp")
         if mass > row["payload_t"] + EPS:
             problems.append(f"{where}: pieces and passengers weigh {mass:.2f} t, payload {row['payload_t']:.2f} t")
     return problems
