@@ -205,3 +205,36 @@ def test_a_run_with_equipment_draws_its_cargo_by_class_and_a_bulk_run_does_not(t
     plt.close(ax.figure)
     bulk = sim.run(sim.load_scenario("scenarios/belarus_bridge.yaml").with_({"days": 2}))
     assert not (bulk.save(tmp_path / "bulk") / "cargo.png").exists()
+
+
+def test_replicated_cargo_figures_are_means_over_every_replication():
+    from sim.experiments.replications import merged_cargo
+
+    one = {"by_class": {"outsize": {"requested_t": 82.0, "delivered_t": 82.0}},
+           "by_item": {"L": {"class": "outsize", "mass_t": 41.0, "requested": 2, "delivered": 2,
+                             "sorties_by_type": {"An-124-100": 1}}}}
+    two = {"by_class": {"outsize": {"requested_t": 82.0, "delivered_t": 41.0}},
+           "by_item": {"L": {"class": "outsize", "mass_t": 41.0, "requested": 2, "delivered": 1,
+                             "sorties_by_type": {"An-124-100M-150": 1}}}}
+    merged = merged_cargo([one, two])
+    assert merged["by_class"]["outsize"] == {"requested_t": 82.0, "delivered_t": 61.5}
+    item = merged["by_item"]["L"]
+    assert item["delivered"] == 1.5 and item["class"] == "outsize" and item["mass_t"] == 41.0
+    assert item["sorties_by_type"] == {"An-124-100": 0.5, "An-124-100M-150": 0.5}
+
+
+def test_a_stochastic_evacuation_reports_its_items_averaged_over_replications(tmp_path):
+    import sim
+
+    text = SCENARIO.format(items="      - {item: 5P85SM2, count: 3}\n      - {item: BTR-82A, count: 4}")
+    text += "stochastic: {replications: 4, break_per_sortie: 0.3, repair_h: {mean: 30, cv: 0.5}}\n"
+    path = tmp_path / "s.yaml"
+    path.write_text(text.replace("days: 10", "days: 3"))
+    result = sim.replicate(sim.load_scenario(path), workers=1)
+    items = result.summary["cargo"]["by_item"]
+    delivered = result.summary["cargo"]["by_class"]["outsize"]["delivered_t"]
+    assert delivered == pytest.approx(41.0 * items["5P85SM2"]["delivered"])
+    assert 0 < items["5P85SM2"]["delivered"] <= 3 and items["5P85SM2"]["requested"] == 3
+    assert result.summary["delivered_t"] == pytest.approx(
+        sum(c["delivered_t"] for c in result.summary["cargo"]["by_class"].values()))
+    assert (result.save(tmp_path / "out") / "cargo.png").exists()

@@ -166,6 +166,7 @@ def replicated_summary(records: list[dict[str, Any]], scenario: Scenario) -> dic
     summary["fuel_stops_used"] = sorted({x for s in summaries for x in s["fuel_stops_used"]})
     for key in ("stranded", "closures", "airborne_at_end"):
         summary[key] = [{"replication": r["replication"], **row} for r in records for row in r["summary"][key]]
+    summary["cargo"] = merged_cargo([s["cargo"] for s in summaries])
     for i, entry in enumerate(summary["by_requirement"]):
         places = dict.fromkeys(p for s in summaries for p in s["by_requirement"][i]["waiting_at_t"])
         entry["waiting_at_t"] = {p: float(np.mean([s["by_requirement"][i]["waiting_at_t"].get(p, 0.0) for s in summaries]))
@@ -185,6 +186,31 @@ def merged_airspace(tables: list[dict[str, Any]]) -> dict[str, Any]:
         phases.append({**phase, "routes": list(routes.values())})
     unroutable = {(u["from"], u["to"], u["from_day"]): u for t in tables for u in t["unroutable_legs"]}
     return {"phases": phases, "unroutable_legs": list(unroutable.values())}
+
+
+def merged_cargo(tables: list[dict[str, Any]]) -> dict[str, Any]:
+    """The cargo summaries of several replications as one: every class, item and type that any replication
+    has, each figure the mean over all replications (a replication without it counts 0), so an item's
+    ``sorties_by_type`` is the mean sorties per replication of each type."""
+
+    def mean_of(rows: list[dict[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key in dict.fromkeys(k for row in rows for k in row):
+            values = [row.get(key) for row in rows]
+            present = [v for v in values if v is not None]
+            if len(present) == len(values) and all(v == present[0] for v in present):
+                out[key] = present[0]  # the same in every replication (requested counts stay whole)
+            elif all(isinstance(v, dict) for v in present):
+                out[key] = mean_of([v if isinstance(v, dict) else {} for v in values])
+            elif all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
+                out[key] = float(np.mean([v or 0 for v in values]))
+            else:
+                out[key] = present[0]
+        return out
+
+    return {part: {name: mean_of([t[part].get(name, {}) for t in tables])
+                   for name in dict.fromkeys(n for t in tables for n in t[part])}
+            for part in ("by_class", "by_item")}
 
 
 def mean_tree(values: list[Any]) -> Any:

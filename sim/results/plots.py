@@ -185,7 +185,7 @@ def cargo_figure(summary: dict[str, Any], ax: plt.Axes | None = None) -> plt.Axe
             entry = classes[name]
             text = f"{entry['delivered_t']:,.0f} of {entry['requested_t']:,.0f} t"
             if "requested" in entry:
-                text += f" ({entry['delivered']:,} of {entry['requested']:,} people)"
+                text += f" ({entry['delivered']:,.0f} of {entry['requested']:,.0f} people)"
             ax.annotate(text, (entry["requested_t"], y), xytext=(4, 0), textcoords="offset points", va="center",
                         fontsize=8)
         ax.invert_yaxis()
@@ -193,7 +193,9 @@ def cargo_figure(summary: dict[str, Any], ax: plt.Axes | None = None) -> plt.Axe
         ax.set_xlabel("tons")
         style.thousands(ax.xaxis)
         ax.legend(loc="lower right", fontsize=8)
-        ax.set_title(f"{summary['scenario']}: cargo by class, delivered by the end of day {summary['days']}")
+        count = (summary.get("replications") or {}).get("replications", 1)
+        mean = f", mean of {count} replications" if count > 1 else ""
+        ax.set_title(f"{summary['scenario']}: cargo by class, delivered by the end of day {summary['days']}{mean}")
     return ax
 
 

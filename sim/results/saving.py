@@ -55,7 +55,11 @@ def save_run(folder: Path, scenario_data: dict[str, Any], world: Any, summary: d
         save_routes_map(tmp / "routes.png", world, sorties)
         write_geojson(tmp / "routes.geojson", routes_collection(world, sorties))
 
-    return write_files(Path(folder), run_files(summary), fill, force=force)
+    names = run_files(summary)
+    written = write_files(Path(folder), names, fill, force=force)
+    if force and "cargo.png" not in names:  # a cargo chart left by an earlier run would now be wrong
+        (written / "cargo.png").unlink(missing_ok=True)
+    return written
 
 
 def save_replicated(folder: Path, scenario_data: dict[str, Any], world: Any, summary: dict[str, Any],
@@ -71,7 +75,7 @@ def save_replicated(folder: Path, scenario_data: dict[str, Any], world: Any, sum
 
     def fill(tmp: Path) -> None:
         from sim.results.gis import routes_collection, write_geojson
-        from sim.results.plots import save_closure, save_ground, save_throughput
+        from sim.results.plots import moves_more_than_bulk, save_cargo, save_closure, save_ground, save_throughput
         from sim.results.provenance import provenance
 
         write_json(tmp / "run.json", provenance("replicated run", {"scenario": scenario_data}, seed=summary["seed"],
@@ -87,20 +91,25 @@ def save_replicated(folder: Path, scenario_data: dict[str, Any], world: Any, sum
         save_throughput(tmp / "throughput.png", summary, daily, scenario_data)
         if closes(summary):
             save_closure(tmp / "closure.png", summary)
+        if moves_more_than_bulk(summary):
+            save_cargo(tmp / "cargo.png", summary)
         save_routes_map(tmp / "routes.png", world, sorties)
         write_geojson(tmp / "routes.geojson", routes_collection(world, sorties, count))
 
     written = write_files(Path(folder), names, fill, force=force)
-    if "closure.png" not in names:  # a closure chart left by an earlier run would now be wrong
-        (written / "closure.png").unlink(missing_ok=True)
+    for chart in ("closure.png", "cargo.png"):
+        if force and chart not in names:  # a chart left by an earlier run would now be wrong
+            (written / chart).unlink(missing_ok=True)
     return written
 
 
 def replicated_files(summary: dict[str, Any]) -> list[str]:
-    """The files a replicated run writes: REPLICATED_FILES, less closure.png when no replication closed."""
-    from sim.results.plots import closes
+    """The files a replicated run writes: REPLICATED_FILES, less closure.png when no replication closed, and
+    cargo.png when the run moves equipment or people."""
+    from sim.results.plots import closes, moves_more_than_bulk
 
-    return REPLICATED_FILES if closes(summary) else [n for n in REPLICATED_FILES if n != "closure.png"]
+    names = REPLICATED_FILES if closes(summary) else [n for n in REPLICATED_FILES if n != "closure.png"]
+    return [*names, "cargo.png"] if moves_more_than_bulk(summary) else names
 
 
 def save_sweep(folder: Path, runs: list[dict[str, Any]], run_columns: list[str], points: list[dict[str, Any]],
