@@ -238,3 +238,23 @@ def test_a_stochastic_evacuation_reports_its_items_averaged_over_replications(tm
     assert result.summary["delivered_t"] == pytest.approx(
         sum(c["delivered_t"] for c in result.summary["cargo"]["by_class"].values()))
     assert (result.save(tmp_path / "out") / "cargo.png").exists()
+
+
+def test_a_sweep_gives_each_requirements_closure_day_as_separate_runs_do(tmp_path):
+    import sim
+
+    text = SCENARIO.format(items="      - {item: 5P85SM2, count: 6}")
+    text += "  - {from: OSLK, to: UUMU, label: stores, tons: 400}\n"
+    path = tmp_path / "s.yaml"
+    path.write_text(text.replace("requirements:\n  - from: OSLK", "requirements:\n  - label: launchers\n    from: OSLK"))
+    scenario = sim.load_scenario(path)
+    result = sim.sweep(scenario, {"fleet[0].count": [1, 2, 3]}, workers=1)
+    points = {p["fleet[0].count"]: p for p in result.point_rows}
+    for count, point in points.items():
+        run = sim.run(scenario.with_({"fleet[0].count": count})).summary["by_requirement"]
+        assert [point["launchers: closure_day_median"], point["stores: closure_day_median"]] == \
+            [r["closure_day"] for r in run]
+        assert point["launchers: p_closed"] == 1.0
+    assert points[3]["launchers: closure_day_median"] < points[1]["launchers: closure_day_median"]
+    assert set(result.by_requirement["requirement"]) == {"launchers", "stores"}
+    assert "closure_day" in result.by_requirement.columns

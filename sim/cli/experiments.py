@@ -108,6 +108,17 @@ def _print_points(point_rows: list[dict[str, Any]], paths: list[str]) -> None:
                       f"{p['delivered_t_mean']:,.0f}", f"{p['in_transit_t_mean']:,.0f}", f"{p['backlog_t_mean']:,.0f}",
                       f"{p['p_closed']:.2f}")
     out.print(table)
+    suffix = ": closure_day_median"
+    requirements = [k.removesuffix(suffix) for k in point_rows[0] if k.endswith(suffix)] if point_rows else []
+    if len(requirements) > 1:
+        days = Table(title="closure by requirement: median day (P closed by the end)")
+        for column in (*paths, *requirements):
+            days.add_column(column, justify="right")
+        for p in point_rows:
+            days.add_row(*[str(p[k]) for k in paths], *[
+                f"{'-' if p[r + suffix] is None else f'day {p[r + suffix]}'} ({p[r + ': p_closed']:.2f})"
+                for r in requirements])
+        out.print(days)
     if any(p["backlog_t_mean"] < 0.5 and p["p_closed"] < 1 for p in point_rows):
         out.print("A point with no backlog that did not always close still had cargo in transit at the end.")
 

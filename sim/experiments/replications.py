@@ -65,6 +65,7 @@ def task_record(result: RunResult, point: int, replication: int) -> dict[str, An
     for r in s["by_requirement"]:
         per_requirement[f"{r['requirement']}: delivered_t"] = r["delivered_t"]
         per_requirement[f"{r['requirement']}: backlog_t"] = r["backlog_t"]
+        per_requirement[f"{r['requirement']}: closure_day"] = r["closure_day"]
     return {
         "point": point,
         "replication": replication,
@@ -81,7 +82,7 @@ TIDY_COLUMNS = ["replication", *HEADLINE, "closure_day"]
 
 def tidy(record: dict[str, Any]) -> dict[str, Any]:
     """The flat part of a task record (one row of replications.csv or sweep.csv), with each requirement's
-    delivered and backlog tons as ``"<requirement>: delivered_t"`` columns."""
+    delivered and backlog tons and closure day as ``"<requirement>: delivered_t"`` columns."""
     return {**{k: record[k] for k in ("point", *TIDY_COLUMNS)}, **record["by_requirement"]}
 
 
