@@ -167,7 +167,7 @@ def test_an_item_no_aircraft_of_the_fleet_can_carry_exits_2_with_the_reason(tmp_
     path = _scenario(tmp_path, "      - {item: 5P85SM2, count: 1}", fleet="")
     done = _validate(path)
     assert done.returncode == 2
-    assert ("requirements[0].items[0]: 5P85SM2 (S-400 launcher on MAZ-543M): 3.9 m high exceeds the Il-76MD "
+    assert ("requirements[0].items[0]: 5P85SM2 (S-400 launcher on MAZ-543M): 3.8 m high exceeds the Il-76MD "
             "hold height 3.4 m; the fleet has no An-124") in done.stderr + done.stdout
 
 

@@ -90,8 +90,8 @@ def summarise(out: RunOutput) -> dict[str, Any]:
     deliveries, legs = out.records.deliveries, out.records.legs
     requested = sum(x.generated_t for x in ledgers)
     delivered = sum(x.delivered_t for x in ledgers)
-    in_transit = sum(x.in_transit_t for x in ledgers)
-    backlog = sum(x.backlog_t for x in ledgers)
+    in_transit = _tons(sum(x.in_transit_t for x in ledgers))
+    backlog = _tons(sum(x.backlog_t for x in ledgers))
     closure = closure_day(deliveries["time_h"], deliveries["tons"], requested)
 
     by_requirement = []
@@ -101,7 +101,7 @@ def summarise(out: RunOutput) -> dict[str, Any]:
         by_requirement.append({
             "requirement": req.name, "from": req.from_, "to": req.to,
             "requested_t": ledger.generated_t, "delivered_t": ledger.delivered_t,
-            "in_transit_t": ledger.in_transit_t, "backlog_t": ledger.backlog_t,
+            "in_transit_t": _tons(ledger.in_transit_t), "backlog_t": _tons(ledger.backlog_t),
             "waiting_at_t": ledger.waiting_at(),
             "sorties": len(mine), "closure_day": day, "closure_date": _date(run.start_date, day),
         })
@@ -209,6 +209,11 @@ def summarise(out: RunOutput) -> dict[str, Any]:
         "airspace": airspace_summary(out),
         "inputs": _inputs(out),
     }
+
+
+def _tons(value: float) -> float:
+    """A balance of tons, with rounding noise (-1e-14) read as the zero it is."""
+    return 0.0 if abs(value) < 1e-9 else value
 
 
 def cargo_summary(world: Any, deliveries: list[dict[str, Any]]) -> dict[str, Any]:
