@@ -258,3 +258,23 @@ def test_a_sweep_gives_each_requirements_closure_day_as_separate_runs_do(tmp_pat
     assert points[3]["launchers: closure_day_median"] < points[1]["launchers: closure_day_median"]
     assert set(result.by_requirement["requirement"]) == {"launchers", "stores"}
     assert "closure_day" in result.by_requirement.columns
+
+
+def test_the_an124_takes_the_outsize_only_it_can_carry_before_bulk_an_il76_can_take(tmp_path):
+    import sim
+
+    # Both requirements are ready at 0 h with the same priority; the stores are listed first and are the
+    # bigger backlog (first come would give them the An-124, the lowest-numbered aircraft, and leave the
+    # launcher to wait for its return).
+    text = SCENARIO.format(items="      - {item: 5P85SM2, count: 1}")
+    text = text.replace("requirements:\n", "requirements:\n  - {from: OSLK, to: UUMU, label: stores, tons: 60}\n")
+    path = tmp_path / "s.yaml"
+    path.write_text(text)
+    result = sim.run(sim.load_scenario(path))
+    cargo = result.sorties[result.sorties["purpose"] == "cargo"].sort_values("depart_h")
+    first = cargo.groupby("type").first()
+    assert first.loc["An-124-100", "items"] == "5P85SM2 x1"
+    assert first.loc["Il-76MD", "requirement"] == "stores"
+    catalogue = aircraft_catalog()
+    for kind in ("An-124-100", "Il-76MD"):  # each leaves after its first onload: nobody waited for a return
+        assert first.loc[kind, "depart_h"] == pytest.approx(catalogue[kind].onload_h)

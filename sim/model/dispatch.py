@@ -13,7 +13,8 @@ from typing import Any, NamedTuple, Protocol
 
 from sim.model.aircraft import Aircraft, Job
 from sim.model.cargo import CargoLedger
-from sim.model.specs import RequirementSpec
+from sim.model.packing import fit_problem, hold_of
+from sim.model.specs import RequirementSpec, carries_class, may_serve
 
 
 class DispatchState(Protocol):
@@ -21,6 +22,7 @@ class DispatchState(Protocol):
 
     ledgers: list[CargoLedger]  # one per requirement, in scenario order
     requirements: Sequence[RequirementSpec]
+    capable_types: Sequence[int]  # per requirement, the fleet's types that can carry some of it
     idle: list[Aircraft]
 
     def cargo_job(self, aircraft: Aircraft, index: int, place: str) -> Job | None:
@@ -41,17 +43,39 @@ class DispatchRule(Protocol):
         ...
 
 
-def requirement_priority(index: int, ledger: CargoLedger, priority: int = 0) -> tuple[int, float, float, int]:
+def requirement_priority(index: int, ledger: CargoLedger, priority: int = 0,
+                         capable_types: int = 0) -> tuple[int, int, float, float, int]:
     """First-come sort key of a requirement: smaller is served first."""
     oldest = ledger.oldest_ready_h
-    return (-priority, oldest if oldest is not None else float("inf"), -ledger.unassigned_t, index)
+    return (-priority, capable_types, oldest if oldest is not None else float("inf"), -ledger.unassigned_t, index)
 
 
 def first_come_order(state: DispatchState) -> list[int]:
     """Indices of the requirements with unassigned cargo, first served first."""
     ledgers = state.ledgers
     return sorted((i for i, ledger in enumerate(ledgers) if ledger.unassigned_t > 1e-9),
-                  key=lambda i: requirement_priority(i, ledgers[i], state.requirements[i].priority))
+                  key=lambda i: requirement_priority(i, ledgers[i], state.requirements[i].priority,
+                                                     state.capable_types[i]))
+
+
+def capable_type_counts(requirements: Sequence[RequirementSpec], types: Sequence[Any]) -> list[int]:
+    """For each requirement, how many of these aircraft types can carry its scarcest part: the types it
+    allows that take its class; for equipment and people, the fewest types that can carry any one of its
+    piece kinds, its passengers or its bulk (a battalion whose launchers only the An-124 takes counts 1)."""
+
+    def parts(req: RequirementSpec) -> list[Callable[[Any], bool]]:
+        if not req.has_manifest:
+            return [lambda kind: carries_class(kind.cargo_classes, req)]
+        out: list[Callable[[Any], bool]] = [
+            lambda kind, piece=piece: fit_problem(piece, hold_of(kind)) is None for piece, _ in req.pieces]
+        if req.passengers > 0:
+            out.append(lambda kind: "passengers" in kind.cargo_classes and kind.seats > 0)
+        if req.bulk_t > 0:
+            out.append(lambda kind: "bulk" in kind.cargo_classes)
+        return out
+
+    return [min((sum(may_serve(kind.name, req) and part(kind) for kind in types) for part in parts(req)),
+                default=len(types)) for req in requirements]
 
 
 def interchangeable(state: DispatchState, preference: Callable[[Aircraft], Any]) -> list[Aircraft]:
@@ -67,8 +91,11 @@ def interchangeable(state: DispatchState, preference: Callable[[Aircraft], Any])
 
 
 class FirstCome:
-    """Requirements are served by priority (higher first), then in order of their oldest waiting ton (first
-    come, first served); ties go to the biggest unassigned backlog, then to scenario order. Each requirement
+    """Requirements are served by priority (higher first), then scarce capability first (cargo fewer of the
+    fleet's types can carry, such as outsize pieces only the An-124 takes, before cargo any type can carry:
+    otherwise an An-124 flies bulk an Il-76 could have taken while the outsize waits), then in order of
+    their oldest waiting ton (first come, first served); ties go to the biggest unassigned backlog, then
+    to scenario order. Each requirement
     in turn gets the idle aircraft, of the types it allows, that can start loading soonest (shortest
     repositioning trip; ties to cargo at the requirement's origin, then to the lowest aircraft number).
     """
@@ -108,7 +135,8 @@ def delivery_h(aircraft: Aircraft, job: Job) -> float:
 
 class _Scored:
     """A rule that scores every (aircraft, requirement, place) a requirement at a time, requirements in
-    first-come order (so priorities and the oldest waiting ton still come first); the best score wins.
+    first-come order (so priorities, scarce capability and the oldest waiting ton still come first); the
+    best score wins.
     Ties go to the aircraft that has flown least so far (the work is spread over the fleet), then to the
     lowest aircraft number."""
 

@@ -15,7 +15,7 @@ from sim.flight import performance
 from sim.model.aircraft import Aircraft, Flight, Job
 from sim.model.cargo import CargoLedger
 from sim.model.crews import CrewRoster
-from sim.model.dispatch import DispatchRule, rule_named
+from sim.model.dispatch import DispatchRule, capable_type_counts, rule_named
 from sim.model.events import Event
 from sim.model.packing import Hold, Load, Manifest, hold_of
 from sim.model.ramp import Parking, Ramp
@@ -79,6 +79,8 @@ class AirliftModel:
                 self.aircraft.append(aircraft)
             if world.operations.crews:
                 self._staff(e, entry)
+        fleet_types = list({a.type.name: a.type for a in self.aircraft}.values())
+        self.capable_types = capable_type_counts(self.requirements, fleet_types)
         for i, req in enumerate(world.requirements):
             self.env.process(self._generate(i, req))
         for event in world.events:
