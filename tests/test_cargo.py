@@ -278,3 +278,15 @@ def test_the_an124_takes_the_outsize_only_it_can_carry_before_bulk_an_il76_can_t
     catalogue = aircraft_catalog()
     for kind in ("An-124-100", "Il-76MD"):  # each leaves after its first onload: nobody waited for a return
         assert first.loc[kind, "depart_h"] == pytest.approx(catalogue[kind].onload_h)
+
+
+def test_the_shipped_evacuation_empties_hmeimim_inside_96_hours_with_two_an124s_and_not_with_one():
+    import sim
+
+    scenario = sim.load_scenario(Path(__file__).parents[1] / "scenarios" / "syria_evacuation.yaml")
+    two = sim.run(scenario).summary
+    assert two["closure_day"] == 4 and two["backlog_t"] == 0.0  # the last loads left before 00:00 on day 4
+    assert two["cargo"]["by_item"]["5P85SM2"]["sorties_by_type"] == {"An-124-100": 4}  # two a sortie
+    one = sim.run(scenario.with_({"fleet[0].count": 1})).summary
+    left = {k: v["undelivered"] for k, v in one["cargo"]["by_item"].items() if v["undelivered"]}
+    assert left == {"Pantsir-S1": 3, "Ka-52": 4, "Mi-8": 4}
