@@ -12,6 +12,7 @@ The public API::
     result.save("results/mine")                       # exactly what `airlift run` writes
     versus = sim.compare(scenario, bigger)            # .table: each figure for A, B and B - A
     again = sim.load_results("results/mine")
+    plan = sim.load_plan(sim.load_scenario("scenarios/syria_evacuation.yaml"))   # sorties per type, no simulation
 
 Names are imported on first use, so ``import sim`` stays light.
 """
@@ -26,6 +27,7 @@ from sim.errors import AirliftError, InputError, OverrideError, ResultsExistErro
 
 if TYPE_CHECKING:
     from sim.experiments.compare import Comparison, compare
+    from sim.experiments.loads import load_plan
     from sim.experiments.replications import Replications, replicate
     from sim.experiments.runs import RunResult, run
     from sim.experiments.sweeps import SweepResult, sweep
@@ -39,12 +41,13 @@ _LAZY = {
     "replicate": "sim.experiments.replications", "Replications": "sim.experiments.replications",
     "sweep": "sim.experiments.sweeps", "SweepResult": "sim.experiments.sweeps",
     "compare": "sim.experiments.compare", "Comparison": "sim.experiments.compare",
+    "load_plan": "sim.experiments.loads",
     "load_results": "sim.results.reading", "Results": "sim.results.reading",
 }
 
 __all__ = ["AirliftError", "Comparison", "InputError", "OverrideError", "Replications", "Results", "ResultsExistError",
-           "RunResult", "Scenario", "SweepResult", "__version__", "compare", "load_results", "load_scenario",
-           "parse_scenario", "replicate", "run", "sweep"]
+           "RunResult", "Scenario", "SweepResult", "__version__", "compare", "load_plan", "load_results",
+           "load_scenario", "parse_scenario", "replicate", "run", "sweep"]
 
 
 def __getattr__(name: str) -> Any:

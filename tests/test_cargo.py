@@ -290,3 +290,30 @@ def test_the_shipped_evacuation_empties_hmeimim_inside_96_hours_with_two_an124s_
     one = sim.run(scenario.with_({"fleet[0].count": 1})).summary
     left = {k: v["undelivered"] for k, v in one["cargo"]["by_item"].items() if v["undelivered"]}
     assert left == {"Pantsir-S1": 3, "Ka-52": 4, "Mi-8": 4}
+
+
+def test_loads_fill_one_aircraft_after_another_until_nothing_it_can_take_is_left():
+    from sim.experiments.loads import loads
+
+    # An-124 at 120 t: 2 launchers + 2 carriers (114 t), then the third launcher; Il-76MD: both carriers
+    # in one (32 t), the launchers never.
+    an124 = loads(AN124, 120.0, {"launcher": 3, "btr": 2}, PIECES)
+    assert [load.pieces for load in an124] == [(("launcher", 2), ("btr", 2)), (("launcher", 1),)]
+    assert [load.pieces for load in loads(IL76, 47.0, {"launcher": 3, "btr": 2}, PIECES)] == [(("btr", 2),)]
+    troops = loads(IL76, 47.0, {}, PIECES, passengers=300, passenger_mass_t=0.1)
+    assert [load.passengers for load in troops] == [145, 145, 10]
+
+
+def test_the_load_plan_counts_the_sorties_only_the_an124_can_fly(tmp_path):
+    import json
+
+    path = _scenario(tmp_path, "      - {item: 5P85SM2, count: 3}\n      - {item: BTR-82A, count: 2}")
+    done = subprocess.run([sys.executable, "-m", "sim", "loads", str(path), "--format", "json"], capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
+    rows = {r["type"]: r for r in json.loads(done.stdout)}
+    # The 3 launchers fly two a sortie on the An-124 (84.3 t), with the carriers beside the first two.
+    assert rows["An-124-100"]["sorties_alone"] == 2 and rows["An-124-100"]["sorties_only_it"] == 2
+    assert rows["Il-76MD"]["sorties_alone"] == 1 and rows["Il-76MD"]["sorties_only_it"] == 0
+    assert "5P85SM2: 3.8 m high exceeds the Il-76MD hold height" in rows["Il-76MD"]["cannot_carry"]
+    assert rows["Il-76MD"]["first_load"] == "BTR-82A x2 (32.0 t)"
