@@ -45,6 +45,9 @@ class AirliftModel:
         self.rule: DispatchRule = rule_named(world.operations.dispatch_rule) if rule is None else rule
         self.env = simpy.Environment()
         self.records = Records()
+        self._add_leg = Records.appender(self.records.legs)
+        self._add_ground = Records.appender(self.records.ground)
+        self._add_delivery = Records.appender(self.records.deliveries)
         self.open = {ident: True for ident in world.airfields}
         self.ramps = {ident: Ramp(self.env, a.mog) for ident, a in world.airfields.items()}
         self.parking = {ident: Parking(self.env, max(a.parking_mog, a.mog)) for ident, a in world.airfields.items()}
@@ -233,9 +236,8 @@ class AirliftModel:
                 parts.append({**base, "class": "bulk", "item": "", "tons": load.bulk_t, "count": 0})
         else:
             parts.append({**base, "class": req.cargo_class, "item": "", "tons": tons, "count": 0})
-        Records.append(self.records.deliveries, DeliveryRow(
-            time_h=self.env.now, requirement=requirement, origin=req.from_, destination=req.to,
-            type=aircraft.type.name, aircraft=aircraft.name, tons=tons))
+        self._add_delivery(DeliveryRow(self.env.now, requirement, req.from_, req.to, aircraft.type.name,
+                                       aircraft.name, tons))
 
     # --- dispatching --------------------------------------------------------------------------------
 
@@ -274,8 +276,8 @@ class AirliftModel:
         # The fuel aboard reaches a bounded distance: try the fuel airfields nearest first (few routes).
         reach_km = performance.planned_range_km(aircraft.type, 0.0)
         here = aircraft.location
-        for ident in sorted(self.world.stop_candidates, key=lambda k: self.world.great_circle_km(here, k)):
-            if self.world.great_circle_km(here, ident) > reach_km:
+        for ident, km in self.world.stops_by_distance(here):
+            if km > reach_km:
                 break
             if self.usable(ident) and self.planner.hop(aircraft.type, here, ident, aircraft.fuel_state) is not None:
                 return True
@@ -409,7 +411,7 @@ class AirliftModel:
     def record_leg(self, aircraft: Aircraft, flight: Flight, arrive: float, destination: str, payload_t: float,
                    distance_km: float, burn_t: float, fuel_stop: bool, purpose: Purpose) -> None:
         """One row of sorties.csv."""
-        Records.append(self.records.legs, LegRow(
+        self._add_leg(LegRow(
             aircraft=aircraft.name, type=aircraft.type.name, origin=flight.origin, destination=destination,
             depart_h=flight.depart_h, arrive_h=arrive, payload_t=payload_t, distance_km=distance_km,
             fuel_stop=fuel_stop, purpose=purpose, requirement=aircraft.aboard.requirement if aircraft.aboard else -1,
@@ -430,9 +432,8 @@ class AirliftModel:
     def record_ground(self, aircraft: Aircraft, airfield: str, arrive: float, start: float, end: float,
                       activity: Activity, payload_t: float = 0.0, requirement: int = -1) -> None:
         """One row of ground.csv: asked for a spot, got it, left it."""
-        Records.append(self.records.ground, GroundRow(
-            aircraft=aircraft.name, type=aircraft.type.name, airfield=airfield, arrive_h=arrive, start_h=start,
-            end_h=end, activity=activity, payload_t=payload_t, requirement=requirement))
+        self._add_ground(GroundRow(aircraft.name, aircraft.type.name, airfield, arrive, start, end, activity, payload_t,
+                                   requirement))
 
 
 def simulate(world: World, randomness: Randomness, progress: Callable[[int, int], None] | None = None,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import typing
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
@@ -112,3 +113,15 @@ class Records:
         """Append one row to the column table of its kind."""
         for column, value in zip(table.values(), row, strict=True):
             column.append(value)
+
+    @staticmethod
+    def appender(table: dict[str, list[Any]]) -> Callable[[tuple], None]:
+        """A function appending one row (a LegRow, GroundRow or DeliveryRow, or a plain tuple of its
+        values in column order) to ``table``: ``append`` for a run's many rows."""
+        adders = tuple(column.append for column in table.values())
+
+        def add(row: tuple) -> None:
+            for add_value, value in zip(adders, row, strict=True):
+                add_value(value)
+
+        return add
