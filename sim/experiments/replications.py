@@ -324,8 +324,9 @@ def replicate(scenario: Scenario, replications: int | None = None, *, seed: int 
     count = replication_count(scenario, replications)
     data = scenario_data(scenario)
     tasks = [Task(data, r, full=True) for r in range(count)]
+    world = build_world(scenario)  # before the workers start: they inherit the catalogues it loaded
     with executor(1 if count == 1 else workers, dask) as pool:
         records = run_tasks(pool, run_task, tasks, on_result=on_result)
     summary = replicated_summary(records, scenario)
     daily = daily_statistics(records, records[0]["daily_rows"])
-    return Replications(scenario, build_world(scenario), summary, daily, records)
+    return Replications(scenario, world, summary, daily, records)

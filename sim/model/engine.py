@@ -12,7 +12,7 @@ from typing import Any
 import simpy
 
 from sim.flight import performance
-from sim.model.aircraft import Aircraft, Flight, Job
+from sim.model.aircraft import Aboard, Aircraft, Flight, Job
 from sim.model.cargo import CargoLedger
 from sim.model.crews import CrewRoster
 from sim.model.dispatch import DispatchRule, rule_named
@@ -411,23 +411,20 @@ class AirliftModel:
     def record_leg(self, aircraft: Aircraft, flight: Flight, arrive: float, destination: str, payload_t: float,
                    distance_km: float, burn_t: float, fuel_stop: bool, purpose: Purpose) -> None:
         """One row of sorties.csv."""
-        self._add_leg(LegRow(
-            aircraft=aircraft.name, type=aircraft.type.name, origin=flight.origin, destination=destination,
-            depart_h=flight.depart_h, arrive_h=arrive, payload_t=payload_t, distance_km=distance_km,
-            fuel_stop=fuel_stop, purpose=purpose, requirement=aircraft.aboard.requirement if aircraft.aboard else -1,
-            fuel_t=burn_t, fuel_takeoff_t=flight.fuel_takeoff_t, fuel_landing_t=flight.fuel_takeoff_t - burn_t,
-            takeoff_mass_t=flight.takeoff_mass_t, landing_mass_t=flight.takeoff_mass_t - burn_t,
-            crew=aircraft.crew.name if aircraft.crew is not None else "", **self._aboard_columns(aircraft)))
-
-    def _aboard_columns(self, aircraft: Aircraft) -> dict[str, Any]:
-        """What a leg carried, for sorties.csv: the classes, the pieces and the passengers aboard."""
         cargo = aircraft.aboard
+        self._add_leg(LegRow(
+            aircraft.name, aircraft.type.name, flight.origin, destination, flight.depart_h, arrive, payload_t,
+            distance_km, fuel_stop, purpose, cargo.requirement if cargo else -1, burn_t, flight.fuel_takeoff_t,
+            flight.fuel_takeoff_t - burn_t, flight.takeoff_mass_t, flight.takeoff_mass_t - burn_t,
+            aircraft.crew.name if aircraft.crew is not None else "", *self._aboard_columns(cargo)))
+
+    def _aboard_columns(self, cargo: Aboard | None) -> tuple[str, str, int]:
+        """What a leg carried, for sorties.csv: the classes, the pieces and the passengers aboard."""
         if cargo is None or cargo.tons <= 1e-9:
-            return {"cargo_class": "", "items": "", "passengers": 0}
+            return "", "", 0
         if cargo.load is None:
-            return {"cargo_class": self.requirements[cargo.requirement].cargo_class, "items": "", "passengers": 0}
-        return {"cargo_class": "+".join(cargo.load.classes), "items": cargo.load.describe(),
-                "passengers": cargo.load.passengers}
+            return self.requirements[cargo.requirement].cargo_class, "", 0
+        return "+".join(cargo.load.classes), cargo.load.describe(), cargo.load.passengers
 
     def record_ground(self, aircraft: Aircraft, airfield: str, arrive: float, start: float, end: float,
                       activity: Activity, payload_t: float = 0.0, requirement: int = -1) -> None:
