@@ -269,7 +269,7 @@ class Aircraft:
                 if not model.usable(destination):
                     self._drop_booking()
                     return False
-            book = tuple(dict.fromkeys(h.destination for h in trip.hops)) if i == 0 else ()
+            book = trip.landings if i == 0 else ()
             ready = yield from self._cleared(destination, planned.flight_h, book, may_give_up=purpose != "ferry")
             if not ready:
                 self._drop_booking()

@@ -20,7 +20,7 @@ from sim.model.events import Event
 from sim.model.packing import Hold, Load, Manifest, hold_of
 from sim.model.ramp import Parking, Ramp
 from sim.model.randomness import Randomness
-from sim.model.records import Activity, DeliveryRow, GroundRow, LegRow, Purpose, Records
+from sim.model.records import Activity, DeliveryRow, GroundRow, LegRow, Purpose, Records, RowBuffer
 from sim.model.specs import HOURS_PER_DAY, FleetSpec, RequirementSpec, carries_class, may_serve
 from sim.model.trips import TripPlanner, fuel_after_hop_t
 from sim.model.world import World
@@ -45,9 +45,9 @@ class AirliftModel:
         self.rule: DispatchRule = rule_named(world.operations.dispatch_rule) if rule is None else rule
         self.env = simpy.Environment()
         self.records = Records()
-        self._add_leg = Records.appender(self.records.legs)
-        self._add_ground = Records.appender(self.records.ground)
-        self._add_delivery = Records.appender(self.records.deliveries)
+        self._legs = RowBuffer(self.records.legs)
+        self._ground = RowBuffer(self.records.ground)
+        self._deliveries = RowBuffer(self.records.deliveries)
         self.open = {ident: True for ident in world.airfields}
         self.ramps = {ident: Ramp(self.env, a.mog) for ident, a in world.airfields.items()}
         self.parking = {ident: Parking(self.env, max(a.parking_mog, a.mog)) for ident, a in world.airfields.items()}
@@ -236,7 +236,7 @@ class AirliftModel:
                 parts.append({**base, "class": "bulk", "item": "", "tons": load.bulk_t, "count": 0})
         else:
             parts.append({**base, "class": req.cargo_class, "item": "", "tons": tons, "count": 0})
-        self._add_delivery(DeliveryRow(self.env.now, requirement, req.from_, req.to, aircraft.type.name,
+        self._deliveries.add(DeliveryRow(self.env.now, requirement, req.from_, req.to, aircraft.type.name,
                                        aircraft.name, tons))
 
     # --- dispatching --------------------------------------------------------------------------------
@@ -306,13 +306,15 @@ class AirliftModel:
             self.record_ground(aircraft, aircraft.location, since, since, self.env.now, "parked")
 
     def finish(self) -> None:
-        """End of the run: close the idle spans and the crew and parking waits still open."""
+        """End of the run: close the idle spans and the crew and parking waits still open, and put every
+        row logged into the records' columns."""
         for aircraft in self.idle:
             self._end_idle(aircraft, at_end=True)
         for aircraft in self.aircraft:
             if aircraft.waiting is not None:
                 activity, since = aircraft.waiting
                 self.record_ground(aircraft, aircraft.location, since, since, self.env.now, activity)
+        self.flush_records()
         now = self.env.now
         self.records.airborne_at_end = [
             {"aircraft": a.name, "origin": a.flight.origin, "destination": a.flight.destination,
@@ -321,6 +323,11 @@ class AirliftModel:
                                "duty_h": c.total_duty_h(now), "flight_h": c.flown_total_h}
                               for c in self.crews.all]
         self.records.parking_peaks = {ident: lot.peak for ident, lot in self.parking.items() if lot.peak}
+
+    def flush_records(self) -> None:
+        """Put the rows logged so far into the records' columns (rows reach them in batches)."""
+        for rows in (self._legs, self._ground, self._deliveries):
+            rows.flush()
 
     def _dispatch_soon(self) -> None:
         """Dispatch once every cargo arriving at this same instant is in the ledgers, so priorities
@@ -412,7 +419,7 @@ class AirliftModel:
                    distance_km: float, burn_t: float, fuel_stop: bool, purpose: Purpose) -> None:
         """One row of sorties.csv."""
         cargo = aircraft.aboard
-        self._add_leg(LegRow(
+        self._legs.add(LegRow(
             aircraft.name, aircraft.type.name, flight.origin, destination, flight.depart_h, arrive, payload_t,
             distance_km, fuel_stop, purpose, cargo.requirement if cargo else -1, burn_t, flight.fuel_takeoff_t,
             flight.fuel_takeoff_t - burn_t, flight.takeoff_mass_t, flight.takeoff_mass_t - burn_t,
@@ -429,7 +436,7 @@ class AirliftModel:
     def record_ground(self, aircraft: Aircraft, airfield: str, arrive: float, start: float, end: float,
                       activity: Activity, payload_t: float = 0.0, requirement: int = -1) -> None:
         """One row of ground.csv: asked for a spot, got it, left it."""
-        self._add_ground(GroundRow(aircraft.name, aircraft.type.name, airfield, arrive, start, end, activity, payload_t,
+        self._ground.add(GroundRow(aircraft.name, aircraft.type.name, airfield, arrive, start, end, activity, payload_t,
                                    requirement))
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import typing
 from array import array
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
@@ -114,14 +113,27 @@ class Records:
         for column, value in zip(table.values(), row, strict=True):
             column.append(value)
 
-    @staticmethod
-    def appender(table: dict[str, list[Any]]) -> Callable[[tuple], None]:
-        """A function appending one row (a LegRow, GroundRow or DeliveryRow, or a plain tuple of its
-        values in column order) to ``table``: ``append`` for a run's many rows."""
-        adders = tuple(column.append for column in table.values())
 
-        def add(row: tuple) -> None:
-            for add_value, value in zip(adders, row, strict=True):
-                add_value(value)
 
-        return add
+class RowBuffer:
+    """Rows on their way into a column table, a batch at a time: appending one tuple to a list costs far
+    less than appending each of its values to its column. ``flush`` moves the rows held into the columns;
+    until then the table lacks them (the engine flushes when the run finishes)."""
+
+    def __init__(self, table: dict[str, list[Any]], batch: int = 4096):
+        self.table = table
+        self.rows: list[tuple] = []
+        self.batch = batch  # rows held at most: a few hundred kB, whatever the run's length
+
+    def add(self, row: LegRow | GroundRow | DeliveryRow) -> None:
+        """Append one row (its values in column order)."""
+        self.rows.append(row)
+        if len(self.rows) >= self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        """Move the rows held into the table's columns."""
+        if self.rows:
+            for column, values in zip(self.table.values(), zip(*self.rows, strict=True), strict=True):
+                column.extend(values)
+            self.rows.clear()

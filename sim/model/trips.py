@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from sim.data.catalog import AircraftType
 from sim.flight import performance
@@ -61,6 +62,11 @@ class Trip:
     def duration_h(self) -> float:
         """Flight plus stop time (h)."""
         return self.flight_h + self.stop_h
+
+    @cached_property
+    def landings(self) -> tuple[str, ...]:
+        """The airfields the trip lands at, in order, each once."""
+        return tuple(dict.fromkeys(h.destination for h in self.hops))
 
 
 class TripPlanner:
