@@ -120,10 +120,10 @@ class RowBuffer:
     less than appending each of its values to its column. ``flush`` moves the rows held into the columns;
     until then the table lacks them (the engine flushes when the run finishes)."""
 
-    def __init__(self, table: dict[str, list[Any]], batch: int = 4096):
+    def __init__(self, table: dict[str, list[Any]], batch: int = 1024):
         self.table = table
         self.rows: list[tuple] = []
-        self.batch = batch  # rows held at most: a few hundred kB, whatever the run's length
+        self.batch = batch  # rows held at most: some 100 kB, whatever the run's length
 
     def add(self, row: LegRow | GroundRow | DeliveryRow) -> None:
         """Append one row (its values in column order)."""
