@@ -17,6 +17,9 @@ report_reach_s         `airlift report reach`, route cache warm from an earlier 
 cold_sweep_efficiency  200 replications of lose_hmeimim_sweep from the CLI, 1 worker / (2 x 2 workers), cache
                        warm (goal >= 0.9)
 replications_1000_s    1,000 replications of lose_hmeimim_sweep from the CLI on 2 workers (goal <= 20)
+
+`python bench/bench.py --only NAME` prints one figure: the in-process ones, cold_sweep_efficiency, or
+replications_100_s (the 1,000-replication command with 100, for quicker comparisons).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -66,6 +70,7 @@ def timed_model(scenario: Scenario) -> tuple[float, int, int, int]:
     start = time.perf_counter()
     model.env.run(until=scenario.days * HOURS_PER_DAY)
     seconds = time.perf_counter() - start
+    model.flush_records()
     events = next(model.env._eid)  # simpy numbers every scheduled event
     requests = sum(1 for activity in model.records.ground["activity"] if activity in SPOT_ACTIVITIES)
     return seconds, events, requests, len(model.records.legs["aircraft"])
@@ -162,13 +167,43 @@ def cli_figures(cache_dir: Path, out: Path, skip_report: bool) -> dict[str, floa
     if not skip_report:
         reach_report_s(cache_dir)  # fill the cache
         figures["report_reach_s"] = reach_report_s(cache_dir)
-    reps = ["run", "scenarios/lose_hmeimim_sweep.yaml", "--force", "--out", str(out / "reps")]
-    _airlift(cache_dir, *reps, "--replications", "2", "--workers", "1")  # warm the cache for this scenario
-    one = _airlift(cache_dir, *reps, "--replications", "200", "--workers", "1")
-    two = _airlift(cache_dir, *reps, "--replications", "200", "--workers", "2")
-    figures["cold_sweep_efficiency"] = one / (2 * two)
-    figures["replications_1000_s"] = _airlift(cache_dir, *reps, "--replications", "1000", "--workers", "2")
+    figures["cold_sweep_efficiency"] = cold_sweep_efficiency(cache_dir, out)
+    figures["replications_1000_s"] = replications_s(cache_dir, out)
     return figures
+
+
+def _replications_wall(cache_dir: Path, out: Path, replications: int, workers: int) -> float:
+    """Wall time of `airlift run` of lose_hmeimim_sweep with this many replications and workers."""
+    return _airlift(cache_dir, "run", "scenarios/lose_hmeimim_sweep.yaml", "--force", "--out", str(out / "reps"),
+                    "--replications", str(replications), "--workers", str(workers))
+
+
+def cold_sweep_efficiency(cache_dir: Path, out: Path, replications: int = 200) -> float:
+    """Replications from the CLI, 1 worker / (2 x 2 workers), the route cache warm."""
+    _replications_wall(cache_dir, out, 2, 1)  # warm the cache for this scenario
+    one = _replications_wall(cache_dir, out, replications, 1)
+    two = _replications_wall(cache_dir, out, replications, 2)
+    return one / (2 * two)
+
+
+def replications_s(cache_dir: Path, out: Path, replications: int = 1000) -> float:
+    """Wall time of the replications from the CLI on 2 workers (the cache warmed first)."""
+    _replications_wall(cache_dir, out, 2, 1)
+    return _replications_wall(cache_dir, out, replications, 2)
+
+
+def _in_temporary(figure: Callable[[Path, Path], float]) -> Callable[[], float]:
+    """A command-line figure measured with a cache and results folder of its own."""
+    def measure() -> float:
+        with tempfile.TemporaryDirectory() as tmp:
+            return figure(Path(tmp) / "cache", Path(tmp))
+    return measure
+
+
+ONLY = {"engine_ratio": engine_ratio, "sweep_efficiency": sweep_efficiency, "scaling_slope": lambda: scaling()[0],
+        "peak_mb_1000_aircraft": peak_mb, "reach_report_s": reach_report_s,
+        "cold_sweep_efficiency": _in_temporary(cold_sweep_efficiency),
+        "replications_100_s": _in_temporary(lambda cache, out: replications_s(cache, out, 100))}
 
 
 def main() -> None:
@@ -176,7 +211,11 @@ def main() -> None:
     parser.add_argument("--skip-report", action="store_true", help="leave out reach_report_s and report_reach_s")
     parser.add_argument("--cli-only", action="store_true", help="only the command-line figures")
     parser.add_argument("--details", action="store_true", help="also print the scaling points as JSON on stderr")
+    parser.add_argument("--only", choices=sorted(ONLY), help="print this figure only")
     args = parser.parse_args()
+    if args.only:
+        print(f"{args.only}={ONLY[args.only]():.3f}", flush=True)
+        return
     if args.cli_only:
         with tempfile.TemporaryDirectory() as tmp:
             figures = cli_figures(Path(tmp) / "cache", Path(tmp), args.skip_report)

@@ -10,7 +10,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -97,14 +97,20 @@ def tidy_columns(rows: list[dict[str, Any]]) -> list[str]:
 
 def mean_ci(values: list[float] | np.ndarray, level: float = CONFIDENCE) -> tuple[float, float, float]:
     """Mean and the two ends of its Student-t confidence interval (a point interval for one value)."""
-    from scipy import stats
-
     x = np.asarray(values, dtype=float)
     mean = float(x.mean())
     if len(x) < 2:
         return mean, mean, mean
-    half = float(stats.t.ppf(0.5 + level / 2, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x)))
+    half = float(_t_quantile(0.5 + level / 2, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x)))
     return mean, mean - half, mean + half
+
+
+@lru_cache(maxsize=64)
+def _t_quantile(p: float, dof: int) -> float:
+    """Student-t quantile (kept: daily.csv asks the same one for every day and requirement)."""
+    from scipy import stats
+
+    return float(stats.t.ppf(p, dof))
 
 
 def closure_probability(closure_days: list[int | None], days: int) -> list[float]:
@@ -351,8 +357,9 @@ def replicate(scenario: Scenario, replications: int | None = None, *, seed: int 
     count = replication_count(scenario, replications)
     data = scenario_data(scenario)
     tasks = [Task(data, r, full=True) for r in range(count)]
+    world = build_world(scenario)  # before the workers start: they inherit the catalogues it loaded
     with executor(1 if count == 1 else workers, dask) as pool:
         records = run_tasks(pool, run_task, tasks, on_result=on_result)
     summary = replicated_summary(records, scenario)
     daily = daily_statistics(records, records[0]["daily_rows"])
-    return Replications(scenario, build_world(scenario), summary, daily, records)
+    return Replications(scenario, world, summary, daily, records)

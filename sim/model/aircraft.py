@@ -269,7 +269,7 @@ class Aircraft:
                 if not model.usable(destination):
                     self._drop_booking()
                     return False
-            book = tuple(dict.fromkeys(h.destination for h in trip.hops)) if i == 0 else ()
+            book = trip.landings if i == 0 else ()
             ready = yield from self._cleared(destination, planned.flight_h, book, may_give_up=purpose != "ferry")
             if not ready:
                 self._drop_booking()
@@ -361,10 +361,15 @@ class Aircraft:
         on its way never waits for a spot. False if an airfield became unusable, or if an empty aircraft
         away from its base found no spot (it flies home instead of holding a spot others may need)."""
         model = self.model
+        usable = model.usable
         here = self.location
+        lots = [model.parking[k] for k in book]
         while True:
-            if not model.usable(destination) or not all(model.usable(k) for k in book):
+            if not usable(destination):
                 return False
+            for k in book:
+                if not usable(k):
+                    return False
             if self.crew is not None:
                 self.crew, takeoff = model.crews.choose(self.crew, self.type, here, self.env.now, flight_h)
                 if takeoff > self.env.now + 1e-9:
@@ -372,7 +377,6 @@ class Aircraft:
                     continue
             if not book:
                 return True
-            lots = [model.parking[k] for k in book]
             full = [lot for k, lot in zip(book, lots, strict=True) if not lot.has_room(self.number, k == self.base)]
             if full and model.world.operations.parking_holds:
                 if (may_give_up and self.aboard is None and here != self.base and self.gave_up_at != self.env.now

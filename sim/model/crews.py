@@ -37,7 +37,11 @@ class Crew:
 
     def flown_h(self, since_h: float) -> float:
         """Flight hours after ``since_h``."""
-        return sum(end - max(start, since_h) for start, end in self.flights if end > since_h)
+        total = 0.0
+        for start, end in self.flights:
+            if end > since_h:
+                total += end - (start if start > since_h else since_h)
+        return total
 
     def earliest_takeoff(self, kind: AircraftType, now: float, flight_h: float) -> float:
         """Earliest take-off (h) at which this crew may fly a hop of ``flight_h``, from ``now``."""
@@ -122,6 +126,8 @@ class CrewRoster:
                 t = crew.earliest_takeoff(kind, now, flight_h)
                 if t < best_t - 1e-9:
                     best, best_t = crew, t
+                    if best_t - 1e-9 <= now:  # no crew takes off before now: none later in the pool can win
+                        break
         if best is not own:
             pool.remove(best)
             self.add(own, airfield)

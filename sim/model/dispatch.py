@@ -53,9 +53,11 @@ def requirement_priority(index: int, ledger: CargoLedger, priority: int = 0,
 def first_come_order(state: DispatchState) -> list[int]:
     """Indices of the requirements with unassigned cargo, first served first."""
     ledgers = state.ledgers
-    return sorted((i for i, ledger in enumerate(ledgers) if ledger.unassigned_t > 1e-9),
-                  key=lambda i: requirement_priority(i, ledgers[i], state.requirements[i].priority,
-                                                     state.capable_types[i]))
+    waiting = [i for i, ledger in enumerate(ledgers) if ledger.unassigned_t > 1e-9]
+    if len(waiting) < 2:
+        return waiting
+    return sorted(waiting, key=lambda i: requirement_priority(i, ledgers[i], state.requirements[i].priority,
+                                                              state.capable_types[i]))
 
 
 def capable_type_counts(requirements: Sequence[RequirementSpec], types: Sequence[Any]) -> list[int]:

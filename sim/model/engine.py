@@ -12,7 +12,7 @@ from typing import Any
 import simpy
 
 from sim.flight import performance
-from sim.model.aircraft import Aircraft, Flight, Job
+from sim.model.aircraft import Aboard, Aircraft, Flight, Job
 from sim.model.cargo import CargoLedger
 from sim.model.crews import CrewRoster
 from sim.model.dispatch import DispatchRule, capable_type_counts, rule_named
@@ -20,7 +20,7 @@ from sim.model.events import Event
 from sim.model.packing import Hold, Load, Manifest, hold_of
 from sim.model.ramp import Parking, Ramp
 from sim.model.randomness import Randomness
-from sim.model.records import Activity, DeliveryRow, GroundRow, LegRow, Purpose, Records
+from sim.model.records import Activity, DeliveryRow, GroundRow, LegRow, Purpose, Records, RowBuffer
 from sim.model.specs import HOURS_PER_DAY, FleetSpec, RequirementSpec, carries_class, may_serve
 from sim.model.trips import TripPlanner, fuel_after_hop_t
 from sim.model.world import World
@@ -45,6 +45,9 @@ class AirliftModel:
         self.rule: DispatchRule = rule_named(world.operations.dispatch_rule) if rule is None else rule
         self.env = simpy.Environment()
         self.records = Records()
+        self._legs = RowBuffer(self.records.legs)
+        self._ground = RowBuffer(self.records.ground)
+        self._deliveries = RowBuffer(self.records.deliveries)
         self.open = {ident: True for ident in world.airfields}
         self.ramps = {ident: Ramp(self.env, a.mog) for ident, a in world.airfields.items()}
         self.parking = {ident: Parking(self.env, max(a.parking_mog, a.mog)) for ident, a in world.airfields.items()}
@@ -235,9 +238,8 @@ class AirliftModel:
                 parts.append({**base, "class": "bulk", "item": "", "tons": load.bulk_t, "count": 0})
         else:
             parts.append({**base, "class": req.cargo_class, "item": "", "tons": tons, "count": 0})
-        Records.append(self.records.deliveries, DeliveryRow(
-            time_h=self.env.now, requirement=requirement, origin=req.from_, destination=req.to,
-            type=aircraft.type.name, aircraft=aircraft.name, tons=tons))
+        self._deliveries.add(DeliveryRow(self.env.now, requirement, req.from_, req.to, aircraft.type.name,
+                                       aircraft.name, tons))
 
     # --- dispatching --------------------------------------------------------------------------------
 
@@ -276,8 +278,8 @@ class AirliftModel:
         # The fuel aboard reaches a bounded distance: try the fuel airfields nearest first (few routes).
         reach_km = performance.planned_range_km(aircraft.type, 0.0)
         here = aircraft.location
-        for ident in sorted(self.world.stop_candidates, key=lambda k: self.world.great_circle_km(here, k)):
-            if self.world.great_circle_km(here, ident) > reach_km:
+        for ident, km in self.world.stops_by_distance(here):
+            if km > reach_km:
                 break
             if self.usable(ident) and self.planner.hop(aircraft.type, here, ident, aircraft.fuel_state) is not None:
                 return True
@@ -306,13 +308,15 @@ class AirliftModel:
             self.record_ground(aircraft, aircraft.location, since, since, self.env.now, "parked")
 
     def finish(self) -> None:
-        """End of the run: close the idle spans and the crew and parking waits still open."""
+        """End of the run: close the idle spans and the crew and parking waits still open, and put every
+        row logged into the records' columns."""
         for aircraft in self.idle:
             self._end_idle(aircraft, at_end=True)
         for aircraft in self.aircraft:
             if aircraft.waiting is not None:
                 activity, since = aircraft.waiting
                 self.record_ground(aircraft, aircraft.location, since, since, self.env.now, activity)
+        self.flush_records()
         now = self.env.now
         self.records.airborne_at_end = [
             {"aircraft": a.name, "origin": a.flight.origin, "destination": a.flight.destination,
@@ -321,6 +325,11 @@ class AirliftModel:
                                "duty_h": c.total_duty_h(now), "flight_h": c.flown_total_h}
                               for c in self.crews.all]
         self.records.parking_peaks = {ident: lot.peak for ident, lot in self.parking.items() if lot.peak}
+
+    def flush_records(self) -> None:
+        """Put the rows logged so far into the records' columns (rows reach them in batches)."""
+        for rows in (self._legs, self._ground, self._deliveries):
+            rows.flush()
 
     def _dispatch_soon(self) -> None:
         """Dispatch once every cargo arriving at this same instant is in the ledgers, so priorities
@@ -411,30 +420,26 @@ class AirliftModel:
     def record_leg(self, aircraft: Aircraft, flight: Flight, arrive: float, destination: str, payload_t: float,
                    distance_km: float, burn_t: float, fuel_stop: bool, purpose: Purpose) -> None:
         """One row of sorties.csv."""
-        Records.append(self.records.legs, LegRow(
-            aircraft=aircraft.name, type=aircraft.type.name, origin=flight.origin, destination=destination,
-            depart_h=flight.depart_h, arrive_h=arrive, payload_t=payload_t, distance_km=distance_km,
-            fuel_stop=fuel_stop, purpose=purpose, requirement=aircraft.aboard.requirement if aircraft.aboard else -1,
-            fuel_t=burn_t, fuel_takeoff_t=flight.fuel_takeoff_t, fuel_landing_t=flight.fuel_takeoff_t - burn_t,
-            takeoff_mass_t=flight.takeoff_mass_t, landing_mass_t=flight.takeoff_mass_t - burn_t,
-            crew=aircraft.crew.name if aircraft.crew is not None else "", **self._aboard_columns(aircraft)))
-
-    def _aboard_columns(self, aircraft: Aircraft) -> dict[str, Any]:
-        """What a leg carried, for sorties.csv: the classes, the pieces and the passengers aboard."""
         cargo = aircraft.aboard
+        self._legs.add(LegRow(
+            aircraft.name, aircraft.type.name, flight.origin, destination, flight.depart_h, arrive, payload_t,
+            distance_km, fuel_stop, purpose, cargo.requirement if cargo else -1, burn_t, flight.fuel_takeoff_t,
+            flight.fuel_takeoff_t - burn_t, flight.takeoff_mass_t, flight.takeoff_mass_t - burn_t,
+            aircraft.crew.name if aircraft.crew is not None else "", *self._aboard_columns(cargo)))
+
+    def _aboard_columns(self, cargo: Aboard | None) -> tuple[str, str, int]:
+        """What a leg carried, for sorties.csv: the classes, the pieces and the passengers aboard."""
         if cargo is None or cargo.tons <= 1e-9:
-            return {"cargo_class": "", "items": "", "passengers": 0}
+            return "", "", 0
         if cargo.load is None:
-            return {"cargo_class": self.requirements[cargo.requirement].cargo_class, "items": "", "passengers": 0}
-        return {"cargo_class": "+".join(cargo.load.classes), "items": cargo.load.describe(),
-                "passengers": cargo.load.passengers}
+            return self.requirements[cargo.requirement].cargo_class, "", 0
+        return "+".join(cargo.load.classes), cargo.load.describe(), cargo.load.passengers
 
     def record_ground(self, aircraft: Aircraft, airfield: str, arrive: float, start: float, end: float,
                       activity: Activity, payload_t: float = 0.0, requirement: int = -1) -> None:
         """One row of ground.csv: asked for a spot, got it, left it."""
-        Records.append(self.records.ground, GroundRow(
-            aircraft=aircraft.name, type=aircraft.type.name, airfield=airfield, arrive_h=arrive, start_h=start,
-            end_h=end, activity=activity, payload_t=payload_t, requirement=requirement))
+        self._ground.add(GroundRow(aircraft.name, aircraft.type.name, airfield, arrive, start, end, activity, payload_t,
+                                   requirement))
 
 
 def simulate(world: World, randomness: Randomness, progress: Callable[[int, int], None] | None = None,

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from sim.data.catalog import AircraftType
 from sim.flight import performance
@@ -62,6 +63,11 @@ class Trip:
         """Flight plus stop time (h)."""
         return self.flight_h + self.stop_h
 
+    @cached_property
+    def landings(self) -> tuple[str, ...]:
+        """The airfields the trip lands at, in order, each once."""
+        return tuple(dict.fromkeys(h.destination for h in self.hops))
+
 
 class TripPlanner:
     """Plans trips in one world; results are cached per airfield-state version."""
@@ -71,10 +77,12 @@ class TripPlanner:
         self.is_open = is_open
         self.policy = world.policy if policy is None else policy
         self._cache: dict[tuple, Trip | None] = {}
+        self._hops: dict[tuple, Hop | None] = {}
 
     def invalidate(self) -> None:
-        """Forget cached plans: an airfield opened or closed."""
+        """Forget cached plans and hops: an airfield opened or closed."""
         self._cache.clear()
+        self._hops.clear()
 
     def set_policy(self, policy: AirspacePolicy) -> None:
         """Plan under another airspace policy from now on."""
@@ -99,6 +107,16 @@ class TripPlanner:
             trip: tuple[str, str] | None = None) -> Hop | None:
         """The hop x -> y (one hop of the trip ``trip`` = (origin, final destination), if given), or
         None if it cannot be flown even empty."""
+        if fuel_aboard_t is not None:  # the fuel aboard takes any value: kept, such hops would pile up
+            return self._hop(aircraft, x, y, fuel_aboard_t, trip)
+        key = (aircraft.name, x, y, trip)
+        if key in self._hops:
+            return self._hops[key]
+        hop = self._hops[key] = self._hop(aircraft, x, y, None, trip)
+        return hop
+
+    def _hop(self, aircraft: AircraftType, x: str, y: str, fuel_aboard_t: float | None,
+             trip: tuple[str, str] | None) -> Hop | None:
         w = self.world
         distance = w.distance(x, y, self.policy, trip)
         if math.isinf(distance):
@@ -116,9 +134,10 @@ class TripPlanner:
              fuel_aboard_t: float | None) -> Trip | None:
         """Best trip origin -> destination carrying up to ``want_t`` (0 for an empty trip)."""
         key = (aircraft.name, origin, destination, want_t, fuel_aboard_t)
-        if key not in self._cache:
-            self._cache[key] = self._plan(aircraft, origin, destination, want_t, fuel_aboard_t)
-        return self._cache[key]
+        if key in self._cache:
+            return self._cache[key]
+        trip = self._cache[key] = self._plan(aircraft, origin, destination, want_t, fuel_aboard_t)
+        return trip
 
     def _plan(self, aircraft: AircraftType, origin: str, destination: str, want_t: float,
               fuel_aboard_t: float | None) -> Trip | None:

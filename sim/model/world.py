@@ -45,6 +45,11 @@ class World:
     overrides: dict[tuple[str, str], float] = field(default_factory=dict)
     leg_notes: dict[tuple[str, str], str] = field(default_factory=dict)
     operations: OperationsSpec = field(default_factory=OperationsSpec)
+    # Answers that depend only on the fields above, kept on first use (great circles, stops near a leg).
+    _great_circles: dict[tuple[str, str], float] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _stops: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _stops_from: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict, init=False, repr=False,
+                                                                   compare=False)
 
     def route(self, a: str, b: str, policy: AirspacePolicy | None = None, trip: tuple[str, str] | None = None) -> Route:
         """Legal route a -> b under ``policy`` (the starting one by default). ``trip``: the (origin,
@@ -67,8 +72,11 @@ class World:
 
     def great_circle_km(self, a: str, b: str) -> float:
         """WGS84 geodesic distance (km): a lower bound on every route."""
-        x, y = self.airfields[a], self.airfields[b]
-        return geo.geodesic_km(x.lat, x.lon, y.lat, y.lon)
+        km = self._great_circles.get((a, b))
+        if km is None:
+            x, y = self.airfields[a], self.airfields[b]
+            km = self._great_circles[(a, b)] = geo.geodesic_km(x.lat, x.lon, y.lat, y.lon)
+        return km
 
     def flight_h(self, aircraft: AircraftType, a: str, b: str, policy: AirspacePolicy | None = None) -> float:
         """Block time (h) of the leg a -> b for this type."""
@@ -121,8 +129,20 @@ class World:
         km = airspace.route_between(lon, lat, country, end.lon, end.lat, end.country, policy).length_km
         return math.inf if km is None else km
 
-    def stops_near(self, a: str, b: str) -> list[str]:
+    def stops_near(self, a: str, b: str) -> tuple[str, ...]:
         """Stop candidates near the great circle a -> b (cheap filter before any routing)."""
-        limit = STOP_DETOUR_FACTOR * self.great_circle_km(a, b) + STOP_DETOUR_KM
-        return [s for s in self.stop_candidates
-                if s not in (a, b) and self.great_circle_km(a, s) + self.great_circle_km(s, b) <= limit]
+        stops = self._stops.get((a, b))
+        if stops is None:
+            limit = STOP_DETOUR_FACTOR * self.great_circle_km(a, b) + STOP_DETOUR_KM
+            stops = self._stops[(a, b)] = tuple(
+                s for s in self.stop_candidates
+                if s not in (a, b) and self.great_circle_km(a, s) + self.great_circle_km(s, b) <= limit)
+        return stops
+
+    def stops_by_distance(self, a: str) -> tuple[tuple[str, float], ...]:
+        """(stop candidate, great circle from ``a`` in km), nearest first (in candidate order on a tie)."""
+        stops = self._stops_from.get(a)
+        if stops is None:
+            stops = self._stops_from[a] = tuple(sorted(((s, self.great_circle_km(a, s)) for s in self.stop_candidates),
+                                                       key=lambda pair: pair[1]))
+        return stops

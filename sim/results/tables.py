@@ -145,13 +145,18 @@ def summarise(out: RunOutput) -> dict[str, Any]:
         slot["parking_hold_h"] = held_h["parking hold"][name]
 
     peaks = peak_on_ground(out)
+    waits_at: dict[str, list[float]] = defaultdict(list)  # per airfield, in the order of the ground rows
+    holds_at: dict[str, list[float]] = defaultdict(list)
+    for f, r, s, e, what in zip(ground["airfield"], ground["arrive_h"], ground["start_h"], ground["end_h"],
+                                ground["activity"], strict=True):
+        if what in SPOT_ACTIVITIES:
+            waits_at[f].append(s - r)
+        elif what == "parking hold":
+            holds_at[f].append(e - s)
     airfields: dict[str, dict[str, Any]] = {}
     for ident in _airfields_used(out):
         a = world.airfields[ident]
-        waits = [s - r for f, r, s, what in zip(ground["airfield"], ground["arrive_h"], ground["start_h"],
-                                                ground["activity"], strict=True) if f == ident and what in SPOT_ACTIVITIES]
-        holds = [e - s for f, s, e, what in zip(ground["airfield"], ground["start_h"], ground["end_h"],
-                                                ground["activity"], strict=True) if f == ident and what == "parking hold"]
+        waits, holds = waits_at.get(ident, []), holds_at.get(ident, [])
         airfields[ident] = {
             "name": a.name, "country": a.country, "mog": a.mog, "parking_mog": max(a.parking_mog, a.mog),
             "fuel": a.fuel, "runway_m": a.runway_m,
@@ -266,7 +271,9 @@ def peak_on_ground(out: RunOutput) -> dict[str, int]:
     """Most aircraft on the ground at once at each airfield (from the legs flown)."""
     from sim.results.checks import on_ground
 
-    rows = [dict(zip(out.records.legs, values, strict=True)) for values in zip(*out.records.legs.values(), strict=True)]
+    legs = out.records.legs
+    needed = ("aircraft", "depart_h", "arrive_h", "destination", "purpose")  # what on_ground reads of a leg
+    rows = [dict(zip(needed, values, strict=True)) for values in zip(*(legs[c] for c in needed), strict=True)]
     peaks = {}
     for ident, stays in on_ground(out.world, rows, out.horizon_h, out.records.airborne_at_end).items():
         events = sorted([(a, 1) for a, b, _, _ in stays if b > a] + [(b, -1) for a, b, _, _ in stays if b > a])

@@ -1,0 +1,115 @@
+"""The engine's shortcuts give what the plain computation gives: the crew search that stops early, the
+30-day flight hours, the hops and great circles kept once computed, and the rows batched into columns."""
+
+from __future__ import annotations
+
+import random
+
+from conftest import scenario
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sim.data.catalog import aircraft_catalog
+from sim.geo import geodesy
+from sim.model.crews import Crew, CrewRoster
+from sim.model.records import Records, RowBuffer
+from sim.model.trips import TripPlanner
+from sim.scenario.compile import build_world
+from sim.scenario.loading import load_scenario
+
+IL76 = aircraft_catalog()["Il-76MD"]
+
+
+def a_crew(name: str, rng: random.Random, now: float) -> Crew:
+    """A crew somewhere in its duty cycle, with some flights in the last 30 days."""
+    crew = Crew(name, IL76.name)
+    t = now - rng.uniform(0.0, 800.0)
+    while t < now - 2.0:
+        if rng.random() < 0.3:
+            t += rng.uniform(0.0, 30.0)  # a rest
+            continue
+        hop = rng.uniform(0.5, 6.0)
+        crew.take_off(IL76, t)
+        crew.land(IL76, t, min(t + hop, now))
+        t += hop + rng.uniform(0.5, 4.0)
+    return crew
+
+
+def full_scan(own: Crew, pool: list[Crew], now: float, flight_h: float) -> tuple[Crew, float]:
+    """CrewRoster.choose's answer, every crew of the pool tried."""
+    best, best_t = own, own.earliest_takeoff(IL76, now, flight_h)
+    if best_t > now:
+        for crew in pool:
+            t = crew.earliest_takeoff(IL76, now, flight_h)
+            if t < best_t - 1e-9:
+                best, best_t = crew, t
+    return best, best_t
+
+
+@given(st.integers(0, 10_000), st.integers(0, 8), st.floats(0.5, 8.0))
+def test_the_crew_search_that_stops_early_chooses_as_a_full_scan(seed, staged, flight_h):
+    rng = random.Random(seed)
+    now = 1000.0
+    own = a_crew("own", rng, now)
+    roster = CrewRoster()
+    pool = [a_crew(f"staged {i}", rng, now) for i in range(staged)]
+    for crew in pool:
+        roster.add(crew, "UUMU")
+    expected_crew, expected_t = full_scan(own, list(pool), now, flight_h)
+    crew, t = roster.choose(own, IL76, "UUMU", now, flight_h)
+    assert crew is expected_crew and t == expected_t
+
+
+@given(st.integers(0, 10_000), st.floats(-100.0, 1100.0))
+def test_flight_hours_since_an_hour_sum_the_flights_as_written(seed, since):
+    crew = a_crew("c", random.Random(seed), 1000.0)
+    assert crew.flown_h(since) == sum(end - max(start, since) for start, end in crew.flights if end > since)
+
+
+def test_hops_kept_by_the_planner_equal_hops_computed_afresh():
+    world = build_world(load_scenario("scenarios/lose_hmeimim_sweep.yaml"))
+    planner = TripPlanner(world, lambda _ident: True)
+    pairs = [(a, b) for a in world.named_airfields for b in world.named_airfields if a != b]
+    for fuel in (None, 20.0):
+        for a, b in pairs:
+            for trip in (None, (a, b)):
+                first = planner.hop(IL76, a, b, fuel, trip)
+                if fuel is None:  # refuelled where it stands: kept
+                    assert first is planner.hop(IL76, a, b, fuel, trip)
+                assert first == planner._hop(IL76, a, b, fuel, trip)
+    closed = TripPlanner(world, lambda ident: ident != "OSLK")
+    closed._hops.update(planner._hops)
+    closed.invalidate()  # an airfield opened or closed: nothing kept survives
+    assert not closed._hops
+
+
+def test_great_circles_and_stops_kept_by_the_world_equal_those_computed_afresh():
+    world = build_world(load_scenario("scenarios/lose_hmeimim_sweep.yaml"))
+    here = world.named_airfields[0]
+    for ident in world.stop_candidates:
+        x, y = world.airfields[here], world.airfields[ident]
+        assert world.great_circle_km(here, ident) == geodesy.geodesic_km(x.lat, x.lon, y.lat, y.lon)
+    by_distance = world.stops_by_distance(here)
+    assert [s for s, _ in by_distance] == sorted(world.stop_candidates, key=lambda s: world.great_circle_km(here, s))
+    assert world.stops_by_distance(here) is by_distance
+    for b in world.named_airfields[1:]:
+        limit = 1.4 * world.great_circle_km(here, b) + 300.0
+        assert list(world.stops_near(here, b)) == [
+            s for s in world.stop_candidates
+            if s not in (here, b) and world.great_circle_km(here, s) + world.great_circle_km(s, b) <= limit]
+
+
+def test_rows_batched_into_columns_equal_rows_appended_one_by_one():
+    from sim.experiments.runs import run
+
+    legs = run(scenario(days=3)).output.records.legs
+    rows = list(zip(*legs.values(), strict=True))
+    assert rows
+    one_by_one, batched = Records(), Records()
+    buffer = RowBuffer(batched.legs, batch=2)  # flushes on the way, then at the end
+    for row in rows:
+        Records.append(one_by_one.legs, row)
+        buffer.add(row)
+    assert len(buffer.rows) == len(rows) % 2
+    buffer.flush()
+    assert batched.legs == one_by_one.legs
