@@ -115,3 +115,30 @@ def test_a_bounded_search_finds_nothing_below_the_route_and_the_route_above_it()
     search = routing._shortest_route.__wrapped__
     assert search((x.lon, x.lat), (y.lon, y.lat), codes, NO_SYRIA_NO_TURKEY.territorial_nm, 3185.0).length_km is None
     assert search((x.lon, x.lat), (y.lon, y.lat), codes, NO_SYRIA_NO_TURKEY.territorial_nm, 3186.0).length_km == 3185.056847876548
+
+
+def _clear_router_caches() -> None:
+    routing._projected_airspace.cache_clear()
+    routing._projected_pieces.cache_clear()
+    routing._pieces.cache_clear()
+
+
+def test_routes_searched_with_answers_kept_from_other_routes_equal_routes_searched_afresh():
+    """Routes that share a projection share its visibility answers; each route is still what a search of
+    its own finds."""
+    pairs = [("UUMU", "HL59"), ("UUMU", "HLLB"), ("UWLW", "HL59"), ("HL59", "UUMU"), ("UUMU", "HL59")]
+    search = routing._shortest_route.__wrapped__
+
+    def found(a: str, b: str) -> routing.Route:
+        x, y = catalog.airfield(a), catalog.airfield(b)
+        codes = DEC2024.closed_for(x.country, y.country)
+        return search((x.lon, x.lat), (y.lon, y.lat), codes, DEC2024.territorial_nm, routing.MAX_ROUTE_KM)
+
+    afresh = []
+    for a, b in pairs:
+        _clear_router_caches()
+        afresh.append(found(a, b))
+    _clear_router_caches()
+    shared = [found(a, b) for a, b in pairs]
+    assert [(r.waypoints, r.length_km) for r in shared] == [(r.waypoints, r.length_km) for r in afresh]
+    assert routing._projected_airspace.cache_info().currsize < len(pairs)  # some did share a projection

@@ -137,7 +137,7 @@ class _Search:
         # An edge leaving the origin (entering the destination) may cross closed airspace inside the
         # endpoint's escape disc: it is tested against the airspace with that disc cut out.
         self.exits = [escape[1] for escape in exempt.values()]
-        self.tree = self._tree(airspace)
+        self.tree = _projected_airspace(airspace, *self.centre)
         self.trees = {}
         for from_origin in (False, True):
             for to_destination in (False, True):
@@ -146,10 +146,7 @@ class _Search:
                 if discs:
                     self.trees[(from_origin, to_destination)] = self._tree_without(shapely.union_all(discs))
 
-    def _tree(self, airspace: ClosedAirspace) -> shapely.STRtree:
-        return _projected_airspace(airspace, *self.centre)
-
-    def _tree_without(self, hole: shapely.Geometry) -> shapely.STRtree:
+    def _tree_without(self, hole: shapely.Geometry) -> _Obstacles:
         """The projected airspace with ``hole`` cut out: only the pieces the hole touches are cut and
         projected again, the others are those of the situation's projection."""
         pieces = _pieces(self.airspace)
@@ -157,7 +154,7 @@ class _Search:
         whole = _projected_pieces(self.airspace, *self.centre)
         kept = whole.projected[~cut[whole.source]]
         remade = _project_pieces(shapely.difference(pieces.lonlat[cut], hole), *self.centre)
-        return shapely.STRtree(np.concatenate([kept, remade]))
+        return _Obstacles(np.concatenate([kept, remade]), len(self.airspace.corners))
 
     def _xy(self, lonlat: np.ndarray) -> np.ndarray:
         x, y = self.proj(lonlat[:, 0], lonlat[:, 1])
@@ -175,6 +172,8 @@ class _Search:
                                         np.full(len(free), self.destination[1]))
         h = np.concatenate([np.asarray(to_dest) / 1000.0, corner_to_dest_km])  # km still to fly, at least
         is_corner = np.arange(len(xy)) >= len(free)
+        self.node_keys = {id(tree): np.concatenate([tree.node_ids(free), keep])
+                          for tree in (self.tree, *self.trees.values())}
         return self._astar(lonlat, xy, prev_xy, next_xy, h, is_corner)
 
     def _astar(self, lonlat, xy, prev_xy, next_xy, h, is_corner):
@@ -185,6 +184,8 @@ class _Search:
         best[0] = 0.0
         heap = [(h[0], 0)]
         geod = geo.wgs84()
+        to_prev, to_next = prev_xy - xy, next_xy - xy  # a corner's ring neighbours, seen from it
+        is_free = ~is_corner
         while heap:
             _, u = heapq.heappop(heap)
             if done[u]:
@@ -192,14 +193,11 @@ class _Search:
             done[u] = True
             if u == 1:
                 break
-            candidates = np.flatnonzero(~done)
-            d = xy[candidates] - xy[u]
-            ok = np.ones(len(candidates), bool)
+            d = xy - xy[u]
+            ok = ~done & (is_free | _same_side(d, to_prev, to_next))
             if is_corner[u]:
-                ok &= _same_side(d, prev_xy[u] - xy[u], next_xy[u] - xy[u])
-            at_corner = is_corner[candidates]
-            ok &= ~at_corner | _same_side(d, prev_xy[candidates] - xy[candidates], next_xy[candidates] - xy[candidates])
-            candidates = candidates[ok]
+                ok &= _same_side(d, to_prev[u], to_next[u])
+            candidates = np.flatnonzero(ok)
             if not len(candidates):
                 continue
             _, _, metres = geod.inv(
@@ -232,16 +230,49 @@ class _Search:
             if not len(subset):
                 continue
             tree = self.trees.get((u == 0, reaches_destination), self.tree)
-            segments = np.stack([np.broadcast_to(xy[u], (len(subset), 2)), xy[candidates[subset]]], axis=1)
+            ids = self.node_keys[id(tree)]
+            visible[subset] = tree.clear(ids[u], xy[u], ids[candidates[subset]], xy[candidates[subset]])
+        return visible
+
+
+class _Obstacles:
+    """Projected closed airspace in a spatial index, with the answers it has given: which straight
+    segments between two nodes are clear of it. A node is a corner of the airspace (its index in
+    ClosedAirspace.corners) or another point (an id from ``node_ids``); the answer depends only on the
+    two nodes, so routes that share a projection share the answers."""
+
+    def __init__(self, projected: np.ndarray, corners: int):
+        self.tree = shapely.STRtree(projected)
+        self.geometries = self.tree.geometries
+        self.others: dict[tuple[float, float], int] = {}  # lon/lat of the nodes that are not corners -> id
+        self.corners = corners
+        self.answers: dict[int, bool] = {}  # start id * _ID_SPAN + end id -> the segment is clear
+
+    def node_ids(self, lonlat: np.ndarray) -> np.ndarray:
+        """Ids of points that are not corners (origins, destinations, exits), lon/lat."""
+        ids = [self.others.setdefault((float(lon), float(lat)), self.corners + len(self.others)) for lon, lat in lonlat]
+        return np.asarray(ids, dtype=np.int64)
+
+    def clear(self, start_id: int, start_xy: np.ndarray, end_ids: np.ndarray, ends_xy: np.ndarray) -> np.ndarray:
+        """Mask of the ends the straight segment from the start reaches without entering the airspace."""
+        keys = (int(start_id) * _ID_SPAN + end_ids).tolist()
+        known = [self.answers.get(k) for k in keys]
+        todo = [i for i, answer in enumerate(known) if answer is None]
+        if todo:
+            segments = np.stack([np.broadcast_to(start_xy, (len(todo), 2)), ends_xy[todo]], axis=1)
             lines = shapely.linestrings(segments)
             # Boxes first, then the exact test against the prepared airspace pieces (much faster than
             # letting the tree test each unprepared piece).
-            line_idx, piece_idx = tree.query(lines)
-            hit = shapely.intersects(tree.geometries[piece_idx], lines[line_idx])
-            blocked = np.zeros(len(subset), bool)
+            line_idx, piece_idx = self.tree.query(lines)
+            hit = shapely.intersects(self.geometries[piece_idx], lines[line_idx])
+            blocked = np.zeros(len(todo), bool)
             blocked[line_idx[hit]] = True
-            visible[subset] = ~blocked
-        return visible
+            for i, is_blocked in zip(todo, blocked.tolist(), strict=True):
+                known[i] = self.answers[keys[i]] = not is_blocked
+        return np.asarray(known, dtype=bool)
+
+
+_ID_SPAN = 1 << 31
 
 
 @lru_cache(maxsize=256)
@@ -250,8 +281,8 @@ def _gnomonic(lon: float, lat: float) -> Proj:
 
 
 @lru_cache(maxsize=256)
-def _projected_airspace(airspace: ClosedAirspace, lon: float, lat: float) -> shapely.STRtree:
-    return shapely.STRtree(_projected_pieces(airspace, lon, lat).projected)
+def _projected_airspace(airspace: ClosedAirspace, lon: float, lat: float) -> _Obstacles:
+    return _Obstacles(_projected_pieces(airspace, lon, lat).projected, len(airspace.corners))
 
 
 @dataclass(frozen=True)
