@@ -142,3 +142,26 @@ def test_routes_searched_with_answers_kept_from_other_routes_equal_routes_search
     shared = [found(a, b) for a, b in pairs]
     assert [(r.waypoints, r.length_km) for r in shared] == [(r.waypoints, r.length_km) for r in afresh]
     assert routing._projected_airspace.cache_info().currsize < len(pairs)  # some did share a projection
+
+
+def reference_line(waypoints, spacing_km: float) -> shapely.LineString:
+    """Points along each geodesic, one segment at a time."""
+    geod = geo.wgs84()
+    points = [waypoints[0]]
+    for (lon1, lat1), (lon2, lat2) in zip(waypoints, waypoints[1:], strict=False):
+        _, _, metres = geod.inv(lon1, lat1, lon2, lat2)
+        n = int(math.ceil(metres / 1000.0 / spacing_km)) - 1
+        if n > 0:
+            points.extend(geod.npts(lon1, lat1, lon2, lat2, n))
+        points.append((lon2, lat2))
+    return shapely.LineString(points if len(points) > 1 else points * 2)
+
+
+@pytest.mark.parametrize("spacing_km", [5.0, 20.0, 25.0])
+def test_the_densified_line_is_the_segment_by_segment_line(spacing_km):
+    for a, b in [("UUMU", "HL59"), ("UMLI", "FGSL"), ("HL59", "HLLB")]:
+        waypoints = airspace.legal_route(catalog.airfield(a), catalog.airfield(b), DEC2024).waypoints
+        fast = routing.densified_line(waypoints, spacing_km)
+        assert shapely.to_wkb(fast) == shapely.to_wkb(reference_line(waypoints, spacing_km))
+    point = ((10.0, 50.0),)
+    assert shapely.to_wkb(routing.densified_line(point)) == shapely.to_wkb(reference_line(point, routing.DENSIFY_KM))

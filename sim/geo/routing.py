@@ -60,15 +60,21 @@ class Route:
 
 def densified_line(waypoints, spacing_km: float = DENSIFY_KM) -> shapely.LineString:
     """Lon/lat LineString following the geodesics between waypoints."""
+    return _densified_line(tuple(tuple(map(float, point)) for point in waypoints), float(spacing_km))
+
+
+@lru_cache(maxsize=4096)
+def _densified_line(waypoints: tuple[tuple[float, float], ...], spacing_km: float) -> shapely.LineString:
     geod = geo.wgs84()
+    ends = np.asarray(waypoints, dtype=float)
+    _, _, metres = geod.inv(ends[:-1, 0], ends[:-1, 1], ends[1:, 0], ends[1:, 1])
     points = [waypoints[0]]
-    for (lon1, lat1), (lon2, lat2) in zip(waypoints, waypoints[1:], strict=False):
-        _, _, metres = geod.inv(lon1, lat1, lon2, lat2)
-        n = int(math.ceil(metres / 1000.0 / spacing_km)) - 1
+    for (lon1, lat1), (lon2, lat2), length_m in zip(waypoints, waypoints[1:], np.atleast_1d(metres).tolist(), strict=False):
+        n = int(math.ceil(length_m / 1000.0 / spacing_km)) - 1
         if n > 0:
             points.extend(geod.npts(lon1, lat1, lon2, lat2, n))
         points.append((lon2, lat2))
-    return shapely.LineString(points if len(points) > 1 else points * 2)
+    return shapely.linestrings(np.asarray(points if len(points) > 1 else points * 2, dtype=float))
 
 
 def shortest_route(
