@@ -17,6 +17,8 @@ report_reach_s         `airlift report reach`, route cache warm from an earlier 
 cold_sweep_efficiency  200 replications of lose_hmeimim_sweep from the CLI, 1 worker / (2 x 2 workers), cache
                        warm (goal >= 0.9)
 replications_1000_s    1,000 replications of lose_hmeimim_sweep from the CLI on 2 workers (goal <= 20)
+
+`python bench/bench.py --only first_run_s` measures one figure alone (see ONLY).
 """
 
 from __future__ import annotations
@@ -151,12 +153,39 @@ def reach_report_s(cache_dir: str | Path | None = None) -> float:
         return _airlift(cache_dir or Path(tmp) / "cache", "report", "reach", "--out", str(Path(tmp) / "reach"))
 
 
+def first_run_s(cache_dir: Path, out: Path) -> float:
+    """`airlift run scenarios/lose_hmeimim.yaml` in a new process with the route cache in ``cache_dir``."""
+    return _airlift(cache_dir, "run", "scenarios/lose_hmeimim.yaml", "--force", "--out", str(out / "run"))
+
+
+def one_figure(name: str) -> float:
+    """One figure on its own, each from an empty route cache of its own."""
+    with tempfile.TemporaryDirectory() as tmp:
+        cache, out = Path(tmp) / "cache", Path(tmp)
+        if name == "first_run_s":
+            return first_run_s(cache, out)
+        if name == "report_reach_s":
+            reach_report_s(cache)  # fill the cache
+            return reach_report_s(cache)
+        if name == "reach_report_s":
+            return reach_report_s()
+        if name == "cold_run_ratio":
+            first_run_s(cache, out)
+            warm = float(np.median([first_run_s(cache, out) for _ in range(3)]))
+            return warm / float(np.median([_wall(["-c", "import sim.cli"], cache) for _ in range(3)]))
+        return {"engine_ratio": engine_ratio, "sweep_efficiency": sweep_efficiency, "scaling_slope": lambda: scaling()[0],
+                "peak_mb_1000_aircraft": peak_mb}[name]()
+
+
+ONLY = ("first_run_s", "report_reach_s", "reach_report_s", "cold_run_ratio", "engine_ratio", "sweep_efficiency",
+        "scaling_slope", "peak_mb_1000_aircraft")
+
+
 def cli_figures(cache_dir: Path, out: Path, skip_report: bool) -> dict[str, float]:
     """The command-line figures: cold_run_ratio, first_run_s, report_reach_s, cold_sweep_efficiency,
     replications_1000_s (median of 3 where a run is short)."""
-    run = ["run", "scenarios/lose_hmeimim.yaml", "--force", "--out", str(out / "run")]
-    figures = {"first_run_s": _airlift(cache_dir, *run)}  # the cache folder is new: empty
-    warm = float(np.median([_airlift(cache_dir, *run) for _ in range(3)]))
+    figures = {"first_run_s": first_run_s(cache_dir, out)}  # the cache folder is new: empty
+    warm = float(np.median([first_run_s(cache_dir, out) for _ in range(3)]))
     imports = float(np.median([_wall(["-c", "import sim.cli"], cache_dir) for _ in range(3)]))
     figures["cold_run_ratio"] = warm / imports
     if not skip_report:
@@ -176,7 +205,11 @@ def main() -> None:
     parser.add_argument("--skip-report", action="store_true", help="leave out reach_report_s and report_reach_s")
     parser.add_argument("--cli-only", action="store_true", help="only the command-line figures")
     parser.add_argument("--details", action="store_true", help="also print the scaling points as JSON on stderr")
+    parser.add_argument("--only", choices=ONLY, help="only this figure (a command-line figure from an empty route cache)")
     args = parser.parse_args()
+    if args.only:
+        print(f"{args.only}={one_figure(args.only):.3f}", flush=True)
+        return
     if args.cli_only:
         with tempfile.TemporaryDirectory() as tmp:
             figures = cli_figures(Path(tmp) / "cache", Path(tmp), args.skip_report)
