@@ -14,8 +14,10 @@ polygons are kept:
 from __future__ import annotations
 
 import math
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import shapely
@@ -96,29 +98,55 @@ def _build(codes: frozenset[str], territorial_nm: float) -> ClosedAirspace:
     if not codes:
         empty = np.zeros((0, 2))
         return ClosedAirspace(codes, territorial_nm, (), np.zeros(0, int), (), empty, empty, empty)
-    airspace_parts, clearance_parts = zip(*(_country_airspace(c, territorial_nm) for c in sorted(codes)), strict=True)
-    airspace = shapely.union_all(airspace_parts)
+    airspace_parts, clearance_parts = zip(*_countries_airspace(sorted(codes), territorial_nm), strict=True)
+    airspace, clearance = _parallel_map(shapely.union_all, [airspace_parts, clearance_parts])
     components = tuple(shapely.get_parts(airspace))
     pieces, owner = [], []
-    for i, component in enumerate(components):
-        for _, piece in _cells(component):
+    for i, cells in enumerate(_parallel_map(lambda component: list(_cells(component)), components)):
+        for _, piece in cells:
             pieces.append(piece)
             owner.append(i)
-    corners, before, after = _convex_corners(shapely.union_all(clearance_parts))
+    corners, before, after = _convex_corners(clearance)
     return ClosedAirspace(codes, territorial_nm, tuple(pieces), np.asarray(owner, int), components, corners, before, after)
 
 
-@lru_cache(maxsize=1024)
-def _country_airspace(code: str, territorial_nm: float) -> tuple[shapely.Geometry, shapely.Geometry]:
-    """(airspace, clearance polygon) of one country, lon/lat."""
-    width_m = territorial_nm * NM_M
-    airspace_parts, clearance_parts = [], []
-    for centre, piece in _cells(countries.countries()[code].land):
-        airspace_parts.append(_buffered(piece, centre, width_m + AIRSPACE_TOLERANCE_M, AIRSPACE_TOLERANCE_M))
-        clearance_parts.append(_buffered(
-            piece, centre, width_m + 2 * AIRSPACE_TOLERANCE_M + CLEARANCE_M + CLEARANCE_TOLERANCE_M, CLEARANCE_TOLERANCE_M
-        ))
-    return shapely.union_all(airspace_parts), shapely.union_all(clearance_parts)
+_COUNTRY_AIRSPACE: dict[tuple[str, float], tuple[shapely.Geometry, shapely.Geometry]] = {}  # a cache of the below
+
+
+def _countries_airspace(codes: list[str], territorial_nm: float) -> list[tuple[shapely.Geometry, shapely.Geometry]]:
+    """(airspace, clearance polygon) of each country, lon/lat; the cells of the countries not built yet
+    are buffered in parallel."""
+    missing = [c for c in codes if (c, territorial_nm) not in _COUNTRY_AIRSPACE]
+    if missing:
+        table = countries.countries()
+        cells = _parallel_map(lambda code: list(_cells(table[code].land)), missing)
+        width_m = territorial_nm * NM_M
+        outlines = ((width_m + AIRSPACE_TOLERANCE_M, AIRSPACE_TOLERANCE_M),
+                    (width_m + 2 * AIRSPACE_TOLERANCE_M + CLEARANCE_M + CLEARANCE_TOLERANCE_M, CLEARANCE_TOLERANCE_M))
+        tasks = [(piece, centre, distance_m, tolerance_m)
+                 for country in cells for centre, piece in country for distance_m, tolerance_m in outlines]
+        buffered = iter(_parallel_map(lambda task: _buffered(*task), tasks))
+        parts = [list(zip(*[(next(buffered), next(buffered)) for _ in country], strict=True)) or [(), ()]
+                 for country in cells]
+        unions = iter(_parallel_map(shapely.union_all, [outline for country in parts for outline in country]))
+        for code in missing:
+            _COUNTRY_AIRSPACE[(code, territorial_nm)] = (next(unions), next(unions))
+    return [_COUNTRY_AIRSPACE[(c, territorial_nm)] for c in codes]
+
+
+def _parallel_map(function, items) -> list:
+    """``[function(item) for item in items]``, on a thread per core: GEOS releases the GIL, so buffers
+    and unions of separate geometries run at the same time."""
+    items = list(items)
+    workers = min(len(items), _cores())
+    if workers <= 1:
+        return [function(item) for item in items]
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(function, items))
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def _cells(geom: shapely.Geometry):
@@ -138,9 +166,14 @@ def _cells(geom: shapely.Geometry):
                 yield (x + CELL_DEG / 2, y + CELL_DEG / 2), shapely.MultiPolygon(polygons)
 
 
-@lru_cache(maxsize=4096)
+_PER_THREAD = threading.local()  # projections are not shared between threads
+
+
 def _aeqd(lon: float, lat: float) -> Proj:
-    return Proj(f"+proj=aeqd +lat_0={lat} +lon_0={lon} +ellps=WGS84 +units=m")
+    known = _PER_THREAD.__dict__.setdefault("aeqd", {})
+    if (lon, lat) not in known:
+        known[(lon, lat)] = Proj(f"+proj=aeqd +lat_0={lat} +lon_0={lon} +ellps=WGS84 +units=m")
+    return known[(lon, lat)]
 
 
 def _buffered(geom: shapely.Geometry, centre: tuple[float, float], distance_m: float, tolerance_m: float) -> shapely.Geometry:

@@ -36,6 +36,7 @@ MAX_ROUTE_KM = 15_000.0  # beyond this the projection's hemisphere no longer hol
 CENTRE_GRID_DEG = 5.0
 HORIZON_DEG = 88.0  # airspace pieces reaching beyond this angle from the projection centre are dropped
 DENSIFY_KM = 20.0
+SPHERE_MARGIN = 0.02  # a great circle on the sphere is within 1 % of the WGS84 geodesic; twice that for safety
 
 
 @dataclass(frozen=True)
@@ -59,15 +60,21 @@ class Route:
 
 def densified_line(waypoints, spacing_km: float = DENSIFY_KM) -> shapely.LineString:
     """Lon/lat LineString following the geodesics between waypoints."""
+    return _densified_line(tuple(tuple(map(float, point)) for point in waypoints), float(spacing_km))
+
+
+@lru_cache(maxsize=4096)
+def _densified_line(waypoints: tuple[tuple[float, float], ...], spacing_km: float) -> shapely.LineString:
     geod = geo.wgs84()
+    ends = np.asarray(waypoints, dtype=float)
+    _, _, metres = geod.inv(ends[:-1, 0], ends[:-1, 1], ends[1:, 0], ends[1:, 1])
     points = [waypoints[0]]
-    for (lon1, lat1), (lon2, lat2) in zip(waypoints, waypoints[1:], strict=False):
-        _, _, metres = geod.inv(lon1, lat1, lon2, lat2)
-        n = int(math.ceil(metres / 1000.0 / spacing_km)) - 1
+    for (lon1, lat1), (lon2, lat2), length_m in zip(waypoints, waypoints[1:], np.atleast_1d(metres).tolist(), strict=False):
+        n = int(math.ceil(length_m / 1000.0 / spacing_km)) - 1
         if n > 0:
             points.extend(geod.npts(lon1, lat1, lon2, lat2, n))
         points.append((lon2, lat2))
-    return shapely.LineString(points if len(points) > 1 else points * 2)
+    return shapely.linestrings(np.asarray(points if len(points) > 1 else points * 2, dtype=float))
 
 
 def shortest_route(
@@ -130,17 +137,13 @@ class _Search:
         self.proj = _gnomonic(*self.centre)
         self.origin, self.destination, self.gc_km = origin, destination, gc_km
         self.airspace = airspace
-        corners = airspace.corners
-        n = len(corners)
-        # Distances of every corner to both endpoints (km): the ellipse filter and the A* heuristic.
-        _, _, d_o = geod.inv(np.full(n, origin[0]), np.full(n, origin[1]), corners[:, 0], corners[:, 1])
-        _, _, d_d = geod.inv(np.full(n, destination[0]), np.full(n, destination[1]), corners[:, 0], corners[:, 1])
-        self.corner_sum_km = (np.asarray(d_o) + np.asarray(d_d)) / 1000.0
-        self.corner_to_dest_km = np.asarray(d_d) / 1000.0
+        # Distances of the corners to both endpoints (km): the ellipse filter and the A* heuristic. Worked
+        # out exactly (WGS84) only for the corners a search bound may keep, as the bound grows.
+        self.corner_distances = _CornerDistances(airspace, origin, destination)
         # An edge leaving the origin (entering the destination) may cross closed airspace inside the
         # endpoint's escape disc: it is tested against the airspace with that disc cut out.
         self.exits = [escape[1] for escape in exempt.values()]
-        self.tree = self._tree(airspace)
+        self.tree = _projected_airspace(airspace, *self.centre)
         self.trees = {}
         for from_origin in (False, True):
             for to_destination in (False, True):
@@ -149,12 +152,15 @@ class _Search:
                 if discs:
                     self.trees[(from_origin, to_destination)] = self._tree_without(shapely.union_all(discs))
 
-    def _tree(self, airspace: ClosedAirspace) -> shapely.STRtree:
-        return _projected_airspace(airspace, *self.centre)
-
-    def _tree_without(self, hole: shapely.Geometry) -> shapely.STRtree:
-        pieces = [shapely.difference(p, hole) if p.intersects(hole) else p for p in self.airspace.pieces]
-        return _project_pieces(pieces, *self.centre)
+    def _tree_without(self, hole: shapely.Geometry) -> _Obstacles:
+        """The projected airspace with ``hole`` cut out: only the pieces the hole touches are cut and
+        projected again, the others are those of the situation's projection."""
+        pieces = _pieces(self.airspace)
+        cut = shapely.intersects(pieces.lonlat, hole)
+        whole = _projected_pieces(self.airspace, *self.centre)
+        kept = whole.projected[~cut[whole.source]]
+        remade = _project_pieces(shapely.difference(pieces.lonlat[cut], hole), *self.centre)
+        return _Obstacles(np.concatenate([kept, remade]), len(self.airspace.corners))
 
     def _xy(self, lonlat: np.ndarray) -> np.ndarray:
         x, y = self.proj(lonlat[:, 0], lonlat[:, 1])
@@ -162,7 +168,7 @@ class _Search:
 
     def run(self, limit_km: float):
         """Shortest path using corners within the ellipse of ``limit_km``; (km, waypoints) or None."""
-        keep = np.flatnonzero(self.corner_sum_km <= limit_km)
+        keep, _, corner_to_dest_km = self.corner_distances.within(limit_km)
         free = np.vstack([[self.origin, self.destination], *[[p] for p in self.exits]])  # no tangency needed
         lonlat = np.vstack([free, self.airspace.corners[keep]])
         xy = self._xy(lonlat)
@@ -170,8 +176,10 @@ class _Search:
         next_xy = np.vstack([xy[: len(free)], self._xy(self.airspace.corner_next[keep])])
         _, _, to_dest = geo.wgs84().inv(free[:, 0], free[:, 1], np.full(len(free), self.destination[0]),
                                         np.full(len(free), self.destination[1]))
-        h = np.concatenate([np.asarray(to_dest) / 1000.0, self.corner_to_dest_km[keep]])  # km still to fly, at least
+        h = np.concatenate([np.asarray(to_dest) / 1000.0, corner_to_dest_km])  # km still to fly, at least
         is_corner = np.arange(len(xy)) >= len(free)
+        self.node_keys = {id(tree): np.concatenate([tree.node_ids(free), keep])
+                          for tree in (self.tree, *self.trees.values())}
         return self._astar(lonlat, xy, prev_xy, next_xy, h, is_corner)
 
     def _astar(self, lonlat, xy, prev_xy, next_xy, h, is_corner):
@@ -182,6 +190,8 @@ class _Search:
         best[0] = 0.0
         heap = [(h[0], 0)]
         geod = geo.wgs84()
+        to_prev, to_next = prev_xy - xy, next_xy - xy  # a corner's ring neighbours, seen from it
+        is_free = ~is_corner
         while heap:
             _, u = heapq.heappop(heap)
             if done[u]:
@@ -189,17 +199,11 @@ class _Search:
             done[u] = True
             if u == 1:
                 break
-            candidates = np.flatnonzero(~done)
-            d = xy[candidates] - xy[u]
-            ok = np.ones(len(candidates), bool)
+            d = xy - xy[u]
+            ok = ~done & (is_free | _same_side(d, to_prev, to_next))
             if is_corner[u]:
-                ok &= _same_side(d, prev_xy[u] - xy[u], next_xy[u] - xy[u])
-            at_corner = is_corner[candidates]
-            ok &= ~at_corner | _same_side(d, prev_xy[candidates] - xy[candidates], next_xy[candidates] - xy[candidates])
-            candidates = candidates[ok]
-            if not len(candidates):
-                continue
-            candidates = candidates[self._visible(u, xy, candidates)]
+                ok &= _same_side(d, to_prev[u], to_next[u])
+            candidates = np.flatnonzero(ok)
             if not len(candidates):
                 continue
             _, _, metres = geod.inv(
@@ -207,7 +211,11 @@ class _Search:
                 lonlat[candidates, 0], lonlat[candidates, 1],
             )
             cost = best[u] + np.asarray(metres) / 1000.0
-            better = cost < best[candidates]
+            # Only an edge that shortens the way to its end needs the (costly) visibility test.
+            better = np.flatnonzero(cost < best[candidates])
+            if not len(better):
+                continue
+            better = better[self._visible(u, xy, candidates[better])]
             for v, c in zip(candidates[better], cost[better], strict=True):
                 best[v] = c
                 parent[v] = u
@@ -228,16 +236,49 @@ class _Search:
             if not len(subset):
                 continue
             tree = self.trees.get((u == 0, reaches_destination), self.tree)
-            segments = np.stack([np.broadcast_to(xy[u], (len(subset), 2)), xy[candidates[subset]]], axis=1)
+            ids = self.node_keys[id(tree)]
+            visible[subset] = tree.clear(ids[u], xy[u], ids[candidates[subset]], xy[candidates[subset]])
+        return visible
+
+
+class _Obstacles:
+    """Projected closed airspace in a spatial index, with the answers it has given: which straight
+    segments between two nodes are clear of it. A node is a corner of the airspace (its index in
+    ClosedAirspace.corners) or another point (an id from ``node_ids``); the answer depends only on the
+    two nodes, so routes that share a projection share the answers."""
+
+    def __init__(self, projected: np.ndarray, corners: int):
+        self.tree = shapely.STRtree(projected)
+        self.geometries = self.tree.geometries
+        self.others: dict[tuple[float, float], int] = {}  # lon/lat of the nodes that are not corners -> id
+        self.corners = corners
+        self.answers: dict[int, bool] = {}  # start id * _ID_SPAN + end id -> the segment is clear
+
+    def node_ids(self, lonlat: np.ndarray) -> np.ndarray:
+        """Ids of points that are not corners (origins, destinations, exits), lon/lat."""
+        ids = [self.others.setdefault((float(lon), float(lat)), self.corners + len(self.others)) for lon, lat in lonlat]
+        return np.asarray(ids, dtype=np.int64)
+
+    def clear(self, start_id: int, start_xy: np.ndarray, end_ids: np.ndarray, ends_xy: np.ndarray) -> np.ndarray:
+        """Mask of the ends the straight segment from the start reaches without entering the airspace."""
+        keys = (int(start_id) * _ID_SPAN + end_ids).tolist()
+        known = [self.answers.get(k) for k in keys]
+        todo = [i for i, answer in enumerate(known) if answer is None]
+        if todo:
+            segments = np.stack([np.broadcast_to(start_xy, (len(todo), 2)), ends_xy[todo]], axis=1)
             lines = shapely.linestrings(segments)
             # Boxes first, then the exact test against the prepared airspace pieces (much faster than
             # letting the tree test each unprepared piece).
-            line_idx, piece_idx = tree.query(lines)
-            hit = shapely.intersects(tree.geometries[piece_idx], lines[line_idx])
-            blocked = np.zeros(len(subset), bool)
+            line_idx, piece_idx = self.tree.query(lines)
+            hit = shapely.intersects(self.geometries[piece_idx], lines[line_idx])
+            blocked = np.zeros(len(todo), bool)
             blocked[line_idx[hit]] = True
-            visible[subset] = ~blocked
-        return visible
+            for i, is_blocked in zip(todo, blocked.tolist(), strict=True):
+                known[i] = self.answers[keys[i]] = not is_blocked
+        return np.asarray(known, dtype=bool)
+
+
+_ID_SPAN = 1 << 31
 
 
 @lru_cache(maxsize=256)
@@ -246,31 +287,123 @@ def _gnomonic(lon: float, lat: float) -> Proj:
 
 
 @lru_cache(maxsize=256)
-def _projected_airspace(airspace: ClosedAirspace, lon: float, lat: float) -> shapely.STRtree:
-    return _project_pieces(list(airspace.pieces), lon, lat)
+def _projected_airspace(airspace: ClosedAirspace, lon: float, lat: float) -> _Obstacles:
+    return _Obstacles(_projected_pieces(airspace, lon, lat).projected, len(airspace.corners))
 
 
-def _project_pieces(pieces: list[shapely.Geometry], lon: float, lat: float) -> shapely.STRtree:
-    """The pieces wholly within the horizon of the gnomonic projection centred at (lon, lat), projected,
-    in a spatial index. Pieces are at most ~14 degrees across, so everything within HORIZON_DEG - 14 of
-    the centre (more than the largest search ellipse reaches) is kept."""
-    pieces = [p for p in pieces if not p.is_empty]
-    if not pieces:
-        return shapely.STRtree([])
+@dataclass(frozen=True)
+class _Pieces:
+    """An airspace's pieces ready for projecting: lon/lat, segmentized, and their vertices."""
+
+    lonlat: np.ndarray  # the non-empty pieces (shapely geometries)
+    segmentized: np.ndarray  # the same with no edge longer than 0.25 degrees, the shapes that are projected
+    vertices: np.ndarray  # (n, 2) lon/lat of the vertices of the lon/lat pieces
+    owner: np.ndarray  # the piece of each vertex
+
+
+@lru_cache(maxsize=64)
+def _pieces(airspace: ClosedAirspace) -> _Pieces:
+    return _prepare_pieces(np.asarray(airspace.pieces, dtype=object))
+
+
+def _prepare_pieces(pieces: np.ndarray) -> _Pieces:
+    pieces = pieces[~shapely.is_empty(pieces)] if len(pieces) else pieces
+    vertices, owner = shapely.get_coordinates(pieces, return_index=True)
+    return _Pieces(pieces, shapely.segmentize(pieces, 0.25), vertices, owner)
+
+
+@dataclass(frozen=True)
+class _Projected:
+    projected: np.ndarray  # the pieces within the horizon, projected and prepared
+    source: np.ndarray  # index of each in _Pieces.lonlat
+
+
+@lru_cache(maxsize=256)
+def _projected_pieces(airspace: ClosedAirspace, lon: float, lat: float) -> _Projected:
+    pieces = _pieces(airspace)
+    keep = _within_horizon(pieces, lon, lat)
+    return _Projected(_project(pieces.segmentized[keep], lon, lat), keep)
+
+
+def _project_pieces(pieces: np.ndarray, lon: float, lat: float) -> np.ndarray:
+    """The pieces wholly within the horizon of the gnomonic projection centred at (lon, lat), projected
+    and prepared."""
+    prepared = _prepare_pieces(pieces)
+    return _project(prepared.segmentized[_within_horizon(prepared, lon, lat)], lon, lat)
+
+
+def _within_horizon(pieces: _Pieces, lon: float, lat: float) -> np.ndarray:
+    """Indices of the pieces wholly within HORIZON_DEG of (lon, lat): no vertex farther (WGS84 geodesic).
+    Pieces are at most ~14 degrees across, so this keeps everything within HORIZON_DEG - 14 of the
+    centre, more than the largest search ellipse reaches.
+
+    The geodesic is worked out only for pieces near the limit: elsewhere the great circle on a sphere,
+    which differs from it by less than 1 %, decides."""
+    n = len(pieces.lonlat)
+    limit_km = math.radians(HORIZON_DEG) * 6371.0
+    farthest = np.zeros(n)
+    np.maximum.at(farthest, pieces.owner, _sphere_km(pieces.vertices, lon, lat))
+    unsure = np.flatnonzero((farthest >= limit_km * (1 - SPHERE_MARGIN)) & (farthest <= limit_km * (1 + SPHERE_MARGIN)))
+    inside = farthest < limit_km
+    if len(unsure):
+        rows = np.flatnonzero(np.isin(pieces.owner, unsure))
+        xy = pieces.vertices[rows]
+        _, _, d_centre = geo.wgs84().inv(np.full(len(rows), lon), np.full(len(rows), lat), xy[:, 0], xy[:, 1])
+        exact = np.zeros(n)
+        np.maximum.at(exact, pieces.owner[rows], np.asarray(d_centre) / 1000.0)
+        inside[unsure] = exact[unsure] < limit_km
+    return np.flatnonzero(inside)
+
+
+def _project(pieces: np.ndarray, lon: float, lat: float) -> np.ndarray:
+    """Lon/lat pieces in the gnomonic projection centred at (lon, lat), prepared."""
+    if not len(pieces):
+        return pieces
     proj = _gnomonic(lon, lat)
-    coords, owner = shapely.get_coordinates(pieces, return_index=True)
-    n = len(coords)
-    _, _, d_centre = geo.wgs84().inv(np.full(n, lon), np.full(n, lat), coords[:, 0], coords[:, 1])
-    farthest = np.zeros(len(pieces))
-    np.maximum.at(farthest, owner, np.asarray(d_centre) / 1000.0)
-    keep = np.flatnonzero(farthest < math.radians(HORIZON_DEG) * 6371.0)
-
-    def project(xy: np.ndarray) -> np.ndarray:
-        return np.column_stack(proj(xy[:, 0], xy[:, 1]))
-
-    projected = [shapely.transform(shapely.segmentize(pieces[i], 0.25), project) for i in keep]
+    projected = shapely.transform(pieces, lambda xy: np.column_stack(proj(xy[:, 0], xy[:, 1])))
     shapely.prepare(projected)
-    return shapely.STRtree(projected)
+    return projected
+
+
+def _unit_vectors(lonlat: np.ndarray) -> np.ndarray:
+    lon, lat = np.radians(lonlat[:, 0]), np.radians(lonlat[:, 1])
+    return np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
+
+
+def _sphere_km(lonlat: np.ndarray, lon: float, lat: float) -> np.ndarray:
+    """Great-circle distances (km, sphere of 6371 km) from (lon, lat) to each point: within 1 % of the
+    WGS84 geodesic."""
+    cosine = _unit_vectors(lonlat) @ _unit_vectors(np.array([[lon, lat]]))[0]
+    return np.arccos(np.clip(cosine, -1.0, 1.0)) * 6371.0
+
+
+class _CornerDistances:
+    """WGS84 distances (km) from the origin and to the destination of the airspace's corners, worked out
+    only for corners whose great-circle sum (on the sphere) says they may lie within a bound."""
+
+    def __init__(self, airspace: ClosedAirspace, origin, destination):
+        self.corners = airspace.corners
+        self.origin, self.destination = origin, destination
+        self.approx_sum_km = _sphere_km(self.corners, *origin) + _sphere_km(self.corners, *destination)
+        self.sum_km = np.full(len(self.corners), np.inf)  # inf: not worked out (or beyond every bound so far)
+        self.to_dest_km = np.full(len(self.corners), np.inf)
+        self.known = np.zeros(len(self.corners), bool)
+
+    def within(self, limit_km: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(indices of the corners with distance from the origin + to the destination <= limit_km, those
+        sums, their distances to the destination)."""
+        todo = np.flatnonzero(~self.known & (self.approx_sum_km <= limit_km * (1 + SPHERE_MARGIN) + 1.0))
+        if len(todo):
+            xy = self.corners[todo]
+            n = len(todo)
+            geod = geo.wgs84()
+            _, _, d_o = geod.inv(np.full(n, self.origin[0]), np.full(n, self.origin[1]), xy[:, 0], xy[:, 1])
+            _, _, d_d = geod.inv(np.full(n, self.destination[0]), np.full(n, self.destination[1]), xy[:, 0], xy[:, 1])
+            self.sum_km[todo] = (np.asarray(d_o) + np.asarray(d_d)) / 1000.0
+            self.to_dest_km[todo] = np.asarray(d_d) / 1000.0
+            self.known[todo] = True
+        keep = np.flatnonzero(self.sum_km <= limit_km)
+        return keep, self.sum_km[keep], self.to_dest_km[keep]
 
 
 def _escape(point: tuple[float, float], component: shapely.Geometry) -> tuple[shapely.Geometry, tuple[float, float]]:

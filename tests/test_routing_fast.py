@@ -1,0 +1,167 @@
+"""The router's fast paths give exactly what the plain computations give: the same projected airspace,
+the same corner distances, and so the same routes, to the last bit."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import shapely
+
+from sim.data import catalog
+from sim.geo import airspace, routing
+from sim.geo import geodesy as geo
+from sim.geo.obstacles import closed_airspace
+
+DEC2024 = airspace.make_policy(situation="dec2024")
+NO_TURKEY = airspace.make_policy(situation="dec2024", closed=["TUR"])
+NO_SYRIA_NO_TURKEY = airspace.make_policy(situation="dec2024", closed=["SYR", "TUR"])
+
+
+def reference_projection(pieces, lon: float, lat: float) -> list[shapely.Geometry]:
+    """The pieces wholly within the horizon, projected: the geodesic to every vertex, one piece at a time."""
+    pieces = [p for p in pieces if not p.is_empty]
+    proj = routing._gnomonic(lon, lat)
+    coords, owner = shapely.get_coordinates(pieces, return_index=True)
+    n = len(coords)
+    _, _, d_centre = geo.wgs84().inv(np.full(n, lon), np.full(n, lat), coords[:, 0], coords[:, 1])
+    farthest = np.zeros(len(pieces))
+    np.maximum.at(farthest, owner, np.asarray(d_centre) / 1000.0)
+    keep = np.flatnonzero(farthest < math.radians(routing.HORIZON_DEG) * 6371.0)
+    return [shapely.transform(shapely.segmentize(pieces[i], 0.25), lambda xy: np.column_stack(proj(xy[:, 0], xy[:, 1])))
+            for i in keep]
+
+
+def as_bytes(geometries) -> list[bytes]:
+    return sorted(shapely.to_wkb(np.asarray(geometries, dtype=object)).tolist())
+
+
+@pytest.fixture(scope="module")
+def dec2024_airspace():
+    return closed_airspace(DEC2024.closed, DEC2024.territorial_nm)
+
+
+# Centres near the airspace, far from it, and at the antipodes of Europe, where pieces straddle the horizon.
+@pytest.mark.parametrize("centre", [(35.0, 40.0), (0.0, 0.0), (-120.0, 40.0), (150.0, -30.0), (175.0, -45.0)])
+def test_the_projected_airspace_is_the_plain_projection(dec2024_airspace, centre):
+    fast = routing._projected_pieces(dec2024_airspace, *centre).projected
+    assert as_bytes(fast) == as_bytes(reference_projection(dec2024_airspace.pieces, *centre))
+
+
+def test_some_pieces_straddle_the_horizon_of_the_antipodal_centre(dec2024_airspace):
+    """The exact geodesic decides those: the great circle alone would not be trusted there."""
+    pieces = routing._pieces(dec2024_airspace)
+    limit = math.radians(routing.HORIZON_DEG) * 6371.0
+    farthest = np.zeros(len(pieces.lonlat))
+    np.maximum.at(farthest, pieces.owner, routing._sphere_km(pieces.vertices, 175.0, -45.0))
+    near = (farthest > limit * (1 - routing.SPHERE_MARGIN)) & (farthest < limit * (1 + routing.SPHERE_MARGIN))
+    assert near.any()
+
+
+def test_the_airspace_with_an_escape_hole_is_the_plain_projection_of_the_cut_pieces():
+    codes = NO_TURKEY.closed_for("SYR", "RUS")
+    space = closed_airspace(codes, NO_TURKEY.territorial_nm)
+    origin = (catalog.airfield("OSKL").lon, catalog.airfield("OSKL").lat)
+    hole, _ = routing._escape(origin, space.components[space.component_at(*origin)])
+    search = routing._Search(origin, (44.6, 43.785), 1000.0, space, {})
+    fast = search._tree_without(hole).geometries
+    cut = [shapely.difference(p, hole) if p.intersects(hole) else p for p in space.pieces]
+    assert as_bytes(fast) == as_bytes(reference_projection(cut, *search.centre))
+
+
+@pytest.mark.parametrize("limit_km", [2500.0, 4000.0, 9000.0, 15000.0])
+def test_corner_distances_worked_out_on_demand_equal_the_full_computation(dec2024_airspace, limit_km):
+    origin, destination = (38.0617, 55.8783), (23.907, 31.861)
+    distances = routing._CornerDistances(dec2024_airspace, origin, destination)
+    for smaller in (1500.0, limit_km / 2):  # a growing bound, as the search asks
+        distances.within(smaller)
+    keep, sums, to_dest = distances.within(limit_km)
+    corners = dec2024_airspace.corners
+    n = len(corners)
+    _, _, d_o = geo.wgs84().inv(np.full(n, origin[0]), np.full(n, origin[1]), corners[:, 0], corners[:, 1])
+    _, _, d_d = geo.wgs84().inv(np.full(n, destination[0]), np.full(n, destination[1]), corners[:, 0], corners[:, 1])
+    all_sums = (np.asarray(d_o) + np.asarray(d_d)) / 1000.0
+    expected = np.flatnonzero(all_sums <= limit_km)
+    assert keep.tolist() == expected.tolist()
+    assert sums.tolist() == all_sums[expected].tolist()
+    assert to_dest.tolist() == (np.asarray(d_d) / 1000.0)[expected].tolist()
+
+
+# Found by the search before its fast paths: (origin, destination, policy, trip countries, search bound,
+# route km, number of waypoints).
+KNOWN_ROUTES = [
+    ("UUMU", "HL59", DEC2024, None, routing.MAX_ROUTE_KM, 3364.541573004612, 9),
+    ("UMLI", "FGSL", NO_TURKEY, None, routing.MAX_ROUTE_KM, 7715.946704132959, 9),
+    ("URMF", "HL59", NO_SYRIA_NO_TURKEY, None, routing.MAX_ROUTE_KM, 3185.056847876548, 9),
+    ("UMLI", "HSPN", DEC2024, None, routing.MAX_ROUTE_KM, 4385.88029410686, 6),
+    ("OSKL", "UMLI", NO_TURKEY, None, routing.MAX_ROUTE_KM, 2875.513266479021, 12),  # leaves closed airspace
+    ("UUMU", "OSKL", NO_TURKEY, None, routing.MAX_ROUTE_KM, 2566.9247715696692, 9),  # enters it
+]
+
+
+@pytest.mark.parametrize("known", KNOWN_ROUTES, ids=lambda k: f"{k[0]}-{k[1]}" if isinstance(k, tuple) else "")
+def test_routes_are_those_found_before_the_fast_paths(known):
+    a, b, policy, _, max_km, length_km, waypoints = known
+    x, y = catalog.airfield(a), catalog.airfield(b)
+    codes = policy.closed_for(x.country, y.country)
+    route = routing._shortest_route.__wrapped__((x.lon, x.lat), (y.lon, y.lat), codes, policy.territorial_nm, max_km)
+    assert (route.length_km, len(route.waypoints)) == (length_km, waypoints)
+
+
+def test_a_bounded_search_finds_nothing_below_the_route_and_the_route_above_it():
+    x, y = catalog.airfield("URMF"), catalog.airfield("HL59")
+    codes = NO_SYRIA_NO_TURKEY.closed_for(x.country, y.country)
+    search = routing._shortest_route.__wrapped__
+    assert search((x.lon, x.lat), (y.lon, y.lat), codes, NO_SYRIA_NO_TURKEY.territorial_nm, 3185.0).length_km is None
+    assert search((x.lon, x.lat), (y.lon, y.lat), codes, NO_SYRIA_NO_TURKEY.territorial_nm, 3186.0).length_km == 3185.056847876548
+
+
+def _clear_router_caches() -> None:
+    routing._projected_airspace.cache_clear()
+    routing._projected_pieces.cache_clear()
+    routing._pieces.cache_clear()
+
+
+def test_routes_searched_with_answers_kept_from_other_routes_equal_routes_searched_afresh():
+    """Routes that share a projection share its visibility answers; each route is still what a search of
+    its own finds."""
+    pairs = [("UUMU", "HL59"), ("UUMU", "HLLB"), ("UWLW", "HL59"), ("HL59", "UUMU"), ("UUMU", "HL59")]
+    search = routing._shortest_route.__wrapped__
+
+    def found(a: str, b: str) -> routing.Route:
+        x, y = catalog.airfield(a), catalog.airfield(b)
+        codes = DEC2024.closed_for(x.country, y.country)
+        return search((x.lon, x.lat), (y.lon, y.lat), codes, DEC2024.territorial_nm, routing.MAX_ROUTE_KM)
+
+    afresh = []
+    for a, b in pairs:
+        _clear_router_caches()
+        afresh.append(found(a, b))
+    _clear_router_caches()
+    shared = [found(a, b) for a, b in pairs]
+    assert [(r.waypoints, r.length_km) for r in shared] == [(r.waypoints, r.length_km) for r in afresh]
+    assert routing._projected_airspace.cache_info().currsize < len(pairs)  # some did share a projection
+
+
+def reference_line(waypoints, spacing_km: float) -> shapely.LineString:
+    """Points along each geodesic, one segment at a time."""
+    geod = geo.wgs84()
+    points = [waypoints[0]]
+    for (lon1, lat1), (lon2, lat2) in zip(waypoints, waypoints[1:], strict=False):
+        _, _, metres = geod.inv(lon1, lat1, lon2, lat2)
+        n = int(math.ceil(metres / 1000.0 / spacing_km)) - 1
+        if n > 0:
+            points.extend(geod.npts(lon1, lat1, lon2, lat2, n))
+        points.append((lon2, lat2))
+    return shapely.LineString(points if len(points) > 1 else points * 2)
+
+
+@pytest.mark.parametrize("spacing_km", [5.0, 20.0, 25.0])
+def test_the_densified_line_is_the_segment_by_segment_line(spacing_km):
+    for a, b in [("UUMU", "HL59"), ("UMLI", "FGSL"), ("HL59", "HLLB")]:
+        waypoints = airspace.legal_route(catalog.airfield(a), catalog.airfield(b), DEC2024).waypoints
+        fast = routing.densified_line(waypoints, spacing_km)
+        assert shapely.to_wkb(fast) == shapely.to_wkb(reference_line(waypoints, spacing_km))
+    point = ((10.0, 50.0),)
+    assert shapely.to_wkb(routing.densified_line(point)) == shapely.to_wkb(reference_line(point, routing.DENSIFY_KM))
