@@ -81,3 +81,24 @@ def test_country_index_equals_the_document():
     doc = countries._document()
     assert countries.codes() == frozenset(f["iso3"] for f in doc["features"])
     assert countries.source() == {k: v for k, v in doc.items() if k != "features"}
+
+
+def test_projected_land_and_airspace_read_back_equal_built(cache_dir):
+    from sim.results import gis, maps
+
+    proj_string = maps._proj_string((35.0, 40.0))
+    window = (-8, 8, -8, 8)
+
+    def fresh():
+        for cached in (maps._land_paths, maps._airspace_paths, gis.airspace_geometry):
+            cached.cache_clear()
+        return (maps._land_paths(proj_string, window),
+                maps._airspace_paths(proj_string, frozenset({"TUR", "SYR"}), 12.0, window))
+
+    built = fresh()
+    assert list(cache_dir.glob("derived-map-land-*.pkl")) and list(cache_dir.glob("derived-map-airspace-*.pkl"))
+    read = fresh()
+    for built_paths, read_paths in zip(built, read, strict=True):
+        assert len(built_paths) == len(read_paths) > 0
+        for a, b in zip(built_paths, read_paths, strict=True):
+            assert np.array_equal(a.vertices, b.vertices) and np.array_equal(a.codes, b.codes)

@@ -26,12 +26,13 @@ from matplotlib.patches import Circle, Patch
 from matplotlib.path import Path as MplPath
 from pyproj import Proj
 
-from sim.data import countries
+from sim.data import countries, derived
 from sim.data.catalog import Airfield
 from sim.geo import geodesy as geo
 from sim.geo.airspace import AirspacePolicy
 from sim.geo.routing import Route
 from sim.results import style
+from sim.results.gis import GEOMETRY_SOURCES
 
 HORIZON_M = 9_000_000.0  # land further than this from the centre is not drawn (the projection tears beyond)
 
@@ -109,32 +110,51 @@ def _lonlat_bounds(proj_string: str, window: tuple[int, ...]) -> tuple[float, fl
     return float(lons.min()) - 1, float(lats.min()) - 1, float(lons.max()) + 1, float(lats.max()) + 1
 
 
+@lru_cache(maxsize=1)
+def _geometry_digest() -> str:
+    """Digest of what projected geometry depends on: the polygons, the airspace data and the code that
+    builds, simplifies and projects them."""
+    return derived.package_digest(*GEOMETRY_SOURCES, "results/maps.py")
+
+
 @lru_cache(maxsize=16)
 def _land_paths(proj_string: str, window: tuple[int, ...]) -> tuple[MplPath, ...]:
-    """The land inside a map window, projected, as paths (cached per projection and window)."""
-    centre = _centre_of(proj_string)
-    west, south, east, north = _lonlat_bounds(proj_string, window)
-    paths = []
-    for country in countries.countries().values():
-        minx, miny, maxx, maxy = country.bounds
-        if maxx < west or minx > east or maxy < south or miny > north or _beyond(centre, country):
-            continue
-        # Not clipped: the Axes clip what lies outside the window, faster than intersecting polygons.
-        paths += _paths(_project(proj_string, shapely.clip_by_rect(country.land, west - 5, south - 5, east + 5, north + 5)))
-    return tuple(paths)
+    """The land inside a map window, projected, as paths (cached per projection and window, in memory and
+    in the cache folder: building and projecting the land takes 0.5 s)."""
+
+    def build() -> list[tuple[np.ndarray, np.ndarray]]:
+        centre = _centre_of(proj_string)
+        west, south, east, north = _lonlat_bounds(proj_string, window)
+        parts = []
+        for country in countries.countries().values():
+            minx, miny, maxx, maxy = country.bounds
+            if maxx < west or minx > east or maxy < south or miny > north or _beyond(centre, country):
+                continue
+            # Not clipped: the Axes clip what lies outside the window, faster than intersecting polygons.
+            land = shapely.clip_by_rect(country.land, west - 5, south - 5, east + 5, north + 5)
+            parts += _path_arrays(_project(proj_string, land))
+        return parts
+
+    parts = derived.remembered("map-land", (_geometry_digest(), proj_string, window), build)
+    return tuple(MplPath(vertices, codes) for vertices, codes in parts)
 
 
 @lru_cache(maxsize=64)
 def _airspace_paths(proj_string: str, codes: frozenset[str], territorial_nm: float,
                     window: tuple[int, ...]) -> tuple[MplPath, ...]:
-    """Closed airspace of ``codes`` inside a map window, projected, as paths (cached)."""
+    """Closed airspace of ``codes`` inside a map window, projected, as paths (cached like the land)."""
     from sim.results.gis import airspace_geometry
 
     if not codes:
         return ()
-    west, south, east, north = _lonlat_bounds(proj_string, window)
-    geom = shapely.clip_by_rect(airspace_geometry(codes, territorial_nm), west - 5, south - 5, east + 5, north + 5)
-    return tuple(_paths(_project(proj_string, geom)))
+
+    def build() -> list[tuple[np.ndarray, np.ndarray]]:
+        west, south, east, north = _lonlat_bounds(proj_string, window)
+        geom = shapely.clip_by_rect(airspace_geometry(codes, territorial_nm), west - 5, south - 5, east + 5, north + 5)
+        return _path_arrays(_project(proj_string, geom))
+
+    key = (_geometry_digest(), proj_string, tuple(sorted(codes)), repr(float(territorial_nm)), window)
+    return tuple(MplPath(vertices, kinds) for vertices, kinds in derived.remembered("map-airspace", key, build))
 
 
 def _beyond(centre: tuple[float, float], country: countries.Country) -> bool:
@@ -147,7 +167,8 @@ def _beyond(centre: tuple[float, float], country: countries.Country) -> bool:
         np.min(d) > 15_000_000.0)
 
 
-def _paths(geom: shapely.Geometry) -> list[MplPath]:
+def _path_arrays(geom: shapely.Geometry) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(vertices, codes) of a path per polygon of ``geom``, each ring closed."""
     paths = []
     for polygon in shapely.get_parts(geom):
         if polygon.geom_type != "Polygon" or polygon.is_empty:
@@ -155,7 +176,7 @@ def _paths(geom: shapely.Geometry) -> list[MplPath]:
         rings = [np.asarray(polygon.exterior.coords)] + [np.asarray(r.coords) for r in polygon.interiors]
         vertices = np.concatenate(rings)
         codes = np.concatenate([[MplPath.MOVETO] + [MplPath.LINETO] * (len(r) - 2) + [MplPath.CLOSEPOLY] for r in rings])
-        paths.append(MplPath(vertices, codes))
+        paths.append((vertices, codes.astype(MplPath.code_type)))
     return paths
 
 
