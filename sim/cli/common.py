@@ -143,10 +143,12 @@ def save_figure(path: Path, fig: Any, force: bool) -> None:
     """Write one figure file atomically (exit 2 if it exists without --force)."""
     import matplotlib.pyplot as plt
 
+    from sim.results import style
     from sim.results.writing import write_file_atomically
 
     try:
-        write_file_atomically(path, lambda tmp: fig.savefig(tmp, dpi=110, format=path.suffix.lstrip(".") or "png"), force=force)
+        write_file_atomically(path, lambda tmp: style.save(fig, tmp, dpi=110, fmt=path.suffix.lstrip(".") or "png"),
+                              force=force)
     finally:
         plt.close(fig)
 

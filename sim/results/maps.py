@@ -418,18 +418,21 @@ def reach_map(
             top = max(max(payloads), 1.0)
             cmap = plt.get_cmap("viridis")
             norm = plt.Normalize(0, top)
-        labels, points = [], [(ox, oy)]
+        labels, points, faces = [], [(ox, oy)], []
         for item in routes:
             x, y = proj(item.destination.lon, item.destination.lat)
             points.append((x, y))
             if coloured:
-                face = cmap(norm(item.max_payload_t)) if item.max_payload_t is not None and item.max_payload_t >= 0 else "white"
+                faces.append(cmap(norm(item.max_payload_t)) if item.max_payload_t is not None and item.max_payload_t >= 0
+                             else "white")
             else:
-                face = "tab:green" if item.reachable else "white"
-            ax.plot(x, y, marker="o", markersize=6, zorder=6, color=face, markeredgecolor="black", markeredgewidth=0.7)
+                faces.append("tab:green" if item.reachable else "white")
             km = f"{item.route.length_km:,.0f} km" if item.route.legal else "no legal route"
             load = "" if item.max_payload_t is None or item.max_payload_t < 0 else f", {item.max_payload_t:,.0f} t"
             labels.append((x, y, f"{item.destination.ident} {km}{load}", 1.0 if item.reachable else 0.5))
+        if faces:  # every destination in one collection (a dot 6 points across)
+            ax.scatter([p[0] for p in points[1:]], [p[1] for p in points[1:]], s=6.0**2, marker="o", facecolors=faces,
+                       edgecolors="black", linewidths=0.7, zorder=6)
         if coloured:
             bar = fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.6, pad=0.01)
             bar.set_label("most payload non-stop on the legal route (t); hollow: none")

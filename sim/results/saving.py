@@ -178,10 +178,8 @@ def save_reach_report(folder: Path, rows: list[dict[str, Any]], cases: list[Any]
     from sim.flight import reach_report as report
 
     def fill(tmp: Path) -> None:
-        import matplotlib.pyplot as plt
-
         from sim.data import catalog
-        from sim.results import maps
+        from sim.results import maps, style
         from sim.results.gis import report_collection, write_geojson
         from sim.results.provenance import provenance
 
@@ -211,10 +209,7 @@ def save_reach_report(folder: Path, rows: list[dict[str, Any]], cases: list[Any]
                 fig = maps.reach_map(origin, case.policy, items, rings,
                                      f"From {o} ({origin.name}): {case.title}\nfilled dots: Il-76MD reaches non-stop with 40 t",
                                      extent_km=6500.0)
-                try:
-                    fig.savefig(tmp / f"map_{o}_{case.key}.png", dpi=100)
-                finally:
-                    plt.close(fig)
+                style.save(fig, tmp / f"map_{o}_{case.key}.png", dpi=100)
         fields = {i: catalog.airfield(i) for i in (*report.ORIGINS, *report.DESTINATIONS)}
         write_geojson(tmp / "reach.geojson", report_collection(rows, cases, routes, fields))
 
