@@ -90,15 +90,18 @@ def test_projected_land_and_airspace_read_back_equal_built(cache_dir):
     window = (-8, 8, -8, 8)
 
     def fresh():
-        for cached in (maps._land_paths, maps._airspace_paths, gis.airspace_geometry):
+        for cached in (maps._land_paths, maps._airspace_paths, maps._graticule_lines, gis.airspace_geometry):
             cached.cache_clear()
         return (maps._land_paths(proj_string, window),
-                maps._airspace_paths(proj_string, frozenset({"TUR", "SYR"}), 12.0, window))
+                maps._airspace_paths(proj_string, frozenset({"TUR", "SYR"}), 12.0, window),
+                maps._graticule_lines(proj_string, 10))
 
     built = fresh()
-    assert list(cache_dir.glob("derived-map-land-*.pkl")) and list(cache_dir.glob("derived-map-airspace-*.pkl"))
+    assert all(list(cache_dir.glob(f"derived-map-{kind}-*.pkl")) for kind in ("land", "airspace", "graticule"))
     read = fresh()
-    for built_paths, read_paths in zip(built, read, strict=True):
+    for built_paths, read_paths in zip(built[:2], read[:2], strict=True):
         assert len(built_paths) == len(read_paths) > 0
         for a, b in zip(built_paths, read_paths, strict=True):
             assert np.array_equal(a.vertices, b.vertices) and np.array_equal(a.codes, b.codes)
+    assert [(kind, value) for _, kind, value in built[2]] == [(kind, value) for _, kind, value in read[2]]
+    assert all(np.array_equal(a, b, equal_nan=True) for (a, _, _), (b, _, _) in zip(built[2], read[2], strict=True))

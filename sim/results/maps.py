@@ -205,19 +205,32 @@ def _fit(ax: plt.Axes, xs: list[float], ys: list[float], pad: float = 0.12, aspe
     return limits
 
 
-def _graticule(ax: plt.Axes, proj: Proj, limits: tuple[float, ...]) -> None:
+@lru_cache(maxsize=16)
+def _graticule_lines(proj_string: str, step: int) -> tuple[tuple[np.ndarray, str, int], ...]:
+    """Meridians and parallels every ``step`` degrees, projected: (x, y) points, "lon" or "lat", degrees
+    (cached like the land: projecting them takes 0.1 s)."""
+
+    def build() -> list[tuple[np.ndarray, str, int]]:
+        proj = _projection(proj_string)
+        segments = []
+        fine = np.linspace(-180, 180, 721)
+        for lon in range(-180, 180, step):
+            lats = np.linspace(-80, 80, 321)
+            segments.append((np.column_stack(proj(np.full_like(lats, lon), lats)), "lon", lon))
+        for lat in range(-80, 81, step):
+            segments.append((np.column_stack(proj(fine, np.full_like(fine, lat))), "lat", lat))
+        return segments
+
+    return tuple(derived.remembered("map-graticule", (_geometry_digest(), proj_string, step), build))
+
+
+def _graticule(ax: plt.Axes, proj_string: str, limits: tuple[float, ...]) -> None:
     """Meridians and parallels every 5 or 10 degrees, labelled at the bottom and left edges."""
     x0, x1, y0, y1 = limits
     step = 5 if max(x1 - x0, y1 - y0) < 3_500_000 else 10
-    segments, labels = [], []
-    fine = np.linspace(-180, 180, 721)
-    for lon in range(-180, 180, step):
-        lats = np.linspace(-80, 80, 321)
-        segments.append((np.column_stack(proj(np.full_like(lats, lon), lats)), "lon", lon))
-    for lat in range(-80, 81, step):
-        segments.append((np.column_stack(proj(fine, np.full_like(fine, lat))), "lat", lat))
+    labels = []
     lines = []
-    for xy, kind, value in segments:
+    for xy, kind, value in _graticule_lines(proj_string, step):
         inside = (xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1) & np.all(np.isfinite(xy), axis=1)
         if not inside.any():
             continue
@@ -396,7 +409,7 @@ def reach_map(
             xs, ys = [*xs, ox - reach_m, ox + reach_m], [*ys, oy]
         box = _fit(ax, xs, ys, aspect=1.1)
         _base(ax, proj_string, box)
-        _graticule(ax, proj, box)
+        _graticule(ax, proj_string, box)
         legend = _airspace(ax, proj_string, policy, box)
         for k, ring in enumerate(rings):
             color = plt.get_cmap("tab10")(k % 10)
@@ -519,7 +532,7 @@ def _run_panel(ax: plt.Axes, world, proj_string: str, policy: AirspacePolicy, it
             ys += list(py[:: max(1, len(py) // 20)])
     box = _fit(ax, xs, ys, aspect=1.05)
     _base(ax, proj_string, box)
-    _graticule(ax, proj, box)
+    _graticule(ax, proj_string, box)
     legend = _airspace(ax, proj_string, policy, box)
     most = max([i.legs for i in items] + [1])
     flown = any(i.legs for i in items)
