@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.model.records import GROUND_COLUMNS, LEG_COLUMNS
-from sim.results.writing import write_atomically, write_csv, write_files, write_json
+from sim.results.writing import run_beside, write_atomically, write_csv, write_files, write_json
 
 DAILY_COLUMNS = ["day", "date", "requirement", "origin", "destination", "delivered_t", "sorties"]
 DAILY_CI_COLUMNS = ["day", "date", "requirement", "origin", "destination", "delivered_t", "delivered_t_ci95_low",
@@ -42,18 +42,24 @@ def save_run(folder: Path, scenario_data: dict[str, Any], world: Any, summary: d
         from sim.results.plots import moves_more_than_bulk, save_cargo, save_ground, save_throughput
         from sim.results.provenance import provenance
 
-        write_json(tmp / "run.json", provenance("run", {"scenario": scenario_data}, seed=summary["seed"], replications=1))
-        if moves_more_than_bulk(summary):
-            save_cargo(tmp / "cargo.png", summary)
-        write_json(tmp / "summary.json", summary)
-        write_json(tmp / "scenario.json", scenario_data)
-        write_csv(tmp / "daily.csv", daily, DAILY_COLUMNS)
-        write_csv(tmp / "sorties.csv", sorties, SORTIE_COLUMNS)
-        write_csv(tmp / "ground.csv", ground, GROUND_TABLE_COLUMNS)
-        save_throughput(tmp / "throughput.png", summary, daily, scenario_data)
-        save_ground(tmp / "ground.png", ground, world, sorties)
-        save_routes_map(tmp / "routes.png", world, sorties)
-        write_geojson(tmp / "routes.geojson", routes_collection(world, sorties))
+        def tables_and_charts() -> None:
+            write_json(tmp / "run.json", provenance("run", {"scenario": scenario_data}, seed=summary["seed"],
+                                                    replications=1))
+            if moves_more_than_bulk(summary):
+                save_cargo(tmp / "cargo.png", summary)
+            write_json(tmp / "summary.json", summary)
+            write_json(tmp / "scenario.json", scenario_data)
+            write_csv(tmp / "daily.csv", daily, DAILY_COLUMNS)
+            write_csv(tmp / "sorties.csv", sorties, SORTIE_COLUMNS)
+            write_csv(tmp / "ground.csv", ground, GROUND_TABLE_COLUMNS)
+            save_ground(tmp / "ground.png", ground, world, sorties)
+            write_geojson(tmp / "routes.geojson", routes_collection(world, sorties))
+
+        def throughput_and_map() -> None:
+            save_throughput(tmp / "throughput.png", summary, daily, scenario_data)
+            save_routes_map(tmp / "routes.png", world, sorties)
+
+        run_beside(tables_and_charts, throughput_and_map)
 
     return write_files(Path(folder), run_files(summary), fill, force=force)
 
@@ -74,21 +80,26 @@ def save_replicated(folder: Path, scenario_data: dict[str, Any], world: Any, sum
         from sim.results.plots import save_closure, save_ground, save_throughput
         from sim.results.provenance import provenance
 
-        write_json(tmp / "run.json", provenance("replicated run", {"scenario": scenario_data}, seed=summary["seed"],
-                                                replications=count))
-        write_json(tmp / "summary.json", summary)
-        write_json(tmp / "scenario.json", scenario_data)
-        write_csv(tmp / "daily.csv", daily, DAILY_CI_COLUMNS)
-        write_csv(tmp / "sorties.csv", sorties, ["replication", *SORTIE_COLUMNS])
-        write_csv(tmp / "ground.csv", ground, ["replication", *GROUND_TABLE_COLUMNS])
-        save_ground(tmp / "ground.png", [row for row in ground if row["replication"] == 0], world,
-                    [row for row in sorties if row["replication"] == 0])
-        write_csv(tmp / "replications.csv", replications, replication_columns)
-        save_throughput(tmp / "throughput.png", summary, daily, scenario_data)
-        if closes(summary):
-            save_closure(tmp / "closure.png", summary)
-        save_routes_map(tmp / "routes.png", world, sorties)
-        write_geojson(tmp / "routes.geojson", routes_collection(world, sorties, count))
+        def tables_and_charts() -> None:
+            write_json(tmp / "run.json", provenance("replicated run", {"scenario": scenario_data},
+                                                    seed=summary["seed"], replications=count))
+            write_json(tmp / "summary.json", summary)
+            write_json(tmp / "scenario.json", scenario_data)
+            write_csv(tmp / "daily.csv", daily, DAILY_CI_COLUMNS)
+            write_csv(tmp / "sorties.csv", sorties, ["replication", *SORTIE_COLUMNS])
+            write_csv(tmp / "ground.csv", ground, ["replication", *GROUND_TABLE_COLUMNS])
+            save_ground(tmp / "ground.png", [row for row in ground if row["replication"] == 0], world,
+                        [row for row in sorties if row["replication"] == 0])
+            write_csv(tmp / "replications.csv", replications, replication_columns)
+            write_geojson(tmp / "routes.geojson", routes_collection(world, sorties, count))
+
+        def throughput_and_map() -> None:
+            save_throughput(tmp / "throughput.png", summary, daily, scenario_data)
+            if closes(summary):
+                save_closure(tmp / "closure.png", summary)
+            save_routes_map(tmp / "routes.png", world, sorties)
+
+        run_beside(tables_and_charts, throughput_and_map)
 
     written = write_files(Path(folder), names, fill, force=force)
     if "closure.png" not in names:  # a closure chart left by an earlier run would now be wrong
