@@ -127,6 +127,23 @@ def _global_options(
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr, force=True)
 
 
+def progress_bar(**options: Any) -> Any:
+    """A tqdm progress bar on stderr, shown only on a terminal, without tqdm's monitor thread: a process
+    with another thread running draws a run's charts in turn instead of in a forked child
+    (sim.results.writing.run_beside)."""
+    return _quiet_tqdm()(file=sys.stderr, disable=None, **options)
+
+
+@functools.lru_cache(maxsize=1)
+def _quiet_tqdm() -> type:
+    from tqdm import tqdm
+
+    class Bar(tqdm):
+        monitor_interval = 0  # tqdm starts the thread for every bar, even a hidden one, and never stops it
+
+    return Bar
+
+
 def fail(messages: list[str]) -> typer.Exit:
     """Print each message on stderr; the Exit to raise (code 2: bad input)."""
     for message in messages:
