@@ -127,6 +127,23 @@ def _global_options(
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr, force=True)
 
 
+def progress_bar(**options: Any) -> Any:
+    """A tqdm progress bar on stderr, shown only on a terminal, without tqdm's monitor thread: a process
+    with another thread running draws a run's charts in turn instead of in a forked child
+    (sim.results.writing.run_beside)."""
+    return _quiet_tqdm()(file=sys.stderr, disable=None, **options)
+
+
+@functools.lru_cache(maxsize=1)
+def _quiet_tqdm() -> type:
+    from tqdm import tqdm
+
+    class Bar(tqdm):
+        monitor_interval = 0  # tqdm starts the thread for every bar, even a hidden one, and never stops it
+
+    return Bar
+
+
 def fail(messages: list[str]) -> typer.Exit:
     """Print each message on stderr; the Exit to raise (code 2: bad input)."""
     for message in messages:
@@ -143,10 +160,12 @@ def save_figure(path: Path, fig: Any, force: bool) -> None:
     """Write one figure file atomically (exit 2 if it exists without --force)."""
     import matplotlib.pyplot as plt
 
+    from sim.results import style
     from sim.results.writing import write_file_atomically
 
     try:
-        write_file_atomically(path, lambda tmp: fig.savefig(tmp, dpi=110, format=path.suffix.lstrip(".") or "png"), force=force)
+        write_file_atomically(path, lambda tmp: style.save(fig, tmp, dpi=110, fmt=path.suffix.lstrip(".") or "png"),
+                              force=force)
     finally:
         plt.close(fig)
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from sim.cli.common import Format, FormatOption, app, fail, load, out, print_rows, table
+from sim.cli.common import Format, FormatOption, app, fail, load, out, print_rows, progress_bar, table
 from sim.data import catalog
 from sim.experiments.replications import Replications, replicate, replication_count
 from sim.experiments.runs import RunResult, run
@@ -75,21 +74,15 @@ def run_command(
 
 def run_with_progress(scenario: Scenario) -> RunResult:
     """One run, with a progress bar on stderr."""
-    from tqdm import tqdm
-
-    with tqdm(total=scenario.days, unit="day", desc=f"simulating {scenario.name}", file=sys.stderr,
-              disable=None, leave=False) as bar:
+    with progress_bar(total=scenario.days, unit="day", desc=f"simulating {scenario.name}", leave=False) as bar:
         return run(scenario, progress=lambda day, _days: bar.update(day - bar.n))
 
 
 def replicate_with_progress(scenario: Scenario, replications: int | None, workers: int | None,
                             dask: str | None) -> Replications:
     """The scenario's replications, with a progress bar on stderr."""
-    from tqdm import tqdm
-
     count = replication_count(scenario, replications)
-    with tqdm(total=count, unit="run", desc=f"replicating {scenario.name}", file=sys.stderr, disable=None,
-              leave=False) as bar:
+    with progress_bar(total=count, unit="run", desc=f"replicating {scenario.name}", leave=False) as bar:
         return replicate(scenario, count, workers=workers, dask=dask, on_result=lambda _i, _r: bar.update(1))
 
 

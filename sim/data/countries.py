@@ -16,10 +16,12 @@ from importlib import resources
 from typing import Any
 
 import numpy as np
+import ruamel.yaml
 import shapely
 from ruamel.yaml import YAML
 from shapely.geometry import shape
 
+from sim.data import derived
 from sim.data.catalog import Provenance
 
 
@@ -36,17 +38,57 @@ class Country:
     def land(self) -> shapely.Geometry:
         return shapely.union_all([shape(f["geometry"]) for f in self._features])
 
-    @cached_property
+    @property
     def bounds(self) -> tuple[float, float, float, float]:
         """(min lon, min lat, max lon, max lat) of the land, without building the polygon."""
-        minx, miny, maxx, maxy = np.array([shapely.bounds(shape(f["geometry"])) for f in self._features]).T
-        return float(minx.min()), float(miny.min()), float(maxx.max()), float(maxy.max())
+        return _bounds()[self.code]
+
+
+def _features_bounds(features: list[dict[str, Any]]) -> tuple[float, float, float, float]:
+    """Bounds of the outer rings of the features' polygons: what shapely gives for their shapes."""
+    rings = []
+    for f in features:
+        geometry = f["geometry"]
+        polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+        rings += [np.asarray(polygon[0], dtype=float)[:, :2] for polygon in polygons]
+    xy = np.concatenate(rings)
+    return float(xy[:, 0].min()), float(xy[:, 1].min()), float(xy[:, 0].max()), float(xy[:, 1].max())
+
+
+@lru_cache(maxsize=1)
+def _raw() -> bytes:
+    return resources.files("sim").joinpath("data", "countries.json.gz").read_bytes()
 
 
 @lru_cache(maxsize=1)
 def _document() -> dict[str, Any]:
-    raw = resources.files("sim").joinpath("data", "countries.json.gz").read_bytes()
-    return json.loads(gzip.decompress(raw))
+    return json.loads(gzip.decompress(_raw()))
+
+
+@lru_cache(maxsize=1)
+def _index() -> dict[str, Any]:
+    """What the polygon file says besides the polygons: its source, and each feature's code and name, in
+    file order (kept in the cache folder: decompressing and parsing the polygons takes 0.3 s)."""
+
+    def read() -> dict[str, Any]:
+        doc = _document()
+        return {"source": {k: v for k, v in doc.items() if k != "features"},
+                "features": [(f["iso3"], f["name"]) for f in doc["features"]]}
+
+    return derived.remembered("countries-index", (derived.digest(_raw()),), read)
+
+
+@lru_cache(maxsize=1)
+def _bounds() -> dict[str, tuple[float, float, float, float]]:
+    """(min lon, min lat, max lon, max lat) of each country's land (kept in the cache folder)."""
+
+    def read() -> dict[str, tuple[float, float, float, float]]:
+        parts: dict[str, list[dict[str, Any]]] = {}
+        for feature in _document()["features"]:
+            parts.setdefault(feature["iso3"], []).append(feature)
+        return {code: _features_bounds(features) for code, features in parts.items()}
+
+    return derived.remembered("countries-bounds", (derived.digest(_raw()),), read)
 
 
 @lru_cache(maxsize=1)
@@ -60,14 +102,14 @@ def countries() -> dict[str, Country]:
 
 def source() -> dict[str, Any]:
     """Where the polygons come from (for summaries and reports)."""
-    doc = _document()
-    return {k: v for k, v in doc.items() if k != "features"}
+    return dict(_index()["source"])
 
 
 @lru_cache(maxsize=1)
 def _airspace_data() -> dict[str, Any]:
     text = resources.files("sim").joinpath("data", "airspace.yaml").read_text(encoding="utf-8")
-    return YAML(typ="safe").load(text)
+    return derived.remembered("yaml", ("airspace.yaml", derived.digest(text), ruamel.yaml.__version__),
+                              lambda: YAML(typ="safe").load(text))
 
 
 def groups() -> dict[str, list[str]]:
@@ -122,7 +164,7 @@ def is_known(code: str) -> bool:
 @lru_cache(maxsize=1)
 def codes() -> frozenset[str]:
     """Every country code of the polygons (read without building the polygons)."""
-    return frozenset(f["iso3"] for f in _document()["features"])
+    return frozenset(code for code, _name in _index()["features"])
 
 
 _all_codes = codes  # for functions whose argument is called ``codes``
@@ -153,8 +195,8 @@ def names() -> dict[str, str]:
 
     known = codes()
     out: dict[str, str] = {}
-    for feature in _document()["features"]:
-        out.setdefault(feature["name"], feature["iso3"])
+    for code, name in _index()["features"]:
+        out.setdefault(name, code)
     for entry in pycountry.countries:
         if entry.alpha_3 not in known:
             continue

@@ -27,6 +27,7 @@ from typing import Any
 
 import shapely
 
+from sim.data import derived
 from sim.geo.airspace import AirspacePolicy
 from sim.geo.routing import Route
 
@@ -109,8 +110,24 @@ def airspace_geometry(codes: frozenset[str], territorial_nm: float) -> shapely.G
 
     if not codes:
         return shapely.Polygon()
-    union = stored_airspace(codes, territorial_nm).union
-    return _round(shapely.make_valid(shapely.simplify(union, AIRSPACE_SIMPLIFY_DEG)))
+
+    def build() -> shapely.Geometry:
+        union = stored_airspace(codes, territorial_nm).union
+        return _round(shapely.make_valid(shapely.simplify(union, AIRSPACE_SIMPLIFY_DEG)))
+
+    # Kept in the cache folder as well: simplifying and repairing the union takes 0.1 s.
+    key = (_geometry_digest(), tuple(sorted(codes)), repr(float(territorial_nm)))
+    return derived.remembered("airspace-geometry", key, build)
+
+
+# What geometry derived from the polygons depends on: the polygons, the airspace data and the code.
+GEOMETRY_SOURCES = ("data/countries.json.gz", "data/airspace.yaml", "data/countries.py", "geo/airspace.py",
+                    "geo/obstacles.py", "geo/routing.py", "results/gis.py")
+
+
+@lru_cache(maxsize=1)
+def _geometry_digest() -> str:
+    return derived.package_digest(*GEOMETRY_SOURCES)
 
 
 def airspace_features(policy: AirspacePolicy, extra: dict[str, Any]) -> list[dict[str, Any]]:

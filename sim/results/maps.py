@@ -26,12 +26,13 @@ from matplotlib.patches import Circle, Patch
 from matplotlib.path import Path as MplPath
 from pyproj import Proj
 
-from sim.data import countries
+from sim.data import countries, derived
 from sim.data.catalog import Airfield
 from sim.geo import geodesy as geo
 from sim.geo.airspace import AirspacePolicy
 from sim.geo.routing import Route
 from sim.results import style
+from sim.results.gis import GEOMETRY_SOURCES
 
 HORIZON_M = 9_000_000.0  # land further than this from the centre is not drawn (the projection tears beyond)
 
@@ -109,32 +110,51 @@ def _lonlat_bounds(proj_string: str, window: tuple[int, ...]) -> tuple[float, fl
     return float(lons.min()) - 1, float(lats.min()) - 1, float(lons.max()) + 1, float(lats.max()) + 1
 
 
+@lru_cache(maxsize=1)
+def _geometry_digest() -> str:
+    """Digest of what projected geometry depends on: the polygons, the airspace data and the code that
+    builds, simplifies and projects them."""
+    return derived.package_digest(*GEOMETRY_SOURCES, "results/maps.py")
+
+
 @lru_cache(maxsize=16)
 def _land_paths(proj_string: str, window: tuple[int, ...]) -> tuple[MplPath, ...]:
-    """The land inside a map window, projected, as paths (cached per projection and window)."""
-    centre = _centre_of(proj_string)
-    west, south, east, north = _lonlat_bounds(proj_string, window)
-    paths = []
-    for country in countries.countries().values():
-        minx, miny, maxx, maxy = country.bounds
-        if maxx < west or minx > east or maxy < south or miny > north or _beyond(centre, country):
-            continue
-        # Not clipped: the Axes clip what lies outside the window, faster than intersecting polygons.
-        paths += _paths(_project(proj_string, shapely.clip_by_rect(country.land, west - 5, south - 5, east + 5, north + 5)))
-    return tuple(paths)
+    """The land inside a map window, projected, as paths (cached per projection and window, in memory and
+    in the cache folder: building and projecting the land takes 0.5 s)."""
+
+    def build() -> list[tuple[np.ndarray, np.ndarray]]:
+        centre = _centre_of(proj_string)
+        west, south, east, north = _lonlat_bounds(proj_string, window)
+        parts = []
+        for country in countries.countries().values():
+            minx, miny, maxx, maxy = country.bounds
+            if maxx < west or minx > east or maxy < south or miny > north or _beyond(centre, country):
+                continue
+            # Not clipped: the Axes clip what lies outside the window, faster than intersecting polygons.
+            land = shapely.clip_by_rect(country.land, west - 5, south - 5, east + 5, north + 5)
+            parts += _path_arrays(_project(proj_string, land))
+        return parts
+
+    parts = derived.remembered("map-land", (_geometry_digest(), proj_string, window), build)
+    return tuple(MplPath(vertices, codes) for vertices, codes in parts)
 
 
 @lru_cache(maxsize=64)
 def _airspace_paths(proj_string: str, codes: frozenset[str], territorial_nm: float,
                     window: tuple[int, ...]) -> tuple[MplPath, ...]:
-    """Closed airspace of ``codes`` inside a map window, projected, as paths (cached)."""
+    """Closed airspace of ``codes`` inside a map window, projected, as paths (cached like the land)."""
     from sim.results.gis import airspace_geometry
 
     if not codes:
         return ()
-    west, south, east, north = _lonlat_bounds(proj_string, window)
-    geom = shapely.clip_by_rect(airspace_geometry(codes, territorial_nm), west - 5, south - 5, east + 5, north + 5)
-    return tuple(_paths(_project(proj_string, geom)))
+
+    def build() -> list[tuple[np.ndarray, np.ndarray]]:
+        west, south, east, north = _lonlat_bounds(proj_string, window)
+        geom = shapely.clip_by_rect(airspace_geometry(codes, territorial_nm), west - 5, south - 5, east + 5, north + 5)
+        return _path_arrays(_project(proj_string, geom))
+
+    key = (_geometry_digest(), proj_string, tuple(sorted(codes)), repr(float(territorial_nm)), window)
+    return tuple(MplPath(vertices, kinds) for vertices, kinds in derived.remembered("map-airspace", key, build))
 
 
 def _beyond(centre: tuple[float, float], country: countries.Country) -> bool:
@@ -147,7 +167,8 @@ def _beyond(centre: tuple[float, float], country: countries.Country) -> bool:
         np.min(d) > 15_000_000.0)
 
 
-def _paths(geom: shapely.Geometry) -> list[MplPath]:
+def _path_arrays(geom: shapely.Geometry) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(vertices, codes) of a path per polygon of ``geom``, each ring closed."""
     paths = []
     for polygon in shapely.get_parts(geom):
         if polygon.geom_type != "Polygon" or polygon.is_empty:
@@ -155,7 +176,7 @@ def _paths(geom: shapely.Geometry) -> list[MplPath]:
         rings = [np.asarray(polygon.exterior.coords)] + [np.asarray(r.coords) for r in polygon.interiors]
         vertices = np.concatenate(rings)
         codes = np.concatenate([[MplPath.MOVETO] + [MplPath.LINETO] * (len(r) - 2) + [MplPath.CLOSEPOLY] for r in rings])
-        paths.append(MplPath(vertices, codes))
+        paths.append((vertices, codes.astype(MplPath.code_type)))
     return paths
 
 
@@ -184,19 +205,32 @@ def _fit(ax: plt.Axes, xs: list[float], ys: list[float], pad: float = 0.12, aspe
     return limits
 
 
-def _graticule(ax: plt.Axes, proj: Proj, limits: tuple[float, ...]) -> None:
+@lru_cache(maxsize=16)
+def _graticule_lines(proj_string: str, step: int) -> tuple[tuple[np.ndarray, str, int], ...]:
+    """Meridians and parallels every ``step`` degrees, projected: (x, y) points, "lon" or "lat", degrees
+    (cached like the land: projecting them takes 0.1 s)."""
+
+    def build() -> list[tuple[np.ndarray, str, int]]:
+        proj = _projection(proj_string)
+        segments = []
+        fine = np.linspace(-180, 180, 721)
+        for lon in range(-180, 180, step):
+            lats = np.linspace(-80, 80, 321)
+            segments.append((np.column_stack(proj(np.full_like(lats, lon), lats)), "lon", lon))
+        for lat in range(-80, 81, step):
+            segments.append((np.column_stack(proj(fine, np.full_like(fine, lat))), "lat", lat))
+        return segments
+
+    return tuple(derived.remembered("map-graticule", (_geometry_digest(), proj_string, step), build))
+
+
+def _graticule(ax: plt.Axes, proj_string: str, limits: tuple[float, ...]) -> None:
     """Meridians and parallels every 5 or 10 degrees, labelled at the bottom and left edges."""
     x0, x1, y0, y1 = limits
     step = 5 if max(x1 - x0, y1 - y0) < 3_500_000 else 10
-    segments, labels = [], []
-    fine = np.linspace(-180, 180, 721)
-    for lon in range(-180, 180, step):
-        lats = np.linspace(-80, 80, 321)
-        segments.append((np.column_stack(proj(np.full_like(lats, lon), lats)), "lon", lon))
-    for lat in range(-80, 81, step):
-        segments.append((np.column_stack(proj(fine, np.full_like(fine, lat))), "lat", lat))
+    labels = []
     lines = []
-    for xy, kind, value in segments:
+    for xy, kind, value in _graticule_lines(proj_string, step):
         inside = (xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1) & np.all(np.isfinite(xy), axis=1)
         if not inside.any():
             continue
@@ -375,7 +409,7 @@ def reach_map(
             xs, ys = [*xs, ox - reach_m, ox + reach_m], [*ys, oy]
         box = _fit(ax, xs, ys, aspect=1.1)
         _base(ax, proj_string, box)
-        _graticule(ax, proj, box)
+        _graticule(ax, proj_string, box)
         legend = _airspace(ax, proj_string, policy, box)
         for k, ring in enumerate(rings):
             color = plt.get_cmap("tab10")(k % 10)
@@ -397,18 +431,21 @@ def reach_map(
             top = max(max(payloads), 1.0)
             cmap = plt.get_cmap("viridis")
             norm = plt.Normalize(0, top)
-        labels, points = [], [(ox, oy)]
+        labels, points, faces = [], [(ox, oy)], []
         for item in routes:
             x, y = proj(item.destination.lon, item.destination.lat)
             points.append((x, y))
             if coloured:
-                face = cmap(norm(item.max_payload_t)) if item.max_payload_t is not None and item.max_payload_t >= 0 else "white"
+                faces.append(cmap(norm(item.max_payload_t)) if item.max_payload_t is not None and item.max_payload_t >= 0
+                             else "white")
             else:
-                face = "tab:green" if item.reachable else "white"
-            ax.plot(x, y, marker="o", markersize=6, zorder=6, color=face, markeredgecolor="black", markeredgewidth=0.7)
+                faces.append("tab:green" if item.reachable else "white")
             km = f"{item.route.length_km:,.0f} km" if item.route.legal else "no legal route"
             load = "" if item.max_payload_t is None or item.max_payload_t < 0 else f", {item.max_payload_t:,.0f} t"
             labels.append((x, y, f"{item.destination.ident} {km}{load}", 1.0 if item.reachable else 0.5))
+        if faces:  # every destination in one collection (a dot 6 points across)
+            ax.scatter([p[0] for p in points[1:]], [p[1] for p in points[1:]], s=6.0**2, marker="o", facecolors=faces,
+                       edgecolors="black", linewidths=0.7, zorder=6)
         if coloured:
             bar = fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.6, pad=0.01)
             bar.set_label("most payload non-stop on the legal route (t); hollow: none")
@@ -495,7 +532,7 @@ def _run_panel(ax: plt.Axes, world, proj_string: str, policy: AirspacePolicy, it
             ys += list(py[:: max(1, len(py) // 20)])
     box = _fit(ax, xs, ys, aspect=1.05)
     _base(ax, proj_string, box)
-    _graticule(ax, proj, box)
+    _graticule(ax, proj_string, box)
     legend = _airspace(ax, proj_string, policy, box)
     most = max([i.legs for i in items] + [1])
     flown = any(i.legs for i in items)

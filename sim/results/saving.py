@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.model.records import GROUND_COLUMNS, LEG_COLUMNS
-from sim.results.writing import write_atomically, write_csv, write_files, write_json
+from sim.results.writing import run_beside, write_atomically, write_csv, write_files, write_json
 
 DAILY_COLUMNS = ["day", "date", "requirement", "origin", "destination", "delivered_t", "sorties"]
 DAILY_CI_COLUMNS = ["day", "date", "requirement", "origin", "destination", "delivered_t", "delivered_t_ci95_low",
@@ -42,18 +42,24 @@ def save_run(folder: Path, scenario_data: dict[str, Any], world: Any, summary: d
         from sim.results.plots import moves_more_than_bulk, save_cargo, save_ground, save_throughput
         from sim.results.provenance import provenance
 
-        write_json(tmp / "run.json", provenance("run", {"scenario": scenario_data}, seed=summary["seed"], replications=1))
-        if moves_more_than_bulk(summary):
-            save_cargo(tmp / "cargo.png", summary)
-        write_json(tmp / "summary.json", summary)
-        write_json(tmp / "scenario.json", scenario_data)
-        write_csv(tmp / "daily.csv", daily, DAILY_COLUMNS)
-        write_csv(tmp / "sorties.csv", sorties, SORTIE_COLUMNS)
-        write_csv(tmp / "ground.csv", ground, GROUND_TABLE_COLUMNS)
-        save_throughput(tmp / "throughput.png", summary, daily, scenario_data)
-        save_ground(tmp / "ground.png", ground, world, sorties)
-        save_routes_map(tmp / "routes.png", world, sorties)
-        write_geojson(tmp / "routes.geojson", routes_collection(world, sorties))
+        def tables_and_charts() -> None:
+            write_json(tmp / "run.json", provenance("run", {"scenario": scenario_data}, seed=summary["seed"],
+                                                    replications=1))
+            if moves_more_than_bulk(summary):
+                save_cargo(tmp / "cargo.png", summary)
+            write_json(tmp / "summary.json", summary)
+            write_json(tmp / "scenario.json", scenario_data)
+            write_csv(tmp / "daily.csv", daily, DAILY_COLUMNS)
+            write_csv(tmp / "sorties.csv", sorties, SORTIE_COLUMNS)
+            write_csv(tmp / "ground.csv", ground, GROUND_TABLE_COLUMNS)
+            save_ground(tmp / "ground.png", ground, world, sorties)
+            write_geojson(tmp / "routes.geojson", routes_collection(world, sorties))
+
+        def throughput_and_map() -> None:
+            save_throughput(tmp / "throughput.png", summary, daily, scenario_data)
+            save_routes_map(tmp / "routes.png", world, sorties)
+
+        run_beside(tables_and_charts, throughput_and_map)
 
     names = run_files(summary)
     written = write_files(Path(folder), names, fill, force=force)
@@ -78,23 +84,28 @@ def save_replicated(folder: Path, scenario_data: dict[str, Any], world: Any, sum
         from sim.results.plots import moves_more_than_bulk, save_cargo, save_closure, save_ground, save_throughput
         from sim.results.provenance import provenance
 
-        write_json(tmp / "run.json", provenance("replicated run", {"scenario": scenario_data}, seed=summary["seed"],
-                                                replications=count))
-        write_json(tmp / "summary.json", summary)
-        write_json(tmp / "scenario.json", scenario_data)
-        write_csv(tmp / "daily.csv", daily, DAILY_CI_COLUMNS)
-        write_csv(tmp / "sorties.csv", sorties, ["replication", *SORTIE_COLUMNS])
-        write_csv(tmp / "ground.csv", ground, ["replication", *GROUND_TABLE_COLUMNS])
-        save_ground(tmp / "ground.png", [row for row in ground if row["replication"] == 0], world,
-                    [row for row in sorties if row["replication"] == 0])
-        write_csv(tmp / "replications.csv", replications, replication_columns)
-        save_throughput(tmp / "throughput.png", summary, daily, scenario_data)
-        if closes(summary):
-            save_closure(tmp / "closure.png", summary)
-        if moves_more_than_bulk(summary):
-            save_cargo(tmp / "cargo.png", summary)
-        save_routes_map(tmp / "routes.png", world, sorties)
-        write_geojson(tmp / "routes.geojson", routes_collection(world, sorties, count))
+        def tables_and_charts() -> None:
+            write_json(tmp / "run.json", provenance("replicated run", {"scenario": scenario_data},
+                                                    seed=summary["seed"], replications=count))
+            write_json(tmp / "summary.json", summary)
+            write_json(tmp / "scenario.json", scenario_data)
+            write_csv(tmp / "daily.csv", daily, DAILY_CI_COLUMNS)
+            write_csv(tmp / "sorties.csv", sorties, ["replication", *SORTIE_COLUMNS])
+            write_csv(tmp / "ground.csv", ground, ["replication", *GROUND_TABLE_COLUMNS])
+            save_ground(tmp / "ground.png", [row for row in ground if row["replication"] == 0], world,
+                        [row for row in sorties if row["replication"] == 0])
+            write_csv(tmp / "replications.csv", replications, replication_columns)
+            if moves_more_than_bulk(summary):
+                save_cargo(tmp / "cargo.png", summary)
+            write_geojson(tmp / "routes.geojson", routes_collection(world, sorties, count))
+
+        def throughput_and_map() -> None:
+            save_throughput(tmp / "throughput.png", summary, daily, scenario_data)
+            if closes(summary):
+                save_closure(tmp / "closure.png", summary)
+            save_routes_map(tmp / "routes.png", world, sorties)
+
+        run_beside(tables_and_charts, throughput_and_map)
 
     written = write_files(Path(folder), names, fill, force=force)
     for chart in ("closure.png", "cargo.png"):
@@ -187,10 +198,8 @@ def save_reach_report(folder: Path, rows: list[dict[str, Any]], cases: list[Any]
     from sim.flight import reach_report as report
 
     def fill(tmp: Path) -> None:
-        import matplotlib.pyplot as plt
-
         from sim.data import catalog
-        from sim.results import maps
+        from sim.results import maps, style
         from sim.results.gis import report_collection, write_geojson
         from sim.results.provenance import provenance
 
@@ -220,10 +229,7 @@ def save_reach_report(folder: Path, rows: list[dict[str, Any]], cases: list[Any]
                 fig = maps.reach_map(origin, case.policy, items, rings,
                                      f"From {o} ({origin.name}): {case.title}\nfilled dots: Il-76MD reaches non-stop with 40 t",
                                      extent_km=6500.0)
-                try:
-                    fig.savefig(tmp / f"map_{o}_{case.key}.png", dpi=100)
-                finally:
-                    plt.close(fig)
+                style.save(fig, tmp / f"map_{o}_{case.key}.png", dpi=100)
         fields = {i: catalog.airfield(i) for i in (*report.ORIGINS, *report.DESTINATIONS)}
         write_geojson(tmp / "reach.geojson", report_collection(rows, cases, routes, fields))
 

@@ -23,6 +23,7 @@ from typing import Any
 import matplotlib as mpl
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.ticker import FuncFormatter
 
 DPI = 110
@@ -123,9 +124,16 @@ def from_zero(ax: plt.Axes, top: float = 1.0) -> None:
     ax.set_ylim(bottom=0, top=max(ax.get_ylim()[1], top))
 
 
-def save(fig: plt.Figure, path: Path | str, dpi: int = DPI) -> None:
-    """Write a figure and close it."""
+def save(fig: plt.Figure, path: Path | str, dpi: int = DPI, fmt: str | None = None) -> None:
+    """Write a figure and close it; ``fmt`` (png, svg, pdf, ...) defaults to the file name's suffix."""
     try:
-        fig.savefig(path, dpi=dpi)
+        if (fmt or Path(path).suffix.lstrip(".") or "png").lower() == "png":
+            # One draw: savefig draws a figure that has a layout engine twice (to lay it out, then to
+            # render it); the canvas lays it out and renders it in one draw, to the same pixels.
+            fig.set_dpi(dpi)
+            canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+            canvas.print_png(path)
+        else:
+            fig.savefig(path, dpi=dpi, format=fmt)
     finally:
         plt.close(fig)

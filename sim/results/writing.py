@@ -12,7 +12,10 @@ import json
 import math
 import os
 import shutil
+import signal
+import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -120,3 +123,40 @@ def write_csv(path: Path, rows: Iterable[dict[str, Any]], columns: list[str]) ->
         writer.writeheader()
         for row in rows:
             writer.writerow(_clean(row))
+
+
+def run_beside(here: Callable[[], None], beside: Callable[[], None]) -> None:
+    """Run ``here`` and ``beside``, two jobs that write different files and change nothing else.
+
+    When the ``airlift`` command asks for it (it sets ``AIRLIFT_DRAW_BESIDE=1``), on Linux, when no other
+    thread runs, ``beside`` runs in a forked child process while this process runs ``here``: a run's
+    charts are drawn on two cores (each file is what running the jobs in turn writes). Otherwise (the
+    library called from a user's program, a process with threads such as a notebook kernel or a Dask
+    client, where forking is unsafe) they run in turn. If the child fails, ``beside`` runs again here, so
+    its error is raised in this process."""
+    if not (os.environ.get("AIRLIFT_DRAW_BESIDE") == "1" and sys.platform.startswith("linux")
+            and hasattr(os, "fork") and threading.active_count() == 1):
+        here()
+        beside()
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the child: the one job, then leave at once (no atexit handlers, no flushing of inherited buffers)
+        status = 1
+        try:
+            beside()
+            status = 0
+        except BaseException:  # reported by running the job again in the parent
+            pass
+        finally:
+            os._exit(status)
+    try:
+        here()
+    except BaseException:
+        os.kill(pid, signal.SIGTERM)
+        os.waitpid(pid, 0)
+        raise
+    _, status = os.waitpid(pid, 0)
+    if status != 0:
+        beside()

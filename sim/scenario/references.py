@@ -36,7 +36,6 @@ def reference_problems(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]
     types_known = list(catalog.aircraft_catalog())
     airfield_entries = _entries(data.get("airfields"))
     custom = {k for k, v in airfield_entries if isinstance(v, dict) and v.get("lat") is not None}
-    known = catalog.known_idents() | custom
     fleet_types = {f.get("type") for _, f in _items(data.get("fleet")) if isinstance(f, dict) and isinstance(f.get("type"), str)}
     flying_types = {f.get("type") for _, f in _items(data.get("fleet"))
                     if isinstance(f, dict) and isinstance(f.get("type"), str) and f.get("count") != 0}
@@ -47,7 +46,7 @@ def reference_problems(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]
             problems.append((loc, f"unknown aircraft type {name!r}{suggest(name, types_known)}"))
 
     def check_field(loc: tuple[Any, ...], ident: Any) -> None:
-        if isinstance(ident, str) and ident and ident not in known:
+        if isinstance(ident, str) and ident and ident not in custom and not catalog.is_known_ident(ident):
             hint = suggest(ident, catalog.curated_idents())
             problems.append((loc, f"unknown airfield {ident!r}{hint}; give lat and lon under airfields: to define it"))
 

@@ -1,0 +1,58 @@
+"""run_beside: two jobs that write different files, the second in a forked child when that is safe; the
+files are those that running the jobs in turn writes, and an error in the child is raised here."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+from sim.results.writing import run_beside
+
+
+def test_both_jobs_write_their_files(tmp_path):
+    run_beside(lambda: (tmp_path / "a.txt").write_text("a"), lambda: (tmp_path / "b.txt").write_text(str(os.getpid())))
+    assert (tmp_path / "a.txt").read_text() == "a"
+    assert (tmp_path / "b.txt").exists()
+
+
+def test_the_child_runs_beside_when_no_thread_runs(tmp_path, monkeypatch):
+    monkeypatch.setenv("AIRLIFT_DRAW_BESIDE", "1")  # as the command sets it
+    if threading.active_count() != 1:
+        pytest.skip("this test process runs threads (e.g. a pytest-xdist worker): run_beside runs the jobs in turn")
+    run_beside(lambda: None, lambda: (tmp_path / "pid").write_text(str(os.getpid())))
+    assert int((tmp_path / "pid").read_text()) != os.getpid()
+
+
+def test_from_the_library_the_jobs_run_in_turn_in_this_process(tmp_path, monkeypatch):
+    monkeypatch.delenv("AIRLIFT_DRAW_BESIDE", raising=False)
+    pids = []
+    run_beside(lambda: pids.append(os.getpid()), lambda: pids.append(os.getpid()))
+    assert pids == [os.getpid(), os.getpid()]
+
+
+def test_an_error_beside_is_raised_here(tmp_path, monkeypatch):
+    monkeypatch.setenv("AIRLIFT_DRAW_BESIDE", "1")
+    calls = []
+
+    def failing() -> None:
+        calls.append(os.getpid())
+        raise ValueError("no chart")
+
+    with pytest.raises(ValueError, match="no chart"):
+        run_beside(lambda: (tmp_path / "a.txt").write_text("a"), failing)
+    assert os.getpid() in calls  # run again here, so the error is this process's
+
+
+def test_with_another_thread_running_the_jobs_run_in_turn(tmp_path):
+    stop = threading.Event()
+    worker = threading.Thread(target=stop.wait)
+    worker.start()
+    try:
+        order = []
+        run_beside(lambda: order.append(("here", os.getpid())), lambda: order.append(("beside", os.getpid())))
+        assert order == [("here", os.getpid()), ("beside", os.getpid())]
+    finally:
+        stop.set()
+        worker.join()
