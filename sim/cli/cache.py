@@ -17,7 +17,7 @@ def _describe(what) -> str:
     if what.path is None:
         return "the route cache is switched off (AIRLIFT_CACHE=off or --no-cache)"
     return (f"{what.path}: {what.situations} airspace situation(s), {what.routes} route(s), "
-            f"{what.bytes / 1e6:.1f} MB")
+            f"{what.derived} derived-data file(s), {what.bytes / 1e6:.1f} MB")
 
 
 @cache_app.command("info")
@@ -32,7 +32,7 @@ def info_command(
         import json
 
         print(json.dumps({"path": None if what.path is None else str(what.path), "situations": what.situations,
-                          "routes": what.routes, "bytes": what.bytes}))
+                          "routes": what.routes, "derived": what.derived, "bytes": what.bytes}))
         return
     print(_describe(what))
 

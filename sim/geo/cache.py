@@ -142,16 +142,23 @@ class CacheInfo:
     situations: int
     routes: int
     bytes: int
+    derived: int = 0  # files of values derived from the data (sim.data.derived: catalogues, projected maps)
 
 
 def info() -> CacheInfo:
-    """Count the situations, routes and bytes in the cache folder."""
+    """Count the situations, routes, derived-data files and bytes in the cache folder."""
     root = directory()
     if root is None or not root.is_dir():
         return CacheInfo(root, 0, 0, 0)
-    situations = routes = size = 0
+    situations = routes = size = derived = 0
     for folder in root.iterdir():
         if not folder.is_dir():
+            if folder.name.startswith("derived-"):
+                derived += 1
+                try:
+                    size += folder.stat().st_size
+                except OSError:
+                    pass
             continue
         situations += 1
         for f in folder.iterdir():
@@ -160,7 +167,7 @@ def info() -> CacheInfo:
                 size += f.stat().st_size
             except OSError:
                 pass
-    return CacheInfo(root, situations, routes, size)
+    return CacheInfo(root, situations, routes, size, derived)
 
 
 def clear() -> CacheInfo:
