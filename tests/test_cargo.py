@@ -258,6 +258,10 @@ def test_a_sweep_gives_each_requirements_closure_day_as_separate_runs_do(tmp_pat
     assert points[3]["launchers: closure_day_median"] < points[1]["launchers: closure_day_median"]
     assert set(result.by_requirement["requirement"]) == {"launchers", "stores"}
     assert "closure_day" in result.by_requirement.columns
+    from sim.results.plots import plot_knee
+
+    ax = plot_knee(result)  # the per-requirement closure columns are not swept paths: one line, named as the run
+    assert [line.get_label() for line in ax.get_lines() if line.get_marker() == "o"] == ["hand_packed"]
 
 
 def test_the_an124_takes_the_outsize_only_it_can_carry_before_bulk_an_il76_can_take(tmp_path):

@@ -264,7 +264,8 @@ def sweep_figure(point_rows: list[dict[str, Any]], paths: list[str], name: str, 
         style.from_zero(ax)
         style.thousands(ax.yaxis)
         ax.legend()
-        ax.set_title(f"{name}: {FIGURE_WORDS.get(figure, figure)}, mean of {replications} replications, 95 % CI shaded")
+        what = f"mean of {replications} replications, 95 % CI shaded" if replications > 1 else "one run each"
+        ax.set_title(f"{name}: {FIGURE_WORDS.get(figure, figure)}, {what}")
     return ax
 
 
@@ -561,7 +562,7 @@ def plot_knee(results: Any, figure: str = "mean_daily_t", ax: Any = None, demand
     ``demand_t_per_day`` draws the demand as a dotted line, inside the y axis."""
     points = results.points if hasattr(results, "points") else results.sweep_points
     paths = [c for c in points.columns if c not in ("point", "replications", "p_closed") and not c.endswith(
-        ("_mean", "_ci95_low", "_ci95_high"))]
+        ("_mean", "_ci95_low", "_ci95_high")) and ": " not in c]  # "<requirement>: <figure>" is no swept path
     replications = int(points["replications"].min())
     x_label = None
     if hasattr(results, "plan"):  # a sweep run in this process knows its scenario: label the axis in words

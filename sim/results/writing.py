@@ -118,11 +118,12 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
 
 def write_csv(path: Path, rows: Iterable[dict[str, Any]], columns: list[str]) -> None:
     """CSV with a header row; floats rounded to 4 decimals."""
+    clean = _clean
     with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow(_clean(row))
+        writer = csv.writer(fh)
+        writer.writerow(columns)
+        # Positional rows: DictWriter's per-row key checks were most of the time of a large sorties.csv.
+        writer.writerows([clean(row.get(c)) for c in columns] for row in rows)
 
 
 def run_beside(here: Callable[[], None], beside: Callable[[], None]) -> None:
