@@ -19,7 +19,7 @@ IL76 = hold_of(aircraft_catalog()["Il-76MD"])
 
 
 def test_an_an124_takes_two_launchers_side_by_side_and_a_third_would_pass_its_120_t():
-    # floor(6.4 / 3.05) = 2 lanes: 6.5 m of floor each; 3 x 41 t = 123 t > 120 t.
+    # floor((6.4 + 0.3) / (3.05 + 0.3)) = 2 abreast: one 13 m row; 3 x 41 t = 123 t > 120 t.
     load = pack(AN124, 120.0, {"launcher": 3}, PIECES)
     assert load.pieces == (("launcher", 2),)
     assert load.mass_t == 82.0 and load.floor_m == 13.0
@@ -31,10 +31,10 @@ def test_the_launcher_does_not_fit_the_il76_hold_and_says_why():
 
 
 def test_narrow_vehicles_stand_two_abreast_in_the_an124_and_the_mass_limit_binds():
-    # floor(6.4 / 2.9) = 2 lanes: 3.825 m of floor each; 120 t // 16 t = 7 carriers (26.775 m of floor).
+    # floor((6.4 + 0.3) / (2.9 + 0.3)) = 2 abreast; 120 t // 16 t = 7 carriers, in 4 rows of 7.65 m (30.6 m).
     load = pack(AN124, 120.0, {"btr": 10}, PIECES)
     assert load.pieces == (("btr", 7),)
-    assert load.floor_m == pytest.approx(7 * 3.825)
+    assert load.floor_m == pytest.approx(4 * 7.65)
 
 
 def test_an_il76_takes_two_carriers_then_troops_fill_the_floor_left_and_the_ramp_takes_bulk():
@@ -51,6 +51,13 @@ def test_an_il76_takes_two_carriers_then_troops_fill_the_floor_left_and_the_ramp
     assert load.classes == ("oversize", "passengers", "bulk")
 
 
+def test_a_piece_too_wide_to_pair_with_the_gap_takes_its_whole_length_and_a_lone_narrow_one_too():
+    wide = Piece("wide", 20.0, 13.11, 3.15, 3.8, "outsize")  # 2 x 3.15 + 0.3 = 6.6 m > 6.4 m: single file
+    narrow = Piece("narrow", 21.0, 10.0, 2.55, 3.6, "outsize")  # pairs, but there is only one
+    load = pack(AN124, 120.0, {"wide": 2, "narrow": 1}, {"wide": wide, "narrow": narrow})
+    assert load.pieces == (("wide", 2),) and load.floor_m == pytest.approx(26.22)  # 26.22 + 10 m > 36 m
+
+
 def test_a_full_il76_troop_load_fills_the_floor_and_an_an124_seats_people_on_its_upper_deck():
     troops = pack(IL76, 47.0, {"btr": 1}, PIECES, passengers=145, passenger_mass_t=0.1)
     assert troops.pieces == (("btr", 1),) and troops.passengers == 89  # 20 - 7.65 = 12.35 m: 89 seats of 20/145 m
@@ -58,7 +65,7 @@ def test_a_full_il76_troop_load_fills_the_floor_and_an_an124_seats_people_on_its
     assert alone.passengers == 145 and alone.floor_m == pytest.approx(20.0)
     upper = pack(AN124, 120.0, {"btr": 7}, PIECES, passengers=300, passenger_mass_t=0.1)
     assert upper.pieces == (("btr", 7),) and upper.passengers == 80  # 120 - 112 t = 8 t: 80 of the 88 seats
-    assert upper.floor_m == pytest.approx(7 * 3.825)
+    assert upper.floor_m == pytest.approx(4 * 7.65)
 
 
 def test_bulk_alone_is_limited_by_mass_only_as_before_cargo_classes():
@@ -70,8 +77,9 @@ def test_a_piece_light_enough_rides_the_il76_ramp_when_the_floor_is_full():
     quad = Piece("quad", 0.6, 1.5, 1.2, 1.3, "oversize")
     catalogue = PIECES | {"quad": quad}
     load = pack(IL76, 47.0, {"btr": 2, "quad": 10}, catalogue)
-    # 2 carriers take 15.3 m of the floor. floor(3.46 / 1.2) = 2 quads abreast: 0.75 m each; the 4.7 m of floor
-    # left take 6; the ramp takes 4.5 m // 0.75 m = 6 by length but 2 t // 0.6 t = 3 by its limit: 9 quads.
+    # 2 carriers take 15.3 m of the floor. floor((3.46 + 0.3) / (1.2 + 0.3)) = 2 quads abreast, rows of 1.5 m:
+    # the 4.7 m of floor left take 3 rows, 6 quads; the ramp takes 3 rows by length but 2 t // 0.6 t = 3 quads
+    # by its limit: 9 quads.
     assert load.pieces == (("btr", 2), ("quad", 9))
     heavy = pack(IL76, 47.0, {"btr": 2, "tigr": 1}, PIECES | {"tigr": Piece("tigr", 7.2, 5.7, 2.4, 2.4)})
     assert heavy.pieces == (("btr", 2),)  # 5.7 m do not fit the 4.7 m of floor, and 7.2 t exceed the ramp's 2 t
@@ -111,8 +119,9 @@ def _scenario(tmp_path: Path, items: str, fleet: str | None = None) -> Path:
 def test_three_launchers_and_two_carriers_fly_as_packed_by_hand(tmp_path):
     import sim
 
-    # The An-124 (first come) takes 2 launchers + 2 carriers (114 t, 20.65 m); the Il-76MD cannot take a
-    # launcher but nothing else waits for it; the An-124 comes back for the third launcher.
+    # The An-124 (first come) takes 2 launchers in single file (2 x 13.11 m; 3.15 m wide, no pair fits the
+    # 6.4 m with the 0.3 m gap) and the 2 carriers abreast behind them (7.65 m: 33.87 m of 36 m, 116.3 t);
+    # the Il-76MD cannot take a launcher; the An-124 comes back for the third launcher.
     path = _scenario(tmp_path, "      - {item: 5P85SM2, count: 3}\n      - {item: BTR-82A, count: 2}")
     result = sim.run(sim.load_scenario(path))
     items = result.summary["cargo"]["by_item"]
@@ -175,6 +184,8 @@ def test_an_unknown_item_gets_the_nearest_key(tmp_path):
     done = _validate(_scenario(tmp_path, "      - {item: BTR82A, count: 1}"))
     assert done.returncode == 2
     assert "requirements[0].items[0].item: unknown item 'BTR82A' (did you mean 'BTR-82A'?)" in done.stderr + done.stdout
+    lower = _validate(_scenario(tmp_path, "      - {item: btr-82a, count: 1}"))
+    assert "unknown item 'btr-82a' (did you mean 'BTR-82A'?)" in lower.stderr + lower.stdout
 
 
 def test_every_equipment_number_has_a_grade_and_a_source_and_its_class_matches_the_il76_hold():
@@ -284,17 +295,22 @@ def test_the_an124_takes_the_outsize_only_it_can_carry_before_bulk_an_il76_can_t
         assert first.loc[kind, "depart_h"] == pytest.approx(catalogue[kind].onload_h)
 
 
-def test_the_shipped_evacuation_empties_hmeimim_inside_96_hours_with_two_an124s_and_not_with_one():
+def test_the_shipped_evacuation_gets_the_equipment_out_in_96_hours_with_two_an124s_and_not_with_one():
     import sim
 
     shipped = sim.load_scenario(Path(__file__).parents[1] / "scenarios" / "syria_evacuation.yaml")
     scenario = shipped.model_copy(update={"stochastic": None})  # every aircraft serviceable
-    two = sim.run(scenario).summary
-    assert two["closure_day"] == 4 and two["backlog_t"] == 0.0  # the last loads left before 00:00 on day 4
-    assert two["cargo"]["by_item"]["5P85SM2"]["sorties_by_type"] == {"An-124-100": 4}  # two a sortie
+    two = sim.run(scenario)
+    items = two.summary["cargo"]["by_item"]
+    assert all(item["undelivered"] == 0 for item in items.values())  # every piece and every person is out
+    assert items["5P85SM2"]["sorties_by_type"] == {"An-124-100": 4}  # two a sortie, in single file
+    assert items["Mi-8"]["sorties_by_type"] == {"An-124-100": 4}  # one a sortie: its 4.5 m gear track
+    loaded_out = two.sorties[(two.sorties["origin"] == "OSLK") & (two.sorties["payload_t"] > 0)]
+    assert (loaded_out["depart_h"] <= 96.0).all()  # nothing leaves Hmeimim after 00:00 on day 4
     one = sim.run(scenario.with_({"fleet[0].count": 1})).summary
     left = {k: v["undelivered"] for k, v in one["cargo"]["by_item"].items() if v["undelivered"]}
     assert left == {"Pantsir-S1": 3, "Ka-52": 4, "Mi-8": 4}
+
 
 
 def test_loads_fill_one_aircraft_after_another_until_nothing_it_can_take_is_left():
@@ -317,7 +333,7 @@ def test_the_load_plan_counts_the_sorties_only_the_an124_can_fly(tmp_path):
                           text=True)
     assert done.returncode == 0, done.stderr
     rows = {r["type"]: r for r in json.loads(done.stdout)}
-    # The 3 launchers fly two a sortie on the An-124 (84.3 t), with the carriers beside the first two.
+    # The 3 launchers fly two a sortie on the An-124 in single file (84.3 t), the two carriers abreast behind the first two.
     assert rows["An-124-100"]["sorties_alone"] == 2 and rows["An-124-100"]["sorties_only_it"] == 2
     assert rows["Il-76MD"]["sorties_alone"] == 1 and rows["Il-76MD"]["sorties_only_it"] == 0
     assert "5P85SM2: 3.8 m high exceeds the Il-76MD hold height" in rows["Il-76MD"]["cannot_carry"]

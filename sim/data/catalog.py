@@ -378,6 +378,12 @@ def equipment_catalog() -> dict[str, EquipmentItem]:
 
 
 @lru_cache(maxsize=1)
+def lane_gap() -> Provenance:
+    """Clearance between pieces loaded side by side (m), with its provenance."""
+    return _provenance(_read_data("equipment.yaml")["lane_gap_m"])
+
+
+@lru_cache(maxsize=1)
 def passenger_mass() -> Provenance:
     """Mass of one passenger with kit (t), with its provenance."""
     return _provenance(_read_data("equipment.yaml")["passenger_mass_t"])

@@ -274,6 +274,11 @@ class Aircraft:
             if not ready:
                 self._drop_booking()
                 return False
+            if i == 0 and purpose == "cargo" and not model.open[self.location]:
+                # The airfield closed while the cargo loaded here waited aboard (crew rest, repair, a spot
+                # ahead): nothing leaves a closed airfield with cargo loaded there; it is offloaded and stays.
+                self._drop_booking()
+                return False
             payload = self.aboard.tons if self.aboard else 0.0
             hop = model.planner.hop(kind, self.location, destination, self.fuel_state,
                                     (trip.hops[0].origin, trip.hops[-1].destination))

@@ -12,8 +12,10 @@ length at most the usable floor length, width and height at most the hold's.
 
 Everything aboard takes floor, so one rule shares the hold between pieces, people and bulk:
 
-* a piece takes ``length_m / lanes`` of floor: pieces of one kind stand side by side when the hold is at
-  least twice as wide, ``lanes = floor(hold width / piece width)`` (at least 1);
+* pieces of one kind stand in rows across the hold, as many abreast as fit with a gap between them
+  (``lane_gap_m``, 0.3 m assumed: tie-downs and a way through), ``lanes = floor((hold width + gap) /
+  (piece width + gap))`` (at least 1); each row takes one piece length of floor, so a lone narrow piece
+  takes its whole length;
 * a passenger takes ``floor length / seats`` when the type's seats are in the cargo hold (``seats_on_floor``:
   the Il-76's 145 troop seats, so a full troop load fills the floor) and none otherwise (the An-124's 88
   seats are on the upper deck);
@@ -68,16 +70,20 @@ class Hold:
     seats_on_floor: bool = False  # the seats stand in the cargo hold
     ramp_length_m: float = 0.0
     ramp_load_t: float = 0.0
+    lane_gap_m: float = 0.0  # clearance between pieces side by side
 
     @property
     def seat_floor_m(self) -> float:
         """Floor length one seated passenger takes."""
-        return self.floor_length_m / self.seats if self.seats_on_floor and self.seats > 0 else 0.0
+        if not (self.seats_on_floor and self.seats > 0 and math.isfinite(self.floor_length_m)):
+            return 0.0
+        return self.floor_length_m / self.seats
 
     @property
     def bulk_floor_m_per_t(self) -> float:
         """Floor length one ton of bulk takes: a full payload fills the floor."""
-        return self.floor_length_m / self.max_payload_t if math.isfinite(self.max_payload_t) else 0.0
+        finite = math.isfinite(self.max_payload_t) and math.isfinite(self.floor_length_m)
+        return self.floor_length_m / self.max_payload_t if finite else 0.0
 
 
 @dataclass(frozen=True)
@@ -113,10 +119,18 @@ def fit_problem(piece: Piece, hold: Hold) -> str | None:
     return None
 
 
-def floor_used_m(piece: Piece, hold: Hold) -> float:
-    """Floor length one piece uses: its length divided by the pieces of its kind that stand side by side."""
-    lanes = max(1, math.floor(hold.width_m / piece.width_m + _EPS)) if piece.width_m > 0 else 1
-    return piece.length_m / lanes
+def lanes(piece: Piece, hold: Hold) -> int:
+    """Pieces of this kind that stand side by side across the hold, with the gap between them."""
+    gap = hold.lane_gap_m
+    if piece.width_m <= 0 or not math.isfinite(hold.width_m):
+        return 1
+    return max(1, math.floor((hold.width_m + gap) / (piece.width_m + gap) + _EPS))
+
+
+def floor_used_m(piece: Piece, hold: Hold, count: int = 1) -> float:
+    """Floor length ``count`` pieces of one kind use: a row of ``lanes`` abreast per piece length, so a
+    lone narrow piece takes its whole length."""
+    return math.ceil(count / lanes(piece, hold)) * piece.length_m if count > 0 else 0.0
 
 
 def pack(hold: Hold, mass_cap_t: float, pieces: Mapping[str, int], catalogue: Mapping[str, Piece],
@@ -134,15 +148,25 @@ def pack(hold: Hold, mass_cap_t: float, pieces: Mapping[str, int], catalogue: Ma
         piece = catalogue[kind]
         if fit_problem(piece, hold) is not None:
             continue
-        floor = floor_used_m(piece, hold)
+        across = lanes(piece, hold)
+        row_left = {"floor": 0, "ramp": 0}  # places left in the row of this kind last started there
         for _ in range(pieces[kind]):
             if piece.mass_t > mass_left + _EPS:
                 break
-            if floor <= floor_left + _EPS:
-                floor_left -= floor
-            elif floor <= ramp_left + _EPS and piece.mass_t <= ramp_mass_left + _EPS:
-                ramp_left -= floor
+            if row_left["floor"] > 0:
+                row_left["floor"] -= 1  # beside the one before it
+            elif piece.length_m <= floor_left + _EPS:
+                floor_left -= piece.length_m
+                row_left["floor"] = across - 1
+            elif piece.mass_t > ramp_mass_left + _EPS:
+                break
+            elif row_left["ramp"] > 0:
+                row_left["ramp"] -= 1
                 ramp_mass_left -= piece.mass_t
+            elif piece.length_m <= ramp_left + _EPS:
+                ramp_left -= piece.length_m
+                ramp_mass_left -= piece.mass_t
+                row_left["ramp"] = across - 1
             else:
                 break
             taken[kind] = taken.get(kind, 0) + 1
@@ -180,7 +204,7 @@ def _bulk_room_t(hold: Hold, floor_left_m: float, ramp_left_m: float, ramp_mass_
 def floor_needed_m(hold: Hold, pieces: Iterable[tuple[str, int]], catalogue: Mapping[str, Piece], passengers: int,
                    bulk_t: float) -> float:
     """Floor length, the ramp included, that these pieces, passengers and bulk tons take in ``hold``."""
-    return (sum(floor_used_m(catalogue[k], hold) * n for k, n in pieces) + passengers * hold.seat_floor_m
+    return (sum(floor_used_m(catalogue[k], hold, n) for k, n in pieces) + passengers * hold.seat_floor_m
             + bulk_t * hold.bulk_floor_m_per_t)
 
 
@@ -224,11 +248,16 @@ def _made(pieces: tuple[tuple[str, int], ...], passengers: int, bulk_t: float, c
                 floor_needed_m(hold, pieces, catalogue, passengers, bulk_t), tuple(classes))
 
 
-def hold_of(kind) -> Hold:  # noqa: ANN001 - a sim.data.catalog.AircraftType
-    """The hold of an aircraft type, as its catalogue entry gives it."""
+def hold_of(kind, lane_gap_m: float | None = None) -> Hold:  # noqa: ANN001 - a sim.data.catalog.AircraftType
+    """The hold of an aircraft type, as its catalogue entry gives it (the gap between pieces side by side
+    from sim/data/equipment.yaml unless given)."""
+    if lane_gap_m is None:
+        from sim.data.catalog import lane_gap
+
+        lane_gap_m = float(lane_gap().value)
     return Hold(kind.name, kind.hold_floor_length_m, kind.hold_width_m, kind.hold_height_m, kind.seats,
                 tuple(kind.cargo_classes), kind.max_payload_t, kind.seats_on_floor, kind.ramp_length_m or 0.0,
-                kind.ramp_load_t or 0.0)
+                kind.ramp_load_t or 0.0, lane_gap_m)
 
 
 class Manifest:

@@ -12,7 +12,8 @@ violation it finds, one line each. The rules:
   and what the runway allows (a diverting aircraft holds to burn down to it; an emergency landing is
   exempt); no fuel added at an airfield without fuel;
 * working MOG: no spot granted while the airfield's spots (MOG in force at that moment) are all held;
-* no landing and no onload at a closed airfield (an emergency landing is allowed, and reported);
+* no landing and no onload at a closed airfield (an emergency landing is allowed, and reported), and no
+  take-off with cargo loaded at an airfield after an event closed it;
 * cargo conserved per place and per aircraft: what is onloaded at a place was waiting there, a leg's
   payload is what is aboard, and what is offloaded short of the destination waits where it came off;
 * no stranded aircraft unless reported: an aircraft whose last landing leaves it at an airfield without
@@ -87,9 +88,9 @@ def _manifests(world: World, sorties: list[dict[str, Any]]) -> list[str]:
             why = fit_problem(piece, hold)
             if why:
                 problems.append(f"{where}: {name}: {why}")
-            floor += floor_used_m(piece, hold) * int(count)
+            floor += floor_used_m(piece, hold, int(count))
             if piece.mass_t > hold.ramp_load_t:  # too heavy for the ramp: on the floor proper
-                heavy_floor += floor_used_m(piece, hold) * int(count)
+                heavy_floor += floor_used_m(piece, hold, int(count))
             mass += piece.mass_t * int(count)
         if people > hold.seats:
             problems.append(f"{where}: {people} passengers, {hold.seats} seats")
@@ -297,7 +298,26 @@ def _closures(world: World, sorties: list[dict[str, Any]], ground: list[dict[str
     for row in ground:
         if row["activity"] == "onload" and closed(row["airfield"], row["start_h"]):
             problems.append(f"{row['aircraft']}: onloads at {row['airfield']} at {row['start_h']:.2f} h while it is closed")
+    # Cargo loaded at an airfield never leaves it after an event closed it (a fuel stop's cargo may).
+    shut = defaultdict(list)
+    for c in closures:
+        if c.get("cause", "closed") == "closed":
+            shut[c["airfield"]].append((c["from_h"], math.inf if c["to_h"] in (None, "") else float(c["to_h"])))
+    previous: dict[str, dict[str, Any]] = {}
+    for leg in sorted(sorties, key=lambda r: (r["aircraft"], r["depart_h"])):
+        before = previous.get(leg["aircraft"])
+        through = before is not None and before["destination"] == leg["origin"] and _true(before["fuel_stop"])
+        if (float(leg["payload_t"]) > EPS and not through
+                and any(a < leg["depart_h"] - EPS and leg["depart_h"] < b - EPS for a, b in shut.get(leg["origin"], ()))):
+            problems.append(f"{leg['aircraft']}: takes off from {leg['origin']} at {leg['depart_h']:.2f} h with "
+                            f"{float(leg['payload_t']):.1f} t loaded there after it closed")
+        previous[leg["aircraft"]] = leg
     return problems
+
+
+def _true(value: Any) -> bool:
+    """A boolean as a run gives it, or as read back from CSV."""
+    return value is True or str(value).lower() in ("true", "1")
 
 
 def _generated(world: World, horizon_h: float) -> list[tuple[float, str, str, float]]:

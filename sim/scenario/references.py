@@ -233,8 +233,9 @@ def _airspace_problems(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]
 
 def suggest(word: str, choices: list[str]) -> str:
     """A hint naming the closest choice, e.g. " (did you mean 'OSLK'?)", or an empty string."""
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    by_case = {c.casefold(): c for c in choices}  # "btr-82a" finds 'BTR-82A'
+    close = difflib.get_close_matches(word.casefold(), list(by_case), n=1, cutoff=0.6)
+    return f" (did you mean {by_case[close[0]]!r}?)" if close else ""
 
 
 def format_path(loc: tuple[Any, ...]) -> str:
