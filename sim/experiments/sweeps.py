@@ -19,6 +19,7 @@ from sim.scenario.schema import Scenario
 if TYPE_CHECKING:
     import pandas as pd
 
+JOURNAL_FORMAT = 2  # in the sweep id: a journal of rows without the closure-day columns is not resumed
 CLOSURE = ": closure_day"  # a requirement's closure-day column in sweep.csv
 POINT_FIGURES = ("delivered_t", "in_transit_t", "backlog_t", "mean_daily_t", "sorties", "flight_h", "repairs")
 
@@ -63,7 +64,7 @@ class SweepPlan:
     def sweep_id(self) -> str:
         """Identifies the sweep (scenario, swept values, replications), e.g. to resume an interrupted one."""
         sets = [[path, [p.values[path] for p in self.points]] for path in self.paths]
-        text = json.dumps([self.scenario.scenario_hash(), sets, self.replications], default=str)
+        text = json.dumps([self.scenario.scenario_hash(), sets, self.replications, JOURNAL_FORMAT], default=str)
         return hashlib.sha256(text.encode()).hexdigest()
 
     def tasks(self) -> list[Task]:
