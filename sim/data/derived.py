@@ -16,9 +16,6 @@ projecting them again.
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
-import tempfile
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -27,6 +24,7 @@ from typing import Any, TypeVar
 from sim._version import __version__
 
 FORMAT = 1  # bump when the layout of the files changes
+_MISS = object()
 T = TypeVar("T")
 
 
@@ -57,29 +55,12 @@ def remembered(kind: str, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
     path = _path(kind, full_key)
     if path is None:
         return compute()
-    try:
-        with open(path, "rb") as f:
-            stored_key, value = pickle.load(f)
-        if stored_key == full_key:
-            return value
-    except Exception:  # missing, partial, corrupt or from an incompatible version: a miss
-        pass
-    value = compute()
-    _write(path, full_key, value)
+    from sim.geo.cache import read_keyed, write_keyed
+
+    value = read_keyed(path, full_key, _MISS)
+    if value is _MISS:
+        value = compute()
+        write_keyed(path, full_key, value)
     return value
 
 
-def _write(path: Path, key: tuple[Any, ...], value: Any) -> None:
-    """Store atomically; a cache that cannot be written (read-only, full disk) is silently skipped."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pkl")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump((key, value), f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        pass

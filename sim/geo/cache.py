@@ -76,17 +76,17 @@ def _folder(codes: frozenset[str], territorial_nm: float) -> Path | None:
     return None if root is None else root / _hash(_situation_key(codes, territorial_nm))
 
 
-def _read(path: Path, key: tuple) -> Any | None:
-    """The value stored at ``path`` under ``key``; None when missing, unreadable or another key's."""
+def read_keyed(path: Path, key: tuple, default: Any = None) -> Any:
+    """The value stored at ``path`` under ``key``; ``default`` when missing, unreadable or another key's."""
     try:
         with open(path, "rb") as f:
             stored_key, value = pickle.load(f)
     except Exception:  # missing, partial, corrupt or from an incompatible version: a miss
-        return None
-    return value if stored_key == key else None
+        return default
+    return value if stored_key == key else default
 
 
-def _write(path: Path, key: tuple, value: Any) -> None:
+def write_keyed(path: Path, key: tuple, value: Any) -> None:
     """Store atomically; a cache that cannot be written (read-only, full disk) is silently skipped."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -105,13 +105,13 @@ def _write(path: Path, key: tuple, value: Any) -> None:
 def load_airspace(codes: frozenset[str], territorial_nm: float):
     """The stored ClosedAirspace of this situation, or None."""
     folder = _folder(codes, territorial_nm)
-    return None if folder is None else _read(folder / "airspace.pkl", _situation_key(codes, territorial_nm))
+    return None if folder is None else read_keyed(folder / "airspace.pkl", _situation_key(codes, territorial_nm))
 
 
 def store_airspace(airspace) -> None:
     folder = _folder(airspace.codes, airspace.territorial_nm)
     if folder is not None:
-        _write(folder / "airspace.pkl", _situation_key(airspace.codes, airspace.territorial_nm), airspace)
+        write_keyed(folder / "airspace.pkl", _situation_key(airspace.codes, airspace.territorial_nm), airspace)
 
 
 def _route_key(codes: frozenset[str], territorial_nm: float, ends: tuple) -> tuple:
@@ -124,14 +124,14 @@ def load_route(codes: frozenset[str], territorial_nm: float, ends: tuple):
     if folder is None:
         return None
     key = _route_key(codes, territorial_nm, ends)
-    return _read(folder / f"r-{_hash(key)}.pkl", key)
+    return read_keyed(folder / f"r-{_hash(key)}.pkl", key)
 
 
 def store_route(codes: frozenset[str], territorial_nm: float, ends: tuple, route) -> None:
     folder = _folder(codes, territorial_nm)
     if folder is not None:
         key = _route_key(codes, territorial_nm, ends)
-        _write(folder / f"r-{_hash(key)}.pkl", key, route)
+        write_keyed(folder / f"r-{_hash(key)}.pkl", key, route)
 
 
 @dataclass(frozen=True)
