@@ -168,6 +168,24 @@ def test_the_trace_checker_finds_troops_standing_where_the_vehicles_are(tmp_path
     assert any("passengers use 20.82 m of the 20 m floor" in p for p in problems)
 
 
+def test_the_trace_checker_finds_bulk_beyond_the_floor_heavier_than_the_ramp_bears(tmp_path):
+    import sim
+    from sim.results.checks import check_trace
+
+    path = _scenario(tmp_path, "      - {item: BTR-82A, count: 2}", fleet="")  # Il-76MD only
+    result = sim.run(sim.load_scenario(path))
+    rows = result.sortie_rows
+    args = (result.ground_rows, result.summary["closures"], result.summary["stranded"], result.world.run.horizon_h,
+            result.summary["airborne_at_end"])
+    forged = [dict(r) for r in rows]
+    first = next(i for i, r in enumerate(rows) if r["items"])
+    # 2 carriers (15.3 m) + 34 troops (4.69 m) fill the 20 m floor; 10 t of bulk (4.26 m at 20/47 m a ton)
+    # must ride the ramp, which bears 2 t.
+    forged[first].update(passengers=34, payload_t=45.4, cargo_class="oversize+passengers+bulk")
+    problems = check_trace(result.world, forged, *args)
+    assert any("ride the ramp, at least 10.0 t against its 2 t limit" in p for p in problems)
+
+
 def _validate(path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "sim", "validate", str(path)], capture_output=True, text=True)
 
@@ -186,6 +204,16 @@ def test_an_unknown_item_gets_the_nearest_key(tmp_path):
     assert "requirements[0].items[0].item: unknown item 'BTR82A' (did you mean 'BTR-82A'?)" in done.stderr + done.stdout
     lower = _validate(_scenario(tmp_path, "      - {item: btr-82a, count: 1}"))
     assert "unknown item 'btr-82a' (did you mean 'BTR-82A'?)" in lower.stderr + lower.stdout
+
+
+def test_items_written_as_a_mapping_or_a_piece_without_its_size_get_the_form_expected(tmp_path):
+    path = _scenario(tmp_path, "")
+    path.write_text(path.read_text().replace("    items:\n", "    items: {BTR-82A: 4}\n"))
+    mapping = _validate(path)
+    assert mapping.returncode == 2
+    assert "requirements[0].items: expected a list of pieces, e.g. items: [{item: BTR-82A, count: 4}" in mapping.stderr
+    piece = _validate(_scenario(tmp_path, "      - {name: generator, mass_t: 3, length_m: 4}"))
+    assert piece.returncode == 2 and "missing: width_m, height_m" in piece.stderr
 
 
 def test_every_equipment_number_has_a_grade_and_a_source_and_its_class_matches_the_il76_hold():

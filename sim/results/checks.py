@@ -67,7 +67,7 @@ def check_trace(world: World, sorties: list[dict[str, Any]], ground: list[dict[s
 
 
 def _manifests(world: World, sorties: list[dict[str, Any]]) -> list[str]:
-    from sim.model.packing import fit_problem, floor_used_m, hold_of
+    from sim.model.packing import fit_problem, floor_used_m, hold_of, lanes
 
     pieces = {piece.name: piece for req in world.requirements for piece, _ in req.pieces}
     passenger_mass = {req.name: req.passenger_mass_t for req in world.requirements}
@@ -79,6 +79,7 @@ def _manifests(world: World, sorties: list[dict[str, Any]]) -> list[str]:
         hold = hold_of(world.aircraft[row["type"]])
         where = f"{row['aircraft']} {row['origin']}->{row['destination']} at {row['depart_h']:.2f} h"
         floor = heavy_floor = mass = 0.0
+        light_t_per_m: list[float] = []  # what may ride the ramp, tons per metre of floor it takes
         for part in filter(None, (p.strip() for p in items.split(";"))):
             name, _, count = part.rpartition(" x")
             piece = pieces.get(name)
@@ -91,6 +92,8 @@ def _manifests(world: World, sorties: list[dict[str, Any]]) -> list[str]:
             floor += floor_used_m(piece, hold, int(count))
             if piece.mass_t > hold.ramp_load_t:  # too heavy for the ramp: on the floor proper
                 heavy_floor += floor_used_m(piece, hold, int(count))
+            elif piece.length_m > 0:
+                light_t_per_m.append(piece.mass_t * lanes(piece, hold) / piece.length_m)
             mass += piece.mass_t * int(count)
         if people > hold.seats:
             problems.append(f"{where}: {people} passengers, {hold.seats} seats")
@@ -100,6 +103,12 @@ def _manifests(world: World, sorties: list[dict[str, Any]]) -> list[str]:
         if heavy_floor + people * hold.seat_floor_m > hold.floor_length_m + EPS:
             problems.append(f"{where}: pieces too heavy for the ramp and passengers use "
                             f"{heavy_floor + people * hold.seat_floor_m:.2f} m of the {hold.floor_length_m:g} m floor")
+        if bulk_t > EPS and hold.bulk_floor_m_per_t > 0:
+            light_t_per_m.append(1.0 / hold.bulk_floor_m_per_t)
+        on_ramp_m = floor - hold.floor_length_m
+        if on_ramp_m > EPS and light_t_per_m and on_ramp_m * min(light_t_per_m) > hold.ramp_load_t + EPS:
+            problems.append(f"{where}: {on_ramp_m:.2f} m of the load ride the ramp, at least "
+                            f"{on_ramp_m * min(light_t_per_m):.1f} t against its {hold.ramp_load_t:g} t limit")
         if floor > hold.floor_length_m + hold.ramp_length_m + EPS:
             problems.append(f"{where}: the load uses {floor:.2f} m of the {hold.floor_length_m:g} m floor "
                             f"and {hold.ramp_length_m:g} m ramp")

@@ -122,6 +122,8 @@ def _problem_from_error(err: Any, tree: Any, filename: str) -> Problem:
             from sim.data import countries
 
             message += countries.suggest_country(str(err["input"]))
+    elif err["type"] == "list_type" and loc and loc[-1] == "items":
+        message = "expected a list of pieces, e.g. items: [{item: BTR-82A, count: 4}, {item: Tigr, count: 2}]"
     elif err["type"].startswith(("date_", "datetime_")):
         message = f"expected a date written YYYY-MM-DD, e.g. 2024-12-15 (got {err['input']!r})"
     elif "input" in err and not isinstance(err["input"], (dict, list)):

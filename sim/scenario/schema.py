@@ -143,7 +143,7 @@ class ItemSpec(_Strict):
     """Pieces of equipment: an item of the equipment catalogue (``item``) or one described here."""
 
     item: str | None = Field(None, description="key in sim/data/equipment.yaml, e.g. 5P85SM2, BTR-82A, pallet")
-    count: Annotated[int, Field(ge=1)] = 1
+    count: Annotated[int, Field(ge=1, description="pieces of this item (default 1)")] = 1
     name: str | None = Field(None, description="a piece not in the catalogue: its name, with mass and dimensions")
     mass_t: PositiveFloat | None = None
     length_m: PositiveFloat | None = None
@@ -157,7 +157,9 @@ class ItemSpec(_Strict):
         if (self.item is None) == (self.name is None):
             raise ValueError("give item (a catalogue key) or name (with mass_t, length_m, width_m, height_m)")
         if self.name is not None and any(d is None for d in dims):
-            raise ValueError("a piece described here needs mass_t, length_m, width_m and height_m")
+            missing = [k for k, d in zip(("mass_t", "length_m", "width_m", "height_m"), dims, strict=True) if d is None]
+            raise ValueError(f"a piece described here needs mass_t, length_m, width_m and height_m; "
+                             f"missing: {', '.join(missing)}")
         if self.item is not None and any(d is not None for d in dims):
             raise ValueError("a catalogue item takes its mass and dimensions from the catalogue")
         return self
