@@ -206,6 +206,13 @@ def test_an_unknown_item_gets_the_nearest_key(tmp_path):
     assert "unknown item 'btr-82a' (did you mean 'BTR-82A'?)" in lower.stderr + lower.stdout
 
 
+def test_a_piece_heavier_than_every_payload_exits_2_with_each_types_reason(tmp_path):
+    done = _validate(_scenario(tmp_path, "      - {name: bridge, mass_t: 130, length_m: 20, width_m: 3, height_m: 3}"))
+    assert done.returncode == 2
+    assert ("requirements[0].items[0]: bridge: 130 t exceeds the An-124-100 maximum payload 120 t; "
+            "130 t exceeds the Il-76MD maximum payload 47 t") in done.stderr
+
+
 def test_items_written_as_a_mapping_or_a_piece_without_its_size_get_the_form_expected(tmp_path):
     path = _scenario(tmp_path, "")
     path.write_text(path.read_text().replace("    items:\n", "    items: {BTR-82A: 4}\n"))

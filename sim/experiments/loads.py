@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from sim.model.packing import Hold, Load, Piece, fit_problem, hold_of, pack
+from sim.model.packing import Hold, Load, Piece, carry_problem, hold_of, pack
 from sim.model.specs import RequirementSpec, may_serve
 
 if TYPE_CHECKING:
@@ -76,9 +76,9 @@ def _requirement_rows(req: RequirementSpec, types: list[Any], planner: Any) -> l
         payload = 0.0 if trip is None else min(kind.max_payload_t, trip.payload_cap_t)
         alone = loads(hold, payload, counts, catalogue, req.passengers, req.passenger_mass_t, req.bulk_t)
         only_it = {name: n for name, n in counts.items()
-                   if fit_problem(catalogue[name], hold) is None
-                   and not any(fit_problem(catalogue[name], holds[o.name]) is None for o in types if o is not kind)}
-        cannot = [f"{name}: {why}" for name, _ in counts.items() if (why := fit_problem(catalogue[name], hold))]
+                   if carry_problem(catalogue[name], hold) is None
+                   and not any(carry_problem(catalogue[name], holds[o.name]) is None for o in types if o is not kind)}
+        cannot = [f"{name}: {why}" for name, _ in counts.items() if (why := carry_problem(catalogue[name], hold))]
         rows.append({
             "requirement": req.name, "from": req.from_, "to": req.to, "type": kind.name, "payload_t": payload,
             "sorties_alone": len(alone),

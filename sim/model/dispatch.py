@@ -13,7 +13,7 @@ from typing import Any, NamedTuple, Protocol
 
 from sim.model.aircraft import Aircraft, Job
 from sim.model.cargo import CargoLedger
-from sim.model.packing import fit_problem, hold_of
+from sim.model.packing import carry_problem, hold_of, seats_people
 from sim.model.specs import RequirementSpec, carries_class, may_serve
 
 
@@ -69,9 +69,9 @@ def capable_type_counts(requirements: Sequence[RequirementSpec], types: Sequence
         if not req.has_manifest:
             return [lambda kind: carries_class(kind.cargo_classes, req)]
         out: list[Callable[[Any], bool]] = [
-            lambda kind, piece=piece: fit_problem(piece, hold_of(kind)) is None for piece, _ in req.pieces]
+            lambda kind, piece=piece: carry_problem(piece, hold_of(kind)) is None for piece, _ in req.pieces]
         if req.passengers > 0:
-            out.append(lambda kind: "passengers" in kind.cargo_classes and kind.seats > 0)
+            out.append(lambda kind: seats_people(hold_of(kind)))
         if req.bulk_t > 0:
             out.append(lambda kind: "bulk" in kind.cargo_classes)
         return out

@@ -119,6 +119,20 @@ def fit_problem(piece: Piece, hold: Hold) -> str | None:
     return None
 
 
+def carry_problem(piece: Piece, hold: Hold) -> str | None:
+    """Why this type can never carry ``piece`` (it does not fit the hold, or it outweighs the type's
+    maximum payload), or None."""
+    why = fit_problem(piece, hold)
+    if why is None and piece.mass_t > hold.max_payload_t + _EPS:
+        why = f"{piece.mass_t:g} t exceeds the {hold.type} maximum payload {hold.max_payload_t:g} t"
+    return why
+
+
+def seats_people(hold: Hold) -> bool:
+    """Does this type carry passengers?"""
+    return "passengers" in hold.classes and hold.seats > 0
+
+
 def lanes(piece: Piece, hold: Hold) -> int:
     """Pieces of this kind that stand side by side across the hold, with the gap between them."""
     gap = hold.lane_gap_m

@@ -121,7 +121,7 @@ def _fleet_holds(data: dict[str, Any], fleet_types: set[Any]) -> list[Any]:
 def _cargo_problems(i: int, r: Any, data: dict[str, Any], fleet_types: set[Any]) -> list[tuple[tuple[Any, ...], str]]:
     """Items unknown to the equipment catalogue (with the nearest key), and items, passengers or a cargo
     class that no type of the fleet (of those the requirement allows) can carry, with the reason."""
-    from sim.model.packing import Piece, fit_problem
+    from sim.model.packing import Piece, carry_problem, seats_people
 
     if not isinstance(r, dict):
         return []
@@ -137,13 +137,8 @@ def _cargo_problems(i: int, r: Any, data: dict[str, Any], fleet_types: set[Any])
     tail = "; the fleet has no An-124" if missing_an124 else ""
 
     def why_not(piece: Piece) -> str | None:
-        reasons = [fit_problem(piece, h) for h in holds]
-        if any(reason is None for reason in reasons):
-            heavy = [h for h in holds if piece.mass_t > catalog.aircraft_catalog()[h.type].max_payload_t]
-            if len(heavy) < len(holds):
-                return None
-            return f"{piece.mass_t:g} t exceeds the largest payload of {names}"
-        return "; ".join(dict.fromkeys(str(x) for x in reasons))
+        reasons = [carry_problem(piece, h) for h in holds]
+        return None if any(reason is None for reason in reasons) else "; ".join(dict.fromkeys(map(str, reasons)))
 
     for j, item in _items(r.get("items")):
         if not isinstance(item, dict):
@@ -169,7 +164,7 @@ def _cargo_problems(i: int, r: Any, data: dict[str, Any], fleet_types: set[Any])
         reason = why_not(piece)
         if reason is not None:
             problems.append((loc, f"{label}: {reason}{tail}"))
-    if r.get("passengers") is not None and not any("passengers" in h.classes and h.seats > 0 for h in holds):
+    if r.get("passengers") is not None and not any(seats_people(h) for h in holds):
         problems.append((("requirements", i, "passengers"), f"no seats for passengers in {names}"))
     cls = r.get("cargo_class")
     if isinstance(cls, str) and r.get("items") is None and r.get("passengers") is None \
