@@ -4,6 +4,7 @@ the bytes write_csv writes for the same rows, and the rows the API gives are tho
 from __future__ import annotations
 
 import math
+import random
 from array import array
 
 from conftest import scenario
@@ -38,3 +39,14 @@ def test_a_replications_trace_is_its_runs_rows_and_lines(tmp_path):
     serial = replicate(s, workers=1).save(tmp_path / "serial")
     for name in ("sorties.csv", "ground.csv", "routes.geojson", "daily.csv", "summary.json"):
         assert (folder / name).read_bytes() == (serial / name).read_bytes()
+
+
+def test_floats_are_written_as_round_to_4_decimals_prints_them():
+    rng = random.Random(7)
+    values = [rng.uniform(-1e4, 1e4) for _ in range(20000)] + [rng.uniform(-1, 1) * 10 ** rng.randint(-6, 10)
+                                                               for _ in range(20000)]
+    values += [k / 2e4 for k in range(-2000, 2000)]  # ties at the fifth decimal, as near as floats get
+    values += [0.0, -0.0, 1e-4, 5e-5, -5e-5, 99999999999.99995, 123.45675, 0.00015, 2.5, 1e10 + 0.5]
+    assert csv_lines([array("d", values)]) == "".join(f"{round(x, 4)!r}\r\n" for x in values).encode()
+    beyond = array("d", [1e11, -3e15, 1e300, math.inf, -math.inf, math.nan, 0.5])
+    assert csv_lines([beyond]) == b"100000000000.0\r\n-3000000000000000.0\r\n1e+300\r\ninf\r\n-inf\r\n\"\"\r\n0.5\r\n"

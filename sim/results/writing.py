@@ -12,6 +12,7 @@ import io
 import json
 import math
 import os
+import re
 import shutil
 import signal
 import sys
@@ -19,7 +20,6 @@ import tempfile
 import threading
 from array import array
 from collections.abc import Callable, Iterable, Sequence
-from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -153,13 +153,33 @@ def csv_lines(columns: Sequence[Sequence[Any]]) -> bytes:
 def _clean_column(values: Sequence[Any]) -> Sequence[Any]:
     """One column as write_csv writes its values: floats rounded (as text), NaN empty."""
     if isinstance(values, array) and values.typecode == "d":
-        rounded = list(map(repr, map(round, values, repeat(4))))
-        if "nan" in rounded:
-            return [None if x == "nan" else x for x in rounded]
-        return rounded
-    if any(type(v) is not str and type(v) is not int and type(v) is not bool and v is not None for v in values):
+        return _rounded_texts(values)
+    if not set(map(type, values)) <= _PLAIN_TYPES:
         return [_clean(v) for v in values]
     return values
+
+
+_PLAIN_TYPES = {str, int, bool, type(None)}  # written as they are
+_TRAILING_ZEROS = re.compile(r"0+\n")
+
+
+def _rounded_texts(values: array) -> list[str | None]:
+    """``repr(round(x, 4))`` of each float (None for NaN), as write_csv writes it.
+
+    When every value is finite and below 1e11 in size, each is printed with 4 decimals and its trailing zeros
+    dropped (one kept after the point): the same text, in a third of the time. ``round(x, 4)`` takes the
+    correctly rounded 4-decimal number that ``"%.4f"`` prints, and with at most 15 significant digits that
+    number is the shortest text of the float nearest to it, which ``repr`` prints (without an exponent,
+    as nonzero values are at least 0.0001)."""
+    import numpy as np
+
+    if not values:
+        return []
+    magnitudes = np.abs(np.frombuffer(values, dtype=np.float64))
+    if not bool((magnitudes < 1e11).all()):  # NaN is not below anything
+        return [None if x != x else repr(round(x, 4)) for x in values]
+    text = _TRAILING_ZEROS.sub("\n", "\n".join(map("%.4f".__mod__, values)) + "\n").replace(".\n", ".0\n")
+    return text.split("\n")[:-1]
 
 
 def run_beside(here: Callable[[], None], beside: Callable[[], None]) -> None:
