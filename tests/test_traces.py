@@ -7,6 +7,7 @@ import math
 import random
 from array import array
 
+import pytest
 from conftest import scenario
 
 from sim import replicate, run
@@ -50,3 +51,13 @@ def test_floats_are_written_as_round_to_4_decimals_prints_them():
     assert csv_lines([array("d", values)]) == "".join(f"{round(x, 4)!r}\r\n" for x in values).encode()
     beyond = array("d", [1e11, -3e15, 1e300, math.inf, -math.inf, math.nan, 0.5])
     assert csv_lines([beyond]) == b"100000000000.0\r\n-3000000000000000.0\r\n1e+300\r\ninf\r\n-inf\r\n\"\"\r\n0.5\r\n"
+
+
+@pytest.mark.slow
+def test_a_replicated_run_on_dask_gives_the_same_traces(tmp_path):
+    s = scenario(days=4, requirements=[{"from": "ORIG", "to": "DEST", "tons": 1e6}],
+                 stochastic={"break_per_sortie": 0.2, "repair_h": {"mean": 10, "cv": 0.5}, "replications": 2})
+    dask, serial = replicate(s, workers=2, dask="local"), replicate(s, workers=1)
+    assert [r["trace"] for r in dask.records] == [r["trace"] for r in serial.records]
+    assert dask.save(tmp_path / "dask").joinpath("ground.csv").read_bytes() == \
+        serial.save(tmp_path / "serial").joinpath("ground.csv").read_bytes()

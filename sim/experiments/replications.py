@@ -100,9 +100,11 @@ class Trace:
     def flown(self) -> Iterator[dict[str, Any]]:
         """The legs' columns the routes map and GeoJSON read (see ``sim.results.gis.flown_legs``)."""
         legs = self.legs
-        keys = ("origin", "destination", "depart_h", "purpose", "payload_t", "fuel_stop")
-        for values in zip(*(legs[k] for k in keys), strict=True):
-            yield dict(zip(keys, values, strict=True))
+        for origin, destination, depart_h, purpose, payload_t, fuel_stop in zip(
+                legs["origin"], legs["destination"], legs["depart_h"], legs["purpose"], legs["payload_t"],
+                legs["fuel_stop"], strict=True):
+            yield {"origin": origin, "destination": destination, "depart_h": depart_h, "purpose": purpose,
+                   "payload_t": payload_t, "fuel_stop": fuel_stop}
 
 
 def task_record(result: RunResult, point: int, replication: int) -> dict[str, Any]:
