@@ -7,7 +7,7 @@ returns a small tidy record (headline numbers and daily deliveries), never wall-
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property, lru_cache
@@ -38,7 +38,7 @@ class Task:
     scenario: dict[str, Any]  # scenario as plain data (pickles cheaply to any worker)
     replication: int
     point: int = 0
-    full: bool = False  # also return the whole summary and the sorties
+    full: bool = False  # also return the whole summary and the trace (sorties and ground activities)
 
 
 def run_task(task: Task) -> dict[str, Any]:
@@ -47,10 +47,64 @@ def run_task(task: Task) -> dict[str, Any]:
     record = task_record(result, task.point, task.replication)
     if task.full:
         record["summary"] = result.summary
-        record["sortie_rows"] = result.sortie_rows
-        record["ground_rows"] = result.ground_rows
         record["daily_rows"] = result.daily_rows
+        record["trace"] = Trace.of(result, task.replication)
     return record
+
+
+@dataclass(frozen=True)
+class Trace:
+    """One replication's sorties and ground activities, column by column as the run logged them (floats in
+    ``array('d')`` columns: they travel from a worker cheaply), and the lines sorties.csv and ground.csv hold
+    for them, formatted where the replication ran rather than in the process that writes the files."""
+
+    replication: int
+    requirements: list[str]  # requirement names, by index
+    legs: dict[str, Any]
+    ground: dict[str, Any]
+    sorties_csv: bytes  # sorties.csv lines (no header), the replication first
+    ground_csv: bytes
+
+    @classmethod
+    def of(cls, result: RunResult, replication: int) -> Trace:
+        from sim.results.writing import csv_lines
+
+        records = result.output.records
+        names = [r.name for r in result.world.requirements]
+        legs, ground = dict(records.legs), dict(records.ground)
+
+        def lines(table: dict[str, Any]) -> bytes:
+            count = len(table["aircraft"])
+            named = [names[i] if i >= 0 else "" for i in table["requirement"]]
+            return csv_lines([[replication] * count, *(named if c == "requirement" else table[c] for c in table)])
+
+        return cls(replication, names, legs, ground, lines(legs), lines(ground))
+
+    def _rows(self, table: dict[str, Any]) -> list[dict[str, Any]]:
+        names, columns = self.requirements, list(table)
+        rows = []
+        for values in zip(*table.values(), strict=True):
+            row = {"replication": self.replication, **dict(zip(columns, values, strict=True))}
+            row["requirement"] = names[row["requirement"]] if row["requirement"] >= 0 else ""
+            rows.append(row)
+        return rows
+
+    def sortie_rows(self) -> list[dict[str, Any]]:
+        """sorties.csv rows (unrounded), with the ``replication`` column first."""
+        return self._rows(self.legs)
+
+    def ground_rows(self) -> list[dict[str, Any]]:
+        """ground.csv rows (unrounded), with the ``replication`` column first."""
+        return self._rows(self.ground)
+
+    def flown(self) -> Iterator[dict[str, Any]]:
+        """The legs' columns the routes map and GeoJSON read (see ``sim.results.gis.flown_legs``)."""
+        legs = self.legs
+        for origin, destination, depart_h, purpose, payload_t, fuel_stop in zip(
+                legs["origin"], legs["destination"], legs["depart_h"], legs["purpose"], legs["payload_t"],
+                legs["fuel_stop"], strict=True):
+            yield {"origin": origin, "destination": destination, "depart_h": depart_h, "purpose": purpose,
+                   "payload_t": payload_t, "fuel_stop": fuel_stop}
 
 
 def task_record(result: RunResult, point: int, replication: int) -> dict[str, Any]:
@@ -278,11 +332,11 @@ class Replications:
 
     @property
     def sortie_rows(self) -> list[dict[str, Any]]:
-        return [{"replication": r["replication"], **row} for r in self.records for row in r["sortie_rows"]]
+        return [row for r in self.records for row in r["trace"].sortie_rows()]
 
     @property
     def ground_rows(self) -> list[dict[str, Any]]:
-        return [{"replication": r["replication"], **row} for r in self.records for row in r["ground_rows"]]
+        return [row for r in self.records for row in r["trace"].ground_rows()]
 
     @property
     def replication_rows(self) -> list[dict[str, Any]]:
@@ -333,8 +387,15 @@ class Replications:
         from sim.results.saving import save_replicated
 
         rows = self.replication_rows
+        traces = [r["trace"] for r in self.records]
+
+        def flown() -> Iterator[dict[str, Any]]:
+            return (leg for trace in traces for leg in trace.flown())
+
         return save_replicated(Path(folder), scenario_data(self.scenario), self.world, self.summary, self.daily_rows,
-                               self.sortie_rows, self.ground_rows, rows, tidy_columns(rows), force=force)
+                               [t.sorties_csv for t in traces], [t.ground_csv for t in traces],
+                               traces[0].sortie_rows(), traces[0].ground_rows(), flown, rows, tidy_columns(rows),
+                               force=force)
 
 
 def replication_count(scenario: Scenario, replications: int | None = None) -> int:

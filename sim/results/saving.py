@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from sim.model.records import GROUND_COLUMNS, LEG_COLUMNS
-from sim.results.writing import run_beside, write_atomically, write_csv, write_files, write_json
+from sim.results.writing import run_beside, write_atomically, write_csv, write_files, write_json, write_lines
 
 DAILY_COLUMNS = ["day", "date", "requirement", "origin", "destination", "delivered_t", "sorties"]
 DAILY_CI_COLUMNS = ["day", "date", "requirement", "origin", "destination", "delivered_t", "delivered_t_ci95_low",
@@ -69,10 +70,17 @@ def save_run(folder: Path, scenario_data: dict[str, Any], world: Any, summary: d
 
 
 def save_replicated(folder: Path, scenario_data: dict[str, Any], world: Any, summary: dict[str, Any],
-                    daily: list[dict[str, Any]], sorties: list[dict[str, Any]], ground: list[dict[str, Any]],
-                    replications: list[dict[str, Any]], replication_columns: list[str], force: bool = False) -> Path:
+                    daily: list[dict[str, Any]], sorties_lines: list[bytes], ground_lines: list[bytes],
+                    first_sorties: list[dict[str, Any]], first_ground: list[dict[str, Any]],
+                    flown: Callable[[], Iterable[dict[str, Any]]], replications: list[dict[str, Any]],
+                    replication_columns: list[str], force: bool = False) -> Path:
     """Write REPLICATED_FILES: the mean summary, daily means with 95 % CI, every replication's sorties and
-    ground rows (with a ``replication`` column) and one row per replication."""
+    ground rows (with a ``replication`` column) and one row per replication.
+
+    ``sorties_lines`` and ``ground_lines``: each replication's lines of sorties.csv and ground.csv as
+    ``sim.results.writing.csv_lines`` formats them (the replication first, no header); ``first_sorties``
+    and ``first_ground``: replication 0's rows (ground.png); ``flown()``: every replication's legs with at
+    least the columns the routes map reads (origin, destination, depart_h, purpose, payload_t, fuel_stop)."""
 
     from sim.results.plots import closes
 
@@ -90,20 +98,19 @@ def save_replicated(folder: Path, scenario_data: dict[str, Any], world: Any, sum
             write_json(tmp / "summary.json", summary)
             write_json(tmp / "scenario.json", scenario_data)
             write_csv(tmp / "daily.csv", daily, DAILY_CI_COLUMNS)
-            write_csv(tmp / "sorties.csv", sorties, ["replication", *SORTIE_COLUMNS])
-            write_csv(tmp / "ground.csv", ground, ["replication", *GROUND_TABLE_COLUMNS])
-            save_ground(tmp / "ground.png", [row for row in ground if row["replication"] == 0], world,
-                        [row for row in sorties if row["replication"] == 0])
+            write_lines(tmp / "sorties.csv", ["replication", *SORTIE_COLUMNS], sorties_lines)
+            write_lines(tmp / "ground.csv", ["replication", *GROUND_TABLE_COLUMNS], ground_lines)
+            save_ground(tmp / "ground.png", first_ground, world, first_sorties)
             write_csv(tmp / "replications.csv", replications, replication_columns)
             if moves_more_than_bulk(summary):
                 save_cargo(tmp / "cargo.png", summary)
-            write_geojson(tmp / "routes.geojson", routes_collection(world, sorties, count))
+            write_geojson(tmp / "routes.geojson", routes_collection(world, flown(), count))
 
         def throughput_and_map() -> None:
             save_throughput(tmp / "throughput.png", summary, daily, scenario_data)
             if closes(summary):
                 save_closure(tmp / "closure.png", summary)
-            save_routes_map(tmp / "routes.png", world, sorties)
+            save_routes_map(tmp / "routes.png", world, flown())
 
         run_beside(tables_and_charts, throughput_and_map)
 
@@ -155,7 +162,7 @@ def scenario_as_data(scenario: Any) -> dict[str, Any]:
     return scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
-def save_routes_map(path: Path, world: Any, sorties: list[dict[str, Any]] | None = None) -> None:
+def save_routes_map(path: Path, world: Any, sorties: Iterable[dict[str, Any]] | None = None) -> None:
     """routes.png: the legs flown (from sorties.csv rows), or without them the requirement legs."""
     from sim.results import style
     from sim.results.maps import routes_map

@@ -8,15 +8,18 @@ crash or a bad input never leaves a half-written folder. An existing folder is r
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 import os
+import re
 import shutil
 import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterable
+from array import array
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -124,6 +127,59 @@ def write_csv(path: Path, rows: Iterable[dict[str, Any]], columns: list[str]) ->
         writer.writerow(columns)
         # Positional rows: DictWriter's per-row key checks were most of the time of a large sorties.csv.
         writer.writerows([clean(row.get(c)) for c in columns] for row in rows)
+
+
+def write_lines(path: Path, columns: list[str], lines: Iterable[bytes]) -> None:
+    """A CSV file of ``columns`` whose rows are ``lines`` already formatted (see ``csv_lines``)."""
+    with path.open("wb") as fh:
+        fh.write(csv_header(columns))
+        fh.writelines(lines)
+
+
+def csv_header(columns: list[str]) -> bytes:
+    """The header line write_csv writes for ``columns``, as UTF-8."""
+    return csv_lines([[c] for c in columns])
+
+
+def csv_lines(columns: Sequence[Sequence[Any]]) -> bytes:
+    """The lines write_csv writes for rows given column by column (each column's values in row order;
+    floats rounded to 4 decimals), as UTF-8, without the header: the same bytes, written faster. A
+    ``array('d')`` column is known to hold floats only, so it is rounded without a check of each value's type."""
+    text = io.StringIO(newline="")
+    csv.writer(text).writerows(zip(*[_clean_column(values) for values in columns], strict=True))
+    return text.getvalue().encode("utf-8")
+
+
+def _clean_column(values: Sequence[Any]) -> Sequence[Any]:
+    """One column as write_csv writes its values: floats rounded (as text), NaN empty."""
+    if isinstance(values, array) and values.typecode == "d":
+        return _rounded_texts(values)
+    if not set(map(type, values)) <= _PLAIN_TYPES:
+        return [_clean(v) for v in values]
+    return values
+
+
+_PLAIN_TYPES = {str, int, bool, type(None)}  # written as they are
+_TRAILING_ZEROS = re.compile(r"0+\n")
+
+
+def _rounded_texts(values: array) -> list[str | None]:
+    """``repr(round(x, 4))`` of each float (None for NaN), as write_csv writes it.
+
+    When every value is finite and below 1e11 in size, each is printed with 4 decimals and its trailing zeros
+    dropped (one kept after the point): the same text, in a third of the time. ``round(x, 4)`` takes the
+    correctly rounded 4-decimal number that ``"%.4f"`` prints, and with at most 15 significant digits that
+    number is the shortest text of the float nearest to it, which ``repr`` prints (without an exponent,
+    as nonzero values are at least 0.0001)."""
+    import numpy as np
+
+    if not values:
+        return []
+    magnitudes = np.abs(np.frombuffer(values, dtype=np.float64))
+    if not bool((magnitudes < 1e11).all()):  # NaN is not below anything
+        return [None if x != x else repr(round(x, 4)) for x in values]
+    text = _TRAILING_ZEROS.sub("\n", "\n".join(map("%.4f".__mod__, values)) + "\n").replace(".\n", ".0\n")
+    return text.split("\n")[:-1]
 
 
 def run_beside(here: Callable[[], None], beside: Callable[[], None]) -> None:
