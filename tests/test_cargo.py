@@ -186,6 +186,23 @@ def test_the_trace_checker_finds_bulk_beyond_the_floor_heavier_than_the_ramp_bea
     assert any("ride the ramp, at least 10.0 t against its 2 t limit" in p for p in problems)
 
 
+def test_the_trace_checker_finds_cargo_leaving_an_airfield_after_an_event_closed_it(tmp_path):
+    import sim
+    from sim.results.checks import check_trace
+
+    result = sim.run(sim.load_scenario(_scenario(tmp_path, "      - {item: BTR-82A, count: 2}")))
+    first = min((r for r in result.sortie_rows if r["items"]), key=lambda r: r["depart_h"])
+    args = (result.sortie_rows, result.ground_rows)
+    tail = (result.summary["stranded"], result.world.run.horizon_h, result.summary["airborne_at_end"])
+    # A closure of OSLK an hour before that take-off, by an event: the cargo loaded there may not leave.
+    shut = [{"airfield": "OSLK", "from_h": first["depart_h"] - 1.0, "to_h": None, "cause": "closed"}]
+    message = f"takes off from OSLK at {first['depart_h']:.2f} h with {first['payload_t']:.1f} t loaded there"
+    assert any(message in p for p in check_trace(result.world, *args, shut, *tail))
+    # A random outage only holds aircraft on the ground; it is not this rule.
+    outage = [dict(shut[0], cause="outage")]
+    assert not any("loaded there" in p for p in check_trace(result.world, *args, outage, *tail))
+
+
 def _validate(path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "sim", "validate", str(path)], capture_output=True, text=True)
 

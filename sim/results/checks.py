@@ -294,12 +294,12 @@ def _working_mog(world: World, ground: list[dict[str, Any]]) -> list[str]:
 def _closures(world: World, sorties: list[dict[str, Any]], ground: list[dict[str, Any]],
               closures: list[dict[str, Any]]) -> list[str]:
     problems = []
-    spans: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    spans: dict[str, list[tuple[float, float, str]]] = defaultdict(list)
     for c in closures:
-        spans[c["airfield"]].append((c["from_h"], math.inf if c["to_h"] is None else c["to_h"]))
+        spans[c["airfield"]].append((c["from_h"], math.inf if c["to_h"] is None else c["to_h"], c["cause"]))
 
-    def closed(ident: str, hour: float) -> bool:
-        return any(a < hour - EPS and hour < b - EPS for a, b in spans.get(ident, ()))
+    def closed(ident: str, hour: float, causes: tuple[str, ...] = ("closed", "outage")) -> bool:
+        return any(a < hour - EPS and hour < b - EPS for a, b, cause in spans.get(ident, ()) if cause in causes)
 
     for leg in sorties:
         if leg["purpose"] != "emergency landing" and closed(leg["destination"], leg["arrive_h"]):
@@ -308,25 +308,15 @@ def _closures(world: World, sorties: list[dict[str, Any]], ground: list[dict[str
         if row["activity"] == "onload" and closed(row["airfield"], row["start_h"]):
             problems.append(f"{row['aircraft']}: onloads at {row['airfield']} at {row['start_h']:.2f} h while it is closed")
     # Cargo loaded at an airfield never leaves it after an event closed it (a fuel stop's cargo may).
-    shut = defaultdict(list)
-    for c in closures:
-        if c.get("cause", "closed") == "closed":
-            shut[c["airfield"]].append((c["from_h"], math.inf if c["to_h"] in (None, "") else float(c["to_h"])))
     previous: dict[str, dict[str, Any]] = {}
     for leg in sorted(sorties, key=lambda r: (r["aircraft"], r["depart_h"])):
         before = previous.get(leg["aircraft"])
-        through = before is not None and before["destination"] == leg["origin"] and _true(before["fuel_stop"])
-        if (float(leg["payload_t"]) > EPS and not through
-                and any(a < leg["depart_h"] - EPS and leg["depart_h"] < b - EPS for a, b in shut.get(leg["origin"], ()))):
+        through = before is not None and before["destination"] == leg["origin"] and before["fuel_stop"]
+        if leg["payload_t"] > EPS and not through and closed(leg["origin"], leg["depart_h"], ("closed",)):
             problems.append(f"{leg['aircraft']}: takes off from {leg['origin']} at {leg['depart_h']:.2f} h with "
-                            f"{float(leg['payload_t']):.1f} t loaded there after it closed")
+                            f"{leg['payload_t']:.1f} t loaded there after it closed")
         previous[leg["aircraft"]] = leg
     return problems
-
-
-def _true(value: Any) -> bool:
-    """A boolean as a run gives it, or as read back from CSV."""
-    return value is True or str(value).lower() in ("true", "1")
 
 
 def _generated(world: World, horizon_h: float) -> list[tuple[float, str, str, float]]:
