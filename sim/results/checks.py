@@ -296,7 +296,7 @@ def _closures(world: World, sorties: list[dict[str, Any]], ground: list[dict[str
     problems = []
     spans: dict[str, list[tuple[float, float, str]]] = defaultdict(list)
     for c in closures:
-        spans[c["airfield"]].append((c["from_h"], math.inf if c["to_h"] is None else c["to_h"], c["cause"]))
+        spans[c["airfield"]].append((c["from_h"], math.inf if c["to_h"] is None else c["to_h"], c.get("cause", "closed")))
 
     def closed(ident: str, hour: float, causes: tuple[str, ...] = ("closed", "outage")) -> bool:
         return any(a < hour - EPS and hour < b - EPS for a, b, cause in spans.get(ident, ()) if cause in causes)
