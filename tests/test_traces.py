@@ -3,6 +3,7 @@ the bytes write_csv writes for the same rows, and the rows the API gives are tho
 
 from __future__ import annotations
 
+import csv
 import math
 import random
 from array import array
@@ -20,9 +21,16 @@ def test_csv_lines_are_the_bytes_write_csv_writes(tmp_path):
     texts = ["a", "", "b,c", 'say "hi"', "x\ny", "é", "KIND x2; OTHER x1", "-", "+"]
     others = [True, False, None, 7, -1, 2.5, math.nan, "t", 0]
     columns = ["f", "t", "o"]
-    write_csv(tmp_path / "rows.csv", [dict(zip(columns, r, strict=True)) for r in zip(floats, texts, others, strict=True)],
-              columns)
+    rows = [dict(zip(columns, r, strict=True)) for r in zip(floats, texts, others, strict=True)]
+    write_csv(tmp_path / "rows.csv", rows, columns)
     assert csv_header(columns) + csv_lines([floats, texts, others]) == (tmp_path / "rows.csv").read_bytes()
+    # The format every earlier result has: row by row, floats rounded to 4 decimals, NaN empty.
+    with (tmp_path / "reference.csv").open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows({k: (None if v != v else round(v, 4)) if isinstance(v, float) else v for k, v in row.items()}
+                         for row in rows)
+    assert (tmp_path / "rows.csv").read_bytes() == (tmp_path / "reference.csv").read_bytes()
 
 
 def test_a_replications_trace_is_its_runs_rows_and_lines(tmp_path):

@@ -98,7 +98,7 @@ def _manifests(world: World, sorties: list[dict[str, Any]]) -> list[str]:
         if people > hold.seats:
             problems.append(f"{where}: {people} passengers, {hold.seats} seats")
         mass += people * passenger_mass.get(row.get("requirement"), 0.1)
-        bulk_t = max(0.0, float(row["payload_t"]) - mass) if "bulk" in str(row.get("cargo_class") or "") else 0.0
+        bulk_t = max(0.0, row["payload_t"] - mass) if "bulk" in str(row.get("cargo_class") or "") else 0.0
         floor += people * hold.seat_floor_m + bulk_t * hold.bulk_floor_m_per_t
         if heavy_floor + people * hold.seat_floor_m > hold.floor_length_m + EPS:
             problems.append(f"{where}: pieces too heavy for the ramp and passengers use "

@@ -120,13 +120,9 @@ def write_json(path: Path, data: dict[str, Any]) -> None:
 
 
 def write_csv(path: Path, rows: Iterable[dict[str, Any]], columns: list[str]) -> None:
-    """CSV with a header row; floats rounded to 4 decimals."""
-    clean = _clean
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(columns)
-        # Positional rows: DictWriter's per-row key checks were most of the time of a large sorties.csv.
-        writer.writerows([clean(row.get(c)) for c in columns] for row in rows)
+    """CSV with a header row; floats rounded to 4 decimals (``csv_lines`` formats it column by column)."""
+    rows = list(rows)
+    write_lines(path, columns, [csv_lines([[row.get(c) for row in rows] for c in columns])])
 
 
 def write_lines(path: Path, columns: list[str], lines: Iterable[bytes]) -> None:
@@ -142,9 +138,9 @@ def csv_header(columns: list[str]) -> bytes:
 
 
 def csv_lines(columns: Sequence[Sequence[Any]]) -> bytes:
-    """The lines write_csv writes for rows given column by column (each column's values in row order;
-    floats rounded to 4 decimals), as UTF-8, without the header: the same bytes, written faster. A
-    ``array('d')`` column is known to hold floats only, so it is rounded without a check of each value's type."""
+    """CSV lines for rows given column by column (each column's values in row order; floats rounded to 4
+    decimals, NaN empty), as UTF-8, without the header. A ``array('d')`` column is known to hold floats
+    only, so it is rounded without a check of each value's type."""
     text = io.StringIO(newline="")
     csv.writer(text).writerows(zip(*[_clean_column(values) for values in columns], strict=True))
     return text.getvalue().encode("utf-8")
