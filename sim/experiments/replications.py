@@ -81,13 +81,9 @@ class Trace:
         return cls(replication, names, legs, ground, lines(legs), lines(ground))
 
     def _rows(self, table: dict[str, Any]) -> list[dict[str, Any]]:
-        names, columns = self.requirements, list(table)
-        rows = []
-        for values in zip(*table.values(), strict=True):
-            row = {"replication": self.replication, **dict(zip(columns, values, strict=True))}
-            row["requirement"] = names[row["requirement"]] if row["requirement"] >= 0 else ""
-            rows.append(row)
-        return rows
+        from sim.results.tables import named_rows
+
+        return [{"replication": self.replication, **row} for row in named_rows(self.requirements, table)]
 
     def sortie_rows(self) -> list[dict[str, Any]]:
         """sorties.csv rows (unrounded), with the ``replication`` column first."""

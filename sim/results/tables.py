@@ -46,7 +46,11 @@ def closure_day(times_h: list[float], tons: list[float], requested_t: float) -> 
 
 def _named_rows(out: RunOutput, table: dict[str, Any]) -> list[dict[str, Any]]:
     """A column table as rows, with each requirement index replaced by the requirement's name."""
-    names = [r.name for r in out.world.requirements]
+    return named_rows([r.name for r in out.world.requirements], table)
+
+
+def named_rows(names: list[str], table: dict[str, Any]) -> list[dict[str, Any]]:
+    """A column table as rows, each requirement index replaced by its name in ``names`` ("" for none)."""
     rows = []
     for k in range(len(table["aircraft"])):
         row = {c: table[c][k] for c in table}
