@@ -64,9 +64,16 @@ def save_run(folder: Path, scenario_data: dict[str, Any], world: Any, summary: d
 
     names = run_files(summary)
     written = write_files(Path(folder), names, fill, force=force)
-    if force and "cargo.png" not in names:  # a cargo chart left by an earlier run would now be wrong
-        (written / "cargo.png").unlink(missing_ok=True)
+    if force:
+        _remove_stale(written, names, ("cargo.png",))
     return written
+
+
+def _remove_stale(folder: Path, names: list[str], charts: tuple[str, ...]) -> None:
+    """Delete those of ``charts`` this write left out: one left by an earlier run would now be wrong."""
+    for chart in charts:
+        if chart not in names:
+            (folder / chart).unlink(missing_ok=True)
 
 
 def save_replicated(folder: Path, scenario_data: dict[str, Any], world: Any, summary: dict[str, Any],
@@ -115,9 +122,8 @@ def save_replicated(folder: Path, scenario_data: dict[str, Any], world: Any, sum
         run_beside(tables_and_charts, throughput_and_map)
 
     written = write_files(Path(folder), names, fill, force=force)
-    for chart in ("closure.png", "cargo.png"):
-        if force and chart not in names:  # a chart left by an earlier run would now be wrong
-            (written / chart).unlink(missing_ok=True)
+    if force:
+        _remove_stale(written, names, ("closure.png", "cargo.png"))
     return written
 
 
