@@ -13,7 +13,7 @@ from typing import Any, NamedTuple, Protocol
 
 from sim.model.aircraft import Aircraft, Job
 from sim.model.cargo import CargoLedger
-from sim.model.packing import carry_problem, hold_of, seats_people
+from sim.model.packing import Hold, carry_problem, hold_of, seats_people
 from sim.model.specs import RequirementSpec, carries_class, may_serve
 
 
@@ -65,19 +65,21 @@ def capable_type_counts(requirements: Sequence[RequirementSpec], types: Sequence
     allows that take its class; for equipment and people, the fewest types that can carry any one of its
     piece kinds, its passengers or its bulk (a battalion whose launchers only the An-124 takes counts 1)."""
 
-    def parts(req: RequirementSpec) -> list[Callable[[Any], bool]]:
+    holds = [(kind.name, hold_of(kind)) for kind in types]
+
+    def parts(req: RequirementSpec) -> list[Callable[[Hold], bool]]:
         if not req.has_manifest:
-            return [lambda kind: carries_class(kind.cargo_classes, req)]
-        out: list[Callable[[Any], bool]] = [
-            lambda kind, piece=piece: carry_problem(piece, hold_of(kind)) is None for piece, _ in req.pieces]
+            return [lambda hold: carries_class(hold.classes, req)]
+        out: list[Callable[[Hold], bool]] = [
+            lambda hold, piece=piece: carry_problem(piece, hold) is None for piece, _ in req.pieces]
         if req.passengers > 0:
-            out.append(lambda kind: seats_people(hold_of(kind)))
+            out.append(seats_people)
         if req.bulk_t > 0:
-            out.append(lambda kind: "bulk" in kind.cargo_classes)
+            out.append(lambda hold: "bulk" in hold.classes)
         return out
 
-    return [min((sum(may_serve(kind.name, req) and part(kind) for kind in types) for part in parts(req)),
-                default=len(types)) for req in requirements]
+    return [min((sum(may_serve(name, req) and part(hold) for name, hold in holds) for part in parts(req)),
+                default=len(holds)) for req in requirements]
 
 
 def interchangeable(state: DispatchState, preference: Callable[[Aircraft], Any]) -> list[Aircraft]:

@@ -188,7 +188,7 @@ def pack(hold: Hold, mass_cap_t: float, pieces: Mapping[str, int], catalogue: Ma
         if kind in taken and piece.cargo_class not in classes:
             classes.append(piece.cargo_class)
     people = 0
-    if passengers > 0 and "passengers" in hold.classes and passenger_mass_t > 0:
+    if passengers > 0 and seats_people(hold) and passenger_mass_t > 0:
         people = min(passengers, hold.seats, math.floor(max(mass_left, 0.0) / passenger_mass_t + _EPS))
         if hold.seat_floor_m > 0:
             people = min(people, math.floor(max(floor_left, 0.0) / hold.seat_floor_m + _EPS))
