@@ -101,6 +101,42 @@ def test_a_trip_leaves_only_with_a_spot_held_at_its_destination():
     assert check_result(result) == []
 
 
+def holds_of(result):
+    ground = result.ground
+    return ground[ground["activity"] == "parking hold"].sort_values(["aircraft", "start_h"])
+
+
+def test_a_wait_for_parking_is_one_row_and_the_spot_goes_to_the_first_in_line():
+    # Four aircraft, one spot at DEST: each wait in line is one row, however many spots free meanwhile, and
+    # take-offs follow the order in which the waits began.
+    result = run(scenario(days=3, airfields=parking(1, mog=1), operations=HOLDS,
+                          fleet=[{"type": "Il-76MD", "count": 4, "base": "ORIG"}],
+                          requirements=[{"from": "ORIG", "to": "DEST", "tons": HUGE}]))
+    holds = holds_of(result)
+    assert len(holds) > 4
+    for _, rows in holds.groupby("aircraft"):  # no wait logged in pieces: one ends before the next begins
+        assert (rows["start_h"].to_numpy()[1:] > rows["end_h"].to_numpy()[:-1]).all()
+    ends = holds[holds["end_h"] < 48].sort_values(["end_h", "start_h"])  # the last day left out: open waits, legs in the air
+    departures = result.sorties[result.sorties["origin"] == "ORIG"][["aircraft", "depart_h"]]
+    served = ends.merge(departures, left_on=["aircraft", "end_h"], right_on=["aircraft", "depart_h"])
+    assert len(served) == len(ends)  # every wait ends with its take-off
+    assert served["start_h"].is_monotonic_increasing  # first in line, first away
+    assert check_result(result) == []
+
+
+def test_a_closure_calls_back_at_once_the_aircraft_waiting_for_parking_there():
+    # A 10 h offload keeps DEST's one spot held from 3 h to 14.5 h. The second aircraft, loaded at 3 h,
+    # waits in line at ORIG; DEST closes at 6 h, and its wait ends then, not when the spot frees.
+    slow = {"Il-76MD": {**BASE["aircraft"]["Il-76MD"], "offload_h": 10}}
+    result = run(scenario(days=1, aircraft=slow, airfields=parking(1, mog=1), operations=HOLDS,
+                          fleet=[{"type": "Il-76MD", "count": 2, "base": "ORIG"}],
+                          events=[{"day": 0.25, "close": "DEST"}],
+                          requirements=[{"from": "ORIG", "to": "DEST", "tons": HUGE}]))
+    holds = holds_of(result)
+    assert list(zip(holds["start_h"], holds["end_h"], strict=True)) == [(3.0, 6.0)]
+    assert check_result(result) == []
+
+
 def test_without_holds_aircraft_queue_on_the_ground_beyond_the_parking():
     result = run(scenario(days=5, airfields=parking(1, mog=1), operations={"crews": False, "parking_holds": False},
                           fleet=[{"type": "Il-76MD", "count": 6, "base": "ORIG"}],

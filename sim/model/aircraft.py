@@ -369,26 +369,33 @@ class Aircraft:
         usable = model.usable
         here = self.location
         lots = [model.parking[k] for k in book]
+        handed: Parking | None = None  # the lot that handed it a spot after a wait in line
         while True:
-            if not usable(destination):
+            if not usable(destination) or not all(map(usable, book)):
+                if handed is not None:
+                    handed.release(self.number)
                 return False
-            for k in book:
-                if not usable(k):
-                    return False
             if self.crew is not None:
                 self.crew, takeoff = model.crews.choose(self.crew, self.type, here, self.env.now, flight_h)
                 if takeoff > self.env.now + 1e-9:
+                    if handed is not None:  # no spot is held through a crew rest: the next in line takes it
+                        handed.release(self.number)
+                        handed = None
                     yield from self._wait("crew rest", self.env.timeout(takeoff - self.env.now))
                     continue
             if not book:
                 return True
             full = [lot for k, lot in zip(book, lots, strict=True) if not lot.has_room(self.number, k == self.base)]
             if full and model.world.operations.parking_holds:
+                if handed is not None:  # spots are held for the whole trip at once, or none
+                    handed.release(self.number)
+                    handed = None
                 if (may_give_up and self.aboard is None and here != self.base and self.gave_up_at != self.env.now
                         and model.usable(self.base) and self._home_trip() is not None):
                     self.go_home, self.gave_up_at = True, self.env.now  # once an instant: no loop without time
                     return False
-                yield from self._wait("parking hold", full[0].freed())
+                if (yield from self._wait("parking hold", full[0].wait(self.number, (destination, *book)))):
+                    handed = full[0]
                 continue
             for lot in lots:
                 lot.occupy(self.number)
@@ -401,14 +408,15 @@ class Aircraft:
             self.model.parking[ident].release(self.number)
         self.booked = []
 
-    def _wait(self, activity: Activity, event: simpy.Event) -> Generator[simpy.Event, Any, None]:
+    def _wait(self, activity: Activity, event: simpy.Event) -> Generator[simpy.Event, Any, Any]:
         """Wait on the ground for ``event``, logged as ``activity`` (a wait still open at the end of the
-        run is logged by the model's ``finish``)."""
+        run is logged by the model's ``finish``); the event's value."""
         start = self.env.now
         self.waiting = (activity, start)
-        yield event
+        value = yield event
         self.waiting = None
         self.model.record_ground(self, self.location, start, start, self.env.now, activity)
+        return value
 
     def _wait_for_hours(self, hours: float) -> Generator[simpy.Event, Any, None]:
         """Stay on the ground until the flying-hour budget covers the next hop, then spend it."""

@@ -121,6 +121,7 @@ class AirliftModel:
         yield self.env.timeout(event.at_h)
         event.apply(self)  # what this kind of event changes (sim.model.events)
         self.planner.invalidate()
+        self._recall_parking_lines()
         self._send_idle_away()
         self.dispatch()
 
@@ -182,6 +183,7 @@ class AirliftModel:
                 self.note_closure(ident, "outage")
                 self.divert_from(ident)
                 self.planner.invalidate()
+                self._recall_parking_lines()
                 self._send_idle_away()
                 yield self.env.timeout(duration_h)
                 self.out_of_use.discard(ident)
@@ -191,6 +193,11 @@ class AirliftModel:
                 yield self.env.timeout(HOURS_PER_DAY - duration_h)
             else:
                 yield self.env.timeout(HOURS_PER_DAY)
+
+    def _recall_parking_lines(self) -> None:
+        """Aircraft in line for parking on a trip through an airfield no longer usable look again."""
+        for lot in self.parking.values():
+            lot.recall(self.usable)
 
     def _send_idle_away(self) -> None:
         """Idle aircraft parked at a closed airfield leave for their base (or the nearest usable field)."""

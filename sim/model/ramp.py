@@ -8,6 +8,7 @@ it only delays the next grant until ``in_use < capacity``.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 
 import simpy
 
@@ -56,6 +57,7 @@ class Parking:
     A trip holds a spot at each airfield it will land at from its take-off (the slot a planner books
     before launching an aircraft) until the take-off from there. An aircraft's own base always has room
     for it; an aircraft that lands where it had to (a diversion) takes a spot even beyond the capacity.
+    Aircraft that found no spot wait in line: a spot given back is handed to the first of them.
     """
 
     def __init__(self, env: simpy.Environment, capacity: int):
@@ -63,7 +65,7 @@ class Parking:
         self.capacity = capacity
         self.holders: set[int] = set()  # aircraft numbers
         self.peak = 0
-        self._freed: simpy.Event | None = None
+        self._line: deque[tuple[int, tuple[str, ...], simpy.Event]] = deque()  # first come, first served
 
     def has_room(self, number: int, exempt: bool = False) -> bool:
         """May aircraft ``number`` hold a spot here now (it may already hold one)?"""
@@ -75,15 +77,28 @@ class Parking:
         self.peak = max(self.peak, len(self.holders))
 
     def release(self, number: int) -> None:
-        """The aircraft took off from here, or will not come: its spot is free."""
+        """The aircraft took off from here, or will not come: its spot goes to the first in line."""
         if number in self.holders:
             self.holders.discard(number)
-            if self._freed is not None:
-                freed, self._freed = self._freed, None
-                freed.succeed()
+            while self._line and len(self.holders) < self.capacity:
+                waiter, _, handed = self._line.popleft()
+                self.occupy(waiter)
+                handed.succeed(True)
 
-    def freed(self) -> simpy.Event:
-        """An event that fires when a spot here is next given back."""
-        if self._freed is None:
-            self._freed = self.env.event()
-        return self._freed
+    def wait(self, number: int, needs: tuple[str, ...]) -> simpy.Event:
+        """Aircraft ``number`` joins the line. The event fires with True when a spot is handed to it (it
+        holds the spot from then on) or with False if ``recall`` calls it back because an airfield it
+        ``needs`` for its trip became unusable."""
+        handed = self.env.event()
+        self._line.append((number, needs, handed))
+        return handed
+
+    def recall(self, usable: Callable[[str], bool]) -> None:
+        """Call back, out of the line, the aircraft whose trips need an airfield no longer ``usable``."""
+        if any(not all(map(usable, needs)) for _, needs, _ in self._line):
+            line, self._line = self._line, deque()
+            for entry in line:
+                if all(map(usable, entry[1])):
+                    self._line.append(entry)
+                else:
+                    entry[2].succeed(False)
