@@ -74,9 +74,10 @@ def test_hops_kept_by_the_planner_equal_hops_computed_afresh():
         for a, b in pairs:
             for trip in (None, (a, b)):
                 first = planner.hop(IL76, a, b, fuel, trip)
-                if fuel is None:  # refuelled where it stands: kept
-                    assert first is planner.hop(IL76, a, b, fuel, trip)
+                assert first is planner.hop(IL76, a, b, fuel, trip)  # kept, for each fuel aboard
                 assert first == planner._hop(IL76, a, b, fuel, trip)
+                if fuel is not None:  # another fuel aboard is another hop
+                    assert planner.hop(IL76, a, b, fuel + 5.0, trip) == planner._hop(IL76, a, b, fuel + 5.0, trip)
     closed = TripPlanner(world, lambda ident: ident != "OSLK")
     closed._hops.update(planner._hops)
     closed.invalidate()  # an airfield opened or closed: nothing kept survives

@@ -107,12 +107,11 @@ class TripPlanner:
             trip: tuple[str, str] | None = None) -> Hop | None:
         """The hop x -> y (one hop of the trip ``trip`` = (origin, final destination), if given), or
         None if it cannot be flown even empty."""
-        if fuel_aboard_t is not None:  # the fuel aboard takes any value: kept, such hops would pile up
-            return self._hop(aircraft, x, y, fuel_aboard_t, trip)
-        key = (aircraft.name, x, y, trip)
+        # The fuel aboard where there is none to load takes few values: what the hops there left.
+        key = (aircraft.name, x, y, trip, fuel_aboard_t)
         if key in self._hops:
             return self._hops[key]
-        hop = self._hops[key] = self._hop(aircraft, x, y, None, trip)
+        hop = self._hops[key] = self._hop(aircraft, x, y, fuel_aboard_t, trip)
         return hop
 
     def _hop(self, aircraft: AircraftType, x: str, y: str, fuel_aboard_t: float | None,
