@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Generator, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import simpy
 
@@ -53,8 +53,7 @@ class Aboard:
     load: Load | None = None  # what the tons are, for a manifest requirement
 
 
-@dataclass(frozen=True)
-class Flight:
+class Flight(NamedTuple):
     """A hop in the air: what a diversion needs to know."""
 
     origin: str
