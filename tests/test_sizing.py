@@ -81,3 +81,20 @@ def test_size_command_json_and_what_binds_when_no_fleet_is_enough(tmp_path):
     assert bad.exit_code == 2 and "not a whole number" in bad.output
     late = runner.invoke(app, ["size", str(path), "--vary", "fleet[0].count", "--close-by", "2"])
     assert late.exit_code == 2 and "days 0 to 1" in late.output
+
+
+def point(value: int, closed: int, n: int = 100) -> sizing.SizingPoint:
+    return sizing.SizingPoint(value, closed / n, sizing.wilson_interval(closed, n), n, closed, None, 0.0, 0.0, 0.0, 0.0)
+
+
+def test_a_value_that_closes_less_than_the_one_below_is_named_a_decline():
+    # 31 of 100 close at 11 and 4 of 100 at 15: Wilson intervals 0.23-0.41 and 0.02-0.10 do not overlap.
+    # 6 at 8 and 7 at 9 overlap: no decline between them, nor anywhere P rises.
+    evaluated = [point(8, 6), point(9, 7), point(11, 31), point(15, 4), point(23, 0)]
+    result = sizing.SizingResult("fleet[1].count", "Il-76MD", 44, 0.65, True, 0, 32, None, evaluated)
+    assert [(low.value, high.value) for low, high in result.declines] == [(11, 15)]
+    assert result.to_dict()["declines"] == [{"from_value": 11, "to_value": 15, "p_close_from": 0.31,
+                                             "p_close_to": 0.04}]
+    deterministic = sizing.SizingResult("x", "x", 10, 1.0, False, 0, 5, 2,
+                                        [point(1, 0, 1), point(2, 1, 1), point(3, 0, 1)])
+    assert [(low.value, high.value) for low, high in deterministic.declines] == [(2, 3)]

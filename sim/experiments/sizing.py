@@ -16,6 +16,7 @@ import math
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import asdict, dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -75,6 +76,22 @@ class SizingResult:
         return self.point(self.value)
 
     @property
+    def declines(self) -> list[tuple[SizingPoint, SizingPoint]]:
+        """Pairs (lower value, higher value) of neighbouring evaluated values where the higher closes less:
+        deterministic, it does not close where the lower does; stochastic, their 95 % intervals of P do not
+        overlap. The search assumes there are none; where there are, it may have missed an answer."""
+        points = sorted(self.evaluated, key=lambda p: p.value)
+        out = []
+        for low, high in pairwise(points):
+            if self.stochastic:
+                falls = high.p_close_ci95[1] < low.p_close_ci95[0]
+            else:
+                falls = high.p_close < low.p_close
+            if falls:
+                out.append((low, high))
+        return out
+
+    @property
     def below(self) -> SizingPoint | None:
         """The value one below the answer (evaluated unless the answer is the lowest allowed)."""
         return None if self.value is None else self.point(self.value - 1)
@@ -92,6 +109,8 @@ class SizingResult:
                           for p in sorted(self.evaluated, key=lambda p: p.value)],
             "evaluation_order": [p.value for p in self.evaluated],
             "limits_at_highest": self.limits_at_highest,
+            "declines": [{"from_value": low.value, "to_value": high.value, "p_close_from": low.p_close,
+                          "p_close_to": high.p_close} for low, high in self.declines],
         }
 
 
