@@ -91,6 +91,42 @@ def _bounds() -> dict[str, tuple[float, float, float, float]]:
     return derived.remembered("countries-bounds", (derived.digest(_raw()),), read)
 
 
+OUTLINE_RUN = 32  # edges of a ring's outline per box of land_extents
+
+
+@dataclass(frozen=True)
+class LandExtent:
+    """Where a country's land is, without building its polygon: boxes (min lon, min lat, max lon, max lat)."""
+
+    parts: np.ndarray  # (n, 4): the bounds of each polygon
+    outline: np.ndarray  # (m, 4): the bounds of runs of at most OUTLINE_RUN edges along every ring (holes too)
+
+
+@lru_cache(maxsize=1)
+def land_extents() -> dict[str, LandExtent]:
+    """Each country's LandExtent by code (kept in the cache folder)."""
+
+    def read() -> dict[str, LandExtent]:
+        parts: dict[str, list[np.ndarray]] = {}
+        runs: dict[str, list[np.ndarray]] = {}
+        for feature in _document()["features"]:
+            geometry = feature["geometry"]
+            polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+            for polygon in polygons:
+                rings = [np.asarray(ring, dtype=float)[:, :2] for ring in polygon]
+                parts.setdefault(feature["iso3"], []).append(_box(rings[0]))
+                for ring in rings:
+                    runs.setdefault(feature["iso3"], []).extend(
+                        _box(ring[i: i + OUTLINE_RUN + 1]) for i in range(0, max(len(ring) - 1, 1), OUTLINE_RUN))
+        return {code: LandExtent(np.asarray(parts[code]), np.asarray(runs[code])) for code in parts}
+
+    return derived.remembered("countries-land-extents", (derived.digest(_raw()), OUTLINE_RUN), read)
+
+
+def _box(xy: np.ndarray) -> np.ndarray:
+    return np.concatenate([xy.min(axis=0), xy.max(axis=0)])
+
+
 @lru_cache(maxsize=1)
 def countries() -> dict[str, Country]:
     """Every country by code; features sharing a code are merged."""
