@@ -44,6 +44,8 @@ def test_the_lazily_built_airspace_gives_the_route_of_the_whole_airspace(monkeyp
 
 
 def test_a_search_in_europe_leaves_north_america_unbuilt(monkeypatch):
+    monkeypatch.setattr(obstacles, "_GROUPS", {})  # nothing built yet (built groups join any search)
+    monkeypatch.setattr(obstacles, "_KNOWN", {})
     used = []
     within = routing._ReachableAirspace.within
     monkeypatch.setattr(routing._ReachableAirspace, "within",

@@ -199,7 +199,7 @@ def _read_stored_groups(codes: frozenset[str], territorial_nm: float) -> None:
         if not obstacles.is_built(group, territorial_nm):
             loaded = cache.load_airspace(group, territorial_nm)
             if loaded is not None:
-                obstacles.remember(loaded)
+                obstacles.remember_group(loaded)
 
 
 def _store_built_groups(codes: frozenset[str], territorial_nm: float) -> None:

@@ -89,8 +89,12 @@ def closed_airspace(codes: frozenset[str], territorial_nm: float) -> ClosedAirsp
         if missing:  # every missing country's cells buffered at once, on every core
             _countries_airspace(sorted(frozenset().union(*missing)), key[1])
         for group in missing:
-            remember(_build(group, key[1]))
-        found = remember(_side_by_side(key[0], key[1], [_GROUPS[(group, key[1])] for group in groups]))
+            remember_group(_build(group, key[1]))
+        found = _side_by_side(key[0], key[1], [_GROUPS[(group, key[1])] for group in groups])
+        if len(groups) != 1:
+            if len(_KNOWN) >= _KNOWN_MAX:
+                _KNOWN.pop(next(iter(_KNOWN)))
+            _KNOWN[key] = found
     return found
 
 
@@ -144,7 +148,7 @@ SAMPLE_DEG = 1.0  # grid of the points sampled over a group's bounds
 SAMPLE_SPACING_KM = 80.0  # a point of a 1-degree grid cell lies within this of one of its corners
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=1024)
 def airspace_groups(codes: frozenset[str], territorial_nm: float) -> AirspaceGroups:
     """The countries of ``codes`` in groups: two countries share a group when boxes around their land's
     outline, widened by the farthest a polygon reaches beyond the land (outline_reach_m), overlap, directly
@@ -152,13 +156,11 @@ def airspace_groups(codes: frozenset[str], territorial_nm: float) -> AirspaceGro
     are ordered by their first code; each group's points are sampled over its land's parts' bounds,
     widened likewise."""
     codes = sorted(codes)
-    reach_m = outline_reach_m(territorial_nm)
-    extents = countries.land_extents()
     boxes, owner = [], []
     for i, code in enumerate(codes):
-        for box in _reach_boxes(extents[code].outline, reach_m):
-            boxes.append(box)
-            owner.append(i)
+        outline = _country_reach(code, territorial_nm)[0]
+        boxes.append(outline)
+        owner += [i] * len(outline)
     parent = list(range(len(codes)))
 
     def root(i: int) -> int:
@@ -167,19 +169,32 @@ def airspace_groups(codes: frozenset[str], territorial_nm: float) -> AirspaceGro
             i = parent[i]
         return i
 
-    if boxes:
-        geometries = shapely.box(*np.asarray(boxes).T)
+    if owner:
+        geometries = shapely.box(*np.concatenate(boxes).T)
         left, right = shapely.STRtree(geometries).query(geometries, predicate="intersects")
-        for a, b in zip(left.tolist(), right.tolist(), strict=True):
-            parent[root(owner[a])] = root(owner[b])
+        owners = np.asarray(owner)
+        a, b = owners[left], owners[right]
+        for pair in np.unique(np.minimum(a, b)[a != b] * len(codes) + np.maximum(a, b)[a != b]).tolist():
+            parent[root(pair // len(codes))] = root(pair % len(codes))
     members: dict[int, list[int]] = {}
     for i in range(len(codes)):
         members.setdefault(root(i), []).append(i)
     ordered = sorted(members.values())
     groups = tuple(frozenset(codes[i] for i in group) for group in ordered)
-    group_extents = [np.asarray([box for i in group for box in _reach_boxes(extents[codes[i]].parts, reach_m)])
-                     for group in ordered]
-    return AirspaceGroups(groups, tuple(group_extents), tuple(_unit_vectors(_grid(boxes)) for boxes in group_extents))
+    reach = [[_country_reach(codes[i], territorial_nm) for i in group] for group in ordered]
+    return AirspaceGroups(groups, tuple(np.concatenate([r[1] for r in rs]) for rs in reach),
+                          tuple(np.concatenate([r[2] for r in rs]) for rs in reach))
+
+
+@lru_cache(maxsize=1024)
+def _country_reach(code: str, territorial_nm: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Boxes around a country's land outline and around its parts, widened by outline_reach_m, and (as unit
+    vectors) the points sampled over the latter."""
+    extent = countries.land_extents()[code]
+    reach_m = outline_reach_m(territorial_nm)
+    outline = np.asarray(_reach_boxes(extent.outline, reach_m)).reshape(-1, 4)
+    parts = np.asarray(_reach_boxes(extent.parts, reach_m)).reshape(-1, 4)
+    return outline, parts, _unit_vectors(_grid(parts))
 
 
 def outline_reach_m(territorial_nm: float) -> float:
@@ -226,17 +241,10 @@ def _unit_vectors(lonlat: np.ndarray) -> np.ndarray:
     return np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
 
 
-def remember(airspace: ClosedAirspace) -> ClosedAirspace:
-    """Keep an airspace built elsewhere (read back from a cache) as the answer for its codes and width;
-    the one already known wins, so every caller shares one object."""
-    key = (frozenset(airspace.codes), float(airspace.territorial_nm))
-    if airspace_groups(*key).groups == (key[0],):
-        return _GROUPS.setdefault(key, airspace)
-    if key not in _KNOWN:
-        if len(_KNOWN) >= _KNOWN_MAX:
-            _KNOWN.pop(next(iter(_KNOWN)))
-        _KNOWN[key] = airspace
-    return _KNOWN[key]
+def remember_group(airspace: ClosedAirspace) -> ClosedAirspace:
+    """Keep the airspace of one group (see airspace_groups) built elsewhere (read back from a cache) as the
+    answer for its codes and width; the one already known wins, so every caller shares one object."""
+    return _GROUPS.setdefault((frozenset(airspace.codes), float(airspace.territorial_nm)), airspace)
 
 
 def is_built(codes: frozenset[str], territorial_nm: float) -> bool:

@@ -34,7 +34,7 @@ from pyproj import Proj
 
 from sim.data import countries
 from sim.geo import geodesy as geo
-from sim.geo.obstacles import CLEARANCE_M, CLEARANCE_TOLERANCE_M, ClosedAirspace, airspace_groups, closed_airspace
+from sim.geo.obstacles import CLEARANCE_M, CLEARANCE_TOLERANCE_M, ClosedAirspace, airspace_groups, closed_airspace, is_built
 
 MAX_ROUTE_KM = 15_000.0  # beyond this the projection's hemisphere no longer holds the search ellipse
 CENTRE_GRID_DEG = 5.0
@@ -140,9 +140,11 @@ class _ReachableAirspace:
         """The airspace of the groups that may reach into the ellipse of ``limit_km``: every node a search
         of that bound keeps lies inside the ellipse of limit_km * (1 + SPHERE_MARGIN) + 1 on the sphere,
         and so does every segment between two of them (the ellipse is convex), which is all a search
-        tests against the airspace."""
-        chosen = self.nearest_km <= limit_km * (1 + SPHERE_MARGIN) + 1.0
-        return closed_airspace(self.groups.codes_of(chosen), self.territorial_nm)
+        tests against the airspace. Groups already built join in: more airspace beyond the ellipse changes
+        nothing, and routes that share one airspace share its projections and visibility answers."""
+        needed = self.nearest_km <= limit_km * (1 + SPHERE_MARGIN) + 1.0
+        built = np.array([is_built(group, self.territorial_nm) for group in self.groups.groups], dtype=bool)
+        return closed_airspace(self.groups.codes_of(needed | built), self.territorial_nm)
 
 
 def _countries_holding(point: tuple[float, float], codes: frozenset[str], territorial_nm: float) -> frozenset[str]:
