@@ -91,6 +91,42 @@ def _bounds() -> dict[str, tuple[float, float, float, float]]:
     return derived.remembered("countries-bounds", (derived.digest(_raw()),), read)
 
 
+OUTLINE_RUN = 32  # edges of a ring's outline per box of land_extents
+
+
+@dataclass(frozen=True)
+class LandExtent:
+    """Where a country's land is, without building its polygon: boxes (min lon, min lat, max lon, max lat)."""
+
+    parts: np.ndarray  # (n, 4): the bounds of each polygon
+    outline: np.ndarray  # (m, 4): the bounds of runs of at most OUTLINE_RUN edges along every ring (holes too)
+
+
+@lru_cache(maxsize=1)
+def land_extents() -> dict[str, LandExtent]:
+    """Each country's LandExtent by code (kept in the cache folder)."""
+
+    def read() -> dict[str, LandExtent]:
+        parts: dict[str, list[np.ndarray]] = {}
+        runs: dict[str, list[np.ndarray]] = {}
+        for feature in _document()["features"]:
+            geometry = feature["geometry"]
+            polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+            for polygon in polygons:
+                rings = [np.asarray(ring, dtype=float)[:, :2] for ring in polygon]
+                parts.setdefault(feature["iso3"], []).append(_box(rings[0]))
+                for ring in rings:
+                    runs.setdefault(feature["iso3"], []).extend(
+                        _box(ring[i: i + OUTLINE_RUN + 1]) for i in range(0, max(len(ring) - 1, 1), OUTLINE_RUN))
+        return {code: LandExtent(np.asarray(parts[code]), np.asarray(runs[code])) for code in parts}
+
+    return derived.remembered("countries-land-extents", (derived.digest(_raw()), OUTLINE_RUN), read)
+
+
+def _box(xy: np.ndarray) -> np.ndarray:
+    return np.concatenate([xy.min(axis=0), xy.max(axis=0)])
+
+
 @lru_cache(maxsize=1)
 def countries() -> dict[str, Country]:
     """Every country by code; features sharing a code are merged."""
@@ -260,23 +296,38 @@ def expand(codes: list[str] | tuple[str, ...] | frozenset[str]) -> frozenset[str
 
 
 @lru_cache(maxsize=1)
-def _land_index() -> tuple[shapely.STRtree, list[str]]:
+def _bounds_index() -> tuple[shapely.STRtree, list[str]]:
+    """An STRtree of every country's bounds: an STRtree is built from envelopes alone, so this one answers
+    a query with the candidates, in the same order, that a tree of the land polygons would, without
+    building them."""
+    codes = list(countries())
+    bounds = _bounds()
+    return shapely.STRtree(shapely.box(*np.asarray([bounds[c] for c in codes]).T)), codes
+
+
+@lru_cache(maxsize=512)
+def _part_boxes(code: str) -> np.ndarray:
+    return shapely.box(*land_extents()[code].parts.T)
+
+
+def _meeting(geom: shapely.Geometry) -> list[str]:
+    """Codes of the countries whose land ``geom`` (lon/lat) meets, in the order an STRtree of the land
+    polygons answers: only the land of the countries with a part whose bounds ``geom`` meets is built."""
+    tree, codes = _bounds_index()
     table = countries()
-    codes = list(table)
-    return shapely.STRtree([table[c].land for c in codes]), codes
+    return [codes[i] for i in tree.query(geom).tolist()
+            if shapely.intersects(_part_boxes(codes[i]), geom).any() and table[codes[i]].land.intersects(geom)]
 
 
 def countries_along(line: shapely.LineString) -> list[str]:
     """Codes of the countries whose land ``line`` (lon/lat) crosses, in the order it meets them."""
-    tree, codes = _land_index()
-    hits = tree.query(line, predicate="intersects")
     table = countries()
     first = {}
-    for i in hits:
-        piece = shapely.intersection(line, table[codes[i]].land)
+    for code in _meeting(line):
+        piece = shapely.intersection(line, table[code].land)
         points = shapely.get_coordinates(piece)
         if len(points):
-            first[codes[i]] = float(np.min(line.project(shapely.points(points))))
+            first[code] = float(np.min(line.project(shapely.points(points))))
     return sorted(first, key=first.get)
 
 
@@ -284,11 +335,11 @@ def near(point: tuple[float, float], codes: frozenset[str], margin_deg: float) -
     """Those of ``codes`` whose land lies within ``margin_deg`` (lon/lat degrees) of the (lon, lat) point."""
     table = countries()
     probe = shapely.Point(point).buffer(margin_deg)
-    return [c for c in sorted(codes) if c in table and table[c].land.intersects(probe)]
+    return [c for c in sorted(codes) if c in table and shapely.intersects(_part_boxes(c), probe).any()
+            and table[c].land.intersects(probe)]
 
 
 def country_at(lon: float, lat: float) -> str | None:
     """Code of the country whose land holds the point, if any."""
-    tree, codes = _land_index()
-    hits = tree.query(shapely.Point(lon, lat), predicate="intersects")
-    return codes[int(hits[0])] if len(hits) else None
+    hits = _meeting(shapely.Point(lon, lat))
+    return hits[0] if hits else None

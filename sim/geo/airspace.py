@@ -174,8 +174,9 @@ def _legal_route(lon1, lat1, country1, lon2, lat2, country2, policy: AirspacePol
     stored = cache.load_route(codes, policy.territorial_nm, ends)
     if stored is not None:
         return stored
-    stored_airspace(codes, policy.territorial_nm)  # the situation's airspace from the cache, if it is there
+    _read_stored_groups(codes, policy.territorial_nm)  # what the cache holds of the airspace a search may need
     route = routing.shortest_route((lon1, lat1), (lon2, lat2), codes, policy.territorial_nm, max_km)
+    _store_built_groups(codes, policy.territorial_nm)
     overflies = tuple(countries.countries_along(route.line())) if route.legal else ()
     route = dataclasses.replace(route, countries=overflies)
     cache.store_route(codes, policy.territorial_nm, ends, route)
@@ -183,17 +184,29 @@ def _legal_route(lon1, lat1, country1, lon2, lat2, country2, policy: AirspacePol
 
 
 def stored_airspace(codes: frozenset[str], territorial_nm: float) -> ClosedAirspace:
-    """The closed airspace of ``codes``: held by this process, else read from the on-disk cache, else built
-    (and stored there)."""
+    """The closed airspace of ``codes``: each group's (see sim.geo.obstacles) held by this process, else
+    read from the on-disk cache, else built (and stored there)."""
     codes, territorial_nm = frozenset(codes), float(territorial_nm)
-    if not codes or obstacles.is_built(codes, territorial_nm):
-        return closed_airspace(codes, territorial_nm)
-    loaded = cache.load_airspace(codes, territorial_nm)
-    if loaded is not None:
-        return obstacles.remember(loaded)
+    _read_stored_groups(codes, territorial_nm)
     built = closed_airspace(codes, territorial_nm)
-    cache.store_airspace(built)
+    _store_built_groups(codes, territorial_nm)
     return built
+
+
+def _read_stored_groups(codes: frozenset[str], territorial_nm: float) -> None:
+    """Into this process: the airspace of those groups of ``codes`` it lacks that the on-disk cache holds."""
+    for group in obstacles.airspace_groups(codes, territorial_nm).groups:
+        if not obstacles.is_built(group, territorial_nm):
+            loaded = cache.load_airspace(group, territorial_nm)
+            if loaded is not None:
+                obstacles.remember_group(loaded)
+
+
+def _store_built_groups(codes: frozenset[str], territorial_nm: float) -> None:
+    """Into the on-disk cache: the airspace of the groups of ``codes`` this process holds and it lacks."""
+    for group in obstacles.airspace_groups(codes, territorial_nm).groups:
+        if obstacles.is_built(group, territorial_nm) and not cache.holds_airspace(group, territorial_nm):
+            cache.store_airspace(closed_airspace(group, territorial_nm))
 
 
 def route_enters(route: Route, codes: list[str], territorial_nm: float) -> bool:

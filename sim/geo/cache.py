@@ -9,9 +9,10 @@ sim.geo.obstacles) stays a set of pure functions, and sim.geo.airspace asks here
   ``AIRLIFT_CACHE_DIR`` moves it, ``AIRLIFT_CACHE=off`` (or ``0``, ``no``, ``false``) switches it off.
 * **Key:** one folder per situation, named by a hash of the closed country codes, the territorial
   width, the package version, and a digest of the polygon data and the routing code (so a changed
-  router or polygon file never reads an old answer). In it ``airspace.pkl`` (the ClosedAirspace) and one
-  file per route, named by a hash of its endpoints and search bound; each file also holds its full key,
-  checked on reading.
+  router or polygon file never reads an old answer). In it one file per route, named by a hash of its
+  endpoints and search bound; each file also holds its full key, checked on reading. The closed airspace
+  is kept per group of countries (sim.geo.obstacles) as ``airspace.pkl`` (a ClosedAirspace) in the
+  folder named like the situation of that group's codes, so situations that share a group share it.
 * **Safety:** every file is written to a temporary file in the same folder and renamed into place
   (``os.replace``), so concurrent writers never leave a partial file; a file that cannot be read, or
   whose key does not match, is ignored (and rewritten on the next miss).
@@ -106,6 +107,12 @@ def load_airspace(codes: frozenset[str], territorial_nm: float):
     """The stored ClosedAirspace of this situation, or None."""
     folder = _folder(codes, territorial_nm)
     return None if folder is None else read_keyed(folder / "airspace.pkl", _situation_key(codes, territorial_nm))
+
+
+def holds_airspace(codes: frozenset[str], territorial_nm: float) -> bool:
+    """True when the cache folder has a file for this situation's airspace (or the cache is off)."""
+    folder = _folder(codes, territorial_nm)
+    return folder is None or (folder / "airspace.pkl").is_file()
 
 
 def store_airspace(airspace) -> None:

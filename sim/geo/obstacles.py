@@ -9,6 +9,12 @@ polygons are kept:
 * the *clearance* polygon, a few km wider and simplified, whose convex corners are the only places
   a shortest route bends. The gap between the two absorbs simplification and the difference between
   a great circle and the WGS84 geodesic.
+
+Countries whose polygons may touch are merged into one *group* (judged from the bounds of their land's
+parts, widened by the farthest a polygon reaches beyond the land); no polygon of one group can touch
+another group's. The airspace of a set of countries is the airspace of each group, built on its own and
+put side by side, so a router may build only the groups a search can reach and get, for those, the very
+geometry the whole set has.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import shapely
@@ -64,34 +71,186 @@ class ClosedAirspace:
         return shapely.union_all(self.components) if self.components else shapely.Polygon()
 
 
-_KNOWN: dict[tuple[frozenset[str], float], ClosedAirspace] = {}  # a cache of the pure function below
+# Caches of the pure function below: each group's airspace (kept: it is what takes time to build) and
+# the airspace of sets of several groups (put together in no time; the oldest dropped beyond _KNOWN_MAX).
+_GROUPS: dict[tuple[frozenset[str], float], ClosedAirspace] = {}
+_KNOWN: dict[tuple[frozenset[str], float], ClosedAirspace] = {}
 _KNOWN_MAX = 256
 
 
 def closed_airspace(codes: frozenset[str], territorial_nm: float) -> ClosedAirspace:
-    """Geometry of the airspace of ``codes`` (already expanded country codes); built once per process."""
+    """Geometry of the airspace of ``codes`` (already expanded country codes); built once per process: the
+    airspace of each of their groups (see airspace_groups), side by side."""
     key = (frozenset(codes), float(territorial_nm))
-    found = _KNOWN.get(key)
+    found = _GROUPS.get(key) or _KNOWN.get(key)
     if found is None:
-        found = _build(*key)
-        remember(found)
+        groups = airspace_groups(*key).groups
+        missing = [group for group in groups if (group, key[1]) not in _GROUPS]
+        if missing:  # every missing country's cells buffered at once, on every core
+            _countries_airspace(sorted(frozenset().union(*missing)), key[1])
+        for group in missing:
+            remember_group(_build(group, key[1]))
+        found = _side_by_side(key[0], key[1], [_GROUPS[(group, key[1])] for group in groups])
+        if len(groups) != 1:
+            if len(_KNOWN) >= _KNOWN_MAX:
+                _KNOWN.pop(next(iter(_KNOWN)))
+            _KNOWN[key] = found
     return found
 
 
-def remember(airspace: ClosedAirspace) -> ClosedAirspace:
-    """Keep an airspace built elsewhere (read back from a cache) as the answer for its codes and width;
-    the one already known wins, so every caller shares one object."""
-    key = (frozenset(airspace.codes), float(airspace.territorial_nm))
-    if key not in _KNOWN:
-        if len(_KNOWN) >= _KNOWN_MAX:
-            _KNOWN.pop(next(iter(_KNOWN)))
-        _KNOWN[key] = airspace
-    return _KNOWN[key]
+def _side_by_side(codes: frozenset[str], territorial_nm: float, parts: list[ClosedAirspace]) -> ClosedAirspace:
+    """One airspace of several groups' airspaces, which do not touch, in the order given."""
+    if len(parts) == 1:
+        return parts[0]
+    if not parts:
+        return _build(codes, territorial_nm)
+    offsets = np.cumsum([0] + [len(part.components) for part in parts])
+    return ClosedAirspace(
+        codes, territorial_nm, tuple(piece for part in parts for piece in part.pieces),
+        np.concatenate([part.piece_component + offset for part, offset in zip(parts, offsets, strict=False)]),
+        tuple(component for part in parts for component in part.components),
+        *(np.concatenate([getattr(part, name) for part in parts]) for name in ("corners", "corner_prev", "corner_next")),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class AirspaceGroups:
+    """A set of countries split into groups whose airspace and clearance polygons cannot touch another
+    group's, with points sampled over where each group's polygons can be."""
+
+    groups: tuple[frozenset[str], ...]  # in the order their airspace is put side by side
+    extents: tuple[np.ndarray, ...]  # per group, (k, 4) lon/lat boxes that hold all its polygons
+    samples: tuple[np.ndarray, ...]  # per group, (n, 3) unit vectors; every point of its extent lies
+    # within SAMPLE_SPACING_KM of one
+
+    def sum_lower_bounds_km(self, origin: tuple[float, float], destination: tuple[float, float]) -> np.ndarray:
+        """Per group, a lower bound of (distance from ``origin`` + distance to ``destination``) over every
+        point of its polygons, in km on the sphere of 6371 km (lon/lat taken as spherical coordinates)."""
+        ends = _unit_vectors(np.array([origin, destination], dtype=float))
+        bounds = np.empty(len(self.groups))
+        for i, points in enumerate(self.samples):
+            angles = np.arccos(np.clip(points @ ends.T, -1.0, 1.0))
+            bounds[i] = float(np.min(angles.sum(axis=1))) * EARTH_RADIUS_KM - 2 * SAMPLE_SPACING_KM
+        return bounds
+
+    def in_box(self, west: float, south: float, east: float, north: float) -> np.ndarray:
+        """Mask of the groups whose extent meets the lon/lat box."""
+        return np.array([bool(np.any((boxes[:, 0] <= east) & (boxes[:, 2] >= west) & (boxes[:, 1] <= north)
+                                     & (boxes[:, 3] >= south))) for boxes in self.extents], dtype=bool)
+
+    def codes_of(self, chosen: np.ndarray) -> frozenset[str]:
+        """The countries of the groups where ``chosen`` (a mask over groups) is True."""
+        return frozenset().union(*(group for group, keep in zip(self.groups, chosen.tolist(), strict=True) if keep))
+
+
+EARTH_RADIUS_KM = 6371.0
+SAMPLE_DEG = 1.0  # grid of the points sampled over a group's bounds
+SAMPLE_SPACING_KM = 80.0  # a point of a 1-degree grid cell lies within this of one of its corners
+
+
+@lru_cache(maxsize=1024)
+def airspace_groups(codes: frozenset[str], territorial_nm: float) -> AirspaceGroups:
+    """The countries of ``codes`` in groups: two countries share a group when boxes around their land's
+    outline, widened by the farthest a polygon reaches beyond the land (outline_reach_m), overlap, directly
+    or through other countries of ``codes`` (two polygons that touch have outlines that close). Groups
+    are ordered by their first code; each group's points are sampled over its land's parts' bounds,
+    widened likewise."""
+    codes = sorted(codes)
+    boxes, owner = [], []
+    for i, code in enumerate(codes):
+        outline = _country_reach(code, territorial_nm)[0]
+        boxes.append(outline)
+        owner += [i] * len(outline)
+    parent = list(range(len(codes)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    if owner:
+        geometries = shapely.box(*np.concatenate(boxes).T)
+        left, right = shapely.STRtree(geometries).query(geometries, predicate="intersects")
+        owners = np.asarray(owner)
+        a, b = owners[left], owners[right]
+        for pair in np.unique(np.minimum(a, b)[a != b] * len(codes) + np.maximum(a, b)[a != b]).tolist():
+            parent[root(pair // len(codes))] = root(pair % len(codes))
+    members: dict[int, list[int]] = {}
+    for i in range(len(codes)):
+        members.setdefault(root(i), []).append(i)
+    ordered = sorted(members.values())
+    groups = tuple(frozenset(codes[i] for i in group) for group in ordered)
+    reach = [[_country_reach(codes[i], territorial_nm) for i in group] for group in ordered]
+    return AirspaceGroups(groups, tuple(np.concatenate([r[1] for r in rs]) for rs in reach),
+                          tuple(np.concatenate([r[2] for r in rs]) for rs in reach))
+
+
+@lru_cache(maxsize=1024)
+def _country_reach(code: str, territorial_nm: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Boxes around a country's land outline and around its parts, widened by outline_reach_m, and (as unit
+    vectors) the points sampled over the latter."""
+    extent = countries.land_extents()[code]
+    reach_m = outline_reach_m(territorial_nm)
+    outline = np.asarray(_reach_boxes(extent.outline, reach_m)).reshape(-1, 4)
+    parts = np.asarray(_reach_boxes(extent.parts, reach_m)).reshape(-1, 4)
+    return outline, parts, _unit_vectors(_grid(parts))
+
+
+def outline_reach_m(territorial_nm: float) -> float:
+    """How far beyond its land a country's airspace or clearance polygon can reach (m): the clearance
+    buffer, the two simplifications around it, and a tenth more for the local projections' scale error
+    and the make_valid repairs, plus 10 km."""
+    clearance_m = territorial_nm * NM_M + 2 * AIRSPACE_TOLERANCE_M + CLEARANCE_M + 3 * CLEARANCE_TOLERANCE_M
+    return 1.1 * clearance_m + 10_000.0
+
+
+def _reach_boxes(parts: np.ndarray, reach_m: float) -> list[tuple[float, float, float, float]]:
+    """The (lon/lat) boxes ``parts`` (n, 4) widened by ``reach_m``; a box reaching across the antimeridian
+    also appears, shifted by 360 degrees, on the other side (where a buffer's overhang is moved)."""
+    boxes = []
+    dlat = reach_m / 110_000.0  # a degree of latitude is at least 110.5 km
+    for minx, miny, maxx, maxy in parts.tolist():
+        south, north = max(miny - dlat, -90.0), min(maxy + dlat, 90.0)
+        widest = max(abs(south), abs(north))
+        dlon = 360.0 if widest >= 89.0 else dlat / math.cos(math.radians(widest))
+        west, east = minx - dlon, maxx + dlon
+        if east - west >= 360.0:
+            boxes.append((-180.0, south, 180.0, north))
+            continue
+        boxes.append((max(west, -180.0), south, min(east, 180.0), north))
+        if west < -180.0:
+            boxes.append((west + 360.0, south, 180.0, north))
+        if east > 180.0:
+            boxes.append((-180.0, south, east - 360.0, north))
+    return boxes
+
+
+def _grid(boxes: np.ndarray) -> np.ndarray:
+    """(n, 2) lon/lat points on each box, its edges included, at most SAMPLE_DEG apart in lon and lat."""
+    points = []
+    for minx, miny, maxx, maxy in boxes.tolist():
+        lons = np.linspace(minx, maxx, max(2, math.ceil((maxx - minx) / SAMPLE_DEG) + 1))
+        lats = np.linspace(miny, maxy, max(2, math.ceil((maxy - miny) / SAMPLE_DEG) + 1))
+        points.append(np.stack(np.meshgrid(lons, lats), axis=-1).reshape(-1, 2))
+    return np.concatenate(points) if points else np.zeros((0, 2))
+
+
+def _unit_vectors(lonlat: np.ndarray) -> np.ndarray:
+    lon, lat = np.radians(lonlat[:, 0]), np.radians(lonlat[:, 1])
+    return np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
+
+
+def remember_group(airspace: ClosedAirspace) -> ClosedAirspace:
+    """Keep the airspace of one group (see airspace_groups) built elsewhere (read back from a cache) as the
+    answer for its codes and width; the one already known wins, so every caller shares one object."""
+    return _GROUPS.setdefault((frozenset(airspace.codes), float(airspace.territorial_nm)), airspace)
 
 
 def is_built(codes: frozenset[str], territorial_nm: float) -> bool:
     """True when this process already holds the airspace of ``codes``."""
-    return (frozenset(codes), float(territorial_nm)) in _KNOWN
+    key = (frozenset(codes), float(territorial_nm))
+    return key in _GROUPS or key in _KNOWN
 
 
 def _build(codes: frozenset[str], territorial_nm: float) -> ClosedAirspace:

@@ -10,6 +10,10 @@ Method: a visibility graph searched lazily with A*.
   WGS84 geodesic. Edge lengths are WGS84 geodesics (pyproj.Geod).
 * Only corners inside an ellipse (distance from origin + to destination <= L) are used; a route no
   longer than L is then the true shortest. L grows until a route is found or reaches MAX_ROUTE_KM.
+* Only the closed airspace that may reach into the ellipse is built (the groups of countries of
+  sim.geo.obstacles whose polygons may lie inside it): the corners inside the ellipse and the airspace
+  that can block a segment between two of them are then those of the whole closed airspace, so each
+  bound's search is the search the whole airspace gives.
 
 An endpoint inside closed airspace (a departure from a closed country, or an airfield within a closed
 neighbour's territorial buffer) may cross the airspace component it stands in: the route leaves or
@@ -30,7 +34,7 @@ from pyproj import Proj
 
 from sim.data import countries
 from sim.geo import geodesy as geo
-from sim.geo.obstacles import CLEARANCE_M, CLEARANCE_TOLERANCE_M, ClosedAirspace, closed_airspace
+from sim.geo.obstacles import CLEARANCE_M, CLEARANCE_TOLERANCE_M, ClosedAirspace, airspace_groups, closed_airspace, is_built
 
 MAX_ROUTE_KM = 15_000.0  # beyond this the projection's hemisphere no longer holds the search ellipse
 CENTRE_GRID_DEG = 5.0
@@ -92,7 +96,9 @@ def _shortest_route(origin, destination, codes: frozenset[str], territorial_nm: 
     geod = geo.wgs84()
     _, _, metres = geod.inv(*origin, *destination)
     gc_km = metres / 1000.0
-    airspace = closed_airspace(codes, territorial_nm)
+    limit = min(max(1.25 * gc_km, gc_km + 500.0), max_km)
+    reachable = _ReachableAirspace(origin, destination, codes, territorial_nm)
+    airspace = reachable.within(max(limit, gc_km))  # holds the components the endpoints may stand in
     notes = []
     exempt: dict[str, shapely.Geometry] = {}
     for end, point in (("origin", origin), ("destination", destination)):
@@ -102,15 +108,17 @@ def _shortest_route(origin, destination, codes: frozenset[str], territorial_nm: 
             holders = ",".join(sorted(_countries_holding(point, codes, territorial_nm)))
             verb = "leaves" if end == "origin" else "enters"
             notes.append(f"{end} inside closed airspace ({holders}): the route {verb} it by the shortest way")
-    if airspace.empty or gc_km < 1e-6:
+    if not codes or gc_km < 1e-6:
         return Route((origin, destination), gc_km, gc_km, tuple(notes))
     reason = f"no route around the closed airspace within {max_km:,.0f} km"
     if gc_km > max_km:
         return Route((), None, gc_km, (*notes, reason))
-    search = _Search(origin, destination, gc_km, airspace, exempt)
-    limit = max(1.25 * gc_km, gc_km + 500.0)
+    search = None
     while True:
         limit = min(limit, max_km)
+        airspace = reachable.within(limit)
+        if search is None or search.airspace is not airspace:
+            search = _Search(origin, destination, gc_km, airspace, exempt)
         found = search.run(limit)
         if found is not None and found[0] <= limit + 1e-6:
             length, waypoints = found
@@ -118,6 +126,25 @@ def _shortest_route(origin, destination, codes: frozenset[str], territorial_nm: 
         if limit >= max_km:
             return Route((), None, gc_km, (*notes, reason))
         limit *= 1.6
+
+
+class _ReachableAirspace:
+    """The closed airspace of ``codes`` that a search bounded by an ellipse around two points can meet."""
+
+    def __init__(self, origin, destination, codes: frozenset[str], territorial_nm: float):
+        self.groups = airspace_groups(codes, territorial_nm)
+        self.territorial_nm = territorial_nm
+        self.nearest_km = self.groups.sum_lower_bounds_km(origin, destination)
+
+    def within(self, limit_km: float) -> ClosedAirspace:
+        """The airspace of the groups that may reach into the ellipse of ``limit_km``: every node a search
+        of that bound keeps lies inside the ellipse of limit_km * (1 + SPHERE_MARGIN) + 1 on the sphere,
+        and so does every segment between two of them (the ellipse is convex), which is all a search
+        tests against the airspace. Groups already built join in: more airspace beyond the ellipse changes
+        nothing, and routes that share one airspace share its projections and visibility answers."""
+        needed = self.nearest_km <= limit_km * (1 + SPHERE_MARGIN) + 1.0
+        built = np.array([is_built(group, self.territorial_nm) for group in self.groups.groups], dtype=bool)
+        return closed_airspace(self.groups.codes_of(needed | built), self.territorial_nm)
 
 
 def _countries_holding(point: tuple[float, float], codes: frozenset[str], territorial_nm: float) -> frozenset[str]:

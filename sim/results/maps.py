@@ -142,16 +142,21 @@ def _land_paths(proj_string: str, window: tuple[int, ...]) -> tuple[MplPath, ...
 @lru_cache(maxsize=64)
 def _airspace_paths(proj_string: str, codes: frozenset[str], territorial_nm: float,
                     window: tuple[int, ...]) -> tuple[MplPath, ...]:
-    """Closed airspace of ``codes`` inside a map window, projected, as paths (cached like the land)."""
+    """Closed airspace of ``codes`` inside a map window, projected, as paths (cached like the land). Only
+    the airspace of the groups of countries (sim.geo.obstacles) that reach into the window is built."""
+    from sim.geo.obstacles import airspace_groups
     from sim.results.gis import airspace_geometry
 
     if not codes:
         return ()
 
     def build() -> list[tuple[np.ndarray, np.ndarray]]:
-        west, south, east, north = _lonlat_bounds(proj_string, window)
-        geom = shapely.clip_by_rect(airspace_geometry(codes, territorial_nm), west - 5, south - 5, east + 5, north + 5)
-        return _path_arrays(_project(proj_string, geom))
+        box = _lonlat_bounds(proj_string, window)
+        box = (box[0] - 5, box[1] - 5, box[2] + 5, box[3] + 5)
+        groups = airspace_groups(codes, territorial_nm)
+        shown = groups.codes_of(groups.in_box(*box))
+        return _path_arrays(_project(proj_string, shapely.clip_by_rect(airspace_geometry(shown, territorial_nm), *box))) \
+            if shown else []
 
     key = (_geometry_digest(), proj_string, tuple(sorted(codes)), repr(float(territorial_nm)), window)
     return tuple(MplPath(vertices, kinds) for vertices, kinds in derived.remembered("map-airspace", key, build))
