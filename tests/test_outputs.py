@@ -10,11 +10,13 @@ from pathlib import Path
 
 import matplotlib
 import pytest
+import shapely.geometry
 from conftest import BASE
 from typer.testing import CliRunner
 
 import sim
 from sim.cli import app
+from sim.geo import airspace
 from sim.results import gis, plots
 from sim.results.intervals import bootstrap_mean_ci
 
@@ -102,6 +104,21 @@ def test_routes_geojson_holds_every_leg_flown_on_its_legal_route(airspace_run, t
     assert turkey_route.intersection(closed[1][1]).length < 0.2  # degrees: at most the ends, never across
     gis.write_geojson(tmp_path / "r.geojson", collection)
     assert json.loads((tmp_path / "r.geojson").read_text()) == json.loads(json.dumps(collection))
+
+
+def test_routes_geojson_draws_the_closed_airspace_near_the_legs_only():
+    # December 2024: Europe and North America closed. A box from Libya to Moscow draws the European group,
+    # not the American; both stay named as closed. Without a box every closed country is drawn.
+    policy = airspace.make_policy(situation="dec2024")
+    assert {"USA", "CAN", "POL"} <= policy.closed
+    near = gis.airspace_features(policy, {}, box=(10.0, 20.0, 50.0, 66.0))[0]
+    assert near["properties"]["kind"] == "closed airspace"
+    drawn, closed = set(near["properties"]["drawn"].split()), set(near["properties"]["closed"].split())
+    assert closed == set(policy.closed) and "POL" in drawn and not {"USA", "CAN"} & drawn
+    drawn_shape = shapely.geometry.shape(near["geometry"])
+    assert drawn_shape.contains(shapely.Point(19.0, 52.0)) and not drawn_shape.contains(shapely.Point(-98.0, 38.0))
+    whole = gis.airspace_features(policy, {})[0]
+    assert set(whole["properties"]["drawn"].split()) == closed
 
 
 def test_kml_has_a_placemark_per_feature(airspace_run, tmp_path):

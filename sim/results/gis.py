@@ -4,7 +4,8 @@
   legal route the aircraft took, from the router), with the legs flown, cargo tons, route km, countries
   overflown, fuel stops and diversions; one Point per airfield used, with its MOG, fuel and runway; one
   (Multi)Polygon per airspace phase of the closed airspace (land plus territorial waters), and one per
-  flight-specific rule (closed only to some flights).
+  flight-specific rule (closed only to some flights), each drawn where it lies within 10 degrees of the
+  legs and airfields (by groups of neighbouring countries; ``drawn`` names them, ``closed`` all).
 * ``reach.geojson`` (``airlift reach``, the reach report): the origin, every destination with its route
   km and most payload non-stop, the legal routes and the range circle.
 * KML (Google Earth) of either collection: :func:`kml_document`.
@@ -130,18 +131,41 @@ def _geometry_digest() -> str:
     return derived.package_digest(*GEOMETRY_SOURCES)
 
 
-def airspace_features(policy: AirspacePolicy, extra: dict[str, Any]) -> list[dict[str, Any]]:
-    """Features of one airspace: the airspace closed to every flight, and one per flight-specific rule."""
+def airspace_features(policy: AirspacePolicy, extra: dict[str, Any],
+                      box: tuple[float, float, float, float] | None = None) -> list[dict[str, Any]]:
+    """Features of one airspace: the airspace closed to every flight, and one per flight-specific rule.
+    With a lon/lat ``box`` (west, south, east, north), only the groups of countries whose airspace reaches
+    into it are drawn (``drawn`` lists them); ``closed`` lists every country closed."""
     features = []
-    if policy.closed:
-        features.append(_feature(airspace_geometry(policy.closed, policy.territorial_nm), {
-            "kind": "closed airspace", "applies_to": "every flight", "closed": " ".join(sorted(policy.closed)),
-            "airspace": policy.label, **extra}))
-    for rule in policy.rules:
-        features.append(_feature(airspace_geometry(rule.closed, policy.territorial_nm), {
-            "kind": "closed to some flights", "applies_to": rule.describe(), "closed": " ".join(sorted(rule.closed)),
-            "airspace": policy.label, **extra}))
+    for kind, applies_to, codes in [("closed airspace", "every flight", policy.closed),
+                                    *(("closed to some flights", rule.describe(), rule.closed) for rule in policy.rules)]:
+        if not codes and kind == "closed airspace":
+            continue
+        drawn = _near(codes, policy.territorial_nm, box)
+        features.append(_feature(airspace_geometry(drawn, policy.territorial_nm), {
+            "kind": kind, "applies_to": applies_to, "closed": " ".join(sorted(codes)),
+            "drawn": " ".join(sorted(drawn)), "airspace": policy.label, **extra}))
     return features
+
+
+def _near(codes: frozenset[str], territorial_nm: float, box: tuple[float, float, float, float] | None) -> frozenset[str]:
+    """The countries of ``codes`` in groups whose airspace may reach into ``box`` (all without one)."""
+    if box is None or not codes:
+        return codes
+    from sim.geo.obstacles import airspace_groups
+
+    groups = airspace_groups(codes, territorial_nm)
+    return groups.codes_of(groups.in_box(*box))
+
+
+AIRSPACE_MARGIN_DEG = 10.0  # closed airspace is exported this far around the legs flown and the airfields
+
+
+def _around(lines: list[shapely.Geometry], points: list[tuple[float, float]]) -> tuple[float, float, float, float]:
+    """A lon/lat box around the legs and the airfields, widened by AIRSPACE_MARGIN_DEG."""
+    west, south, east, north = shapely.GeometryCollection([*lines, shapely.MultiPoint(points)]).bounds
+    m = AIRSPACE_MARGIN_DEG
+    return max(-180.0, west - m), max(-90.0, south - m), min(180.0, east + m), min(90.0, north + m)
 
 
 def _feature(geom: shapely.Geometry, properties: dict[str, Any]) -> dict[str, Any]:
@@ -158,11 +182,13 @@ def routes_collection(world: Any, sortie_rows: Iterable[dict[str, Any]], replica
     legs = flown_legs(world, sortie_rows)
     days = _phase_days(world)
     features = []
+    lines = []
     for leg in legs:
         route = leg.route
         geom = _line(route) if route.legal else shapely.LineString(
             [(world.airfields[leg.origin].lon, world.airfields[leg.origin].lat),
              (world.airfields[leg.destination].lon, world.airfields[leg.destination].lat)])
+        lines.append(geom)
         features.append(_feature(geom, {
             "kind": "leg flown", "origin": leg.origin, "destination": leg.destination,
             "from_day": days[leg.phase][0], "to_day": days[leg.phase][1], "airspace": world.phases[leg.phase][1].label,
@@ -183,8 +209,10 @@ def routes_collection(world: Any, sortie_rows: Iterable[dict[str, Any]], replica
             "kind": "airfield", "ident": ident, "name": a.name, "country": a.country, "mog": a.mog, "fuel": a.fuel,
             "runway_m": a.runway_m, "fuel_stop": ident in stops, "diversion": ident in diverted_to,
         }))
+    # Closed airspace far from every leg and airfield (North America, for a bridge to Libya) is left out.
+    box = _around(lines, [(world.airfields[i].lon, world.airfields[i].lat) for i in used])
     for k, (_, policy) in enumerate(world.phases):
-        features += airspace_features(policy, {"from_day": days[k][0], "to_day": days[k][1]})
+        features += airspace_features(policy, {"from_day": days[k][0], "to_day": days[k][1]}, box)
     return {"type": "FeatureCollection", "name": f"{world.run.name} routes", "features": features}
 
 
