@@ -69,9 +69,17 @@ def ground_table(out: RunOutput) -> list[dict[str, Any]]:
     return _named_rows(out, out.records.ground)
 
 
+def daily_index(world: World) -> list[dict[str, Any]]:
+    """The day, date, requirement, origin and destination of each daily.csv row: every day, each
+    requirement in turn."""
+    run, days = world.run, run_days(world)
+    return [{"day": d, "date": _date(run.start_date, d), "requirement": req.name, "origin": req.from_,
+             "destination": req.to} for d in range(days) for req in world.requirements]
+
+
 def daily_table(out: RunOutput) -> list[dict[str, Any]]:
     """Delivered tons and sorties per day and requirement, every day listed (daily.csv)."""
-    run, requirements, days = out.world.run, out.world.requirements, run_days(out.world)
+    requirements, days = out.world.requirements, run_days(out.world)
     tons = {(d, i): 0.0 for d in range(days) for i in range(len(requirements))}
     sorties = dict.fromkeys(tons, 0)
     deliveries = out.records.deliveries
@@ -79,11 +87,9 @@ def daily_table(out: RunOutput) -> list[dict[str, Any]]:
         key = (min(_day_of(time_h), days - 1), i)
         tons[key] += t
         sorties[key] += 1
-    return [
-        {"day": d, "date": _date(run.start_date, d), "requirement": req.name, "origin": req.from_,
-         "destination": req.to, "delivered_t": tons[(d, i)], "sorties": sorties[(d, i)]}
-        for d in range(days) for i, req in enumerate(requirements)
-    ]
+    # daily_index lists the days, each requirement in turn, as ``tons`` does: its k-th row is (day, requirement) = key k
+    return [{**row, "delivered_t": tons[key], "sorties": sorties[key]}
+            for row, key in zip(daily_index(out.world), tons, strict=True)]
 
 
 def summarise(out: RunOutput) -> dict[str, Any]:
