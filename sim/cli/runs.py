@@ -111,9 +111,22 @@ def replicate_with_progress(scenario: Scenario, replications: int | None, worker
     """The scenario's replications, with a progress bar on stderr; the first ``traces`` keep their trace
     (None: all)."""
     count = replication_count(scenario, replications)
+
+    def finished(_index: int, _record: dict[str, Any]) -> None:
+        bar.update(1)
+        if bar.n == 1:  # this process waits for the workers: it imports now what it needs once they are done
+            import_for_results()
+
     with progress_bar(total=count, unit="run", desc=f"replicating {scenario.name}", leave=False) as bar:
-        return replicate(scenario, count, workers=workers, dask=dask, on_result=lambda _i, _r: bar.update(1),
-                         traces=traces)
+        return replicate(scenario, count, workers=workers, dask=dask, on_result=finished, traces=traces)
+
+
+def import_for_results() -> None:
+    """Import the modules that summarising and writing a replicated run use (scipy's t quantile, matplotlib,
+    the charts and maps): imported while the workers run, they are ready when the last replication ends."""
+    import scipy.special  # noqa: F401
+
+    from sim.results import gis, maps, plots  # noqa: F401
 
 
 def replicate_or_run(scenario: Scenario, replications: int | None, workers: int | None) -> RunResult | Replications:

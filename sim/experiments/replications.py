@@ -156,10 +156,11 @@ def mean_ci(values: list[float] | np.ndarray, level: float = CONFIDENCE) -> tupl
 
 @lru_cache(maxsize=64)
 def _t_quantile(p: float, dof: int) -> float:
-    """Student-t quantile (kept: daily.csv asks the same one for every day and requirement)."""
-    from scipy import stats
+    """Student-t quantile (kept: daily.csv asks the same one for every day and requirement). The function
+    ``scipy.stats.t.ppf`` calls, without the second it takes to import scipy.stats."""
+    from scipy import special
 
-    return float(stats.t.ppf(p, dof))
+    return float(special.stdtrit(dof, p))
 
 
 def closure_probability(closure_days: list[int | None], days: int) -> list[float]:

@@ -79,10 +79,11 @@ class FlownTally:
         numbers or as the text sorties.csv holds, under the airspace ``phases`` ((start hour, policy) each)."""
         tally = cls()
         pairs = tally.pairs
+        one_phase = len(phases) == 1  # phase_index is 0 at every hour
         for origin, destination, depart_h, purpose, payload_t, fuel_stop in legs:
             if origin == destination:
                 continue
-            key = (origin, destination, phase_index(phases, float(depart_h)))
+            key = (origin, destination, 0 if one_phase else phase_index(phases, float(depart_h)))
             pair = pairs.get(key)
             if pair is None:
                 pair = pairs[key] = [0, array("d"), False, 0, {}]
@@ -92,8 +93,10 @@ class FlownTally:
             payload = float(payload_t)
             if payload > 0:
                 pair[1].append(payload)
-            pair[2] = pair[2] or fuel_stop in (True, "True")
-            pair[3] += purpose in ("diverted", "emergency landing")
+            if not pair[2] and fuel_stop in (True, "True"):
+                pair[2] = True
+            if purpose in ("diverted", "emergency landing"):
+                pair[3] += 1
         return tally
 
     @classmethod
