@@ -112,9 +112,12 @@ def replicate_with_progress(scenario: Scenario, replications: int | None, worker
     (None: all)."""
     count = replication_count(scenario, replications)
 
-    def finished(_index: int, _record: dict[str, Any]) -> None:
+    done = []
+
+    def finished(index: int, _record: dict[str, Any]) -> None:
         bar.update(1)
-        if bar.n == 1:  # this process waits for the workers: it imports now what it needs once they are done
+        done.append(index)
+        if len(done) == 1:  # this process waits for the workers: it imports now what it needs once they are done
             import_for_results()
 
     with progress_bar(total=count, unit="run", desc=f"replicating {scenario.name}", leave=False) as bar:
