@@ -11,7 +11,7 @@ from rich.table import Table
 
 from sim.cli.common import Format, FormatOption, app, fail, load, out, print_rows, progress_bar, table
 from sim.data import catalog
-from sim.experiments.replications import Replications, replicate, replication_count
+from sim.experiments.replications import DEFAULT_TRACES, Replications, replicate, replication_count
 from sim.experiments.runs import RunResult, run
 from sim.results.saving import REPLICATED_FILES, RUN_FILES, replicated_files, run_files
 from sim.scenario.schema import Scenario
@@ -26,6 +26,9 @@ def run_command(
         min=1, help="replications of a stochastic scenario (default: its stochastic.replications)")] = None,
     workers: Annotated[int | None, typer.Option(min=1, help="processes for replications (default: all cores)")] = None,
     dask: Annotated[str | None, typer.Option("--dask", help="Dask scheduler address, or 'local'")] = None,
+    traces: Annotated[str | None, typer.Option(
+        "--traces", metavar="N|all", help=f"replications whose sorties and ground activities go into sorties.csv and "
+        f"ground.csv: the first N (default {DEFAULT_TRACES}), 'all', or 0 for none; every figure counts them all")] = None,
     force: Annotated[bool, typer.Option("--force", help="replace existing result files")] = False,
     kml: Annotated[bool, typer.Option("--kml", help="also write routes.kml (Google Earth)")] = False,
     xlsx: Annotated[bool, typer.Option("--xlsx", help="also write results.xlsx (summary, daily, sorties sheets)")] = False,
@@ -39,6 +42,10 @@ def run_command(
         scenario = scenario.model_copy(update={"seed": seed})
     if replications is not None and scenario.stochastic is None:
         raise fail(["--replications: the scenario has no stochastic: block, so every replication would be identical"])
+    if traces is not None and scenario.stochastic is None:
+        raise fail(["--traces: the scenario has no stochastic: block; its one run's sorties and ground activities "
+                    "are always written"])
+    kept = traces_option(traces)
     target = out_dir or Path("results") / scenario.name
     names = RUN_FILES if scenario.stochastic is None else REPLICATED_FILES
     extras = [n for n, wanted in (("routes.kml", kml), ("results.xlsx", xlsx)) if wanted]
@@ -46,15 +53,17 @@ def run_command(
     if clash and not force:
         raise fail([f"{target / clash[0]} already exists; add --force to replace it"])
     result = run_with_progress(scenario) if scenario.stochastic is None else replicate_with_progress(
-        scenario, replications, workers, dask)
+        scenario, replications, workers, dask, kept)
     result.save(target, force=force)
     names = run_files(result.summary) if scenario.stochastic is None else replicated_files(result.summary)
     if kml:
         from sim.results.gis import routes_collection, save_collection
 
+        # A replicated run's legs come tallied by route: every replication counts, traced or not.
+        legs = result.flown if isinstance(result, Replications) else result.sortie_rows
         reps = result.summary.get("replications") or {}
-        save_collection(target / "routes.kml", routes_collection(result.world, result.sortie_rows,
-                                                                  reps.get("replications", 1)), force)
+        save_collection(target / "routes.kml", routes_collection(result.world, legs, reps.get("replications", 1)),
+                        force)
     if xlsx:
         from sim.results.spreadsheets import save_xlsx
 
@@ -70,6 +79,10 @@ def run_command(
         return
     _print_summary(result.summary)
     out.print(f"\nResults in [bold]{target}/[/bold]: {', '.join([*names, *extras])}")
+    reps = result.summary.get("replications") or {}
+    if reps and reps["traces"] < reps["replications"]:
+        out.print(f"sorties.csv and ground.csv hold the first {reps['traces']:,} of {reps['replications']:,} "
+                  "replications (--traces); every figure, table and chart counts them all")
 
 
 def run_with_progress(scenario: Scenario) -> RunResult:
@@ -78,12 +91,45 @@ def run_with_progress(scenario: Scenario) -> RunResult:
         return run(scenario, progress=lambda day, _days: bar.update(day - bar.n))
 
 
+def traces_option(text: str | None) -> int | None:
+    """``--traces``: a count of replications, None for 'all' (DEFAULT_TRACES when not given)."""
+    if text is None:
+        return DEFAULT_TRACES
+    if text.strip().lower() == "all":
+        return None
+    try:
+        count = int(text)
+    except ValueError:
+        count = -1
+    if count < 0:
+        raise fail([f"--traces: expected a whole number of replications (0 or more) or 'all' (got {text!r})"])
+    return count
+
+
 def replicate_with_progress(scenario: Scenario, replications: int | None, workers: int | None,
-                            dask: str | None) -> Replications:
-    """The scenario's replications, with a progress bar on stderr."""
+                            dask: str | None, traces: int | None = DEFAULT_TRACES) -> Replications:
+    """The scenario's replications, with a progress bar on stderr; the first ``traces`` keep their trace
+    (None: all)."""
     count = replication_count(scenario, replications)
+
+    done = []
+
+    def finished(index: int, _record: dict[str, Any]) -> None:
+        bar.update(1)
+        done.append(index)
+        if len(done) == 1:  # this process waits for the workers: it imports now what it needs once they are done
+            import_for_results()
+
     with progress_bar(total=count, unit="run", desc=f"replicating {scenario.name}", leave=False) as bar:
-        return replicate(scenario, count, workers=workers, dask=dask, on_result=lambda _i, _r: bar.update(1))
+        return replicate(scenario, count, workers=workers, dask=dask, on_result=finished, traces=traces)
+
+
+def import_for_results() -> None:
+    """Import the modules that summarising and writing a replicated run use (scipy's t quantile, matplotlib,
+    the charts and maps): imported while the workers run, they are ready when the last replication ends."""
+    import scipy.special  # noqa: F401
+
+    from sim.results import gis, maps, plots  # noqa: F401
 
 
 def replicate_or_run(scenario: Scenario, replications: int | None, workers: int | None) -> RunResult | Replications:
@@ -192,9 +238,10 @@ def check(results_dir: Annotated[Path, typer.Argument(metavar="RESULTS_DIR", hel
         raise fail([f"{results_dir}: {exc}; expected a folder written by `airlift run`"]) from None
     for problem in report.problems:
         out.print(f"[red]{problem}[/red]")
-    out.print(f"{results_dir}: {report.legs:,} legs, {report.ground_rows:,} ground activities, "
-              f"{report.replications} replication(s): " + ("[green]every rule holds[/green]" if report.ok else
-                                                           f"[red]{len(report.problems)} problem(s)[/red]"))
+    checked = f"{report.replications} replication(s)" if report.replications == report.of else (
+        f"the traces of {report.replications:,} of {report.of:,} replications")
+    out.print(f"{results_dir}: {report.legs:,} legs, {report.ground_rows:,} ground activities, {checked}: "
+              + ("[green]every rule holds[/green]" if report.ok else f"[red]{len(report.problems)} problem(s)[/red]"))
     if not report.ok:
         raise typer.Exit(1)
 

@@ -7,7 +7,7 @@ returns a small tidy record (headline numbers and daily deliveries), never wall-
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property, lru_cache
@@ -19,13 +19,16 @@ import numpy as np
 from sim.experiments.execution import executor, run_tasks
 from sim.experiments.runs import RunResult, run, scenario_data
 from sim.model.world import World
+from sim.results.gis import FlownTally
 from sim.results.intervals import bootstrap_mean_ci
+from sim.results.tables import daily_index
 from sim.scenario.compile import build_world
 from sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
     import pandas as pd
 
+DEFAULT_TRACES = 100  # replications whose sorties and ground activities a replicated run keeps, unless told
 HEADLINE = ("requested_t", "delivered_t", "in_transit_t", "backlog_t", "mean_daily_t", "sorties", "flight_h",
             "fuel_t", "repairs", "repair_h")
 CONFIDENCE = 0.95
@@ -38,7 +41,8 @@ class Task:
     scenario: dict[str, Any]  # scenario as plain data (pickles cheaply to any worker)
     replication: int
     point: int = 0
-    full: bool = False  # also return the whole summary and the trace (sorties and ground activities)
+    full: bool = False  # also return the whole summary and the legs flown tallied by route (``FlownTally``)
+    trace: bool = False  # also return the trace (sorties and ground activities, with their CSV lines)
 
 
 def run_task(task: Task) -> dict[str, Any]:
@@ -46,8 +50,12 @@ def run_task(task: Task) -> dict[str, Any]:
     result = run(Scenario.model_validate(task.scenario), replication=task.replication)
     record = task_record(result, task.point, task.replication)
     if task.full:
+        legs = result.output.records.legs
         record["summary"] = result.summary
-        record["daily_rows"] = result.daily_rows
+        record["flown"] = FlownTally.of(list(result.world.phases), zip(
+            legs["origin"], legs["destination"], legs["depart_h"], legs["purpose"], legs["payload_t"],
+            legs["fuel_stop"], strict=True))
+    if task.trace:
         record["trace"] = Trace.of(result, task.replication)
     return record
 
@@ -92,15 +100,6 @@ class Trace:
     def ground_rows(self) -> list[dict[str, Any]]:
         """ground.csv rows (unrounded), with the ``replication`` column first."""
         return self._rows(self.ground)
-
-    def flown(self) -> Iterator[dict[str, Any]]:
-        """The legs' columns the routes map and GeoJSON read (see ``sim.results.gis.flown_legs``)."""
-        legs = self.legs
-        for origin, destination, depart_h, purpose, payload_t, fuel_stop in zip(
-                legs["origin"], legs["destination"], legs["depart_h"], legs["purpose"], legs["payload_t"],
-                legs["fuel_stop"], strict=True):
-            yield {"origin": origin, "destination": destination, "depart_h": depart_h, "purpose": purpose,
-                   "payload_t": payload_t, "fuel_stop": fuel_stop}
 
 
 def task_record(result: RunResult, point: int, replication: int) -> dict[str, Any]:
@@ -157,10 +156,11 @@ def mean_ci(values: list[float] | np.ndarray, level: float = CONFIDENCE) -> tupl
 
 @lru_cache(maxsize=64)
 def _t_quantile(p: float, dof: int) -> float:
-    """Student-t quantile (kept: daily.csv asks the same one for every day and requirement)."""
-    from scipy import stats
+    """Student-t quantile (kept: daily.csv asks the same one for every day and requirement). The function
+    ``scipy.stats.t.ppf`` calls, without the second it takes to import scipy.stats."""
+    from scipy import special
 
-    return float(stats.t.ppf(p, dof))
+    return float(special.stdtrit(dof, p))
 
 
 def closure_probability(closure_days: list[int | None], days: int) -> list[float]:
@@ -311,8 +311,9 @@ class Replications:
     ``summary`` is the record written to summary.json (the replications averaged, with 95 % CIs under
     ``summary["replications"]``). DataFrames: ``runs`` (one row per replication: headline figures and
     closure day), ``by_requirement`` (per replication and requirement), ``daily`` (mean and 95 % CI per
-    day and requirement), ``sorties`` and ``ground`` (every replication's rows, with a ``replication``
-    column).
+    day and requirement), ``sorties`` and ``ground`` (the rows of the first ``traced`` replications, with
+    a ``replication`` column). Every figure and chart counts all the replications; only their traces (the
+    sorties and ground activities) are kept for the first ``traced`` ones.
     """
 
     scenario: Scenario
@@ -320,6 +321,13 @@ class Replications:
     summary: dict[str, Any]
     daily_rows: list[dict[str, Any]]
     records: list[dict[str, Any]] = field(repr=False)
+    flown: FlownTally = field(repr=False)  # every replication's legs flown, tallied by route
+    traced: int  # replications 0 .. traced - 1 keep their trace
+
+    @property
+    def traces(self) -> list[Trace]:
+        """The traces kept: of replications 0 .. ``traced`` - 1."""
+        return [r["trace"] for r in self.records[:self.traced]]
 
     def __repr__(self) -> str:
         ci = self.summary["replications"]["delivered_t"]
@@ -328,11 +336,13 @@ class Replications:
 
     @property
     def sortie_rows(self) -> list[dict[str, Any]]:
-        return [row for r in self.records for row in r["trace"].sortie_rows()]
+        """sorties.csv rows of the replications that keep their trace."""
+        return [row for trace in self.traces for row in trace.sortie_rows()]
 
     @property
     def ground_rows(self) -> list[dict[str, Any]]:
-        return [row for r in self.records for row in r["trace"].ground_rows()]
+        """ground.csv rows of the replications that keep their trace."""
+        return [row for trace in self.traces for row in trace.ground_rows()]
 
     @property
     def replication_rows(self) -> list[dict[str, Any]]:
@@ -383,14 +393,11 @@ class Replications:
         from sim.results.saving import save_replicated
 
         rows = self.replication_rows
-        traces = [r["trace"] for r in self.records]
-
-        def flown() -> Iterator[dict[str, Any]]:
-            return (leg for trace in traces for leg in trace.flown())
-
+        traces = self.traces
+        first = self.records[0]["trace"]  # ground.png draws replication 0, whose trace is always made
         return save_replicated(Path(folder), scenario_data(self.scenario), self.world, self.summary, self.daily_rows,
                                [t.sorties_csv for t in traces], [t.ground_csv for t in traces],
-                               traces[0].sortie_rows(), traces[0].ground_rows(), flown, rows, tidy_columns(rows),
+                               first.sortie_rows(), first.ground_rows(), self.flown, rows, tidy_columns(rows),
                                force=force)
 
 
@@ -401,22 +408,32 @@ def replication_count(scenario: Scenario, replications: int | None = None) -> in
 
 def replicate(scenario: Scenario, replications: int | None = None, *, seed: int | None = None,
               workers: int | None = None, dask: str | None = None,
-              on_result: Callable[[int, dict[str, Any]], None] | None = None) -> Replications:
+              on_result: Callable[[int, dict[str, Any]], None] | None = None,
+              traces: int | None = DEFAULT_TRACES) -> Replications:
     """Run ``replications`` independent replications (default: the scenario's ``stochastic.replications``,
     or 1 without a ``stochastic:`` block) and summarise them with 95 % confidence intervals.
 
     ``workers`` processes run them (1: in this process; None: all cores), or the Dask scheduler at
     ``dask`` ("local" starts one). Replication r always draws the same random numbers, so the numbers do
     not depend on the workers or the backend. ``on_result(index, record)`` is called as each finishes.
+    ``traces``: how many replications (the first ones) keep their trace, the sorties and ground activities
+    of ``sortie_rows``, ``ground_rows`` and the saved sorties.csv and ground.csv (None: every one). The
+    summary, the tables and the charts count every replication whatever it is.
     """
     if seed is not None:
         scenario = scenario.model_copy(update={"seed": seed})
     count = replication_count(scenario, replications)
+    traced = count if traces is None else min(max(traces, 0), count)
     data = scenario_data(scenario)
-    tasks = [Task(data, r, full=True) for r in range(count)]
+    # Replication 0 always brings its trace back: ground.png draws it.
+    tasks = [Task(data, r, full=True, trace=r < max(traced, 1)) for r in range(count)]
     world = build_world(scenario)  # before the workers start: they inherit the catalogues it loaded
     with executor(1 if count == 1 else workers, dask) as pool:
         records = run_tasks(pool, run_task, tasks, on_result=on_result)
     summary = replicated_summary(records, scenario)
-    daily = daily_statistics(records, records[0]["daily_rows"])
-    return Replications(scenario, world, summary, daily, records)
+    summary["replications"]["traces"] = traced
+    daily = daily_statistics(records, daily_index(world))
+    flown = FlownTally()
+    for record in records:
+        flown.add(record.pop("flown"))
+    return Replications(scenario, world, summary, daily, records, flown, traced)

@@ -25,20 +25,29 @@ class RunResult:
 
     ``summary`` is the record written to summary.json; ``daily``, ``sorties`` and ``ground`` are pandas
     DataFrames (one row per day and requirement, per leg flown, per ground activity), with the same
-    columns as the CSV files; the ``*_rows`` lists hold the same rows as plain dicts.
+    columns as the CSV files; the ``*_rows`` lists hold the same rows as plain dicts (the sorties and ground
+    rows are made when first asked for: a replication run in a worker never needs them).
     """
 
     scenario: Scenario
     summary: dict[str, Any]
     daily_rows: list[dict[str, Any]]
-    sortie_rows: list[dict[str, Any]]
-    ground_rows: list[dict[str, Any]]
     output: RunOutput = field(repr=False)
 
     def __repr__(self) -> str:
         s = self.summary
         return (f"RunResult({s['scenario']!r}: delivered {s['delivered_t']:,.1f} t of {s['requested_t']:,.1f} t, "
                 f"{s['sorties']} sorties, {len(self.sortie_rows)} legs)")
+
+    @cached_property
+    def sortie_rows(self) -> list[dict[str, Any]]:
+        """One dict per leg flown, as sorties.csv has it."""
+        return sorties_table(self.output)
+
+    @cached_property
+    def ground_rows(self) -> list[dict[str, Any]]:
+        """One dict per ground activity, as ground.csv has it."""
+        return ground_table(self.output)
 
     @property
     def world(self) -> World:
@@ -90,8 +99,7 @@ def run(scenario: Scenario, seed: int | None = None, *, replication: int = 0,
         scenario = scenario.model_copy(update={"seed": seed})
     world = build_world(scenario)
     output = simulate(world, Randomness(world.stochastic, world.run.seed, replication), progress)
-    return RunResult(scenario, summarise(output), daily_table(output), sorties_table(output), ground_table(output),
-                     output)
+    return RunResult(scenario, summarise(output), daily_table(output), output)
 
 
 def scenario_data(scenario: Scenario) -> dict[str, Any]:

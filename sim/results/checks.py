@@ -404,7 +404,8 @@ class CheckReport:
     problems: tuple[str, ...]
     legs: int
     ground_rows: int
-    replications: int
+    replications: int  # replications whose trace was checked
+    of: int = 1  # replications the run had (a replicated run keeps the trace of the first ones only)
 
     @property
     def ok(self) -> bool:
@@ -429,7 +430,8 @@ def _read_rows(path: Path) -> list[dict[str, Any]]:
 
 
 def check_folder(folder: str | Path) -> CheckReport:
-    """Check a results folder written by ``airlift run`` (every replication of a replicated run)."""
+    """Check a results folder written by ``airlift run`` (of a replicated run, every replication whose
+    trace sorties.csv and ground.csv hold: the first ``traces`` of run.json)."""
     from sim.scenario.compile import build_world
     from sim.scenario.schema import Scenario
 
@@ -442,7 +444,12 @@ def check_folder(folder: str | Path) -> CheckReport:
     world = build_world(scenario)
     sorties, ground = _read_rows(folder / "sorties.csv"), _read_rows(folder / "ground.csv")
     horizon = world.run.horizon_h
-    reps = sorted({int(r.get("replication", 0)) for r in [*sorties, *ground]}) or [0]
+    stats = summary.get("replications") or {}
+    traces = stats.get("traces")
+    if traces is None and (folder / "run.json").exists():  # older folders: run.json, or what the rows hold
+        traces = json.loads((folder / "run.json").read_text(encoding="utf-8")).get("traces")
+    reps = list(range(traces)) if traces is not None else sorted(
+        {int(r.get("replication", 0)) for r in [*sorties, *ground]}) or [0]
     problems: list[str] = []
     for rep in reps:
         def mine(rows: list[dict[str, Any]], rep: int = rep) -> list[dict[str, Any]]:
@@ -451,4 +458,4 @@ def check_folder(folder: str | Path) -> CheckReport:
         found = check_trace(world, mine(sorties), mine(ground), mine(summary["closures"]), mine(summary["stranded"]),
                             horizon, mine(summary.get("airborne_at_end", [])))
         problems += [f"replication {rep}: {p}" if len(reps) > 1 else p for p in found]
-    return CheckReport(tuple(problems), len(sorties), len(ground), len(reps))
+    return CheckReport(tuple(problems), len(sorties), len(ground), len(reps), stats.get("replications", 1))

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import math
 import xml.etree.ElementTree as ET
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -62,29 +63,84 @@ def phase_index(phases: list[tuple[float, Any]], hour: float) -> int:
     return k
 
 
-def flown_legs(world: Any, sortie_rows: Iterable[dict[str, Any]]) -> list[FlownLeg]:
+class FlownTally:
+    """Legs flown counted by origin, destination and airspace phase at take-off, before any route is looked
+    up: what a replication's worker sends back so that the routes map and routes.geojson of a replicated
+    run count every replication's legs without their rows. Tallies added in replication order give the
+    figures counting all the rows in that order gives (the cargo tons are summed payload by payload)."""
+
+    def __init__(self) -> None:
+        # (origin, destination, phase) -> [legs, cargo payloads (t) in the order flown, fuel stop, diverted,
+        # legs by purpose]
+        self.pairs: dict[tuple[str, str, int], list[Any]] = {}
+
+    @classmethod
+    def of(cls, phases: list[tuple[float, Any]], legs: Iterable[tuple[str, str, Any, str, Any, Any]]) -> FlownTally:
+        """The tally of ``legs``: (origin, destination, depart_h, purpose, payload_t, fuel_stop) each, numbers as
+        numbers or as the text sorties.csv holds, under the airspace ``phases`` ((start hour, policy) each)."""
+        tally = cls()
+        pairs = tally.pairs
+        one_phase = len(phases) == 1  # phase_index is 0 at every hour
+        for origin, destination, depart_h, purpose, payload_t, fuel_stop in legs:
+            if origin == destination:
+                continue
+            key = (origin, destination, 0 if one_phase else phase_index(phases, float(depart_h)))
+            pair = pairs.get(key)
+            if pair is None:
+                pair = pairs[key] = [0, array("d"), False, 0, {}]
+            pair[0] += 1
+            purposes = pair[4]
+            purposes[purpose] = purposes.get(purpose, 0) + 1
+            payload = float(payload_t)
+            if payload > 0:
+                pair[1].append(payload)
+            if not pair[2] and fuel_stop in (True, "True"):
+                pair[2] = True
+            if purpose in ("diverted", "emergency landing"):
+                pair[3] += 1
+        return tally
+
+    @classmethod
+    def of_rows(cls, phases: list[tuple[float, Any]], rows: Iterable[dict[str, Any]]) -> FlownTally:
+        """The tally of sorties.csv rows (dicts with at least the six columns ``of`` reads)."""
+        return cls.of(phases, ((r["origin"], r["destination"], r["depart_h"], r["purpose"], r["payload_t"],
+                                r["fuel_stop"]) for r in rows))
+
+    def add(self, other: FlownTally) -> None:
+        """Count ``other``'s legs too, after these."""
+        pairs = self.pairs
+        for key, (legs, payloads, fuel_stop, diverted, purposes) in other.pairs.items():
+            pair = pairs.get(key)
+            if pair is None:
+                pairs[key] = [legs, array("d", payloads), fuel_stop, diverted, dict(purposes)]
+                continue
+            pair[0] += legs
+            pair[1].extend(payloads)
+            pair[2] = pair[2] or fuel_stop
+            pair[3] += diverted
+            mine = pair[4]
+            for purpose, n in purposes.items():
+                mine[purpose] = mine.get(purpose, 0) + n
+
+    def flown_legs(self, world: Any) -> list[FlownLeg]:
+        """The tallied legs with the legal route each was flown on. Most legs first."""
+        phases = list(world.phases)
+        found = []
+        for (origin, destination, k), (legs, payloads, fuel_stop, diverted, purposes) in self.pairs.items():
+            tons = 0.0
+            for payload in payloads:  # one by one, in the order flown, as counting the rows adds them
+                tons += payload
+            found.append(FlownLeg(origin, destination, k, world.route(origin, destination, phases[k][1]), legs,
+                                  len(payloads), tons, fuel_stop, diverted, dict(purposes)))
+        return sorted(found, key=lambda g: (-g.legs, g.origin, g.destination, g.phase))
+
+
+def flown_legs(world: Any, sortie_rows: Iterable[dict[str, Any]] | FlownTally) -> list[FlownLeg]:
     """The sorties.csv rows of a run (or of every replication) grouped by origin, destination and the
-    airspace phase at take-off, each with the legal route it was flown on. Most legs first."""
-    phases = list(world.phases)
-    found: dict[tuple[str, str, int], FlownLeg] = {}
-    for row in sortie_rows:
-        if row["origin"] == row["destination"]:
-            continue
-        k = phase_index(phases, float(row["depart_h"]))
-        key = (row["origin"], row["destination"], k)
-        leg = found.get(key)
-        if leg is None:
-            leg = found[key] = FlownLeg(row["origin"], row["destination"], k,
-                                        world.route(row["origin"], row["destination"], phases[k][1]))
-        leg.legs += 1
-        purpose = row["purpose"]
-        leg.purposes[purpose] = leg.purposes.get(purpose, 0) + 1
-        if float(row["payload_t"]) > 0:
-            leg.cargo_legs += 1
-            leg.tons += float(row["payload_t"])
-        leg.fuel_stop = leg.fuel_stop or row["fuel_stop"] in (True, "True")
-        leg.diverted += purpose in ("diverted", "emergency landing")
-    return sorted(found.values(), key=lambda g: (-g.legs, g.origin, g.destination, g.phase))
+    airspace phase at take-off, each with the legal route it was flown on. Most legs first. ``sortie_rows``
+    may be those rows already tallied (a replicated run's legs, see ``FlownTally``)."""
+    tally = sortie_rows if isinstance(sortie_rows, FlownTally) else FlownTally.of_rows(list(world.phases), sortie_rows)
+    return tally.flown_legs(world)
 
 
 def _round(geom: shapely.Geometry) -> shapely.Geometry:
@@ -176,9 +232,10 @@ def _line(route: Route) -> shapely.Geometry:
     return _round(shapely.simplify(route.line(25.0), ROUTE_SIMPLIFY_DEG))
 
 
-def routes_collection(world: Any, sortie_rows: Iterable[dict[str, Any]], replications: int = 1) -> dict[str, Any]:
+def routes_collection(world: Any, sortie_rows: Iterable[dict[str, Any]] | FlownTally, replications: int = 1) -> dict[str, Any]:
     """routes.geojson of a run: legs flown, airfields, closed airspace per phase (see the module doc).
-    ``replications``: how many replications ``sortie_rows`` hold (per-replication figures divide by it)."""
+    ``replications``: how many replications ``sortie_rows`` hold (per-replication figures divide by it);
+    ``sortie_rows`` may be a ``FlownTally`` of them."""
     legs = flown_legs(world, sortie_rows)
     days = _phase_days(world)
     features = []

@@ -10,6 +10,7 @@ observed. It is seeded, so the same values always give the same interval.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -25,7 +26,15 @@ def bootstrap_mean_ci(values: Sequence[float] | np.ndarray, level: float = 0.95,
     mean = float(x.mean())
     if len(x) < 2 or np.all(x == x[0]):
         return mean, mean, mean
-    rng = np.random.default_rng(seed)
-    means = x[rng.integers(0, len(x), size=(resamples, len(x)))].mean(axis=1)
+    means = x[_resample_indices(len(x), resamples, seed)].mean(axis=1)
     low, high = np.quantile(means, [(1 - level) / 2, (1 + level) / 2])
     return mean, float(min(low, mean)), float(max(high, mean))
+
+
+@lru_cache(maxsize=4)
+def _resample_indices(count: int, resamples: int, seed: int) -> np.ndarray:
+    """The indices of every resample (one row each) of ``count`` values: the same for every figure of one
+    set of replications, so drawn once (read-only, as the cache shares it)."""
+    indices = np.random.default_rng(seed).integers(0, count, size=(resamples, count))
+    indices.flags.writeable = False
+    return indices

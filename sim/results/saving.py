@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sim.model.records import GROUND_COLUMNS, LEG_COLUMNS
 from sim.results.writing import run_beside, write_atomically, write_csv, write_files, write_json, write_lines
+
+if TYPE_CHECKING:
+    from sim.results.gis import FlownTally
 
 DAILY_COLUMNS = ["day", "date", "requirement", "origin", "destination", "delivered_t", "sorties"]
 DAILY_CI_COLUMNS = ["day", "date", "requirement", "origin", "destination", "delivered_t", "delivered_t_ci95_low",
@@ -79,19 +82,20 @@ def _remove_stale(folder: Path, names: list[str], charts: tuple[str, ...]) -> No
 def save_replicated(folder: Path, scenario_data: dict[str, Any], world: Any, summary: dict[str, Any],
                     daily: list[dict[str, Any]], sorties_lines: list[bytes], ground_lines: list[bytes],
                     first_sorties: list[dict[str, Any]], first_ground: list[dict[str, Any]],
-                    flown: Callable[[], Iterable[dict[str, Any]]], replications: list[dict[str, Any]],
+                    flown: FlownTally, replications: list[dict[str, Any]],
                     replication_columns: list[str], force: bool = False) -> Path:
-    """Write REPLICATED_FILES: the mean summary, daily means with 95 % CI, every replication's sorties and
-    ground rows (with a ``replication`` column) and one row per replication.
+    """Write REPLICATED_FILES: the mean summary, daily means with 95 % CI, the sorties and ground rows of
+    the replications that keep their trace (with a ``replication`` column) and one row per replication.
 
-    ``sorties_lines`` and ``ground_lines``: each replication's lines of sorties.csv and ground.csv as
-    ``sim.results.writing.csv_lines`` formats them (the replication first, no header); ``first_sorties``
-    and ``first_ground``: replication 0's rows (ground.png); ``flown()``: every replication's legs with at
-    least the columns the routes map reads (origin, destination, depart_h, purpose, payload_t, fuel_stop)."""
+    ``sorties_lines`` and ``ground_lines``: the lines of sorties.csv and ground.csv of each replication that
+    keeps its trace, as ``sim.results.writing.csv_lines`` formats them (the replication first, no header);
+    ``first_sorties`` and ``first_ground``: replication 0's rows (ground.png); ``flown``: every replication's
+    legs tallied by route (the routes map and routes.geojson)."""
 
     from sim.results.plots import closes
 
     count = summary["replications"]["replications"]
+    traces = summary["replications"].get("traces", count)
     names = replicated_files(summary)
 
     def fill(tmp: Path) -> None:
@@ -101,7 +105,8 @@ def save_replicated(folder: Path, scenario_data: dict[str, Any], world: Any, sum
 
         def tables_and_charts() -> None:
             write_json(tmp / "run.json", provenance("replicated run", {"scenario": scenario_data},
-                                                    seed=summary["seed"], replications=count))
+                                                    seed=summary["seed"], replications=count,
+                                                    extra={"traces": traces}))
             write_json(tmp / "summary.json", summary)
             write_json(tmp / "scenario.json", scenario_data)
             write_csv(tmp / "daily.csv", daily, DAILY_CI_COLUMNS)
@@ -111,13 +116,13 @@ def save_replicated(folder: Path, scenario_data: dict[str, Any], world: Any, sum
             write_csv(tmp / "replications.csv", replications, replication_columns)
             if moves_more_than_bulk(summary):
                 save_cargo(tmp / "cargo.png", summary)
-            write_geojson(tmp / "routes.geojson", routes_collection(world, flown(), count))
+            write_geojson(tmp / "routes.geojson", routes_collection(world, flown, count))
 
         def throughput_and_map() -> None:
             save_throughput(tmp / "throughput.png", summary, daily, scenario_data)
             if closes(summary):
                 save_closure(tmp / "closure.png", summary)
-            save_routes_map(tmp / "routes.png", world, flown())
+            save_routes_map(tmp / "routes.png", world, flown)
 
         run_beside(tables_and_charts, throughput_and_map)
 
@@ -168,8 +173,9 @@ def scenario_as_data(scenario: Any) -> dict[str, Any]:
     return scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
-def save_routes_map(path: Path, world: Any, sorties: Iterable[dict[str, Any]] | None = None) -> None:
-    """routes.png: the legs flown (from sorties.csv rows), or without them the requirement legs."""
+def save_routes_map(path: Path, world: Any, sorties: Iterable[dict[str, Any]] | FlownTally | None = None) -> None:
+    """routes.png: the legs flown (sorties.csv rows, or a ``FlownTally`` of them), or without them the
+    requirement legs."""
     from sim.results import style
     from sim.results.maps import routes_map
 

@@ -69,9 +69,17 @@ def ground_table(out: RunOutput) -> list[dict[str, Any]]:
     return _named_rows(out, out.records.ground)
 
 
+def daily_index(world: World) -> list[dict[str, Any]]:
+    """The day, date, requirement, origin and destination of each daily.csv row: every day, each
+    requirement in turn."""
+    run, days = world.run, run_days(world)
+    return [{"day": d, "date": _date(run.start_date, d), "requirement": req.name, "origin": req.from_,
+             "destination": req.to} for d in range(days) for req in world.requirements]
+
+
 def daily_table(out: RunOutput) -> list[dict[str, Any]]:
     """Delivered tons and sorties per day and requirement, every day listed (daily.csv)."""
-    run, requirements, days = out.world.run, out.world.requirements, run_days(out.world)
+    requirements, days = out.world.requirements, run_days(out.world)
     tons = {(d, i): 0.0 for d in range(days) for i in range(len(requirements))}
     sorties = dict.fromkeys(tons, 0)
     deliveries = out.records.deliveries
@@ -79,11 +87,9 @@ def daily_table(out: RunOutput) -> list[dict[str, Any]]:
         key = (min(_day_of(time_h), days - 1), i)
         tons[key] += t
         sorties[key] += 1
-    return [
-        {"day": d, "date": _date(run.start_date, d), "requirement": req.name, "origin": req.from_,
-         "destination": req.to, "delivered_t": tons[(d, i)], "sorties": sorties[(d, i)]}
-        for d in range(days) for i, req in enumerate(requirements)
-    ]
+    # daily_index lists the days, each requirement in turn, as ``tons`` does: its k-th row is (day, requirement) = key k
+    return [{**row, "delivered_t": tons[key], "sorties": sorties[key]}
+            for row, key in zip(daily_index(out.world), tons, strict=True)]
 
 
 def summarise(out: RunOutput) -> dict[str, Any]:
@@ -272,21 +278,37 @@ def cargo_summary(world: Any, deliveries: list[dict[str, Any]]) -> dict[str, Any
 
 
 def peak_on_ground(out: RunOutput) -> dict[str, int]:
-    """Most aircraft on the ground at once at each airfield (from the legs flown)."""
-    from sim.results.checks import on_ground
+    """Most aircraft on the ground at once at each airfield (from the legs flown): the stays are those
+    ``sim.results.checks.on_ground`` finds, read from the legs' columns."""
+    from sim.results.checks import fleet_names
 
     legs = out.records.legs
-    needed = ("aircraft", "depart_h", "arrive_h", "destination", "purpose")  # what on_ground reads of a leg
-    rows = [dict(zip(needed, values, strict=True)) for values in zip(*(legs[c] for c in needed), strict=True)]
+    aircraft, depart, arrive, destination = legs["aircraft"], legs["depart_h"], legs["arrive_h"], legs["destination"]
+    flown: dict[str, list[int]] = defaultdict(list)  # each aircraft's legs by take-off (a stable sort, as on_ground's)
+    for k in sorted(range(len(aircraft)), key=depart.__getitem__):
+        flown[aircraft[k]].append(k)
+    last_takeoff = {row["aircraft"]: row["depart_h"] for row in out.records.airborne_at_end}
+    events: dict[str, list[tuple[float, int]]] = defaultdict(list)  # (hour, +1 landed or -1 left) of each stay
+    for name in fleet_names(out.world):
+        place, since = name.rsplit("@", 1)[-1], 0.0  # the model names aircraft TYPE#N@BASE
+        for k in flown.get(name, ()):
+            _stay(events[place], since, depart[k])
+            place, since = destination[k], arrive[k]
+        _stay(events[place], since, last_takeoff.get(name, out.horizon_h))
     peaks = {}
-    for ident, stays in on_ground(out.world, rows, out.horizon_h, out.records.airborne_at_end).items():
-        events = sorted([(a, 1) for a, b, _, _ in stays if b > a] + [(b, -1) for a, b, _, _ in stays if b > a])
+    for ident, steps in events.items():
         count = best = 0
-        for _, step in events:
+        for _, step in sorted(steps):
             count += step
             best = max(best, count)
         peaks[ident] = best
     return peaks
+
+
+def _stay(events: list[tuple[float, int]], start_h: float, end_h: float) -> None:
+    if end_h > start_h:
+        events.append((start_h, 1))
+        events.append((end_h, -1))
 
 
 def _in_days(row: dict[str, Any]) -> dict[str, Any]:

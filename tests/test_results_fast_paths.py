@@ -1,0 +1,60 @@
+"""Shorter ways to the same numbers: each equals the plain computation it replaces."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import scenario
+
+from sim import run
+from sim.experiments.replications import _t_quantile
+from sim.results.checks import on_ground
+from sim.results.intervals import bootstrap_mean_ci
+from sim.results.tables import peak_on_ground
+
+
+@pytest.mark.parametrize("dof", [1, 2, 5, 29, 99, 999, 4999])
+def test_the_t_quantile_is_scipy_stats_one(dof):
+    from scipy import stats
+
+    for p in (0.975, 0.95, 0.995):
+        assert _t_quantile(p, dof) == float(stats.t.ppf(p, dof))
+
+
+def test_the_bootstrap_interval_draws_its_resamples_as_before():
+    rng = np.random.default_rng(3)
+    for count in (2, 7, 100):
+        for _ in range(3):
+            x = rng.gamma(2.0, 50.0, count)
+            indices = np.random.default_rng(20241208).integers(0, count, size=(2000, count))
+            means = x[indices].mean(axis=1)
+            low, high = np.quantile(means, [(1 - 0.95) / 2, (1 + 0.95) / 2])
+            assert bootstrap_mean_ci(x) == (float(x.mean()), float(min(low, x.mean())), float(max(high, x.mean())))
+
+
+def _reference_peaks(result):
+    """The peaks as the rows give them: ``on_ground``'s stays, counted in time order."""
+    peaks = {}
+    for ident, stays in on_ground(result.world, result.sortie_rows, result.output.horizon_h,
+                                  result.summary["airborne_at_end"]).items():
+        events = sorted([(a, 1) for a, b, _, _ in stays if b > a] + [(b, -1) for a, b, _, _ in stays if b > a])
+        count = best = 0
+        for _, step in events:
+            count += step
+            best = max(best, count)
+        peaks[ident] = best
+    return peaks
+
+
+@pytest.mark.parametrize("aircraft", [1, 3, 8])
+def test_peaks_on_the_ground_from_columns_are_those_of_the_stays(aircraft):
+    s = scenario(days=5, fleet=[{"type": "Il-76MD", "count": aircraft, "base": "ORIG"}],
+                 airfields={"ORIG": {"lat": 10.0, "lon": 10.0, "country": "XXA", "mog": 2, "fuel": True},
+                            "DEST": {"lat": 10.0, "lon": 17.0, "country": "XXB", "mog": 1, "fuel": True}},
+                 requirements=[{"from": "ORIG", "to": "DEST", "tons": 1e6}],
+                 stochastic={"break_per_sortie": 0.3, "repair_h": {"mean": 10, "cv": 0.5}, "replications": 2})
+    for replication in range(2):
+        result = run(s, replication=replication)
+        reference = _reference_peaks(result)
+        assert {k: v for k, v in peak_on_ground(result.output).items() if v} == {k: v for k, v in reference.items() if v}
+        assert all(peak_on_ground(result.output).get(k, 0) == v for k, v in reference.items())
