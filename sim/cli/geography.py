@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from sim.cli.common import airspace_policy, app, fail, out, save_figure
+from sim.cli.common import airspace_policy, app, fail, out, progress_bar, save_figure
 from sim.data import catalog
 
 
@@ -167,8 +166,6 @@ def report_reach_command(
     """Non-stop reach from Chkalovsky, Ulyanovsk, Mozdok and Machulishchy to every African country with a
     Russian military presence: reach.csv, reach.md, the claim verdicts (claims.csv, claim_verdicts.csv)
     and maps, with and without Syrian overflight and Turkish airspace."""
-    from tqdm import tqdm
-
     from sim._version import __version__
     from sim.data import countries
     from sim.flight import reach_report as report
@@ -179,10 +176,10 @@ def report_reach_command(
     toggles = None if unconfirmed is None else _country_codes("--unconfirmed", unconfirmed)
     cases = report.default_cases()
     total = len(cases) * len(report.ORIGINS) * len(report.DESTINATIONS)
-    with tqdm(total=total, unit="route", desc="routing", file=sys.stderr, disable=None, leave=False) as bar:
+    with progress_bar(total=total, unit="route", desc="routing", leave=False) as bar:
         rows = report.reach_rows(cases=cases, progress=lambda: bar.update(1))
     kinds = len(catalog.aircraft_catalog())
-    with tqdm(total=len(cases) * kinds, unit="type", desc="claims", file=sys.stderr, disable=None, leave=False) as bar:
+    with progress_bar(total=len(cases) * kinds, unit="type", desc="claims", leave=False) as bar:
         claim_rows, verdict_rows = report.claim_verdicts(cases, unconfirmed=toggles, progress=lambda: bar.update(1))
     text = report.markdown(rows, cases, __version__, countries.source()["source"], verdict_rows, toggles)
 

@@ -233,6 +233,7 @@ def save_reach_report(folder: Path, rows: list[dict[str, Any]], cases: list[Any]
             write_csv(tmp / "claim_verdicts.csv", verdict_rows, claims.VERDICT_COLUMNS)
         kinds = list(catalog.aircraft_catalog())
         routes = {}
+        drawings = []  # (file, origin ident, origin, case, routes on its map)
         for case in cases:
             for o in report.ORIGINS:
                 origin = catalog.airfield(o)
@@ -244,11 +245,18 @@ def save_reach_report(folder: Path, rows: list[dict[str, Any]], cases: list[Any]
                               and r["type"] == "Il-76MD" and r["payload"] == "40"]
                     items.append(maps.MapRoute(dest, route, bool(loaded and loaded[0]["nonstop"]),
                                                max_payload_t=loaded[0]["max_payload_t"] if loaded else None))
-                rings = [maps.Ring(*report.ring_label(k, 40.0)) for k in kinds]
+                drawings.append((tmp / f"map_{o}_{case.key}.png", o, origin, case, items))
+        rings = [maps.Ring(*report.ring_label(k, 40.0)) for k in kinds]
+
+        def draw(chosen: list[tuple[Path, str, Any, Any, list[Any]]]) -> None:
+            for path, o, origin, case, items in chosen:
                 fig = maps.reach_map(origin, case.policy, items, rings,
-                                     f"From {o} ({origin.name}): {case.title}\nfilled dots: Il-76MD reaches non-stop with 40 t",
-                                     extent_km=6500.0)
-                style.save(fig, tmp / f"map_{o}_{case.key}.png", dpi=100)
+                                     f"From {o} ({origin.name}): {case.title}\n"
+                                     "filled dots: Il-76MD reaches non-stop with 40 t", extent_km=6500.0)
+                style.save(fig, path, dpi=100)
+
+        # Half the maps are drawn in a forked child when the command allows it (sim.results.writing.run_beside).
+        run_beside(lambda: draw(drawings[::2]), lambda: draw(drawings[1::2]))
         fields = {i: catalog.airfield(i) for i in (*report.ORIGINS, *report.DESTINATIONS)}
         write_geojson(tmp / "reach.geojson", report_collection(rows, cases, routes, fields))
 
