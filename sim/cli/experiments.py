@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from sim.cli.common import Format, FormatOption, app, fail, load, out, print_rows
+from sim.cli.common import Format, FormatOption, app, fail, load, out, print_rows, progress_bar
 from sim.experiments.sweeps import plan_sweep, run_sweep
 from sim.results.saving import SWEEP_FILES
 from sim.scenario.overrides import parse_set
@@ -33,8 +33,6 @@ def sweep_command(
 ) -> None:
     """Run every combination of the swept values, each replicated, and write sweep.csv (one row per point
     and replication), sweep_points.csv (mean and 95 % CI per point) and sweep.png."""
-    from tqdm import tqdm
-
     scenario = load(scenario_path)
     swept = dict(parse_set(s) for s in sets) if sets else None
     plan = plan_sweep(scenario, swept, replications)
@@ -45,8 +43,8 @@ def sweep_command(
     done = _resume(partial, plan.sweep_id, resume, force)
     target.mkdir(parents=True, exist_ok=True)
     total = len(plan.points) * plan.replications
-    with partial.open("a", encoding="utf-8") as log, tqdm(
-        total=total, initial=len(done), unit="run", desc=f"sweeping {scenario.name}", file=sys.stderr, disable=None,
+    with partial.open("a", encoding="utf-8") as log, progress_bar(
+        total=total, initial=len(done), unit="run", desc=f"sweeping {scenario.name}",
     ) as bar:
         if not done:
             log.write(json.dumps({"sweep_id": plan.sweep_id}) + "\n")

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from sim.cli.common import app, fail, load, out
+from sim.cli.common import app, fail, load, out, progress_bar
 from sim.experiments.sizing import SizingPoint, SizingResult
 
 
@@ -30,8 +29,6 @@ def size_command(
     """Find the smallest value at PATH for which the scenario closes by the end of day DAY with probability
     at least P (a deterministic scenario: closes by then), evaluating as few values as it can, each with
     the same replications (common random numbers)."""
-    from tqdm import tqdm
-
     from sim.experiments import sizing
     from sim.experiments.execution import executor
 
@@ -41,7 +38,7 @@ def size_command(
     except sizing.SizingError as exc:
         raise fail([str(exc)]) from None
     count = 1 if scenario.stochastic is None else (replications or scenario.stochastic.replications)
-    with tqdm(unit="value", desc=f"sizing {vary}", file=sys.stderr, disable=None, leave=False) as bar, \
+    with progress_bar(unit="value", desc=f"sizing {vary}", leave=False) as bar, \
             executor(1 if count == 1 else workers) as pool:
         try:
             result = sizing.size(scenario, vary, close_by, confidence, replications, lowest, highest, pool,
