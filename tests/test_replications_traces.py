@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 
+import pytest
 import yaml
 from conftest import scenario
 from typer.testing import CliRunner
@@ -85,3 +86,10 @@ def test_the_command_keeps_the_traces_asked_for_and_check_says_how_many(tmp_path
     assert "5 replication(s)" in runner.invoke(app, ["check", str(tmp_path / "all")]).output
     bad = runner.invoke(app, ["run", str(path), "--out", str(tmp_path / "bad"), "--traces", "some"])
     assert bad.exit_code != 0 and "--traces" in bad.output
+    # No trace kept: the run says so, and check vouches for nothing.
+    done = runner.invoke(app, ["run", str(path), "--out", str(tmp_path / "none"), "--workers", "1", "--traces", "0"])
+    assert done.exit_code == 0 and "hold no replication" in done.output, done.output
+    checked = runner.invoke(app, ["check", str(tmp_path / "none")])
+    assert checked.exit_code == 1 and "nothing to check" in checked.output and "every rule holds" not in checked.output
+    with pytest.raises(ValueError, match="traces"):
+        replicate(_scenario(), workers=1, traces=-3)

@@ -81,8 +81,9 @@ def run_command(
     out.print(f"\nResults in [bold]{target}/[/bold]: {', '.join([*names, *extras])}")
     reps = result.summary.get("replications") or {}
     if reps and reps["traces"] < reps["replications"]:
-        out.print(f"sorties.csv and ground.csv hold the first {reps['traces']:,} of {reps['replications']:,} "
-                  "replications (--traces); every figure, table and chart counts them all")
+        held = ("no replication" if reps["traces"] == 0
+                else f"the first {reps['traces']:,} of {reps['replications']:,} replications")
+        out.print(f"sorties.csv and ground.csv hold {held} (--traces); every figure, table and chart counts them all")
 
 
 def run_with_progress(scenario: Scenario) -> RunResult:
@@ -229,13 +230,18 @@ def _print_summary(s: dict[str, Any]) -> None:
 @app.command()
 def check(results_dir: Annotated[Path, typer.Argument(metavar="RESULTS_DIR", help="a run's results folder")]) -> None:
     """Verify a run's records from the rules: legs chain, fuel and mass at every take-off, working MOG,
-    closures, cargo per place, strandings reported. Exit 1 if any rule is broken."""
+    closures, cargo per place, strandings reported. Exit 1 if any rule is broken, or if the run kept no
+    trace to check (--traces 0)."""
     from sim.results.checks import check_folder
 
     try:
         report = check_folder(results_dir)
     except FileNotFoundError as exc:
         raise fail([f"{results_dir}: {exc}; expected a folder written by `airlift run`"]) from None
+    if report.replications == 0:  # run with --traces 0: no sorties to check, and no rule can be vouched for
+        out.print(f"[red]{results_dir}: no replication kept its trace (--traces 0): nothing to check; run again "
+                  "with --traces N to check N replications[/red]")
+        raise typer.Exit(1)
     for problem in report.problems:
         out.print(f"[red]{problem}[/red]")
     checked = f"{report.replications} replication(s)" if report.replications == report.of else (

@@ -422,8 +422,10 @@ def replicate(scenario: Scenario, replications: int | None = None, *, seed: int 
     """
     if seed is not None:
         scenario = scenario.model_copy(update={"seed": seed})
+    if traces is not None and traces < 0:
+        raise ValueError(f"traces: expected a whole number of replications, 0 or more, or None for all (got {traces})")
     count = replication_count(scenario, replications)
-    traced = count if traces is None else min(max(traces, 0), count)
+    traced = count if traces is None else min(traces, count)
     data = scenario_data(scenario)
     # Replication 0 always brings its trace back: ground.png draws it.
     tasks = [Task(data, r, full=True, trace=r < max(traced, 1)) for r in range(count)]

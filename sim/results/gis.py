@@ -218,7 +218,10 @@ AIRSPACE_MARGIN_DEG = 10.0  # closed airspace is exported this far around the le
 
 
 def _around(lines: list[shapely.Geometry], points: list[tuple[float, float]]) -> tuple[float, float, float, float]:
-    """A lon/lat box around the legs and the airfields, widened by AIRSPACE_MARGIN_DEG."""
+    """A lon/lat box around the legs and the airfields, widened by AIRSPACE_MARGIN_DEG (the whole world
+    when there is neither)."""
+    if not lines and not points:
+        return -180.0, -90.0, 180.0, 90.0
     west, south, east, north = shapely.GeometryCollection([*lines, shapely.MultiPoint(points)]).bounds
     m = AIRSPACE_MARGIN_DEG
     return max(-180.0, west - m), max(-90.0, south - m), min(180.0, east + m), min(90.0, north + m)
