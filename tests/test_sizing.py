@@ -87,14 +87,15 @@ def point(value: int, closed: int, n: int = 100) -> sizing.SizingPoint:
     return sizing.SizingPoint(value, closed / n, sizing.wilson_interval(closed, n), n, closed, None, 0.0, 0.0, 0.0, 0.0)
 
 
-def test_a_value_that_closes_less_than_the_one_below_is_named_a_decline():
-    # 31 of 100 close at 11 and 4 of 100 at 15: Wilson intervals 0.23-0.41 and 0.02-0.10 do not overlap.
-    # 6 at 8 and 7 at 9 overlap: no decline between them, nor anywhere P rises.
-    evaluated = [point(8, 6), point(9, 7), point(11, 31), point(15, 4), point(23, 0)]
+def test_a_value_that_closes_less_than_one_below_is_named_a_decline():
+    # Wilson intervals with 100 replications: 31 -> 0.23-0.41, 22 -> 0.15-0.31, 12 -> 0.07-0.20, 4 -> 0.02-0.10.
+    # 22 overlaps 31: no decline. 12 overlaps its neighbour 22 but lies below 31's: a slow fall is a decline
+    # too. 4 lies below 31 as well. 6 and 7 below 11 overlap each other, and P rising is never one.
+    evaluated = [point(8, 6), point(9, 7), point(11, 31), point(12, 22), point(13, 12), point(15, 4)]
     result = sizing.SizingResult("fleet[1].count", "Il-76MD", 44, 0.65, True, 0, 32, None, evaluated)
-    assert [(low.value, high.value) for low, high in result.declines] == [(11, 15)]
-    assert result.to_dict()["declines"] == [{"from_value": 11, "to_value": 15, "p_close_from": 0.31,
-                                             "p_close_to": 0.04}]
-    deterministic = sizing.SizingResult("x", "x", 10, 1.0, False, 0, 5, 2,
-                                        [point(1, 0, 1), point(2, 1, 1), point(3, 0, 1)])
-    assert [(low.value, high.value) for low, high in deterministic.declines] == [(2, 3)]
+    assert [(low.value, high.value) for low, high in result.declines] == [(11, 13), (11, 15)]
+    assert result.to_dict()["declines"][0] == {"from_value": 11, "to_value": 13, "p_close_from": 0.31,
+                                               "p_close_to": 0.12}
+    # Deterministic: the search runs every failing value below every closing one, so none can show.
+    deterministic = sizing.SizingResult("x", "x", 10, 1.0, False, 0, 5, 2, [point(1, 0, 1), point(2, 1, 1)])
+    assert deterministic.declines == []

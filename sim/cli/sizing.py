@@ -89,11 +89,13 @@ def _print(result: SizingResult, name: str, current: int) -> None:
                       f"{top.in_transit_t:,.1f} t is still in transit: cargo arriving late in the run cannot "
                       f"land by day {result.close_by_day} in every replication, whatever the fleet; stop the flow "
                       "earlier (until_day), allow a later day, or ask for a lower --confidence")
-    for low, high in result.declines:
-        change = (f"P falls from {low.p_close:.2f} at {low.value} to {high.p_close:.2f} at {high.value}, their 95 % "
-                  "intervals apart" if result.stochastic else f"{low.value} closes and {high.value} does not")
-        out.print(f"[yellow]more is worse here: {change}.[/yellow] The search assumes more never closes less, so "
-                  f"it may have missed a value that closes; sweep the values between to see the whole curve.")
+    if result.declines:
+        low, high = result.declines[0]
+        later = [h.value for _, h in result.declines[1:]]
+        also = f" (and below it at {', '.join(map(str, later))})" if later else ""
+        out.print(f"[yellow]more is worse here: P falls from {low.p_close:.2f} at {low.value} to {high.p_close:.2f} at "
+                  f"{high.value}{also}, their 95 % intervals apart.[/yellow] The search assumes more never closes "
+                  "less, so it may have missed a value that closes; sweep the values between to see the whole curve.")
     table = Table(title=f"evaluated values (in order run: {', '.join(str(p.value) for p in result.evaluated)})")
     for column in ("value", "P(close by day)", "95 % CI", "delivered_t", "in_transit_t", "backlog_t", "median closure day"):
         table.add_column(column, justify="right")

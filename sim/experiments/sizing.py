@@ -16,7 +16,6 @@ import math
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import asdict, dataclass, field
-from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -77,18 +76,19 @@ class SizingResult:
 
     @property
     def declines(self) -> list[tuple[SizingPoint, SizingPoint]]:
-        """Pairs (lower value, higher value) of neighbouring evaluated values where the higher closes less:
-        deterministic, it does not close where the lower does; stochastic, their 95 % intervals of P do not
-        overlap. The search assumes there are none; where there are, it may have missed an answer."""
-        points = sorted(self.evaluated, key=lambda p: p.value)
-        out = []
-        for low, high in pairwise(points):
-            if self.stochastic:
-                falls = high.p_close_ci95[1] < low.p_close_ci95[0]
-            else:
-                falls = high.p_close < low.p_close
-            if falls:
-                out.append((low, high))
+        """Pairs (lower value, higher value) where the higher closes less: its 95 % interval of P lies wholly
+        below that of a lower value run (the one whose interval's low end is highest). The search assumes
+        there are none; where there are, it may have stepped over a value that closes. (Deterministic, the
+        search runs every failing value below every closing one, so no decline can show.)"""
+        out: list[tuple[SizingPoint, SizingPoint]] = []
+        if not self.stochastic:
+            return out
+        best: SizingPoint | None = None
+        for point in sorted(self.evaluated, key=lambda p: p.value):
+            if best is not None and point.p_close_ci95[1] < best.p_close_ci95[0]:
+                out.append((best, point))
+            if best is None or point.p_close_ci95[0] > best.p_close_ci95[0]:
+                best = point
         return out
 
     @property
