@@ -10,6 +10,7 @@ from conftest import BASE, scenario
 from sim import run
 from sim.flight import performance
 from sim.model.records import SPOT_ACTIVITIES
+from sim.results.checks import check_result
 
 
 def _legs(result, purpose=None):
@@ -104,6 +105,14 @@ def test_reopen_resumes_deliveries():
     result = run(scenario(days=3, events=[{"day": 0.5, "close": "DEST"}, {"day": 2, "reopen": "DEST"}]))
     daily = [row["delivered_t"] for row in result.daily_rows]
     assert daily[0] == 60 and daily[1] == 0 and daily[2] > 0
+
+
+def test_closing_a_closed_airfield_keeps_one_closure_that_the_reopening_ends():
+    result = run(scenario(days=3, events=[{"day": 0.5, "close": "DEST"}, {"day": 1, "close": "DEST"},
+                                          {"day": 2, "reopen": "DEST"}]))
+    closures = [(c["airfield"], c["from_h"], c["to_h"]) for c in result.summary["closures"]]
+    assert closures == [("DEST", 12.0, 48.0)]
+    assert check_result(result) == []
 
 
 def test_no_fuel_at_destination_carries_return_fuel_and_the_landing_mass_limits_the_payload():

@@ -132,7 +132,10 @@ class AirliftModel:
                 aircraft.process.interrupt("destination closed")
 
     def note_closure(self, ident: str, cause: str) -> None:
-        """Record that ``ident`` closed now (cause: "closed" by an event, or "outage")."""
+        """Record that ``ident`` closed now (cause: "closed" by an event, or "outage"); a closure for a cause
+        already in force goes on, and its reopening ends it."""
+        if (ident, cause) in self._closed_since:
+            return
         self.records.closures.append({"airfield": ident, "from_h": self.env.now, "to_h": None, "cause": cause})
         self._closed_since[(ident, cause)] = len(self.records.closures) - 1
 
