@@ -486,7 +486,7 @@ def ground_figure(ground: list[dict[str, Any]], mog: dict[str, int], busiest: in
     horizon_h = horizon_h or max([g["end_h"] for g in turns], default=24.0)
     bin_h = 1.0 if horizon_h <= 24 * 5 else 6.0 if horizon_h <= 24 * 20 else 24.0
     with style.briefing():
-        fig, axes = plt.subplots(max(1, len(fields)), 1, figsize=(10, 2.0 * max(1, len(fields)) + 0.8), sharex=True,
+        fig, axes = plt.subplots(max(1, len(fields)), 1, figsize=(12, 2.0 * max(1, len(fields)) + 0.8), sharex=True,
                                  constrained_layout=True, squeeze=False)
         for ax, ident in zip(axes[:, 0], fields, strict=False):
             levels = ground_levels(ground, ident, horizon_h, bin_h)
@@ -513,7 +513,7 @@ def ground_figure(ground: list[dict[str, Any]], mog: dict[str, int], busiest: in
                 top = max(top, parking[ident])
             ax.set_ylabel(f"{ident}\naircraft")
             style.from_zero(ax, top=top * 1.15)
-            ax.legend(loc="upper right", ncols=2, fontsize=7)
+            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7)  # beside the axes: never over a line
         if not fields:
             axes[0, 0].text(0.5, 0.5, "no onloads, offloads or fuel stops", transform=axes[0, 0].transAxes, ha="center")
         if start_date is None:
