@@ -28,3 +28,12 @@ def distance_matrix_km(lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
     out = np.zeros((n, n))
     out[i, j] = out[j, i] = np.asarray(metres) / 1000.0
     return out
+
+
+SPHERE_RADIUS_KM = 6371.0  # the mean Earth radius: the sphere of quick great-circle bounds
+
+
+def unit_vectors(lonlat: np.ndarray) -> np.ndarray:
+    """(n, 3) unit vectors of (n, 2) lon/lat points in degrees, taken as spherical coordinates."""
+    lon, lat = np.radians(lonlat[:, 0]), np.radians(lonlat[:, 1])
+    return np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])

@@ -32,6 +32,7 @@ import shapely.affinity
 from pyproj import Proj
 
 from sim.data import countries
+from sim.geo.geodesy import SPHERE_RADIUS_KM, unit_vectors
 
 NM_M = 1852.0
 CELL_DEG = 10.0
@@ -126,11 +127,11 @@ class AirspaceGroups:
     def sum_lower_bounds_km(self, origin: tuple[float, float], destination: tuple[float, float]) -> np.ndarray:
         """Per group, a lower bound of (distance from ``origin`` + distance to ``destination``) over every
         point of its polygons, in km on the sphere of 6371 km (lon/lat taken as spherical coordinates)."""
-        ends = _unit_vectors(np.array([origin, destination], dtype=float))
+        ends = unit_vectors(np.array([origin, destination], dtype=float))
         bounds = np.empty(len(self.groups))
         for i, points in enumerate(self.samples):
             angles = np.arccos(np.clip(points @ ends.T, -1.0, 1.0))
-            bounds[i] = float(np.min(angles.sum(axis=1))) * EARTH_RADIUS_KM - 2 * SAMPLE_SPACING_KM
+            bounds[i] = float(np.min(angles.sum(axis=1))) * SPHERE_RADIUS_KM - 2 * SAMPLE_SPACING_KM
         return bounds
 
     def in_box(self, west: float, south: float, east: float, north: float) -> np.ndarray:
@@ -143,7 +144,6 @@ class AirspaceGroups:
         return frozenset().union(*(group for group, keep in zip(self.groups, chosen.tolist(), strict=True) if keep))
 
 
-EARTH_RADIUS_KM = 6371.0
 SAMPLE_DEG = 1.0  # grid of the points sampled over a group's bounds
 SAMPLE_SPACING_KM = 80.0  # a point of a 1-degree grid cell lies within this of one of its corners
 
@@ -194,7 +194,7 @@ def _country_reach(code: str, territorial_nm: float) -> tuple[np.ndarray, np.nda
     reach_m = outline_reach_m(territorial_nm)
     outline = np.asarray(_reach_boxes(extent.outline, reach_m)).reshape(-1, 4)
     parts = np.asarray(_reach_boxes(extent.parts, reach_m)).reshape(-1, 4)
-    return outline, parts, _unit_vectors(_grid(parts))
+    return outline, parts, unit_vectors(_grid(parts))
 
 
 def outline_reach_m(territorial_nm: float) -> float:
@@ -234,11 +234,6 @@ def _grid(boxes: np.ndarray) -> np.ndarray:
         lats = np.linspace(miny, maxy, max(2, math.ceil((maxy - miny) / SAMPLE_DEG) + 1))
         points.append(np.stack(np.meshgrid(lons, lats), axis=-1).reshape(-1, 2))
     return np.concatenate(points) if points else np.zeros((0, 2))
-
-
-def _unit_vectors(lonlat: np.ndarray) -> np.ndarray:
-    lon, lat = np.radians(lonlat[:, 0]), np.radians(lonlat[:, 1])
-    return np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
 
 
 def remember_group(airspace: ClosedAirspace) -> ClosedAirspace:

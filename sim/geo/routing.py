@@ -367,7 +367,7 @@ def _within_horizon(pieces: _Pieces, lon: float, lat: float) -> np.ndarray:
     The geodesic is worked out only for pieces near the limit: elsewhere the great circle on a sphere,
     which differs from it by less than 1 %, decides."""
     n = len(pieces.lonlat)
-    limit_km = math.radians(HORIZON_DEG) * 6371.0
+    limit_km = math.radians(HORIZON_DEG) * geo.SPHERE_RADIUS_KM
     farthest = np.zeros(n)
     np.maximum.at(farthest, pieces.owner, _sphere_km(pieces.vertices, lon, lat))
     unsure = np.flatnonzero((farthest >= limit_km * (1 - SPHERE_MARGIN)) & (farthest <= limit_km * (1 + SPHERE_MARGIN)))
@@ -392,16 +392,11 @@ def _project(pieces: np.ndarray, lon: float, lat: float) -> np.ndarray:
     return projected
 
 
-def _unit_vectors(lonlat: np.ndarray) -> np.ndarray:
-    lon, lat = np.radians(lonlat[:, 0]), np.radians(lonlat[:, 1])
-    return np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
-
-
 def _sphere_km(lonlat: np.ndarray, lon: float, lat: float) -> np.ndarray:
     """Great-circle distances (km, sphere of 6371 km) from (lon, lat) to each point: within 1 % of the
     WGS84 geodesic."""
-    cosine = _unit_vectors(lonlat) @ _unit_vectors(np.array([[lon, lat]]))[0]
-    return np.arccos(np.clip(cosine, -1.0, 1.0)) * 6371.0
+    cosine = geo.unit_vectors(lonlat) @ geo.unit_vectors(np.array([[lon, lat]]))[0]
+    return np.arccos(np.clip(cosine, -1.0, 1.0)) * geo.SPHERE_RADIUS_KM
 
 
 class _CornerDistances:
