@@ -44,17 +44,6 @@ class Country:
         return _bounds()[self.code]
 
 
-def _features_bounds(features: list[dict[str, Any]]) -> tuple[float, float, float, float]:
-    """Bounds of the outer rings of the features' polygons: what shapely gives for their shapes."""
-    rings = []
-    for f in features:
-        geometry = f["geometry"]
-        polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-        rings += [np.asarray(polygon[0], dtype=float)[:, :2] for polygon in polygons]
-    xy = np.concatenate(rings)
-    return float(xy[:, 0].min()), float(xy[:, 1].min()), float(xy[:, 0].max()), float(xy[:, 1].max())
-
-
 @lru_cache(maxsize=1)
 def _raw() -> bytes:
     return resources.files("sim").joinpath("data", "countries.json.gz").read_bytes()
@@ -80,15 +69,10 @@ def _index() -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def _bounds() -> dict[str, tuple[float, float, float, float]]:
-    """(min lon, min lat, max lon, max lat) of each country's land (kept in the cache folder)."""
-
-    def read() -> dict[str, tuple[float, float, float, float]]:
-        parts: dict[str, list[dict[str, Any]]] = {}
-        for feature in _document()["features"]:
-            parts.setdefault(feature["iso3"], []).append(feature)
-        return {code: _features_bounds(features) for code, features in parts.items()}
-
-    return derived.remembered("countries-bounds", (derived.digest(_raw()),), read)
+    """(min lon, min lat, max lon, max lat) of each country's land: the box around its parts' boxes."""
+    return {code: (float(extent.parts[:, 0].min()), float(extent.parts[:, 1].min()),
+                   float(extent.parts[:, 2].max()), float(extent.parts[:, 3].max()))
+            for code, extent in land_extents().items()}
 
 
 OUTLINE_RUN = 32  # edges of a ring's outline per box of land_extents
