@@ -35,6 +35,7 @@ import csv
 import json
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -156,16 +157,25 @@ def on_ground(world: World, sorties: list[dict[str, Any]], horizon_h: float,
     the start, at the base) to the next take-off (or the end of the run, or the take-off of a hop still
     in the ``airborne`` at the end). ``planned`` is False for a stay that began with a diversion or an
     emergency landing."""
+    return stays_on_ground(world, ((r["aircraft"], r["depart_h"], r["arrive_h"], r["destination"], r["purpose"])
+                                   for r in sorties), horizon_h, airborne)
+
+
+def stays_on_ground(world: World, legs: Iterable[tuple[str, float, float, str, str]], horizon_h: float,
+                    airborne: list[dict[str, Any]] | None = None) -> dict[str, list[tuple[float, float, str, bool]]]:
+    """``on_ground`` of the legs given as (aircraft, depart_h, arrive_h, destination, purpose) tuples, in any
+    order (the run's leg columns zipped, without making rows)."""
     last_takeoff = {row["aircraft"]: row["depart_h"] for row in airborne or []}
+    flown: dict[str, list[tuple[str, float, float, str, str]]] = defaultdict(list)
+    for leg in legs:
+        flown[leg[0]].append(leg)
     stays: dict[str, list[tuple[float, float, str, bool]]] = defaultdict(list)
-    flown = _by_aircraft(sorties, "depart_h")
     for name in fleet_names(world):
-        legs = flown.get(name, [])
         place, since, planned = name.rsplit("@", 1)[-1], 0.0, True  # the model names aircraft TYPE#N@BASE
-        for leg in legs:
-            stays[place].append((since, leg["depart_h"], name, planned))
-            place, since = leg["destination"], leg["arrive_h"]
-            planned = leg["purpose"] not in ("diverted", "emergency landing")
+        for _, depart_h, arrive_h, destination, purpose in sorted(flown.get(name, ()), key=lambda leg: leg[1]):
+            stays[place].append((since, depart_h, name, planned))
+            place, since = destination, arrive_h
+            planned = purpose not in ("diverted", "emergency landing")
         stays[place].append((since, last_takeoff.get(name, horizon_h), name, planned))
     return stays
 

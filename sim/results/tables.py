@@ -278,37 +278,21 @@ def cargo_summary(world: Any, deliveries: list[dict[str, Any]]) -> dict[str, Any
 
 
 def peak_on_ground(out: RunOutput) -> dict[str, int]:
-    """Most aircraft on the ground at once at each airfield (from the legs flown): the stays are those
-    ``sim.results.checks.on_ground`` finds, read from the legs' columns."""
-    from sim.results.checks import fleet_names
+    """Most aircraft on the ground at once at each airfield (from the legs flown)."""
+    from sim.results.checks import stays_on_ground
 
     legs = out.records.legs
-    aircraft, depart, arrive, destination = legs["aircraft"], legs["depart_h"], legs["arrive_h"], legs["destination"]
-    flown: dict[str, list[int]] = defaultdict(list)  # each aircraft's legs by take-off (a stable sort, as on_ground's)
-    for k in sorted(range(len(aircraft)), key=depart.__getitem__):
-        flown[aircraft[k]].append(k)
-    last_takeoff = {row["aircraft"]: row["depart_h"] for row in out.records.airborne_at_end}
-    events: dict[str, list[tuple[float, int]]] = defaultdict(list)  # (hour, +1 landed or -1 left) of each stay
-    for name in fleet_names(out.world):
-        place, since = name.rsplit("@", 1)[-1], 0.0  # the model names aircraft TYPE#N@BASE
-        for k in flown.get(name, ()):
-            _stay(events[place], since, depart[k])
-            place, since = destination[k], arrive[k]
-        _stay(events[place], since, last_takeoff.get(name, out.horizon_h))
+    stays = stays_on_ground(out.world, zip(legs["aircraft"], legs["depart_h"], legs["arrive_h"], legs["destination"],
+                                           legs["purpose"], strict=True), out.horizon_h, out.records.airborne_at_end)
     peaks = {}
-    for ident, steps in events.items():
+    for ident, spans in stays.items():
+        events = sorted([(a, 1) for a, b, _, _ in spans if b > a] + [(b, -1) for a, b, _, _ in spans if b > a])
         count = best = 0
-        for _, step in sorted(steps):
+        for _, step in events:
             count += step
             best = max(best, count)
         peaks[ident] = best
     return peaks
-
-
-def _stay(events: list[tuple[float, int]], start_h: float, end_h: float) -> None:
-    if end_h > start_h:
-        events.append((start_h, 1))
-        events.append((end_h, -1))
 
 
 def _in_days(row: dict[str, Any]) -> dict[str, Any]:
