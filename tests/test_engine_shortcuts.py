@@ -109,7 +109,8 @@ def test_rows_batched_into_columns_equal_rows_appended_one_by_one():
     one_by_one, batched = Records(), Records()
     buffer = RowBuffer(batched.legs, batch=2)  # flushes on the way, then at the end
     for row in rows:
-        Records.append(one_by_one.legs, row)
+        for column, value in zip(one_by_one.legs.values(), row, strict=True):  # each value onto its column
+            column.append(value)
         buffer.add(row)
     assert len(buffer.rows) == len(rows) % 2
     buffer.flush()

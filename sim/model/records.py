@@ -107,13 +107,6 @@ class Records:
     # What each delivery was, by class and item: time_h, requirement, type, class, item ("" for tons), tons, count
     cargo_deliveries: list[dict[str, Any]] = field(default_factory=list)
 
-    @staticmethod
-    def append(table: dict[str, list[Any]], row: LegRow | GroundRow | DeliveryRow) -> None:
-        """Append one row to the column table of its kind."""
-        for column, value in zip(table.values(), row, strict=True):
-            column.append(value)
-
-
 
 class RowBuffer:
     """Rows on their way into a column table, a batch at a time: appending one tuple to a list costs far
