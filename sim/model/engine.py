@@ -120,9 +120,7 @@ class AirliftModel:
     def _apply_event(self, event: Event) -> Generator[simpy.Event, Any, None]:
         yield self.env.timeout(event.at_h)
         event.apply(self)  # what this kind of event changes (sim.model.events)
-        self.planner.invalidate()
-        self._recall_parking_lines()
-        self._send_idle_away()
+        self._airfields_changed()
         self.dispatch()
 
     def divert_from(self, ident: str) -> None:
@@ -185,9 +183,7 @@ class AirliftModel:
                 self.out_of_use.add(ident)
                 self.note_closure(ident, "outage")
                 self.divert_from(ident)
-                self.planner.invalidate()
-                self._recall_parking_lines()
-                self._send_idle_away()
+                self._airfields_changed()
                 yield self.env.timeout(duration_h)
                 self.out_of_use.discard(ident)
                 self.note_reopening(ident, "outage")
@@ -197,10 +193,13 @@ class AirliftModel:
             else:
                 yield self.env.timeout(HOURS_PER_DAY)
 
-    def _recall_parking_lines(self) -> None:
-        """Aircraft in line for parking on a trip through an airfield no longer usable look again."""
+    def _airfields_changed(self) -> None:
+        """An airfield may have become unusable: plan afresh, call back the aircraft in line for parking on a
+        trip through one, and send idle aircraft away from those."""
+        self.planner.invalidate()
         for lot in self.parking.values():
             lot.recall(self.usable)
+        self._send_idle_away()
 
     def _send_idle_away(self) -> None:
         """Idle aircraft parked at a closed airfield leave for their base (or the nearest usable field)."""
