@@ -13,6 +13,7 @@ from rich.table import Table
 from sim.cli.common import Format, FormatOption, app, fail, load, out, print_rows, progress_bar
 from sim.experiments.sweeps import plan_sweep, run_sweep
 from sim.results.saving import SWEEP_FILES
+from sim.results.tables import requirement_column
 from sim.scenario.overrides import parse_set
 
 PARTIAL = ".sweep-partial.jsonl"
@@ -106,16 +107,17 @@ def _print_points(point_rows: list[dict[str, Any]], paths: list[str]) -> None:
                       f"{p['delivered_t_mean']:,.0f}", f"{p['in_transit_t_mean']:,.0f}", f"{p['backlog_t_mean']:,.0f}",
                       f"{p['p_closed']:.2f}")
     out.print(table)
-    suffix = ": closure_day_median"
+    suffix = requirement_column("", "closure_day_median")
     requirements = [k.removesuffix(suffix) for k in point_rows[0] if k.endswith(suffix)] if point_rows else []
     if len(requirements) > 1:
         days = Table(title="closure by requirement: median day (P closed by the end)")
         for column in (*paths, *requirements):
             days.add_column(column, justify="right")
         for p in point_rows:
+            medians = [p[requirement_column(r, "closure_day_median")] for r in requirements]
             days.add_row(*[str(p[k]) for k in paths], *[
-                f"{'-' if p[r + suffix] is None else f'day {p[r + suffix]}'} ({p[r + ': p_closed']:.2f})"
-                for r in requirements])
+                f"{'-' if day is None else f'day {day}'} ({p[requirement_column(r, 'p_closed')]:.2f})"
+                for r, day in zip(requirements, medians, strict=True)])
         out.print(days)
     if any(p["backlog_t_mean"] < 0.5 and p["p_closed"] < 1 for p in point_rows):
         out.print("A point with no backlog that did not always close still had cargo in transit at the end.")

@@ -21,7 +21,7 @@ from sim.experiments.runs import RunResult, run, scenario_data
 from sim.model.world import World
 from sim.results.gis import FlownTally
 from sim.results.intervals import bootstrap_mean_ci
-from sim.results.tables import daily_index
+from sim.results.tables import daily_index, requirement_column
 from sim.scenario.compile import build_world
 from sim.scenario.schema import Scenario
 
@@ -112,9 +112,8 @@ def task_record(result: RunResult, point: int, replication: int) -> dict[str, An
         daily[row["day"], names.index(row["requirement"])] = row["delivered_t"]
     per_requirement = {}
     for r in s["by_requirement"]:
-        per_requirement[f"{r['requirement']}: delivered_t"] = r["delivered_t"]
-        per_requirement[f"{r['requirement']}: backlog_t"] = r["backlog_t"]
-        per_requirement[f"{r['requirement']}: closure_day"] = r["closure_day"]
+        for figure in ("delivered_t", "backlog_t", "closure_day"):
+            per_requirement[requirement_column(r["requirement"], figure)] = r[figure]
     return {
         "point": point,
         "replication": replication,

@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING, Any
 from sim.experiments.execution import executor, run_tasks
 from sim.experiments.replications import Task, closure_quantile, replication_count, run_task, tidy, tidy_columns
 from sim.results.intervals import bootstrap_mean_ci
+from sim.results.tables import REQUIREMENT_SEPARATOR, requirement_column
 from sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
     import pandas as pd
 
 JOURNAL_FORMAT = 2  # in the sweep id: a journal of rows without the closure-day columns is not resumed
-CLOSURE = ": closure_day"  # a requirement's closure-day column in sweep.csv
+CLOSURE = requirement_column("", "closure_day")  # how a requirement's closure-day column in sweep.csv ends
 POINT_FIGURES = ("delivered_t", "in_transit_t", "backlog_t", "mean_daily_t", "sorties", "flight_h", "repairs")
 
 
@@ -188,15 +189,15 @@ def _tables(points: list[SweepPoint], rows: list[dict[str, Any]]) -> tuple[list[
     for point in points:
         mine = by_point[point.index]
         entry: dict[str, Any] = {"point": point.index, **point.values, "replications": len(mine)}
-        for key in (*POINT_FIGURES, *[c for c in columns if ": " in c and not c.endswith(CLOSURE)]):
+        for key in (*POINT_FIGURES, *[c for c in columns if REQUIREMENT_SEPARATOR in c and not c.endswith(CLOSURE)]):
             mean, low, high = bootstrap_mean_ci([r[key] for r in mine])  # never below zero
             entry |= {f"{key}_mean": mean, f"{key}_ci95_low": low, f"{key}_ci95_high": high}
         entry["p_closed"] = sum(r["closure_day"] is not None for r in mine) / len(mine)
         for key in (c for c in columns if c.endswith(CLOSURE)):
             requirement = key.removesuffix(CLOSURE)
             days = [r.get(key) for r in mine]
-            entry[f"{requirement}: closure_day_median"] = closure_quantile(days, 0.5)
-            entry[f"{requirement}: p_closed"] = sum(d is not None for d in days) / len(days)
+            entry[requirement_column(requirement, "closure_day_median")] = closure_quantile(days, 0.5)
+            entry[requirement_column(requirement, "p_closed")] = sum(d is not None for d in days) / len(days)
         point_rows.append(entry)
     return run_rows, point_rows
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import pandas as pd
 
+from sim.results.tables import REQUIREMENT_SEPARATOR
+
 DATE_COLUMNS = ("date",)
-# Per-requirement figures in replications.csv and sweep.csv are columns "<requirement>: <figure>".
-REQUIREMENT_SEPARATOR = ": "
 
 
 def frame(rows: Iterable[dict[str, Any]], columns: list[str]) -> pd.DataFrame:

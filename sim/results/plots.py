@@ -560,7 +560,7 @@ def plot_knee(results: Any, figure: str = "mean_daily_t", ax: Any = None, demand
     """A sweep's figure (default delivered t/day, with its 95 % CI) against its first swept value: where
     more aircraft stop helping. ``results``: ``sim.sweep`` or ``sim.load_results`` of a sweep folder.
     ``demand_t_per_day`` draws the demand as a dotted line, inside the y axis."""
-    from sim.results.frames import REQUIREMENT_SEPARATOR
+    from sim.results.tables import REQUIREMENT_SEPARATOR
 
     points = results.points if hasattr(results, "points") else results.sweep_points
     paths = [c for c in points.columns if c not in ("point", "replications", "p_closed") and not c.endswith(

@@ -44,6 +44,15 @@ def closure_day(times_h: list[float], tons: list[float], requested_t: float) -> 
     return None
 
 
+# Per-requirement figures in replications.csv and sweep.csv are columns "<requirement>: <figure>".
+REQUIREMENT_SEPARATOR = ": "
+
+
+def requirement_column(requirement: str, figure: str) -> str:
+    """The column of one requirement's figure, e.g. "Tobruk flow: closure_day"."""
+    return f"{requirement}{REQUIREMENT_SEPARATOR}{figure}"
+
+
 def _named_rows(out: RunOutput, table: dict[str, Any]) -> list[dict[str, Any]]:
     """A column table as rows, with each requirement index replaced by the requirement's name."""
     return named_rows([r.name for r in out.world.requirements], table)
