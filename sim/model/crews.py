@@ -13,7 +13,7 @@ crew went to rest while the aircraft was offloaded and serviced by the ground cr
 
 from __future__ import annotations
 
-from collections import deque
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from sim.data.catalog import AircraftType
@@ -29,19 +29,31 @@ class Crew:
     type: str
     duty_start_h: float | None = None  # show time of the current (or last) duty period
     off_duty_h: float = -1e9  # end of the last duty period (last landing + debrief)
-    flights: deque[tuple[float, float]] = field(default_factory=deque)  # (take-off, landing) in the window
+    # The flights still in the 30-day window, from index ``first`` of these three columns (take-off,
+    # landing, and landing - take-off: hours flown); the landings rise, which lets a search find a window's start.
+    takeoffs: list[float] = field(default_factory=list)
+    landings: list[float] = field(default_factory=list)
+    lengths: list[float] = field(default_factory=list)
+    first: int = 0
     duty_h: float = 0.0  # hours on duty in past duty periods (for the summary)
     flown_total_h: float = 0.0
     kept_h: float = 0.0  # hours of the flights kept in ``flights`` (an upper bound on any window's)
     duty_periods: int = 0
 
+    @property
+    def flights(self) -> list[tuple[float, float]]:
+        """(take-off, landing) of the flights in the window, oldest first."""
+        return list(zip(self.takeoffs[self.first:], self.landings[self.first:], strict=True))
+
     def flown_h(self, since_h: float) -> float:
-        """Flight hours after ``since_h``."""
-        total = 0.0
-        for start, end in self.flights:
-            if end > since_h:
-                total += end - (start if start > since_h else since_h)
-        return total
+        """Flight hours after ``since_h``: the flights landed after it, the first cut at ``since_h``, summed
+        oldest first."""
+        k = bisect_right(self.landings, since_h, self.first)
+        if k == len(self.landings):
+            return 0.0
+        start = self.takeoffs[k]
+        # Every later flight took off after this one landed, so after since_h: it counts whole.
+        return sum(self.lengths[k + 1:], self.landings[k] - (start if start > since_h else since_h))
 
     def earliest_takeoff(self, kind: AircraftType, now: float, flight_h: float) -> float:
         """Earliest take-off (h) at which this crew may fly a hop of ``flight_h``, from ``now``."""
@@ -79,13 +91,19 @@ class Crew:
                 self.duty_h += self.off_duty_h - self.duty_start_h
             self.duty_start_h = now - kind.crew_show_h
             self.duty_periods += 1
-        while self.flights and self.flights[0][1] <= now - WINDOW_H:
-            start, end = self.flights.popleft()
-            self.kept_h -= end - start
+        while self.first < len(self.landings) and self.landings[self.first] <= now - WINDOW_H:
+            self.kept_h -= self.lengths[self.first]
+            self.first += 1
+        if self.first > 256 and 2 * self.first > len(self.landings):  # drop what left the window
+            for column in (self.takeoffs, self.landings, self.lengths):
+                del column[:self.first]
+            self.first = 0
 
     def land(self, kind: AircraftType, takeoff: float, now: float) -> None:
         """The crew landed now after a hop flown from ``takeoff``."""
-        self.flights.append((takeoff, now))
+        self.takeoffs.append(takeoff)
+        self.landings.append(now)
+        self.lengths.append(now - takeoff)
         self.flown_total_h += now - takeoff
         self.kept_h += now - takeoff
         self.off_duty_h = now + kind.crew_debrief_h
