@@ -45,23 +45,31 @@ class World:
     overrides: dict[tuple[str, str], float] = field(default_factory=dict)
     leg_notes: dict[tuple[str, str], str] = field(default_factory=dict)
     operations: OperationsSpec = field(default_factory=OperationsSpec)
-    # Answers that depend only on the fields above, kept on first use (great circles, stops near a leg).
+    # Answers that depend only on the fields above, kept on first use (great circles, stops near a leg, routes).
     _great_circles: dict[tuple[str, str], float] = field(default_factory=dict, init=False, repr=False, compare=False)
     _stops: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict, init=False, repr=False, compare=False)
     _stops_from: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict, init=False, repr=False,
                                                                    compare=False)
+    _routes: dict[tuple, Route] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def route(self, a: str, b: str, policy: AirspacePolicy | None = None, trip: tuple[str, str] | None = None) -> Route:
         """Legal route a -> b under ``policy`` (the starting one by default). ``trip``: the (origin,
         final destination) airfields when a -> b is one hop of a trip with a fuel stop, whose ends
         airspace rules also judge (Turkey stays closed to both hops of a trip bound for Syria)."""
+        key = (a, b, policy, trip)
+        route = self._routes.get(key)
+        if route is None:
+            route = self._routes[key] = self._route(a, b, self.policy if policy is None else policy, trip)
+        return route
+
+    def _route(self, a: str, b: str, policy: AirspacePolicy, trip: tuple[str, str] | None) -> Route:
         start, end = self.airfields[a], self.airfields[b]
         if (a, b) in self.overrides:
             gc = self.great_circle_km(a, b)
             km = self.overrides[(a, b)]
             return Route(((start.lon, start.lat), (end.lon, end.lat)), km, gc, (self.leg_notes[(a, b)],))
         ends = None if trip is None else (self.airfields[trip[0]].country, self.airfields[trip[1]].country)
-        return airspace.legal_route(start, end, self.policy if policy is None else policy, ends)
+        return airspace.legal_route(start, end, policy, ends)
 
     def distance(self, a: str, b: str, policy: AirspacePolicy | None = None, trip: tuple[str, str] | None = None) -> float:
         """Length (km) of the legal route a -> b (one hop of ``trip``, if given); infinite when there is none."""
