@@ -1,5 +1,6 @@
 """The engine's shortcuts give what the plain computation gives: the crew search that stops early, the
-30-day flight hours, the hops and great circles kept once computed, and the rows batched into columns."""
+30-day flight hours, the hops and great circles kept once computed, the rows batched into columns and the
+random draws made in blocks."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from sim.data.catalog import aircraft_catalog
 from sim.geo import geodesy
 from sim.model.crews import Crew, CrewRoster
+from sim.model.randomness import BREAKS, REPAIRS, Randomness
 from sim.model.records import Records, RowBuffer
 from sim.model.trips import TripPlanner
 from sim.scenario.compile import build_world
@@ -115,3 +117,14 @@ def test_rows_batched_into_columns_equal_rows_appended_one_by_one():
     assert len(buffer.rows) == len(rows) % 2
     buffer.flush()
     assert batched.legs == one_by_one.legs
+
+
+@given(st.integers(0, 2**32 - 1), st.floats(0.05, 2.0), st.floats(0.1, 50.0))
+def test_draws_made_in_blocks_are_the_draws_made_one_at_a_time(seed, cv, mean):
+    spec = build_world(scenario(stochastic={"break_per_sortie": 0.5, "repair_h": {"mean": mean, "cv": cv}})).stochastic
+    blocks = Randomness(spec, seed, replication=3)
+    shape = 1.0 / (cv * cv)
+    one_by_one = Randomness(spec, seed, replication=3)
+    for _ in range(300):  # across several blocks
+        assert blocks.repair_h((0, 1), away=False) == float(one_by_one.stream(REPAIRS, (0, 1)).gamma(shape, mean / shape))
+        assert blocks.breaks((0, 1)) == bool(one_by_one.stream(BREAKS, (0, 1)).random() < 0.5)

@@ -5,10 +5,14 @@ one stream per subsystem (mission capability, breaks, repairs, ground times, out
 or airfield. Draws therefore do not depend on worker count, completion order, or on how many other
 aircraft a sweep point has, so sweep points share random numbers (common random numbers).
 A World without a stochastic spec gets ``Randomness(None)``, which draws nothing.
+
+Each stream draws a block of values at a time (numpy's generators give the same sequence drawn in blocks as
+drawn one by one), which costs far less per draw than asking numpy for one value.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,12 +22,23 @@ from sim.model.specs import StochasticSpec
 MISSION_CAPABLE, BREAKS, REPAIRS, GROUND, OUTAGES = range(5)
 
 
-def gamma(rng: np.random.Generator, mean: float, cv: float) -> float:
-    """A gamma draw with this mean and coefficient of variation (the mean itself when cv is 0)."""
-    if cv <= 0:
-        return mean
-    shape = 1.0 / (cv * cv)
-    return float(rng.gamma(shape, mean / shape))
+class Draws:
+    """Draws of one distribution from one generator, made in blocks: 8 values first, then twice as many each
+    time up to 256 (a stream drawn a few times a run draws little ahead)."""
+
+    def __init__(self, draw: Callable[[int], np.ndarray]):
+        self._draw = draw  # n -> n values
+        self._values: list[float] = []
+        self._next = 0
+        self._block = 8
+
+    def __call__(self) -> float:
+        if self._next == len(self._values):
+            self._values, self._next = self._draw(self._block).tolist(), 0
+            self._block = min(2 * self._block, 256)
+        value = self._values[self._next]
+        self._next += 1
+        return value
 
 
 @dataclass
@@ -34,6 +49,7 @@ class Randomness:
     seed: int = 0
     replication: int = 0
     _streams: dict[tuple[int, object], np.random.Generator] = field(default_factory=dict, repr=False)
+    _draws: dict[tuple[int, object], Draws] = field(default_factory=dict, repr=False)
 
     def stream(self, subsystem: int, key: object) -> np.random.Generator:
         """The generator of one subsystem for one aircraft or airfield key."""
@@ -42,6 +58,24 @@ class Randomness:
             sequence = np.random.SeedSequence(self.seed, spawn_key=(self.replication, subsystem, *words))
             self._streams[(subsystem, key)] = np.random.default_rng(sequence)
         return self._streams[(subsystem, key)]
+
+    def uniform(self, subsystem: int, key: object) -> float:
+        """The next uniform draw in [0, 1) of one subsystem's stream for one aircraft or airfield key."""
+        draws = self._draws.get((subsystem, key))
+        if draws is None:
+            draws = self._draws[(subsystem, key)] = Draws(self.stream(subsystem, key).random)
+        return draws()
+
+    def _gamma(self, subsystem: int, key: object, mean: float, cv: float) -> float:
+        """The next ``gamma(mean, cv)`` draw of a stream that draws only that distribution."""
+        if cv <= 0:
+            return mean
+        draws = self._draws.get((subsystem, key))
+        if draws is None:
+            shape = 1.0 / (cv * cv)
+            generator = self.stream(subsystem, key)
+            draws = self._draws[(subsystem, key)] = Draws(lambda n: generator.gamma(shape, mean / shape, n))
+        return draws()
 
     @property
     def active(self) -> bool:
@@ -57,22 +91,22 @@ class Randomness:
         """Does the leg just flown end with the aircraft broken?"""
         if self.spec is None or self.spec.break_per_sortie <= 0:
             return False
-        return bool(self.stream(BREAKS, aircraft).random() < self.spec.break_per_sortie)
+        return self.uniform(BREAKS, aircraft) < self.spec.break_per_sortie
 
     def repair_h(self, aircraft: tuple[int, int], away: bool) -> float:
         """Repair time (h); longer away from a maintenance airfield."""
         assert self.spec is not None
         d = self.spec.repair_h
-        return gamma(self.stream(REPAIRS, aircraft), d.mean, d.cv) * (self.spec.repair_away_factor if away else 1.0)
+        return self._gamma(REPAIRS, aircraft, d.mean, d.cv) * (self.spec.repair_away_factor if away else 1.0)
 
     def ground_factor(self, aircraft: tuple[int, int]) -> float:
         """Multiplier (mean 1) of one ground turn's onload/offload/refuel time."""
         if self.spec is None or self.spec.ground_time_cv <= 0:
             return 1.0
-        return gamma(self.stream(GROUND, aircraft), 1.0, self.spec.ground_time_cv)
+        return self._gamma(GROUND, aircraft, 1.0, self.spec.ground_time_cv)
 
     def outage(self, airfield_index: int) -> bool:
         """Is the airfield out of use on the day now starting?"""
         if self.spec is None or self.spec.outages is None:
             return False
-        return bool(self.stream(OUTAGES, airfield_index).random() < self.spec.outages.probability_per_day)
+        return self.uniform(OUTAGES, airfield_index) < self.spec.outages.probability_per_day
