@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from conftest import scenario
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,7 +16,7 @@ from sim.geo import geodesy
 from sim.model.crews import Crew, CrewRoster
 from sim.model.randomness import BREAKS, REPAIRS, Randomness
 from sim.model.records import Records, RowBuffer
-from sim.model.trips import TripPlanner
+from sim.model.trips import Trip, TripPlanner
 from sim.scenario.compile import build_world
 from sim.scenario.loading import load_scenario
 
@@ -128,3 +129,38 @@ def test_draws_made_in_blocks_are_the_draws_made_one_at_a_time(seed, cv, mean):
     for _ in range(300):  # across several blocks
         assert blocks.repair_h((0, 1), away=False) == float(one_by_one.stream(REPAIRS, (0, 1)).gamma(shape, mean / shape))
         assert blocks.breaks((0, 1)) == bool(one_by_one.stream(BREAKS, (0, 1)).random() < 0.5)
+
+
+def every_option_plan(planner: TripPlanner, aircraft, origin: str, destination: str, want_t: float, fuel):  # noqa: ANN001
+    """The trip the planner documents, from every option: the direct hop and each open stop near the route."""
+    options = []
+    direct = planner.hop(aircraft, origin, destination, fuel)
+    if direct is not None:
+        options.append(Trip((direct,), direct.payload_cap_t, direct.flight_h, 0.0))
+    for stop in planner.world.stops_near(origin, destination):
+        first = planner.hop(aircraft, origin, stop, fuel, (origin, destination)) if planner.is_open(stop) else None
+        second = planner.hop(aircraft, stop, destination, None, (origin, destination)) if first else None
+        if second is not None:
+            options.append(Trip((first, second), min(first.payload_cap_t, second.payload_cap_t),
+                                first.flight_h + second.flight_h, aircraft.enroute_stop_h))
+    if want_t <= 0:
+        return min(options, key=lambda t: (t.duration_h, len(t.hops)), default=None)
+    carrying = [t for t in options if min(want_t, t.payload_cap_t) > 0]
+    handling_h = aircraft.onload_h + aircraft.offload_h
+    return max(carrying, default=None, key=lambda t: (
+        round(min(want_t, t.payload_cap_t) / (handling_h + t.duration_h), 9), -t.duration_h, -len(t.hops)))
+
+
+@pytest.mark.parametrize("name", ["lose_hmeimim", "russia_libya_turkey_closed", "sahel_onward"])
+def test_the_planner_skips_only_stops_that_cannot_win(name):
+    world = build_world(load_scenario(f"scenarios/{name}.yaml"))
+    shut = set(world.named_airfields[-1:])  # one airfield out of use: stops and onward fuel change
+    for is_open in (lambda _ident: True, lambda ident: ident not in shut):
+        planner = TripPlanner(world, is_open)
+        for kind in world.aircraft.values():
+            for a in world.named_airfields:
+                for b in world.named_airfields:
+                    for want in (0.0, kind.planning_load_t, kind.max_payload_t):
+                        for fuel in (None, 0.5 * kind.fuel_capacity_t):
+                            if a != b:
+                                assert planner._plan(kind, a, b, want, fuel) == every_option_plan(planner, kind, a, b, want, fuel)

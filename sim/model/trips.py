@@ -140,12 +140,14 @@ class TripPlanner:
 
     def _plan(self, aircraft: AircraftType, origin: str, destination: str, want_t: float,
               fuel_aboard_t: float | None) -> Trip | None:
-        options: list[Trip] = []
+        best: Trip | None = None
         direct = self.hop(aircraft, origin, destination, fuel_aboard_t)
         if direct is not None:
-            options.append(Trip((direct,), direct.payload_cap_t, direct.flight_h, 0.0))
+            best = _better(aircraft, want_t, best, Trip((direct,), direct.payload_cap_t, direct.flight_h, 0.0))
         for stop in self.world.stops_near(origin, destination):
             if not self.is_open(stop):
+                continue
+            if best is not None and self._beyond_reach(aircraft, want_t, origin, stop, destination, best):
                 continue
             first = self.hop(aircraft, origin, stop, fuel_aboard_t, (origin, destination))
             if first is None:
@@ -154,21 +156,40 @@ class TripPlanner:
             if second is None:
                 continue
             cap = min(first.payload_cap_t, second.payload_cap_t)
-            options.append(Trip((first, second), cap, first.flight_h + second.flight_h, aircraft.enroute_stop_h))
-        if not options:
-            return None
-        if want_t <= 0:
-            return min(options, key=lambda t: (t.duration_h, len(t.hops)))
-        handling_h = aircraft.onload_h + aircraft.offload_h
+            best = _better(aircraft, want_t, best,
+                           Trip((first, second), cap, first.flight_h + second.flight_h, aircraft.enroute_stop_h))
+        return best
 
-        def tons_per_hour(t: Trip) -> float:
-            return min(want_t, t.payload_cap_t) / (handling_h + t.duration_h)
+    def _beyond_reach(self, aircraft: AircraftType, want_t: float, origin: str, stop: str, destination: str,
+                      best: Trip) -> bool:
+        """Could no trip through ``stop`` beat ``best``, even flown full along the great circles (a route is
+        never shorter)? Then its routes need not be searched."""
+        first, second = (performance.flight_h(aircraft, self.world.shortest_possible_km(a, b))
+                         for a, b in ((origin, stop), (stop, destination)))
+        bound = _rank(aircraft, want_t, want_t, first + second + aircraft.enroute_stop_h, 2)
+        return bound is not None and bound < _rank(aircraft, want_t, best.payload_cap_t, best.duration_h, len(best.hops))
 
-        carrying = [t for t in options if min(want_t, t.payload_cap_t) > 0]
-        if not carrying:
-            return None
-        # Most tons per hour; among equals the faster, then the direct trip.
-        return max(carrying, key=lambda t: (round(tons_per_hour(t), 9), -t.duration_h, -len(t.hops)))
+
+def _rank(aircraft: AircraftType, want_t: float, cap_t: float, duration_h: float, hops: int) -> tuple | None:
+    """How good a trip is, higher better: an empty trip (``want_t`` 0) by its hours, then fewer hops; a loaded
+    one by its tons per hour of trip (onload + flights + stop + offload), then the faster, then fewer hops;
+    None for a loaded trip that carries nothing."""
+    if want_t <= 0:
+        return (-duration_h, -hops)
+    tons = min(want_t, cap_t)
+    if tons <= 0:
+        return None
+    return (round(tons / (aircraft.onload_h + aircraft.offload_h + duration_h), 9), -duration_h, -hops)
+
+
+def _better(aircraft: AircraftType, want_t: float, best: Trip | None, trip: Trip) -> Trip | None:
+    """The better of two trips for ``want_t``: ``best`` (planned first) on a tie; a trip carrying nothing never."""
+    rank = _rank(aircraft, want_t, trip.payload_cap_t, trip.duration_h, len(trip.hops))
+    if rank is None:
+        return best
+    if best is None or rank > _rank(aircraft, want_t, best.payload_cap_t, best.duration_h, len(best.hops)):
+        return trip
+    return best
 
 
 def fuel_after_hop_t(aircraft: AircraftType, hop: Hop, payload_t: float, fuel_takeoff_t: float | None = None) -> float:

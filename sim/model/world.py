@@ -78,6 +78,12 @@ class World:
         km = self.route(a, b, policy, trip).length_km
         return math.inf if km is None else km
 
+    def shortest_possible_km(self, a: str, b: str) -> float:
+        """A lower bound (km) on the route a -> b under any airspace: a given leg distance, else the great
+        circle (less a rounding margin)."""
+        km = self.overrides.get((a, b))
+        return km if km is not None else self.great_circle_km(a, b) * (1.0 - 1e-9)
+
     def great_circle_km(self, a: str, b: str) -> float:
         """WGS84 geodesic distance (km): a lower bound on every route."""
         km = self._great_circles.get((a, b))
