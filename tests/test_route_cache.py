@@ -53,6 +53,15 @@ def test_a_cached_route_is_byte_identical_to_a_fresh_search(cache_dir, monkeypat
     assert pickle.dumps(again) == pickle.dumps(fresh)
 
 
+def test_a_diversion_from_a_point_in_the_air_is_searched_but_not_stored(cache_dir):
+    policy = airspace.make_policy(closed=["TUR", "GRC"])
+    end = catalog.airfield("HLLB")
+    route = airspace.route_between(37.0, 50.0, "RUS", end.lon, end.lat, end.country, policy)  # over Ukraine
+    codes = policy.closed_for("RUS", end.country)
+    assert route == routing.shortest_route((37.0, 50.0), (end.lon, end.lat), codes, policy.territorial_nm)
+    assert route.legal and not list(cache_dir.glob("*/r-*.pkl"))
+
+
 def test_the_stored_airspace_equals_the_built_one(cache_dir):
     codes = frozenset({"CYP"})
     built = obstacles._build(codes, 12.0)

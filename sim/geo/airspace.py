@@ -151,8 +151,28 @@ def legal_route(origin: Airfield, destination: Airfield, policy: AirspacePolicy,
 
 def route_between(lon1: float, lat1: float, country1: str, lon2: float, lat2: float, country2: str,
                   policy: AirspacePolicy) -> Route:
-    """Shortest legal route between two points, for a flight from ``country1`` to ``country2``."""
-    return _legal_route(round(lon1, 4), round(lat1, 4), country1, lon2, lat2, country2, policy, None, routing.MAX_ROUTE_KM)
+    """Shortest legal route between two points, for a flight from ``country1`` to ``country2``: an airborne
+    aircraft's diversion. A point in the air is met once, so the route is neither stored in the on-disk cache
+    nor told the countries it overflies."""
+    return _point_route(round(lon1, 4), round(lat1, 4), country1, lon2, lat2, country2, policy)
+
+
+@lru_cache(maxsize=1024)
+def _point_route(lon1, lat1, country1, lon2, lat2, country2, policy: AirspacePolicy) -> Route:
+    codes = policy.closed_for(country1, country2)
+    if country2 in codes:
+        return _closed_destination(lon1, lat1, lon2, lat2, country2, None)
+    _read_stored_groups(codes, policy.territorial_nm)
+    route = routing.shortest_route((lon1, lat1), (lon2, lat2), codes, policy.territorial_nm)
+    _store_built_groups(codes, policy.territorial_nm)
+    return route
+
+
+def _closed_destination(lon1, lat1, lon2, lat2, country2: str, trip: tuple[str, str] | None) -> Route:
+    """No route: the destination's country is closed (to a trip between ``trip``'s countries, if given)."""
+    gc = geo.geodesic_km(lat1, lon1, lat2, lon2)
+    why = "" if trip is None else f" to a trip from {trip[0]} to {trip[1]}"
+    return Route((), None, gc, (f"destination country {country2} is closed{why}",))
 
 
 def _trip_key(country1: str, country2: str, policy: AirspacePolicy, trip: tuple[str, str] | None) -> tuple[str, str] | None:
@@ -167,9 +187,7 @@ def _legal_route(lon1, lat1, country1, lon2, lat2, country2, policy: AirspacePol
                  trip: tuple[str, str] | None, max_km: float) -> Route:
     codes = policy.closed_for(country1, country2, trip)
     if country2 in codes:
-        gc = geo.geodesic_km(lat1, lon1, lat2, lon2)
-        why = "" if trip is None else f" to a trip from {trip[0]} to {trip[1]}"
-        return Route((), None, gc, (f"destination country {country2} is closed{why}",))
+        return _closed_destination(lon1, lat1, lon2, lat2, country2, trip)
     ends = (lon1, lat1, lon2, lat2, max_km)
     stored = cache.load_route(codes, policy.territorial_nm, ends)
     if stored is not None:
