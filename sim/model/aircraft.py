@@ -20,7 +20,7 @@ from sim.geo.airspace import AirspacePolicy
 from sim.model.cargo import CargoLedger
 from sim.model.crews import Crew, CrewRoster
 from sim.model.packing import Load, Manifest, hold_of, shed
-from sim.model.ramp import Parking, Ramp
+from sim.model.ramp import Parking, ParkingLine, Ramp
 from sim.model.randomness import Randomness
 from sim.model.records import Activity, Purpose
 from sim.model.specs import RequirementSpec
@@ -79,6 +79,7 @@ class RunningModel(Protocol):
     policy: AirspacePolicy  # the airspace in force: a take-off's clearance
     ramps: dict[str, Ramp]  # working spots per airfield
     parking: dict[str, Parking]  # parking spots per airfield
+    parking_line: ParkingLine  # aircraft waiting for the parking spots of their trips
     crews: CrewRoster  # crews staged on the ground
     maintenance: Collection[str]  # airfields where a repair takes its base time
 
@@ -367,36 +368,35 @@ class Aircraft:
         model = self.model
         usable = model.usable
         here = self.location
-        lots = [model.parking[k] for k in book]
-        handed: Parking | None = None  # the lot that handed it a spot after a wait in line
+        lots = tuple((model.parking[k], k == self.base) for k in book)  # its own base always has room for it
+        # Handed a spot at every airfield of ``book`` by the line: held as its booking (a trip's start books;
+        # at a fuel stop ``book`` is empty and the spot ahead, booked at the start, stays held).
+        handed = False
         while True:
             if not usable(destination) or not all(map(usable, book)):
-                if handed is not None:
-                    handed.release(self.number)
                 return False
             if self.crew is not None:
                 self.crew, takeoff = model.crews.choose(self.crew, self.type, here, self.env.now, flight_h)
                 if takeoff > self.env.now + 1e-9:
-                    if handed is not None:  # no spot is held through a crew rest: the next in line takes it
-                        handed.release(self.number)
-                        handed = None
+                    if handed:  # no spot is held through a crew rest: the line takes it
+                        self._drop_booking()
+                        handed = False
                     yield from self._wait("crew rest", self.env.timeout(takeoff - self.env.now))
                     continue
             if not book:
                 return True
-            full = [lot for k, lot in zip(book, lots, strict=True) if not lot.has_room(self.number, k == self.base)]
+            full = not all(lot.has_room(self.number, exempt) for lot, exempt in lots)
             if full and model.world.operations.parking_holds:
-                if handed is not None:  # spots are held for the whole trip at once, or none
-                    handed.release(self.number)
-                    handed = None
                 if (may_give_up and self.aboard is None and here != self.base and self.gave_up_at != self.env.now
                         and model.usable(self.base) and self._home_trip() is not None):
                     self.go_home, self.gave_up_at = True, self.env.now  # once an instant: no loop without time
                     return False
-                if (yield from self._wait("parking hold", full[0].wait(self.number, (destination, *book)))):
-                    handed = full[0]
+                handed = yield from self._wait("parking hold", model.parking_line.wait(self.number, lots,
+                                                                                       (destination, *book)))
+                if handed:
+                    self.booked = list(book)
                 continue
-            for lot in lots:
+            for lot, _ in lots:
                 lot.occupy(self.number)
             self.booked = list(book)
             return True

@@ -18,7 +18,7 @@ from sim.model.crews import CrewRoster
 from sim.model.dispatch import DispatchRule, capable_type_counts, rule_named
 from sim.model.events import Event
 from sim.model.packing import Hold, Load, Manifest, hold_of
-from sim.model.ramp import Parking, Ramp
+from sim.model.ramp import Parking, ParkingLine, Ramp
 from sim.model.randomness import Randomness
 from sim.model.records import Activity, DeliveryRow, GroundRow, LegRow, Purpose, Records, RowBuffer
 from sim.model.specs import HOURS_PER_DAY, FleetSpec, RequirementSpec, carries_class, may_serve
@@ -50,7 +50,8 @@ class AirliftModel:
         self._deliveries = RowBuffer(self.records.deliveries)
         self.open = {ident: True for ident in world.airfields}
         self.ramps = {ident: Ramp(self.env, a.mog) for ident, a in world.airfields.items()}
-        self.parking = {ident: Parking(self.env, max(a.parking_mog, a.mog)) for ident, a in world.airfields.items()}
+        self.parking_line = ParkingLine(self.env)
+        self.parking = {ident: Parking(max(a.parking_mog, a.mog), self.parking_line) for ident, a in world.airfields.items()}
         self.crews = CrewRoster()
         self.policy = world.policy
         self.planner = TripPlanner(world, self.usable, self.policy)
@@ -197,8 +198,7 @@ class AirliftModel:
         """An airfield may have become unusable: plan afresh, call back the aircraft in line for parking on a
         trip through one, and send idle aircraft away from those."""
         self.planner.invalidate()
-        for lot in self.parking.values():
-            lot.recall(self.usable)
+        self.parking_line.recall(self.usable)
         self._send_idle_away()
 
     def _send_idle_away(self) -> None:

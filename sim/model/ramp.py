@@ -57,15 +57,14 @@ class Parking:
     A trip holds a spot at each airfield it will land at from its take-off (the slot a planner books
     before launching an aircraft) until the take-off from there. An aircraft's own base always has room
     for it; an aircraft that lands where it had to (a diversion) takes a spot even beyond the capacity.
-    Aircraft that found no spot wait in line: a spot given back is handed to the first of them.
+    A spot given back goes to the aircraft waiting in the model's ``ParkingLine``, if one can use it.
     """
 
-    def __init__(self, env: simpy.Environment, capacity: int):
-        self.env = env
+    def __init__(self, capacity: int, line: ParkingLine | None = None):
         self.capacity = capacity
         self.holders: set[int] = set()  # aircraft numbers
         self.peak = 0
-        self._line: deque[tuple[int, tuple[str, ...], simpy.Event]] = deque()  # first come, first served
+        self.line = line
 
     def has_room(self, number: int, exempt: bool = False) -> bool:
         """May aircraft ``number`` hold a spot here now (it may already hold one)?"""
@@ -77,28 +76,72 @@ class Parking:
         self.peak = max(self.peak, len(self.holders))
 
     def release(self, number: int) -> None:
-        """The aircraft took off from here, or will not come: its spot goes to the first in line."""
+        """The aircraft took off from here, or will not come: its spot goes to the line."""
         if number in self.holders:
             self.holders.discard(number)
-            while self._line and len(self.holders) < self.capacity:
-                waiter, _, handed = self._line.popleft()
-                self.occupy(waiter)
-                handed.succeed(True)
+            if self.line is not None:
+                self.line.freed(self)
 
-    def wait(self, number: int, needs: tuple[str, ...]) -> simpy.Event:
-        """Aircraft ``number`` joins the line. The event fires with True when a spot is handed to it (it
-        holds the spot from then on) or with False if ``recall`` calls it back because an airfield it
-        ``needs`` for its trip became unusable."""
-        handed = self.env.event()
-        self._line.append((number, needs, handed))
-        return handed
+
+class _Waiter:
+    """An aircraft in the parking line: the spots its trip needs, each with its exemption (its own base)."""
+
+    __slots__ = ("number", "lots", "needs", "event", "done")
+
+    def __init__(self, number: int, lots: tuple[tuple[Parking, bool], ...], needs: tuple[str, ...],
+                 event: simpy.Event):
+        self.number, self.lots, self.needs, self.event, self.done = number, lots, needs, event, False
+
+    def fits(self) -> bool:
+        return all(lot.has_room(self.number, exempt) for lot, exempt in self.lots)
+
+
+class ParkingLine:
+    """Aircraft waiting for the parking spots of a whole trip, first come, first served.
+
+    A spot given back goes to the first aircraft in line whose trip then finds a spot at every airfield it
+    lands at; it is handed them all at once. Aircraft ahead of it whose trips still lack a spot elsewhere
+    keep their place. So no aircraft holds one spot while it waits for another (two aircraft each holding
+    the spot the other needs would wait for ever), and none gives a spot back to queue again elsewhere.
+    """
+
+    def __init__(self, env: simpy.Environment):
+        self.env = env
+        self._lines: dict[Parking, deque[_Waiter]] = {}  # per lot, in the order the waits began
+
+    def wait(self, number: int, lots: tuple[tuple[Parking, bool], ...], needs: tuple[str, ...]) -> simpy.Event:
+        """Aircraft ``number`` joins the line for ``lots`` (each with its exemption). The event fires with True
+        when it is handed a spot at every lot (it holds them from then on) or with False if ``recall`` calls it
+        back because an airfield it ``needs`` for its trip became unusable."""
+        waiter = _Waiter(number, lots, needs, self.env.event())
+        for lot, exempt in lots:
+            if not exempt:
+                self._lines.setdefault(lot, deque()).append(waiter)
+        return waiter.event
+
+    def freed(self, lot: Parking) -> None:
+        """A spot of ``lot`` came free: hand it to the first waiter whose trip now fits everywhere."""
+        line = self._lines.get(lot)
+        if not line:
+            return
+        for waiter in list(line):
+            if len(lot.holders) >= lot.capacity:
+                break
+            if not waiter.done and waiter.fits():
+                for held, _ in waiter.lots:
+                    held.occupy(waiter.number)
+                self._leave(waiter, True)
 
     def recall(self, usable: Callable[[str], bool]) -> None:
         """Call back, out of the line, the aircraft whose trips need an airfield no longer ``usable``."""
-        if any(not all(map(usable, needs)) for _, needs, _ in self._line):
-            line, self._line = self._line, deque()
-            for entry in line:
-                if all(map(usable, entry[1])):
-                    self._line.append(entry)
-                else:
-                    entry[2].succeed(False)
+        for line in list(self._lines.values()):
+            for waiter in list(line):
+                if not waiter.done and not all(map(usable, waiter.needs)):
+                    self._leave(waiter, False)
+
+    def _leave(self, waiter: _Waiter, handed: bool) -> None:
+        waiter.done = True
+        for lot, exempt in waiter.lots:
+            if not exempt:
+                self._lines[lot].remove(waiter)
+        waiter.event.succeed(handed)
