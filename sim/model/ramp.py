@@ -1,4 +1,5 @@
-"""Airfield capacity: working spots (MOG), whose number can change while aircraft hold them, and parking.
+"""Airfield capacity: working spots (MOG), whose number can change while aircraft hold them, and parking
+spots, with one line of aircraft waiting for the parking spots of whole trips.
 
 simpy's Resource has a fixed capacity, so MOG changes are modelled here directly: a FIFO of waiting
 aircraft and a count of spots in use. Lowering the capacity never evicts an aircraft already on a spot;
