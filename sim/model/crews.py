@@ -13,6 +13,7 @@ crew went to rest while the aircraft was offloaded and serviced by the ground cr
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
@@ -31,9 +32,9 @@ class Crew:
     off_duty_h: float = -1e9  # end of the last duty period (last landing + debrief)
     # The flights still in the 30-day window, from index ``first`` of these three columns (take-off,
     # landing, and landing - take-off: hours flown); the landings rise, which lets a search find a window's start.
-    takeoffs: list[float] = field(default_factory=list)
-    landings: list[float] = field(default_factory=list)
-    lengths: list[float] = field(default_factory=list)
+    takeoffs: array[float] = field(default_factory=lambda: array("d"))  # 8 bytes a flight, not a float object
+    landings: array[float] = field(default_factory=lambda: array("d"))
+    lengths: list[float] = field(default_factory=list)  # summed often: a list of floats sums fastest
     first: int = 0
     duty_h: float = 0.0  # hours on duty in past duty periods (for the summary)
     flown_total_h: float = 0.0
