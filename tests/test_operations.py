@@ -165,7 +165,7 @@ def test_spots_go_in_the_order_the_waits_began_and_a_closure_calls_waiters_back(
     dest = Parking(1, line)
     dest.occupy(9)
     first, second, third = (line.wait(n, ((dest, False),), ("DEST",)) for n in (1, 2, 3))
-    line.recall(lambda ident: False)  # DEST closed: every waiter leaves the line, with nothing
+    line.recall(lambda ident: False, lambda ident: False)  # DEST closed: every waiter leaves, with nothing
     assert [e.value for e in (first, second, third)] == [False, False, False]
     again = [line.wait(n, ((dest, False),), ("DEST",)) for n in (4, 5)]
     dest.release(9)
@@ -180,6 +180,24 @@ def test_a_wait_for_parking_never_ends_in_another_at_the_same_instant():
     holds = holds_of(result)
     for _, rows in holds.groupby("aircraft"):
         assert (rows["start_h"].to_numpy()[1:] > rows["end_h"].to_numpy()[:-1] + 1e-9).all()
+    assert check_result(result) == []
+
+
+def test_a_closure_of_its_origin_calls_back_at_once_a_loaded_aircraft_waiting_for_parking():
+    # As above, but ORIG closes at 6 h: the second aircraft, loaded there at 3 h and waiting in line for
+    # DEST's spot, leaves the line then and offloads; nothing loaded at ORIG leaves it closed.
+    slow = {"Il-76MD": {**BASE["aircraft"]["Il-76MD"], "offload_h": 10}}
+    result = run(scenario(days=1, aircraft=slow, airfields=parking(1, mog=1), operations=HOLDS,
+                          fleet=[{"type": "Il-76MD", "count": 2, "base": "ORIG"}],
+                          events=[{"day": 0.25, "close": "ORIG"}],
+                          requirements=[{"from": "ORIG", "to": "DEST", "tons": HUGE}]))
+    holds = holds_of(result)
+    assert (holds["start_h"].iloc[0], holds["end_h"].iloc[0]) == (3.0, 6.0)  # it used to hold to the end of the day
+    ground = result.ground
+    offloads = ground[(ground["activity"] == "offload") & (ground["airfield"] == "ORIG")]
+    assert list(offloads["start_h"]) == [6.0]
+    legs = result.sorties
+    assert not ((legs["origin"] == "ORIG") & (legs["depart_h"] > 6.0) & (legs["payload_t"] > 0)).any()
     assert check_result(result) == []
 
 

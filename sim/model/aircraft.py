@@ -270,7 +270,8 @@ class Aircraft:
                     self._drop_booking()
                     return False
             book = trip.landings if i == 0 else ()
-            ready = yield from self._cleared(destination, planned.flight_h, book, may_give_up=purpose != "ferry")
+            ready = yield from self._cleared(destination, planned.flight_h, book, may_give_up=purpose != "ferry",
+                                             loaded_here=i == 0 and purpose == "cargo")
             if not ready:
                 self._drop_booking()
                 return False
@@ -359,12 +360,13 @@ class Aircraft:
     def _home_trip(self) -> Trip | None:
         return self.model.planner.plan(self.type, self.location, self.base, 0.0, self.fuel_state)
 
-    def _cleared(self, destination: str, flight_h: float, book: tuple[str, ...],
-                 may_give_up: bool) -> Generator[simpy.Event, Any, bool]:
+    def _cleared(self, destination: str, flight_h: float, book: tuple[str, ...], may_give_up: bool,
+                 loaded_here: bool = False) -> Generator[simpy.Event, Any, bool]:
         """Wait until a legal crew is aboard for the hop to ``destination`` and, at a trip's start, until
         a parking spot is held at every airfield of the trip (``book``), all at once so that an aircraft
-        on its way never waits for a spot. False if an airfield became unusable, or if an empty aircraft
-        away from its base found no spot (it flies home instead of holding a spot others may need)."""
+        on its way never waits for a spot. False if an airfield became unusable, if an empty aircraft
+        away from its base found no spot (it flies home instead of holding a spot others may need), or if
+        the airfield closed while the cargo ``loaded_here`` waited aboard (it leaves the parking line then)."""
         model = self.model
         usable = model.usable
         here = self.location
@@ -373,7 +375,7 @@ class Aircraft:
         # at a fuel stop ``book`` is empty and the spot ahead, booked at the start, stays held).
         handed = False
         while True:
-            if not usable(destination) or not all(map(usable, book)):
+            if not usable(destination) or not all(map(usable, book)) or (loaded_here and not model.open[here]):
                 return False
             if self.crew is not None:
                 self.crew, takeoff = model.crews.choose(self.crew, self.type, here, self.env.now, flight_h)
@@ -391,8 +393,8 @@ class Aircraft:
                         and model.usable(self.base) and self._home_trip() is not None):
                     self.go_home, self.gave_up_at = True, self.env.now  # once an instant: no loop without time
                     return False
-                handed = yield from self._wait("parking hold", model.parking_line.wait(self.number, lots,
-                                                                                       (destination, *book)))
+                handed = yield from self._wait("parking hold", model.parking_line.wait(
+                    self.number, lots, (destination, *book), (here,) if loaded_here else ()))
                 if handed:
                     self.booked = list(book)
                 continue

@@ -196,9 +196,9 @@ class AirliftModel:
 
     def _airfields_changed(self) -> None:
         """An airfield may have become unusable: plan afresh, call back the aircraft in line for parking on a
-        trip through one, and send idle aircraft away from those."""
+        trip through one (or with cargo loaded at one that closed), and send idle aircraft away from those."""
         self.planner.invalidate()
-        self.parking_line.recall(self.usable)
+        self.parking_line.recall(self.usable, self.open.__getitem__)
         self._send_idle_away()
 
     def _send_idle_away(self) -> None:

@@ -87,11 +87,12 @@ class Parking:
 class _Waiter:
     """An aircraft in the parking line: the spots its trip needs, each with its exemption (its own base)."""
 
-    __slots__ = ("number", "lots", "needs", "event", "done")
+    __slots__ = ("number", "lots", "needs", "open_needed", "event", "done")
 
     def __init__(self, number: int, lots: tuple[tuple[Parking, bool], ...], needs: tuple[str, ...],
-                 event: simpy.Event):
-        self.number, self.lots, self.needs, self.event, self.done = number, lots, needs, event, False
+                 open_needed: tuple[str, ...], event: simpy.Event):
+        self.number, self.lots, self.needs, self.open_needed = number, lots, needs, open_needed
+        self.event, self.done = event, False
 
     def fits(self) -> bool:
         return all(lot.has_room(self.number, exempt) for lot, exempt in self.lots)
@@ -110,11 +111,14 @@ class ParkingLine:
         self.env = env
         self._lines: dict[Parking, deque[_Waiter]] = {}  # per lot, in the order the waits began
 
-    def wait(self, number: int, lots: tuple[tuple[Parking, bool], ...], needs: tuple[str, ...]) -> simpy.Event:
+    def wait(self, number: int, lots: tuple[tuple[Parking, bool], ...], needs: tuple[str, ...],
+             open_needed: tuple[str, ...] = ()) -> simpy.Event:
         """Aircraft ``number`` joins the line for ``lots`` (each with its exemption). The event fires with True
         when it is handed a spot at every lot (it holds them from then on) or with False if ``recall`` calls it
-        back because an airfield it ``needs`` for its trip became unusable."""
-        waiter = _Waiter(number, lots, needs, self.env.event())
+        back: an airfield it ``needs`` for its trip became unusable, or one of ``open_needed`` closed (where
+        the cargo aboard was loaded: nothing loaded at an airfield leaves it closed, while a passing
+        outage costs it no place)."""
+        waiter = _Waiter(number, lots, needs, open_needed, self.env.event())
         for lot, exempt in lots:
             if not exempt:
                 self._lines.setdefault(lot, deque()).append(waiter)
@@ -133,11 +137,12 @@ class ParkingLine:
                     held.occupy(waiter.number)
                 self._leave(waiter, True)
 
-    def recall(self, usable: Callable[[str], bool]) -> None:
-        """Call back, out of the line, the aircraft whose trips need an airfield no longer ``usable``."""
+    def recall(self, usable: Callable[[str], bool], is_open: Callable[[str], bool]) -> None:
+        """Call back, out of the line, the aircraft whose trips need an airfield no longer ``usable``, or whose
+        cargo was loaded at an airfield no longer open."""
         for line in list(self._lines.values()):
             for waiter in list(line):
-                if not waiter.done and not all(map(usable, waiter.needs)):
+                if not waiter.done and not (all(map(usable, waiter.needs)) and all(map(is_open, waiter.open_needed))):
                     self._leave(waiter, False)
 
     def _leave(self, waiter: _Waiter, handed: bool) -> None:
