@@ -127,14 +127,19 @@ def test_a_wait_for_parking_is_one_row_and_the_spot_goes_to_the_first_in_line():
     assert check_result(result) == []
 
 
-def test_a_closure_calls_back_at_once_the_aircraft_waiting_for_parking_there():
-    # A 10 h offload keeps DEST's one spot held from 3 h to 14.5 h. The second aircraft, loaded at 3 h,
-    # waits in line at ORIG; DEST closes at 6 h, and its wait ends then, not when the spot frees.
+def closed_at_6_h_while_one_waits(airfield: str):
+    """A 10 h offload keeps DEST's one spot held from 3 h to 14.5 h. The second aircraft, loaded at 3 h,
+    waits in line at ORIG; ``airfield`` closes at 6 h."""
     slow = {"Il-76MD": {**BASE["aircraft"]["Il-76MD"], "offload_h": 10}}
-    result = run(scenario(days=1, aircraft=slow, airfields=parking(1, mog=1), operations=HOLDS,
-                          fleet=[{"type": "Il-76MD", "count": 2, "base": "ORIG"}],
-                          events=[{"day": 0.25, "close": "DEST"}],
-                          requirements=[{"from": "ORIG", "to": "DEST", "tons": HUGE}]))
+    return run(scenario(days=1, aircraft=slow, airfields=parking(1, mog=1), operations=HOLDS,
+                        fleet=[{"type": "Il-76MD", "count": 2, "base": "ORIG"}],
+                        events=[{"day": 0.25, "close": airfield}],
+                        requirements=[{"from": "ORIG", "to": "DEST", "tons": HUGE}]))
+
+
+def test_a_closure_calls_back_at_once_the_aircraft_waiting_for_parking_there():
+    # DEST closes: the wait ends then, not when the spot frees.
+    result = closed_at_6_h_while_one_waits("DEST")
     holds = holds_of(result)
     assert list(zip(holds["start_h"], holds["end_h"], strict=True)) == [(3.0, 6.0)]
     assert check_result(result) == []
@@ -184,13 +189,9 @@ def test_a_wait_for_parking_never_ends_in_another_at_the_same_instant():
 
 
 def test_a_closure_of_its_origin_calls_back_at_once_a_loaded_aircraft_waiting_for_parking():
-    # As above, but ORIG closes at 6 h: the second aircraft, loaded there at 3 h and waiting in line for
-    # DEST's spot, leaves the line then and offloads; nothing loaded at ORIG leaves it closed.
-    slow = {"Il-76MD": {**BASE["aircraft"]["Il-76MD"], "offload_h": 10}}
-    result = run(scenario(days=1, aircraft=slow, airfields=parking(1, mog=1), operations=HOLDS,
-                          fleet=[{"type": "Il-76MD", "count": 2, "base": "ORIG"}],
-                          events=[{"day": 0.25, "close": "ORIG"}],
-                          requirements=[{"from": "ORIG", "to": "DEST", "tons": HUGE}]))
+    # ORIG closes: the second aircraft, loaded there and waiting in line for DEST's spot, leaves the line
+    # then and offloads; nothing loaded at ORIG leaves it closed.
+    result = closed_at_6_h_while_one_waits("ORIG")
     holds = holds_of(result)
     assert (holds["start_h"].iloc[0], holds["end_h"].iloc[0]) == (3.0, 6.0)  # it used to hold to the end of the day
     ground = result.ground
