@@ -101,6 +101,15 @@ def test_airborne_aircraft_diverts_when_destination_closes():
     assert s["diversions"] == 1 and s["stranded"] == []
 
 
+def test_a_diverting_aircraft_is_committed_to_its_diversion_when_its_first_destination_closes_again():
+    # As above, but DEST reopens at 18 h 12 min and closes again at 18 h 24 min, while the aircraft flies
+    # back to ORIG (it lands at 18 h 55 min): the second closure does not turn it a second time.
+    events = [{"day": 0.75, "close": "DEST"}, {"day": 0.7583, "reopen": "DEST"}, {"day": 0.7667, "close": "DEST"}]
+    result = run(scenario(days=1, events=events))
+    diverted = [r for r in result.sortie_rows if r["purpose"] == "diverted"]
+    assert len(diverted) == 1 and diverted[0]["arrive_h"] == pytest.approx(17 + 1 + 520 / 780 + 0.25)
+
+
 def test_reopen_resumes_deliveries():
     result = run(scenario(days=3, events=[{"day": 0.5, "close": "DEST"}, {"day": 2, "reopen": "DEST"}]))
     daily = [row["delivered_t"] for row in result.daily_rows]

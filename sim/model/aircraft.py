@@ -115,6 +115,7 @@ class Aircraft:
         self.fuel_t = kind.fuel_capacity_t  # assumed: full tanks at the start
         self.aboard: Aboard | None = None
         self.flight: Flight | None = None
+        self.diverting = False  # committed to a diversion: a closure ahead no longer turns it
         self.job_event: simpy.Event | None = None
         self.idle_since: float | None = None
         self.stranded_since: float | None = None
@@ -134,8 +135,8 @@ class Aircraft:
 
     @property
     def airborne_to(self) -> str | None:
-        """Destination of the hop being flown, if airborne."""
-        return self.flight.destination if self.flight else None
+        """Destination of the hop being flown, if airborne and not already diverting from it."""
+        return self.flight.destination if self.flight and not self.diverting else None
 
     @property
     def fuel_state(self) -> float | None:
@@ -337,7 +338,9 @@ class Aircraft:
                 onward_km = needed_km
             else:
                 emergency = True
+        self.diverting = True
         yield self.env.timeout(onward_km / self.type.cruise_speed_kmh + self.type.block_allowance_h / 2)
+        self.diverting = False
         # Committed to its diversion, it lands even if that airfield closed meanwhile: an emergency landing.
         emergency = emergency or not model.usable(target)
         burn = burned + performance.burn_t(self.type, onward_km, mass_now)
