@@ -1,8 +1,11 @@
-"""Invariants over random scenarios (with airspace and airspace events): cargo is conserved, runs are reproducible."""
+"""Invariants over random scenarios (with airspace and airspace events): cargo is conserved, runs are reproducible,
+every trace obeys the rules, also in a small world of tight parking and bursts of closures."""
 
 from __future__ import annotations
 
 import pytest
+from conftest import BASE
+from conftest import scenario as micro
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -100,3 +103,38 @@ def test_every_random_run_passes_the_trace_checker(scenario):
 @given(scenarios(), st.integers(0, 5))
 def test_reproducible(scenario, replication):
     assert run(scenario, replication=replication).sortie_rows == run(scenario, replication=replication).sortie_rows
+
+
+@st.composite
+def crowded_micro_scenarios(draw):
+    """The micro world (ORIG -> DEST, 1.5 h legs) with one to three parking spots an airfield, up to six
+    aircraft, and closures and reopenings minutes apart (an aircraft may divert, and its first destination
+    close again while it does), with or without crews, outages and breakdowns."""
+    airfields = {k: {**v, "mog": draw(st.integers(1, 2)), "parking_mog": draw(st.integers(1, 3))}
+                 for k, v in BASE["airfields"].items()}
+    events = []
+    for _ in range(draw(st.integers(0, 4))):
+        day = draw(st.floats(0.05, 3.0))
+        ident = draw(st.sampled_from(sorted(airfields)))
+        events.append({"day": day, "close": ident})
+        if draw(st.booleans()):
+            events.append({"day": day + draw(st.floats(0.005, 0.3)), "reopen": ident})
+    stochastic = draw(st.sampled_from([None, {"break_per_sortie": 0.1, "repair_h": {"mean": 5, "cv": 0.5},
+                                              "outages": {"airfields": ["DEST"], "probability_per_day": 0.4,
+                                                          "duration_h": 6}}]))
+    return micro(days=4, airfields=airfields, events=events, stochastic=stochastic,
+                 fleet=[{"type": "Il-76MD", "count": draw(st.integers(2, 6)), "base": draw(st.sampled_from(["ORIG", "DEST"]))}],
+                 requirements=[{"from": "ORIG", "to": "DEST", "tons": 100_000}],
+                 operations={"crews": draw(st.booleans()), "parking_holds": True})
+
+
+CLOSED_AGAIN_WHILE_DIVERTING = micro(  # the first destination closes again while an aircraft diverts from it
+    days=1, events=[{"day": 0.75, "close": "DEST"}, {"day": 0.7583, "reopen": "DEST"}, {"day": 0.7667, "close": "DEST"}])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(crowded_micro_scenarios())
+@example(CLOSED_AGAIN_WHILE_DIVERTING)
+def test_every_run_with_crowded_parking_and_bursts_of_closures_passes_the_trace_checker(scenario):
+    # Spots handed in the parking line, recalls, crew rests with spots held, diversions: every rule holds.
+    assert check_result(run(scenario)) == []
