@@ -8,11 +8,13 @@ import math
 import numpy as np
 import pytest
 import shapely
+import shapely.ops
+from pyproj import Proj
 
 from sim.data import catalog
 from sim.geo import airspace, routing
 from sim.geo import geodesy as geo
-from sim.geo.obstacles import closed_airspace
+from sim.geo.obstacles import airspace_groups, closed_airspace
 
 DEC2024 = airspace.make_policy(situation="dec2024")
 NO_TURKEY = airspace.make_policy(situation="dec2024", closed=["TUR"])
@@ -165,3 +167,50 @@ def test_the_densified_line_is_the_segment_by_segment_line(spacing_km):
         assert shapely.to_wkb(fast) == shapely.to_wkb(reference_line(waypoints, spacing_km))
     point = ((10.0, 50.0),)
     assert shapely.to_wkb(routing.densified_line(point)) == shapely.to_wkb(reference_line(point, routing.DENSIFY_KM))
+
+
+def reference_escape_edge(point, component) -> tuple[float, float]:
+    """The nearest point of the whole segmentized boundary, in the projection centred at ``point``."""
+    aeqd = Proj(f"+proj=aeqd +lat_0={point[1]} +lon_0={point[0]} +ellps=WGS84 +units=m")
+    projected = shapely.transform(shapely.segmentize(component, 0.1), lambda xy: np.column_stack(aeqd(xy[:, 0], xy[:, 1])))
+    edge = shapely.ops.nearest_points(projected.boundary, shapely.Point(0, 0))[0]
+    return edge.x, edge.y
+
+
+def test_an_escape_looks_only_near_the_point_and_finds_the_edge_the_whole_boundary_gives(dec2024_airspace):
+    """Points inside the largest component (Europe), near its edge and deep inside it."""
+    component = max(dec2024_airspace.components, key=shapely.get_num_coordinates)
+    rng = np.random.default_rng(3)
+    west, south, east, north = component.bounds
+    points = []
+    while len(points) < 25:
+        point = (float(rng.uniform(west, east)), float(rng.uniform(south, north)))
+        if shapely.contains_xy(component, *point):
+            points.append(point)
+    for point in points:
+        aeqd = Proj(f"+proj=aeqd +lat_0={point[1]} +lon_0={point[0]} +ellps=WGS84 +units=m")
+        near = shapely.transform(routing._boundary_near(point, component),
+                                 lambda xy: np.column_stack(aeqd(xy[:, 0], xy[:, 1])))
+        assert shapely.get_num_coordinates(near) < shapely.get_num_coordinates(component) / 2
+        edge = shapely.ops.nearest_points(near, shapely.Point(0, 0))[0]
+        assert (edge.x, edge.y) == reference_escape_edge(point, component)
+
+
+def test_the_groups_lower_bounds_are_those_worked_out_group_by_group():
+    groups = airspace_groups(DEC2024.closed, DEC2024.territorial_nm)
+    assert len(groups.groups) > 3
+    for origin, destination in [((38.0, 55.9), (23.9, 31.9)), ((35.6, 35.3), (41.2, 37.0)), ((-120.0, 40.0), (150.0, -30.0))]:
+        ends = geo.unit_vectors(np.array([origin, destination]))
+        plain = [float(np.min(np.arccos(np.clip(points @ ends.T, -1.0, 1.0)).sum(axis=1))) * 6371.0 - 160.0
+                 for points in groups.samples]
+        np.testing.assert_allclose(groups.sum_lower_bounds_km(origin, destination), plain, rtol=0, atol=1e-6)
+
+
+def test_the_steps_of_a_drawn_route_are_the_geodesics_between_its_points():
+    route = airspace.legal_route(catalog.airfield("UUMU"), catalog.airfield("HL59"), DEC2024)
+    coords, steps = route.drawn_steps()
+    assert coords == tuple(route.line().coords)
+    lons, lats = zip(*coords, strict=True)
+    _, _, metres = geo.wgs84().inv(lons[:-1], lats[:-1], lons[1:], lats[1:])
+    assert steps == tuple(m / 1000.0 for m in metres)
+    assert math.isclose(sum(steps), route.length_km, rel_tol=0.01)

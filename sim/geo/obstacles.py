@@ -24,7 +24,7 @@ import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 import shapely
@@ -127,12 +127,17 @@ class AirspaceGroups:
     def sum_lower_bounds_km(self, origin: tuple[float, float], destination: tuple[float, float]) -> np.ndarray:
         """Per group, a lower bound of (distance from ``origin`` + distance to ``destination``) over every
         point of its polygons, in km on the sphere of 6371 km (lon/lat taken as spherical coordinates)."""
+        if not self.groups:
+            return np.empty(0)
         ends = unit_vectors(np.array([origin, destination], dtype=float))
-        bounds = np.empty(len(self.groups))
-        for i, points in enumerate(self.samples):
-            angles = np.arccos(np.clip(points @ ends.T, -1.0, 1.0))
-            bounds[i] = float(np.min(angles.sum(axis=1))) * SPHERE_RADIUS_KM - 2 * SAMPLE_SPACING_KM
-        return bounds
+        points, starts = self._all_samples
+        angles = np.arccos(np.clip(points @ ends.T, -1.0, 1.0))
+        return np.minimum.reduceat(angles.sum(axis=1), starts) * SPHERE_RADIUS_KM - 2 * SAMPLE_SPACING_KM
+
+    @cached_property
+    def _all_samples(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every group's samples in one array, and where each group's begin (one product for all groups)."""
+        return np.concatenate(self.samples), np.cumsum([0] + [len(points) for points in self.samples[:-1]])
 
     def in_box(self, west: float, south: float, east: float, north: float) -> np.ndarray:
         """Mask of the groups whose extent meets the lon/lat box."""

@@ -61,6 +61,10 @@ class Route:
         """The route as lon/lat points along each geodesic segment, at most ``spacing_km`` apart."""
         return densified_line(self.waypoints, spacing_km)
 
+    def drawn_steps(self) -> tuple[tuple[tuple[float, float], ...], tuple[float, ...]]:
+        """The points of ``line()`` and the WGS84 length (km) of each step between them."""
+        return _drawn_steps(tuple(tuple(map(float, point)) for point in self.waypoints))
+
 
 def densified_line(waypoints, spacing_km: float = DENSIFY_KM) -> shapely.LineString:
     """Lon/lat LineString following the geodesics between waypoints."""
@@ -79,6 +83,14 @@ def _densified_line(waypoints: tuple[tuple[float, float], ...], spacing_km: floa
             points.extend(geod.npts(lon1, lat1, lon2, lat2, n))
         points.append((lon2, lat2))
     return shapely.linestrings(np.asarray(points if len(points) > 1 else points * 2, dtype=float))
+
+
+@lru_cache(maxsize=1024)
+def _drawn_steps(waypoints: tuple[tuple[float, float], ...]) -> tuple[tuple[tuple[float, float], ...], tuple[float, ...]]:
+    coords = tuple(_densified_line(waypoints, DENSIFY_KM).coords)
+    lons, lats = zip(*coords, strict=True)
+    _, _, metres = geo.wgs84().inv(lons[:-1], lats[:-1], lons[1:], lats[1:])
+    return coords, tuple(m / 1000.0 for m in metres)
 
 
 def shortest_route(
@@ -436,13 +448,50 @@ def _escape(point: tuple[float, float], component: shapely.Geometry) -> tuple[sh
     point: the nearest edge point pushed out by the clearance, a node of the search.
     """
     aeqd = Proj(f"+proj=aeqd +lat_0={point[1]} +lon_0={point[0]} +ellps=WGS84 +units=m")
-    projected = shapely.transform(shapely.segmentize(component, 0.1), lambda xy: np.column_stack(aeqd(xy[:, 0], xy[:, 1])))
-    edge = shapely.ops.nearest_points(projected.boundary, shapely.Point(0, 0))[0]
+    near = shapely.transform(_boundary_near(point, component), lambda xy: np.column_stack(aeqd(xy[:, 0], xy[:, 1])))
+    edge = shapely.ops.nearest_points(near, shapely.Point(0, 0))[0]
     distance_m = max(math.hypot(edge.x, edge.y), 1.0)
     out_m = distance_m + CLEARANCE_M
     exit_lon, exit_lat = aeqd(edge.x * out_m / distance_m, edge.y * out_m / distance_m, inverse=True)
     disc = shapely.Point(0, 0).buffer(distance_m + 2 * (CLEARANCE_M + CLEARANCE_TOLERANCE_M), quad_segs=16)
     return shapely.transform(disc, lambda xy: np.column_stack(aeqd(xy[:, 0], xy[:, 1], inverse=True))), (exit_lon, exit_lat)
+
+
+@dataclass(frozen=True)
+class _Boundary:
+    """A component's boundary segmentized (0.1 degrees), as the rings' vertices in one array."""
+
+    component: shapely.Geometry  # kept so that its id is not reused while this is cached
+    vertices: np.ndarray  # (n, 2) lon/lat of every ring's vertices, ring after ring
+    unit: np.ndarray  # (n, 3) their unit vectors
+    ring: np.ndarray  # (n,) the ring of each vertex
+
+
+_BOUNDARIES: dict[int, _Boundary] = {}
+_NEAR_MARGIN_KM = 50.0  # more than a 0.1-degree segment is long, in the projection, anywhere a route can start
+
+
+def _boundary_near(point: tuple[float, float], component: shapely.Geometry) -> shapely.Geometry:
+    """The part of ``component``'s segmentized boundary (0.1 degrees) that holds its point nearest ``point``
+    in any projection centred there that keeps distances from the centre: every segment with an end no
+    farther than the nearest vertex plus a margin. A component may span a continent, and projecting all of it
+    for every escape cost most of an airborne aircraft's diversion."""
+    boundary = _BOUNDARIES.get(id(component))
+    if boundary is None or boundary.component is not component:
+        rings = shapely.get_rings(shapely.segmentize(component, 0.1))
+        vertices, ring = shapely.get_coordinates(rings, return_index=True)
+        boundary = _BOUNDARIES[id(component)] = _Boundary(component, vertices, geo.unit_vectors(vertices), ring)
+    here = geo.unit_vectors(np.array([point], dtype=float))[0]
+    km = np.arccos(np.clip(boundary.unit @ here, -1.0, 1.0)) * geo.SPHERE_RADIUS_KM
+    # The nearest boundary point is no farther than the nearest vertex; a segment that holds it has both
+    # ends within that distance plus its length (sphere and WGS84 distances agree within SPHERE_MARGIN).
+    reach_km = (float(km.min()) * (1 + 2 * SPHERE_MARGIN) + _NEAR_MARGIN_KM) * (1 + 2 * SPHERE_MARGIN)
+    kept = km <= reach_km
+    same_ring = boundary.ring[1:] == boundary.ring[:-1]
+    segment = same_ring & (kept[1:] | kept[:-1])  # segment i joins vertex i and i + 1
+    starts = np.flatnonzero(segment & ~np.concatenate([[False], segment[:-1]]))
+    ends = np.flatnonzero(segment & ~np.concatenate([segment[1:], [False]]))
+    return shapely.multilinestrings([shapely.linestrings(boundary.vertices[a: b + 2]) for a, b in zip(starts, ends, strict=True)])
 
 
 def _same_side(d: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:

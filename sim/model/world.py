@@ -119,11 +119,7 @@ class World:
     def point_along(self, a: str, b: str, policy: AirspacePolicy, flown_km: float) -> tuple[float, float]:
         """(lon, lat) of an aircraft ``flown_km`` along the legal route a -> b."""
         route = self.route(a, b, policy)
-        line = route.line()
-        coords = list(line.coords)
-        lons, lats = zip(*coords, strict=True)
-        _, _, metres = geo.wgs84().inv(lons[:-1], lats[:-1], lons[1:], lats[1:])
-        steps = [m / 1000.0 for m in metres]
+        coords, steps = route.drawn_steps()
         total = sum(steps)
         # The route may be a planner-given length (legs:); walk the drawn line by the same fraction.
         target = total * min(1.0, flown_km / route.length_km) if route.length_km else 0.0
