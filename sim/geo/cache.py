@@ -42,9 +42,17 @@ _OFF = {"0", "off", "no", "false"}
 
 def directory() -> Path | None:
     """The cache folder, or None when the cache is switched off."""
-    if os.environ.get(ENV_SWITCH, "").strip().lower() in _OFF:
+    get = os.environ.get
+    return _directory(get(ENV_SWITCH, ""), get(ENV_DIR, ""), get("XDG_CACHE_HOME", ""), get("HOME", ""),
+                      get("LOCALAPPDATA", ""))
+
+
+@lru_cache(maxsize=16)
+def _directory(switch: str, where: str, *platform: str) -> Path | None:
+    """The folder for these environment values (``platform``: those the user cache folder depends on); asked
+    for at every route and airspace lookup, so worked out once."""
+    if switch.strip().lower() in _OFF:
         return None
-    where = os.environ.get(ENV_DIR)
     if where:
         return Path(where)
     import platformdirs
@@ -74,7 +82,12 @@ def _hash(key: tuple) -> str:
 
 def _folder(codes: frozenset[str], territorial_nm: float) -> Path | None:
     root = directory()
-    return None if root is None else root / _hash(_situation_key(codes, territorial_nm))
+    return None if root is None else _situation_folder(root, frozenset(codes), float(territorial_nm))
+
+
+@lru_cache(maxsize=4096)
+def _situation_folder(root: Path, codes: frozenset[str], territorial_nm: float) -> Path:
+    return root / _hash(_situation_key(codes, territorial_nm))
 
 
 def read_keyed(path: Path, key: tuple, default: Any = None) -> Any:
@@ -106,13 +119,25 @@ def write_keyed(path: Path, key: tuple, value: Any) -> None:
 def load_airspace(codes: frozenset[str], territorial_nm: float):
     """The stored ClosedAirspace of this situation, or None."""
     folder = _folder(codes, territorial_nm)
-    return None if folder is None else read_keyed(folder / "airspace.pkl", _situation_key(codes, territorial_nm))
+    if folder is None:
+        return None
+    path = folder / "airspace.pkl"
+    # Asked for every group at every search: a missing file is answered by one stat.
+    return read_keyed(path, _situation_key(codes, territorial_nm)) if os.path.isfile(path) else None
+
+
+_HELD: set[Path] = set()  # airspace files this process found or wrote (asked after every search)
 
 
 def holds_airspace(codes: frozenset[str], territorial_nm: float) -> bool:
     """True when the cache folder has a file for this situation's airspace (or the cache is off)."""
     folder = _folder(codes, territorial_nm)
-    return folder is None or (folder / "airspace.pkl").is_file()
+    if folder is None:
+        return True
+    path = folder / "airspace.pkl"
+    if path not in _HELD and path.is_file():
+        _HELD.add(path)
+    return path in _HELD
 
 
 def store_airspace(airspace) -> None:
@@ -180,6 +205,7 @@ def info() -> CacheInfo:
 def clear() -> CacheInfo:
     """Delete everything in the cache folder; returns what was there."""
     before = info()
+    _HELD.clear()
     if before.path is not None and before.path.is_dir():
         for folder in before.path.iterdir():
             if folder.is_dir():
