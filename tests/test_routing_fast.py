@@ -190,7 +190,7 @@ def test_an_escape_looks_only_near_the_point_and_finds_the_edge_the_whole_bounda
     for point in points:
         aeqd = Proj(f"+proj=aeqd +lat_0={point[1]} +lon_0={point[0]} +ellps=WGS84 +units=m")
         near = shapely.transform(routing._boundary_near(point, component),
-                                 lambda xy: np.column_stack(aeqd(xy[:, 0], xy[:, 1])))
+                                 lambda xy, aeqd=aeqd: np.column_stack(aeqd(xy[:, 0], xy[:, 1])))
         assert shapely.get_num_coordinates(near) < shapely.get_num_coordinates(component) / 2
         edge = shapely.ops.nearest_points(near, shapely.Point(0, 0))[0]
         assert (edge.x, edge.y) == reference_escape_edge(point, component)
