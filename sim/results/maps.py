@@ -131,8 +131,9 @@ def _land_paths(proj_string: str, window: tuple[int, ...]) -> tuple[MplPath, ...
             if maxx < west or minx > east or maxy < south or miny > north or _beyond(centre, country):
                 continue
             # Not clipped: the Axes clip what lies outside the window, faster than intersecting polygons.
-            land = shapely.clip_by_rect(country.land, west - 5, south - 5, east + 5, north + 5)
-            parts += _path_arrays(_project(proj_string, land))
+            for part in country.parts:  # drawn as given: merging them into one polygon changes nothing seen
+                land = shapely.clip_by_rect(part, west - 5, south - 5, east + 5, north + 5)
+                parts += _path_arrays(_project(proj_string, land))
         return parts
 
     parts = derived.remembered("map-land", (_geometry_digest(), proj_string, window), build)
@@ -168,7 +169,7 @@ def _beyond(centre: tuple[float, float], country: countries.Country) -> bool:
     corners = [(minx, miny), (minx, maxy), (maxx, miny), (maxx, maxy), ((minx + maxx) / 2, (miny + maxy) / 2)]
     lons, lats = np.array(corners).T
     _, _, d = geo.wgs84().inv(np.full(5, centre[0]), np.full(5, centre[1]), lons, lats)
-    return bool(np.min(d) > HORIZON_M and not country.land.contains(shapely.Point(centre))) or bool(
+    return bool(np.min(d) > HORIZON_M and not any(part.contains(shapely.Point(centre)) for part in country.parts)) or bool(
         np.min(d) > 15_000_000.0)
 
 
