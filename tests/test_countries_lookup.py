@@ -35,3 +35,19 @@ def test_the_countries_met_are_those_the_land_tree_finds_in_its_order():
         assert countries._meeting(geom) == _land_tree_answer(geom)
     assert countries.country_at(37.97, 55.88) == "RUS"
     assert countries.countries_along(lines[-1])[:1] == ["RUS"] and "SYR" in countries.countries_along(lines[-1])
+
+
+def test_a_country_of_one_feature_is_stored_merged_and_its_land_is_that_polygon():
+    """scripts/build_countries.py stores such land merged (the union a run would make), so no run merges it."""
+    table = countries.countries()
+    for code, country in table.items():
+        merged = [bool(f.get("merged")) for f in country._features]
+        assert merged == [len(country._features) == 1] * len(country._features), code
+    for code in ("TUR", "DEU", "GRC", "NOR", "RUS"):
+        land = table[code].land
+        assert land is table[code].parts[0] and land.is_valid
+        # Merged: no two of its polygons overlap, so their areas add up to the area of their union.
+        assert abs(shapely.union_all([land]).area - land.area) < 1e-9 * land.area
+    several = table["FRA"]
+    assert len(several.parts) == 2
+    assert shapely.to_wkb(several.land) == shapely.to_wkb(shapely.union_all(list(several.parts)))

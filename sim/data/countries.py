@@ -36,6 +36,8 @@ class Country:
 
     @cached_property
     def land(self) -> shapely.Geometry:
+        if len(self._features) == 1 and self._features[0].get("merged"):
+            return self.parts[0]  # stored merged (scripts/build_countries.py)
         return shapely.union_all(self.parts)
 
     @cached_property
