@@ -126,12 +126,6 @@ def save_throughput(path: Path, summary: dict[str, Any], daily: list[dict[str, A
     style.save(throughput_figure(summary, daily, scenario_data), path)
 
 
-def closes(summary: dict[str, Any]) -> bool:
-    """True when at least one replication closed (delivered everything) within the run: closure.png is
-    drawn only then (a flat line at 0 says nothing the summary does not)."""
-    return bool(summary["replications"]["closure"]["p_closed"] > 0)
-
-
 def closure_figure(summary: dict[str, Any], ax: plt.Axes | None = None, label: str | None = None,
                    markers: bool = True) -> plt.Axes:
     """P(all requested cargo delivered by the end of day d), from a replicated run's summary; the gid of
@@ -159,12 +153,6 @@ def closure_figure(summary: dict[str, Any], ax: plt.Axes | None = None, label: s
         ax.set_title(f"{summary['scenario']}: probability that all requested cargo is delivered by each day "
                      f"({reps['replications']} replications)")
     return ax
-
-
-def moves_more_than_bulk(summary: dict[str, Any]) -> bool:
-    """Does the run carry equipment, oversize or outsize cargo, or people?"""
-    classes = summary.get("cargo", {}).get("by_class", {})
-    return any(name != "bulk" and entry.get("requested_t", 0) > 0 for name, entry in classes.items())
 
 
 def cargo_figure(summary: dict[str, Any], ax: plt.Axes | None = None) -> plt.Axes:

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.model.records import GROUND_COLUMNS, LEG_COLUMNS
+from sim.results.drawers import draw
 from sim.results.writing import run_beside, write_atomically, write_csv, write_files, write_json, write_lines
 
 if TYPE_CHECKING:
@@ -22,7 +24,7 @@ GROUND_TABLE_COLUMNS = list(GROUND_COLUMNS)
 RUN_FILES = ["run.json", "summary.json", "scenario.json", "daily.csv", "sorties.csv", "ground.csv", "throughput.png",
              "ground.png", "routes.png", "routes.geojson"]
 # cargo.png only when a scenario moves more than bulk tons (see run_files)
-# closure.png only when some replication closes (see sim.results.plots.closes)
+# closure.png only when some replication closes (see closes)
 REPLICATED_FILES = [*RUN_FILES, "replications.csv", "closure.png"]
 SWEEP_FILES = ["sweep.csv", "sweep_points.csv", "sweep.png", "sweep_run.json"]
 COMPARISON_FILES = ["comparison.csv", "comparison.png", "summary_a.json", "summary_b.json", "run.json"]
@@ -31,9 +33,30 @@ REACH_REPORT_FILES = ["reach.md", "reach.csv", "reach.geojson", "run.json"]  # a
 
 def run_files(summary: dict[str, Any]) -> list[str]:
     """The files a run writes: RUN_FILES, and cargo.png when it moves equipment or people."""
-    from sim.results.plots import moves_more_than_bulk
-
     return [*RUN_FILES, "cargo.png"] if moves_more_than_bulk(summary) else RUN_FILES
+
+
+def moves_more_than_bulk(summary: dict[str, Any]) -> bool:
+    """Does the run carry equipment, oversize or outsize cargo, or people? (cargo.png is drawn only then)"""
+    classes = summary.get("cargo", {}).get("by_class", {})
+    return any(name != "bulk" and entry.get("requested_t", 0) > 0 for name, entry in classes.items())
+
+
+def closes(summary: dict[str, Any]) -> bool:
+    """True when at least one replication closed (delivered everything) within the run: closure.png is
+    drawn only then (a flat line at 0 says nothing the summary does not)."""
+    return bool(summary["replications"]["closure"]["p_closed"] > 0)
+
+
+def _chart(name: str, *args: Any) -> None:
+    """Draw one chart file with ``sim.results.plots.<name>`` (or this module's save_routes_map), imported
+    where it runs: a chart job for sim.results.drawers, which pickles it by name."""
+    if name == "save_routes_map":
+        save_routes_map(*args)
+        return
+    from sim.results import plots
+
+    getattr(plots, name)(*args)
 
 
 def save_run(folder: Path, scenario_data: dict[str, Any], world: Any, summary: dict[str, Any],
@@ -43,27 +66,23 @@ def save_run(folder: Path, scenario_data: dict[str, Any], world: Any, summary: d
 
     def fill(tmp: Path) -> None:
         from sim.results.gis import routes_collection, write_geojson
-        from sim.results.plots import moves_more_than_bulk, save_cargo, save_ground, save_throughput
         from sim.results.provenance import provenance
 
-        def tables_and_charts() -> None:
+        def tables() -> None:
             write_json(tmp / "run.json", provenance("run", {"scenario": scenario_data}, seed=summary["seed"],
                                                     replications=1))
-            if moves_more_than_bulk(summary):
-                save_cargo(tmp / "cargo.png", summary)
             write_json(tmp / "summary.json", summary)
             write_json(tmp / "scenario.json", scenario_data)
             write_csv(tmp / "daily.csv", daily, DAILY_COLUMNS)
             write_csv(tmp / "sorties.csv", sorties, SORTIE_COLUMNS)
             write_csv(tmp / "ground.csv", ground, GROUND_TABLE_COLUMNS)
-            save_ground(tmp / "ground.png", ground, world, sorties)
             write_geojson(tmp / "routes.geojson", routes_collection(world, sorties))
 
-        def throughput_and_map() -> None:
-            save_throughput(tmp / "throughput.png", summary, daily, scenario_data)
-            save_routes_map(tmp / "routes.png", world, sorties)
-
-        run_beside(tables_and_charts, throughput_and_map)
+        ground_and_cargo = [partial(_chart, "save_ground", tmp / "ground.png", ground, world, sorties)]
+        if moves_more_than_bulk(summary):
+            ground_and_cargo.append(partial(_chart, "save_cargo", tmp / "cargo.png", summary))
+        draw(tables, [[partial(_chart, "save_throughput", tmp / "throughput.png", summary, daily, scenario_data)],
+                      ground_and_cargo, [partial(_chart, "save_routes_map", tmp / "routes.png", world, sorties)]])
 
     names = run_files(summary)
     written = write_files(Path(folder), names, fill, force=force)
@@ -92,18 +111,15 @@ def save_replicated(folder: Path, scenario_data: dict[str, Any], world: Any, sum
     ``first_sorties`` and ``first_ground``: replication 0's rows (ground.png); ``flown``: every replication's
     legs tallied by route (the routes map and routes.geojson)."""
 
-    from sim.results.plots import closes
-
     count = summary["replications"]["replications"]
     traces = summary["replications"].get("traces", count)
     names = replicated_files(summary)
 
     def fill(tmp: Path) -> None:
         from sim.results.gis import routes_collection, write_geojson
-        from sim.results.plots import moves_more_than_bulk, save_cargo, save_closure, save_ground, save_throughput
         from sim.results.provenance import provenance
 
-        def tables_and_charts() -> None:
+        def tables() -> None:
             write_json(tmp / "run.json", provenance("replicated run", {"scenario": scenario_data},
                                                     seed=summary["seed"], replications=count,
                                                     extra={"traces": traces}))
@@ -112,19 +128,17 @@ def save_replicated(folder: Path, scenario_data: dict[str, Any], world: Any, sum
             write_csv(tmp / "daily.csv", daily, DAILY_CI_COLUMNS)
             write_lines(tmp / "sorties.csv", ["replication", *SORTIE_COLUMNS], sorties_lines)
             write_lines(tmp / "ground.csv", ["replication", *GROUND_TABLE_COLUMNS], ground_lines)
-            save_ground(tmp / "ground.png", first_ground, world, first_sorties)
             write_csv(tmp / "replications.csv", replications, replication_columns)
-            if moves_more_than_bulk(summary):
-                save_cargo(tmp / "cargo.png", summary)
             write_geojson(tmp / "routes.geojson", routes_collection(world, flown, count))
 
-        def throughput_and_map() -> None:
-            save_throughput(tmp / "throughput.png", summary, daily, scenario_data)
-            if closes(summary):
-                save_closure(tmp / "closure.png", summary)
-            save_routes_map(tmp / "routes.png", world, flown)
-
-        run_beside(tables_and_charts, throughput_and_map)
+        throughput = [partial(_chart, "save_throughput", tmp / "throughput.png", summary, daily, scenario_data)]
+        if closes(summary):
+            throughput.append(partial(_chart, "save_closure", tmp / "closure.png", summary))
+        ground_and_cargo = [partial(_chart, "save_ground", tmp / "ground.png", first_ground, world, first_sorties)]
+        if moves_more_than_bulk(summary):
+            ground_and_cargo.append(partial(_chart, "save_cargo", tmp / "cargo.png", summary))
+        draw(tables, [throughput, ground_and_cargo,
+                      [partial(_chart, "save_routes_map", tmp / "routes.png", world, flown)]])
 
     written = write_files(Path(folder), names, fill, force=force)
     if force:
@@ -135,8 +149,6 @@ def save_replicated(folder: Path, scenario_data: dict[str, Any], world: Any, sum
 def replicated_files(summary: dict[str, Any]) -> list[str]:
     """The files a replicated run writes: REPLICATED_FILES, less closure.png when no replication closed, and
     cargo.png when the run moves equipment or people."""
-    from sim.results.plots import closes, moves_more_than_bulk
-
     names = REPLICATED_FILES if closes(summary) else [n for n in REPLICATED_FILES if n != "closure.png"]
     return [*names, "cargo.png"] if moves_more_than_bulk(summary) else names
 
