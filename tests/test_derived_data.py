@@ -105,3 +105,17 @@ def test_projected_land_and_airspace_read_back_equal_built(cache_dir):
             assert np.array_equal(a.vertices, b.vertices) and np.array_equal(a.codes, b.codes)
     assert [(kind, value) for _, kind, value in built[2]] == [(kind, value) for _, kind, value in read[2]]
     assert all(np.array_equal(a, b, equal_nan=True) for (a, _, _), (b, _, _) in zip(built[2], read[2], strict=True))
+
+
+def test_the_c_parser_reads_every_data_file_as_the_pure_python_parser_does():
+    """The package's own YAML is read with ruamel's C parser (ruamel.yaml.clib), five times faster."""
+    from importlib import resources
+
+    from ruamel.yaml import YAML
+
+    files = sorted(p for p in resources.files("sim").joinpath("data").iterdir() if p.name.endswith(".yaml"))
+    assert len(files) >= 5
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert YAML(typ="safe").load(text) == YAML(typ="safe", pure=True).load(text), path.name
+    assert YAML(typ="safe").Parser.__name__ == "CParser"  # ruamel.yaml.clib is installed and used
