@@ -12,6 +12,7 @@ from functools import partial
 from pathlib import Path
 
 from conftest import BASE
+
 from sim.results.drawers import draw, drawing_ahead
 
 ROOT = Path(__file__).resolve().parents[1]
