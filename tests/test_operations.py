@@ -77,6 +77,37 @@ def test_the_30_day_flight_hours_cap_the_sustained_tempo():
     assert check_result(result) == []
 
 
+def test_a_hop_longer_than_any_crew_may_fly_is_not_flown():
+    # ORIG -> DEST is a 1.5 h hop: with show 1.5 h and debrief 0.5 h it needs a 3.5 h duty. A 3 h duty
+    # cannot cover it, so nothing flies (the run used to fly it, 0.5 h over the duty, and the checker said so).
+    result = run(scenario(days=2, aircraft=crew_rules(crew_duty_h=3), operations=CREWS,
+                          requirements=[{"from": "ORIG", "to": "DEST", "tons": 30}]))
+    assert result.summary["delivered_t"] == 0 and result.summary["sorties"] == 0
+    assert check_result(result) == []
+    covered = run(scenario(days=2, aircraft=crew_rules(crew_duty_h=3.5), operations=CREWS,
+                           requirements=[{"from": "ORIG", "to": "DEST", "tons": 30}]))
+    assert covered.summary["delivered_t"] == 30 and check_result(covered) == []
+
+
+def test_a_hop_too_long_for_a_crew_is_flown_in_two_with_a_rest_at_the_fuel_stop():
+    # ORIG -> FAR is 1,560 km (2.5 h with the block allowance): show + hop + debrief = 4.5 h, over a 4 h duty.
+    # Via MID (780 km each way, 1.5 h a hop: 3.5 h of duty) each hop fits a duty of its own, the crew resting
+    # at MID between.
+    airfields = {"ORIG": BASE["airfields"]["ORIG"], "MID": {"lat": 10.0, "lon": 17.0, "country": "XXB", "mog": 10,
+                                                            "fuel": True},
+                 "FAR": {"lat": 10.0, "lon": 24.0, "country": "XXC", "mog": 10, "fuel": True}}
+    legs = [{"from": "ORIG", "to": "MID", "distance_km": 780}, {"from": "MID", "to": "FAR", "distance_km": 780},
+            {"from": "ORIG", "to": "FAR", "distance_km": 1560}]
+    result = run(scenario(days=2, airfields=airfields, legs=legs, aircraft=crew_rules(crew_duty_h=4),
+                          operations=CREWS, catalogue_fuel_stops=True,
+                          requirements=[{"from": "ORIG", "to": "FAR", "tons": 30}]))
+    sorties = result.sorties
+    assert list(zip(sorties["origin"], sorties["destination"], strict=True))[:2] == [("ORIG", "MID"), ("MID", "FAR")]
+    assert result.summary["delivered_t"] == 30 and check_result(result) == []
+    # The second hop waits for the crew's rest at MID: debrief 0.5 + rest 12 + show 1.5 after landing.
+    assert sorties["depart_h"].iloc[1] - sorties["arrive_h"].iloc[0] >= 14.0 - 1e-9
+
+
 def test_crews_are_on_by_default_with_the_catalogue_limits():
     s = scenario(operations={})
     assert s.operations.crews and s.operations.parking_holds

@@ -116,6 +116,12 @@ class Crew:
         return self.duty_h + max(0.0, min(end_h, self.off_duty_h) - self.duty_start_h)
 
 
+def longest_hop_h(kind: AircraftType) -> float:
+    """The longest hop (h, take-off to landing) a crew of this type may fly: one that fits a duty period with
+    the show before it and the debrief after it, and the 30-day flight hours."""
+    return min(kind.crew_duty_h - kind.crew_show_h - kind.crew_debrief_h, kind.crew_flight_h_per_30d)
+
+
 class CrewRoster:
     """The crews not aboard an aircraft, by (type, airfield)."""
 

@@ -28,6 +28,7 @@ from functools import cached_property
 from sim.data.catalog import AircraftType
 from sim.flight import performance
 from sim.geo.airspace import AirspacePolicy
+from sim.model.crews import longest_hop_h
 from sim.model.specs import may_serve
 from sim.model.world import World
 
@@ -127,7 +128,10 @@ class TripPlanner:
                                         fuel_aboard_t)
         if cap < 0:
             return None
-        return Hop(x, y, distance, performance.flight_h(aircraft, distance), cap, onward)
+        flight_h = performance.flight_h(aircraft, distance)
+        if w.operations.crews and flight_h > longest_hop_h(aircraft) + 1e-9:
+            return None  # no crew may fly it: a longer hop needs a fuel stop (where the crew may rest)
+        return Hop(x, y, distance, flight_h, cap, onward)
 
     def plan(self, aircraft: AircraftType, origin: str, destination: str, want_t: float,
              fuel_aboard_t: float | None) -> Trip | None:
