@@ -17,7 +17,14 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
 from sim.errors import InputError, Problem
-from sim.scenario.references import clean_loc, format_path, reference_problems, suggest
+from sim.scenario.references import (
+    airfield_problem,
+    clean_loc,
+    format_path,
+    reference_problems,
+    resolve_airfield_names,
+    suggest,
+)
 from sim.scenario.schema import Scenario
 
 
@@ -57,7 +64,9 @@ def parse_scenario(text: str, filename: str = "<scenario>") -> Scenario:
 
 
 def _validated(data: dict[str, Any], tree: Any, filename: str) -> Scenario:
-    """Schema and catalogue checks of scenario data; ``tree`` (the YAML nodes) places each problem."""
+    """Schema and catalogue checks of scenario data; ``tree`` (the YAML nodes) places each problem.
+    Airfields written by name are first replaced by their idents."""
+    data = resolve_airfield_names(data)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
@@ -118,6 +127,8 @@ def _problem_from_error(err: Any, tree: Any, filename: str) -> Problem:
     elif err["type"] == "string_pattern_mismatch":
         expected = _PATTERN_WORDS.get(err["ctx"]["pattern"], f"text matching {err['ctx']['pattern']}")
         message = f"expected {expected} (got {err['input']!r})"
+        if err["ctx"]["pattern"] == r"^[A-Z0-9]{3,6}$":
+            message = f"expected an airfield ICAO code or name, e.g. OSLK or Hmeimim: {airfield_problem(str(err['input']))}"
         if err["ctx"]["pattern"] == r"^[A-Z]{3}$":
             from sim.data import countries
 
