@@ -223,7 +223,7 @@ def _groups(point_rows: list[dict[str, Any]], paths: list[str]) -> tuple[bool, d
 
 def sweep_figure(point_rows: list[dict[str, Any]], paths: list[str], name: str, replications: int,
                  figure: str = "mean_daily_t", ax: plt.Axes | None = None, x_label: str | None = None,
-                 demand_t_per_day: float | None = None) -> plt.Axes:
+                 demand_t_per_day: float | None = None, demand_given: bool = False) -> plt.Axes:
     """Mean of a figure against the first swept value, one line per combination of the others, 95 % CI
     shaded; y from 0, whole-number ticks for whole-number values (counts); the demand dotted. Each mean
     line's gid is ``"<figure>:<other values>"``."""
@@ -242,7 +242,8 @@ def sweep_figure(point_rows: list[dict[str, Any]], paths: list[str], name: str, 
             style.band(ax, xs, [r[f"{figure}_ci95_low"] for r in rows], [r[f"{figure}_ci95_high"] for r in rows],
                        line.get_color())
         if demand_t_per_day is not None and figure == "mean_daily_t":
-            ax.axhline(demand_t_per_day, label=f"demand {demand_t_per_day:,.0f} t/day (all requested tons / days)",
+            how = "as given" if demand_given else "all requested tons / days"
+            ax.axhline(demand_t_per_day, label=f"demand {demand_t_per_day:,.0f} t/day ({how})",
                        gid="demand", **style.DEMAND)
             ax.set_ylim(0, max(ax.get_ylim()[1], 1.1 * demand_t_per_day))
         if numeric and all(float(r[x_path]).is_integer() for r in point_rows):
@@ -544,13 +545,16 @@ def plot_comparison(runs: list[Any], ax: Any = None) -> Any:
     return comparison_figure([(r.summary, _records(r.daily)) for r in runs], ax=ax)
 
 
-def plot_knee(results: Any, figure: str = "mean_daily_t", ax: Any = None, demand_t_per_day: float | None = None) -> Any:
+def plot_knee(results: Any, figure: str = "mean_daily_t", ax: Any = None,
+              demand_t_per_day: float | str | None = "scenario") -> Any:
     """A sweep's figure (default delivered t/day, with its 95 % CI) against its first swept value: where
     more aircraft stop helping. ``results``: ``sim.sweep`` or ``sim.load_results`` of a sweep folder.
-    ``demand_t_per_day`` draws the demand as a dotted line, inside the y axis."""
+    ``demand_t_per_day``: the dotted demand line of the t/day chart; by default the scenario's, all tons
+    requested over the run per day (``results.demand_t_per_day``), the line sweep.png draws; a number
+    draws that demand instead, labelled "as given"; None draws none."""
     from sim.results.tables import REQUIREMENT_SEPARATOR
 
-    points = results.points if hasattr(results, "points") else results.sweep_points
+    points = results.points_wide if hasattr(results, "points_wide") else results.sweep_points_wide
     paths = [c for c in points.columns if c not in ("point", "replications", "p_closed") and not c.endswith(
         ("_mean", "_ci95_low", "_ci95_high")) and REQUIREMENT_SEPARATOR not in c]  # a requirement's figure
     replications = int(points["replications"].min())
@@ -559,8 +563,10 @@ def plot_knee(results: Any, figure: str = "mean_daily_t", ax: Any = None, demand
         from sim.experiments.sweeps import axis_label
 
         x_label = axis_label(results.plan.scenario, paths[0])
+    given = demand_t_per_day != "scenario"
+    demand = getattr(results, "demand_t_per_day", None) if not given else demand_t_per_day
     return sweep_figure(_records(points), paths, results.name, replications, figure=figure, ax=ax, x_label=x_label,
-                        demand_t_per_day=demand_t_per_day)
+                        demand_t_per_day=None if demand is None else float(demand), demand_given=given)
 
 
 def plot_closure(results: Any, ax: Any = None, label: str | None = None, markers: bool = True) -> Any:
