@@ -165,9 +165,10 @@ def load(path: Path) -> Scenario:
 
 def wrote(what: str, path: Path | str, machine: bool = False) -> None:
     """Say where a file or folder was written ("map: results/reach.png"): with the table on stdout, or on
-    stderr when stdout carries JSON or CSV for a program to read."""
+    stderr (not with -q) when stdout carries JSON or CSV for a program to read; call it after that output."""
     if machine:
-        print(f"{what}: {path}", file=sys.stderr)
+        if logging.getLogger().getEffectiveLevel() <= logging.WARNING:
+            print(f"{what}: {path}", file=sys.stderr)
     else:
         out.print(f"{what}: {path}", highlight=False)
 

@@ -74,9 +74,10 @@ def sweep_command(
         save_xlsx(target / "sweep.xlsx", result, force)
         files.append("sweep.xlsx")
     if fmt is not Format.table:
-        wrote("results", f"{target}/ ({', '.join(files)})", machine=True)
         columns = list(result.point_rows[0])
         print_rows(columns, [[p[c] for c in columns] for p in result.point_rows], fmt)
+        sys.stdout.flush()
+        wrote("results", f"{target}/ ({', '.join(files)})", machine=True)
         return
     _print_points(result.point_rows, result.paths)
     out.print(f"\n{len(plan.points)} points x {plan.replications} replications. Results in [bold]{target}/[/bold]: "
@@ -159,8 +160,9 @@ def compare_command(
     if fmt is not Format.table:
         from sim.experiments.compare import COMPARISON_COLUMNS
 
-        wrote("results", f"{target}/ ({', '.join(COMPARISON_FILES)})", machine=True)
         print_rows(COMPARISON_COLUMNS, [[r[c] for c in COMPARISON_COLUMNS] for r in rows], fmt)
+        sys.stdout.flush()
+        wrote("results", f"{target}/ ({', '.join(COMPARISON_FILES)})", machine=True)
         return
     table = Table(title=f"{a.name} (A) vs {b.name} (B)")
     for column in ("figure", "A", "B", "B - A"):

@@ -101,10 +101,10 @@ def reach_command(
 
         save_collection(geojson_path, reach_collection(result), force)
     written = [(w, p) for w, p in (("map", map_path), ("geojson", geojson_path)) if p is not None]
-    for what, path in written if as_json else []:
-        wrote(what, path, machine=True)
     if as_json:
-        print(json.dumps(record, indent=2))
+        print(json.dumps(record, indent=2), flush=True)
+        for what, path in written:
+            wrote(what, path, machine=True)
         return
     out.print(f"[bold]{kind.name}[/bold] from {origin.ident} ({origin.name}) with {payload_t:g} t: "
               f"planned non-stop range {result.max_range_km:,.0f} km "
@@ -156,11 +156,11 @@ def payload_range_command(
                      "source": point["source"] if point else "linear between published points"})
     if png is not None:
         save_figure(png, payload_range_figure(kind), force)
-        if as_json:
-            wrote("chart", png, machine=True)
     if as_json:
         print(json.dumps({"type": kind.name, "max_payload_t": kind.max_payload_t,
-                          "range_reserve_frac": kind.range_reserve_frac, "rows": rows}, indent=2))
+                          "range_reserve_frac": kind.range_reserve_frac, "rows": rows}, indent=2), flush=True)
+        if png is not None:
+            wrote("chart", png, machine=True)
         return
     table = Table(title=f"{kind.name}: payload-range (planned = the fitted fuel-and-mass model less its "
                         f"{kind.range_reserve_frac:.0%} range reserve)")

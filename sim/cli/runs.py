@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -73,16 +74,16 @@ def run_command(
         from sim.results.spreadsheets import save_xlsx
 
         save_xlsx(target / "results.xlsx", result, force)
-    if fmt is not Format.table:
-        wrote("results", f"{target}/ ({', '.join([*names, *extras])})", machine=True)
     if fmt is Format.json:
         print(json.dumps(result.summary, indent=2, default=str))
-        return
     if fmt is Format.csv:
         by = result.summary["by_requirement"]
         columns = ["requirement", "from", "to", "requested_t", "delivered_t", "in_transit_t", "backlog_t", "sorties",
                    "closure_day"]
         print_rows(columns, [[r[c] for c in columns] for r in by], fmt)
+    if fmt is not Format.table:
+        sys.stdout.flush()
+        wrote("results", f"{target}/ ({', '.join([*names, *extras])})", machine=True)
         return
     _print_summary(result.summary)
     out.print(f"\nResults in [bold]{target}/[/bold]: {', '.join([*names, *extras])}")
