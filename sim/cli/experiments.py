@@ -67,12 +67,7 @@ def sweep_command(
             raise typer.Exit(code=130) from None
     result.save(target, force=force)
     partial.unlink(missing_ok=True)
-    files = list(SWEEP_FILES)
-    if xlsx:
-        from sim.results.spreadsheets import save_xlsx
-
-        save_xlsx(target / "sweep.xlsx", result, force)
-        files.append("sweep.xlsx")
+    files = [*SWEEP_FILES, *_sweep_workbook(target, result, force, xlsx)]
     if fmt is not Format.table:
         columns = list(result.point_rows[0])
         print_rows(columns, [[p[c] for c in columns] for p in result.point_rows], fmt)
@@ -82,6 +77,16 @@ def sweep_command(
     _print_points(result.point_rows, result.paths)
     out.print(f"\n{len(plan.points)} points x {plan.replications} replications. Results in [bold]{target}/[/bold]: "
               f"{', '.join(files)}")
+
+
+def _sweep_workbook(target: Path, result: Any, force: bool, wanted: bool) -> list[str]:
+    """Write sweep.xlsx when asked (--xlsx); the names of the files written."""
+    if not wanted:
+        return []
+    from sim.results.spreadsheets import save_xlsx
+
+    save_xlsx(target / "sweep.xlsx", result, force)
+    return ["sweep.xlsx"]
 
 
 def _resume(partial: Path, sweep_id: str, resume: bool, force: bool) -> dict[tuple[int, int], dict[str, Any]]:

@@ -87,20 +87,7 @@ def reach_command(
     record = reach_module.reach_record(result, tokens)
     if note:
         record["airspace_note"] = note
-    if map_path is not None:
-        from sim.results import maps
-
-        fig = maps.reach_map(
-            origin, policy, [maps.MapRoute(r.airfield, r.route, r.reachable, max_payload_t=r.max_payload_t) for r in result.rows],
-            [maps.Ring(result.max_range_km, f"{kind.name} {payload_t:g} t")],
-            f"{kind.name} from {origin.ident} ({origin.name}) with {payload_t:g} t; airspace: {policy.label}",
-        )
-        save_figure(map_path, fig, force)
-    if geojson_path is not None:
-        from sim.results.gis import reach_collection, save_collection
-
-        save_collection(geojson_path, reach_collection(result), force)
-    written = [(w, p) for w, p in (("map", map_path), ("geojson", geojson_path)) if p is not None]
+    written = _reach_files(result, kind, origin, payload_t, policy, map_path, geojson_path, force)
     if as_json:
         print(json.dumps(record, indent=2), flush=True)
         for what, path in written:
@@ -128,6 +115,25 @@ def reach_command(
     out.print(table)
     for what, path in written:
         wrote(what, path)
+
+
+def _reach_files(result: Any, kind: Any, origin: Any, payload_t: float, policy: Any, map_path: Path | None,
+                 geojson_path: Path | None, force: bool) -> list[tuple[str, Path]]:
+    """Write reach's map and GeoJSON (or KML) when asked; (what, path) of each file written."""
+    if map_path is not None:
+        from sim.results import maps
+
+        fig = maps.reach_map(
+            origin, policy, [maps.MapRoute(r.airfield, r.route, r.reachable, max_payload_t=r.max_payload_t) for r in result.rows],
+            [maps.Ring(result.max_range_km, f"{kind.name} {payload_t:g} t")],
+            f"{kind.name} from {origin.ident} ({origin.name}) with {payload_t:g} t; airspace: {policy.label}",
+        )
+        save_figure(map_path, fig, force)
+    if geojson_path is not None:
+        from sim.results.gis import reach_collection, save_collection
+
+        save_collection(geojson_path, reach_collection(result), force)
+    return [(w, p) for w, p in (("map", map_path), ("geojson", geojson_path)) if p is not None]
 
 
 @app.command("payload-range")

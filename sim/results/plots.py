@@ -530,8 +530,7 @@ def ground_figure(ground: list[dict[str, Any]], mog: dict[str, int], busiest: in
                 ax.axhline(parking[ident], color=style.PALETTE[2], linewidth=0.9, linestyle=":", label="parking spots")
                 _line_note(ax, parking[ident], f"parking spots {parking[ident]}", style.PALETTE[2])
                 top = max(top, parking[ident])
-            name = (names or {}).get(ident)
-            ax.set_title(f"{ident} {name}" if name else ident, loc="left", fontsize=9, pad=2)
+            ax.set_title(f"{ident} {(names or {}).get(ident, '')}".strip(), loc="left", fontsize=9, pad=2)
             ax.set_ylabel("aircraft")
             style.from_zero(ax, top=top * 1.22)
         if not fields:
