@@ -124,6 +124,7 @@ def test_a_closure_of_an_airfield_nothing_uses_is_warned_with_the_likely_code(tm
     warnings = unused_airfield_warnings(slip)
     assert len(warnings) == 1
     assert "OSKL (Qamishli)" in warnings[0] and "did you mean OSLK (Hmeimim)?" in warnings[0]
+    assert slip.warnings() == warnings  # the same from the scenario itself
     assert unused_airfield_warnings(load_scenario(_write(tmp_path, SCENARIO.replace("CLOSED", "OSLK")))) == []
 
 

@@ -154,11 +154,9 @@ def fail(messages: list[str]) -> typer.Exit:
 def load(path: Path) -> Scenario:
     """A validated scenario (an InputError lists every problem, and the command exits 2); warnings on stderr
     (not with -q) for airfields the events or the airfields block name but nothing in the scenario uses."""
-    from sim.scenario.references import unused_airfield_warnings
-
     scenario = load_scenario(path)
     if logging.getLogger().getEffectiveLevel() <= logging.WARNING:
-        for line in unused_airfield_warnings(scenario):
+        for line in scenario.warnings():
             print(f"warning: {path}: {line}", file=sys.stderr)
     return scenario
 
