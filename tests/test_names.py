@@ -147,3 +147,18 @@ def test_closing_a_distant_catalogue_fuel_stop_on_purpose_is_not_warned(tmp_path
     # airfield of a near code or name, it is taken as meant.
     s = load_scenario(_write(tmp_path, SCENARIO.replace("CLOSED", "HLLB")))
     assert unused_airfield_warnings(s) == []
+
+
+def test_observed_flights_may_name_their_airfields(tmp_path):
+    from sim.experiments import estimate
+
+    path = tmp_path / "flights.csv"
+    path.write_text("date,type,origin,destination\n2024-12-14,Il-76MD,Hmeimim,al-Khadim\n"
+                    "2024-12-15,Il-76MD,OSLK,Benghazi\n2024-12-16,Il-76MD,Hmeimm,HL59\n")
+    with pytest.raises(estimate.FlightsError) as error:
+        estimate.read_flights(path)
+    (problem,) = error.value.problems
+    assert problem.line == 4 and "did you mean OSLK (Hmeimim)?" in problem.message
+    path.write_text("\n".join(path.read_text().splitlines()[:3]) + "\n")
+    flights = estimate.read_flights(path)
+    assert [(f.origin, f.destination) for f in flights] == [("OSLK", "HL59"), ("OSLK", "HLLB")]

@@ -55,7 +55,9 @@ def read_flights(path: Path) -> list[Flight]:
     if not rows or [c.strip() for c in rows[0][:4]] != list(COLUMNS):
         raise FlightsError([Problem(name, 1, 1, "", f"expected the header {','.join(COLUMNS)}[,source]")])
     header = [c.strip() for c in rows[0]]
-    kinds, known = catalog.aircraft_catalog(), catalog.known_idents()
+    from sim.data.names import UnknownAirfieldError, resolve_airfield
+
+    kinds = catalog.aircraft_catalog()
     flights, problems = [], []
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
@@ -66,9 +68,11 @@ def read_flights(path: Path) -> list[Flight]:
             message = f"unknown aircraft type {record.get('type')!r}; known: {', '.join(kinds)}"
             problems.append(Problem(name, line, 0, "type", message))
             bad = True
-        for key in ("origin", "destination"):
-            if record.get(key) not in known:
-                problems.append(Problem(name, line, 0, key, f"unknown airfield {record.get(key)!r}"))
+        for key in ("origin", "destination"):  # a code or a name (Hmeimim), as everywhere
+            try:
+                record[key] = resolve_airfield(record.get(key) or "")
+            except UnknownAirfieldError as exc:
+                problems.append(Problem(name, line, 0, key, str(exc)))
                 bad = True
         if not bad:
             flights.append(Flight(record["date"], record["type"], record["origin"], record["destination"],
