@@ -119,8 +119,10 @@ def test_the_knee_chart_draws_the_demand_the_command_draws(tmp_path, knee):
     assert knee.demand_t_per_day == pytest.approx(700 / 3)
     api, label = _demand_line(plots.plot_knee(knee))
     assert api == pytest.approx(700 / 3) and "all requested tons / days" in label
-    loaded, _ = _demand_line(plots.plot_knee(sim.load_results(tmp_path / "saved")))
+    from_folder = plots.plot_knee(sim.load_results(tmp_path / "saved"))
+    loaded, _ = _demand_line(from_folder)
     assert loaded == pytest.approx(api)
+    assert from_folder.get_xlabel() == plots.plot_knee(knee).get_xlabel() == "number of Il-76MD aircraft at ORIG (fleet[0].count)"
     given, label = _demand_line(plots.plot_knee(knee, demand_t_per_day=100))
     assert given == 100 and "as given" in label  # a number of one's own is drawn, and said to be one's own
     assert not [line for line in plots.plot_knee(knee, demand_t_per_day=None).get_lines() if line.get_gid() == "demand"]

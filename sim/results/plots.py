@@ -599,10 +599,12 @@ def plot_knee(results: Any, figure: str = "mean_daily_t", ax: Any = None,
         ("_mean", "_ci95_low", "_ci95_high")) and REQUIREMENT_SEPARATOR not in c]  # a requirement's figure
     replications = int(points["replications"].min())
     x_label = None
-    if hasattr(results, "plan"):  # a sweep run in this process knows its scenario: label the axis in words
+    swept = results.plan.scenario if hasattr(results, "plan") else getattr(results, "sweep_scenario", lambda: None)()
+    if swept is not None:  # the sweep's scenario is known: label the axis in words, as sweep.png does
         from sim.experiments.sweeps import axis_label
+        from sim.scenario.loading import load_scenario
 
-        x_label = axis_label(results.plan.scenario, paths[0])
+        x_label = axis_label(swept if hasattr(swept, "fleet") else load_scenario(swept), paths[0])
     given = demand_t_per_day != "scenario"
     demand = getattr(results, "demand_t_per_day", None) if not given else demand_t_per_day
     return sweep_figure(_records(points), paths, results.name, replications, figure=figure, ax=ax, x_label=x_label,

@@ -40,10 +40,11 @@ class Results:
     def name(self) -> str:
         if self.summary:
             return str(self.summary["scenario"])
-        swept = self._sweep_scenario()
+        swept = self.sweep_scenario()
         return str(swept["name"]) if swept else self.path.name
 
-    def _sweep_scenario(self) -> dict[str, Any] | None:
+    def sweep_scenario(self) -> dict[str, Any] | None:
+        """The swept scenario as plain data (from sweep_run.json), or None for a folder of no sweep."""
         file = self.path / "sweep_run.json"
         return json.loads(file.read_text(encoding="utf-8")).get("scenario") if file.exists() else None
 
@@ -53,7 +54,7 @@ class Results:
         as sweep.png draws it; None when the folder does not say."""
         from sim.results.plots import demand_t_per_day
 
-        data = self._sweep_scenario() or self.scenario
+        data = self.sweep_scenario() or self.scenario
         return None if data is None else demand_t_per_day(data, int(data["days"]))
 
 
