@@ -136,3 +136,18 @@ def test_load_results_reads_the_points_back_in_long_form(tmp_path, knee):
     assert list(loaded.sweep_points["value"]) == pytest.approx(list(knee.points["value"]), abs=1e-3, nan_ok=True)
     assert list(loaded.sweep_points_wide["fleet[0].count"]) == [1, 2]
     assert loaded.name == knee.name
+
+
+def test_the_compare_command_writes_a_workbook_too(tmp_path):
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text(json.dumps({**BASE, "days": 2}))
+    b.write_text(json.dumps({**BASE, "name": "bigger", "days": 2,
+                             "fleet": [{"type": "Il-76MD", "count": 2, "base": "ORIG"}]}))
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["compare", str(a), str(b), "--out", str(out), "--xlsx"])
+    assert result.exit_code == 0, result.output
+    assert "comparison.xlsx" in result.output
+    sheets = _sheets(out / "comparison.xlsx")
+    assert list(sheets) == ["comparison", "summary A", "summary B"]
+    delivered = next(r for r in sheets["comparison"] if r["figure"] == "delivered_t")
+    assert delivered["b"] > delivered["a"]  # two aircraft deliver more than one in two days

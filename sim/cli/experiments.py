@@ -146,28 +146,35 @@ def compare_command(
     workers: Annotated[int | None, typer.Option(min=1, help="processes (default: all cores)")] = None,
     out_dir: Annotated[Path | None, typer.Option("--out", help="folder (default results/compare-<A>-<B>/)")] = None,
     force: Annotated[bool, typer.Option("--force", help="replace an existing comparison")] = False,
+    xlsx: Annotated[bool, typer.Option("--xlsx", help="also write comparison.xlsx (comparison, both summaries)")] = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Run two scenarios and write comparison.png (cumulative deliveries on one chart, with 95 % CI for
-    stochastic ones), comparison.csv (each headline figure for A and B and the difference) and both summaries."""
+    stochastic ones), comparison.csv (each headline figure for A and B and the difference) and both summaries;
+    with --xlsx, comparison.xlsx."""
     from sim.cli.runs import replicate_or_run
     from sim.experiments.compare import compare_results
     from sim.results.saving import COMPARISON_FILES
 
     a, b = load(scenario_a), load(scenario_b)
     target = out_dir or Path("results") / f"compare-{a.name}-{b.name}"
-    clash = [n for n in COMPARISON_FILES if (target / n).exists()]
+    files = [*COMPARISON_FILES, *(["comparison.xlsx"] if xlsx else [])]
+    clash = [n for n in files if (target / n).exists()]
     if clash and not force:
         raise fail([f"{target / clash[0]} already exists; add --force to replace it"])
     comparison = compare_results(replicate_or_run(a, replications, workers), replicate_or_run(b, replications, workers))
     comparison.save(target, force=force)
+    if xlsx:
+        from sim.results.spreadsheets import save_xlsx
+
+        save_xlsx(target / "comparison.xlsx", comparison, force)
     rows = comparison.rows
     if fmt is not Format.table:
         from sim.experiments.compare import COMPARISON_COLUMNS
 
         print_rows(COMPARISON_COLUMNS, [[r[c] for c in COMPARISON_COLUMNS] for r in rows], fmt)
         sys.stdout.flush()
-        wrote("results", f"{target}/ ({', '.join(COMPARISON_FILES)})", machine=True)
+        wrote("results", f"{target}/ ({', '.join(files)})", machine=True)
         return
     table = Table(title=f"{a.name} (A) vs {b.name} (B)")
     for column in ("figure", "A", "B", "B - A"):
@@ -175,7 +182,7 @@ def compare_command(
     for r in rows:
         table.add_row(r["figure"], _fmt(r["a"]), _fmt(r["b"]), _fmt(r["difference"]))
     out.print(table)
-    out.print(f"\nResults in [bold]{target}/[/bold]: {', '.join(COMPARISON_FILES)}")
+    out.print(f"\nResults in [bold]{target}/[/bold]: {', '.join(files)}")
 
 
 def _fmt(x: Any) -> str:
