@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from sim.data import catalog, countries, presence
-from sim.flight import claims
-from sim.flight import reach_report as report
-from sim.flight.claims import LOADED_T, OnlyEmpty, OnlyLibya, Outcome
 from sim.geo import airspace
+from sim.reports import claims
+from sim.reports import reach_report as report
+from sim.reports.claims import LOADED_T, OnlyEmpty, OnlyLibya, Outcome
 
 IL76 = catalog.aircraft_catalog()["Il-76MD"]
 TELEGRAPH, RYBAR = claims.CLAIMS

@@ -14,9 +14,9 @@ from sim.cli import app
 from sim.data import catalog
 from sim.data.catalog import Airfield
 from sim.flight import performance
-from sim.flight import reach_report as report
 from sim.flight.reach import reach, round_trip_payload_caps, round_trip_payload_t
 from sim.geo import airspace
+from sim.reports import reach_report as report
 
 runner = CliRunner()
 TYPES = list(catalog.aircraft_catalog())

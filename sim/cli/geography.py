@@ -168,8 +168,8 @@ def report_reach_command(
     and maps, with and without Syrian overflight and Turkish airspace."""
     from sim._version import __version__
     from sim.data import countries
-    from sim.flight import reach_report as report
-    from sim.results.saving import save_reach_report
+    from sim.reports import reach_report as report
+    from sim.reports.saving import save_reach_report
 
     if out_dir.exists() and not force:
         raise fail([f"{out_dir} already exists; add --force to replace it"])

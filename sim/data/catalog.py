@@ -129,7 +129,7 @@ class AircraftType:
 
 def _with_mass_fit(kind: AircraftType) -> AircraftType:
     """The type with range_factor_km and reserve_fuel_t fitted to its payload-range points."""
-    from sim.flight.performance import fit_mass_model
+    from sim.data.mass_fit import fit_mass_model
 
     k_km, reserve_t = fit_mass_model(kind.payload_range, kind.mtow_t, kind.oew_t, kind.fuel_capacity_t)
     method = ("fitted: Breguet range K * ln(take-off / landing mass) through the payload-range points, "

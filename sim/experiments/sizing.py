@@ -24,7 +24,7 @@ from sim.errors import OverrideError
 from sim.experiments import replications as experiments
 from sim.experiments.execution import SerialExecutor, run_tasks
 from sim.experiments.sweeps import sweep_points
-from sim.scenario.overrides import PATH_TOKEN
+from sim.scenario.overrides import PATH_TOKEN, describe_path
 from sim.scenario.schema import Scenario
 
 Z95 = 1.959963984540054
@@ -137,17 +137,6 @@ def path_value(scenario: Scenario, path: str) -> Any:
         else:
             raise SizingError(f"--vary {path!r}: the scenario has no such value")
     return node
-
-
-def describe_path(scenario: Scenario, path: str) -> str:
-    """A path in words: ``fleet[1].count`` -> "Il-76MD aircraft at UUMU"; other paths as they are."""
-    tokens = PATH_TOKEN.findall(path)
-    if len(tokens) == 3 and tokens[0][0] == "fleet" and tokens[1][1] and tokens[2][0] == "count":
-        index = int(tokens[1][1])
-        if index < len(scenario.fleet):
-            entry = scenario.fleet[index]
-            return f"{entry.type} aircraft at {entry.base}"
-    return path
 
 
 def evaluate(scenario: Scenario, path: str, value: int, close_by_day: int, replications: int,

@@ -15,6 +15,7 @@ from sim.experiments.execution import executor, run_tasks
 from sim.experiments.replications import Task, closure_quantile, replication_count, run_task, tidy, tidy_columns
 from sim.results.intervals import bootstrap_mean_ci
 from sim.results.tables import REQUIREMENT_SEPARATOR, requirement_column
+from sim.scenario.overrides import axis_label
 from sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
@@ -202,9 +203,3 @@ def _tables(points: list[SweepPoint], rows: list[dict[str, Any]]) -> tuple[list[
     return run_rows, point_rows
 
 
-def axis_label(scenario: Scenario, path: str) -> str:
-    """The swept path in words for a chart axis: "number of Il-76MD aircraft at UUMU (fleet[1].count)"."""
-    from sim.experiments.sizing import describe_path
-
-    words = describe_path(scenario, path)
-    return f"number of {words} ({path})" if words != path else path

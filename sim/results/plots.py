@@ -556,7 +556,7 @@ def plot_knee(results: Any, figure: str = "mean_daily_t", ax: Any = None, demand
     replications = int(points["replications"].min())
     x_label = None
     if hasattr(results, "plan"):  # a sweep run in this process knows its scenario: label the axis in words
-        from sim.experiments.sweeps import axis_label
+        from sim.scenario.overrides import axis_label
 
         x_label = axis_label(results.plan.scenario, paths[0])
     return sweep_figure(_records(points), paths, results.name, replications, figure=figure, ax=ax, x_label=x_label,

@@ -15,6 +15,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 from sim.errors import InputError, OverrideError
 from sim.scenario.overrides import set_path
+from sim.scenario.validation import validated
 
 Ident = Annotated[str, Field(pattern=r"^[A-Z0-9]{3,6}$", description="ICAO code or catalogue ident, e.g. OSLK")]
 PositiveFloat = Annotated[float, Field(gt=0)]
@@ -354,13 +355,11 @@ class Scenario(_Strict):
         Raises OverrideError naming the path and value when a path does not exist or the changed
         scenario is not valid (schema and catalogue checks both).
         """
-        from sim.scenario.loading import load_scenario  # at call time: loading builds on this module
-
         data = self.model_dump(mode="json", by_alias=True, exclude_none=True)
         for path, value in changes.items():
             set_path(data, path, value)
         try:
-            return load_scenario(data)  # the file's checks and wording: schema, catalogue, did-you-mean
+            return validated(Scenario, data, data, "<dict>")  # a file's checks and wording: schema, catalogue
         except InputError as exc:
             shown = ", ".join(f"{p}={v}" for p, v in changes.items())
             raise OverrideError("; ".join(f"{shown}: {p.path}: {p.message}" for p in exc.problems)) from None

@@ -5,7 +5,7 @@ destination gets its legal route, whether it is reachable non-stop, the most the
 non-stop (refuelled there) and the most it carries there and back without refuelling there. The
 destinations are the airfields of every African country with a Russian military presence
 (sim/data/presence.yaml). The two public claims of December 2024 are then judged from those numbers,
-both readings, with their sensitivities (sim.flight.claims). Pure: returns rows and text; the library's
+both readings, with their sensitivities (sim.reports.claims). Pure: returns rows and text; the library's
 saving module writes them.
 """
 
@@ -17,11 +17,12 @@ from functools import lru_cache
 
 from sim.data import catalog, countries, presence
 from sim.data.catalog import Airfield
-from sim.flight import claims, performance
+from sim.flight import performance
 from sim.flight.reach import limiting, max_nonstop_payload_t, return_route, round_trip_payload_caps
 from sim.geo import airspace
 from sim.geo.airspace import AirspacePolicy
 from sim.geo.routing import Route
+from sim.reports import claims
 
 ORIGINS = ("UUMU", "UWLW", "URMF", "UMLI")
 DESTINATIONS = tuple(presence.airfields())  # every African country with a Russian military presence
@@ -131,7 +132,7 @@ def _cell(row: dict[str, object], key: str = "max_payload_t", limit_key: str = "
 def claim_verdicts(cases: list[Case], unconfirmed: list[str] | None = None, types: list[str] | None = None,
                    progress: Callable[[], None] | None = None) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     """(claims.csv rows: every claim, type, case, reading and variation; claim_verdicts.csv rows: one per
-    claim, type and case) for the report's Russian bases (sim.flight.claims)."""
+    claim, type and case) for the report's Russian bases (sim.reports.claims)."""
     outcomes = claims.claim_outcomes(cases, ORIGINS, types=types, unconfirmed=unconfirmed, progress=progress,
                                      route=_book().route)
     return [o.record() for o in outcomes], claims.verdicts(outcomes)

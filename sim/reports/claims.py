@@ -45,7 +45,7 @@ Reaches = Callable[[Sequence[str], float], bool]  # (countries, t) -> does some 
 
 
 class AirspaceCase(Protocol):
-    """One airspace situation (sim.flight.reach_report.Case)."""
+    """One airspace situation (sim.reports.reach_report.Case)."""
 
     key: str
     title: str

@@ -1,0 +1,1 @@
+"""Documents built from results: the reach report and the claims it tests."""
