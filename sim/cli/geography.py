@@ -97,7 +97,7 @@ def reach_command(
     for column in ("icao", "name", "country", "great_circle_km", "route_km", "reachable", "max_payload_t",
                    "round_trip_payload_t", "overflies"):
         table.add_column(column, justify="right" if column.endswith(("_km", "_t")) else "left")
-    for a in record["airfields"]:
+    for a in record["airfields"]:  # type: ignore[attr-defined]
         table.add_row(a["icao"], a["name"], a["country"], f"{a['great_circle_km']:,.0f}",
                       "none" if a["route_km"] is None else f"{a['route_km']:,.0f}",
                       "yes" if a["reachable"] else "no",
@@ -145,7 +145,7 @@ def payload_range_command(
         table.add_column(column, justify="right" if column.endswith(("_km", "_t")) else "left")
     for r in rows:
         table.add_row(f"{r['payload_t']:g}", f"{r['range_km']:,.0f}", f"{r['planned_range_km']:,.0f}",
-                      r["grade"] + (" (published)" if r["published"] else ""), r["source"])
+                      r["grade"] + (" (published)" if r["published"] else ""), r["source"])  # type: ignore[arg-type,operator]
     out.print(table)
     if png is not None:
         out.print(f"chart: {png}")

@@ -13,7 +13,6 @@ from sim.cli.common import Format, FormatOption, app, fail, load, out, print_row
 from sim.data import catalog
 from sim.experiments.replications import DEFAULT_TRACES, Replications, replicate, replication_count
 from sim.experiments.runs import RunResult, run
-from sim.results.drawers import drawing_ahead
 from sim.results.saving import REPLICATED_FILES, RUN_FILES, replicated_files, run_files
 from sim.scenario.schema import Scenario
 
@@ -53,13 +52,12 @@ def run_command(
     clash = [n for n in [*names, *extras] if (target / n).exists()]
     if clash and not force:
         raise fail([f"{target / clash[0]} already exists; add --force to replace it"])
+    result: RunResult | Replications
     if scenario.stochastic is None:
-        with drawing_ahead():  # the charting code loads in processes of its own while the run simulates
-            result = run_with_progress(scenario)
-            result.save(target, force=force)
+        result = run_with_progress(scenario)
     else:
         result = replicate_with_progress(scenario, replications, workers, dask, kept)
-        result.save(target, force=force)
+    result.save(target, force=force)
     names = run_files(result.summary) if scenario.stochastic is None else replicated_files(result.summary)
     if kml:
         from sim.results.gis import routes_collection, save_collection
@@ -118,7 +116,7 @@ def replicate_with_progress(scenario: Scenario, replications: int | None, worker
     (None: all)."""
     count = replication_count(scenario, replications)
 
-    done = []
+    done: list[Any] = []
 
     def finished(index: int, _record: dict[str, Any]) -> None:
         bar.update(1)

@@ -65,7 +65,7 @@ def _print(result: SizingResult, name: str, current: int) -> None:
         best, below = result.answer, result.below
         out.print(f"answer: [bold]{result.value}[/bold]")
         if result.stochastic:
-            out.print(f"  P(closed by day {result.close_by_day}) at {result.value}: {_p(best)}")
+            out.print(f"  P(closed by day {result.close_by_day}) at {result.value}: {_p(best)}")  # type: ignore[arg-type]
             if below is not None:
                 out.print(f"  P(closed by day {result.close_by_day}) at {below.value}: {_p(below)}")
         elif below is not None:

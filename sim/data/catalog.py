@@ -215,12 +215,15 @@ def aircraft_catalog() -> dict[str, AircraftType]:
                 cargo[key] = (tuple(value) if key == "cargo_classes" else int(value) if key == "seats"
                               else bool(value) if key == "seats_on_floor"
                               else None if value is None else float(value))
+        numbers: dict[str, Any] = {key: None if prov[key].value is None else float(prov[key].value)
+                                   for key in AIRCRAFT_FIELDS}
+        flags: dict[str, Any] = {key: bool(prov[key].value) for key in BOOLEAN_AIRCRAFT_FIELDS}
         catalog[name] = _with_mass_fit(AircraftType(
             name=name,
             payload_range=_sorted_points([(p["payload_t"], p["range_km"]) for p in points]),
             provenance=prov,
-            **{key: None if prov[key].value is None else float(prov[key].value) for key in AIRCRAFT_FIELDS},
-            **{key: bool(prov[key].value) for key in BOOLEAN_AIRCRAFT_FIELDS},
+            **numbers,
+            **flags,
             **cargo,
         ))
     return catalog

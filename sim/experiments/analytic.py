@@ -285,7 +285,7 @@ def planning_record(world: World, summary: dict, daily_rows: list[dict]) -> dict
                            "airspace": phase.airspace, "mog": phase.mog, "closed_airfields": list(phase.closed_airfields),
                            "requirements": requirements})
     first = []
-    for row in out_phases[0]["requirements"]:
+    for row in out_phases[0]["requirements"]:  # type: ignore[attr-defined]
         sim_row = by_name[row["requirement"]]
         first.append({**row, "simulated_t_per_day": sim_row["delivered_t"] / summary["days"],
                       "simulated_closure_day": sim_row["closure_day"]})

@@ -61,7 +61,8 @@ def compare(a: Scenario, b: Scenario, replications: int | None = None, *, worker
 
 def compare_results(a: RunResult | Replications, b: RunResult | Replications) -> Comparison:
     """Compare two results already run."""
-    plans = tuple(planning_record(build_world(r.scenario), r.summary, r.daily_rows) for r in (a, b))
+    plans = (planning_record(build_world(a.scenario), a.summary, a.daily_rows),
+             planning_record(build_world(b.scenario), b.summary, b.daily_rows))
     rows = headline_differences(a.summary, b.summary) + phase_differences(plans[0], plans[1])
     return Comparison(a, b, plans, rows)
 

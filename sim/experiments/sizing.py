@@ -192,7 +192,7 @@ def size(
     stochastic = scenario.stochastic is not None
     if replications is not None and not stochastic and replications > 1:
         raise SizingError("--replications: the scenario has no stochastic: block, so every replication would be identical")
-    count = (replications or scenario.stochastic.replications) if stochastic else 1
+    count = (replications or scenario.stochastic.replications) if scenario.stochastic is not None else 1
     highest = max(4 * current, 32) if highest is None else highest
     if lowest < 0 or highest < lowest:
         raise SizingError(f"expected 0 <= lowest <= highest (got {lowest} and {highest})")

@@ -131,11 +131,11 @@ def reach(
         runway = performance.runway_payload_t(aircraft, origin.runway_m, dest.runway_m)
         best = round_trip = limit = back_km = None
         if route.legal:
-            best = max(max_nonstop_payload_t(aircraft, origin, dest, route.length_km), -1.0)
+            best = max(max_nonstop_payload_t(aircraft, origin, dest, route.length_km), -1.0)  # type: ignore[arg-type]
             back = return_route(origin, dest, policy, route)
             if back.legal:
                 back_km = back.length_km
-                caps = round_trip_payload_caps(aircraft, origin, dest, route.length_km, back_km)
+                caps = round_trip_payload_caps(aircraft, origin, dest, route.length_km, back_km)  # type: ignore[arg-type]
                 round_trip, limit = min(caps.values()), limiting(caps)
         reachable = best is not None and best >= 0 and best >= payload_t - 1e-9
         rows.append(ReachRow(

@@ -155,7 +155,7 @@ class Aircraft:
             if job.kind == "cargo":
                 yield from self._carry(job)
             else:
-                yield from self._fly(job.trip, job.kind)
+                yield from self._fly(job.trip, job.kind)  # type: ignore[arg-type]
             if self.go_home:
                 self.go_home = False
                 home = self._home_trip()
@@ -276,7 +276,7 @@ class Aircraft:
             if not ready:
                 self._drop_booking()
                 return False
-            if i == 0 and purpose == "cargo" and not model.open[self.location]:
+            if i == 0 and purpose == "cargo" and not model.open[self.location]:  # type: ignore[attr-defined]
                 # The airfield closed while the cargo loaded here waited aboard (crew rest, repair, a spot
                 # ahead): nothing leaves a closed airfield with cargo loaded there; it is offloaded and stays.
                 self._drop_booking()
@@ -378,7 +378,7 @@ class Aircraft:
         # at a fuel stop ``book`` is empty and the spot ahead, booked at the start, stays held).
         handed = False
         while True:
-            if not usable(destination) or not all(map(usable, book)) or (loaded_here and not model.open[here]):
+            if not usable(destination) or not all(map(usable, book)) or (loaded_here and not model.open[here]):  # type: ignore[attr-defined]
                 return False
             if self.crew is not None:
                 self.crew, takeoff = model.crews.choose(self.crew, self.type, here, self.env.now, flight_h)
@@ -424,13 +424,13 @@ class Aircraft:
 
     def _wait_for_hours(self, hours: float) -> Generator[simpy.Event, Any, None]:
         """Stay on the ground until the flying-hour budget covers the next hop, then spend it."""
-        rate = self.type.ute_h_per_day / 24.0
-        cap = max(self.type.ute_h_per_day, hours)
-        budget = min(cap, self.hours_budget + (self.env.now - self.hours_budget_at) * rate)
-        if budget < hours - 1e-9:
-            yield self.env.timeout((hours - budget) / rate)
+        rate = self.type.ute_h_per_day / 24.0  # type: ignore[operator]
+        cap = max(self.type.ute_h_per_day, hours)  # type: ignore[type-var]
+        budget = min(cap, self.hours_budget + (self.env.now - self.hours_budget_at) * rate)  # type: ignore[type-var]
+        if budget < hours - 1e-9:  # type: ignore[operator]
+            yield self.env.timeout((hours - budget) / rate)  # type: ignore[operator]
             budget = hours
-        self.hours_budget, self.hours_budget_at = budget - hours, self.env.now
+        self.hours_budget, self.hours_budget_at = budget - hours, self.env.now  # type: ignore[operator]
 
     # --- on the ground ------------------------------------------------------------------------------
 
@@ -463,5 +463,5 @@ class Aircraft:
         model.ramps[airfield].release()
         if on_end:
             on_end()
-        model.record_ground(self, airfield, arrive, start, self.env.now, activity, payload_t, requirement)
+        model.record_ground(self, airfield, arrive, start, self.env.now, activity, payload_t, requirement)  # type: ignore[arg-type]
         return True

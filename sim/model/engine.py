@@ -78,7 +78,7 @@ class AirliftModel:
                 group = (entry.type, entry.base)
                 per_group[group] = per_group.get(group, 0) + 1
                 name = f"{entry.type}#{per_group[group]}@{entry.base}"
-                aircraft = Aircraft(self, number, name, world.aircraft[entry.type], entry.base, (e, k), entry.serves)
+                aircraft = Aircraft(self, number, name, world.aircraft[entry.type], entry.base, (e, k), entry.serves)  # type: ignore[arg-type]
                 self.parking[entry.base].occupy(number)
                 self.aircraft.append(aircraft)
             if world.operations.crews:
@@ -99,7 +99,7 @@ class AirliftModel:
         aboard = [a for a in self.aircraft if a.stream_key[0] == index]
         staged = [ident for ident, n in entry.crews_at for _ in range(n)]
         staged += [entry.base] * (entry.crews - len(aboard) - len(staged))
-        for i, place in enumerate([None] * len(aboard) + staged):
+        for i, place in enumerate([None] * len(aboard) + staged):  # type: ignore[operator]
             crew = self.crews.new(f"{entry.type} crew {len(self.crews.all) + 1}", entry.type, place)
             if i < len(aboard):
                 aboard[i].crew = crew
@@ -120,7 +120,7 @@ class AirliftModel:
 
     def _apply_event(self, event: Event) -> Generator[simpy.Event, Any, None]:
         yield self.env.timeout(event.at_h)
-        event.apply(self)  # what this kind of event changes (sim.model.events)
+        event.apply(self)  # type: ignore[arg-type] # what this kind of event changes (sim.model.events)
         self._airfields_changed()
         self.dispatch()
 
@@ -366,7 +366,7 @@ class AirliftModel:
             self._dispatching = False
 
     def _dispatch_one(self) -> bool:
-        choice = self.rule.choose(self)
+        choice = self.rule.choose(self)  # type: ignore[arg-type]
         if choice is None:
             return False
         aircraft, job = choice

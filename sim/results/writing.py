@@ -148,7 +148,7 @@ def _rounded_texts(values: array) -> list[str | None]:
     if not bool((magnitudes < 1e11).all()):  # NaN is not below anything
         return [None if x != x else repr(round(x, 4)) for x in values]
     text = _TRAILING_ZEROS.sub("\n", "\n".join(map("%.4f".__mod__, values)) + "\n").replace(".\n", ".0\n")
-    return text.split("\n")[:-1]
+    return [*text.split("\n")[:-1]]
 
 
 def run_beside(here: Callable[[], None], beside: Callable[[], None]) -> None:

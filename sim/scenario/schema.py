@@ -338,8 +338,8 @@ class Scenario(_Strict):
         True, description="let the model also stop at catalogue airfields with fuel near the route"
     )
     stochastic: StochasticSpec | None = Field(None, description="randomness; absent means deterministic")
-    operations: Operations = Field(default_factory=Operations)
-    dispatch: Dispatch = Field(default_factory=Dispatch)
+    operations: Operations = Field(default_factory=Operations)  # type: ignore[arg-type]
+    dispatch: Dispatch = Field(default_factory=Dispatch)  # type: ignore[arg-type]
     sweep: SweepSpec | None = Field(None, description="default sweep for `airlift sweep`")
 
     @field_validator("events")
@@ -380,7 +380,7 @@ class Scenario(_Strict):
         for ident in self.airfields:
             seen[ident] = None
         for e in self.events:
-            for ident in (e.close, e.reopen, *(e.mog or {})):
+            for ident in (e.close, e.reopen, *(e.mog or {})):  # type: ignore[assignment]
                 if ident:
                     seen[ident] = None
         for leg in self.legs:
