@@ -107,6 +107,14 @@ def required_fuel_t(aircraft: AircraftType, distance_km: float, payload_t: float
     return fuel_to_reach_t(aircraft, planned_km, aircraft.oew_t + payload_t + keep) + keep
 
 
+def return_fuel_t(aircraft: AircraftType, distance_km: float) -> float:
+    """Fuel (t) to keep aboard on landing at an airfield without fuel for the empty hop on (``distance_km``):
+    what that hop burns over its distance stretched by the range reserve, landing with the fixed reserve.
+    The fixed reserve itself is not added: the hop in landing already keeps it, and it is the same fuel
+    (counted once, the return hop's plan carries it)."""
+    return required_fuel_t(aircraft, distance_km, 0.0) - aircraft.reserve_fuel_t
+
+
 def takeoff_limit_t(aircraft: AircraftType, runway_m: float | None) -> float:
     """Highest take-off mass (t) the runway allows; -inf if the type cannot use it at all.
 

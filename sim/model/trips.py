@@ -3,8 +3,10 @@
 Rules (one mechanism for every case, all in sim.flight.performance):
 
 * Every hop X -> Y must take off with fuel for its own distance stretched by the range reserve, and land
-  with the type's reserve plus, when Y has no fuel, the fuel for the onward hop from Y to a fuel airfield
-  (back to X when X has fuel, otherwise the nearest open fuel airfield), flown empty. Tankering that
+  with the type's reserve plus, when Y has no fuel, the fuel the onward hop from Y to a fuel airfield
+  (back to X when X has fuel, otherwise the nearest open fuel airfield), flown empty, burns over its
+  distance stretched by the range reserve. The fixed reserve is counted once: it is aboard on landing at
+  Y and is the same fuel the onward hop must still hold when it lands. Tankering that
   fuel costs payload through the mass limits, never through a separate rule.
 * At take-off: fuel <= tanks, payload + fuel + empty mass <= MTOW and <= what X's runway allows; at
   landing: mass <= maximum landing mass and <= what Y's runway allows.
@@ -102,7 +104,7 @@ class TripPlanner:
             onward_km = w.nearest(y, candidates, self.policy)[1]
         if math.isinf(onward_km):
             return math.inf
-        return performance.required_fuel_t(aircraft, onward_km, 0.0)
+        return performance.return_fuel_t(aircraft, onward_km)
 
     def hop(self, aircraft: AircraftType, x: str, y: str, fuel_aboard_t: float | None,
             trip: tuple[str, str] | None = None) -> Hop | None:

@@ -7,6 +7,8 @@ markers above the data, 95 % bands) comes from :mod:`sim.results.style`; figures
 
 from __future__ import annotations
 
+import json
+
 import math
 from datetime import date, timedelta
 from pathlib import Path
@@ -213,9 +215,10 @@ FIGURE_WORDS = {
 def _groups(point_rows: list[dict[str, Any]], paths: list[str]) -> tuple[bool, dict[tuple, list[dict[str, Any]]]]:
     x_path = paths[0]
     numeric = all(isinstance(r[x_path], int | float) and not isinstance(r[x_path], bool) for r in point_rows)
+    # Keyed by the other swept values as JSON text: a value may be a mapping or a list (unhashable).
     groups: dict[tuple, list[dict[str, Any]]] = {}
     for row in point_rows:
-        groups.setdefault(tuple(row[p] for p in paths[1:]), []).append(row)
+        groups.setdefault(tuple(json.dumps(row[p], sort_keys=True, default=str) for p in paths[1:]), []).append(row)
     if numeric:
         groups = {k: sorted(v, key=lambda r: r[x_path]) for k, v in groups.items()}
     return numeric, groups
@@ -234,9 +237,9 @@ def sweep_figure(point_rows: list[dict[str, Any]], paths: list[str], name: str, 
             _, ax = plt.subplots(figsize=(9, 5), constrained_layout=True)
         x_path, others = paths[0], paths[1:]
         numeric, groups = _groups(point_rows, paths)
-        for key, rows in groups.items():
+        for rows in groups.values():
             xs = [r[x_path] if numeric else str(r[x_path]) for r in rows]  # lists (e.g. closures) as categories
-            label = ", ".join(f"{p}={v}" for p, v in zip(others, key, strict=True)) or name
+            label = ", ".join(f"{p}={rows[0][p]}" for p in others) or name
             line = ax.plot(xs, [r[f"{figure}_mean"] for r in rows], marker="o", label=label,
                            gid=f"{figure}:{label}", zorder=3)[0]
             style.band(ax, xs, [r[f"{figure}_ci95_low"] for r in rows], [r[f"{figure}_ci95_high"] for r in rows],
@@ -268,9 +271,9 @@ def sweep_panels(point_rows: list[dict[str, Any]], paths: list[str], name: str, 
         sweep_figure(point_rows, paths, name, replications, "mean_daily_t", top, x_label, demand_t_per_day)
         x_path = paths[0]
         numeric, groups = _groups(point_rows, paths)
-        for key, rows in groups.items():
+        for rows in groups.values():
             xs = [r[x_path] if numeric else str(r[x_path]) for r in rows]
-            suffix = ", ".join(f"{p}={v}" for p, v in zip(paths[1:], key, strict=True))
+            suffix = ", ".join(f"{p}={rows[0][p]}" for p in paths[1:])
             suffix = f" ({suffix})" if suffix else ""
             line = middle.plot(xs, [r["backlog_t_mean"] for r in rows], marker="o", label=f"backlog{suffix}",
                                gid=f"backlog_t:{suffix}")[0]
