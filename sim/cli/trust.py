@@ -88,7 +88,8 @@ def _print_simulated_binding(r: dict[str, Any]) -> None:
     causes = ", ".join(f"{k} {v:,.0f}" for k, v in sorted(lost.items(), key=lambda kv: -kv[1])) or "none"
     out.print(f"{head}; aircraft-hours lost: {causes}")
     if lost.get("MOG waits") and r.get("mog_waits_h"):
-        out.print("  queued for a working spot (all requirements) at: " + ", ".join(f"{k} {v:,.0f} h" for k, v in r["mog_waits_h"].items()))
+        places = ", ".join(f"{k} {v:,.0f} h" for k, v in r["mog_waits_h"].items())
+        out.print(f"  queued for a working spot (all requirements) at: {places}")
 
 
 @app.command("estimate")
