@@ -98,12 +98,15 @@ def _resume(partial: Path, sweep_id: str, resume: bool, force: bool) -> dict[tup
 
 
 def _print_points(point_rows: list[dict[str, Any]], paths: list[str]) -> None:
-    table = Table(title="sweep: mean per point (95 % CI of t/day); tons at the end of the run")
-    for column in (*paths, "t/day", "95 % CI", "delivered_t", "in_transit_t", "backlog_t", "P(close by the end)"):
+    table = Table(title="sweep: mean t/day per point, the mean's 95 % CI and the runs' spread (80 % of runs "
+                        "between p10 and p90); tons at the end of the run")
+    for column in (*paths, "t/day (mean)", "mean within (95 % CI)", "80 % of runs between", "delivered_t",
+                   "in_transit_t", "backlog_t", "P(close by the end)"):
         table.add_column(column, justify="right")
     for p in point_rows:
+        spread = (f"{p['mean_daily_t_p10']:,.1f} to {p['mean_daily_t_p90']:,.1f}" if "mean_daily_t_p10" in p else "-")
         table.add_row(*[str(p[k]) for k in paths], f"{p['mean_daily_t_mean']:,.1f}",
-                      f"{p['mean_daily_t_ci95_low']:,.1f} to {p['mean_daily_t_ci95_high']:,.1f}",
+                      f"{p['mean_daily_t_ci95_low']:,.1f} to {p['mean_daily_t_ci95_high']:,.1f}", spread,
                       f"{p['delivered_t_mean']:,.0f}", f"{p['in_transit_t_mean']:,.0f}", f"{p['backlog_t_mean']:,.0f}",
                       f"{p['p_closed']:.2f}")
     out.print(table)
@@ -152,11 +155,13 @@ def compare_command(
 
         print_rows(COMPARISON_COLUMNS, [[r[c] for c in COMPARISON_COLUMNS] for r in rows], fmt)
         return
-    table = Table(title=f"{a.name} (A) vs {b.name} (B)")
-    for column in ("figure", "A", "B", "B - A"):
+    spread = any(r["a_p10_p90"] or r["b_p10_p90"] for r in rows)
+    table = Table(title=f"{a.name} (A) vs {b.name} (B)" + ("; means, and 80 % of runs between p10 and p90" if spread else ""))
+    for column in ("figure", "A", "B", "B - A", *(("A: 80 % of runs", "B: 80 % of runs") if spread else ())):
         table.add_column(column, justify="left" if column == "figure" else "right")
     for r in rows:
-        table.add_row(r["figure"], _fmt(r["a"]), _fmt(r["b"]), _fmt(r["difference"]))
+        table.add_row(r["figure"], _fmt(r["a"]), _fmt(r["b"]), _fmt(r["difference"]),
+                      *((_fmt(r["a_p10_p90"]), _fmt(r["b_p10_p90"])) if spread else ()))
     out.print(table)
     out.print(f"\nResults in [bold]{target}/[/bold]: {', '.join(COMPARISON_FILES)}")
 

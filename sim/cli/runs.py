@@ -165,6 +165,26 @@ def closure_text(s: dict[str, Any]) -> str:
             f"{day(c.get('day_p10'))} to {day(c.get('day_p90'))}; P(closed by the end) {p_end:.2f}")
 
 
+def _day(day: int | None) -> str:
+    return "not closed" if day is None else str(day)
+
+
+def spread_lines(s: dict[str, Any]) -> list[str]:
+    """A replicated run's delivered tons and t/day in words: the spread of outcomes (80 % of runs between
+    p10 and p90) next to the 95 % CI of the mean, never one mistaken for the other."""
+    from sim.experiments.statistics import ci_words, spread_words
+
+    r = s["replications"]
+    lines = [f"over {r['replications']} replications, the outcomes (p10-p90) and the mean (95 % CI):"]
+    for key, unit, digits in (("delivered_t", "t", 0), ("mean_daily_t", "t/day", 1), ("backlog_t", "t", 0)):
+        f = r[key]
+        if "p10" not in f:  # a summary written before the spread was kept
+            continue
+        lines.append(f"  {key}: {spread_words(f['p10'], f['p90'], unit, digits)}; "
+                     f"{ci_words(f['ci95_low'], f['ci95_high'], unit, digits)}")
+    return lines
+
+
 def _print_summary(s: dict[str, Any]) -> None:
     out.print(f"[bold]{s['scenario']}[/bold]: {s['description']}")
     out.print(
@@ -174,19 +194,22 @@ def _print_summary(s: dict[str, Any]) -> None:
     )
     replicated = bool(s.get("replications"))
     if replicated:
-        r = s["replications"]
-        out.print(f"mean of {r['replications']} replications; 95 % CI: delivered {r['delivered_t']['ci95_low']:,.0f} to "
-                  f"{r['delivered_t']['ci95_high']:,.0f} t, {r['mean_daily_t']['ci95_low']:,.1f} to "
-                  f"{r['mean_daily_t']['ci95_high']:,.1f} t/day")
-    by_req = table("by requirement")
-    for column in ("requirement", "requested_t", "delivered_t", "backlog_t", "sorties",
-                   "closure (median day, P by the end)" if replicated else "closure_day"):
+        for line in spread_lines(s):
+            out.print(line)
+    by_req = table("by requirement" + (" (means; 80 % of runs between p10 and p90)" if replicated else ""))
+    columns = ("requirement", "requested_t", "delivered_t", *(("delivered p10-p90",) if replicated else ()), "backlog_t",
+               "sorties", "closure (median day, p10-p90, P by the end)" if replicated else "closure_day")
+    for column in columns:
         by_req.add_column(column, justify="left" if column == "requirement" else "right")
     for r in s["by_requirement"]:
         closure = "-" if r["closure_day"] is None else str(r["closure_day"])
+        spread = []
         if replicated:
-            closure = f"{closure}, P {r['p_closed']:.2f}"
-        by_req.add_row(r["requirement"], f"{r['requested_t']:,.1f}", f"{r['delivered_t']:,.1f}",
+            days = (f"{_day(r.get('closure_day_p10'))}-{_day(r.get('closure_day_p90'))}, " if r["p_closed"] > 0
+                    and "closure_day_p10" in r else "")
+            closure = f"{closure}, {days}P {r['p_closed']:.2f}"
+            spread = [f"{r['delivered_t_p10']:,.0f}-{r['delivered_t_p90']:,.0f}" if "delivered_t_p10" in r else "-"]
+        by_req.add_row(r["requirement"], f"{r['requested_t']:,.1f}", f"{r['delivered_t']:,.1f}", *spread,
                        f"{r['backlog_t']:,.1f}", f"{r['sorties']:,.0f}", closure)
     out.print(by_req)
     cargo = s.get("cargo") or {}

@@ -63,7 +63,18 @@ def _print(result: SizingResult, name: str, current: int) -> None:
               f"({need}); the scenario has {current}")
     if result.value is not None:
         best, below = result.answer, result.below
-        out.print(f"answer: [bold]{result.value}[/bold]")
+        if result.verdict == "borderline":
+            low, high = best.p_close_ci95
+            out.print(f"answer: [bold yellow]{result.value}, borderline[/bold yellow]: P(closed by day "
+                      f"{result.close_by_day}) {best.p_close:.2f} in {best.replications} replications, but its 95 % "
+                      f"interval {low:.2f}-{high:.2f} straddles the target {result.confidence:g}: the true P may be "
+                      f"below it. Run more replications (--replications) or take a value above {result.value}.")
+            if best.replications < result.replications_to_tell:
+                out.print(f"  with {best.replications} replications even all closing cannot show P >= "
+                          f"{result.confidence:g}: it takes at least {result.replications_to_tell}")
+        else:
+            out.print(f"answer: [bold]{result.value}[/bold]" + (
+                f" (met: the 95 % interval of P lies at or above {result.confidence:g})" if result.stochastic else ""))
         if result.stochastic:
             out.print(f"  P(closed by day {result.close_by_day}) at {result.value}: {_p(best)}")  # type: ignore[arg-type]
             if below is not None:
@@ -78,6 +89,9 @@ def _print(result: SizingResult, name: str, current: int) -> None:
         top = result.point(result.highest)
         out.print(f"[yellow]no value up to {result.highest} closes by day {result.close_by_day}[/yellow]"
                   + (f"; at {result.highest}: P = {_p(top)}" if top and result.stochastic else ""))
+        if result.verdict == "borderline":
+            out.print(f"  borderline: the 95 % interval of P at {result.highest} reaches the target "
+                      f"{result.confidence:g}; more replications may show that it closes often enough")
         out.print(f"what binds at {result.highest} (closed form, per phase):")
         for row in result.limits_at_highest:
             demand = "" if row["demand_t_per_day"] is None else f" (demand {row['demand_t_per_day']:,.1f} t/day)"

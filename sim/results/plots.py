@@ -64,7 +64,8 @@ def _events(summary: dict[str, Any], start: date) -> list[tuple[date, str]]:
 
 def throughput_figure(summary: dict[str, Any], daily: list[dict[str, Any]],
                       scenario_data: dict[str, Any] | None = None) -> plt.Figure:
-    """Daily and cumulative delivered tons per requirement (95 % band when replicated), the demand of
+    """Daily and cumulative delivered tons per requirement (when replicated: the 95 % CI of the mean shaded
+    and the spread of outcomes, 80 % of the runs between p10 and p90, dashed), the demand of
     each requirement dotted in its colour (from ``scenario_data``), events numbered above the data.
 
     Each delivered line's ``gid`` is ``"delivered:<requirement>"`` or ``"cumulative:<requirement>"``, and
@@ -94,6 +95,11 @@ def throughput_figure(summary: dict[str, Any], daily: list[dict[str, Any]],
                 style.band(ax_day, [*days, ends[-1]], [*low, low[-1]], [*high, high[-1]], color, step="post")
                 style.band(ax_cum, ends, [r["cumulative_t_ci95_low"] for r in rows],
                            [r["cumulative_t_ci95_high"] for r in rows], color)
+                if "cumulative_t_p10" in rows[0]:  # the spread of outcomes: 80 % of the runs between the dashes
+                    for q in ("p10", "p90"):
+                        ax_cum.plot(ends, [r[f"cumulative_t_{q}"] for r in rows], color=color, linestyle="--",
+                                    linewidth=0.9, alpha=0.8, gid=f"cumulative_{q}:{name}",
+                                    label="_spread")
             ax_cum.plot(ends, cumulative, label=label, color=color, gid=f"cumulative:{name}", zorder=3)
             asked = requested.get(name)
             if asked and any(asked):
@@ -109,6 +115,9 @@ def throughput_figure(summary: dict[str, Any], daily: list[dict[str, Any]],
         ax_cum.set_xlabel(f"date; {note}" if note else "date", fontsize=8, loc="left")
         reps = summary.get("replications")
         what = f"mean of {reps['replications']} replications, 95 % CI shaded; " if reps else ""
+        if reps and daily and "cumulative_t_p10" in daily[0]:
+            ax_cum.set_title("solid: mean; shaded: 95 % CI of the mean; dashed: 80 % of runs between (p10-p90)",
+                             fontsize=9, loc="left")
         ax_day.set_title(f"{summary['scenario']}: {summary['delivered_t']:,.0f} t of {summary['requested_t']:,.0f} t "
                          f"delivered in {summary['days']} days ({summary['mean_daily_t']:,.0f} t/day; {what}dotted: demand)",
                          pad=14 if note else 6)
@@ -244,6 +253,10 @@ def sweep_figure(point_rows: list[dict[str, Any]], paths: list[str], name: str, 
                            gid=f"{figure}:{label}", zorder=3)[0]
             style.band(ax, xs, [r[f"{figure}_ci95_low"] for r in rows], [r[f"{figure}_ci95_high"] for r in rows],
                        line.get_color())
+            if replications > 1 and f"{figure}_p10" in rows[0]:  # the spread of outcomes, dashed
+                for q in ("p10", "p90"):
+                    ax.plot(xs, [r[f"{figure}_{q}"] for r in rows], color=line.get_color(), linestyle="--",
+                            linewidth=0.9, alpha=0.8, gid=f"{figure}_{q}:{label}", label="_spread")
         if demand_t_per_day is not None and figure == "mean_daily_t":
             ax.axhline(demand_t_per_day, label=f"demand {demand_t_per_day:,.0f} t/day (all requested tons / days)",
                        gid="demand", **style.DEMAND)  # type: ignore[arg-type]
@@ -256,6 +269,8 @@ def sweep_figure(point_rows: list[dict[str, Any]], paths: list[str], name: str, 
         style.thousands(ax.yaxis)
         ax.legend()
         what = f"mean of {replications} replications, 95 % CI shaded" if replications > 1 else "one run each"
+        if replications > 1 and point_rows and f"{figure}_p10" in point_rows[0]:
+            what += "; dashed: p10-p90 (80 % of runs)"
         ax.set_title(f"{name}: {FIGURE_WORDS.get(figure, figure)}, {what}")
     return ax
 

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
 DAILY_COLUMNS = ["day", "date", "requirement", "origin", "destination", "delivered_t", "sorties"]
 DAILY_CI_COLUMNS = ["day", "date", "requirement", "origin", "destination", "delivered_t", "delivered_t_ci95_low",
-                    "delivered_t_ci95_high", "cumulative_t", "cumulative_t_ci95_low", "cumulative_t_ci95_high"]
+                    "delivered_t_ci95_high", "cumulative_t", "cumulative_t_ci95_low", "cumulative_t_ci95_high",
+                    "cumulative_t_p10", "cumulative_t_p90"]
 SORTIE_COLUMNS = list(LEG_COLUMNS)
 GROUND_TABLE_COLUMNS = list(GROUND_COLUMNS)
 
