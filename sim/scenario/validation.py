@@ -13,7 +13,6 @@ import typing
 from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from sim.errors import InputError, Problem
 from sim.scenario.references import clean_loc, format_path, reference_problems, suggest
@@ -21,9 +20,11 @@ from sim.scenario.references import clean_loc, format_path, reference_problems, 
 M = TypeVar("M", bound=BaseModel)
 
 
-def validated(model: type[M], data: dict[str, Any], tree: Any, filename: str) -> M:
-    """Schema and catalogue checks of scenario data against ``model`` (``Scenario``); ``tree`` (the YAML
-    nodes, or the data itself) places each problem. Raises InputError listing every problem."""
+def validated(model: type[M], data: dict[str, Any], tree: dict[tuple[Any, ...], tuple[int, int]] | None,
+              filename: str) -> M:
+    """Schema and catalogue checks of scenario data against ``model`` (``Scenario``); ``tree`` (each field
+    path's line and column in the YAML file, None for data given as a dict) places each problem. Raises
+    InputError listing every problem."""
     try:
         scenario = model.model_validate(data)
     except ValidationError as exc:
@@ -46,19 +47,15 @@ def validated(model: type[M], data: dict[str, Any], tree: Any, filename: str) ->
     return scenario
 
 
-def _locate(tree: Any, filename: str, loc: tuple[Any, ...], message: str) -> Problem:
-    """Problem at the deepest node of ``loc`` that the YAML tree has (line 0 when the input was not YAML)."""
-    line, col = (1, 1) if isinstance(tree, CommentedMap) else (0, 0)
-    node = tree
-    for part in loc:
-        if isinstance(node, CommentedMap) and part in node:
-            line, col = (node.lc.key(part)[0] + 1, node.lc.key(part)[1] + 1)
-            node = node[part]
-        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
-            line, col = (node.lc.item(part)[0] + 1, node.lc.item(part)[1] + 1)
-            node = node[part]
-        else:
-            break
+def _locate(tree: dict[tuple[Any, ...], tuple[int, int]] | None, filename: str, loc: tuple[Any, ...],
+            message: str) -> Problem:
+    """Problem at the deepest field of ``loc`` that the YAML file has (line 0 when the input was not YAML)."""
+    line, col = (1, 1) if tree is not None else (0, 0)
+    if tree is not None:
+        for depth in range(len(loc), 0, -1):
+            if (where := tree.get(tuple(loc[:depth]))) is not None:
+                line, col = where
+                break
     return Problem(filename, line, col, format_path(loc), message)
 
 
