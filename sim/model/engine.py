@@ -61,6 +61,7 @@ class AirliftModel:
             Manifest(r.from_, r.pieces, r.passengers, r.passenger_mass_t, r.bulk_t) if r.has_manifest else None
             for r in self.requirements]
         self._holds: dict[str, Hold] = {}
+        self._closing: dict[str, simpy.Event] = {}  # per airfield: fires when an event closes it
         self._closed_since: dict[tuple[str, str], int] = {}  # (airfield, cause) -> its open row in records.closures
         self.idle: list[Aircraft] = []
         self._dispatching = False
@@ -194,9 +195,19 @@ class AirliftModel:
             else:
                 yield self.env.timeout(HOURS_PER_DAY)
 
+    def closing(self, ident: str) -> simpy.Event:
+        """An event that fires when ``ident`` is closed by a scenario event (aircraft waiting there to offload
+        leave with their cargo then)."""
+        event = self._closing.get(ident)
+        if event is None:
+            event = self._closing[ident] = self.env.event()
+        return event
+
     def _airfields_changed(self) -> None:
-        """An airfield may have become unusable: plan afresh, call back the aircraft in line for parking on a
-        trip through one (or with cargo loaded at one that closed), and send idle aircraft away from those."""
+        """An airfield may have become unusable: plan afresh, signal the closures to aircraft waiting to offload
+        there, call back the aircraft in line for parking on a trip through one, and send idle aircraft away."""
+        for ident in [k for k in self._closing if not self.open[k]]:
+            self._closing.pop(ident).succeed()
         self.planner.invalidate()
         self.parking_line.recall(self.usable, self.open.__getitem__)
         self._send_idle_away()
