@@ -121,7 +121,7 @@ def _print(result: Any, target: Path) -> None:
     for column in ("rank", "input", "low", "high", "grade", f"swing ({unit})", *[c for c in index if c]):
         table.add_column(column, justify="left" if column in ("input", "grade") else "right")
     for i in s["inputs"]:
-        cells = [str(i["rank"]), i["path"], str(i["low"]), str(i["high"]), i["grade"], f"{i['swing']:,.1f}"]
+        cells = [str(i["rank"]), i["path"], json.dumps(i["low"]), json.dumps(i["high"]), i["grade"], f"{i['swing']:,.1f}"]
         cells += [("-" if i[c] is None else f"{i[c]:.3f}") for c in index if c]
         table.add_row(*cells)
     out.print(table)

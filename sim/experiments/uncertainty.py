@@ -12,13 +12,15 @@ depend on the workers.
 Reported: the outcome's distribution over the samples (p10, p50, p90; the share of runs that close by
 the deadline), and per input its swing in the outcome's unit, Sobol first-order and total indices with
 their 95 % intervals (SALib), Morris mu* and sigma, or for a Latin hypercube the RBD-FAST first-order
-index, and a rank (1 = the input that matters most).
+index, and a rank (1 = the input that matters most: by the total Sobol index, by Morris mu*, or for a
+Latin hypercube by the swing).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -251,9 +253,14 @@ def indices(plan: StudyPlan, y: np.ndarray) -> dict[str, np.ndarray]:
                 "mu_star": np.asarray(si["mu_star"]), "sigma": np.asarray(si["sigma"])}
     from SALib.analyze import rbd_fast
 
-    si = rbd_fast.analyze(problem, plan.unit, y, M=min(10, max(1, len(y) // 4)), seed=plan.seed)
-    return {"S1": np.asarray(si["S1"]), "S1_conf": np.asarray(si["S1_conf"]), "ST": nan, "ST_conf": nan,
-            "mu_star": nan, "sigma": nan}
+    try:  # RBD-FAST needs a few dozen points: with fewer its index is left out (the rank is by swing)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            si = rbd_fast.analyze(problem, plan.unit, y, M=min(10, max(1, len(y) // 8)), seed=plan.seed)
+        s1, s1_conf = np.asarray(si["S1"]), np.asarray(si["S1_conf"])
+    except (ZeroDivisionError, ValueError, IndexError):
+        s1, s1_conf = nan, nan
+    return {"S1": s1, "S1_conf": s1_conf, "ST": nan, "ST_conf": nan, "mu_star": nan, "sigma": nan}
 
 
 def _number(x: Any) -> float | None:
@@ -321,12 +328,12 @@ class UncertaintyResult:
         """sensitivity.csv rows, rank 1 first: the swing, the indices and the rank of each input."""
         y = self.outcome_values()
         found = indices(self.plan, y)
-        key = {"sobol": "ST", "morris": "mu_star", "lhs": "S1"}[self.plan.method]
+        key = {"sobol": "ST", "morris": "mu_star", "lhs": f"swing_{self.unit}"}[self.plan.method]
         unit = self.unit
         rows = []
         for i, item in enumerate(self.plan.inputs):
             levels, swing = self._swing(i)
-            rows.append({"path": item.path, "low": _shown(item.low), "high": _shown(item.high), "base": _shown(item.base),
+            rows.append({"path": item.path, "low": item.low, "high": item.high, "base": item.base,
                          "grade": item.grade, f"{self.plan.outcome}_at_low": levels[0][1],
                          f"{self.plan.outcome}_at_high": levels[-1][1], f"swing_{unit}": swing,
                          **{name: _number(found[name][i]) for name in ("S1", "S1_conf", "ST", "ST_conf", "mu_star", "sigma")},

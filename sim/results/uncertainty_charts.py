@@ -60,7 +60,7 @@ def tornado_figure(result: UncertaintyResult, ax: plt.Axes | None = None, bars: 
         style.thousands(ax.xaxis)
         ax.set_xlabel(f"{OUTCOMES[outcome][1]}; dotted: every input at its value, {_in_unit(base, result.unit)}")
         ax.set_title(f"{result.plan.scenario.name}: which assumption matters (one at a time, rank by "
-                     f"{ {'sobol': 'total Sobol index', 'morris': 'Morris mu*', 'lhs': 'RBD-FAST index'}[result.plan.method]})",
+                     f"{ {'sobol': 'total Sobol index', 'morris': 'Morris mu*', 'lhs': 'swing'}[result.plan.method]})",
                      fontsize=10)
         ax.legend(loc="lower right", fontsize=8)
     return ax
@@ -99,6 +99,13 @@ def distribution_figure(result: UncertaintyResult, ax: plt.Axes | None = None) -
     return ax
 
 
+def _cell(value: Any) -> Any:
+    """A number as it is; a choice (a list, true/false) as JSON text."""
+    import json
+
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else json.dumps(value)
+
+
 def save_study(folder: Path, result: UncertaintyResult, force: bool = False) -> Path:
     """Write uncertainty.csv, sensitivity.csv, uncertainty.json, tornado.png and distribution.png."""
     from sim.experiments.uncertainty import UNCERTAINTY_FILES
@@ -106,7 +113,8 @@ def save_study(folder: Path, result: UncertaintyResult, force: bool = False) -> 
     def fill(tmp: Path) -> None:
         samples = result.sample_rows
         write_csv(tmp / "uncertainty.csv", samples, list(samples[0]))
-        sensitivity = result.sensitivity_rows
+        sensitivity = [{k: (_cell(v) if k in ("low", "high", "base") else v) for k, v in row.items()}
+                       for row in result.sensitivity_rows]
         write_csv(tmp / "sensitivity.csv", sensitivity, ["rank", *[c for c in sensitivity[0] if c != "rank"]])
         write_json(tmp / "uncertainty.json", result.summary)
         style.save(tornado_figure(result).figure, tmp / "tornado.png")
