@@ -23,7 +23,9 @@ def _short(value: Any) -> str:
         return f"{value:,.4g}"
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
-    return str(value)
+    import json
+
+    return json.dumps(value)  # a choice as the scenario file writes it: false, [], ["GEO"]
 
 
 def _in_unit(value: float, unit: str) -> str:
