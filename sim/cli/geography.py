@@ -164,8 +164,8 @@ def report_reach_command(
                               "(default: every overflight graded unconfirmed in sim/data/airspace.yaml; '' for none)")] = None,
 ) -> None:
     """Non-stop reach from Chkalovsky, Ulyanovsk, Mozdok and Machulishchy to every African country with a
-    Russian military presence: reach.csv, reach.md, the claim verdicts (claims.csv, claim_verdicts.csv)
-    and maps, with and without Syrian overflight and Turkish airspace."""
+    Russian military presence: reach.csv, reach.md, the claim verdicts (claims.csv, claim_verdicts.csv;
+    over the input ranges: claim_uncertainty.csv) and maps, with and without Syrian overflight and Turkish airspace."""
     from sim._version import __version__
     from sim.data import countries
     from sim.reports import reach_report as report
@@ -181,11 +181,15 @@ def report_reach_command(
     kinds = len(catalog.aircraft_catalog())
     with progress_bar(total=len(cases) * kinds, unit="type", desc="claims", leave=False) as bar:
         claim_rows, verdict_rows = report.claim_verdicts(cases, unconfirmed=toggles, progress=lambda: bar.update(1))
-    text = report.markdown(rows, cases, __version__, countries.source()["source"], verdict_rows, toggles)
+    with progress_bar(total=len(cases) * kinds, unit="type", desc="claims over the input ranges", leave=False) as bar:
+        uncertainty_rows = report.claim_uncertainty(cases, unconfirmed=toggles, progress=lambda: bar.update(1))
+    text = report.markdown(rows, cases, __version__, countries.source()["source"], verdict_rows, toggles,
+                           uncertainty_rows)
 
-    save_reach_report(out_dir, rows, cases, text, force=force, claim_rows=claim_rows, verdict_rows=verdict_rows)
+    save_reach_report(out_dir, rows, cases, text, force=force, claim_rows=claim_rows, verdict_rows=verdict_rows,
+                      uncertainty_rows=uncertainty_rows)
     out.print(text.split("## Maximum")[0].strip())
-    out.print(f"\nReport in [bold]{out_dir}/[/bold]: reach.md, reach.csv, claims.csv, claim_verdicts.csv, "
+    out.print(f"\nReport in [bold]{out_dir}/[/bold]: reach.md, reach.csv, claims.csv, claim_verdicts.csv, claim_uncertainty.csv, "
               f"{len(cases) * len(report.ORIGINS)} maps")
 
 

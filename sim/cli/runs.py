@@ -172,7 +172,7 @@ def _day(day: int | None) -> str:
 def spread_lines(s: dict[str, Any]) -> list[str]:
     """A replicated run's delivered tons and t/day in words: the spread of outcomes (80 % of runs between
     p10 and p90) next to the 95 % CI of the mean, never one mistaken for the other."""
-    from sim.experiments.statistics import ci_words, spread_words
+    from sim.results.statistics import ci_words, spread_words
 
     r = s["replications"]
     lines = [f"over {r['replications']} replications, the outcomes (p10-p90) and the mean (95 % CI):"]
@@ -300,7 +300,8 @@ def catalog_command(
     what: Annotated[str, typer.Argument(help="aircraft or airfields")] = "aircraft",
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
 ) -> None:
-    """Show the catalogue values with their grade and source."""
+    """Show the catalogue values with their grade and source, and for assumed or derived numbers the range
+    (low, high) an uncertainty study varies them over (the source says why)."""
     if what == "aircraft":
         data = {n: {k: vars(p) for k, p in a.provenance.items()} for n, a in catalog.aircraft_catalog().items()}
     elif what == "airfields":
@@ -312,8 +313,9 @@ def catalog_command(
         return
     for name, fields in data.items():
         table = Table(title=name, show_lines=False)
-        for column in ("field", "value", "grade", "source"):
+        for column in ("field", "value", "low", "high", "grade", "source"):
             table.add_column(column)
         for key, p in fields.items():
-            table.add_row(key, str(p["value"]), p["grade"], p["source"])
+            low, high = ("", "") if p["low"] is None else (str(p["low"]), str(p["high"]))
+            table.add_row(key, str(p["value"]), low, high, p["grade"], p["source"])
         out.print(table)

@@ -17,7 +17,9 @@ import numpy as np
 
 from sim.experiments.execution import executor, run_tasks
 from sim.experiments.runs import RunResult, run, scenario_data
-from sim.experiments.statistics import (  # noqa: F401  (mean_ci, closure_probability: importable from here)
+from sim.model.world import World
+from sim.results.gis import FlownTally
+from sim.results.statistics import (  # noqa: F401  (mean_ci, closure_probability: importable from here)
     CONFIDENCE,
     bootstrap_mean_ci,
     closure_probability,
@@ -25,9 +27,7 @@ from sim.experiments.statistics import (  # noqa: F401  (mean_ci, closure_probab
     mean_ci,
     spread,
 )
-from sim.experiments.statistics import t_quantile as _t_quantile  # noqa: F401
-from sim.model.world import World
-from sim.results.gis import FlownTally
+from sim.results.statistics import t_quantile as _t_quantile  # noqa: F401
 from sim.results.tables import daily_index, requirement_column
 from sim.scenario.compile import build_world
 from sim.scenario.schema import Scenario

@@ -23,8 +23,8 @@ import numpy as np
 from sim.errors import OverrideError
 from sim.experiments import replications as experiments
 from sim.experiments.execution import SerialExecutor, run_tasks
-from sim.experiments.statistics import Z95, verdict, wilson_interval
 from sim.experiments.sweeps import sweep_points
+from sim.results.statistics import Z95, verdict, wilson_interval
 from sim.scenario.overrides import PATH_TOKEN, describe_path
 from sim.scenario.schema import Scenario
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sim.experiments.execution import executor, run_tasks
 from sim.experiments.replications import Task, replication_count, run_task, tidy, tidy_columns
-from sim.experiments.statistics import bootstrap_mean_ci, closure_quantile, spread
+from sim.results.statistics import bootstrap_mean_ci, closure_quantile, spread
 from sim.results.tables import REQUIREMENT_SEPARATOR, requirement_column
 from sim.scenario.overrides import axis_label
 from sim.scenario.schema import Scenario

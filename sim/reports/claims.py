@@ -69,6 +69,10 @@ class Claim:
         one of ``countries``."""
         raise NotImplementedError
 
+    def holds_at(self, reaches: Reaches, kind: AircraftType, counted: Sequence[str], threshold_t: float) -> bool:
+        """Whether the claim holds with its own threshold set to ``threshold_t`` tons (sim.reports.claims_uncertainty)."""
+        raise NotImplementedError
+
     def evidence(self, best: Best, kind: AircraftType, counted: Sequence[str]) -> str:
         """The numbers behind the verdict, in a few words."""
         raise NotImplementedError
@@ -78,7 +82,10 @@ class OnlyLibya(Claim):
     """The Telegraph: Libya is the only African country with a Russian military presence in reach."""
 
     def holds(self, reaches, kind, counted):
-        return reaches([LIBYA], LOADED_T) and not reaches([c for c in counted if c != LIBYA], LOADED_T)
+        return self.holds_at(reaches, kind, counted, LOADED_T)
+
+    def holds_at(self, reaches, kind, counted, threshold_t):
+        return reaches([LIBYA], threshold_t) and not reaches([c for c in counted if c != LIBYA], threshold_t)
 
     def evidence(self, best, kind, counted):
         libya = best.get(LIBYA)
@@ -97,7 +104,10 @@ class OnlyEmpty(Claim):
     """Rybar: only empty aircraft fly from Russia to Libya without refuelling."""
 
     def holds(self, reaches, kind, counted):
-        return not reaches([LIBYA], EMPTY_SHARE * kind.max_payload_t)
+        return self.holds_at(reaches, kind, counted, EMPTY_SHARE * kind.max_payload_t)
+
+    def holds_at(self, reaches, kind, counted, threshold_t):
+        return not reaches([LIBYA], threshold_t)
 
     def evidence(self, best, kind, counted):
         libya = best.get(LIBYA)

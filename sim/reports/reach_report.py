@@ -138,8 +138,19 @@ def claim_verdicts(cases: list[Case], unconfirmed: list[str] | None = None, type
     return [o.record() for o in outcomes], claims.verdicts(outcomes)
 
 
+def claim_uncertainty(cases: list[Case], unconfirmed: list[str] | None = None, types: list[str] | None = None,
+                      samples: int = 64, progress: Callable[[], None] | None = None) -> list[dict[str, object]]:
+    """claim_uncertainty.csv rows: every claim, type, case and reading judged over the input ranges
+    (sim.reports.claims_uncertainty), on the report's routes."""
+    from sim.reports.claims_uncertainty import claim_uncertainty as judged
+
+    return judged(cases, ORIGINS, types=types, samples=samples, unconfirmed=unconfirmed, route=_book().route,
+                  progress=progress)
+
+
 def markdown(rows: list[dict[str, object]], cases: list[Case], version: str, countries_source: str,
-             verdict_rows: list[dict[str, object]] | None = None, unconfirmed: list[str] | None = None) -> str:
+             verdict_rows: list[dict[str, object]] | None = None, unconfirmed: list[str] | None = None,
+             uncertainty_rows: list[dict[str, object]] | None = None) -> str:
     """The report: the verdicts on the two claims, then per case the payload and route tables."""
     types = list(dict.fromkeys(r["type"] for r in rows))
     origins = list(dict.fromkeys(r["origin"] for r in rows))
@@ -164,6 +175,8 @@ def markdown(rows: list[dict[str, object]], cases: list[Case], version: str, cou
     ]
     if verdict_rows is not None:
         lines += _claims_section(verdict_rows, cases, unconfirmed)
+    if uncertainty_rows:
+        lines += _uncertainty_section(uncertainty_rows, cases)
     lines += ["## Maximum payload (t) on the legal route, one-way and round trip", "",
               "One-way: non-stop to the destination, refuelled there (`max_payload_t`). Round trip: there and back to "
               "the origin without refuelling at the destination, payload out and empty back (`round_trip_payload_t`; "
@@ -235,6 +248,26 @@ def _claims_section(verdict_rows: list[dict[str, object]], cases: list[Case], un
                 f"| {_by_reserve(r)} | {flips} | **{r['verdict']}** |")
         lines.append("")
     return lines
+
+
+def _uncertainty_section(rows: list[dict[str, object]], cases: list[Case]) -> list[str]:
+    """The claims judged over the input ranges: P(holds) and the inputs that decide each verdict."""
+    samples = rows[0]["samples"]
+    lines = ["### The claims over the input ranges", "",
+             f"Each verdict again over {samples} sampled combinations of the inputs it rests on (a Latin hypercube): "
+             "the type's range reserve, fuel capacity and payload-range points over their catalogue ranges "
+             "(`airlift catalog aircraft`), the claim's own threshold, and none or one of the unconfirmed overflights "
+             "closed. **holds** or **fails** at every sample, otherwise **indeterminate within the input ranges**, with "
+             "the share of samples where it holds and the inputs that decide it. Every row: `claim_uncertainty.csv`.",
+             "", "| claim | type | airspace | reading | P(holds) | verdict | decided by |", "|---|---|---|---|---:|---|---|"]
+    order = {c.key: i for i, c in enumerate(cases)}
+    kinds = list(catalog.aircraft_catalog())
+    for r in sorted(rows, key=lambda r: (str(r["claim"]), kinds.index(str(r["type"])), order.get(str(r["case"]), 99),
+                                         str(r["reading"]))):
+        reading = "one-way" if r["reading"] == "one_way" else "round trip"
+        lines.append(f"| {r['claim']} | {r['type']} | {r['case']} | {reading} | {float(r['p_holds']):.0%} "  # type: ignore[arg-type]
+                     f"| {r['verdict']} | {r['decided_by'] or '-'} |")
+    return [*lines, ""]
 
 
 def _word(holds: object) -> str:

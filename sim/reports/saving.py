@@ -8,6 +8,7 @@ from typing import Any
 from sim.data import catalog
 from sim.reports import claims
 from sim.reports import reach_report as report
+from sim.reports.claims_uncertainty import UNCERTAINTY_COLUMNS
 from sim.results import maps, style
 from sim.results.gis import report_collection, write_geojson
 from sim.results.provenance import provenance
@@ -18,7 +19,8 @@ REACH_FILES = ["reach.md", "reach.csv", "claims.csv", "claim_verdicts.csv"]  # a
 
 def save_reach_report(folder: Path, rows: list[dict[str, Any]], cases: list[Any], text: str, force: bool = False,
                       claim_rows: list[dict[str, Any]] | None = None,
-                      verdict_rows: list[dict[str, Any]] | None = None) -> Path:
+                      verdict_rows: list[dict[str, Any]] | None = None,
+                      uncertainty_rows: list[dict[str, Any]] | None = None) -> Path:
     """Write the reach report folder: reach.csv, reach.md, the claim tables (claims.csv: every claim, type,
     case, reading and variation; claim_verdicts.csv: one verdict per claim, type and case) and a map per
     origin and airspace case."""
@@ -32,6 +34,8 @@ def save_reach_report(folder: Path, rows: list[dict[str, Any]], cases: list[Any]
             write_csv(tmp / "claims.csv", claim_rows, claims.OUTCOME_COLUMNS)
         if verdict_rows is not None:
             write_csv(tmp / "claim_verdicts.csv", verdict_rows, claims.VERDICT_COLUMNS)
+        if uncertainty_rows is not None:
+            write_csv(tmp / "claim_uncertainty.csv", uncertainty_rows, UNCERTAINTY_COLUMNS)
         kinds = list(catalog.aircraft_catalog())
         routes = {}
         drawings = []  # (file, origin ident, origin, case, routes on its map)

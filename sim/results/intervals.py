@@ -1,6 +1,6 @@
 """Confidence intervals of means over replications: kept importable here; the statistics live in
-:mod:`sim.experiments.statistics`."""
+:mod:`sim.results.statistics`."""
 
-from sim.experiments.statistics import RESAMPLES, SEED, bootstrap_mean_ci
+from sim.results.statistics import RESAMPLES, SEED, bootstrap_mean_ci
 
 __all__ = ["RESAMPLES", "SEED", "bootstrap_mean_ci"]

@@ -358,6 +358,9 @@ class Scenario(_Strict):
     operations: Operations = Field(default_factory=Operations)  # type: ignore[arg-type]
     dispatch: Dispatch = Field(default_factory=Dispatch)  # type: ignore[arg-type]
     sweep: SweepSpec | None = Field(None, description="default sweep for `airlift sweep`")
+    uncertainty: dict[str, Any] | None = Field(None, description=(
+        "inputs `airlift uncertainty` varies, by --set path: [LOW, HIGH] for a number, or a list of choices "
+        "(e.g. airspace.open: [[], [GEO]]); these override or add to the catalogue ranges"))
 
     @field_validator("fleet")
     @classmethod
