@@ -11,8 +11,9 @@ from conftest import scenario
 from typer.testing import CliRunner
 
 from sim.cli import app
-from sim.experiments import sizing, statistics, sweeps
+from sim.experiments import sizing, sweeps
 from sim.experiments.replications import replicate
+from sim.results import statistics
 
 runner = CliRunner()
 BREAKS = {"break_per_sortie": 0.2, "repair_h": {"mean": 10, "cv": 0.5}, "maintenance_at": ["ORIG", "DEST"],

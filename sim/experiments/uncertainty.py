@@ -31,6 +31,8 @@ import numpy as np
 from sim.errors import OverrideError
 from sim.experiments.execution import executor, run_tasks
 from sim.experiments.replications import Task, replication_count, run_task, tidy
+from sim.experiments.uncertainty_charts import OUTCOMES, save_study
+from sim.experiments.uncertainty_charts import UNCERTAINTY_FILES as UNCERTAINTY_FILES  # re-exported
 from sim.scenario.schema import Scenario
 from sim.scenario.uncertain import Input, apply, study_inputs
 
@@ -39,13 +41,9 @@ if TYPE_CHECKING:
 
 Method = Literal["sobol", "morris", "lhs"]
 METHODS = ("sobol", "morris", "lhs")
-OUTCOMES = {"delivered_t": ("t", "delivered by the end of the run (t)"),
-            "mean_daily_t": ("t_per_day", "mean delivered per day (t/day)"),
-            "closure_day": ("days", "day every requested ton is delivered (day)")}
 STUDY_FORMAT = 1  # in the study id: a journal of another format is not resumed
 MORRIS_LEVELS = 4
 SOBOL_UP_TO = 12  # "auto" uses Sobol indices up to this many inputs, Morris screening beyond
-UNCERTAINTY_FILES = ["uncertainty.csv", "sensitivity.csv", "uncertainty.json", "tornado.png", "distribution.png"]
 
 
 @dataclass(frozen=True)
@@ -397,6 +395,4 @@ class UncertaintyResult:
 
     def save(self, folder: str | Path, force: bool = False) -> Path:
         """Write UNCERTAINTY_FILES into ``folder``. Returns the folder."""
-        from sim.experiments.uncertainty_charts import save_study
-
         return save_study(Path(folder), self, force=force)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -11,8 +11,14 @@ import numpy as np
 from sim.results import style
 from sim.results.writing import write_csv, write_files, write_json
 
-if TYPE_CHECKING:
-    from sim.experiments.uncertainty import UncertaintyResult
+# An UncertaintyResult (sim.experiments.uncertainty), which imports this module: not imported back, so the
+# two stay acyclic.
+UncertaintyResult = Any
+
+OUTCOMES = {"delivered_t": ("t", "delivered by the end of the run (t)"),
+            "mean_daily_t": ("t_per_day", "mean delivered per day (t/day)"),
+            "closure_day": ("days", "day every requested ton is delivered (day)")}
+UNCERTAINTY_FILES = ["uncertainty.csv", "sensitivity.csv", "uncertainty.json", "tornado.png", "distribution.png"]
 
 TORNADO_BARS = 12
 LOW_COLOR, HIGH_COLOR = style.PALETTE[0], style.PALETTE[1]
@@ -42,7 +48,6 @@ def spread_words(result: UncertaintyResult) -> str:
 def tornado_figure(result: UncertaintyResult, ax: plt.Axes | None = None, bars: int = TORNADO_BARS) -> plt.Axes:
     """The one-at-a-time swing of the most influential inputs (by rank), as bars from the base outcome to
     the outcome at each end; the bars' gids are ``"low:<path>"`` and ``"high:<path>"``."""
-    from sim.experiments.uncertainty import OUTCOMES
 
     rows = result.sensitivity_rows[:bars]
     outcome = result.plan.outcome
@@ -71,7 +76,6 @@ def tornado_figure(result: UncertaintyResult, ax: plt.Axes | None = None, bars: 
 def distribution_figure(result: UncertaintyResult, ax: plt.Axes | None = None) -> plt.Axes:
     """The outcome over the samples: a histogram, its cumulative share (gid ``"ecdf"``), and p10, p50, p90
     marked and said in words."""
-    from sim.experiments.uncertainty import OUTCOMES
 
     y = np.sort(result.outcome_values())
     q = result.quantiles()
@@ -110,7 +114,6 @@ def _cell(value: Any) -> Any:
 
 def save_study(folder: Path, result: UncertaintyResult, force: bool = False) -> Path:
     """Write uncertainty.csv, sensitivity.csv, uncertainty.json, tornado.png and distribution.png."""
-    from sim.experiments.uncertainty import UNCERTAINTY_FILES
 
     def fill(tmp: Path) -> None:
         samples = result.sample_rows

@@ -108,9 +108,6 @@ def reference_problems(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]
     for i, ident in _items(get(get(stochastic, "outages"), "airfields")):
         check_field(("stochastic", "outages", "airfields", i), ident)
     problems.extend(_airspace_problems(data))
-    from sim.scenario.uncertain import declared_problems
-
-    problems.extend(declared_problems(data))
     return problems
 
 

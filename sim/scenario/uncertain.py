@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -63,9 +64,10 @@ def _is_number(x: Any) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool)
 
 
-def declared_problems(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
+def declared_problems(data: dict[str, Any], fields: Collection[str]) -> list[tuple[tuple[Any, ...], str]]:
     """Problems with a scenario's ``uncertainty:`` block as read from YAML (valid or not): shape, order of
-    the ends, and paths that do not name a field."""
+    the ends, and paths that do not name a field; ``fields`` are the scenario's top-level keys (the schema
+    passes them in, so this module does not import it)."""
     block = data.get("uncertainty")
     if block is None:
         return []
@@ -79,21 +81,19 @@ def declared_problems(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]
             continue
         if len(spec) == 2 and all(_is_number(x) for x in spec) and spec[0] > spec[1]:
             problems.append((loc, f"expected LOW <= HIGH (got [{spec[0]}, {spec[1]}])"))
-        message = path_problem(data, str(path), spec)
+        message = path_problem(data, str(path), spec, fields)
         if message:
             problems.append((loc, message))
     return problems
 
 
-def path_problem(data: dict[str, Any], path: str, spec: list[Any]) -> str | None:
+def path_problem(data: dict[str, Any], path: str, spec: list[Any], fields: Collection[str]) -> str | None:
     """Why ``path`` cannot carry ``spec`` in this scenario data, or None."""
     tokens = [name if name else int(index) for name, index in PATH_TOKEN.findall(path)]
     if not tokens or "".join(f"[{t}]" if isinstance(t, int) else f".{t}" for t in tokens).lstrip(".") != path:
         return f"cannot read the path {path!r}; expected e.g. aircraft.Il-76MD.offload_h or fleet[0].count"
-    from sim.scenario.schema import Scenario
-
     top = tokens[0]
-    if top not in {(f.alias or n) for n, f in Scenario.model_fields.items()} or top in ("uncertainty", "sweep", "name"):
+    if top not in fields or top in ("uncertainty", "sweep", "name"):
         return f"{top!r} is not a scenario field a study can vary"
     if top == "aircraft" and len(tokens) >= 3:
         if tokens[1] not in catalog.aircraft_catalog():

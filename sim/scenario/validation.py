@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from sim.errors import InputError, Problem
 from sim.scenario.references import clean_loc, format_path, reference_problems, suggest
+from sim.scenario.uncertain import declared_problems
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -39,7 +40,8 @@ def validated(model: type[M], data: dict[str, Any], tree: dict[tuple[Any, ...], 
         problems = []
     # Reference checks read the plain data, so they run (and report) even when the schema check failed.
     reported = {p.path for p in problems}
-    problems += [problem for loc, msg in reference_problems(data)
+    fields = {(f.alias or n) for n, f in model.model_fields.items()}
+    problems += [problem for loc, msg in [*reference_problems(data), *declared_problems(data, fields)]
                  if (problem := _locate(tree, filename, loc, msg)).path not in reported]
     if problems:
         raise InputError(sorted(_dedupe(problems), key=lambda p: (p.line, p.column)))
