@@ -33,6 +33,7 @@ def run_command(
     force: Annotated[bool, typer.Option("--force", help="replace existing result files")] = False,
     kml: Annotated[bool, typer.Option("--kml", help="also write routes.kml (Google Earth)")] = False,
     xlsx: Annotated[bool, typer.Option("--xlsx", help="also write results.xlsx (summary, daily, sorties sheets)")] = False,
+    html: Annotated[bool, typer.Option("--html", help="also write report.html: a one-page briefing, self-contained")] = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Simulate a scenario and write run.json, summary.json, daily.csv, sorties.csv, throughput.png, routes.png
@@ -49,7 +50,7 @@ def run_command(
     kept = traces_option(traces)
     target = out_dir or Path("results") / scenario.name
     names = RUN_FILES if scenario.stochastic is None else REPLICATED_FILES
-    extras = [n for n, wanted in (("routes.kml", kml), ("results.xlsx", xlsx)) if wanted]
+    extras = [n for n, wanted in (("routes.kml", kml), ("results.xlsx", xlsx), ("report.html", html)) if wanted]
     clash = [n for n in [*names, *extras] if (target / n).exists()]
     if clash and not force:
         raise fail([f"{target / clash[0]} already exists; add --force to replace it"])
@@ -73,6 +74,13 @@ def run_command(
         from sim.results.spreadsheets import save_xlsx
 
         save_xlsx(target / "results.xlsx", result, force)
+    report = None
+    if html:
+        from sim.reports import write_run_report
+
+        report = write_run_report(target, result, force=force)
+        if fmt is not Format.table:  # stdout holds the table as CSV or JSON
+            typer.echo(f"briefing: {report}", err=True)
     if fmt is Format.json:
         print(json.dumps(result.summary, indent=2, default=str))
         return
@@ -84,6 +92,8 @@ def run_command(
         return
     _print_summary(result.summary)
     out.print(f"\nResults in [bold]{target}/[/bold]: {', '.join([*names, *extras])}")
+    if report is not None:
+        out.print(f"briefing: {report}")
     reps = result.summary.get("replications") or {}
     if reps and reps["traces"] < reps["replications"]:
         held = ("no replication" if reps["traces"] == 0

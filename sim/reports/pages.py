@@ -28,11 +28,12 @@ def write_sweep_report(folder: Path, result: Any = None, force: bool = True) -> 
     return write_report(Path(folder) / REPORT, render_report("sweep", sweep_context(Path(folder))), force)
 
 
-def write_sizing_report(folder: Path, answer: Any, scenario: Any, force: bool = True) -> Path:
-    """report.html of a sizing (``sim.experiments.sizing.SizingResult``) of ``scenario``, into ``folder``."""
+def write_sizing_report(path: Path, answer: Any, scenario: Any, force: bool = True) -> Path:
+    """The briefing of a sizing (``sim.experiments.sizing.SizingResult``) of ``scenario``, to the file ``path``
+    (a sizing writes no folder)."""
     from sim.reports.studies import sizing_context
 
-    return write_report(Path(folder) / REPORT, render_report("size", sizing_context(answer, scenario)), force)
+    return write_report(Path(path), render_report("size", sizing_context(answer, scenario)), force)
 
 
 def write_comparison_report(folder: Path, force: bool = True) -> Path:

@@ -213,11 +213,13 @@ def _legs(proj: Any, legs: list[dict[str, Any]], phase_of: dict[tuple[Any, Any],
 def _airfields(proj: Any, fields: list[dict[str, Any]], box: tuple[float, float, float, float]) -> str:
     size = (box[1] - box[0]) / 1000.0 / WIDTH_PX
     dots, labels = ['<g data-layer="airfields">'], ['<g data-layer="labels">']
+    places = []
     for f in fields:
         p = f["properties"]
         lon, lat = f["geometry"]["coordinates"][:2]
         x, y = proj(lon, lat)
         x, y = x / 1000.0, -y / 1000.0
+        places.append((x, y, f"{p['ident']} {p.get('name', '')}"))
         facts = [f"{p['ident']} {p.get('name', '')} ({p.get('country', '')})", f"MOG {p.get('mog')}",
                  "fuel" if p.get("fuel") else "no fuel", f"runway {p.get('runway_m') or 0:,.0f} m"]
         if p.get("fuel_stop"):
@@ -228,7 +230,37 @@ def _airfields(proj: Any, fields: list[dict[str, Any]], box: tuple[float, float,
                  'fill="gold"' if p.get("fuel_stop") else f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{4 * size:.1f}" fill="black"')
         dots.append(f'<g class="airfield" data-ident="{escape(p["ident"])}"><title>{escape(", ".join(facts))}</title>'
                     f'{shape} stroke="white" stroke-width="1" vector-effect="non-scaling-stroke"/></g>')
-        labels.append(f'<text x="{x + 6 * size:.1f}" y="{y - 5 * size:.1f}" font-size="{11 * size:.1f}" '
-                      f'stroke="white" stroke-width="{3 * size:.1f}" paint-order="stroke">'
-                      f'{escape(p["ident"])} {escape(p.get("name", ""))}</text>')
+    for x, y, text, anchor in _placed(places, size):
+        labels.append(f'<text x="{x:.1f}" y="{y:.1f}" font-size="{11 * size:.1f}" text-anchor="{anchor}" '
+                      f'stroke="white" stroke-width="{3 * size:.1f}" paint-order="stroke">{escape(text)}</text>')
     return "".join(dots) + "</g>" + "".join(labels) + "</g>"
+
+
+def _placed(places: list[tuple[float, float, str]], size: float) -> list[tuple[float, float, str, str]]:
+    """Each airfield's label beside its dot, at the first of six positions whose box overlaps no label
+    placed and no dot (the first position when none is free). ``size``: km per pixel."""
+    font = 11 * size
+    dots = [(x - 5 * size, y - 5 * size, x + 5 * size, y + 5 * size) for x, y, _ in places]
+    boxes: list[tuple[float, float, float, float]] = []
+    out = []
+    for x, y, text in sorted(places, key=lambda q: (q[1], q[0])):
+        width, height = 0.6 * font * len(text), 1.2 * font
+        choice = None
+        for dx, dy, anchor in ((6, -5, "start"), (6, 13, "start"), (-6, -5, "end"), (-6, 13, "end"), (0, -9, "middle"),
+                               (0, 20, "middle")):
+            lx, ly = x + dx * size, y + dy * size
+            left = lx if anchor == "start" else lx - width if anchor == "end" else lx - width / 2
+            candidate = (left, ly - height * 0.8, left + width, ly + height * 0.2)
+            if not any(_overlap(candidate, b) for b in boxes + dots):
+                choice = (lx, ly, anchor, candidate)
+                break
+        if choice is None:
+            lx, ly = x + 6 * size, y - 5 * size
+            choice = (lx, ly, "start", (lx, ly - height * 0.8, lx + width, ly + height * 0.2))
+        boxes.append(choice[3])
+        out.append((choice[0], choice[1], text, choice[2]))
+    return out
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]

@@ -28,7 +28,8 @@ RUN_FILES = ["run.json", "summary.json", "scenario.json", "daily.csv", "sorties.
 REPLICATED_FILES = [*RUN_FILES, "replications.csv", "closure.png"]
 SWEEP_FILES = ["sweep.csv", "sweep_points.csv", "sweep.png", "sweep_run.json"]
 COMPARISON_FILES = ["comparison.csv", "comparison.png", "summary_a.json", "summary_b.json", "run.json"]
-REACH_REPORT_FILES = ["reach.md", "reach.csv", "reach.geojson", "reach_airfields.geojson", "reach_areas.geojson", "run.json"]  # and map_<origin>_<case>.png
+REACH_REPORT_FILES = ["reach.md", "reach.csv", "reach.geojson", "reach_airfields.geojson", "reach_areas.geojson",
+                      "run.json"]  # and map_<origin>_<case>.png
 
 
 def run_files(summary: dict[str, Any]) -> list[str]:
