@@ -232,9 +232,9 @@ def timeline(summary: dict[str, Any]) -> list[dict[str, Any]]:
         if r["closure_day"] is not None:  # by the end of that day: after its events
             items.append(item(r["closure_day"] + 0.99, str(r["closure_day"]),
                               f"{r['requirement']}: all delivered by the end of day {r['closure_day']}{median}"))
-    end = summary["days"]
-    items.append(item(float(end), str(end), f"end of the run: {summary['backlog_t']:,.0f} t still waiting, "
-                      f"{summary['in_transit_t']:,.0f} t in transit"))
+    last = summary["days"] - 1
+    items.append(item(last + 0.999, str(last), f"end of the run (end of day {last}): {summary['backlog_t']:,.0f} t still "
+                      f"waiting, {summary['in_transit_t']:,.0f} t in transit"))
     return sorted(items, key=lambda e: e["when"])
 
 

@@ -204,9 +204,10 @@ def _legs(proj: Any, legs: list[dict[str, Any]], phase_of: dict[tuple[Any, Any],
                    f'data-ends="{escape("-".join(q.ends))}"><title>{escape(chr(10).join(q.lines))}</title>'
                    f'<path d="{d}" stroke="{colour}" stroke-width="{width:.1f}" stroke-opacity="0.85" '
                    f'vector-effect="non-scaling-stroke"/>'
-                   f'<text x="{px[mid] / 1000:.1f}" y="{-py[mid] / 1000:.1f}" font-size="{10 * size:.1f}" '
-                   f'text-anchor="middle" dominant-baseline="central" class="leg-label" fill="{colour}" '
-                   f'stroke="white" stroke-width="{3 * size:.1f}" paint-order="stroke">{_n(q.legs)}</text></g>')
+                   f'<text x="{px[mid] / 1000:.1f}" y="{-py[mid] / 1000:.1f}" font-size="{12 * size:.1f}" '
+                   f'font-weight="bold" text-anchor="middle" dominant-baseline="central" class="leg-label" '
+                   f'fill="{"#0b3d66" if q.tons > 0 else "#404040"}" stroke="white" stroke-width="{4 * size:.1f}" '
+                   f'paint-order="stroke">{_n(q.legs)}</text></g>')
     return "".join(out) + "</g>"
 
 
