@@ -62,25 +62,9 @@ def run_command(
         result = replicate_with_progress(scenario, replications, workers, dask, kept)
         result.save(target, force=force)
     names = run_files(result.summary) if scenario.stochastic is None else replicated_files(result.summary)
-    if kml:
-        from sim.results.gis import routes_collection, save_collection
-
-        # A replicated run's legs come tallied by route: every replication counts, traced or not.
-        legs = result.flown if isinstance(result, Replications) else result.sortie_rows
-        reps = result.summary.get("replications") or {}
-        save_collection(target / "routes.kml", routes_collection(result.world, legs, reps.get("replications", 1)),
-                        force)
-    if xlsx:
-        from sim.results.spreadsheets import save_xlsx
-
-        save_xlsx(target / "results.xlsx", result, force)
-    report = None
-    if html:
-        from sim.reports import write_run_report
-
-        report = write_run_report(target, result, force=force)
-        if fmt is not Format.table:  # stdout holds the table as CSV or JSON
-            typer.echo(f"briefing: {report}", err=True)
+    report = _write_extras(target, result, kml, xlsx, html, force)
+    if report is not None and fmt is not Format.table:  # stdout holds the table as CSV or JSON
+        typer.echo(f"briefing: {report}", err=True)
     if fmt is Format.json:
         print(json.dumps(result.summary, indent=2, default=str))
         return
@@ -99,6 +83,28 @@ def run_command(
         held = ("no replication" if reps["traces"] == 0
                 else f"the first {reps['traces']:,} of {reps['replications']:,} replications")
         out.print(f"sorties.csv and ground.csv hold {held} (--traces); every figure, table and chart counts them all")
+
+
+def _write_extras(target: Path, result: RunResult | Replications, kml: bool, xlsx: bool, html: bool,
+                  force: bool) -> Path | None:
+    """routes.kml, results.xlsx and report.html when asked for; returns report.html's path (None without)."""
+    if kml:
+        from sim.results.gis import routes_collection, save_collection
+
+        # A replicated run's legs come tallied by route: every replication counts, traced or not.
+        legs = result.flown if isinstance(result, Replications) else result.sortie_rows
+        reps = result.summary.get("replications") or {}
+        save_collection(target / "routes.kml", routes_collection(result.world, legs, reps.get("replications", 1)),
+                        force)
+    if xlsx:
+        from sim.results.spreadsheets import save_xlsx
+
+        save_xlsx(target / "results.xlsx", result, force)
+    if not html:
+        return None
+    from sim.reports import write_run_report
+
+    return write_run_report(target, result, force=force)
 
 
 def run_with_progress(scenario: Scenario) -> RunResult:

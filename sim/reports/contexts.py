@@ -258,6 +258,7 @@ def route_map(world: Any, legs: Any, replications: int = 1) -> dict[str, Any] | 
                        ["airfields", "airfields"], ["labels", "names"]],
             "caption": f"Numbers on routes: {each}, both ways. Line width grows with the legs flown; grey: empty "
                        f"legs only. Red: airspace closed to every flight; orange dashed: closed only to some flights. "
+                       f"Black dots: airfields; gold squares: en-route fuel stops; red dots: diversions or emergency landings. "
                        f"Hover a route or an airfield for its figures ({counted(replications)}); wheel or buttons "
                        f"to zoom, drag to pan."}
 

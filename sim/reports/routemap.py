@@ -200,14 +200,16 @@ def _legs(proj: Any, legs: list[dict[str, Any]], phase_of: dict[tuple[Any, Any],
         colour = style.PALETTE[0] if q.tons > 0 else "#737373"
         width = 1.0 + 6.0 * math.sqrt(q.legs / most)
         mid = len(px) // 2
+        long_px = float(np.hypot(np.diff(px), np.diff(py)).sum()) / 1000.0 / size  # on screen at zoom 1
+        label = "" if long_px < 60 else (  # a short leg's number would sit on its airfields: its title tells it
+            f'<text x="{px[mid] / 1000:.1f}" y="{-py[mid] / 1000:.1f}" font-size="{12 * size:.1f}" '
+            f'font-weight="bold" text-anchor="middle" dominant-baseline="central" class="leg-label" '
+            f'fill="{"#0b3d66" if q.tons > 0 else "#404040"}" stroke="white" stroke-width="{4 * size:.1f}" '
+            f'paint-order="stroke">{_n(q.legs)}</text>')
         out.append(f'<g class="leg phase-{q.phase}" data-phase="{q.phase}" data-legs="{q.legs:g}" '
                    f'data-ends="{escape("-".join(q.ends))}"><title>{escape(chr(10).join(q.lines))}</title>'
                    f'<path d="{d}" stroke="{colour}" stroke-width="{width:.1f}" stroke-opacity="0.85" '
-                   f'vector-effect="non-scaling-stroke"/>'
-                   f'<text x="{px[mid] / 1000:.1f}" y="{-py[mid] / 1000:.1f}" font-size="{12 * size:.1f}" '
-                   f'font-weight="bold" text-anchor="middle" dominant-baseline="central" class="leg-label" '
-                   f'fill="{"#0b3d66" if q.tons > 0 else "#404040"}" stroke="white" stroke-width="{4 * size:.1f}" '
-                   f'paint-order="stroke">{_n(q.legs)}</text></g>')
+                   f'vector-effect="non-scaling-stroke"/>{label}</g>')
     return "".join(out) + "</g>"
 
 
@@ -227,8 +229,9 @@ def _airfields(proj: Any, fields: list[dict[str, Any]], box: tuple[float, float,
             facts.append("en-route fuel stop")
         if p.get("diversion"):
             facts.append("diversion or emergency landing")
+        fill = "#d62728" if p.get("diversion") else "black"  # red: a diversion or emergency landing ended here
         shape = (f'<rect x="{x - 4 * size:.1f}" y="{y - 4 * size:.1f}" width="{8 * size:.1f}" height="{8 * size:.1f}" '
-                 'fill="gold"' if p.get("fuel_stop") else f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{4 * size:.1f}" fill="black"')
+                 'fill="gold"' if p.get("fuel_stop") else f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{4 * size:.1f}" fill="{fill}"')
         dots.append(f'<g class="airfield" data-ident="{escape(p["ident"])}"><title>{escape(", ".join(facts))}</title>'
                     f'{shape} stroke="white" stroke-width="1" vector-effect="non-scaling-stroke"/></g>')
     for x, y, text, anchor in _placed(places, size):
