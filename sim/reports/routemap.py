@@ -192,25 +192,48 @@ def _legs(proj: Any, legs: list[dict[str, Any]], phase_of: dict[tuple[Any, Any],
     pairs = _pairs(proj, legs, phase_of)
     most = max([q.legs for q in pairs] + [1.0])
     size = (box[1] - box[0]) / 1000.0 / WIDTH_PX  # km per pixel at zoom 1
+    taken: list[tuple[float, float, float, float]] = []
+    numbers: list[str] = []
     out = ['<g data-layer="routes" fill="none" stroke-linecap="round">']
-    for q in pairs:
+    for q in sorted(pairs, key=lambda q: -q.legs):  # the busiest routes get their numbers' best places
         line = np.asarray(q.coords)
         px, py = proj(line[:, 0], line[:, 1])
-        d = "M" + "L".join(f"{x / 1000:.1f} {-y / 1000:.1f}" for x, y in zip(px, py, strict=True))
+        xy = np.column_stack([px, -py]) / 1000.0
+        d = "M" + "L".join(f"{x:.1f} {y:.1f}" for x, y in xy)
         colour = style.PALETTE[0] if q.tons > 0 else "#737373"
         width = 1.0 + 6.0 * math.sqrt(q.legs / most)
-        mid = len(px) // 2
-        long_px = float(np.hypot(np.diff(px), np.diff(py)).sum()) / 1000.0 / size  # on screen at zoom 1
-        label = "" if long_px < 60 else (  # a short leg's number would sit on its airfields: its title tells it
-            f'<text x="{px[mid] / 1000:.1f}" y="{-py[mid] / 1000:.1f}" font-size="{12 * size:.1f}" '
-            f'font-weight="bold" text-anchor="middle" dominant-baseline="central" class="leg-label" '
-            f'fill="{"#0b3d66" if q.tons > 0 else "#404040"}" stroke="white" stroke-width="{4 * size:.1f}" '
-            f'paint-order="stroke">{_n(q.legs)}</text>')
+        spot = _number_spot(xy, _n(q.legs), size, taken)
+        if spot is not None:  # numbers over every route: drawn after them all
+            numbers.append(f'<text x="{spot[0]:.1f}" y="{spot[1]:.1f}" data-phase="{q.phase}" font-size="{12 * size:.1f}" '
+                           f'font-weight="bold" text-anchor="middle" dominant-baseline="central" class="leg-label" '
+                           f'fill="{"#0b3d66" if q.tons > 0 else "#404040"}" stroke="white" '
+                           f'stroke-width="{4 * size:.1f}" paint-order="stroke">{_n(q.legs)}</text>')
         out.append(f'<g class="leg phase-{q.phase}" data-phase="{q.phase}" data-legs="{q.legs:g}" '
                    f'data-ends="{escape("-".join(q.ends))}"><title>{escape(chr(10).join(q.lines))}</title>'
                    f'<path d="{d}" stroke="{colour}" stroke-width="{width:.1f}" stroke-opacity="0.85" '
-                   f'vector-effect="non-scaling-stroke"/>{label}</g>')
-    return "".join(out) + "</g>"
+                   f'vector-effect="non-scaling-stroke"/></g>')
+    # Drawn least busy first: the busiest on top.
+    return "".join(out[:1] + out[:0:-1]) + '<g class="route-numbers">' + "".join(numbers) + "</g></g>"
+
+
+def _number_spot(xy: np.ndarray, text: str, size: float, taken: list[tuple[float, float, float, float]]
+                 ) -> tuple[float, float] | None:
+    """Where along a route (SVG km) its number goes: the first of a few points along it whose box overlaps
+    no number placed (``taken``, appended to); None for a route under 60 pixels long, whose number would
+    sit on its airfields (its hover text gives it)."""
+    steps = np.hypot(*np.diff(xy, axis=0).T)
+    along = np.concatenate([[0.0], np.cumsum(steps)])
+    if along[-1] / size < 60:
+        return None
+    half_w, half_h = 0.35 * 12 * size * len(text) + 2 * size, 0.7 * 12 * size
+    spots = []
+    for fraction in (0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8):
+        k = int(np.searchsorted(along, fraction * along[-1]))
+        x, y = xy[min(k, len(xy) - 1)]
+        spots.append((x, y, (x - half_w, y - half_h, x + half_w, y + half_h)))
+    x, y, boxed = next((s for s in spots if not any(_overlap(s[2], t) for t in taken)), spots[0])
+    taken.append(boxed)
+    return float(x), float(y)
 
 
 def _airfields(proj: Any, fields: list[dict[str, Any]], box: tuple[float, float, float, float]) -> str:

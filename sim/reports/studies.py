@@ -144,14 +144,20 @@ def comparison_context(folder: Path) -> dict[str, Any]:
 
 
 def reach_context(folder: Path) -> dict[str, Any]:
-    """The reach report: the claim verdicts and every map."""
+    """The reach report: the verdict of each claim per type and airspace case, and every map."""
     prov = read_json(folder / "run.json")
-    tables = []
-    if (folder / "claim_verdicts.csv").exists():
-        rows = read_csv(folder / "claim_verdicts.csv")
-        columns = list(rows[0]) if rows else []
-        tables.append({"title": "Verdict per claim, type and airspace case", "columns": columns,
-                       "rows": [[r[c] for c in columns] for r in rows], "note": "from claim_verdicts.csv"})
+    rows = read_csv(folder / "claim_verdicts.csv") if (folder / "claim_verdicts.csv").exists() else []
+    cases = list(dict.fromkeys(r["case"] for r in rows))
+    cells: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+    for r in rows:
+        cells[(r["claim"], r["type"])][r["case"]] = r["verdict"]
+    table = [[claim, kind, *(by_case.get(c, "-") for c in cases)] for (claim, kind), by_case in cells.items()]
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for r in rows:
+        word = r["verdict"].split(" ")[0]
+        counts[r["claim"]][word if word in ("holds", "fails") else "depends"] += 1
+    headline = "; ".join(f"claim {claim}: holds in {c['holds']}, fails in {c['fails']}, depends on an assumption in "
+                         f"{c['depends']} of {sum(c.values())} types and airspace cases" for claim, c in counts.items())
     maps = sorted(p.name for p in folder.glob("map_*.png"))
     text = (folder / "reach.md").read_text(encoding="utf-8") if (folder / "reach.md").exists() else ""
     intro = next((line for line in text.splitlines() if line and not line.startswith("#")), "")
@@ -161,7 +167,11 @@ def reach_context(folder: Path) -> dict[str, Any]:
     return {"title": "Reach report briefing", "subtitle": intro,
             "question": {"text": "Which bases does each type reach non-stop, with which load, under each airspace case; "
                                  "do the December 2024 claims hold?", "facts": facts},
-            "answer": {"headline": f"{len(tables[0]['rows']) if tables else 0} verdicts; the tables and maps below.",
-                       "figures": [], "notes": []},
-            "tables": tables, "charts": charts(folder, [(m, m.removesuffix(".png").replace("_", " ")) for m in maps]),
+            "answer": {"headline": (headline or "no claim verdicts") + ".",
+                       "figures": [figure("verdicts", "verdicts", len(rows))],
+                       "notes": ["The evidence of each verdict (payloads, reserves, what flips it) is in claim_verdicts.csv "
+                                 "and reach.md."]},
+            "tables": [{"title": "Verdict per claim and type, by airspace case", "columns": ["claim", "type", *cases],
+                        "rows": table, "note": "from claim_verdicts.csv"}] if rows else [],
+            "charts": charts(folder, [(m, m.removesuffix(".png").replace("_", " ")) for m in maps]),
             "provenance": provenance(prov)}
