@@ -194,3 +194,63 @@ def test_a_template_ships_with_the_package():
     assert {"base.html.j2", "briefing.html.j2", "briefing.css", "briefing.js"} <= names
     pyproject = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text()
     assert "reports/templates/*" in pyproject and "jinja2" in pyproject
+
+
+def test_a_sweep_page_gives_each_point_its_mean_and_spread(tmp_path):
+    from sim.experiments.sweeps import plan_sweep, run_sweep
+    from sim.reports import write_sweep_report
+    from tests.conftest import scenario
+
+    plan = plan_sweep(scenario(days=3, stochastic=STOCHASTIC), {"fleet[0].count": [1, 2]}, replications=3)
+    run_sweep(plan, workers=1).save(tmp_path, force=True)
+    html = write_sweep_report(tmp_path).read_text(encoding="utf-8")
+    with (tmp_path / "sweep.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    for count in ("1", "2"):
+        delivered = [float(r["delivered_t"]) for r in rows if r["fleet[0].count"] == count]
+        low, high = np.percentile(delivered, [10, 90])
+        assert f"<td>{count}</td><td>3</td><td>{np.mean(delivered):,.0f} ({low:,.0f}-{high:,.0f})</td>" in html
+    assert remote_references(html) == [] and "data:image/png;base64," in html
+
+
+def test_a_sizing_page_names_the_answer_and_every_value_evaluated(tmp_path):
+    from sim.experiments import sizing
+    from sim.reports import write_sizing_report
+    from tests.conftest import scenario
+
+    s = scenario(days=2, requirements=[{"from": "ORIG", "to": "DEST", "tons": 90}])
+    answer = sizing.size(s, "fleet[0].count", close_by_day=1)
+    html = write_sizing_report(tmp_path / "size.html", answer, s).read_text(encoding="utf-8")
+    assert f"{answer.value} is the smallest number of" in html
+    assert Page(html).figures["value"] == (str(answer.value), str(answer.value))
+    assert all(f"<td>{p.value}</td>" in html for p in answer.evaluated)
+
+
+def test_a_comparison_page_gives_both_deliveries_and_the_difference(tmp_path):
+    from sim.experiments.compare import compare_results
+    from sim.reports import write_comparison_report
+    from tests.conftest import scenario
+
+    a = run(scenario(days=3))
+    b = run(scenario(days=3, fleet=[{"type": "Il-76MD", "count": 2, "base": "ORIG"}]))
+    compare_results(a, b).save(tmp_path, force=True)
+    figures = Page(write_comparison_report(tmp_path).read_text(encoding="utf-8")).figures
+    assert float(figures["delivered_t_a"][0]) == a.summary["delivered_t"]
+    assert float(figures["delivered_t_b"][0]) == b.summary["delivered_t"]
+    assert float(figures["difference_t"][0]) == pytest.approx(b.summary["delivered_t"] - a.summary["delivered_t"])
+
+
+def test_the_reach_report_page_sets_out_each_claim_s_verdicts_by_airspace_case(tmp_path, one_run):
+    from sim.reports import write_reach_report
+
+    folder, _, _ = one_run
+    (tmp_path / "run.json").write_text(json.dumps({"kind": "reach report", "origins": ["UUMU"], "destinations": ["HL59"],
+                                                   "cases": {"dec2024": {"label": "dec2024", "rules": []}}}))
+    (tmp_path / "claim_verdicts.csv").write_text("claim,type,case,verdict\ntelegraph,Il-76MD,dec2024,fails\n"
+                                                 "telegraph,Il-76MD,no_syria,depends on Iran overflight\n"
+                                                 "rybar,Il-76MD,dec2024,holds\n")
+    (tmp_path / "map_UUMU_dec2024.png").write_bytes((folder / "throughput.png").read_bytes())
+    html = write_reach_report(tmp_path).read_text(encoding="utf-8")
+    assert "claim telegraph: holds in 0, fails in 1, depends on an assumption in 1 of 2" in html
+    assert "<td>telegraph</td><td>Il-76MD</td><td>fails</td><td>depends on Iran overflight</td>" in html
+    assert 'data-file="map_UUMU_dec2024.png"' in html
