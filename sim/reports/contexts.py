@@ -211,6 +211,12 @@ def binds(world: Any, summary: dict[str, Any], daily: list[dict[str, Any]]) -> d
                          f"{r['binding_t_per_day']:,.0f}", f"{r['fleet_t_per_day']:,.0f}", f"{r['simulated_t_per_day']:,.0f}"])
     first = record["phases"][0]["requirements"] if record["phases"] else []
     text = "; ".join(f"{r['requirement']}: {r['binding']} ({r['binding_t_per_day']:,.0f} t/day)" for r in first)
+    below = sorted({r["requirement"] for p in record["phases"] for r in p["requirements"]
+                    if r["binding_t_per_day"] > 0 and r["simulated_t_per_day"] < 0.9 * r["binding_t_per_day"]})
+    if below:  # the closed form sees no queue, no breakdown, no shared airfield: the simulation does
+        text += (f". Simulated deliveries fall more than 10 % below the smallest closed-form limit for {', '.join(below)}: "
+                 "what binds there is what the closed form leaves out (waits for working spots and parking shared by "
+                 "several flows, crews, breakdowns); see ground.png")
     return {"text": f"At the start, what limits each requirement: {text}." if text else "",
             "table": {"title": "What binds, per phase (closed form)",
                       "columns": ["days", "starts with", "requirement", "binding limit", "limit t/day", "fleet t/day",
