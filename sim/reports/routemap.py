@@ -9,6 +9,7 @@ Coordinates in the SVG are kilometres east and south of the projection's centre 
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -143,7 +144,7 @@ def _areas(proj_string: str, box: tuple[float, float, float, float], areas: list
     out = ['<g data-layer="airspace">']
     for f in areas:
         p = f["properties"]
-        geom = shapely.clip_by_rect(shapely.from_geojson(_dumps(f["geometry"])), west - 5, south - 5, east + 5, north + 5)
+        geom = shapely.clip_by_rect(shapely.from_geojson(json.dumps(f["geometry"])), west - 5, south - 5, east + 5, north + 5)
         if geom.is_empty:
             continue
         d = _d(_clip(maps._project(proj_string, geom), box))
@@ -157,12 +158,6 @@ def _areas(proj_string: str, box: tuple[float, float, float, float], areas: list
                    f'd="{d}" {paint} stroke-width="0.8" vector-effect="non-scaling-stroke" fill-rule="evenodd">'
                    f'<title>{escape(what)} ({escape(p.get("airspace", ""))})</title></path>')
     return "".join(out) + "</g>"
-
-
-def _dumps(geom: dict[str, Any]) -> str:
-    import json
-
-    return json.dumps(geom)
 
 
 def _pairs(proj: Any, legs: list[dict[str, Any]], phase_of: dict[tuple[Any, Any], int]) -> list[_Pair]:

@@ -10,6 +10,11 @@
   km and most payload non-stop, the legal routes and the range circle.
 * KML (Google Earth) of either collection: :func:`kml_document`.
 
+A GIS reads a GeoJSON file as one layer of one geometry type, so collections are written one geometry type
+per file (:func:`write_geojson_layers`): X.geojson the lines, X_airfields.geojson the points,
+X_areas.geojson the polygons (as MultiPolygons). Of a replicated run the legs and tons of each pair are the
+means per replication (``counted``: "per replication, mean of N"), with the sums beside them.
+
 RFC 7946: coordinates are (longitude, latitude) in WGS84, polygons' outer rings counter-clockwise and
 holes clockwise (the right-hand rule), no ``crs`` member. Geometries are simplified (2 km for airspace,
 1 km for routes) and rounded to 5 decimals (about 1 m).
