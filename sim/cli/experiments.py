@@ -30,6 +30,7 @@ def sweep_command(
     out_dir: Annotated[Path | None, typer.Option("--out", help="results folder (default results/<name>/)")] = None,
     force: Annotated[bool, typer.Option("--force", help="replace an existing sweep, or start an interrupted one over")] = False,
     resume: Annotated[bool, typer.Option("--resume", help="complete an interrupted sweep")] = False,
+    html: Annotated[bool, typer.Option("--html", help="also write report.html: a one-page briefing, self-contained")] = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Run every combination of the swept values, each replicated, and write sweep.csv (one row per point
@@ -65,6 +66,7 @@ def sweep_command(
             raise typer.Exit(code=130) from None
     result.save(target, force=force)
     partial.unlink(missing_ok=True)
+    report = _briefing(html, fmt, "write_sweep_report", target)
     if fmt is not Format.table:
         columns = list(result.point_rows[0])
         print_rows(columns, [[p[c] for c in columns] for p in result.point_rows], fmt)
@@ -72,6 +74,21 @@ def sweep_command(
     _print_points(result.point_rows, result.paths)
     out.print(f"\n{len(plan.points)} points x {plan.replications} replications. Results in [bold]{target}/[/bold]: "
               f"{', '.join(SWEEP_FILES)}")
+    if report is not None:
+        out.print(f"briefing: {report}")
+
+
+def _briefing(html: bool, fmt: Format, writer: str, folder: Path) -> Path | None:
+    """report.html in ``folder`` when --html asks for it (``sim.reports.<writer>`` writes it); its path goes
+    to stderr when stdout holds CSV or JSON."""
+    if not html:
+        return None
+    from sim import reports
+
+    path = getattr(reports, writer)(folder)
+    if fmt is not Format.table:
+        typer.echo(f"briefing: {path}", err=True)
+    return path
 
 
 def _resume(partial: Path, sweep_id: str, resume: bool, force: bool) -> dict[tuple[int, int], dict[str, Any]]:
@@ -134,6 +151,7 @@ def compare_command(
     workers: Annotated[int | None, typer.Option(min=1, help="processes (default: all cores)")] = None,
     out_dir: Annotated[Path | None, typer.Option("--out", help="folder (default results/compare-<A>-<B>/)")] = None,
     force: Annotated[bool, typer.Option("--force", help="replace an existing comparison")] = False,
+    html: Annotated[bool, typer.Option("--html", help="also write report.html: a one-page briefing, self-contained")] = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Run two scenarios and write comparison.png (cumulative deliveries on one chart, with 95 % CI for
@@ -149,6 +167,7 @@ def compare_command(
         raise fail([f"{target / clash[0]} already exists; add --force to replace it"])
     comparison = compare_results(replicate_or_run(a, replications, workers), replicate_or_run(b, replications, workers))
     comparison.save(target, force=force)
+    report = _briefing(html, fmt, "write_comparison_report", target)
     rows = comparison.rows
     if fmt is not Format.table:
         from sim.experiments.compare import COMPARISON_COLUMNS
@@ -164,6 +183,8 @@ def compare_command(
                       *((_fmt(r["a_p10_p90"]), _fmt(r["b_p10_p90"])) if spread else ()))
     out.print(table)
     out.print(f"\nResults in [bold]{target}/[/bold]: {', '.join(COMPARISON_FILES)}")
+    if report is not None:
+        out.print(f"briefing: {report}")
 
 
 def _fmt(x: Any) -> str:

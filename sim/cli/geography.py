@@ -162,6 +162,7 @@ def report_reach_command(
     unconfirmed: Annotated[str | None, typer.Option(
         "--unconfirmed", help="countries whose closure the claim verdicts test, comma-separated codes or names "
                               "(default: every overflight graded unconfirmed in sim/data/airspace.yaml; '' for none)")] = None,
+    html: Annotated[bool, typer.Option("--html", help="also write report.html: a one-page briefing, self-contained")] = False,
 ) -> None:
     """Non-stop reach from Chkalovsky, Ulyanovsk, Mozdok and Machulishchy to every African country with a
     Russian military presence: reach.csv, reach.md, the claim verdicts (claims.csv, claim_verdicts.csv;
@@ -191,6 +192,10 @@ def report_reach_command(
     out.print(text.split("## Maximum")[0].strip())
     out.print(f"\nReport in [bold]{out_dir}/[/bold]: reach.md, reach.csv, claims.csv, claim_verdicts.csv, claim_uncertainty.csv, "
               f"{len(cases) * len(report.ORIGINS)} maps")
+    if html:
+        from sim.reports import write_reach_report
+
+        out.print(f"briefing: {write_reach_report(out_dir)}")
 
 
 def _country_codes(option: str, text: str) -> list[str]:

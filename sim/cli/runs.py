@@ -32,6 +32,7 @@ def run_command(
     force: Annotated[bool, typer.Option("--force", help="replace existing result files")] = False,
     kml: Annotated[bool, typer.Option("--kml", help="also write routes.kml (Google Earth)")] = False,
     xlsx: Annotated[bool, typer.Option("--xlsx", help="also write results.xlsx (summary, daily, sorties sheets)")] = False,
+    html: Annotated[bool, typer.Option("--html", help="also write report.html: a one-page briefing, self-contained")] = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Simulate a scenario and write run.json, summary.json, daily.csv, sorties.csv, throughput.png, routes.png
@@ -48,7 +49,7 @@ def run_command(
     kept = traces_option(traces)
     target = out_dir or Path("results") / scenario.name
     names = RUN_FILES if scenario.stochastic is None else REPLICATED_FILES
-    extras = [n for n, wanted in (("routes.kml", kml), ("results.xlsx", xlsx)) if wanted]
+    extras = [n for n, wanted in (("routes.kml", kml), ("results.xlsx", xlsx), ("report.html", html)) if wanted]
     clash = [n for n in [*names, *extras] if (target / n).exists()]
     if clash and not force:
         raise fail([f"{target / clash[0]} already exists; add --force to replace it"])
@@ -59,6 +60,32 @@ def run_command(
         result = replicate_with_progress(scenario, replications, workers, dask, kept)
     result.save(target, force=force)
     names = run_files(result.summary) if scenario.stochastic is None else replicated_files(result.summary)
+    report = _write_extras(target, result, kml, xlsx, html, force)
+    if report is not None and fmt is not Format.table:  # stdout holds the table as CSV or JSON
+        typer.echo(f"briefing: {report}", err=True)
+    if fmt is Format.json:
+        print(json.dumps(result.summary, indent=2, default=str))
+        return
+    if fmt is Format.csv:
+        by = result.summary["by_requirement"]
+        columns = ["requirement", "from", "to", "requested_t", "delivered_t", "in_transit_t", "backlog_t", "sorties",
+                   "closure_day"]
+        print_rows(columns, [[r[c] for c in columns] for r in by], fmt)
+        return
+    _print_summary(result.summary)
+    out.print(f"\nResults in [bold]{target}/[/bold]: {', '.join([*names, *extras])}")
+    if report is not None:
+        out.print(f"briefing: {report}")
+    reps = result.summary.get("replications") or {}
+    if reps and reps["traces"] < reps["replications"]:
+        held = ("no replication" if reps["traces"] == 0
+                else f"the first {reps['traces']:,} of {reps['replications']:,} replications")
+        out.print(f"sorties.csv and ground.csv hold {held} (--traces); every figure, table and chart counts them all")
+
+
+def _write_extras(target: Path, result: RunResult | Replications, kml: bool, xlsx: bool, html: bool,
+                  force: bool) -> Path | None:
+    """routes.kml, results.xlsx and report.html when asked for; returns report.html's path (None without)."""
     if kml:
         from sim.results.gis import routes_collection, save_collection
 
@@ -71,22 +98,11 @@ def run_command(
         from sim.results.spreadsheets import save_xlsx
 
         save_xlsx(target / "results.xlsx", result, force)
-    if fmt is Format.json:
-        print(json.dumps(result.summary, indent=2, default=str))
-        return
-    if fmt is Format.csv:
-        by = result.summary["by_requirement"]
-        columns = ["requirement", "from", "to", "requested_t", "delivered_t", "in_transit_t", "backlog_t", "sorties",
-                   "closure_day"]
-        print_rows(columns, [[r[c] for c in columns] for r in by], fmt)
-        return
-    _print_summary(result.summary)
-    out.print(f"\nResults in [bold]{target}/[/bold]: {', '.join([*names, *extras])}")
-    reps = result.summary.get("replications") or {}
-    if reps and reps["traces"] < reps["replications"]:
-        held = ("no replication" if reps["traces"] == 0
-                else f"the first {reps['traces']:,} of {reps['replications']:,} replications")
-        out.print(f"sorties.csv and ground.csv hold {held} (--traces); every figure, table and chart counts them all")
+    if not html:
+        return None
+    from sim.reports import write_run_report
+
+    return write_run_report(target, result, force=force)
 
 
 def run_with_progress(scenario: Scenario) -> RunResult:

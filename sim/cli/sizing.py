@@ -25,6 +25,8 @@ def size_command(
     highest: Annotated[int | None, typer.Option(
         "--max", min=0, help="largest value (default: max(4 x the scenario's, 32))")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON on stdout")] = False,
+    html: Annotated[Path | None, typer.Option("--html", metavar="FILE", help="also write a one-page briefing (self-contained "
+                                              "HTML) to FILE")] = None,
 ) -> None:
     """Find the smallest value at PATH for which the scenario closes by the end of day DAY with probability
     at least P (a deterministic scenario: closes by then), evaluating as few values as it can, each with
@@ -45,10 +47,19 @@ def size_command(
                                  on_point=lambda p: bar.update(1))
         except sizing.SizingError as exc:
             raise fail([str(exc)]) from None
+    report = None
+    if html is not None:
+        from sim.reports import write_sizing_report
+
+        report = write_sizing_report(html, result, scenario)
     if as_json:
         print(json.dumps(result.to_dict(), indent=2))
+        if report is not None:
+            typer.echo(f"briefing: {report}", err=True)
         return
     _print(result, scenario.name, current)
+    if report is not None:
+        out.print(f"briefing: {report}")
 
 
 def _p(point: SizingPoint) -> str:

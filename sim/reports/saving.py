@@ -10,7 +10,7 @@ from sim.reports import claims
 from sim.reports import reach_report as report
 from sim.reports.claims_uncertainty import UNCERTAINTY_COLUMNS
 from sim.results import maps, style
-from sim.results.gis import report_collection, write_geojson
+from sim.results.gis import report_collection, write_geojson_layers
 from sim.results.provenance import provenance
 from sim.results.writing import run_beside, write_atomically, write_csv, write_json
 
@@ -63,6 +63,6 @@ def save_reach_report(folder: Path, rows: list[dict[str, Any]], cases: list[Any]
         # Half the maps are drawn in a forked child when the command allows it (sim.results.writing.run_beside).
         run_beside(lambda: draw(drawings[::2]), lambda: draw(drawings[1::2]))
         fields = {i: catalog.airfield(i) for i in (*report.ORIGINS, *report.DESTINATIONS)}
-        write_geojson(tmp / "reach.geojson", report_collection(rows, cases, routes, fields))
+        write_geojson_layers(tmp / "reach.geojson", report_collection(rows, cases, routes, fields))
 
     return write_atomically(Path(folder), fill, force=force)

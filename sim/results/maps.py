@@ -467,11 +467,14 @@ def reach_map(
     return fig
 
 
-def routes_map(world, policy: AirspacePolicy | None = None, sortie_rows: list[dict] | None = None) -> plt.Figure:
+def routes_map(world, policy: AirspacePolicy | None = None, sortie_rows: list[dict] | None = None,
+               replications: int = 1) -> plt.Figure:
     """Map of a run: one panel per airspace phase (the starting airspace and after each airspace event),
     titled with its days. With ``sortie_rows`` (sorties.csv rows) it draws the legs actually flown, on the
     legal route each took, as wide as their number of legs, fuel stops and diversions marked; without,
-    the legal route of every requirement leg. ``policy`` draws one panel under that airspace instead."""
+    the legal route of every requirement leg. ``policy`` draws one panel under that airspace instead.
+    ``replications``: how many replications ``sortie_rows`` hold; the numbers drawn are then legs per
+    replication (the mean over them), and the title and legend say so."""
     from sim.results.gis import flown_legs
 
     days = world.run.horizon_h / 24.0
@@ -496,9 +499,10 @@ def routes_map(world, policy: AirspacePolicy | None = None, sortie_rows: list[di
                 items = _requirement_legs(world, phase_policy)
                 title = f"{world.run.name}: requirement legs, {when}airspace {phase_policy.label}"
             else:
-                items = [g for g in legs if policy is not None or g.phase == k]  # type: ignore[misc]
-                title = f"{world.run.name}: legs flown, {when}airspace {phase_policy.label}"
-            _run_panel(ax, world, proj_string, phase_policy, items, title, fields)
+                items = [g for g in legs if policy is not None or g.phase == k]
+                flown = "legs flown" if replications == 1 else f"legs flown per replication (mean of {replications:,})"
+                title = f"{world.run.name}: {flown}, {when}airspace {phase_policy.label}"
+            _run_panel(ax, world, proj_string, phase_policy, items, title, fields, replications)
     return fig
 
 
@@ -523,7 +527,7 @@ def _requirement_legs(world, policy: AirspacePolicy) -> list[_Leg]:
 
 
 def _run_panel(ax: plt.Axes, world, proj_string: str, policy: AirspacePolicy, items: list, title: str,
-               fields: set[Airfield]) -> None:
+               fields: set[Airfield], replications: int = 1) -> None:
     proj = _projection(proj_string)
     points = {a.ident: proj(a.lon, a.lat) for a in fields}
     xs = [p[0] for p in points.values()]
@@ -559,7 +563,7 @@ def _run_panel(ax: plt.Axes, world, proj_string: str, policy: AirspacePolicy, it
                 solid_capstyle="round", alpha=0.85)
         if flown:
             mid = xy[len(xy) // 2]
-            ax.text(mid[0], mid[1], f"{n:,}", fontsize=6, color=color, ha="center", va="center", zorder=5,
+            ax.text(mid[0], mid[1], _legs_text(n, replications), fontsize=6, color=color, ha="center", va="center", zorder=5,
                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": color, "lw": 0.4, "alpha": 0.85})
     stops = {i.destination for i in items if i.fuel_stop}
     diverted_to = {i.destination for i in items if i.diverted}
@@ -581,10 +585,11 @@ def _run_panel(ax: plt.Axes, world, proj_string: str, policy: AirspacePolicy, it
         labels.append((x, y, f"{ident} {a.name}" + (f"\nMOG {a.mog}" + ("" if a.fuel else ", no fuel") if ident in named else ""),
                        2.0 if ident in named else 1.0))
     if flown:
+        each = "" if replications == 1 else f" per replication (mean of {replications:,})"
         for n in sorted({max(1, most // 10), max(1, most // 3), most}):
-            legend.append((Line2D([], [], color=style.PALETTE[0], linewidth=0.6 + 4.0 * math.sqrt(n / most)),  # type: ignore[arg-type]
-                           f"{n:,} legs flown (both ways)"))
-        legend.append((Line2D([], [], color="0.45", linewidth=1.5), "empty legs only (repositioning, ferry)"))  # type: ignore[arg-type]
+            legend.append((Line2D([], [], color=style.PALETTE[0], linewidth=0.6 + 4.0 * math.sqrt(n / most)),
+                           f"{_legs_text(n, replications)} legs flown{each} (both ways)"))
+        legend.append((Line2D([], [], color="0.45", linewidth=1.5), "empty legs only (repositioning, ferry)"))
         if diverted_to:
             legend.append((Line2D([], [], color=style.PALETTE[0], linestyle=":"), "leg with a diversion"))  # type: ignore[arg-type]
     else:
@@ -597,9 +602,19 @@ def _run_panel(ax: plt.Axes, world, proj_string: str, policy: AirspacePolicy, it
         legend.append((Line2D([], [], marker="X", color="tab:red", markeredgecolor="black", linestyle="none"),  # type: ignore[arg-type]
                        "diversion or emergency landing"))
     _scale_bar(ax, box)
-    _finish(ax, title, legend, "Azimuthal equidistant; scale true at the centre. Numbers on routes: legs flown. "  # type: ignore[arg-type]
+    numbers = "legs flown" if replications == 1 else f"legs flown per replication, mean of {replications:,}"
+    _finish(ax, title, legend, f"Azimuthal equidistant; scale true at the centre. Numbers on routes: {numbers}. "
             "Country polygons: Natural Earth (public domain).")
     place_labels(ax, labels, [points.get(i, proj(world.airfields[i].lon, world.airfields[i].lat)) for i in used])
+
+
+def _legs_text(legs: int, replications: int) -> str:
+    """Legs counted over ``replications`` as a map shows them: the count of one run, else the mean per
+    replication (one decimal below 100)."""
+    if replications == 1:
+        return f"{legs:,}"
+    mean = legs / replications
+    return f"{mean:,.1f}" if mean < 100 else f"{mean:,.0f}"
 
 
 def _middle(airfields: list[Airfield]) -> tuple[float, float]:

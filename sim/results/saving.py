@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,13 +22,14 @@ SORTIE_COLUMNS = list(LEG_COLUMNS)
 GROUND_TABLE_COLUMNS = list(GROUND_COLUMNS)
 
 RUN_FILES = ["run.json", "summary.json", "scenario.json", "daily.csv", "sorties.csv", "ground.csv", "throughput.png",
-             "ground.png", "routes.png", "routes.geojson"]
+             "ground.png", "routes.png", "routes.geojson", "routes_airfields.geojson", "routes_areas.geojson"]
 # cargo.png only when a scenario moves more than bulk tons (see run_files)
 # closure.png only when some replication closes (see closes)
 REPLICATED_FILES = [*RUN_FILES, "replications.csv", "closure.png"]
 SWEEP_FILES = ["sweep.csv", "sweep_points.csv", "sweep.png", "sweep_run.json"]
 COMPARISON_FILES = ["comparison.csv", "comparison.png", "summary_a.json", "summary_b.json", "run.json"]
-REACH_REPORT_FILES = ["reach.md", "reach.csv", "reach.geojson", "run.json"]  # and map_<origin>_<case>.png
+REACH_REPORT_FILES = ["reach.md", "reach.csv", "reach.geojson", "reach_airfields.geojson", "reach_areas.geojson",
+                      "run.json"]  # and map_<origin>_<case>.png
 
 
 def run_files(summary: dict[str, Any]) -> list[str]:
@@ -78,7 +79,7 @@ def save_run(folder: Path, scenario_data: dict[str, Any], world: Any, summary: d
     """Write RUN_FILES for one run."""
 
     def fill(tmp: Path) -> None:
-        from sim.results.gis import routes_collection, write_geojson
+        from sim.results.gis import routes_collection, write_geojson_layers
         from sim.results.provenance import provenance
 
         def tables() -> None:
@@ -89,7 +90,7 @@ def save_run(folder: Path, scenario_data: dict[str, Any], world: Any, summary: d
             write_csv(tmp / "daily.csv", daily, DAILY_COLUMNS)
             write_csv(tmp / "sorties.csv", sorties, SORTIE_COLUMNS)
             write_csv(tmp / "ground.csv", ground, GROUND_TABLE_COLUMNS)
-            write_geojson(tmp / "routes.geojson", routes_collection(world, sorties))
+            write_geojson_layers(tmp / "routes.geojson", routes_collection(world, sorties))
 
         ground_and_cargo = [partial(_chart, "save_ground", tmp / "ground.png", ground, world, sorties)]
         if moves_more_than_bulk(summary):
@@ -129,7 +130,7 @@ def save_replicated(folder: Path, scenario_data: dict[str, Any], world: Any, sum
     names = replicated_files(summary)
 
     def fill(tmp: Path) -> None:
-        from sim.results.gis import routes_collection, write_geojson
+        from sim.results.gis import routes_collection, write_geojson_layers
         from sim.results.provenance import provenance
 
         def tables() -> None:
@@ -142,7 +143,7 @@ def save_replicated(folder: Path, scenario_data: dict[str, Any], world: Any, sum
             write_lines(tmp / "sorties.csv", ["replication", *SORTIE_COLUMNS], sorties_lines)
             write_lines(tmp / "ground.csv", ["replication", *GROUND_TABLE_COLUMNS], ground_lines)
             write_csv(tmp / "replications.csv", replications, replication_columns)
-            write_geojson(tmp / "routes.geojson", routes_collection(world, flown, count))
+            write_geojson_layers(tmp / "routes.geojson", routes_collection(world, flown, count))
 
         throughput = [partial(_chart, "save_throughput", tmp / "throughput.png", summary, daily, scenario_data)]
         if closes(summary):
@@ -151,7 +152,7 @@ def save_replicated(folder: Path, scenario_data: dict[str, Any], world: Any, sum
         if moves_more_than_bulk(summary):
             ground_and_cargo.append(partial(_chart, "save_cargo", tmp / "cargo.png", summary))
         draw(tables, [throughput, ground_and_cargo,
-                      [partial(_chart, "save_routes_map", tmp / "routes.png", world, flown)]])
+                      [partial(_chart, "save_routes_map", tmp / "routes.png", world, flown, count)]])
 
     written = write_files(Path(folder), names, fill, force=force)
     if force:
@@ -198,13 +199,14 @@ def scenario_as_data(scenario: Any) -> dict[str, Any]:
     return scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
-def save_routes_map(path: Path, world: Any, sorties: list[dict[str, Any]] | FlownTally | None = None) -> None:
+def save_routes_map(path: Path, world: Any, sorties: Iterable[dict[str, Any]] | FlownTally | None = None,
+                    replications: int = 1) -> None:
     """routes.png: the legs flown (sorties.csv rows, or a ``FlownTally`` of them), or without them the
-    requirement legs."""
+    requirement legs; of ``replications`` replications, legs per replication."""
     from sim.results import style
     from sim.results.maps import routes_map
 
-    style.save(routes_map(world, sortie_rows=sorties), path, dpi=100)  # type: ignore[arg-type]
+    style.save(routes_map(world, sortie_rows=sorties, replications=replications), path, dpi=100)
 
 
 def save_comparison(folder: Path, rows: list[dict[str, Any]], columns: list[str],
