@@ -123,7 +123,7 @@ def test_sweep_matches_the_command(tmp_path):
     result = sim.sweep(sim.load_scenario(path), {"fleet[0].count": range(1, 3)}, workers=2)
     result.save(api_out)
     same_text_files(cli_out, api_out, SWEEP_FILES)
-    assert list(result.points["fleet[0].count"]) == [1, 2] and len(result.runs) == 4
+    assert list(result.points_wide["fleet[0].count"]) == [1, 2] and len(result.runs) == 4
     assert set(result.by_requirement["requirement"]) == {"ORIG->DEST"}
     loaded = sim.load_results(api_out)
     pd.testing.assert_frame_equal(loaded.sweep, result.runs, check_dtype=False, atol=1e-4)

@@ -152,8 +152,23 @@ def fail(messages: list[str]) -> typer.Exit:
 
 
 def load(path: Path) -> Scenario:
-    """A validated scenario (an InputError lists every problem, and the command exits 2)."""
-    return load_scenario(path)
+    """A validated scenario (an InputError lists every problem, and the command exits 2); warnings on stderr
+    (not with -q) for airfields the events or the airfields block name but nothing in the scenario uses."""
+    scenario = load_scenario(path)
+    if logging.getLogger().getEffectiveLevel() <= logging.WARNING:
+        for line in scenario.warnings():
+            print(f"warning: {path}: {line}", file=sys.stderr)
+    return scenario
+
+
+def wrote(what: str, path: Path | str, machine: bool = False) -> None:
+    """Say where a file or folder was written ("map: results/reach.png"): with the table on stdout, or on
+    stderr (not with -q) when stdout carries JSON or CSV for a program to read; call it after that output."""
+    if machine:
+        if logging.getLogger().getEffectiveLevel() <= logging.WARNING:
+            print(f"{what}: {path}", file=sys.stderr)
+    else:
+        out.print(f"{what}: {path}", highlight=False)
 
 
 def save_figure(path: Path, fig: Any, force: bool) -> None:
@@ -174,25 +189,37 @@ DEFAULT_SITUATION = "dec2024"
 
 
 def airspace_policy(closed: str | None) -> tuple[Any, list[str], str | None]:
-    """(policy, codes as given, note) for a --closed value: None = the December 2024 situation."""
+    """(policy, codes as given, note) for a --closed value. Left out: the December 2024 situation.
+    ``+IRN`` (every token with a +) adds to that situation; a list without + replaces it, and says so on
+    stderr; '' or none: open skies."""
     from sim.data import countries
     from sim.geo import airspace
 
+    default = countries.situations()[DEFAULT_SITUATION]
+    in_words = f"the December 2024 situation ({DEFAULT_SITUATION}: {' '.join(default['description'].split())})"
     if closed is None:
-        spec = countries.situations()[DEFAULT_SITUATION]
-        note = f"no --closed given: the December 2024 situation ({DEFAULT_SITUATION}: {' '.join(spec['description'].split())})"
-        return airspace.make_policy(situation=DEFAULT_SITUATION), [DEFAULT_SITUATION], note
+        return airspace.make_policy(situation=DEFAULT_SITUATION), [DEFAULT_SITUATION], f"no --closed given: {in_words}"
     tokens = [t.strip() for t in closed.split(",") if t.strip()]
     if tokens in ([], ["none"]):
         return airspace.OPEN_SKIES, [], "open skies: no airspace closed"
+    adding = any(t.startswith("+") for t in tokens)
+    tokens = [t.lstrip("+").strip() for t in tokens]
     situations = [t for t in tokens if t in countries.situations()]
     others = [t for t in tokens if t not in situations]
     codes = [countries.resolve(t) for t in others]
     bad = [t for t, code in zip(others, codes, strict=True) if code is None]
-    if bad or len(situations) > 1:
+    if bad or len(situations) > 1 or (adding and situations):
         messages = [f"--closed: unknown country code or group {t!r}{countries.suggest_country(t)}" for t in bad]
-        if len(situations) > 1:
-            messages.append(f"--closed: name at most one situation (got {', '.join(situations)})")
+        if len(situations) > 1 or (adding and situations):
+            messages.append(f"--closed: name at most one situation, without + (got {', '.join(situations)})")
         raise fail(messages)
-    policy = airspace.make_policy(closed=[c for c in codes if c], situation=situations[0] if situations else None)
+    closed_codes = [c for c in codes if c]
+    if adding:
+        policy = airspace.make_policy(closed=closed_codes, situation=DEFAULT_SITUATION)
+        note = f"{in_words}, and {', '.join(others)} closed as well (--closed {closed})"
+        return policy, [DEFAULT_SITUATION, *others], note
+    if not situations:
+        print(f"--closed {closed}: replaces the December 2024 situation ({DEFAULT_SITUATION}); only "
+              f"{', '.join(others)} closed. Write --closed +{',+'.join(others)} to add to it", file=sys.stderr)
+    policy = airspace.make_policy(closed=closed_codes, situation=situations[0] if situations else None)
     return policy, tokens, None

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from sim.cli.common import Format, FormatOption, app, fail, load, out, print_rows, progress_bar
+from sim.cli.common import Format, FormatOption, app, fail, load, out, print_rows, progress_bar, wrote
 from sim.experiments.sweeps import plan_sweep, run_sweep
 from sim.results.saving import SWEEP_FILES
 from sim.results.tables import requirement_column
@@ -31,17 +31,19 @@ def sweep_command(
     force: Annotated[bool, typer.Option("--force", help="replace an existing sweep, or start an interrupted one over")] = False,
     resume: Annotated[bool, typer.Option("--resume", help="complete an interrupted sweep")] = False,
     html: Annotated[bool, typer.Option("--html", help="also write report.html: a one-page briefing, self-contained")] = False,
+    xlsx: Annotated[bool, typer.Option("--xlsx", help="also write sweep.xlsx (points long and wide, runs, about)")] = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Run every combination of the swept values, each replicated, and write sweep.csv (one row per point
-    and replication), sweep_points.csv (mean and 95 % CI per point) and sweep.png."""
+    and replication), sweep_points.csv (mean and 95 % CI per point) and sweep.png; with --xlsx, sweep.xlsx."""
     scenario = load(scenario_path)
     swept = dict(parse_set(s) for s in sets) if sets else None
     plan = plan_sweep(scenario, swept, replications)
     target = out_dir or Path("results") / scenario.name
     partial = target / PARTIAL
-    if (target / "sweep.csv").exists() and not force:
-        raise fail([f"{target / 'sweep.csv'} already exists; add --force to replace it"])
+    for name in ("sweep.csv", *(["sweep.xlsx"] if xlsx else [])):
+        if (target / name).exists() and not force:
+            raise fail([f"{target / name} already exists; add --force to replace it"])
     done = _resume(partial, plan.sweep_id, resume, force)
     target.mkdir(parents=True, exist_ok=True)
     total = len(plan.points) * plan.replications
@@ -67,13 +69,16 @@ def sweep_command(
     result.save(target, force=force)
     partial.unlink(missing_ok=True)
     report = _briefing(html, fmt, "write_sweep_report", target)
+    files = [*SWEEP_FILES, *_sweep_workbook(target, result, force, xlsx)]
     if fmt is not Format.table:
         columns = list(result.point_rows[0])
         print_rows(columns, [[p[c] for c in columns] for p in result.point_rows], fmt)
+        sys.stdout.flush()
+        wrote("results", f"{target}/ ({', '.join(files)})", machine=True)
         return
     _print_points(result.point_rows, result.paths)
     out.print(f"\n{len(plan.points)} points x {plan.replications} replications. Results in [bold]{target}/[/bold]: "
-              f"{', '.join(SWEEP_FILES)}")
+              f"{', '.join(files)}")
     if report is not None:
         out.print(f"briefing: {report}")
 
@@ -89,6 +94,16 @@ def _briefing(html: bool, fmt: Format, writer: str, folder: Path) -> Path | None
     if fmt is not Format.table:
         typer.echo(f"briefing: {path}", err=True)
     return path
+
+
+def _sweep_workbook(target: Path, result: Any, force: bool, wanted: bool) -> list[str]:
+    """Write sweep.xlsx when asked (--xlsx); the names of the files written."""
+    if not wanted:
+        return []
+    from sim.results.spreadsheets import save_xlsx
+
+    save_xlsx(target / "sweep.xlsx", result, force)
+    return ["sweep.xlsx"]
 
 
 def _resume(partial: Path, sweep_id: str, resume: bool, force: bool) -> dict[tuple[int, int], dict[str, Any]]:
@@ -173,6 +188,8 @@ def compare_command(
         from sim.experiments.compare import COMPARISON_COLUMNS
 
         print_rows(COMPARISON_COLUMNS, [[r[c] for c in COMPARISON_COLUMNS] for r in rows], fmt)
+        sys.stdout.flush()
+        wrote("results", f"{target}/ ({', '.join(COMPARISON_FILES)})", machine=True)
         return
     spread = any(r["a_p10_p90"] or r["b_p10_p90"] for r in rows)
     table = Table(title=f"{a.name} (A) vs {b.name} (B)" + ("; means, and 80 % of runs between p10 and p90" if spread else ""))

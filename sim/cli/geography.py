@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from sim.cli.common import airspace_policy, app, fail, out, progress_bar, save_figure
+from sim.cli.common import airspace_policy, app, fail, out, progress_bar, save_figure, wrote
 from sim.data import catalog
 
 
@@ -22,23 +22,41 @@ def _aircraft(name: str) -> Any:
     return kinds[name]
 
 
-def _airfield(option: str, ident: str) -> Any:
-    try:
-        return catalog.airfield(ident.upper())
-    except KeyError:
-        from sim.scenario.references import suggest
+def _airfield(option: str, text: str) -> Any:
+    """The airfield a code or name stands for (sim.data.names.resolve_airfield); exit 2 with the nearest."""
+    from sim.data.names import UnknownAirfieldError, resolve_airfield
 
-        raise fail([f"{option}: unknown airfield {ident!r}{suggest(ident.upper(), catalog.curated_idents())}"]) from None
+    try:
+        return catalog.airfield(resolve_airfield(text))
+    except UnknownAirfieldError as exc:
+        raise fail([f"{option}: {exc}"]) from None
+
+
+def reach_destinations(to: str | None) -> list[Any]:
+    """Where reach flies to: the airfields of --to (codes or names, comma-separated), else every curated
+    airfield and every airfield of the presence list (sim/data/presence.yaml; Malabo is in airportsdata only)."""
+    from sim.data import presence
+
+    if to is not None:
+        texts = [t.strip() for t in to.split(",") if t.strip()]
+        if not texts:
+            raise fail(["--to: expected airfield codes or names, comma-separated (got nothing)"])
+        return list({a.ident: a for a in (_airfield("--to", t) for t in texts)}.values())
+    idents = dict.fromkeys([*catalog.curated_idents(), *presence.airfields()])
+    return [catalog.airfield(i) for i in idents]
 
 
 @app.command("reach")
 def reach_command(
     type_name: Annotated[str, typer.Option("--type", help="aircraft type, e.g. Il-76MD")],
-    origin_ident: Annotated[str, typer.Option("--from", help="origin airfield (ICAO or catalogue ident)")],
+    origin_ident: Annotated[str, typer.Option("--from", help="origin airfield: ICAO code or name, e.g. URMF or Mozdok")],
     payload_t: Annotated[float, typer.Option("--payload-t", help="payload (t)")],
     closed: Annotated[str | None, typer.Option(
         "--closed", help="closed airspace: ISO-3 codes, groups (EU, NATO) or a situation, comma-separated; "
-                         "'' or none = open skies; left out = the December 2024 situation")] = None,
+                         "left out = the December 2024 situation; +IRN adds to that situation, IRN alone "
+                         "replaces it; '' or none = open skies")] = None,
+    to: Annotated[str | None, typer.Option(
+        "--to", help="destinations, codes or names, comma-separated (default: the catalogue and the presence list)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON on stdout")] = False,
     map_path: Annotated[Path | None, typer.Option("--map", help="also draw a map to this PNG file")] = None,
     geojson_path: Annotated[Path | None, typer.Option(
@@ -64,26 +82,16 @@ def reach_command(
     if map_path is not None and map_path.exists() and not force:
         raise fail([f"{map_path} already exists; add --force to replace it"])
     policy, tokens, note = airspace_policy(closed)
-    destinations = [catalog.airfield(i) for i in catalog.curated_idents()]
+    destinations = reach_destinations(to)
     result = reach_module.reach(kind, origin, payload_t, policy, destinations)
     record = reach_module.reach_record(result, tokens)
     if note:
         record["airspace_note"] = note
-    if map_path is not None:
-        from sim.results import maps
-
-        fig = maps.reach_map(
-            origin, policy, [maps.MapRoute(r.airfield, r.route, r.reachable, max_payload_t=r.max_payload_t) for r in result.rows],
-            [maps.Ring(result.max_range_km, f"{kind.name} {payload_t:g} t")],
-            f"{kind.name} from {origin.ident} ({origin.name}) with {payload_t:g} t; airspace: {policy.label}",
-        )
-        save_figure(map_path, fig, force)
-    if geojson_path is not None:
-        from sim.results.gis import reach_collection, save_collection
-
-        save_collection(geojson_path, reach_collection(result), force)
+    written = _reach_files(result, kind, origin, payload_t, policy, map_path, geojson_path, force)
     if as_json:
-        print(json.dumps(record, indent=2))
+        print(json.dumps(record, indent=2), flush=True)
+        for what, path in written:
+            wrote(what, path, machine=True)
         return
     out.print(f"[bold]{kind.name}[/bold] from {origin.ident} ({origin.name}) with {payload_t:g} t: "
               f"planned non-stop range {result.max_range_km:,.0f} km "
@@ -105,8 +113,27 @@ def reach_command(
                       "-" if a["round_trip_payload_t"] is None else f"{a['round_trip_payload_t']:.1f}",
                       " ".join(a["overflies"]))
     out.print(table)
+    for what, path in written:
+        wrote(what, path)
+
+
+def _reach_files(result: Any, kind: Any, origin: Any, payload_t: float, policy: Any, map_path: Path | None,
+                 geojson_path: Path | None, force: bool) -> list[tuple[str, Path]]:
+    """Write reach's map and GeoJSON (or KML) when asked; (what, path) of each file written."""
     if map_path is not None:
-        out.print(f"map: {map_path}")
+        from sim.results import maps
+
+        fig = maps.reach_map(
+            origin, policy, [maps.MapRoute(r.airfield, r.route, r.reachable, max_payload_t=r.max_payload_t) for r in result.rows],
+            [maps.Ring(result.max_range_km, f"{kind.name} {payload_t:g} t")],
+            f"{kind.name} from {origin.ident} ({origin.name}) with {payload_t:g} t; airspace: {policy.label}",
+        )
+        save_figure(map_path, fig, force)
+    if geojson_path is not None:
+        from sim.results.gis import reach_collection, save_collection
+
+        save_collection(geojson_path, reach_collection(result), force)
+    return [(w, p) for w, p in (("map", map_path), ("geojson", geojson_path)) if p is not None]
 
 
 @app.command("payload-range")
@@ -137,7 +164,9 @@ def payload_range_command(
         save_figure(png, payload_range_figure(kind), force)
     if as_json:
         print(json.dumps({"type": kind.name, "max_payload_t": kind.max_payload_t,
-                          "range_reserve_frac": kind.range_reserve_frac, "rows": rows}, indent=2))
+                          "range_reserve_frac": kind.range_reserve_frac, "rows": rows}, indent=2), flush=True)
+        if png is not None:
+            wrote("chart", png, machine=True)
         return
     table = Table(title=f"{kind.name}: payload-range (planned = the fitted fuel-and-mass model less its "
                         f"{kind.range_reserve_frac:.0%} range reserve)")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from sim.cli.common import Format, FormatOption, app, fail, load, out, print_rows, progress_bar, table
+from sim.cli.common import Format, FormatOption, app, fail, load, out, print_rows, progress_bar, table, wrote
 from sim.data import catalog
 from sim.experiments.replications import DEFAULT_TRACES, Replications, replicate, replication_count
 from sim.experiments.runs import RunResult, run
@@ -65,12 +66,14 @@ def run_command(
         typer.echo(f"briefing: {report}", err=True)
     if fmt is Format.json:
         print(json.dumps(result.summary, indent=2, default=str))
-        return
     if fmt is Format.csv:
         by = result.summary["by_requirement"]
         columns = ["requirement", "from", "to", "requested_t", "delivered_t", "in_transit_t", "backlog_t", "sorties",
                    "closure_day"]
         print_rows(columns, [[r[c] for c in columns] for r in by], fmt)
+    if fmt is not Format.table:
+        sys.stdout.flush()
+        wrote("results", f"{target}/ ({', '.join([*names, *extras])})", machine=True)
         return
     _print_summary(result.summary)
     out.print(f"\nResults in [bold]{target}/[/bold]: {', '.join([*names, *extras])}")
@@ -315,23 +318,55 @@ def schema() -> None:
 def catalog_command(
     what: Annotated[str, typer.Argument(help="aircraft or airfields")] = "aircraft",
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+    search: Annotated[str | None, typer.Option(
+        "--search", help="airfields whose code, name or country contains TEXT (case and accents ignored); "
+                         "outside the curated catalogue, airportsdata's airfields")] = None,
 ) -> None:
-    """Show the catalogue values with their grade and source, and for assumed or derived numbers the range
-    (low, high) an uncertainty study varies them over (the source says why)."""
+    """Show the catalogue values with their grade and source (airfields: with name and country), and for
+    assumed or derived numbers the range (low, high) an uncertainty study varies them over (the source says
+    why)."""
     if what == "aircraft":
+        if search is not None:
+            raise fail(["--search: only for airfields (airlift catalog airfields --search TEXT)"])
         data = {n: {k: vars(p) for k, p in a.provenance.items()} for n, a in catalog.aircraft_catalog().items()}
     elif what == "airfields":
-        data = {i: {k: vars(p) for k, p in catalog.airfield(i).provenance.items()} for i in catalog.curated_idents()}
+        data = {i: _airfield_entry(i) for i in _airfield_idents(search)}
     else:
         raise fail([f"catalog: expected 'aircraft' or 'airfields' (got {what!r})"])
     if as_json:
-        print(json.dumps(data, indent=2, default=str))
+        print(json.dumps(data, indent=2, default=str, ensure_ascii=False))
         return
     for name, fields in data.items():
-        table = Table(title=name, show_lines=False)
+        title = f"{name}: {fields['name']}, {fields['country']}" if what == "airfields" else name
+        table = Table(title=title, show_lines=False)
         for column in ("field", "value", "low", "high", "grade", "source"):
             table.add_column(column)
         for key, p in fields.items():
-            low, high = ("", "") if p["low"] is None else (str(p["low"]), str(p["high"]))
-            table.add_row(key, str(p["value"]), low, high, p["grade"], p["source"])
+            if isinstance(p, dict):
+                low, high = ("", "") if p.get("low") is None else (str(p["low"]), str(p["high"]))
+                table.add_row(key, str(p["value"]), low, high, p["grade"], p["source"])
+            else:
+                table.add_row(key, str(p), "", "", "", "")
         out.print(table)
+
+
+def _airfield_idents(search: str | None) -> list[str]:
+    """The curated idents, or those matching --search (exit 2 with the nearest names when none does)."""
+    from sim.data import names
+
+    if search is None:
+        return catalog.curated_idents()
+    found = names.search_airfields(search)
+    if not found:
+        raise fail([f"--search: no airfield matches {search!r}{names.suggest_airfield(search)}"])
+    return found
+
+
+def _airfield_entry(ident: str) -> dict[str, Any]:
+    """An airfield's catalogue entry: name, country (ISO-3) and country name, then each value with its
+    grade and source."""
+    from sim.data import countries
+
+    a = catalog.airfield(ident)
+    return {"name": a.name, "country": a.country, "country_name": countries.country_name(a.country),
+            **{k: vars(p) for k, p in a.provenance.items()}}

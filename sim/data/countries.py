@@ -237,6 +237,17 @@ def names() -> dict[str, str]:
     return out
 
 
+def country_name(code: str) -> str:
+    """A country's name for people ("Syria" for SYR): Natural Earth's, else ISO 3166's, else the code."""
+    for known, name in _index()["features"]:
+        if known == code:
+            return str(name)
+    import pycountry
+
+    entry = pycountry.countries.get(alpha_3=code)
+    return str(getattr(entry, "common_name", None) or entry.name) if entry else code
+
+
 @lru_cache(maxsize=1)
 def _folded_names() -> dict[str, str]:
     return {_key(name): code for name, code in names().items()}

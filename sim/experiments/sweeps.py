@@ -95,7 +95,10 @@ def plan_sweep(scenario: Scenario, sets: Mapping[str, Iterable[Any]] | None = No
 @dataclass(repr=False)
 class SweepResult:
     """A finished sweep. DataFrames: ``runs`` (one row per point and replication, the swept values as
-    columns), ``by_requirement`` (the same per requirement) and ``points`` (mean and 95 % CI per point)."""
+    columns), ``by_requirement`` (the same per requirement), ``points`` (mean and 95 % CI per point in long
+    form: point, the swept paths, requirement ("all" for the whole run), figure, value) and
+    ``points_wide`` (one row per point, as sweep_points.csv). ``demand_t_per_day``: the demand line of
+    the knee chart, the same in sweep.png and ``plots.plot_knee``."""
 
     plan: SweepPlan = field(repr=False)
     run_rows: list[dict[str, Any]]
@@ -134,9 +137,24 @@ class SweepResult:
 
     @cached_property
     def points(self) -> pd.DataFrame:
+        from sim.results.frames import long_points
+
+        return long_points(self.points_wide, ["point", *self.paths])
+
+    @cached_property
+    def points_wide(self) -> pd.DataFrame:
         import pandas as pd
 
         return pd.DataFrame.from_records(self.point_rows)
+
+    @property
+    def demand_t_per_day(self) -> float:
+        """All tons the scenario requests over the run, per day (``sim.results.plots.demand_t_per_day``)."""
+        from sim.results.plots import demand_t_per_day
+        from sim.results.saving import scenario_as_data
+
+        data = scenario_as_data(self.plan.scenario)
+        return demand_t_per_day(data, int(data["days"]))
 
     def save(self, folder: str | Path, force: bool = False) -> Path:
         """Write what ``airlift sweep`` writes (sweep.csv, sweep_points.csv, sweep.png). Returns the folder."""

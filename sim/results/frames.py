@@ -47,3 +47,23 @@ def split_requirements(table: pd.DataFrame, keys: list[str]) -> tuple[pd.DataFra
     tidy = tidy.sort_values([*keys, "requirement"], kind="stable").reset_index(drop=True)
     tidy["requirement"] = tidy["requirement"].astype(str)
     return flat, tidy
+
+
+OVERALL = "all"  # the requirement column of a figure of the whole run in a long table
+
+
+def long_points(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """A sweep's points table in long form: ``keys`` (point and the swept paths), requirement ("all" for a
+    figure of the whole run), figure (e.g. delivered_t_mean, p_closed) and value; one row per point,
+    requirement and figure, in the order of the wide table's columns."""
+    figures = [c for c in table.columns if c not in keys]
+    long = table[keys + figures].melt(id_vars=keys, var_name="column", value_name="value")
+    split = [c.rsplit(REQUIREMENT_SEPARATOR, 1) if REQUIREMENT_SEPARATOR in c else [OVERALL, c] for c in figures]
+    by_column = dict(zip(figures, split, strict=True))
+    long["requirement"] = [by_column[c][0] for c in long["column"]]
+    long["figure"] = [by_column[c][1] for c in long["column"]]
+    long["value"] = pd.to_numeric(long["value"], errors="coerce")
+    order = {c: k for k, c in enumerate(figures)}
+    long["_order"] = long["column"].map(order)
+    long = long.sort_values([*keys[:1], "_order"], kind="stable").drop(columns=["column", "_order"])
+    return long[[*keys, "requirement", "figure", "value"]].reset_index(drop=True)

@@ -396,7 +396,10 @@ def reach_map(
     proj = _projection(proj_string)
     with style.briefing():
         if ax is None:
-            fig, ax = plt.subplots(figsize=(9, 9.5), constrained_layout=True)
+            # The map is 1.1 times wider than high: beside a colour bar it is narrower, so the figure is
+            # lower (a 9.5-inch-high figure left a blank band of almost an inch above the title).
+            with_bar = any(i.max_payload_t is not None for i in routes)
+            fig, ax = plt.subplots(figsize=(9, 8.7 if with_bar else 9.5), constrained_layout=True)
         else:
             fig = ax.figure  # type: ignore[assignment]
         ox, oy = proj(origin.lon, origin.lat)

@@ -106,8 +106,11 @@ def throughput_figure(summary: dict[str, Any], daily: list[dict[str, Any]],
                 if len(flow) > 1:  # a flow: its daily demand
                     ax_day.step([*days, ends[-1]], [*asked, asked[-1]], where="post", color=color, linestyle=":",
                                 linewidth=1.4, gid=f"demand:{name}", label=f"demand, {name} ({max(flow):,.0f} t/day)")
+                # A flow's cumulative line is its daily demand summed (the demand entry stands for both);
+                # a lump (a stockpile) has only this line: its target in the legend.
                 ax_cum.plot(ends, list(np.cumsum(asked)), color=color, linestyle=":", linewidth=1.4,
-                            gid=f"requested:{name}", label=f"requested, {name}")
+                            gid=f"requested:{name}", label=f"_requested, {name}" if len(flow) > 1
+                            else f"requested, {name} ({sum(asked):,.0f} t)")
         note = style.mark_events([ax_day, ax_cum], _events(summary, start))
         ax_day.set_ylabel("delivered per day (t)")
         ax_cum.set_ylabel("cumulative delivered (t)")
@@ -120,14 +123,39 @@ def throughput_figure(summary: dict[str, Any], daily: list[dict[str, Any]],
         ax_day.set_title(f"{summary['scenario']}: {summary['delivered_t']:,.0f} t of {summary['requested_t']:,.0f} t "
                          f"delivered in {summary['days']} days ({summary['mean_daily_t']:,.0f} t/day; {what}dotted: demand)",
                          pad=14 if note else 6)
-        handles, labels = ax_day.get_legend_handles_labels()
-        fig.legend(handles, labels, loc="outside lower center", ncols=min(4, len(labels)))  # never over the data
+        _throughput_legend(fig, ax_day, ax_cum, requirements, daily)
         style.date_axis(ax_cum)
         for ax in (ax_day, ax_cum):
             style.thousands(ax.yaxis)
             style.from_zero(ax)
             ax.set_xlim(start, start + timedelta(days=days_n))
     return fig
+
+
+LEGEND_REQUIREMENTS = 8  # more requirements than this: the legend names the largest and counts the rest
+
+
+def _throughput_legend(fig: plt.Figure, ax_day: plt.Axes, ax_cum: plt.Axes, requirements: list[str],
+                       daily: list[dict[str, Any]]) -> None:
+    """One legend below the charts (never over the data): each requirement's delivered line, its demand
+    (a flow) or its target (a lump, e.g. a stockpile); beyond LEGEND_REQUIREMENTS requirements only the
+    largest by tons delivered, and a line counting the others."""
+    from matplotlib.lines import Line2D
+
+    handles, labels = ax_day.get_legend_handles_labels()
+    more_handles, more_labels = ax_cum.get_legend_handles_labels()
+    shown = list(zip(handles, labels, strict=True)) + [
+        (h, lab) for h, lab in zip(more_handles, more_labels, strict=True) if lab.startswith("requested, ")]
+    if len(requirements) > LEGEND_REQUIREMENTS:
+        tons: dict[str, float] = {}
+        for r in daily:
+            tons[r["requirement"]] = tons.get(r["requirement"], 0.0) + float(r["delivered_t"])
+        keep = set(sorted(requirements, key=lambda n: -tons.get(n, 0.0))[:LEGEND_REQUIREMENTS])
+        shown = [(h, lab) for h, lab in shown if any(lab.startswith(n + " (") for n in keep)]
+        shown += [(Line2D([], [], color="0.4", linestyle=":"), "dotted: each one's demand or target"),
+                  (Line2D([], [], color="none"), f"and {len(requirements) - len(keep)} more (daily.csv)")]
+    fig.legend([h for h, _ in shown], [lab for _, lab in shown], loc="outside lower center",
+               ncols=min(4 if len(shown) <= 8 else 3, len(shown)), fontsize=8 if len(shown) > 8 else None)
 
 
 def save_throughput(path: Path, summary: dict[str, Any], daily: list[dict[str, Any]],
@@ -234,7 +262,7 @@ def _groups(point_rows: list[dict[str, Any]], paths: list[str]) -> tuple[bool, d
 
 def sweep_figure(point_rows: list[dict[str, Any]], paths: list[str], name: str, replications: int,
                  figure: str = "mean_daily_t", ax: plt.Axes | None = None, x_label: str | None = None,
-                 demand_t_per_day: float | None = None) -> plt.Axes:
+                 demand_t_per_day: float | None = None, demand_given: bool = False) -> plt.Axes:
     """Mean of a figure against the first swept value, one line per combination of the others, 95 % CI
     shaded; y from 0, whole-number ticks for whole-number values (counts); the demand dotted. Each mean
     line's gid is ``"<figure>:<other values>"``."""
@@ -257,7 +285,8 @@ def sweep_figure(point_rows: list[dict[str, Any]], paths: list[str], name: str, 
                     ax.plot(xs, [r[f"{figure}_{q}"] for r in rows], color=line.get_color(), linestyle="--",
                             linewidth=0.9, alpha=0.8, gid=f"{figure}_{q}:{label}", label="_spread")
         if demand_t_per_day is not None and figure == "mean_daily_t":
-            ax.axhline(demand_t_per_day, label=f"demand {demand_t_per_day:,.0f} t/day (all requested tons / days)",
+            how = "as given" if demand_given else "all requested tons / days"
+            ax.axhline(demand_t_per_day, label=f"demand {demand_t_per_day:,.0f} t/day ({how})",
                        gid="demand", **style.DEMAND)  # type: ignore[arg-type]
             ax.set_ylim(0, max(ax.get_ylim()[1], 1.1 * demand_t_per_day))
         if numeric and all(float(r[x_path]).is_integer() for r in point_rows):
@@ -476,11 +505,13 @@ def ground_levels(ground: list[dict[str, Any]], ident: str, horizon_h: float, bi
 def ground_figure(ground: list[dict[str, Any]], mog: dict[str, int], busiest: int = 4,
                   horizon_h: float | None = None, start_date: date | None = None,
                   stays: dict[str, list[tuple[float, float]]] | None = None,
-                  parking: dict[str, int] | None = None) -> plt.Figure:
+                  parking: dict[str, int] | None = None, names: dict[str, str] | None = None) -> plt.Figure:
     """Working spots in use and aircraft queueing for one at the busiest airfields (from ground.csv
     rows): means per bin (6 h over a long run, 1 h over a short one; the most in use as a thin line),
     with each airfield's working MOG at the start; given the ``stays`` on the ground (from the legs
-    flown), also the aircraft on the ground against the ``parking`` spots."""
+    flown), also the aircraft on the ground against the ``parking`` spots. Each panel is titled with the
+    airfield's code and name (``names``); one legend serves them all, the MOG and parking spots written
+    on their lines."""
     from sim.model.records import SPOT_ACTIVITIES
 
     turns = [g for g in ground if g["activity"] in SPOT_ACTIVITIES]
@@ -491,7 +522,7 @@ def ground_figure(ground: list[dict[str, Any]], mog: dict[str, int], busiest: in
     horizon_h = horizon_h or max([g["end_h"] for g in turns], default=24.0)
     bin_h = 1.0 if horizon_h <= 24 * 5 else 6.0 if horizon_h <= 24 * 20 else 24.0
     with style.briefing():
-        fig, axes = plt.subplots(max(1, len(fields)), 1, figsize=(12, 2.0 * max(1, len(fields)) + 0.8), sharex=True,
+        fig, axes = plt.subplots(max(1, len(fields)), 1, figsize=(12, 2.0 * max(1, len(fields)) + 1.2), sharex=True,
                                  constrained_layout=True, squeeze=False)
         for ax, ident in zip(axes[:, 0], fields, strict=False):
             levels = ground_levels(ground, ident, horizon_h, bin_h)
@@ -504,8 +535,8 @@ def ground_figure(ground: list[dict[str, Any]], mog: dict[str, int], busiest: in
             ax.step(x, ys["queue"], where="post", color=style.PALETTE[3], linewidth=1.2,
                     label=f"aircraft waiting for a spot (mean per {bin_h:g} h)")
             if ident in mog:
-                ax.axhline(mog[ident], color="0.3", linewidth=0.9, linestyle="--",
-                           label=f"working MOG at start ({mog[ident]})")
+                ax.axhline(mog[ident], color="0.3", linewidth=0.9, linestyle="--", label="working MOG at start")
+                _line_note(ax, mog[ident], f"working MOG {mog[ident]}", "0.3")
             top = max(mog.get(ident, 1), 1)
             if stays is not None and ident in stays:
                 on_ground, _ = binned_levels(stays[ident], horizon_h, bin_h)
@@ -513,21 +544,30 @@ def ground_figure(ground: list[dict[str, Any]], mog: dict[str, int], busiest: in
                         label=f"aircraft on the ground (mean per {bin_h:g} h)")
                 top = max(top, float(on_ground.max()))  # type: ignore[assignment]
             if parking is not None and ident in parking:
-                ax.axhline(parking[ident], color=style.PALETTE[2], linewidth=0.9, linestyle=":",
-                           label=f"parking spots ({parking[ident]})")
+                ax.axhline(parking[ident], color=style.PALETTE[2], linewidth=0.9, linestyle=":", label="parking spots")
+                _line_note(ax, parking[ident], f"parking spots {parking[ident]}", style.PALETTE[2])
                 top = max(top, parking[ident])
-            ax.set_ylabel(f"{ident}\naircraft")
-            style.from_zero(ax, top=top * 1.15)
-            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7)  # beside the axes: never over a line
+            ax.set_title(f"{ident} {(names or {}).get(ident, '')}".strip(), loc="left", fontsize=9, pad=2)
+            ax.set_ylabel("aircraft")
+            style.from_zero(ax, top=top * 1.22)
         if not fields:
             axes[0, 0].text(0.5, 0.5, "no onloads, offloads or fuel stops", transform=axes[0, 0].transAxes, ha="center")
         if start_date is None:
             axes[-1, 0].set_xlabel("day of the run")
         else:
             style.date_axis(axes[-1, 0])
+        if fields:  # one legend for every panel, below them: never over a line
+            handles, labels = axes[0, 0].get_legend_handles_labels()
+            fig.legend(handles, labels, loc="outside lower center", ncols=min(5, len(labels)), fontsize=8)
         fig.suptitle("Ground: working spots in use, aircraft waiting for one and aircraft on the ground, "
                      "busiest airfields")
     return fig
+
+
+def _line_note(ax: plt.Axes, y: float, text: str, color: Any) -> None:
+    """``text`` just above the right end of a horizontal line at ``y``."""
+    ax.annotate(text, xy=(1.0, y), xycoords=("axes fraction", "data"), xytext=(-3, 2), textcoords="offset points",
+                ha="right", va="bottom", fontsize=7, color=color)
 
 
 def save_ground(path: Path, ground: list[dict[str, Any]], world: Any, sorties: list[dict[str, Any]] | None = None) -> None:
@@ -539,7 +579,8 @@ def save_ground(path: Path, ground: list[dict[str, Any]], world: Any, sorties: l
         stays = {k: [(a, b) for a, b, _, _ in v] for k, v in on_ground(world, sorties, world.run.horizon_h).items()}
     fig = ground_figure(ground, {k: a.mog for k, a in world.airfields.items()}, horizon_h=world.run.horizon_h,
                         start_date=world.run.start_date, stays=stays,
-                        parking={k: max(a.parking_mog, a.mog) for k, a in world.airfields.items()})
+                        parking={k: max(a.parking_mog, a.mog) for k, a in world.airfields.items()},
+                        names={k: a.name for k, a in world.airfields.items()})
     style.save(fig, path, dpi=100)
 
 
@@ -561,13 +602,16 @@ def plot_comparison(runs: list[Any], ax: Any = None) -> Any:
     return comparison_figure([(r.summary, _records(r.daily)) for r in runs], ax=ax)
 
 
-def plot_knee(results: Any, figure: str = "mean_daily_t", ax: Any = None, demand_t_per_day: float | None = None) -> Any:
+def plot_knee(results: Any, figure: str = "mean_daily_t", ax: Any = None,
+              demand_t_per_day: float | str | None = "scenario") -> Any:
     """A sweep's figure (default delivered t/day, with its 95 % CI) against its first swept value: where
     more aircraft stop helping. ``results``: ``sim.sweep`` or ``sim.load_results`` of a sweep folder.
-    ``demand_t_per_day`` draws the demand as a dotted line, inside the y axis."""
+    ``demand_t_per_day``: the dotted demand line of the t/day chart; by default the scenario's, all tons
+    requested over the run per day (``results.demand_t_per_day``), the line sweep.png draws; a number
+    draws that demand instead, labelled "as given"; None draws none."""
     from sim.results.tables import REQUIREMENT_SEPARATOR
 
-    points = results.points if hasattr(results, "points") else results.sweep_points
+    points = results.points_wide if hasattr(results, "points_wide") else results.sweep_points_wide
     paths = [c for c in points.columns if c not in ("point", "replications", "p_closed") and not c.endswith(
         ("_mean", "_ci95_low", "_ci95_high")) and REQUIREMENT_SEPARATOR not in c]  # a requirement's figure
     replications = int(points["replications"].min())
@@ -576,8 +620,10 @@ def plot_knee(results: Any, figure: str = "mean_daily_t", ax: Any = None, demand
         from sim.scenario.overrides import axis_label
 
         x_label = axis_label(results.plan.scenario, paths[0])
+    given = demand_t_per_day != "scenario"
+    demand = getattr(results, "demand_t_per_day", None) if not given else demand_t_per_day
     return sweep_figure(_records(points), paths, results.name, replications, figure=figure, ax=ax, x_label=x_label,
-                        demand_t_per_day=demand_t_per_day)
+                        demand_t_per_day=None if demand is None else float(demand), demand_given=given)
 
 
 def plot_closure(results: Any, ax: Any = None, label: str | None = None, markers: bool = True) -> Any:

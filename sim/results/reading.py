@@ -18,7 +18,9 @@ class Results:
 
     ``daily``, ``sorties`` and ``ground`` as in ``sim.run`` (dates parsed); ``replications`` (one row per
     replication) and ``replications_by_requirement`` (per replication and requirement) for a stochastic
-    run; ``sweep``, ``sweep_by_requirement`` and ``sweep_points`` for a sweep.
+    run; ``sweep``, ``sweep_by_requirement``, ``sweep_points`` (long form: point, the swept paths,
+    requirement, figure, value, as ``sim.sweep(...).points``) and ``sweep_points_wide`` (sweep_points.csv)
+    for a sweep.
     """
 
     path: Path
@@ -32,10 +34,27 @@ class Results:
     sweep: Any = field(repr=False)
     sweep_by_requirement: Any = field(repr=False)
     sweep_points: Any = field(repr=False)
+    sweep_points_wide: Any = field(default=None, repr=False)
 
     @property
     def name(self) -> str:
-        return self.summary["scenario"] if self.summary else self.path.name
+        if self.summary:
+            return str(self.summary["scenario"])
+        swept = self._sweep_scenario()
+        return str(swept["name"]) if swept else self.path.name
+
+    def _sweep_scenario(self) -> dict[str, Any] | None:
+        file = self.path / "sweep_run.json"
+        return json.loads(file.read_text(encoding="utf-8")).get("scenario") if file.exists() else None
+
+    @property
+    def demand_t_per_day(self) -> float | None:
+        """A sweep's demand line (all tons requested over the run, per day) from sweep_run.json's scenario,
+        as sweep.png draws it; None when the folder does not say."""
+        from sim.results.plots import demand_t_per_day
+
+        data = self._sweep_scenario() or self.scenario
+        return None if data is None else demand_t_per_day(data, int(data["days"]))
 
 
 def load_results(path: str | Path) -> Results:
@@ -62,5 +81,12 @@ def load_results(path: str | Path) -> Results:
     if (raw := table("sweep.csv")) is not None:
         keys = list(raw.columns[: list(raw.columns).index("replication") + 1])  # point, the swept paths, replication
         sweep, sweep_long = split_requirements(raw, keys)
+    points_wide = table("sweep_points.csv")
+    points = None
+    if points_wide is not None and sweep is not None:
+        from sim.results.frames import long_points
+
+        paths = [c for c in sweep.columns[: list(sweep.columns).index("replication")] if c != "point"]
+        points = long_points(points_wide, ["point", *paths])
     return Results(folder, document("summary.json"), document("scenario.json"), table("daily.csv"), table("sorties.csv"),
-                   table("ground.csv"), replications, replications_long, sweep, sweep_long, table("sweep_points.csv"))
+                   table("ground.csv"), replications, replications_long, sweep, sweep_long, points, points_wide)

@@ -1,7 +1,11 @@
-"""A run's results as an Excel workbook (openpyxl) for planners used to planning-factor spreadsheets.
+"""Results as an Excel workbook (openpyxl) for planners used to planning-factor spreadsheets.
 
-Sheets: ``summary`` (headline figures, per requirement and per aircraft type), ``daily`` (daily.csv) and
-``sorties`` (sorties.csv). Tons are metric tons (t) with short tons (ST, 2,000 lb) beside them, and
+A run or replicated run: ``summary`` (headline figures, per requirement and per aircraft type), ``daily``
+(daily.csv) and ``sorties`` (sorties.csv), and for replications ``replications`` (one row per replication).
+A sweep: ``points`` (long: point, swept values, requirement, figure, value), ``points_wide``
+(sweep_points.csv), ``runs`` (sweep.csv) and ``about``. A comparison: ``comparison`` and both summaries.
+A sizing: ``sizing`` (each value evaluated) and ``about``. A folder read back with ``sim.load_results``:
+one sheet per table it holds. Tons are metric tons (t) with short tons (ST, 2,000 lb) beside them, and
 kilometres with nautical miles (NM) beside them, as US planning factors (AFPAM 10-1403) are written.
 """
 
@@ -70,10 +74,67 @@ def write_xlsx(path: Path, summary: dict[str, Any], daily: list[dict[str, Any]],
     book.save(path)
 
 
-def save_xlsx(path: Path, result: Any, force: bool = False) -> Path:
-    """Write ``result``'s workbook (``sim.run`` or ``sim.replicate``) atomically; an existing file is
-    replaced only with ``force``."""
+def write_sheets(path: Path, sheets: list[tuple[str, list[dict[str, Any]]]]) -> None:
+    """Write a workbook with one sheet per (title, rows) to ``path``."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets:
+        _sheet(book, title[:31], rows)
+    book.save(path)
+
+
+def _frame_rows(frame: Any) -> list[dict[str, Any]]:
+    """A DataFrame's rows with missing values as empty cells and timestamps as dates."""
+    import pandas as pd
+
+    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    return [{k: (v.date() if isinstance(v, pd.Timestamp) else v) for k, v in r.items()} for r in rows]
+
+
+def _about(pairs: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"figure": k, "value": v if not isinstance(v, list | dict) else str(v)} for k, v in pairs.items()]
+
+
+def workbook_sheets(result: Any) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The sheets of ``result``'s workbook: ``sim.run``, ``sim.replicate``, ``sim.sweep``, ``sim.compare``,
+    ``sim.size`` or ``sim.load_results``. TypeError for anything else. The experiments' results are told
+    apart by their fields (this layer sits below sim.experiments and does not import it)."""
+    from sim.results.reading import Results
+
+    if hasattr(result, "run_rows") and hasattr(result, "point_rows"):  # a SweepResult
+        return [("points", _frame_rows(result.points)), ("points_wide", result.point_rows),
+                ("runs", result.run_rows),
+                ("about", _about({"scenario": result.name, "swept": result.paths, "points": len(result.point_rows),
+                                  "replications_per_point": result.plan.replications,
+                                  "demand_t_per_day": round(result.demand_t_per_day, 3)}))]
+    if hasattr(result, "rows") and hasattr(result, "a") and hasattr(result, "b"):  # a Comparison
+        return [("comparison", result.rows), ("summary A", summary_rows(result.a.summary)),
+                ("summary B", summary_rows(result.b.summary))]
+    if hasattr(result, "to_dict") and hasattr(result, "evaluated"):  # a SizingResult
+        answer = {k: v for k, v in result.to_dict().items() if not isinstance(v, list)}
+        return [("sizing", [dict(p) for p in result.to_dict()["evaluated"]]), ("about", _about(answer))]
+    if isinstance(result, Results):
+        tables = {"daily": result.daily, "sorties": result.sorties, "ground": result.ground,
+                  "replications": result.replications, "points": result.sweep_points,
+                  "points_wide": result.sweep_points_wide, "runs": result.sweep}
+        sheets = [("summary", summary_rows(result.summary))] if result.summary else []
+        return sheets + [(t, _frame_rows(f)) for t, f in tables.items() if f is not None]
+    if hasattr(result, "summary") and hasattr(result, "daily_rows"):
+        sheets = [("summary", summary_rows(result.summary)), ("daily", result.daily_rows),
+                  ("sorties", result.sortie_rows)]
+        if hasattr(result, "replication_rows"):
+            sheets.append(("replications", result.replication_rows))
+        return sheets
+    raise TypeError(f"save_xlsx: expected a run, replications, sweep, comparison, sizing or load_results "
+                    f"result (got {type(result).__name__})")
+
+
+def save_xlsx(path: Path | str, result: Any, force: bool = False) -> Path:
+    """Write ``result``'s workbook (any result kind: see ``workbook_sheets``) atomically; an existing file
+    is replaced only with ``force``. Returns the path."""
     from sim.results.writing import write_file_atomically
 
-    return write_file_atomically(Path(path), lambda tmp: write_xlsx(tmp, result.summary, result.daily_rows,
-                                                                     result.sortie_rows), force=force)
+    sheets = workbook_sheets(result)
+    return write_file_atomically(Path(path), lambda tmp: write_sheets(tmp, sheets), force=force)

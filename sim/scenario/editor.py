@@ -3,7 +3,7 @@
 Editors (VS Code with the YAML extension, any yaml-language-server client) complete and check values
 from ``enum``s: here the aircraft types, the catalogue's airfield idents (their names as descriptions),
 ISO 3166-1 alpha-3 codes with the groups, and the airspace situations. An airfield named by any other
-ICAO code, or defined under ``airfields:`` with lat and lon, and a country given by name stay valid:
+ICAO code or by its name, or defined under ``airfields:`` with lat and lon, and a country given by name stay valid:
 those fields accept the listed values *or* any string of the right form.
 """
 
@@ -26,6 +26,8 @@ def _choices() -> dict[str, dict[str, Any]]:
         {"enum": idents, "markdownEnumDescriptions": [f"{catalog.airfield(i).name} ({catalog.airfield(i).country})"
                                                        for i in idents]},
         {"type": "string", "pattern": "^[A-Z0-9]{4}$", "description": "any ICAO code, or an airfield under airfields:"},
+        {"type": "string", "pattern": "[a-z]", "description": "an airfield's name, e.g. Hmeimim or al-Khadim "
+                                                              "(`airlift catalog airfields --search TEXT`)"},
     ]}
     codes = sorted(countries.codes())
     groups = countries.groups()

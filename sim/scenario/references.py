@@ -47,8 +47,7 @@ def reference_problems(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]
 
     def check_field(loc: tuple[Any, ...], ident: Any) -> None:
         if isinstance(ident, str) and ident and ident not in custom and not catalog.is_known_ident(ident):
-            hint = suggest(ident, catalog.curated_idents())
-            problems.append((loc, f"unknown airfield {ident!r}{hint}; give lat and lon under airfields: to define it"))
+            problems.append((loc, f"{airfield_problem(ident)}; give lat and lon under airfields: to define it"))
 
     def get(node: Any, key: str) -> Any:
         return node.get(key) if isinstance(node, dict) else None
@@ -109,6 +108,138 @@ def reference_problems(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]
         check_field(("stochastic", "outages", "airfields", i), ident)
     problems.extend(_airspace_problems(data))
     return problems
+
+
+def airfield_problem(text: str) -> str:
+    """Why ``text`` names no airfield, with the nearest by code or name: "unknown airfield 'Hmeimm' (did you
+    mean OSLK (Hmeimim)?)", or the airfields an ambiguous name stands for."""
+    from sim.data.names import UnknownAirfieldError, resolve_airfield
+
+    try:
+        resolve_airfield(text)
+    except UnknownAirfieldError as exc:
+        return str(exc)
+    return f"unknown airfield {text!r}"
+
+
+# Where a scenario names airfields: (path, what) with "*" = every item or every key of a mapping; "key" = the
+# mapping's keys are idents, "value" = the item itself is one.
+AIRFIELD_SPOTS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("fleet", "*", "base"), "value"),
+    (("fleet", "*", "crews_at"), "key"),
+    (("airfields",), "key"),
+    (("requirements", "*", "from"), "value"),
+    (("requirements", "*", "to"), "value"),
+    (("events", "*", "close"), "value"),
+    (("events", "*", "reopen"), "value"),
+    (("events", "*", "mog"), "key"),
+    (("fuel_stops", "*"), "value"),
+    (("legs", "*", "from"), "value"),
+    (("legs", "*", "to"), "value"),
+    (("stochastic", "maintenance_at", "*"), "value"),
+    (("stochastic", "outages", "airfields", "*"), "value"),
+)
+
+
+def airfield_mentions(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str, bool]]:
+    """Every (field path, text, is a mapping key) where scenario data as read from YAML names an airfield,
+    in AIRFIELD_SPOTS order; parts of the wrong shape are skipped."""
+    found: list[tuple[tuple[Any, ...], str, bool]] = []
+
+    def walk(node: Any, pattern: tuple[str, ...], loc: tuple[Any, ...], kind: str) -> None:
+        if not pattern:
+            if kind == "key":
+                found.extend(((*loc, k), k, True) for k, _ in _entries(node) if isinstance(k, str))
+            elif isinstance(node, str):
+                found.append((loc, node, False))
+            return
+        head, rest = pattern[0], pattern[1:]
+        if head == "*":
+            for i, item in _items(node):
+                walk(item, rest, (*loc, i), kind)
+        elif isinstance(node, dict) and head in node:
+            walk(node[head], rest, (*loc, head), kind)
+
+    for pattern, kind in AIRFIELD_SPOTS:
+        walk(data, pattern, (), kind)
+    return found
+
+
+def resolve_airfield_names(data: dict[str, Any]) -> dict[str, Any]:
+    """Scenario data with every airfield written by name ("Hmeimim", "al-Khadim") replaced by its ident,
+    through the one resolver (sim.data.names.resolve_airfield); idents, airfields the scenario defines
+    (lat and lon under airfields:) and text that names no airfield are left as written for the checks."""
+    from sim.data.names import UnknownAirfieldError, resolve_airfield
+
+    custom = {k for k, v in _entries(data.get("airfields")) if isinstance(v, dict) and v.get("lat") is not None}
+    keys: dict[tuple[Any, ...], str] = {}
+    values: dict[tuple[Any, ...], str] = {}
+    for loc, text, is_key in airfield_mentions(data):
+        if text in custom or catalog.is_known_ident(text):
+            continue
+        try:
+            (keys if is_key else values)[loc] = resolve_airfield(text)
+        except UnknownAirfieldError:
+            continue
+    return _renamed(data, keys, values) if keys or values else data
+
+
+def _renamed(node: Any, keys: dict[tuple[Any, ...], str], values: dict[tuple[Any, ...], str],
+             loc: tuple[Any, ...] = ()) -> Any:
+    """A copy of ``node`` with the mapping keys at the paths of ``keys`` and the strings at the paths of
+    ``values`` replaced."""
+    if isinstance(node, dict):
+        return {keys.get((*loc, k), k): _renamed(v, keys, values, (*loc, k)) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_renamed(v, keys, values, (*loc, i)) for i, v in enumerate(node)]
+    return values.get(loc, node)
+
+
+def used_airfields(scenario: Any) -> list[str]:
+    """Airfields a validated scenario flies from, to or through: fleet bases and crew stations, requirement
+    origins and destinations, legs, listed fuel stops, maintenance and outage airfields."""
+    used = [f.base for f in scenario.fleet] + [i for f in scenario.fleet for i in (f.crews_at or {})]
+    used += [i for r in scenario.requirements for i in (r.from_, r.to)]
+    used += [i for leg in scenario.legs for i in (leg.from_, leg.to)] + list(scenario.fuel_stops)
+    if scenario.stochastic is not None:
+        used += list(scenario.stochastic.maintenance_at or [])
+        used += list(scenario.stochastic.outages.airfields if scenario.stochastic.outages else [])
+    return list(dict.fromkeys(used))
+
+
+def unused_airfield_warnings(scenario: Any) -> list[str]:
+    """One line per airfield that the events or the airfields block name but that nothing in the scenario
+    uses (no fleet base, requirement end, leg or listed fuel stop), naming the used airfield with the
+    nearest code or name: a one-letter slip (OSKL for OSLK) otherwise runs silently."""
+    from sim.data.names import label, nearest_airfields
+
+    used = used_airfields(scenario)
+    named: list[tuple[str, str]] = [(f"airfields.{ident}", ident) for ident in scenario.airfields]
+    for e in scenario.events:
+        for action, idents in (("close", [e.close]), ("reopen", [e.reopen]), ("mog", list(e.mog or {}))):
+            named += [(f"events (day {e.day:g}, {action})", i) for i in idents if i]
+    custom = {k for k, v in scenario.airfields.items() if getattr(v, "lat", None) is not None}
+    lines = []
+    for where, ident in named:
+        if ident in used:
+            continue
+        try:
+            names = [ident, catalog.airfield(ident).name] if ident not in custom else [ident]
+        except KeyError:
+            names = [ident]
+        fuel_stop = scenario.catalogue_fuel_stops and ident in catalog.curated_idents() and catalog.airfield(ident).fuel
+        # A catalogue fuel stop named alone is often closed on purpose (to deny it as a stop): warned only
+        # when the code or name is near one the scenario uses (a likely slip).
+        near = nearest_airfields(names, used, n=1, cutoff=0.7 if fuel_stop else 0.5)
+        if fuel_stop and not near:
+            continue
+        hint = (f"; did you mean {label(near[0])}?" if near
+                else f"; the scenario uses {', '.join(label(i) for i in used[:6])}{' ...' if len(used) > 6 else ''}")
+        role = (" (it matters only as a possible en-route fuel stop; if it is named to deny it as one, ignore this)"
+                if fuel_stop else "")
+        lines.append(f"{where}: {label(ident)} is used by nothing in the scenario: no fleet base, requirement, "
+                     f"leg or listed fuel stop{role}{hint}")
+    return lines
 
 
 def _fleet_holds(data: dict[str, Any], fleet_types: set[Any]) -> list[Any]:

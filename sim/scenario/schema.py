@@ -397,6 +397,14 @@ class Scenario(_Strict):
         canonical = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 
+    def warnings(self) -> list[str]:
+        """Things valid but likely unmeant, one line each: an airfield that the events or the airfields block
+        name but nothing in the scenario uses, with the likely intended code (OSKL for OSLK). ``airlift
+        validate`` and ``run`` print them on stderr."""
+        from sim.scenario.references import unused_airfield_warnings  # at call time: references reads scenarios
+
+        return unused_airfield_warnings(self)
+
     def airfield_idents(self) -> list[str]:
         """Every airfield the scenario names, in first-mention order."""
         seen: dict[str, None] = {}

@@ -15,7 +15,14 @@ from typing import Annotated, Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from sim.errors import InputError, Problem
-from sim.scenario.references import clean_loc, format_path, reference_problems, suggest
+from sim.scenario.references import (
+    airfield_problem,
+    clean_loc,
+    format_path,
+    reference_problems,
+    resolve_airfield_names,
+    suggest,
+)
 from sim.scenario.uncertain import declared_problems
 
 M = TypeVar("M", bound=BaseModel)
@@ -25,7 +32,8 @@ def validated(model: type[M], data: dict[str, Any], tree: dict[tuple[Any, ...], 
               filename: str) -> M:
     """Schema and catalogue checks of scenario data against ``model`` (``Scenario``); ``tree`` (each field
     path's line and column in the YAML file, None for data given as a dict) places each problem. Raises
-    InputError listing every problem."""
+    InputError listing every problem. Airfields written by name are first replaced by their idents."""
+    data = resolve_airfield_names(data)
     try:
         scenario = model.model_validate(data)
     except ValidationError as exc:
@@ -74,6 +82,8 @@ def _problem_from_error(model: type[BaseModel], err: Any, tree: Any, filename: s
     elif err["type"] == "string_pattern_mismatch":
         expected = _PATTERN_WORDS.get(err["ctx"]["pattern"], f"text matching {err['ctx']['pattern']}")
         message = f"expected {expected} (got {err['input']!r})"
+        if err["ctx"]["pattern"] == r"^[A-Z0-9]{3,6}$":
+            message = f"expected an airfield ICAO code or name, e.g. OSLK or Hmeimim: {airfield_problem(str(err['input']))}"
         if err["ctx"]["pattern"] == r"^[A-Z]{3}$":
             from sim.data import countries
 
