@@ -22,6 +22,8 @@ run: $(STAMP)
 	$(BIN)/airlift run scenarios/lose_hmeimim.yaml --force
 
 test: $(STAMP)
+	$(BIN)/lint-imports
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest -n 2
 
 test-fast: $(STAMP)

@@ -13,6 +13,7 @@ The public API::
     versus = sim.compare(scenario, bigger)            # .table: each figure for A, B and B - A
     again = sim.load_results("results/mine")
     plan = sim.load_plan(sim.load_scenario("scenarios/syria_evacuation.yaml"))   # sorties per type, no simulation
+    study = sim.uncertainty(scenario, samples=64)     # which assumption matters: .summary .samples .sensitivity
 
 Names are imported on first use, so ``import sim`` stays light.
 """
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from sim.experiments.replications import Replications, replicate
     from sim.experiments.runs import RunResult, run
     from sim.experiments.sweeps import SweepResult, sweep
+    from sim.experiments.uncertainty import UncertaintyResult, uncertainty
     from sim.results.reading import Results, load_results
     from sim.scenario.loading import load_scenario, parse_scenario
     from sim.scenario.schema import Scenario
@@ -41,13 +43,14 @@ _LAZY = {
     "replicate": "sim.experiments.replications", "Replications": "sim.experiments.replications",
     "sweep": "sim.experiments.sweeps", "SweepResult": "sim.experiments.sweeps",
     "compare": "sim.experiments.compare", "Comparison": "sim.experiments.compare",
+    "uncertainty": "sim.experiments.uncertainty", "UncertaintyResult": "sim.experiments.uncertainty",
     "load_plan": "sim.experiments.loads",
     "load_results": "sim.results.reading", "Results": "sim.results.reading",
 }
 
 __all__ = ["AirliftError", "Comparison", "InputError", "OverrideError", "Replications", "Results", "ResultsExistError",
-           "RunResult", "Scenario", "SweepResult", "__version__", "compare", "load_plan", "load_results",
-           "load_scenario", "parse_scenario", "replicate", "run", "sweep"]
+           "RunResult", "Scenario", "SweepResult", "UncertaintyResult", "__version__", "compare", "load_plan",
+           "load_results", "load_scenario", "parse_scenario", "replicate", "run", "sweep", "uncertainty"]
 
 
 def __getattr__(name: str) -> Any:

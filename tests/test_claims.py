@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from sim.data import catalog, countries, presence
-from sim.flight import claims
-from sim.flight import reach_report as report
-from sim.flight.claims import LOADED_T, OnlyEmpty, OnlyLibya, Outcome
 from sim.geo import airspace
+from sim.reports import claims
+from sim.reports import reach_report as report
+from sim.reports.claims import LOADED_T, OnlyEmpty, OnlyLibya, Outcome
 
 IL76 = catalog.aircraft_catalog()["Il-76MD"]
 TELEGRAPH, RYBAR = claims.CLAIMS
@@ -87,10 +87,10 @@ def test_the_lazy_overflight_what_if_agrees_with_closing_the_country_outright():
             what_if = next(o for o in lazy if o.claim == claim and o.reading == reading and o.also_closed == "GEO")
             direct = next(o for o in outright if o.claim == claim and o.reading == reading and not o.also_counted)
             assert what_if.holds == direct.holds, (claim, reading)
-    # And Georgia is what turns the Telegraph's round-trip reading: 20.5 t from Mozdok over Georgia to al-Khadim.
+    # And Georgia is what turns the Telegraph's round-trip reading: 28.3 t from Mozdok over Georgia to al-Khadim.
     base = next(o for o in lazy if o.claim == "telegraph" and o.reading == "round_trip" and not o.also_closed
                 and not o.also_counted)
-    assert base.holds and "LBY 20.5 t (URMF->HL59)" in base.evidence
+    assert base.holds and "LBY 28.3 t (URMF->HL59)" in base.evidence
     assert not next(o for o in outright if o.claim == "telegraph" and o.reading == "round_trip").holds
 
 

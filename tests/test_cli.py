@@ -38,7 +38,8 @@ def test_run_writes_its_outputs_and_check_verifies_them(tmp_path):
     out = tmp_path / "res"
     result = invoke("run", tmp_path / "s.yaml", "--out", out)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["daily.csv", "ground.csv", "ground.png", "routes.geojson", "routes.png",
+    assert sorted(p.name for p in out.iterdir()) == ["daily.csv", "ground.csv", "ground.png", "routes.geojson",
+                                                     "routes.png", "routes_airfields.geojson", "routes_areas.geojson",
                                                      "run.json", "scenario.json", "sorties.csv", "summary.json",
                                                      "throughput.png"]
     checked = invoke("check", out)

@@ -15,7 +15,7 @@ import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 CHARTS = {
-    "throughput_curves.ipynb": 4,  # route map, fleet-size knee, P(closure), baseline vs lose Hmeimim
+    "throughput_curves.ipynb": 6,  # route map, fleet-size knee, P(closure), baseline vs lose Hmeimim, tornado, distribution
     "reach_and_claims.ipynb": 3,  # payload-range of the Il-76MD and the An-124-100, reach map
 }
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")

@@ -219,17 +219,14 @@ def test_a_wait_for_parking_never_ends_in_another_at_the_same_instant():
     assert check_result(result) == []
 
 
-def test_a_closure_of_its_origin_calls_back_at_once_a_loaded_aircraft_waiting_for_parking():
-    # ORIG closes: the second aircraft, loaded there and waiting in line for DEST's spot, leaves the line
-    # then and offloads; nothing loaded at ORIG leaves it closed.
+def test_a_closure_of_its_origin_does_not_unload_a_loaded_aircraft_waiting_for_parking():
+    # ORIG closes at 6 h: the second aircraft, loaded there and waiting for DEST's spot, keeps its cargo aboard
+    # to leave with it when DEST has room; nothing is offloaded at the closed ORIG (issue 24).
     result = closed_at_6_h_while_one_waits("ORIG")
-    holds = holds_of(result)
-    assert (holds["start_h"].iloc[0], holds["end_h"].iloc[0]) == (3.0, 6.0)  # it used to hold to the end of the day
     ground = result.ground
-    offloads = ground[(ground["activity"] == "offload") & (ground["airfield"] == "ORIG")]
-    assert list(offloads["start_h"]) == [6.0]
-    legs = result.sorties
-    assert not ((legs["origin"] == "ORIG") & (legs["depart_h"] > 6.0) & (legs["payload_t"] > 0)).any()
+    assert ground[(ground["activity"] == "offload") & (ground["airfield"] == "ORIG")].empty
+    # DEST's one spot stays held by the first aircraft (it cannot return to the closed ORIG): the 30 t wait aboard.
+    assert result.summary["in_transit_t"] == 30.0 and result.summary["delivered_t"] == 30.0
     assert check_result(result) == []
 
 

@@ -14,9 +14,9 @@ from sim.cli import app
 from sim.data import catalog
 from sim.data.catalog import Airfield
 from sim.flight import performance
-from sim.flight import reach_report as report
 from sim.flight.reach import reach, round_trip_payload_caps, round_trip_payload_t
 from sim.geo import airspace
+from sim.reports import reach_report as report
 
 runner = CliRunner()
 TYPES = list(catalog.aircraft_catalog())
@@ -124,9 +124,9 @@ def test_report_rows_and_tables():
     assert by[("HLLB", "40")]["nonstop"] and not by[("GABS", "40")]["nonstop"]
     assert by[("HLLB", "max")]["payload_t"] == 47
     assert set(report.COLUMNS) == set(rows[0])
-    # Benina round trip from Chkalovsky: the tanks cannot hold both ways' fuel, not even empty.
-    assert by[("HLLB", "0")]["round_trip_payload_t"] is None
-    assert by[("HLLB", "0")]["round_trip_limited_by"] == "fuel capacity"
+    # Benina round trip from Chkalovsky (the fixed reserve counted once): 14.9 t.
+    assert by[("HLLB", "0")]["round_trip_payload_t"] == pytest.approx(14.9, abs=0.05)
+    assert by[("HLLB", "0")]["round_trip_limited_by"] == "MTOW"
     assert by[("HLLB", "0")]["return_route_km"] == by[("HLLB", "0")]["route_km"]
     text = report.markdown(rows, cases, "test", "Natural Earth")
     assert "| UUMU | Il-76MD |" in text and "Round trip, not refuelled at the destination:" in text
@@ -149,20 +149,20 @@ DRY = Airfield("BBBB", "destination without fuel", "LBY", 32.0, 21.0, None, 2, F
 
 def test_round_trip_payload_worked_by_hand():
     # Il-76MD over 3,364.5 km each way (Chkalovsky -> al-Khadim by Turkey), no runway limits. The return is
-    # planned like any hop: 10 % range reserve, landing with the fixed reserve; its fuel lands with the
-    # outbound hop on top of the outbound's own fixed reserve.
+    # planned like any hop: 10 % range reserve, landing with the fixed reserve; its fuel (that reserve
+    # included, once) is what the outbound hop lands with.
     a, d = IL76, 3364.5
     growth = math.exp(d * 1.1 / a.range_factor_km)  # take-off over landing mass of a planned hop
     back_fuel = (a.oew_t + a.reserve_fuel_t) * (growth - 1) + a.reserve_fuel_t
-    keep = a.reserve_fuel_t + back_fuel  # aboard on landing at the destination
+    keep = back_fuel  # aboard on landing at the destination: the return's fuel, its reserve included
     by_tanks = (a.fuel_capacity_t - keep) / (growth - 1) - a.oew_t - keep
     by_mtow = a.mtow_t / growth - a.oew_t - keep
     by_landing = a.max_landing_mass_t * math.exp(d / a.range_factor_km) / growth - a.oew_t - keep
     assert round_trip_payload_t(a, MOSCOW, DRY, d) == pytest.approx(min(by_tanks, by_mtow, by_landing, a.max_payload_t))
-    # With the catalogue's numbers: the 87 t tanks bind at 0.7 t; MTOW alone would allow 8.6 t.
-    assert by_tanks == pytest.approx(0.66, abs=0.01) and by_mtow == pytest.approx(8.61, abs=0.01)
+    # With the catalogue's numbers: MTOW binds at 16.4 t; the 87 t tanks would allow 34.5 t.
+    assert by_tanks == pytest.approx(34.45, abs=0.01) and by_mtow == pytest.approx(16.41, abs=0.01)
     caps = round_trip_payload_caps(a, MOSCOW, DRY, d)
-    assert min(caps, key=caps.get) == "fuel capacity"
+    assert min(caps, key=caps.get) == "MTOW"
     # One-way (refuelled at the destination) the same hop carries 46.4 t.
     assert performance.hop_payload_t(a, d) == pytest.approx(46.35, abs=0.01)
 
@@ -203,13 +203,13 @@ def test_reach_json_has_the_round_trip_payload_and_the_reserve_can_be_changed():
         if a["round_trip_payload_t"] is not None:
             assert a["round_trip_payload_t"] <= a["max_payload_t"]
     assert by["HL59"]["fuel_at_destination"] is False
-    assert by["HL59"]["round_trip_payload_t"] == pytest.approx(0.7, abs=0.05)  # tanks: see the worked example
-    assert by["HL59"]["round_trip_limited_by"] == "fuel capacity"
+    assert by["HL59"]["round_trip_payload_t"] == pytest.approx(16.4, abs=0.05)  # MTOW: see the worked example
+    assert by["HL59"]["round_trip_limited_by"] == "MTOW"
     assert by["HL59"]["return_route_km"] == by["HL59"]["route_km"]
     assert by["URMF"]["round_trip_payload_t"] > 30  # Mozdok, 1,423 km away
     no_reserve, by0 = fields("--reserve-pct", "0")
     assert no_reserve["range_reserve_frac"] == 0
-    assert by0["HL59"]["round_trip_payload_t"] > by["HL59"]["round_trip_payload_t"] + 10
+    assert by0["HL59"]["round_trip_payload_t"] > by["HL59"]["round_trip_payload_t"] + 5  # 23.0 t against 16.4 t
     assert by0["HL59"]["max_payload_t"] >= by["HL59"]["max_payload_t"]
     bad = invoke("reach", "--type", "Il-76MD", "--from", "UUMU", "--payload-t", "0", "--reserve-pct", "-1")
     assert bad.exit_code == 2 and "--reserve-pct" in bad.output

@@ -1,11 +1,22 @@
 """The ``airlift`` command. Thin: parse, call the library, print. Bad input exits with code 2.
 
-The subcommands live in sim.cli (runs, geography, experiments, sizing, trust, cargo, cache); importing them registers them.
+The subcommands live in sim.cli (runs, geography, experiments, sizing, trust, history, cargo, cache,
+uncertainty); importing them registers them.
 """
 
 from __future__ import annotations
 
-from sim.cli import cache, cargo, experiments, geography, runs, sizing, trust  # noqa: F401  (registers the subcommands)
+from sim.cli import (  # noqa: F401  (registers the subcommands)
+    cache,
+    cargo,
+    experiments,
+    geography,
+    history,
+    runs,
+    sizing,
+    trust,
+    uncertainty,
+)
 from sim.cli.common import app
 
 __all__ = ["app", "main"]

@@ -27,7 +27,7 @@ class _App(typer.Typer):
     """A Typer app whose commands turn the library's errors (AirliftError) into a message on stderr and
     exit code 2, in this one place."""
 
-    def command(self, *args: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def command(self, *args: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:  # type: ignore[override]
         register = super().command(*args, **kwargs)
 
         def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -30,6 +30,7 @@ def sweep_command(
     out_dir: Annotated[Path | None, typer.Option("--out", help="results folder (default results/<name>/)")] = None,
     force: Annotated[bool, typer.Option("--force", help="replace an existing sweep, or start an interrupted one over")] = False,
     resume: Annotated[bool, typer.Option("--resume", help="complete an interrupted sweep")] = False,
+    html: Annotated[bool, typer.Option("--html", help="also write report.html: a one-page briefing, self-contained")] = False,
     xlsx: Annotated[bool, typer.Option("--xlsx", help="also write sweep.xlsx (points long and wide, runs, about)")] = False,
     fmt: FormatOption = Format.table,
 ) -> None:
@@ -67,6 +68,7 @@ def sweep_command(
             raise typer.Exit(code=130) from None
     result.save(target, force=force)
     partial.unlink(missing_ok=True)
+    report = _briefing(html, fmt, "write_sweep_report", target)
     files = [*SWEEP_FILES, *_sweep_workbook(target, result, force, xlsx)]
     if fmt is not Format.table:
         columns = list(result.point_rows[0])
@@ -77,6 +79,21 @@ def sweep_command(
     _print_points(result.point_rows, result.paths)
     out.print(f"\n{len(plan.points)} points x {plan.replications} replications. Results in [bold]{target}/[/bold]: "
               f"{', '.join(files)}")
+    if report is not None:
+        out.print(f"briefing: {report}")
+
+
+def _briefing(html: bool, fmt: Format, writer: str, folder: Path) -> Path | None:
+    """report.html in ``folder`` when --html asks for it (``sim.reports.<writer>`` writes it); its path goes
+    to stderr when stdout holds CSV or JSON."""
+    if not html:
+        return None
+    from sim import reports
+
+    path = getattr(reports, writer)(folder)
+    if fmt is not Format.table:
+        typer.echo(f"briefing: {path}", err=True)
+    return path
 
 
 def _sweep_workbook(target: Path, result: Any, force: bool, wanted: bool) -> list[str]:
@@ -113,12 +130,15 @@ def _resume(partial: Path, sweep_id: str, resume: bool, force: bool) -> dict[tup
 
 
 def _print_points(point_rows: list[dict[str, Any]], paths: list[str]) -> None:
-    table = Table(title="sweep: mean per point (95 % CI of t/day); tons at the end of the run")
-    for column in (*paths, "t/day", "95 % CI", "delivered_t", "in_transit_t", "backlog_t", "P(close by the end)"):
+    table = Table(title="sweep: mean t/day per point, the mean's 95 % CI and the runs' spread (80 % of runs "
+                        "between p10 and p90); tons at the end of the run")
+    for column in (*paths, "t/day (mean)", "mean within (95 % CI)", "80 % of runs between", "delivered_t",
+                   "in_transit_t", "backlog_t", "P(close by the end)"):
         table.add_column(column, justify="right")
     for p in point_rows:
+        spread = (f"{p['mean_daily_t_p10']:,.1f} to {p['mean_daily_t_p90']:,.1f}" if "mean_daily_t_p10" in p else "-")
         table.add_row(*[str(p[k]) for k in paths], f"{p['mean_daily_t_mean']:,.1f}",
-                      f"{p['mean_daily_t_ci95_low']:,.1f} to {p['mean_daily_t_ci95_high']:,.1f}",
+                      f"{p['mean_daily_t_ci95_low']:,.1f} to {p['mean_daily_t_ci95_high']:,.1f}", spread,
                       f"{p['delivered_t_mean']:,.0f}", f"{p['in_transit_t_mean']:,.0f}", f"{p['backlog_t_mean']:,.0f}",
                       f"{p['p_closed']:.2f}")
     out.print(table)
@@ -147,6 +167,7 @@ def compare_command(
     out_dir: Annotated[Path | None, typer.Option("--out", help="folder (default results/compare-<A>-<B>/)")] = None,
     force: Annotated[bool, typer.Option("--force", help="replace an existing comparison")] = False,
     xlsx: Annotated[bool, typer.Option("--xlsx", help="also write comparison.xlsx (comparison, both summaries)")] = False,
+    html: Annotated[bool, typer.Option("--html", help="also write report.html: a one-page briefing, self-contained")] = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Run two scenarios and write comparison.png (cumulative deliveries on one chart, with 95 % CI for
@@ -168,6 +189,7 @@ def compare_command(
         from sim.results.spreadsheets import save_xlsx
 
         save_xlsx(target / "comparison.xlsx", comparison, force)
+    report = _briefing(html, fmt, "write_comparison_report", target)
     rows = comparison.rows
     if fmt is not Format.table:
         from sim.experiments.compare import COMPARISON_COLUMNS
@@ -176,13 +198,17 @@ def compare_command(
         sys.stdout.flush()
         wrote("results", f"{target}/ ({', '.join(files)})", machine=True)
         return
-    table = Table(title=f"{a.name} (A) vs {b.name} (B)")
-    for column in ("figure", "A", "B", "B - A"):
+    spread = any(r["a_p10_p90"] or r["b_p10_p90"] for r in rows)
+    table = Table(title=f"{a.name} (A) vs {b.name} (B)" + ("; means, and 80 % of runs between p10 and p90" if spread else ""))
+    for column in ("figure", "A", "B", "B - A", *(("A: 80 % of runs", "B: 80 % of runs") if spread else ())):
         table.add_column(column, justify="left" if column == "figure" else "right")
     for r in rows:
-        table.add_row(r["figure"], _fmt(r["a"]), _fmt(r["b"]), _fmt(r["difference"]))
+        table.add_row(r["figure"], _fmt(r["a"]), _fmt(r["b"]), _fmt(r["difference"]),
+                      *((_fmt(r["a_p10_p90"]), _fmt(r["b_p10_p90"])) if spread else ()))
     out.print(table)
     out.print(f"\nResults in [bold]{target}/[/bold]: {', '.join(files)}")
+    if report is not None:
+        out.print(f"briefing: {report}")
 
 
 def _fmt(x: Any) -> str:

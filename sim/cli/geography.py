@@ -105,7 +105,7 @@ def reach_command(
     for column in ("icao", "name", "country", "great_circle_km", "route_km", "reachable", "max_payload_t",
                    "round_trip_payload_t", "overflies"):
         table.add_column(column, justify="right" if column.endswith(("_km", "_t")) else "left")
-    for a in record["airfields"]:
+    for a in record["airfields"]:  # type: ignore[attr-defined]
         table.add_row(a["icao"], a["name"], a["country"], f"{a['great_circle_km']:,.0f}",
                       "none" if a["route_km"] is None else f"{a['route_km']:,.0f}",
                       "yes" if a["reachable"] else "no",
@@ -174,7 +174,7 @@ def payload_range_command(
         table.add_column(column, justify="right" if column.endswith(("_km", "_t")) else "left")
     for r in rows:
         table.add_row(f"{r['payload_t']:g}", f"{r['range_km']:,.0f}", f"{r['planned_range_km']:,.0f}",
-                      r["grade"] + (" (published)" if r["published"] else ""), r["source"])
+                      r["grade"] + (" (published)" if r["published"] else ""), r["source"])  # type: ignore[arg-type,operator]
     out.print(table)
     if png is not None:
         out.print(f"chart: {png}")
@@ -191,14 +191,15 @@ def report_reach_command(
     unconfirmed: Annotated[str | None, typer.Option(
         "--unconfirmed", help="countries whose closure the claim verdicts test, comma-separated codes or names "
                               "(default: every overflight graded unconfirmed in sim/data/airspace.yaml; '' for none)")] = None,
+    html: Annotated[bool, typer.Option("--html", help="also write report.html: a one-page briefing, self-contained")] = False,
 ) -> None:
     """Non-stop reach from Chkalovsky, Ulyanovsk, Mozdok and Machulishchy to every African country with a
-    Russian military presence: reach.csv, reach.md, the claim verdicts (claims.csv, claim_verdicts.csv)
-    and maps, with and without Syrian overflight and Turkish airspace."""
+    Russian military presence: reach.csv, reach.md, the claim verdicts (claims.csv, claim_verdicts.csv;
+    over the input ranges: claim_uncertainty.csv) and maps, with and without Syrian overflight and Turkish airspace."""
     from sim._version import __version__
     from sim.data import countries
-    from sim.flight import reach_report as report
-    from sim.results.saving import save_reach_report
+    from sim.reports import reach_report as report
+    from sim.reports.saving import save_reach_report
 
     if out_dir.exists() and not force:
         raise fail([f"{out_dir} already exists; add --force to replace it"])
@@ -210,12 +211,20 @@ def report_reach_command(
     kinds = len(catalog.aircraft_catalog())
     with progress_bar(total=len(cases) * kinds, unit="type", desc="claims", leave=False) as bar:
         claim_rows, verdict_rows = report.claim_verdicts(cases, unconfirmed=toggles, progress=lambda: bar.update(1))
-    text = report.markdown(rows, cases, __version__, countries.source()["source"], verdict_rows, toggles)
+    with progress_bar(total=len(cases) * kinds, unit="type", desc="claims over the input ranges", leave=False) as bar:
+        uncertainty_rows = report.claim_uncertainty(cases, unconfirmed=toggles, progress=lambda: bar.update(1))
+    text = report.markdown(rows, cases, __version__, countries.source()["source"], verdict_rows, toggles,
+                           uncertainty_rows)
 
-    save_reach_report(out_dir, rows, cases, text, force=force, claim_rows=claim_rows, verdict_rows=verdict_rows)
+    save_reach_report(out_dir, rows, cases, text, force=force, claim_rows=claim_rows, verdict_rows=verdict_rows,
+                      uncertainty_rows=uncertainty_rows)
     out.print(text.split("## Maximum")[0].strip())
-    out.print(f"\nReport in [bold]{out_dir}/[/bold]: reach.md, reach.csv, claims.csv, claim_verdicts.csv, "
+    out.print(f"\nReport in [bold]{out_dir}/[/bold]: reach.md, reach.csv, claims.csv, claim_verdicts.csv, claim_uncertainty.csv, "
               f"{len(cases) * len(report.ORIGINS)} maps")
+    if html:
+        from sim.reports import write_reach_report
+
+        out.print(f"briefing: {write_reach_report(out_dir)}")
 
 
 def _country_codes(option: str, text: str) -> list[str]:

@@ -14,7 +14,6 @@ from sim.cli.common import Format, FormatOption, app, fail, load, out, print_row
 from sim.data import catalog
 from sim.experiments.replications import DEFAULT_TRACES, Replications, replicate, replication_count
 from sim.experiments.runs import RunResult, run
-from sim.results.drawers import drawing_ahead
 from sim.results.saving import REPLICATED_FILES, RUN_FILES, replicated_files, run_files
 from sim.scenario.schema import Scenario
 
@@ -34,6 +33,7 @@ def run_command(
     force: Annotated[bool, typer.Option("--force", help="replace existing result files")] = False,
     kml: Annotated[bool, typer.Option("--kml", help="also write routes.kml (Google Earth)")] = False,
     xlsx: Annotated[bool, typer.Option("--xlsx", help="also write results.xlsx (summary, daily, sorties sheets)")] = False,
+    html: Annotated[bool, typer.Option("--html", help="also write report.html: a one-page briefing, self-contained")] = False,
     fmt: FormatOption = Format.table,
 ) -> None:
     """Simulate a scenario and write run.json, summary.json, daily.csv, sorties.csv, throughput.png, routes.png
@@ -50,30 +50,20 @@ def run_command(
     kept = traces_option(traces)
     target = out_dir or Path("results") / scenario.name
     names = RUN_FILES if scenario.stochastic is None else REPLICATED_FILES
-    extras = [n for n, wanted in (("routes.kml", kml), ("results.xlsx", xlsx)) if wanted]
+    extras = [n for n, wanted in (("routes.kml", kml), ("results.xlsx", xlsx), ("report.html", html)) if wanted]
     clash = [n for n in [*names, *extras] if (target / n).exists()]
     if clash and not force:
         raise fail([f"{target / clash[0]} already exists; add --force to replace it"])
+    result: RunResult | Replications
     if scenario.stochastic is None:
-        with drawing_ahead():  # the charting code loads in processes of its own while the run simulates
-            result = run_with_progress(scenario)
-            result.save(target, force=force)
+        result = run_with_progress(scenario)
     else:
         result = replicate_with_progress(scenario, replications, workers, dask, kept)
-        result.save(target, force=force)
+    result.save(target, force=force)
     names = run_files(result.summary) if scenario.stochastic is None else replicated_files(result.summary)
-    if kml:
-        from sim.results.gis import routes_collection, save_collection
-
-        # A replicated run's legs come tallied by route: every replication counts, traced or not.
-        legs = result.flown if isinstance(result, Replications) else result.sortie_rows
-        reps = result.summary.get("replications") or {}
-        save_collection(target / "routes.kml", routes_collection(result.world, legs, reps.get("replications", 1)),
-                        force)
-    if xlsx:
-        from sim.results.spreadsheets import save_xlsx
-
-        save_xlsx(target / "results.xlsx", result, force)
+    report = _write_extras(target, result, kml, xlsx, html, force)
+    if report is not None and fmt is not Format.table:  # stdout holds the table as CSV or JSON
+        typer.echo(f"briefing: {report}", err=True)
     if fmt is Format.json:
         print(json.dumps(result.summary, indent=2, default=str))
     if fmt is Format.csv:
@@ -87,11 +77,35 @@ def run_command(
         return
     _print_summary(result.summary)
     out.print(f"\nResults in [bold]{target}/[/bold]: {', '.join([*names, *extras])}")
+    if report is not None:
+        out.print(f"briefing: {report}")
     reps = result.summary.get("replications") or {}
     if reps and reps["traces"] < reps["replications"]:
         held = ("no replication" if reps["traces"] == 0
                 else f"the first {reps['traces']:,} of {reps['replications']:,} replications")
         out.print(f"sorties.csv and ground.csv hold {held} (--traces); every figure, table and chart counts them all")
+
+
+def _write_extras(target: Path, result: RunResult | Replications, kml: bool, xlsx: bool, html: bool,
+                  force: bool) -> Path | None:
+    """routes.kml, results.xlsx and report.html when asked for; returns report.html's path (None without)."""
+    if kml:
+        from sim.results.gis import routes_collection, save_collection
+
+        # A replicated run's legs come tallied by route: every replication counts, traced or not.
+        legs = result.flown if isinstance(result, Replications) else result.sortie_rows
+        reps = result.summary.get("replications") or {}
+        save_collection(target / "routes.kml", routes_collection(result.world, legs, reps.get("replications", 1)),
+                        force)
+    if xlsx:
+        from sim.results.spreadsheets import save_xlsx
+
+        save_xlsx(target / "results.xlsx", result, force)
+    if not html:
+        return None
+    from sim.reports import write_run_report
+
+    return write_run_report(target, result, force=force)
 
 
 def run_with_progress(scenario: Scenario) -> RunResult:
@@ -121,7 +135,7 @@ def replicate_with_progress(scenario: Scenario, replications: int | None, worker
     (None: all)."""
     count = replication_count(scenario, replications)
 
-    done = []
+    done: list[Any] = []
 
     def finished(index: int, _record: dict[str, Any]) -> None:
         bar.update(1)
@@ -170,6 +184,26 @@ def closure_text(s: dict[str, Any]) -> str:
             f"{day(c.get('day_p10'))} to {day(c.get('day_p90'))}; P(closed by the end) {p_end:.2f}")
 
 
+def _day(day: int | None) -> str:
+    return "not closed" if day is None else str(day)
+
+
+def spread_lines(s: dict[str, Any]) -> list[str]:
+    """A replicated run's delivered tons and t/day in words: the spread of outcomes (80 % of runs between
+    p10 and p90) next to the 95 % CI of the mean, never one mistaken for the other."""
+    from sim.results.statistics import ci_words, spread_words
+
+    r = s["replications"]
+    lines = [f"over {r['replications']} replications, the outcomes (p10-p90) and the mean (95 % CI):"]
+    for key, unit, digits in (("delivered_t", "t", 0), ("mean_daily_t", "t/day", 1), ("backlog_t", "t", 0)):
+        f = r[key]
+        if "p10" not in f:  # a summary written before the spread was kept
+            continue
+        lines.append(f"  {key}: {spread_words(f['p10'], f['p90'], unit, digits)}; "
+                     f"{ci_words(f['ci95_low'], f['ci95_high'], unit, digits)}")
+    return lines
+
+
 def _print_summary(s: dict[str, Any]) -> None:
     out.print(f"[bold]{s['scenario']}[/bold]: {s['description']}")
     out.print(
@@ -179,19 +213,22 @@ def _print_summary(s: dict[str, Any]) -> None:
     )
     replicated = bool(s.get("replications"))
     if replicated:
-        r = s["replications"]
-        out.print(f"mean of {r['replications']} replications; 95 % CI: delivered {r['delivered_t']['ci95_low']:,.0f} to "
-                  f"{r['delivered_t']['ci95_high']:,.0f} t, {r['mean_daily_t']['ci95_low']:,.1f} to "
-                  f"{r['mean_daily_t']['ci95_high']:,.1f} t/day")
-    by_req = table("by requirement")
-    for column in ("requirement", "requested_t", "delivered_t", "backlog_t", "sorties",
-                   "closure (median day, P by the end)" if replicated else "closure_day"):
+        for line in spread_lines(s):
+            out.print(line)
+    by_req = table("by requirement" + (" (means; 80 % of runs between p10 and p90)" if replicated else ""))
+    columns = ("requirement", "requested_t", "delivered_t", *(("delivered p10-p90",) if replicated else ()), "backlog_t",
+               "sorties", "closure (median day, p10-p90, P by the end)" if replicated else "closure_day")
+    for column in columns:
         by_req.add_column(column, justify="left" if column == "requirement" else "right")
     for r in s["by_requirement"]:
         closure = "-" if r["closure_day"] is None else str(r["closure_day"])
+        spread = []
         if replicated:
-            closure = f"{closure}, P {r['p_closed']:.2f}"
-        by_req.add_row(r["requirement"], f"{r['requested_t']:,.1f}", f"{r['delivered_t']:,.1f}",
+            days = (f"{_day(r.get('closure_day_p10'))}-{_day(r.get('closure_day_p90'))}, " if r["p_closed"] > 0
+                    and "closure_day_p10" in r else "")
+            closure = f"{closure}, {days}P {r['p_closed']:.2f}"
+            spread = [f"{r['delivered_t_p10']:,.0f}-{r['delivered_t_p90']:,.0f}" if "delivered_t_p10" in r else "-"]
+        by_req.add_row(r["requirement"], f"{r['requested_t']:,.1f}", f"{r['delivered_t']:,.1f}", *spread,
                        f"{r['backlog_t']:,.1f}", f"{r['sorties']:,.0f}", closure)
     out.print(by_req)
     cargo = s.get("cargo") or {}
@@ -285,7 +322,9 @@ def catalog_command(
         "--search", help="airfields whose code, name or country contains TEXT (case and accents ignored); "
                          "outside the curated catalogue, airportsdata's airfields")] = None,
 ) -> None:
-    """Show the catalogue values with their grade and source (airfields: with name and country)."""
+    """Show the catalogue values with their grade and source (airfields: with name and country), and for
+    assumed or derived numbers the range (low, high) an uncertainty study varies them over (the source says
+    why)."""
     if what == "aircraft":
         if search is not None:
             raise fail(["--search: only for airfields (airlift catalog airfields --search TEXT)"])
@@ -300,13 +339,14 @@ def catalog_command(
     for name, fields in data.items():
         title = f"{name}: {fields['name']}, {fields['country']}" if what == "airfields" else name
         table = Table(title=title, show_lines=False)
-        for column in ("field", "value", "grade", "source"):
+        for column in ("field", "value", "low", "high", "grade", "source"):
             table.add_column(column)
         for key, p in fields.items():
             if isinstance(p, dict):
-                table.add_row(key, str(p["value"]), p["grade"], p["source"])
+                low, high = ("", "") if p.get("low") is None else (str(p["low"]), str(p["high"]))
+                table.add_row(key, str(p["value"]), low, high, p["grade"], p["source"])
             else:
-                table.add_row(key, str(p), "", "")
+                table.add_row(key, str(p), "", "", "", "")
         out.print(table)
 
 

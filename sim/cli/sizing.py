@@ -25,6 +25,8 @@ def size_command(
     highest: Annotated[int | None, typer.Option(
         "--max", min=0, help="largest value (default: max(4 x the scenario's, 32))")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON on stdout")] = False,
+    html: Annotated[Path | None, typer.Option("--html", metavar="FILE", help="also write a one-page briefing (self-contained "
+                                              "HTML) to FILE")] = None,
 ) -> None:
     """Find the smallest value at PATH for which the scenario closes by the end of day DAY with probability
     at least P (a deterministic scenario: closes by then), evaluating as few values as it can, each with
@@ -45,10 +47,19 @@ def size_command(
                                  on_point=lambda p: bar.update(1))
         except sizing.SizingError as exc:
             raise fail([str(exc)]) from None
+    report = None
+    if html is not None:
+        from sim.reports import write_sizing_report
+
+        report = write_sizing_report(html, result, scenario)
     if as_json:
         print(json.dumps(result.to_dict(), indent=2))
+        if report is not None:
+            typer.echo(f"briefing: {report}", err=True)
         return
     _print(result, scenario.name, current)
+    if report is not None:
+        out.print(f"briefing: {report}")
 
 
 def _p(point: SizingPoint) -> str:
@@ -63,9 +74,20 @@ def _print(result: SizingResult, name: str, current: int) -> None:
               f"({need}); the scenario has {current}")
     if result.value is not None:
         best, below = result.answer, result.below
-        out.print(f"answer: [bold]{result.value}[/bold]")
+        if result.verdict == "borderline":
+            low, high = best.p_close_ci95
+            out.print(f"answer: [bold yellow]{result.value}, borderline[/bold yellow]: P(closed by day "
+                      f"{result.close_by_day}) {best.p_close:.2f} in {best.replications} replications, but its 95 % "
+                      f"interval {low:.2f}-{high:.2f} straddles the target {result.confidence:g}: the true P may be "
+                      f"below it. Run more replications (--replications) or take a value above {result.value}.")
+            if best.replications < result.replications_to_tell:
+                out.print(f"  with {best.replications} replications even all closing cannot show P >= "
+                          f"{result.confidence:g}: it takes at least {result.replications_to_tell}")
+        else:
+            out.print(f"answer: [bold]{result.value}[/bold]" + (
+                f" (met: the 95 % interval of P lies at or above {result.confidence:g})" if result.stochastic else ""))
         if result.stochastic:
-            out.print(f"  P(closed by day {result.close_by_day}) at {result.value}: {_p(best)}")
+            out.print(f"  P(closed by day {result.close_by_day}) at {result.value}: {_p(best)}")  # type: ignore[arg-type]
             if below is not None:
                 out.print(f"  P(closed by day {result.close_by_day}) at {below.value}: {_p(below)}")
         elif below is not None:
@@ -78,6 +100,9 @@ def _print(result: SizingResult, name: str, current: int) -> None:
         top = result.point(result.highest)
         out.print(f"[yellow]no value up to {result.highest} closes by day {result.close_by_day}[/yellow]"
                   + (f"; at {result.highest}: P = {_p(top)}" if top and result.stochastic else ""))
+        if result.verdict == "borderline":
+            out.print(f"  borderline: the 95 % interval of P at {result.highest} reaches the target "
+                      f"{result.confidence:g}; more replications may show that it closes often enough")
         out.print(f"what binds at {result.highest} (closed form, per phase):")
         for row in result.limits_at_highest:
             demand = "" if row["demand_t_per_day"] is None else f" (demand {row['demand_t_per_day']:,.1f} t/day)"

@@ -25,7 +25,7 @@ def analytic_command(
     scenario = load(scenario_path)
     deterministic = scenario.model_copy(update={"stochastic": None})
     result = run(deterministic)
-    record = planning_record(result.output.world, result.summary, result.daily_rows)
+    record = planning_record(result.output.world, result.summary, result.daily_rows, result.output.records)
     if as_json:
         print(json.dumps(record, indent=2))
         return
@@ -59,14 +59,37 @@ def _print_requirement(r: dict[str, Any]) -> None:
         limits.add_row(limit["name"] + mark, limit["formula"], f"{limit['t_per_day']:,.1f}")
     for limit in r["planning_limits_qe"]:
         limits.add_row(limit["name"] + " (random arrivals)", limit["formula"], f"{limit['t_per_day']:,.1f}")
+    if r.get("binding_simulated") is not None:
+        limits.add_row(f"[bold]simulated: {r['binding_simulated']}[/bold]", "the run's deliveries; ground.csv waits",
+                       f"{r['simulated_t_per_day']:,.1f}")
     out.print(limits)
     closure = "" if r["closure_estimate_day"] is None else (
         f"; closure estimate day {r['closure_estimate_day']:.1f}, simulated day {r['simulated_closure_day']}")
-    out.print(f"binding: [bold]{r['binding']}[/bold] {r['binding_t_per_day']:,.1f} t/day; simulated "
+    out.print(f"binding (closed form): [bold]{r['binding']}[/bold] {r['binding_t_per_day']:,.1f} t/day; simulated "
               f"{r['simulated_t_per_day']:,.1f} t/day in these days; {r['ton_km_per_day']:,.0f} t-km/day "
               f"({r['mtm_per_day']:.3f} MTM/D){closure}")
+    if r.get("binding_simulated") is not None:
+        _print_simulated_binding(r)
     if r["infeasible_types"]:
         out.print(f"[yellow]cannot fly it:[/yellow] {', '.join(r['infeasible_types'])}")
+
+
+def _print_simulated_binding(r: dict[str, Any]) -> None:
+    """The limit the run hit, and the aircraft-hours it lost to each cause in these days."""
+    lost = {k: v for k, v in r["hours_lost"].items() if v >= 0.5}
+    if r["binding_simulated"].startswith("none: all delivered"):
+        head = f"binding (simulated): {r['binding_simulated']}"
+    elif r["shortfall_pct"] >= 2.0:
+        short = ("nothing in these days" if r["simulated_t_per_day"] <= 0 else
+                 f"{r['shortfall_pct']:.0f} % less than the closed-form limit")
+        head = f"binding (simulated): [bold]{r['binding_simulated']}[/bold]: the run delivered {short}"
+    else:
+        head = f"binding (simulated): as the closed form ({r['binding_simulated']}): the run delivered the limit"
+    causes = ", ".join(f"{k} {v:,.0f}" for k, v in sorted(lost.items(), key=lambda kv: -kv[1])) or "none"
+    out.print(f"{head}; aircraft-hours lost: {causes}")
+    if lost.get("MOG waits") and r.get("mog_waits_h"):
+        places = ", ".join(f"{k} {v:,.0f} h" for k, v in r["mog_waits_h"].items())
+        out.print(f"  queued for a working spot (all requirements) at: {places}")
 
 
 @app.command("estimate")

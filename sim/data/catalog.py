@@ -65,11 +65,19 @@ MASS_MODEL_INPUTS = ("payload_range", "mtow_t", "oew_t", "fuel_capacity_t")
 
 @dataclass(frozen=True)
 class Provenance:
-    """Where one number came from."""
+    """Where one number came from, and for an assumed or derived one the range it may lie in (``low`` <=
+    ``value`` <= ``high``, same units; the source text gives the reason for the range). None: no range."""
 
     value: Any
     grade: Grade
     source: str
+    low: Any = None
+    high: Any = None
+
+    @property
+    def ranged(self) -> bool:
+        """True when the number has a range wider than a point: an uncertainty study may vary it."""
+        return self.low is not None and self.high is not None and self.high > self.low
 
 
 @dataclass(frozen=True)
@@ -129,7 +137,7 @@ class AircraftType:
 
 def _with_mass_fit(kind: AircraftType) -> AircraftType:
     """The type with range_factor_km and reserve_fuel_t fitted to its payload-range points."""
-    from sim.flight.performance import fit_mass_model
+    from sim.data.mass_fit import fit_mass_model
 
     k_km, reserve_t = fit_mass_model(kind.payload_range, kind.mtow_t, kind.oew_t, kind.fuel_capacity_t)
     method = ("fitted: Breguet range K * ln(take-off / landing mass) through the payload-range points, "
@@ -186,8 +194,27 @@ def _read_data(filename: str) -> dict[str, Any]:
     return data
 
 
-def _provenance(entry: dict[str, Any]) -> Provenance:
-    return Provenance(entry["value"], entry["grade"], entry["source"])
+class CatalogError(ValueError):
+    """A data file of sim/data breaks its own rules (a range that does not hold its value)."""
+
+
+def _provenance(entry: dict[str, Any], where: str = "") -> Provenance:
+    low, high = checked_range(entry.get("value"), entry.get("low"), entry.get("high"), where)
+    return Provenance(entry["value"], entry["grade"], entry["source"], low, high)
+
+
+def checked_range(value: Any, low: Any, high: Any, where: str = "") -> tuple[Any, Any]:
+    """``(low, high)`` once checked: both or neither given, numbers, ``low <= value <= high``."""
+    if low is None and high is None:
+        return None, None
+    if low is None or high is None:
+        raise CatalogError(f"{where}: give both low and high (got low={low!r}, high={high!r})")
+    numbers = [x for x in (value, low, high) if isinstance(x, int | float) and not isinstance(x, bool)]
+    if len(numbers) != 3:
+        raise CatalogError(f"{where}: value, low and high must be numbers (got {value!r}, {low!r}, {high!r})")
+    if not low <= value <= high:
+        raise CatalogError(f"{where}: expected low <= value <= high (got {low!r} <= {value!r} <= {high!r})")
+    return low, high
 
 
 @lru_cache(maxsize=1)
@@ -195,8 +222,10 @@ def aircraft_catalog() -> dict[str, AircraftType]:
     """All aircraft types of ``sim/data/aircraft.yaml``, by name."""
     catalog = {}
     for name, entry in _read_data("aircraft.yaml").items():
-        prov = {key: _provenance(entry[key]) for key in AIRCRAFT_FIELDS}
+        prov = {key: _provenance(entry[key], f"aircraft.yaml: {name}.{key}") for key in AIRCRAFT_FIELDS}
         points = entry["payload_range"]
+        for i, p in enumerate(points):
+            checked_range(p["range_km"], p.get("low"), p.get("high"), f"aircraft.yaml: {name}.payload_range[{i}].range_km")
         prov["payload_range"] = Provenance(
             [[p["payload_t"], p["range_km"]] for p in points],
             "sourced" if all(p["grade"] == "sourced" for p in points) else "derived",
@@ -206,21 +235,24 @@ def aircraft_catalog() -> dict[str, AircraftType]:
             [dict(p) for p in points], prov["payload_range"].grade, "one grade and source per published point"
         )
         for key in BOOLEAN_AIRCRAFT_FIELDS:
-            prov[key] = _provenance(entry[key])
+            prov[key] = _provenance(entry[key], f"aircraft.yaml: {name}.{key}")
         cargo: dict[str, Any] = {}
         for key in (*CARGO_AIRCRAFT_FIELDS, "cargo_classes"):
             if key in entry:
-                prov[key] = _provenance(entry[key])
+                prov[key] = _provenance(entry[key], f"aircraft.yaml: {name}.{key}")
                 value = prov[key].value
                 cargo[key] = (tuple(value) if key == "cargo_classes" else int(value) if key == "seats"
                               else bool(value) if key == "seats_on_floor"
                               else None if value is None else float(value))
+        numbers: dict[str, Any] = {key: None if prov[key].value is None else float(prov[key].value)
+                                   for key in AIRCRAFT_FIELDS}
+        flags: dict[str, Any] = {key: bool(prov[key].value) for key in BOOLEAN_AIRCRAFT_FIELDS}
         catalog[name] = _with_mass_fit(AircraftType(
             name=name,
             payload_range=_sorted_points([(p["payload_t"], p["range_km"]) for p in points]),
             provenance=prov,
-            **{key: None if prov[key].value is None else float(prov[key].value) for key in AIRCRAFT_FIELDS},
-            **{key: bool(prov[key].value) for key in BOOLEAN_AIRCRAFT_FIELDS},
+            **numbers,
+            **flags,
             **cargo,
         ))
     return catalog
@@ -324,16 +356,18 @@ def airfield(ident: str) -> Airfield:
         assert apd is not None
         entry = {"name": apd["name"], "country": _iso3(apd["country"]), **curated["_defaults"]}
     if "lat" in entry:
-        prov["lat"], prov["lon"] = _provenance(entry["lat"]), _provenance(entry["lon"])
+        prov["lat"] = _provenance(entry["lat"], f"airfields.yaml: {ident}.lat")
+        prov["lon"] = _provenance(entry["lon"], f"airfields.yaml: {ident}.lon")
     else:
         assert apd is not None, f"{ident}: position: airportsdata but airportsdata lacks it"
         prov["lat"] = Provenance(apd["lat"], "sourced", apd_source)
         prov["lon"] = Provenance(apd["lon"], "sourced", apd_source)
     for key in ("runway_m", "mog", "fuel", "parking_mog"):
-        prov[key] = _provenance(entry[key])
+        prov[key] = _provenance(entry[key], f"airfields.yaml: {ident}.{key}")
     if prov["parking_mog"].value is None:
-        prov["parking_mog"] = Provenance(2 * int(prov["mog"].value), "derived", "twice the working MOG: "
-                                         + prov["parking_mog"].source)
+        mog = int(prov["mog"].value)
+        prov["parking_mog"] = Provenance(2 * mog, "derived", "twice the working MOG: " + prov["parking_mog"].source
+                                         + "; range: the working spots alone up to three times them", mog, 3 * mog)
     runway = prov["runway_m"].value
     return Airfield(
         ident=ident,
@@ -371,7 +405,7 @@ def equipment_catalog() -> dict[str, EquipmentItem]:
     """Every item of ``sim/data/equipment.yaml``, by key."""
     out = {}
     for key, entry in _read_data("equipment.yaml")["items"].items():
-        prov = {k: _provenance(entry[k]) for k in EQUIPMENT_FIELDS}
+        prov = {k: _provenance(entry[k], f"equipment.yaml: items.{key}.{k}") for k in EQUIPMENT_FIELDS}
         out[str(key)] = EquipmentItem(str(key), entry["name"], entry["class"],
                                       **{k: float(prov[k].value) for k in EQUIPMENT_FIELDS}, provenance=prov)
     return out
@@ -380,10 +414,10 @@ def equipment_catalog() -> dict[str, EquipmentItem]:
 @lru_cache(maxsize=1)
 def lane_gap() -> Provenance:
     """Clearance between pieces loaded side by side (m), with its provenance."""
-    return _provenance(_read_data("equipment.yaml")["lane_gap_m"])
+    return _provenance(_read_data("equipment.yaml")["lane_gap_m"], "equipment.yaml: lane_gap_m")
 
 
 @lru_cache(maxsize=1)
 def passenger_mass() -> Provenance:
     """Mass of one passenger with kit (t), with its provenance."""
-    return _provenance(_read_data("equipment.yaml")["passenger_mass_t"])
+    return _provenance(_read_data("equipment.yaml")["passenger_mass_t"], "equipment.yaml: passenger_mass_t")

@@ -331,7 +331,7 @@ def countries_along(line: shapely.LineString) -> list[str]:
         points = shapely.get_coordinates(piece)
         if len(points):
             first[code] = float(np.min(line.project(shapely.points(points))))
-    return sorted(first, key=first.get)
+    return sorted(first, key=first.get)  # type: ignore[arg-type]
 
 
 def near(point: tuple[float, float], codes: frozenset[str], margin_deg: float) -> list[str]:

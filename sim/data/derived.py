@@ -3,7 +3,7 @@
 milliseconds instead of parsing YAML with ruamel (pure Python), decompressing the country polygons or
 projecting them again.
 
-* **Where:** the route cache's folder (``sim.geo.cache.directory()``: ``AIRLIFT_CACHE_DIR`` moves it,
+* **Where:** the route cache's folder (``sim.data.storage.directory()``: ``AIRLIFT_CACHE_DIR`` moves it,
   ``AIRLIFT_CACHE=off`` switches both off), as files ``derived-<kind>-<hash>.pkl`` beside the
   situations' folders; ``airlift cache clear`` removes them with the rest.
 * **Key:** what the value depends on: the caller's key (e.g. a digest of the data file's bytes or a
@@ -43,7 +43,7 @@ def package_digest(*names: str) -> str:
 
 
 def _path(kind: str, key: tuple[Any, ...]) -> Path | None:
-    from sim.geo.cache import directory
+    from sim.data.storage import directory
 
     root = directory()
     return None if root is None else root / f"derived-{kind}-{digest(repr(key))}.pkl"
@@ -55,7 +55,7 @@ def remembered(kind: str, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
     path = _path(kind, full_key)
     if path is None:
         return compute()
-    from sim.geo.cache import read_keyed, write_keyed
+    from sim.data.storage import read_keyed, write_keyed
 
     value = read_keyed(path, full_key, _MISS)
     if value is _MISS:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 from sim.geo.airspace import AirspacePolicy
 from sim.model.events import Conditions
@@ -263,14 +264,18 @@ def requirement_record(f: RequirementFactors) -> dict:
         "fleet_t_per_day": next((x.t_per_day for x in f.limits if x.name.startswith("fleet")), 0.0),
         "ton_km_per_day": f.ton_km_per_day, "mtm_per_day": f.mtm_per_day,
         "closure_estimate_day": f.closure_estimate_day, "infeasible_types": list(f.infeasible_types),
+        "requested_t": f.requested_t,
     }
 
 
-def planning_record(world: World, summary: dict, daily_rows: list[dict]) -> dict:
+def planning_record(world: World, summary: dict, daily_rows: list[dict], records: Any = None) -> dict:
     """The closed-form factors of a scenario next to what a run (or the mean of replications) delivered:
     ``requirements`` at the start (with the whole run's simulated t/day and closure) and ``phases``, each
-    with its own limits and the simulated t/day of its days."""
+    with its own limits and the simulated t/day of its days. Given the run's ``records`` (one run's
+    ``RunOutput.records``), each row also names the limit the simulation hit (``binding_simulated``) next to
+    the closed form's (``binding_closed_form``), with the aircraft-hours lost per cause (``hours_lost``)."""
     by_name = {r["requirement"]: r for r in summary["by_requirement"]}
+    names = [r["requirement"] for r in summary["by_requirement"]]
     daily: dict[tuple[int, str], float] = {(row["day"], row["requirement"]): row["delivered_t"] for row in daily_rows}
     out_phases = []
     for phase in phases(world):
@@ -281,15 +286,44 @@ def planning_record(world: World, summary: dict, daily_rows: list[dict]) -> dict
             row["simulated_t_per_day"] = sum(daily.get((d, f.requirement), 0.0) for d in days) / len(days)
             row["simulated_closure_day"] = by_name[f.requirement]["closure_day"]
             requirements.append(row)
+        _add_simulated_binding(requirements, names, records, phase.from_day, phase.to_day)
         out_phases.append({"from_day": phase.from_day, "to_day": phase.to_day, "changes": list(phase.changes),
                            "airspace": phase.airspace, "mog": phase.mog, "closed_airfields": list(phase.closed_airfields),
                            "requirements": requirements})
     first = []
-    for row in out_phases[0]["requirements"]:
+    for row in out_phases[0]["requirements"]:  # type: ignore[attr-defined]
         sim_row = by_name[row["requirement"]]
         first.append({**row, "simulated_t_per_day": sim_row["delivered_t"] / summary["days"],
                       "simulated_closure_day": sim_row["closure_day"]})
+    _add_simulated_binding(first, names, records, 0.0, float(summary["days"]))
     return {"scenario": summary["scenario"], "days": summary["days"], "requirements": first, "phases": out_phases}
+
+
+def _add_simulated_binding(rows: list[dict], names: list[str], records: Any, from_day: float, to_day: float) -> None:
+    """Each row's ``binding_closed_form`` and, with the run's records, ``binding_simulated``, ``hours_lost``
+    (aircraft-hours per cause over the days), ``mog_waits_h`` (per airfield) and ``shortfall_pct`` (how far
+    the run fell below the closed-form limit)."""
+    from sim.experiments import binding
+
+    lost = mog = None
+    if records is not None:
+        from_h, to_h = from_day * OPERATING_H, to_day * OPERATING_H
+        lost = binding.hours_lost(records.ground, records.legs, from_h, to_h, len(names))
+        mog = binding.mog_waits_by_airfield(records.ground, from_h, to_h)
+    for row in rows:
+        row["binding_closed_form"] = row["binding"]
+        limit, simulated = row["binding_t_per_day"], row["simulated_t_per_day"]
+        row["shortfall_pct"] = 100.0 * (limit - simulated) / limit if limit > 0 else 0.0
+        if lost is None:
+            row["binding_simulated"], row["hours_lost"] = None, None
+            continue
+        mine = lost[names.index(row["requirement"])]
+        row["hours_lost"] = mine
+        row["mog_waits_h"] = mog
+        row["binding_simulated"] = binding.simulated_binding(row["binding"], limit, simulated, mine)
+        closed = row["simulated_closure_day"]
+        if row["requested_t"] is not None and closed is not None and closed < to_day:  # a lump all delivered
+            row["binding_simulated"] = f"none: all delivered by day {closed}"
 
 
 def capacity_margin(row: dict) -> float | None:

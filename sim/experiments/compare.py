@@ -17,12 +17,13 @@ from sim.scenario.schema import Scenario
 if TYPE_CHECKING:
     import pandas as pd
 
-COMPARISON_COLUMNS = ["figure", "a", "b", "difference", "a_ci95", "b_ci95"]
+COMPARISON_COLUMNS = ["figure", "a", "b", "difference", "a_ci95", "b_ci95", "a_p10_p90", "b_p10_p90"]
 
 
 @dataclass(repr=False)
 class Comparison:
-    """A against B. ``rows`` (and the DataFrame ``table``): figure, a, b, difference, a_ci95, b_ci95."""
+    """A against B. ``rows`` (and the DataFrame ``table``): figure, a, b, difference, a_ci95, b_ci95 (95 % CI
+    of the mean where replicated) and a_p10_p90, b_p10_p90 (80 % of the runs between)."""
 
     a: RunResult | Replications
     b: RunResult | Replications
@@ -61,7 +62,8 @@ def compare(a: Scenario, b: Scenario, replications: int | None = None, *, worker
 
 def compare_results(a: RunResult | Replications, b: RunResult | Replications) -> Comparison:
     """Compare two results already run."""
-    plans = tuple(planning_record(build_world(r.scenario), r.summary, r.daily_rows) for r in (a, b))
+    plans = (planning_record(build_world(a.scenario), a.summary, a.daily_rows),
+             planning_record(build_world(b.scenario), b.summary, b.daily_rows))
     rows = headline_differences(a.summary, b.summary) + phase_differences(plans[0], plans[1])
     return Comparison(a, b, plans, rows)
 
@@ -79,7 +81,7 @@ def phase_differences(a: dict[str, Any], b: dict[str, Any]) -> list[dict[str, An
     def row(figure: str, va: Any, vb: Any) -> dict[str, Any]:
         numeric = isinstance(va, int | float) and isinstance(vb, int | float)
         return {"figure": figure, "a": va, "b": vb, "difference": vb - va if numeric else None,
-                "a_ci95": None, "b_ci95": None}
+                "a_ci95": None, "b_ci95": None, "a_p10_p90": None, "b_p10_p90": None}
 
     for start, end in zip(bounds, bounds[1:], strict=False):
         if end > a["days"] or end > b["days"]:
@@ -115,5 +117,16 @@ def headline_differences(a: dict[str, Any], b: dict[str, Any]) -> list[dict[str,
             "figure": key, "a": va, "b": vb, "difference": None if va is None or vb is None else vb - va,
             "a_ci95": None if not ci[0] else f"{ci[0]['ci95_low']:.1f} to {ci[0]['ci95_high']:.1f}",
             "b_ci95": None if not ci[1] else f"{ci[1]['ci95_low']:.1f} to {ci[1]['ci95_high']:.1f}",
+            "a_p10_p90": _spread(ci[0], a, key), "b_p10_p90": _spread(ci[1], b, key),
         })
     return rows
+
+
+def _spread(stats: dict[str, Any] | None, summary: dict[str, Any], key: str) -> str | None:
+    """The spread of a replicated figure in a comparison cell: "p10 to p90" (closure days as days)."""
+    if key == "closure_day" and summary.get("replications"):
+        low, high = summary["replications"]["closure"]["day_p10"], summary["replications"]["closure"]["day_p90"]
+        return f"{'not closed' if low is None else low} to {'not closed' if high is None else high}"
+    if not stats or "p10" not in stats:
+        return None
+    return f"{stats['p10']:.1f} to {stats['p90']:.1f}"

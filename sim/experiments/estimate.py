@@ -105,9 +105,9 @@ def estimate(flights: list[Flight], policy: AirspacePolicy, draws: int = 20_000,
         route = airspace.legal_route(origin, dest, policy)
         note = ""
         if route.legal:
-            cap = max_nonstop_payload_t(kind, origin, dest, route.length_km)
+            cap = max_nonstop_payload_t(kind, origin, dest, route.length_km)  # type: ignore[arg-type]
             if cap < 0:  # flown, so it must have stopped: the longer half of the route bounds the load
-                cap = max_nonstop_payload_t(kind, origin, dest, route.length_km / 2)
+                cap = max_nonstop_payload_t(kind, origin, dest, route.length_km / 2)  # type: ignore[operator]
                 note = "beyond non-stop range: one fuel stop assumed"
         else:
             cap = min(kind.planning_load_t, kind.max_payload_t)
@@ -124,7 +124,7 @@ def estimate(flights: list[Flight], policy: AirspacePolicy, draws: int = 20_000,
     return {
         "flights": legs,
         "total": {"mean_t": float(total.mean()), "p05_t": float(np.percentile(total, 5)),
-                  "p95_t": float(np.percentile(total, 95)), "ceiling_t": float(sum(leg["cap_t"] for leg in legs)),
+                  "p95_t": float(np.percentile(total, 95)), "ceiling_t": float(sum(leg["cap_t"] for leg in legs)),  # type: ignore[misc]
                   "flights": len(flights)},
         "assumptions": {k: dict(v) for k, v in s.items()},
         "airspace": policy.describe(),

@@ -6,11 +6,10 @@ returns a small tidy record (headline numbers and daily deliveries), never wall-
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +19,15 @@ from sim.experiments.execution import executor, run_tasks
 from sim.experiments.runs import RunResult, run, scenario_data
 from sim.model.world import World
 from sim.results.gis import FlownTally
-from sim.results.intervals import bootstrap_mean_ci
+from sim.results.statistics import (  # noqa: F401  (mean_ci, closure_probability: importable from here)
+    CONFIDENCE,
+    bootstrap_mean_ci,
+    closure_probability,
+    closure_quantile,
+    mean_ci,
+    spread,
+)
+from sim.results.statistics import t_quantile as _t_quantile  # noqa: F401
 from sim.results.tables import daily_index, requirement_column
 from sim.scenario.compile import build_world
 from sim.scenario.schema import Scenario
@@ -31,7 +38,6 @@ if TYPE_CHECKING:
 DEFAULT_TRACES = 100  # replications whose sorties and ground activities a replicated run keeps, unless told
 HEADLINE = ("requested_t", "delivered_t", "in_transit_t", "backlog_t", "mean_daily_t", "sorties", "flight_h",
             "fuel_t", "repairs", "repair_h")
-CONFIDENCE = 0.95
 
 
 @dataclass(frozen=True)
@@ -143,47 +149,15 @@ def tidy_columns(rows: list[dict[str, Any]]) -> list[str]:
 # --- statistics --------------------------------------------------------------------------------------
 
 
-def mean_ci(values: list[float] | np.ndarray, level: float = CONFIDENCE) -> tuple[float, float, float]:
-    """Mean and the two ends of its Student-t confidence interval (a point interval for one value)."""
-    x = np.asarray(values, dtype=float)
-    mean = float(x.mean())
-    if len(x) < 2:
-        return mean, mean, mean
-    half = float(_t_quantile(0.5 + level / 2, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x)))
-    return mean, mean - half, mean + half
-
-
-@lru_cache(maxsize=64)
-def _t_quantile(p: float, dof: int) -> float:
-    """Student-t quantile (kept: daily.csv asks the same one for every day and requirement). The function
-    ``scipy.stats.t.ppf`` calls, without the second it takes to import scipy.stats."""
-    from scipy import special
-
-    return float(special.stdtrit(dof, p))
-
-
-def closure_probability(closure_days: list[int | None], days: int) -> list[float]:
-    """P(closure <= d) for d = 0 .. days-1: the share of replications that closed by the end of day d."""
-    n = len(closure_days)
-    closed = np.array([d for d in closure_days if d is not None], dtype=int)
-    return [float(np.count_nonzero(closed <= d)) / n for d in range(days)]
-
-
-def closure_quantile(closure_days: list[int | None], q: float) -> int | None:
-    """The closure day by which a share ``q`` of the replications had closed (None: fewer than that closed)."""
-    n = len(closure_days)
-    closed = sorted(d for d in closure_days if d is not None)
-    needed = max(1, math.ceil(q * n - 1e-9))
-    return closed[needed - 1] if len(closed) >= needed else None
-
-
 def statistics(records: list[dict[str, Any]], days: int) -> dict[str, Any]:
     """Mean, 95 % CI and spread of each headline figure over replications, and closure probabilities."""
     out: dict[str, Any] = {"replications": len(records), "confidence": CONFIDENCE}
     for key in HEADLINE:
-        mean, low, high = bootstrap_mean_ci([r[key] for r in records])  # never below zero
         values = [r[key] for r in records]
-        out[key] = {"mean": mean, "ci95_low": low, "ci95_high": high, "min": min(values), "max": max(values)}
+        mean, low, high = bootstrap_mean_ci(values)  # never below zero
+        p10, p90 = spread(values)  # the outcomes themselves: 80 % of the replications lie between
+        out[key] = {"mean": mean, "ci95_low": low, "ci95_high": high, "p10": p10, "p90": p90,
+                    "min": min(values), "max": max(values)}
     closure = [r["closure_day"] for r in records]
     probability = closure_probability(closure, days)
     out["closure"] = {
@@ -227,9 +201,36 @@ def replicated_summary(records: list[dict[str, Any]], scenario: Scenario) -> dic
         places = dict.fromkeys(p for s in summaries for p in s["by_requirement"][i]["waiting_at_t"])
         entry["waiting_at_t"] = {p: float(np.mean([s["by_requirement"][i]["waiting_at_t"].get(p, 0.0) for s in summaries]))
                                  for p in places}
+    add_spreads(summary, records, stats)
     summary["replications"] = stats
     summary["stochastic"] = scenario.stochastic.model_dump(mode="json") if scenario.stochastic else None
     return summary
+
+
+SPREAD_FIGURES = ("delivered_t", "in_transit_t", "backlog_t", "mean_daily_t", "sorties")
+REQUIREMENT_SPREAD_FIGURES = ("delivered_t", "backlog_t")
+
+
+def add_spreads(summary: dict[str, Any], records: list[dict[str, Any]], stats: dict[str, Any]) -> None:
+    """Put the spread of outcomes (``<figure>_p10``, ``<figure>_p90``: 80 % of the replications between)
+    next to the 95 % CI of the mean (``<figure>_ci95_low``, ``_ci95_high``) in the summary, for the headline
+    figures, the closure day and each requirement's delivered and backlog tons and closure day. A closure
+    day's percentile is None when fewer than that share of the replications closed."""
+    for key in SPREAD_FIGURES:
+        summary |= {f"{key}_p10": stats[key]["p10"], f"{key}_p90": stats[key]["p90"],
+                    f"{key}_ci95_low": stats[key]["ci95_low"], f"{key}_ci95_high": stats[key]["ci95_high"]}
+    summary["closure_day_p10"] = stats["closure"]["day_p10"]
+    summary["closure_day_p90"] = stats["closure"]["day_p90"]
+    for i, entry in enumerate(summary["by_requirement"]):
+        name = entry["requirement"]
+        for figure in REQUIREMENT_SPREAD_FIGURES:
+            values = [r["by_requirement"][requirement_column(name, figure)] for r in records]
+            _, low, high = bootstrap_mean_ci(values)
+            p10, p90 = spread(values)
+            entry |= {f"{figure}_p10": p10, f"{figure}_p90": p90, f"{figure}_ci95_low": low, f"{figure}_ci95_high": high}
+        days = [r["closure_by_requirement"][i] for r in records]
+        entry["closure_day_p10"] = closure_quantile(days, 0.1)
+        entry["closure_day_p90"] = closure_quantile(days, 0.9)
 
 
 def merged_airspace(tables: list[dict[str, Any]]) -> dict[str, Any]:
@@ -285,7 +286,8 @@ def mean_tree(values: list[Any]) -> Any:
 
 
 def daily_statistics(records: list[dict[str, Any]], requirement_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """daily.csv rows for many replications: mean and 95 % CI of the daily and cumulative tons."""
+    """daily.csv rows for many replications: mean and 95 % CI of the daily and cumulative tons, and the
+    spread of the cumulative tons (p10, p90: 80 % of the replications had delivered between by that day)."""
     cube = np.array([r["daily_t"] for r in records])  # replication x day x requirement
     cumulative = np.cumsum(cube, axis=1)
     names = list(dict.fromkeys(row["requirement"] for row in requirement_rows))
@@ -294,9 +296,11 @@ def daily_statistics(records: list[dict[str, Any]], requirement_rows: list[dict[
         d, j = row["day"], names.index(row["requirement"])
         mean, low, high = mean_ci(cube[:, d, j])
         cmean, clow, chigh = mean_ci(cumulative[:, d, j])
+        p10, p90 = spread(cumulative[:, d, j])
         rows.append({**{k: row[k] for k in ("day", "date", "requirement", "origin", "destination")},
                      "delivered_t": mean, "delivered_t_ci95_low": low, "delivered_t_ci95_high": high,
-                     "cumulative_t": cmean, "cumulative_t_ci95_low": clow, "cumulative_t_ci95_high": chigh})
+                     "cumulative_t": cmean, "cumulative_t_ci95_low": clow, "cumulative_t_ci95_high": chigh,
+                     "cumulative_t_p10": p10, "cumulative_t_p90": p90})
     return rows
 
 

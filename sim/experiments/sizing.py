@@ -24,10 +24,10 @@ from sim.errors import OverrideError
 from sim.experiments import replications as experiments
 from sim.experiments.execution import SerialExecutor, run_tasks
 from sim.experiments.sweeps import sweep_points
-from sim.scenario.overrides import PATH_TOKEN
+from sim.results.statistics import Z95, verdict, wilson_interval
+from sim.scenario.overrides import PATH_TOKEN, describe_path
 from sim.scenario.schema import Scenario
 
-Z95 = 1.959963984540054
 DEFAULT_CONFIDENCE = 0.9
 
 
@@ -96,11 +96,32 @@ class SizingResult:
         """The value one below the answer (evaluated unless the answer is the lowest allowed)."""
         return None if self.value is None else self.point(self.value - 1)
 
+    @property
+    def verdict(self) -> str:
+        """"met" when the answer's 95 % interval of P lies at or above the confidence asked, "borderline"
+        when it straddles it (the answer closes often enough in these replications, but so few that the
+        true P may be below the target; or no value closes often enough, yet the highest might), "not met"
+        when no value closes. A deterministic scenario is met or not met."""
+        if not self.stochastic:
+            return "met" if self.value is not None else "not met"
+        point = self.answer or self.point(self.highest)
+        if point is None:
+            return "not met"
+        return verdict(point.p_close_ci95, self.confidence)
+
+    @property
+    def replications_to_tell(self) -> int:
+        """The fewest replications in which every one closing gives a 95 % interval of P wholly at or above
+        the confidence asked: fewer can never show "met" (20 at P >= 0.9 cannot; 35 can)."""
+        c = min(self.confidence, 1 - 1e-9)
+        return math.ceil(c * Z95 * Z95 / (1 - c) - 1e-9)
+
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: path, value, p_close, p_close_ci95, evaluated (sorted by value) and the rest."""
+        """JSON-ready: path, value, verdict, p_close, p_close_ci95, evaluated (sorted by value) and the rest."""
         best = self.answer
         return {
-            "path": self.path, "label": self.label, "value": self.value,
+            "path": self.path, "label": self.label, "value": self.value, "verdict": self.verdict,
+            "replications_to_tell": self.replications_to_tell if self.stochastic else None,
             "p_close": None if best is None else best.p_close,
             "p_close_ci95": None if best is None else list(best.p_close_ci95),
             "close_by_day": self.close_by_day, "confidence": self.confidence, "stochastic": self.stochastic,
@@ -112,17 +133,6 @@ class SizingResult:
             "declines": [{"from_value": low.value, "to_value": high.value, "p_close_from": low.p_close,
                           "p_close_to": high.p_close} for low, high in self.declines],
         }
-
-
-def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
-    """Wilson score interval of a binomial proportion (95 % by default)."""
-    if n == 0:
-        return 0.0, 1.0
-    p = successes / n
-    denominator = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denominator
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def path_value(scenario: Scenario, path: str) -> Any:
@@ -137,17 +147,6 @@ def path_value(scenario: Scenario, path: str) -> Any:
         else:
             raise SizingError(f"--vary {path!r}: the scenario has no such value")
     return node
-
-
-def describe_path(scenario: Scenario, path: str) -> str:
-    """A path in words: ``fleet[1].count`` -> "Il-76MD aircraft at UUMU"; other paths as they are."""
-    tokens = PATH_TOKEN.findall(path)
-    if len(tokens) == 3 and tokens[0][0] == "fleet" and tokens[1][1] and tokens[2][0] == "count":
-        index = int(tokens[1][1])
-        if index < len(scenario.fleet):
-            entry = scenario.fleet[index]
-            return f"{entry.type} aircraft at {entry.base}"
-    return path
 
 
 def evaluate(scenario: Scenario, path: str, value: int, close_by_day: int, replications: int,
@@ -203,7 +202,7 @@ def size(
     stochastic = scenario.stochastic is not None
     if replications is not None and not stochastic and replications > 1:
         raise SizingError("--replications: the scenario has no stochastic: block, so every replication would be identical")
-    count = (replications or scenario.stochastic.replications) if stochastic else 1
+    count = (replications or scenario.stochastic.replications) if scenario.stochastic is not None else 1
     highest = max(4 * current, 32) if highest is None else highest
     if lowest < 0 or highest < lowest:
         raise SizingError(f"expected 0 <= lowest <= highest (got {lowest} and {highest})")

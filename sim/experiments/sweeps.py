@@ -1,4 +1,5 @@
-"""Sweeps: every combination of swept values, each point replicated, with means and 95 % CIs per point."""
+"""Sweeps: every combination of swept values, each point replicated, with means, their 95 % CIs and the
+spread of outcomes (p10, p90) per point."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.experiments.execution import executor, run_tasks
-from sim.experiments.replications import Task, closure_quantile, replication_count, run_task, tidy, tidy_columns
-from sim.results.intervals import bootstrap_mean_ci
+from sim.experiments.replications import Task, replication_count, run_task, tidy, tidy_columns
+from sim.results.statistics import bootstrap_mean_ci, closure_quantile, spread
 from sim.results.tables import REQUIREMENT_SEPARATOR, requirement_column
+from sim.scenario.overrides import axis_label
 from sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
@@ -208,8 +210,11 @@ def _tables(points: list[SweepPoint], rows: list[dict[str, Any]]) -> tuple[list[
         mine = by_point[point.index]
         entry: dict[str, Any] = {"point": point.index, **point.values, "replications": len(mine)}
         for key in (*POINT_FIGURES, *[c for c in columns if REQUIREMENT_SEPARATOR in c and not c.endswith(CLOSURE)]):
-            mean, low, high = bootstrap_mean_ci([r[key] for r in mine])  # never below zero
-            entry |= {f"{key}_mean": mean, f"{key}_ci95_low": low, f"{key}_ci95_high": high}
+            values = [r[key] for r in mine]
+            mean, low, high = bootstrap_mean_ci(values)  # never below zero
+            p10, p90 = spread(values)  # the outcomes: 80 % of the point's replications between
+            entry |= {f"{key}_mean": mean, f"{key}_ci95_low": low, f"{key}_ci95_high": high,
+                      f"{key}_p10": p10, f"{key}_p90": p90}
         entry["p_closed"] = sum(r["closure_day"] is not None for r in mine) / len(mine)
         for key in (c for c in columns if c.endswith(CLOSURE)):
             requirement = key.removesuffix(CLOSURE)
@@ -220,9 +225,3 @@ def _tables(points: list[SweepPoint], rows: list[dict[str, Any]]) -> tuple[list[
     return run_rows, point_rows
 
 
-def axis_label(scenario: Scenario, path: str) -> str:
-    """The swept path in words for a chart axis: "number of Il-76MD aircraft at UUMU (fleet[1].count)"."""
-    from sim.experiments.sizing import describe_path
-
-    words = describe_path(scenario, path)
-    return f"number of {words} ({path})" if words != path else path

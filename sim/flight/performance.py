@@ -20,12 +20,13 @@ The published envelope itself (``envelope_payload_t``, ``max_range_km``) is kept
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:  # the catalogue calls fit_mass_model, so this module must not import it at run time
+from sim.data.mass_fit import fit_mass_model as fit_mass_model  # the catalogue fits with it: it lives in data/
+
+if TYPE_CHECKING:
     from sim.data.catalog import AircraftType
 
 # --- published payload-range (reference) --------------------------------------------------------------
@@ -70,33 +71,6 @@ def _model_range_km(k_km: float, reserve_t: float, mtow_t: float, oew_t: float, 
     return k_km * math.log(takeoff / landing) if takeoff > landing else 0.0
 
 
-@lru_cache(maxsize=256)
-def fit_mass_model(points: tuple[tuple[float, float], ...], mtow_t: float, oew_t: float,
-                   capacity_t: float) -> tuple[float, float]:
-    """(range_factor_km, reserve_fuel_t) that reproduce the published (payload_t, range_km) points best.
-
-    For each candidate reserve (0 to 15 % of the tank, 0.1 t steps) the best K in log space is the
-    geometric mean of range / log(take-off / landing mass); the pair with the least squared log error wins.
-    """
-    best = (math.inf, 0.0, 0.0)
-    for reserve in np.arange(0.0, 0.15 * capacity_t, 0.1):
-        logs = []
-        for payload, range_km in points:
-            takeoff = min(mtow_t, oew_t + payload + capacity_t)
-            landing = oew_t + payload + reserve
-            if takeoff <= landing:
-                break
-            logs.append(math.log(range_km) - math.log(math.log(takeoff / landing)))
-        else:
-            k = math.exp(sum(logs) / len(logs))
-            error = sum((x - math.log(k)) ** 2 for x in logs)
-            if error < best[0] - 1e-12:
-                best = (error, k, float(reserve))
-    if not math.isfinite(best[0]):
-        raise ValueError("payload-range points cannot be met with this MTOW, OEW and fuel capacity")
-    return best[1], round(best[2], 1)
-
-
 def mass_model_range_km(aircraft: AircraftType, payload_t: float) -> float:
     """Range (km, no planning reserve) the mass model gives with ``payload_t``; compare with max_range_km."""
     if payload_t > aircraft.max_payload_t:
@@ -131,6 +105,14 @@ def required_fuel_t(aircraft: AircraftType, distance_km: float, payload_t: float
     keep = aircraft.reserve_fuel_t + onward_fuel_t
     planned_km = distance_km * (1.0 + aircraft.range_reserve_frac)
     return fuel_to_reach_t(aircraft, planned_km, aircraft.oew_t + payload_t + keep) + keep
+
+
+def return_fuel_t(aircraft: AircraftType, distance_km: float) -> float:
+    """Fuel (t) to keep aboard on landing at an airfield without fuel for the empty hop on (``distance_km``):
+    what that hop burns over its distance stretched by the range reserve, landing with the fixed reserve.
+    The fixed reserve itself is not added: the hop in landing already keeps it, and it is the same fuel
+    (counted once, the return hop's plan carries it)."""
+    return required_fuel_t(aircraft, distance_km, 0.0) - aircraft.reserve_fuel_t
 
 
 def takeoff_limit_t(aircraft: AircraftType, runway_m: float | None) -> float:

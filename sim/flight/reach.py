@@ -8,9 +8,10 @@ refuelling" are answered for every destination:
 * **round trip** (``round_trip_payload_t``): the most carried non-stop to the destination with the fuel
   for the flight back to the origin already aboard, so nothing is loaded there. The payload goes out,
   the aircraft comes back empty. This is the model's own rule for an airfield without fuel
-  (sim.model.trips): the outbound hop is planned with the range reserve and lands with the fixed
-  reserve plus the fuel the empty return needs (itself planned with the range reserve and landing with
-  the fixed reserve). So a shuttle into al-Khadim, which has no fuel, carries exactly this.
+  (sim.model.trips): the outbound hop is planned with the range reserve and lands with the fuel the empty
+  return needs, itself planned with the range reserve and landing with the fixed reserve. The fixed
+  reserve is counted once: the outbound lands with it, and it is the fuel the return still holds on
+  landing. So a shuttle into a field without fuel carries exactly this.
 
 A destination is reachable when a legal route exists and the one-way payload is at least the payload
 asked for.
@@ -79,12 +80,13 @@ def round_trip_payload_caps(aircraft: AircraftType, origin: Airfield, destinatio
     performance.hop_payload_caps, plus ``return runway`` if the destination's runway cannot launch the
     aircraft home with that fuel). The smallest is round_trip_payload_t."""
     back = out_km if back_km is None else back_km
-    onward = performance.required_fuel_t(aircraft, back, 0.0)
+    onward = performance.return_fuel_t(aircraft, back)
     caps = performance.hop_payload_caps(aircraft, out_km, onward, origin.runway_m, destination.runway_m)
-    # Landed as planned it holds the fixed reserve plus the return fuel: can it take off and land home?
-    home = performance.hop_payload_t(aircraft, back, 0.0, destination.runway_m, origin.runway_m,
-                                     fuel_aboard_t=onward + aircraft.reserve_fuel_t)
-    if home < 0:
+    # Landed as planned it holds the return fuel and the fixed reserve: can it take off and land home?
+    # (The return's own fuel limit holds by construction, at 0 t: only its mass and runway limits are asked.)
+    home = performance.hop_payload_caps(aircraft, back, 0.0, destination.runway_m, origin.runway_m,
+                                        fuel_aboard_t=onward + aircraft.reserve_fuel_t)
+    if min(v for k, v in home.items() if k != "fuel aboard") < 0:
         caps["return runway"] = -math.inf
     return caps
 
@@ -97,9 +99,9 @@ def round_trip_payload_t(aircraft: AircraftType, origin: Airfield, destination: 
 
     Worked by hand for the Il-76MD (OEW 92 t, MTOW 190 t, tanks 87 t, K = 14,106 km, fixed reserve 7.8 t,
     range reserve 10 %) over 3,364.5 km each way (Chkalovsky -> al-Khadim by Turkey): growth = exp(3,364.5
-    x 1.1 / 14,106) = 1.300; the return needs (92 + 7.8) x 0.300 + 7.8 = 37.7 t, so the outbound lands
-    with 45.5 t. Tanks: (87 - 45.5) / 0.300 - 92 - 45.5 = 0.7 t; MTOW: 190 / 1.300 - 92 - 45.5 = 8.6 t.
-    The tanks bind: 0.7 t.
+    x 1.1 / 14,106) = 1.300; the return burns (92 + 7.8) x 0.300 = 29.9 t and lands with the 7.8 t
+    reserve, so the outbound lands with 29.9 + 7.8 = 37.7 t (the reserve once). Tanks: (87 - 37.7) /
+    0.300 - 92 - 37.7 = 34.6 t; MTOW: 190 / 1.300 - 92 - 37.7 = 16.5 t. MTOW binds: 16.5 t.
     """
     return min(round_trip_payload_caps(aircraft, origin, destination, out_km, back_km).values())
 
@@ -131,11 +133,11 @@ def reach(
         runway = performance.runway_payload_t(aircraft, origin.runway_m, dest.runway_m)
         best = round_trip = limit = back_km = None
         if route.legal:
-            best = max(max_nonstop_payload_t(aircraft, origin, dest, route.length_km), -1.0)
+            best = max(max_nonstop_payload_t(aircraft, origin, dest, route.length_km), -1.0)  # type: ignore[arg-type]
             back = return_route(origin, dest, policy, route)
             if back.legal:
                 back_km = back.length_km
-                caps = round_trip_payload_caps(aircraft, origin, dest, route.length_km, back_km)
+                caps = round_trip_payload_caps(aircraft, origin, dest, route.length_km, back_km)  # type: ignore[arg-type]
                 round_trip, limit = min(caps.values()), limiting(caps)
         reachable = best is not None and best >= 0 and best >= payload_t - 1e-9
         rows.append(ReachRow(

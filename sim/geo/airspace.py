@@ -11,6 +11,7 @@ Codes are ISO 3166-1 alpha-3 or group names from sim/data/airspace.yaml; policie
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -95,10 +96,10 @@ OPEN_SKIES = AirspacePolicy()
 
 
 def make_policy(
-    closed: list[str] = (),
-    rules: list[dict] = (),
+    closed: Sequence[str] = (),
+    rules: Sequence[dict] = (),
     situation: str | None = None,
-    opened: list[str] = (),
+    opened: Sequence[str] = (),
     territorial_nm: float | None = None,
 ) -> AirspacePolicy:
     """A policy from a named situation, then extra closed codes, extra rules and opened codes.

@@ -5,8 +5,9 @@ build the airspace and search the routes again.
 This module is the only place that touches those files; the router (sim.geo.routing,
 sim.geo.obstacles) stays a set of pure functions, and sim.geo.airspace asks here before calling it.
 
-* **Where:** ``platformdirs.user_cache_path("airlift-sim")/routes``; the environment variable
-  ``AIRLIFT_CACHE_DIR`` moves it, ``AIRLIFT_CACHE=off`` (or ``0``, ``no``, ``false``) switches it off.
+* **Where** (``sim.data.storage``, shared with the derived data):
+  ``platformdirs.user_cache_path("airlift-sim")/routes``; the environment variable ``AIRLIFT_CACHE_DIR``
+  moves it, ``AIRLIFT_CACHE=off`` (or ``0``, ``no``, ``false``) switches it off.
 * **Key:** one folder per situation, named by a hash of the closed country codes, the territorial
   width, the package version, and a digest of the polygon data and the routing code (so a changed
   router or polygon file never reads an old answer). In it one file per route, named by a hash of its
@@ -23,41 +24,16 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import shutil
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from sim._version import __version__
+from sim.data.storage import ENV_DIR, ENV_SWITCH, directory, read_keyed, write_keyed  # noqa: F401 (API)
 
-ENV_DIR = "AIRLIFT_CACHE_DIR"
-ENV_SWITCH = "AIRLIFT_CACHE"
 FORMAT = 1  # bump when the layout of the files changes
-_OFF = {"0", "off", "no", "false"}
-
-
-def directory() -> Path | None:
-    """The cache folder, or None when the cache is switched off."""
-    get = os.environ.get
-    return _directory(get(ENV_SWITCH, ""), get(ENV_DIR, ""), get("XDG_CACHE_HOME", ""), get("HOME", ""),
-                      get("LOCALAPPDATA", ""))
-
-
-@lru_cache(maxsize=16)
-def _directory(switch: str, where: str, *platform: str) -> Path | None:
-    """The folder for these environment values (``platform``: those the user cache folder depends on); asked
-    for at every route and airspace lookup, so worked out once."""
-    if switch.strip().lower() in _OFF:
-        return None
-    if where:
-        return Path(where)
-    import platformdirs
-
-    return platformdirs.user_cache_path("airlift-sim") / "routes"
 
 
 @lru_cache(maxsize=1)
@@ -88,32 +64,6 @@ def _folder(codes: frozenset[str], territorial_nm: float) -> Path | None:
 @lru_cache(maxsize=4096)
 def _situation_folder(root: Path, codes: frozenset[str], territorial_nm: float) -> Path:
     return root / _hash(_situation_key(codes, territorial_nm))
-
-
-def read_keyed(path: Path, key: tuple, default: Any = None) -> Any:
-    """The value stored at ``path`` under ``key``; ``default`` when missing, unreadable or another key's."""
-    try:
-        with open(path, "rb") as f:
-            stored_key, value = pickle.load(f)
-    except Exception:  # missing, partial, corrupt or from an incompatible version: a miss
-        return default
-    return value if stored_key == key else default
-
-
-def write_keyed(path: Path, key: tuple, value: Any) -> None:
-    """Store atomically; a cache that cannot be written (read-only, full disk) is silently skipped."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pkl")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump((key, value), f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        pass
 
 
 def load_airspace(codes: frozenset[str], territorial_nm: float):

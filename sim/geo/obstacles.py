@@ -160,7 +160,7 @@ def airspace_groups(codes: frozenset[str], territorial_nm: float) -> AirspaceGro
     or through other countries of ``codes`` (two polygons that touch have outlines that close). Groups
     are ordered by their first code; each group's points are sampled over its land's parts' bounds,
     widened likewise."""
-    codes = sorted(codes)
+    codes = sorted(codes)  # type: ignore[assignment]
     boxes, owner = [], []
     for i, code in enumerate(codes):
         outline = _country_reach(code, territorial_nm)[0]
@@ -185,8 +185,8 @@ def airspace_groups(codes: frozenset[str], territorial_nm: float) -> AirspaceGro
     for i in range(len(codes)):
         members.setdefault(root(i), []).append(i)
     ordered = sorted(members.values())
-    groups = tuple(frozenset(codes[i] for i in group) for group in ordered)
-    reach = [[_country_reach(codes[i], territorial_nm) for i in group] for group in ordered]
+    groups = tuple(frozenset(codes[i] for i in group) for group in ordered)  # type: ignore[index]
+    reach = [[_country_reach(codes[i], territorial_nm) for i in group] for group in ordered]  # type: ignore[index]
     return AirspaceGroups(groups, tuple(np.concatenate([r[1] for r in rs]) for rs in reach),
                           tuple(np.concatenate([r[2] for r in rs]) for rs in reach))
 

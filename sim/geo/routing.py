@@ -170,7 +170,7 @@ class _Search:
 
     def __init__(self, origin, destination, gc_km, airspace: ClosedAirspace, exempt: dict[str, tuple]):
         geod = geo.wgs84()
-        mid_lon, mid_lat = geod.npts(*origin, *destination, 1)[0] if gc_km > 1 else origin
+        mid_lon, mid_lat = geod.npts(*origin, *destination, 1)[0] if gc_km > 1 else origin  # type: ignore[call-arg]
         # The centre snaps to a 5-degree grid so that nearby routes share one projected airspace.
         self.centre = (round(mid_lon / CENTRE_GRID_DEG) * CENTRE_GRID_DEG, round(mid_lat / CENTRE_GRID_DEG) * CENTRE_GRID_DEG)
         self.proj = _gnomonic(*self.centre)

@@ -83,7 +83,11 @@ class RunningModel(Protocol):
     crews: CrewRoster  # crews staged on the ground
     maintenance: Collection[str]  # airfields where a repair takes its base time
 
+    open: dict[str, bool]  # per airfield: not closed by a scenario event
+
     def usable(self, ident: str) -> bool: ...
+
+    def closing(self, ident: str) -> simpy.Event: ...
 
     def become_idle(self, aircraft: Aircraft) -> None: ...
 
@@ -155,7 +159,7 @@ class Aircraft:
             if job.kind == "cargo":
                 yield from self._carry(job)
             else:
-                yield from self._fly(job.trip, job.kind)
+                yield from self._fly(job.trip, job.kind)  # type: ignore[arg-type]
             if self.go_home:
                 self.go_home = False
                 home = self._home_trip()
@@ -203,7 +207,7 @@ class Aircraft:
         # The destination, the stop or the airspace may have changed during the onload: plan again.
         trip = self._loaded_trip(req.to)
         if trip is None:
-            yield from self._offload(cargo.tons)
+            yield from self._put_down()
             return
         if cargo.tons > trip.payload_cap_t + 1e-9:
             if cargo.load is not None and manifest is not None:  # whole pieces and heads stay behind
@@ -213,7 +217,7 @@ class Aircraft:
             else:
                 yield from self._offload(cargo.tons - trip.payload_cap_t)
         yield from self._fly(trip, "cargo")
-        yield from self._offload(cargo.tons)  # at the destination, or wherever the trip stopped short
+        yield from self._put_down()  # at the destination, or wherever the trip stopped short
         if self.location == req.to:
             self.delivered_for = job.requirement
 
@@ -223,12 +227,43 @@ class Aircraft:
             return None
         return self.model.planner.plan(self.type, self.location, destination, self.type.planning_load_t, self.fuel_state)
 
-    def _offload(self, tons: float, part: Load | None = None) -> Generator[simpy.Event, Any, None]:
+    def _put_down(self) -> Generator[simpy.Event, Any, None]:
+        """Offload all the cargo aboard: here while the airfield is open; from a closed one it is flown on
+        first, to its destination if usable, else to the nearest usable airfield, where it waits."""
+        for _ in range(4):  # each attempt flies or offloads; an airfield closing every time ends the tries
+            cargo = self.aboard
+            if cargo is None:
+                return
+            if self.model.open[self.location]:
+                done = yield from self._offload(cargo.tons)
+                if done:
+                    return
+            trip = self._onward_trip(cargo)
+            if trip is None:
+                break
+            yield from self._fly(trip, "cargo")
+        if self.aboard is not None:  # nowhere it can take the cargo: offloaded where it stands
+            yield from self._offload(self.aboard.tons, force=True)
+
+    def _onward_trip(self, cargo: Aboard) -> Trip | None:
+        """A trip carrying ``cargo`` away from here: to its destination if usable, else to the nearest usable
+        airfield."""
+        model = self.model
+        here = self.location
+        targets = [model.requirements[cargo.requirement].to, model.nearest_usable(here)]
+        for target in dict.fromkeys(t for t in targets if t != here and model.usable(t)):
+            trip = model.planner.plan(self.type, here, target, cargo.tons, self.fuel_state)
+            if trip is not None and trip.payload_cap_t >= cargo.tons - 1e-9:
+                return trip
+        return None
+
+    def _offload(self, tons: float, part: Load | None = None, force: bool = False) -> Generator[simpy.Event, Any, bool]:
         """Offload ``tons`` of the cargo aboard here (``part`` of a manifest load; all of it by default):
-        delivered at its destination, waiting here otherwise."""
+        delivered at its destination, waiting here otherwise. False if the airfield closed before a working
+        spot came free (no offload starts at a closed airfield unless ``force``d): the cargo stays aboard."""
         cargo = self.aboard
         if cargo is None or tons <= 1e-9:
-            return
+            return True
         model = self.model
         here = self.location
         at_destination = here == model.requirements[cargo.requirement].to
@@ -249,7 +284,9 @@ class Aircraft:
             if cargo.tons <= 1e-9:
                 self.aboard = None
 
-        yield from self._turn(here, self.type.offload_h, "offload", tons, cargo.requirement, on_end=done)
+        done_here = yield from self._turn(here, self.type.offload_h, "offload", tons, cargo.requirement, on_end=done,
+                                          closed_ok=force)
+        return done_here
 
     # --- flying -------------------------------------------------------------------------------------
 
@@ -271,14 +308,10 @@ class Aircraft:
                     self._drop_booking()
                     return False
             book = trip.landings if i == 0 else ()
-            ready = yield from self._cleared(destination, planned.flight_h, book, may_give_up=purpose != "ferry",
-                                             loaded_here=i == 0 and purpose == "cargo")
+            # An airfield that closes with loaded aircraft on the ground sees them leave with what is aboard
+            # (after a crew rest, if the crew must rest first): no cargo work starts at a closed airfield.
+            ready = yield from self._cleared(destination, planned.flight_h, book, may_give_up=purpose != "ferry")
             if not ready:
-                self._drop_booking()
-                return False
-            if i == 0 and purpose == "cargo" and not model.open[self.location]:
-                # The airfield closed while the cargo loaded here waited aboard (crew rest, repair, a spot
-                # ahead): nothing leaves a closed airfield with cargo loaded there; it is offloaded and stays.
                 self._drop_booking()
                 return False
             payload = self.aboard.tons if self.aboard else 0.0
@@ -364,12 +397,11 @@ class Aircraft:
         return self.model.planner.plan(self.type, self.location, self.base, 0.0, self.fuel_state)
 
     def _cleared(self, destination: str, flight_h: float, book: tuple[str, ...], may_give_up: bool,
-                 loaded_here: bool = False) -> Generator[simpy.Event, Any, bool]:
+                 ) -> Generator[simpy.Event, Any, bool]:
         """Wait until a legal crew is aboard for the hop to ``destination`` and, at a trip's start, until
         a parking spot is held at every airfield of the trip (``book``), all at once so that an aircraft
         on its way never waits for a spot. False if an airfield became unusable, if an empty aircraft
-        away from its base found no spot (it flies home instead of holding a spot others may need), or if
-        the airfield closed while the cargo ``loaded_here`` waited aboard (it leaves the parking line then)."""
+        away from its base found no spot (it flies home instead of holding a spot others may need)."""
         model = self.model
         usable = model.usable
         here = self.location
@@ -378,7 +410,7 @@ class Aircraft:
         # at a fuel stop ``book`` is empty and the spot ahead, booked at the start, stays held).
         handed = False
         while True:
-            if not usable(destination) or not all(map(usable, book)) or (loaded_here and not model.open[here]):
+            if not usable(destination) or not all(map(usable, book)):
                 return False
             if self.crew is not None:
                 self.crew, takeoff = model.crews.choose(self.crew, self.type, here, self.env.now, flight_h)
@@ -397,7 +429,7 @@ class Aircraft:
                     self.go_home, self.gave_up_at = True, self.env.now  # once an instant: no loop without time
                     return False
                 handed = yield from self._wait("parking hold", model.parking_line.wait(
-                    self.number, lots, (destination, *book), (here,) if loaded_here else ()))
+                    self.number, lots, (destination, *book)))
                 if handed:
                     self.booked = list(book)
                 continue
@@ -424,13 +456,13 @@ class Aircraft:
 
     def _wait_for_hours(self, hours: float) -> Generator[simpy.Event, Any, None]:
         """Stay on the ground until the flying-hour budget covers the next hop, then spend it."""
-        rate = self.type.ute_h_per_day / 24.0
-        cap = max(self.type.ute_h_per_day, hours)
-        budget = min(cap, self.hours_budget + (self.env.now - self.hours_budget_at) * rate)
-        if budget < hours - 1e-9:
-            yield self.env.timeout((hours - budget) / rate)
+        rate = self.type.ute_h_per_day / 24.0  # type: ignore[operator]
+        cap = max(self.type.ute_h_per_day, hours)  # type: ignore[type-var]
+        budget = min(cap, self.hours_budget + (self.env.now - self.hours_budget_at) * rate)  # type: ignore[type-var]
+        if budget < hours - 1e-9:  # type: ignore[operator]
+            yield self.env.timeout((hours - budget) / rate)  # type: ignore[operator]
             budget = hours
-        self.hours_budget, self.hours_budget_at = budget - hours, self.env.now
+        self.hours_budget, self.hours_budget_at = budget - hours, self.env.now  # type: ignore[operator]
 
     # --- on the ground ------------------------------------------------------------------------------
 
@@ -444,14 +476,24 @@ class Aircraft:
 
     def _turn(self, airfield: str, handling_h: float, activity: str, payload_t: float = 0.0, requirement: int = -1,
               on_start: Callable[[], None] | None = None, on_end: Callable[[], None] | None = None,
-              ) -> Generator[simpy.Event, Any, bool]:
-        """Hold a working spot for the handling time; False if an onload found the airfield closed when its
-        spot came free (nothing is loaded at a closed airfield). Planning ground times include refuelling where
-        the airfield has fuel; a type with ``refuel_sequential`` adds ``refuel_h`` to onloads and offloads there."""
+              closed_ok: bool = False) -> Generator[simpy.Event, Any, bool]:
+        """Hold a working spot for the handling time; False if an onload found the airfield unusable, or an
+        offload found it closed, when its spot came free (no cargo work starts at a closed airfield). Planning
+        ground times include refuelling where the airfield has fuel; a type with ``refuel_sequential`` adds ``refuel_h`` to onloads and offloads there."""
         model = self.model
         arrive = self.env.now
-        yield model.ramps[airfield].request()
-        if activity == "onload" and not model.usable(airfield):
+        ramp = model.ramps[airfield]
+        request = ramp.request()
+        if activity == "offload" and not closed_ok and model.open[airfield] and not request.triggered:
+            closing = model.closing(airfield)
+            yield request | closing
+            if not request.triggered:  # the airfield closed while it waited: it leaves with its cargo
+                ramp.cancel(request)
+                return False
+        else:
+            yield request
+        if ((activity == "onload" and not model.usable(airfield))
+                or (activity == "offload" and not closed_ok and not model.open[airfield])):
             model.ramps[airfield].release()
             return False
         start = self.env.now
@@ -463,5 +505,5 @@ class Aircraft:
         model.ramps[airfield].release()
         if on_end:
             on_end()
-        model.record_ground(self, airfield, arrive, start, self.env.now, activity, payload_t, requirement)
+        model.record_ground(self, airfield, arrive, start, self.env.now, activity, payload_t, requirement)  # type: ignore[arg-type]
         return True

@@ -58,8 +58,9 @@ class Crew:
 
     def earliest_takeoff(self, kind: AircraftType, now: float, flight_h: float) -> float:
         """Earliest take-off (h) at which this crew may fly a hop of ``flight_h``, from ``now``."""
-        continuing = self.duty_start_h is not None and now < self.off_duty_h + kind.crew_rest_h
-        if continuing and now + flight_h + kind.crew_debrief_h - self.duty_start_h <= kind.crew_duty_h + 1e-9:
+        start = self.duty_start_h  # None before the first duty period
+        if (start is not None and now < self.off_duty_h + kind.crew_rest_h  # the duty period continues
+                and now + flight_h + kind.crew_debrief_h - start <= kind.crew_duty_h + 1e-9):
             takeoff = now
         else:  # a new duty period: after its rest, and after the show
             takeoff = max(now, self.off_duty_h + kind.crew_rest_h + kind.crew_show_h)

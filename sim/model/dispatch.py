@@ -71,7 +71,7 @@ def capable_type_counts(requirements: Sequence[RequirementSpec], types: Sequence
         if not req.has_manifest:
             return [lambda hold: carries_class(hold.classes, req)]
         out: list[Callable[[Hold], bool]] = [
-            lambda hold, piece=piece: carry_problem(piece, hold) is None for piece, _ in req.pieces]
+            lambda hold, piece=piece: carry_problem(piece, hold) is None for piece, _ in req.pieces]  # type: ignore[misc]
         if req.passengers > 0:
             out.append(seats_people)
         if req.bulk_t > 0:

@@ -61,6 +61,7 @@ class AirliftModel:
             Manifest(r.from_, r.pieces, r.passengers, r.passenger_mass_t, r.bulk_t) if r.has_manifest else None
             for r in self.requirements]
         self._holds: dict[str, Hold] = {}
+        self._closing: dict[str, simpy.Event] = {}  # per airfield: fires when an event closes it
         self._closed_since: dict[tuple[str, str], int] = {}  # (airfield, cause) -> its open row in records.closures
         self.idle: list[Aircraft] = []
         self._dispatching = False
@@ -78,7 +79,7 @@ class AirliftModel:
                 group = (entry.type, entry.base)
                 per_group[group] = per_group.get(group, 0) + 1
                 name = f"{entry.type}#{per_group[group]}@{entry.base}"
-                aircraft = Aircraft(self, number, name, world.aircraft[entry.type], entry.base, (e, k), entry.serves)
+                aircraft = Aircraft(self, number, name, world.aircraft[entry.type], entry.base, (e, k), entry.serves)  # type: ignore[arg-type]
                 self.parking[entry.base].occupy(number)
                 self.aircraft.append(aircraft)
             if world.operations.crews:
@@ -99,7 +100,7 @@ class AirliftModel:
         aboard = [a for a in self.aircraft if a.stream_key[0] == index]
         staged = [ident for ident, n in entry.crews_at for _ in range(n)]
         staged += [entry.base] * (entry.crews - len(aboard) - len(staged))
-        for i, place in enumerate([None] * len(aboard) + staged):
+        for i, place in enumerate([None] * len(aboard) + staged):  # type: ignore[operator]
             crew = self.crews.new(f"{entry.type} crew {len(self.crews.all) + 1}", entry.type, place)
             if i < len(aboard):
                 aboard[i].crew = crew
@@ -120,7 +121,7 @@ class AirliftModel:
 
     def _apply_event(self, event: Event) -> Generator[simpy.Event, Any, None]:
         yield self.env.timeout(event.at_h)
-        event.apply(self)  # what this kind of event changes (sim.model.events)
+        event.apply(self)  # type: ignore[arg-type] # what this kind of event changes (sim.model.events)
         self._airfields_changed()
         self.dispatch()
 
@@ -194,9 +195,19 @@ class AirliftModel:
             else:
                 yield self.env.timeout(HOURS_PER_DAY)
 
+    def closing(self, ident: str) -> simpy.Event:
+        """An event that fires when ``ident`` is closed by a scenario event (aircraft waiting there to offload
+        leave with their cargo then)."""
+        event = self._closing.get(ident)
+        if event is None:
+            event = self._closing[ident] = self.env.event()
+        return event
+
     def _airfields_changed(self) -> None:
-        """An airfield may have become unusable: plan afresh, call back the aircraft in line for parking on a
-        trip through one (or with cargo loaded at one that closed), and send idle aircraft away from those."""
+        """An airfield may have become unusable: plan afresh, signal the closures to aircraft waiting to offload
+        there, call back the aircraft in line for parking on a trip through one, and send idle aircraft away."""
+        for ident in [k for k in self._closing if not self.open[k]]:
+            self._closing.pop(ident).succeed()
         self.planner.invalidate()
         self.parking_line.recall(self.usable, self.open.__getitem__)
         self._send_idle_away()
@@ -366,7 +377,7 @@ class AirliftModel:
             self._dispatching = False
 
     def _dispatch_one(self) -> bool:
-        choice = self.rule.choose(self)
+        choice = self.rule.choose(self)  # type: ignore[arg-type]
         if choice is None:
             return False
         aircraft, job = choice

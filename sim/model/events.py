@@ -23,7 +23,13 @@ from sim.geo.airspace import AirspacePolicy
 
 if TYPE_CHECKING:
     from sim.model.ramp import Ramp
-    from sim.model.trips import TripPlanner
+
+
+class PolicyHolder(Protocol):
+    """What an airspace event needs of the trip planner (``sim.model.trips.TripPlanner``): the world builds
+    on this module and the planner on the world, so the planner is seen through this view."""
+
+    def set_policy(self, policy: AirspacePolicy) -> None: ...
 
 
 class EventTarget(Protocol):
@@ -31,7 +37,7 @@ class EventTarget(Protocol):
 
     open: dict[str, bool]  # airfields open for landings (not closed by an event)
     policy: AirspacePolicy  # the airspace in force for new take-offs
-    planner: TripPlanner
+    planner: PolicyHolder
     ramps: dict[str, Ramp]
 
     def note_closure(self, ident: str, cause: str) -> None: ...

@@ -30,6 +30,13 @@ class Ramp:
         self._grant()
         return event
 
+    def cancel(self, event: simpy.Event) -> None:
+        """Withdraw the request ``event``: from the queue if still waiting, else give its spot back."""
+        if event in self._waiting:
+            self._waiting.remove(event)
+        else:
+            self.release()
+
     def release(self) -> None:
         """Give a spot back."""
         self.in_use -= 1

@@ -89,7 +89,7 @@ FLOAT_COLUMNS = frozenset(name for row in (LegRow, GroundRow, DeliveryRow)
 
 def _columns(row: type[tuple]) -> dict[str, Any]:
     hints = typing.get_type_hints(row)
-    return {name: array("d") if hints[name] is float else [] for name in row._fields}
+    return {name: array("d") if hints[name] is float else [] for name in row._fields}  # type: ignore[attr-defined]
 
 
 @dataclass

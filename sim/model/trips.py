@@ -3,8 +3,10 @@
 Rules (one mechanism for every case, all in sim.flight.performance):
 
 * Every hop X -> Y must take off with fuel for its own distance stretched by the range reserve, and land
-  with the type's reserve plus, when Y has no fuel, the fuel for the onward hop from Y to a fuel airfield
-  (back to X when X has fuel, otherwise the nearest open fuel airfield), flown empty. Tankering that
+  with the type's reserve plus, when Y has no fuel, the fuel the onward hop from Y to a fuel airfield
+  (back to X when X has fuel, otherwise the nearest open fuel airfield), flown empty, burns over its
+  distance stretched by the range reserve. The fixed reserve is counted once: it is aboard on landing at
+  Y and is the same fuel the onward hop must still hold when it lands. Tankering that
   fuel costs payload through the mass limits, never through a separate rule.
 * At take-off: fuel <= tanks, payload + fuel + empty mass <= MTOW and <= what X's runway allows; at
   landing: mass <= maximum landing mass and <= what Y's runway allows.
@@ -102,7 +104,7 @@ class TripPlanner:
             onward_km = w.nearest(y, candidates, self.policy)[1]
         if math.isinf(onward_km):
             return math.inf
-        return performance.required_fuel_t(aircraft, onward_km, 0.0)
+        return performance.return_fuel_t(aircraft, onward_km)
 
     def hop(self, aircraft: AircraftType, x: str, y: str, fuel_aboard_t: float | None,
             trip: tuple[str, str] | None = None) -> Hop | None:
@@ -171,7 +173,7 @@ class TripPlanner:
         first, second = (performance.flight_h(aircraft, self.world.shortest_possible_km(a, b))
                          for a, b in ((origin, stop), (stop, destination)))
         bound = _rank(aircraft, want_t, want_t, first + second + aircraft.enroute_stop_h, 2)
-        return bound is not None and bound < _rank(aircraft, want_t, best.payload_cap_t, best.duration_h, len(best.hops))
+        return bound is not None and bound < _rank(aircraft, want_t, best.payload_cap_t, best.duration_h, len(best.hops))  # type: ignore[operator]
 
 
 def _rank(aircraft: AircraftType, want_t: float, cap_t: float, duration_h: float, hops: int) -> tuple | None:
@@ -191,7 +193,7 @@ def _better(aircraft: AircraftType, want_t: float, best: Trip | None, trip: Trip
     rank = _rank(aircraft, want_t, trip.payload_cap_t, trip.duration_h, len(trip.hops))
     if rank is None:
         return best
-    if best is None or rank > _rank(aircraft, want_t, best.payload_cap_t, best.duration_h, len(best.hops)):
+    if best is None or rank > _rank(aircraft, want_t, best.payload_cap_t, best.duration_h, len(best.hops)):  # type: ignore[operator]
         return trip
     return best
 
@@ -225,7 +227,7 @@ def infeasible_legs(world: World) -> list[dict[str, object]]:
                 ferry = performance.planned_range_km(kind, 0.0)
                 if not route.legal:
                     reason = "no legal route: " + "; ".join(route.notes) + " and no one-stop routing exists"
-                elif route.length_km > ferry:
+                elif route.length_km > ferry:  # type: ignore[operator]
                     reason = (f"{route.length_km:.0f} km is beyond the {ferry:.0f} km planned ferry range "
                               "and no one-stop routing exists")
                 else:

@@ -13,7 +13,7 @@ violation it finds, one line each. The rules:
   exempt); no fuel added at an airfield without fuel;
 * working MOG: no spot granted while the airfield's spots (MOG in force at that moment) are all held;
 * no landing and no onload at a closed airfield (an emergency landing is allowed, and reported), and no
-  take-off with cargo loaded at an airfield after an event closed it;
+  offload starting at an airfield an event closed (aircraft there leave with what is aboard);
 * cargo conserved per place and per aircraft: what is onloaded at a place was waiting there, a leg's
   payload is what is aboard, and what is offloaded short of the destination waits where it came off;
 * no stranded aircraft unless reported: an aircraft whose last landing leaves it at an airfield without
@@ -98,7 +98,7 @@ def _manifests(world: World, sorties: list[dict[str, Any]]) -> list[str]:
             mass += piece.mass_t * int(count)
         if people > hold.seats:
             problems.append(f"{where}: {people} passengers, {hold.seats} seats")
-        mass += people * passenger_mass.get(row.get("requirement"), 0.1)
+        mass += people * passenger_mass.get(row.get("requirement"), 0.1)  # type: ignore[arg-type]
         bulk_t = max(0.0, row["payload_t"] - mass) if "bulk" in str(row.get("cargo_class") or "") else 0.0
         floor += people * hold.seat_floor_m + bulk_t * hold.bulk_floor_m_per_t
         if heavy_floor + people * hold.seat_floor_m > hold.floor_length_m + EPS:
@@ -182,7 +182,8 @@ def stays_on_ground(world: World, legs: Iterable[tuple[str, float, float, str, s
 
 def fleet_names(world: World) -> list[str]:
     """Every aircraft's name, as the model gives them: TYPE#N@BASE, numbered per type and base."""
-    names, per_group = [], defaultdict(int)
+    names: list[str] = []
+    per_group: defaultdict[tuple[str, str], int] = defaultdict(int)
     for entry in world.fleet:
         for _ in range(entry.count):
             per_group[(entry.type, entry.base)] += 1
@@ -317,15 +318,9 @@ def _closures(world: World, sorties: list[dict[str, Any]], ground: list[dict[str
     for row in ground:
         if row["activity"] == "onload" and closed(row["airfield"], row["start_h"]):
             problems.append(f"{row['aircraft']}: onloads at {row['airfield']} at {row['start_h']:.2f} h while it is closed")
-    # Cargo loaded at an airfield never leaves it after an event closed it (a fuel stop's cargo may).
-    previous: dict[str, dict[str, Any]] = {}
-    for leg in sorted(sorties, key=lambda r: (r["aircraft"], r["depart_h"])):
-        before = previous.get(leg["aircraft"])
-        through = before is not None and before["destination"] == leg["origin"] and before["fuel_stop"]
-        if leg["payload_t"] > EPS and not through and closed(leg["origin"], leg["depart_h"], ("closed",)):
-            problems.append(f"{leg['aircraft']}: takes off from {leg['origin']} at {leg['depart_h']:.2f} h with "
-                            f"{leg['payload_t']:.1f} t loaded there after it closed")
-        previous[leg["aircraft"]] = leg
+        # Aircraft on the ground at a closing airfield leave with what is aboard: no offload starts there.
+        if row["activity"] == "offload" and closed(row["airfield"], row["start_h"], ("closed",)):
+            problems.append(f"{row['aircraft']}: offloads at {row['airfield']} at {row['start_h']:.2f} h while it is closed")
     return problems
 
 

@@ -10,6 +10,11 @@
   km and most payload non-stop, the legal routes and the range circle.
 * KML (Google Earth) of either collection: :func:`kml_document`.
 
+A GIS reads a GeoJSON file as one layer of one geometry type, so collections are written one geometry type
+per file (:func:`write_geojson_layers`): X.geojson the lines, X_airfields.geojson the points,
+X_areas.geojson the polygons (as MultiPolygons). Of a replicated run the legs and tons of each pair are the
+means per replication (``counted``: "per replication, mean of N"), with the sums beside them.
+
 RFC 7946: coordinates are (longitude, latitude) in WGS84, polygons' outer rings counter-clockwise and
 holes clockwise (the right-hand rule), no ``crs`` member. Geometries are simplified (2 km for airspace,
 1 km for routes) and rounded to 5 decimals (about 1 m).
@@ -25,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import shapely
 
@@ -237,8 +242,9 @@ def _line(route: Route) -> shapely.Geometry:
 
 def routes_collection(world: Any, sortie_rows: Iterable[dict[str, Any]] | FlownTally, replications: int = 1) -> dict[str, Any]:
     """routes.geojson of a run: legs flown, airfields, closed airspace per phase (see the module doc).
-    ``replications``: how many replications ``sortie_rows`` hold (per-replication figures divide by it);
-    ``sortie_rows`` may be a ``FlownTally`` of them."""
+    ``replications``: how many replications ``sortie_rows`` hold (``sortie_rows`` may be a ``FlownTally`` of
+    them). Of several, ``legs``, ``cargo_legs``, ``tons``, ``diverted`` and ``purposes`` are the means per
+    replication (``counted`` says "per replication, mean of N"), and ``*_total`` the sums over all of them."""
     legs = flown_legs(world, sortie_rows)
     days = _phase_days(world)
     features = []
@@ -252,13 +258,10 @@ def routes_collection(world: Any, sortie_rows: Iterable[dict[str, Any]] | FlownT
         features.append(_feature(geom, {
             "kind": "leg flown", "origin": leg.origin, "destination": leg.destination,
             "from_day": days[leg.phase][0], "to_day": days[leg.phase][1], "airspace": world.phases[leg.phase][1].label,
-            "legs": leg.legs, "legs_per_replication": round(leg.legs / replications, 3), "cargo_legs": leg.cargo_legs,
-            "tons": round(leg.tons, 3), "tons_per_replication": round(leg.tons / replications, 3),
+            **_counts(leg, replications),
             "route_km": None if route.length_km is None else round(route.length_km, 1),
             "great_circle_km": round(route.great_circle_km, 1), "overflies": " ".join(route.countries),
-            "fuel_stop": leg.fuel_stop, "diverted": leg.diverted,
-            "purposes": "; ".join(f"{p} {n}" for p, n in sorted(leg.purposes.items())),
-            "legal_route": route.legal,
+            "fuel_stop": leg.fuel_stop, "legal_route": route.legal,
         }))
     used = dict.fromkeys([*world.named_airfields, *(i for g in legs for i in (g.origin, g.destination))])
     stops = {g.destination for g in legs if g.fuel_stop}
@@ -273,7 +276,31 @@ def routes_collection(world: Any, sortie_rows: Iterable[dict[str, Any]] | FlownT
     box = _around(lines, [(world.airfields[i].lon, world.airfields[i].lat) for i in used])
     for k, (_, policy) in enumerate(world.phases):
         features += airspace_features(policy, {"from_day": days[k][0], "to_day": days[k][1]}, box)
-    return {"type": "FeatureCollection", "name": f"{world.run.name} routes", "features": features}
+    name = f"{world.run.name} routes" + ("" if replications == 1 else f" ({counted(replications)})")
+    return {"type": "FeatureCollection", "name": name, "features": features}
+
+
+def counted(replications: int) -> str:
+    """How the figures of a run's legs are counted: "one run", or "per replication, mean of N"."""
+    return "one run" if replications == 1 else f"per replication, mean of {replications:,}"
+
+
+def _counts(leg: FlownLeg, replications: int) -> dict[str, Any]:
+    """The figures of a pair flown: of one run as counted; of several replications, the mean per
+    replication, the totals beside them."""
+    n = replications
+
+    def mean(x: float) -> float:
+        return round(x / n, 3)
+
+    figures = {"counted": counted(n), "replications": n, "legs": mean(leg.legs) if n > 1 else leg.legs,
+               "cargo_legs": mean(leg.cargo_legs) if n > 1 else leg.cargo_legs, "tons": mean(leg.tons),
+               "legs_per_replication": mean(leg.legs), "tons_per_replication": mean(leg.tons),
+               "diverted": mean(leg.diverted) if n > 1 else leg.diverted,
+               "purposes": "; ".join(f"{p} {mean(k) if n > 1 else k:g}" for p, k in sorted(leg.purposes.items()))}
+    if n > 1:
+        figures.update({"legs_total": leg.legs, "cargo_legs_total": leg.cargo_legs, "tons_total": round(leg.tons, 3)})
+    return figures
 
 
 def reach_collection(result: Any) -> dict[str, Any]:
@@ -311,11 +338,68 @@ def reach_collection(result: Any) -> dict[str, Any]:
 
 
 def write_geojson(path: Path, collection: dict[str, Any]) -> None:
-    """Write a FeatureCollection (compact: one feature per line)."""
+    """Write a FeatureCollection as it is (compact: one feature per line). The result files are written
+    with :func:`write_geojson_layers`: one geometry type per file."""
     head = {k: v for k, v in collection.items() if k != "features"}
     lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in collection["features"]]
     text = json.dumps(head, ensure_ascii=False)[:-1] + ', "features": [\n' + ",\n".join(lines) + "\n]}\n"
     Path(path).write_text(text, encoding="utf-8")
+
+
+# One geometry type per file: a GIS (QGIS, ogr2ogr) reads a file as one layer of one geometry type, and
+# asks which sub-layer to open when points, lines and polygons share a file.
+LAYERS = {"lines": "", "points": "_airfields", "areas": "_areas"}  # file name suffix of each layer
+_LAYER_OF = {"LineString": "lines", "MultiLineString": "lines", "Point": "points", "MultiPoint": "points",
+             "Polygon": "areas", "MultiPolygon": "areas", "GeometryCollection": "areas"}
+
+
+def layer_paths(path: Path) -> dict[str, Path]:
+    """The files :func:`write_geojson_layers` writes for ``path`` (X.geojson): the lines (legs, routes) in
+    X.geojson, the airfields in X_airfields.geojson, the areas (closed airspace, range circle) in
+    X_areas.geojson."""
+    path = Path(path)
+    return {layer: path.with_name(f"{path.stem}{suffix}{path.suffix}") for layer, suffix in LAYERS.items()}
+
+
+def layers(collection: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """A FeatureCollection split into one collection per geometry type: ``lines`` (LineString), ``points``
+    (Point) and ``areas`` (every polygon as a MultiPolygon; the polygons of a GeometryCollection too),
+    each named after the collection and its layer (an empty collection when it has none)."""
+    out: dict[str, dict[str, Any]] = {}
+    for layer in LAYERS:
+        head = {k: v for k, v in collection.items() if k != "features"}
+        head["name"] = f"{collection.get('name', 'airlift-sim')}: {_LAYER_NAMES[layer]}"
+        out[layer] = {**head, "features": []}
+    for feature in collection["features"]:
+        geom = feature["geometry"]
+        layer = _LAYER_OF[geom["type"]]
+        if layer == "areas":
+            feature = {**feature, "geometry": _multipolygon(geom)}
+        out[layer]["features"].append(feature)
+    return out
+
+
+_LAYER_NAMES = {"lines": "routes", "points": "airfields", "areas": "closed airspace and other areas"}
+
+
+def _multipolygon(geom: dict[str, Any]) -> dict[str, Any]:
+    """A Polygon, MultiPolygon or GeometryCollection as one MultiPolygon (lines and points of a
+    collection, left by repairing a polygon, dropped)."""
+    if geom["type"] == "MultiPolygon":
+        return geom
+    if geom["type"] == "Polygon":
+        return {"type": "MultiPolygon", "coordinates": [geom["coordinates"]] if geom["coordinates"] else []}
+    polygons = [_multipolygon(g)["coordinates"] for g in geom.get("geometries", []) if g["type"] in ("Polygon", "MultiPolygon")]
+    return {"type": "MultiPolygon", "coordinates": [p for parts in polygons for p in parts]}
+
+
+def write_geojson_layers(path: Path, collection: dict[str, Any]) -> list[Path]:
+    """Write a FeatureCollection as one GeoJSON file per geometry type (:func:`layer_paths`); every file is
+    written, an empty collection where the layer has no feature. Returns the paths written."""
+    paths = layer_paths(path)
+    for layer, part in layers(collection).items():
+        write_geojson(paths[layer], part)
+    return list(paths.values())
 
 
 # --- KML -------------------------------------------------------------------------------------------------
@@ -376,7 +460,8 @@ def _coords(points: list[list[float]]) -> str:
 
 
 def _kml_geometry(parent: ET.Element, geom: dict[str, Any], ns: str) -> None:
-    kind, coords = geom["type"], geom.get("coordinates")
+    kind, coords = geom["type"], geom.get("coordinates")  # None only for a GeometryCollection
+    coords = cast(Any, coords)
     if kind == "Point":
         ET.SubElement(ET.SubElement(parent, f"{{{ns}}}Point"), f"{{{ns}}}coordinates").text = _coords([coords])
     elif kind == "LineString":
@@ -428,11 +513,19 @@ def report_collection(rows: list[dict[str, Any]], cases: list[Any], routes: dict
     return {"type": "FeatureCollection", "name": "reach report", "features": features}
 
 
-def save_collection(path: Path, collection: dict[str, Any], force: bool = False) -> Path:
-    """Write a FeatureCollection to ``path`` atomically: KML when the name ends in .kml, else GeoJSON (an
-    existing file is replaced only with ``force``)."""
+def save_collection(path: Path, collection: dict[str, Any], force: bool = False) -> list[Path]:
+    """Write a FeatureCollection to ``path`` atomically: KML (one file, a folder per kind) when the name ends
+    in .kml, else GeoJSON, one file per geometry type (:func:`layer_paths`). An existing file is replaced
+    only with ``force``. Returns the paths written."""
+    from sim.errors import ResultsExistError
     from sim.results.writing import write_file_atomically
 
     path = Path(path)
-    writer = write_kml if path.suffix.lower() == ".kml" else write_geojson
-    return write_file_atomically(path, lambda tmp: writer(tmp, collection), force=force)
+    if path.suffix.lower() == ".kml":
+        return [write_file_atomically(path, lambda tmp: write_kml(tmp, collection), force=force)]
+    paths = layer_paths(path)
+    clash = [p for p in paths.values() if p.exists()]
+    if clash and not force:
+        raise ResultsExistError(f"{clash[0]} already exists; replace it with --force (force=True in Python)")
+    parts = layers(collection)
+    return [write_file_atomically(paths[k], lambda tmp, k=k: write_geojson(tmp, parts[k]), force=force) for k in paths]

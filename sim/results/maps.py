@@ -286,7 +286,7 @@ def place_labels(ax: plt.Axes, items: list[tuple[float, float, str, float]], avo
     fig = ax.figure
     engine = fig.get_layout_engine()
     if engine is not None:  # the Axes' final size, without drawing the figure
-        engine.execute(fig)
+        engine.execute(fig)  # type: ignore[arg-type]
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     bbox = ax.get_window_extent()
@@ -401,7 +401,7 @@ def reach_map(
             with_bar = any(i.max_payload_t is not None for i in routes)
             fig, ax = plt.subplots(figsize=(9, 8.7 if with_bar else 9.5), constrained_layout=True)
         else:
-            fig = ax.figure
+            fig = ax.figure  # type: ignore[assignment]
         ox, oy = proj(origin.lon, origin.lat)
         xs, ys = [ox], [oy]
         lines = []
@@ -424,16 +424,16 @@ def reach_map(
             color = plt.get_cmap("tab10")(k % 10)
             ax.add_patch(Circle((ox, oy), ring.radius_km * 1000.0, fill=False, color=color, linestyle="--", linewidth=1.1,
                                 zorder=3))
-            legend.append((Line2D([], [], color=color, linestyle="--"),
+            legend.append((Line2D([], [], color=color, linestyle="--"),  # type: ignore[arg-type]
                            f"{ring.label}: {ring.radius_km:,.0f} km (great circle)"))
         reach_lines = [xy for xy, ok in lines if ok]
         other_lines = [xy for xy, ok in lines if not ok]
         ax.add_collection(LineCollection(other_lines, colors="0.45", linewidths=0.8, zorder=4), autolim=False)
         ax.add_collection(LineCollection(reach_lines, colors=style.PALETTE[0], linewidths=1.1, zorder=4.1), autolim=False)
         if reach_lines:
-            legend.append((Line2D([], [], color=style.PALETTE[0]), "legal route, reachable non-stop"))
+            legend.append((Line2D([], [], color=style.PALETTE[0]), "legal route, reachable non-stop"))  # type: ignore[arg-type]
         if other_lines:
-            legend.append((Line2D([], [], color="0.45"), "legal route, not reachable non-stop"))
+            legend.append((Line2D([], [], color="0.45"), "legal route, not reachable non-stop"))  # type: ignore[arg-type]
         payloads = [i.max_payload_t for i in routes if i.max_payload_t is not None]
         coloured = bool(payloads)
         if coloured:
@@ -460,21 +460,24 @@ def reach_map(
             bar.set_label("most payload non-stop on the legal route (t); hollow: none")
         ax.plot(ox, oy, marker="*", markersize=14, color="black", zorder=7)
         labels.append((ox, oy, f"{origin.ident} {origin.name}", 2.0))
-        legend += [(Line2D([], [], marker="*", color="black", linestyle="none", markersize=10), "origin"),
-                   (Line2D([], [], marker="o", color="tab:green" if not coloured else cmap(0.8), markeredgecolor="black",
+        legend += [(Line2D([], [], marker="*", color="black", linestyle="none", markersize=10), "origin"),  # type: ignore[list-item]
+                   (Line2D([], [], marker="o", color="tab:green" if not coloured else cmap(0.8), markeredgecolor="black",  # type: ignore[list-item]
                            linestyle="none"), "destination" + (", reachable non-stop" if not coloured else ""))]
         _scale_bar(ax, box)
-        _finish(ax, title, legend, "Azimuthal equidistant centred on the origin; scale true at the centre. "
+        _finish(ax, title, legend, "Azimuthal equidistant centred on the origin; scale true at the centre. "  # type: ignore[arg-type]
                 "Country polygons: Natural Earth (public domain).")
         place_labels(ax, labels, points)
     return fig
 
 
-def routes_map(world, policy: AirspacePolicy | None = None, sortie_rows: list[dict] | None = None) -> plt.Figure:
+def routes_map(world, policy: AirspacePolicy | None = None, sortie_rows: list[dict] | None = None,
+               replications: int = 1) -> plt.Figure:
     """Map of a run: one panel per airspace phase (the starting airspace and after each airspace event),
     titled with its days. With ``sortie_rows`` (sorties.csv rows) it draws the legs actually flown, on the
     legal route each took, as wide as their number of legs, fuel stops and diversions marked; without,
-    the legal route of every requirement leg. ``policy`` draws one panel under that airspace instead."""
+    the legal route of every requirement leg. ``policy`` draws one panel under that airspace instead.
+    ``replications``: how many replications ``sortie_rows`` hold; the numbers drawn are then legs per
+    replication (the mean over them), and the title and legend say so."""
     from sim.results.gis import flown_legs
 
     days = world.run.horizon_h / 24.0
@@ -500,8 +503,9 @@ def routes_map(world, policy: AirspacePolicy | None = None, sortie_rows: list[di
                 title = f"{world.run.name}: requirement legs, {when}airspace {phase_policy.label}"
             else:
                 items = [g for g in legs if policy is not None or g.phase == k]
-                title = f"{world.run.name}: legs flown, {when}airspace {phase_policy.label}"
-            _run_panel(ax, world, proj_string, phase_policy, items, title, fields)
+                flown = "legs flown" if replications == 1 else f"legs flown per replication (mean of {replications:,})"
+                title = f"{world.run.name}: {flown}, {when}airspace {phase_policy.label}"
+            _run_panel(ax, world, proj_string, phase_policy, items, title, fields, replications)
     return fig
 
 
@@ -526,7 +530,7 @@ def _requirement_legs(world, policy: AirspacePolicy) -> list[_Leg]:
 
 
 def _run_panel(ax: plt.Axes, world, proj_string: str, policy: AirspacePolicy, items: list, title: str,
-               fields: set[Airfield]) -> None:
+               fields: set[Airfield], replications: int = 1) -> None:
     proj = _projection(proj_string)
     points = {a.ident: proj(a.lon, a.lat) for a in fields}
     xs = [p[0] for p in points.values()]
@@ -562,7 +566,7 @@ def _run_panel(ax: plt.Axes, world, proj_string: str, policy: AirspacePolicy, it
                 solid_capstyle="round", alpha=0.85)
         if flown:
             mid = xy[len(xy) // 2]
-            ax.text(mid[0], mid[1], f"{n:,}", fontsize=6, color=color, ha="center", va="center", zorder=5,
+            ax.text(mid[0], mid[1], _legs_text(n, replications), fontsize=6, color=color, ha="center", va="center", zorder=5,
                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": color, "lw": 0.4, "alpha": 0.85})
     stops = {i.destination for i in items if i.fuel_stop}
     diverted_to = {i.destination for i in items if i.diverted}
@@ -584,25 +588,36 @@ def _run_panel(ax: plt.Axes, world, proj_string: str, policy: AirspacePolicy, it
         labels.append((x, y, f"{ident} {a.name}" + (f"\nMOG {a.mog}" + ("" if a.fuel else ", no fuel") if ident in named else ""),
                        2.0 if ident in named else 1.0))
     if flown:
+        each = "" if replications == 1 else f" per replication (mean of {replications:,})"
         for n in sorted({max(1, most // 10), max(1, most // 3), most}):
             legend.append((Line2D([], [], color=style.PALETTE[0], linewidth=0.6 + 4.0 * math.sqrt(n / most)),
-                           f"{n:,} legs flown (both ways)"))
+                           f"{_legs_text(n, replications)} legs flown{each} (both ways)"))
         legend.append((Line2D([], [], color="0.45", linewidth=1.5), "empty legs only (repositioning, ferry)"))
         if diverted_to:
-            legend.append((Line2D([], [], color=style.PALETTE[0], linestyle=":"), "leg with a diversion"))
+            legend.append((Line2D([], [], color=style.PALETTE[0], linestyle=":"), "leg with a diversion"))  # type: ignore[arg-type]
     else:
-        legend.append((Line2D([], [], color=style.PALETTE[0], linewidth=1.2), "legal route of a requirement leg"))
-    legend.append((Line2D([], [], marker="o", color="black", linestyle="none"), "scenario airfield (MOG; fuel)"))
+        legend.append((Line2D([], [], color=style.PALETTE[0], linewidth=1.2), "legal route of a requirement leg"))  # type: ignore[arg-type]
+    legend.append((Line2D([], [], marker="o", color="black", linestyle="none"), "scenario airfield (MOG; fuel)"))  # type: ignore[arg-type]
     if stops:
-        legend.append((Line2D([], [], marker="s", color="gold", markeredgecolor="black", linestyle="none"),
+        legend.append((Line2D([], [], marker="s", color="gold", markeredgecolor="black", linestyle="none"),  # type: ignore[arg-type]
                        "en-route fuel stop"))
     if diverted_to:
-        legend.append((Line2D([], [], marker="X", color="tab:red", markeredgecolor="black", linestyle="none"),
+        legend.append((Line2D([], [], marker="X", color="tab:red", markeredgecolor="black", linestyle="none"),  # type: ignore[arg-type]
                        "diversion or emergency landing"))
     _scale_bar(ax, box)
-    _finish(ax, title, legend, "Azimuthal equidistant; scale true at the centre. Numbers on routes: legs flown. "
+    numbers = "legs flown" if replications == 1 else f"legs flown per replication, mean of {replications:,}"
+    _finish(ax, title, legend, f"Azimuthal equidistant; scale true at the centre. Numbers on routes: {numbers}. "
             "Country polygons: Natural Earth (public domain).")
     place_labels(ax, labels, [points.get(i, proj(world.airfields[i].lon, world.airfields[i].lat)) for i in used])
+
+
+def _legs_text(legs: int, replications: int) -> str:
+    """Legs counted over ``replications`` as a map shows them: the count of one run, else the mean per
+    replication (one decimal below 100)."""
+    if replications == 1:
+        return f"{legs:,}"
+    mean = legs / replications
+    return f"{mean:,.1f}" if mean < 100 else f"{mean:,.0f}"
 
 
 def _middle(airfields: list[Airfield]) -> tuple[float, float]:

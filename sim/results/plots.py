@@ -7,6 +7,7 @@ markers above the data, 95 % bands) comes from :mod:`sim.results.style`; figures
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import date, timedelta
 from pathlib import Path
@@ -62,7 +63,8 @@ def _events(summary: dict[str, Any], start: date) -> list[tuple[date, str]]:
 
 def throughput_figure(summary: dict[str, Any], daily: list[dict[str, Any]],
                       scenario_data: dict[str, Any] | None = None) -> plt.Figure:
-    """Daily and cumulative delivered tons per requirement (95 % band when replicated), the demand of
+    """Daily and cumulative delivered tons per requirement (when replicated: the 95 % CI of the mean shaded
+    and the spread of outcomes, 80 % of the runs between p10 and p90, dashed), the demand of
     each requirement dotted in its colour (from ``scenario_data``), events numbered above the data.
 
     Each delivered line's ``gid`` is ``"delivered:<requirement>"`` or ``"cumulative:<requirement>"``, and
@@ -92,6 +94,11 @@ def throughput_figure(summary: dict[str, Any], daily: list[dict[str, Any]],
                 style.band(ax_day, [*days, ends[-1]], [*low, low[-1]], [*high, high[-1]], color, step="post")
                 style.band(ax_cum, ends, [r["cumulative_t_ci95_low"] for r in rows],
                            [r["cumulative_t_ci95_high"] for r in rows], color)
+                if "cumulative_t_p10" in rows[0]:  # the spread of outcomes: 80 % of the runs between the dashes
+                    for q in ("p10", "p90"):
+                        ax_cum.plot(ends, [r[f"cumulative_t_{q}"] for r in rows], color=color, linestyle="--",
+                                    linewidth=0.9, alpha=0.8, gid=f"cumulative_{q}:{name}",
+                                    label="_spread")
             ax_cum.plot(ends, cumulative, label=label, color=color, gid=f"cumulative:{name}", zorder=3)
             asked = requested.get(name)
             if asked and any(asked):
@@ -110,6 +117,9 @@ def throughput_figure(summary: dict[str, Any], daily: list[dict[str, Any]],
         ax_cum.set_xlabel(f"date; {note}" if note else "date", fontsize=8, loc="left")
         reps = summary.get("replications")
         what = f"mean of {reps['replications']} replications, 95 % CI shaded; " if reps else ""
+        if reps and daily and "cumulative_t_p10" in daily[0]:
+            ax_cum.set_title("solid: mean; shaded: 95 % CI of the mean; dashed: 80 % of runs between (p10-p90)",
+                             fontsize=9, loc="left")
         ax_day.set_title(f"{summary['scenario']}: {summary['delivered_t']:,.0f} t of {summary['requested_t']:,.0f} t "
                          f"delivered in {summary['days']} days ({summary['mean_daily_t']:,.0f} t/day; {what}dotted: demand)",
                          pad=14 if note else 6)
@@ -166,12 +176,12 @@ def closure_figure(summary: dict[str, Any], ax: plt.Axes | None = None, label: s
     with style.briefing():
         if ax is None:
             _, ax = plt.subplots(figsize=(9, 4), constrained_layout=True)
-        ax.step([start + timedelta(days=d + 1) for d in range(len(probability))], probability, where="post",
+        ax.step([start + timedelta(days=d + 1) for d in range(len(probability))], probability, where="post",  # type: ignore[arg-type]
                 label=label or summary["scenario"], gid="p_closure")
         for q, words in (("day_p10", "10 %"), ("median_day", "half"), ("day_p90", "90 %")):
             day = reps["closure"].get(q) if markers else None
             if day is not None:
-                ax.axvline(start + timedelta(days=day + 1), **style.EVENT)
+                ax.axvline(start + timedelta(days=day + 1), **style.EVENT)  # type: ignore[arg-type]
                 ax.annotate(f"{words} closed by day {day}", (start + timedelta(days=day + 1), 0.02), rotation=90,
                             fontsize=7, color="0.3", ha="right", va="bottom")
         ax.set_ylim(0, 1.02)
@@ -218,13 +228,13 @@ def cargo_figure(summary: dict[str, Any], ax: plt.Axes | None = None) -> plt.Axe
 def save_cargo(path: Path, summary: dict[str, Any]) -> None:
     """Write cargo.png."""
     ax = cargo_figure(summary)
-    style.save(ax.figure, path)
+    style.save(ax.figure, path)  # type: ignore[arg-type]
 
 
 def save_closure(path: Path, summary: dict[str, Any]) -> None:
     """Write closure.png."""
     ax = closure_figure(summary)
-    style.save(ax.figure, path)
+    style.save(ax.figure, path)  # type: ignore[arg-type]
 
 
 FIGURE_WORDS = {
@@ -241,9 +251,10 @@ FIGURE_WORDS = {
 def _groups(point_rows: list[dict[str, Any]], paths: list[str]) -> tuple[bool, dict[tuple, list[dict[str, Any]]]]:
     x_path = paths[0]
     numeric = all(isinstance(r[x_path], int | float) and not isinstance(r[x_path], bool) for r in point_rows)
+    # Keyed by the other swept values as JSON text: a value may be a mapping or a list (unhashable).
     groups: dict[tuple, list[dict[str, Any]]] = {}
     for row in point_rows:
-        groups.setdefault(tuple(row[p] for p in paths[1:]), []).append(row)
+        groups.setdefault(tuple(json.dumps(row[p], sort_keys=True, default=str) for p in paths[1:]), []).append(row)
     if numeric:
         groups = {k: sorted(v, key=lambda r: r[x_path]) for k, v in groups.items()}
     return numeric, groups
@@ -262,17 +273,21 @@ def sweep_figure(point_rows: list[dict[str, Any]], paths: list[str], name: str, 
             _, ax = plt.subplots(figsize=(9, 5), constrained_layout=True)
         x_path, others = paths[0], paths[1:]
         numeric, groups = _groups(point_rows, paths)
-        for key, rows in groups.items():
+        for rows in groups.values():
             xs = [r[x_path] if numeric else str(r[x_path]) for r in rows]  # lists (e.g. closures) as categories
-            label = ", ".join(f"{p}={v}" for p, v in zip(others, key, strict=True)) or name
+            label = ", ".join(f"{p}={rows[0][p]}" for p in others) or name
             line = ax.plot(xs, [r[f"{figure}_mean"] for r in rows], marker="o", label=label,
                            gid=f"{figure}:{label}", zorder=3)[0]
             style.band(ax, xs, [r[f"{figure}_ci95_low"] for r in rows], [r[f"{figure}_ci95_high"] for r in rows],
                        line.get_color())
+            if replications > 1 and f"{figure}_p10" in rows[0]:  # the spread of outcomes, dashed
+                for q in ("p10", "p90"):
+                    ax.plot(xs, [r[f"{figure}_{q}"] for r in rows], color=line.get_color(), linestyle="--",
+                            linewidth=0.9, alpha=0.8, gid=f"{figure}_{q}:{label}", label="_spread")
         if demand_t_per_day is not None and figure == "mean_daily_t":
             how = "as given" if demand_given else "all requested tons / days"
             ax.axhline(demand_t_per_day, label=f"demand {demand_t_per_day:,.0f} t/day ({how})",
-                       gid="demand", **style.DEMAND)
+                       gid="demand", **style.DEMAND)  # type: ignore[arg-type]
             ax.set_ylim(0, max(ax.get_ylim()[1], 1.1 * demand_t_per_day))
         if numeric and all(float(r[x_path]).is_integer() for r in point_rows):
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -282,6 +297,8 @@ def sweep_figure(point_rows: list[dict[str, Any]], paths: list[str], name: str, 
         style.thousands(ax.yaxis)
         ax.legend()
         what = f"mean of {replications} replications, 95 % CI shaded" if replications > 1 else "one run each"
+        if replications > 1 and point_rows and f"{figure}_p10" in point_rows[0]:
+            what += "; dashed: p10-p90 (80 % of runs)"
         ax.set_title(f"{name}: {FIGURE_WORDS.get(figure, figure)}, {what}")
     return ax
 
@@ -297,9 +314,9 @@ def sweep_panels(point_rows: list[dict[str, Any]], paths: list[str], name: str, 
         sweep_figure(point_rows, paths, name, replications, "mean_daily_t", top, x_label, demand_t_per_day)
         x_path = paths[0]
         numeric, groups = _groups(point_rows, paths)
-        for key, rows in groups.items():
+        for rows in groups.values():
             xs = [r[x_path] if numeric else str(r[x_path]) for r in rows]
-            suffix = ", ".join(f"{p}={v}" for p, v in zip(paths[1:], key, strict=True))
+            suffix = ", ".join(f"{p}={rows[0][p]}" for p in paths[1:])
             suffix = f" ({suffix})" if suffix else ""
             line = middle.plot(xs, [r["backlog_t_mean"] for r in rows], marker="o", label=f"backlog{suffix}",
                                gid=f"backlog_t:{suffix}")[0]
@@ -351,11 +368,11 @@ def comparison_figure(runs: list[tuple[dict[str, Any], list[dict[str, Any]]]], a
             when = [start + timedelta(days=d + 1) for d in days]
             if "cumulative_t" in daily[0]:
                 mean = [totals[d][0] for d in days]
-                line = ax.plot(when, mean, label=summary["scenario"], gid=f"cumulative:{summary['scenario']}")[0]
+                line = ax.plot(when, mean, label=summary["scenario"], gid=f"cumulative:{summary['scenario']}")[0]  # type: ignore[arg-type]
                 style.band(ax, when, [totals[d][1] for d in days], [totals[d][2] for d in days], line.get_color())
             else:
                 mean = list(np.cumsum([totals[d][0] for d in days]))
-                line = ax.plot(when, mean, label=summary["scenario"], gid=f"cumulative:{summary['scenario']}")[0]
+                line = ax.plot(when, mean, label=summary["scenario"], gid=f"cumulative:{summary['scenario']}")[0]  # type: ignore[arg-type]
             ax.axhline(summary["requested_t"], color=line.get_color(), linestyle=":", linewidth=1.2,
                        label=f"{summary['scenario']}: requested by the end ({summary['requested_t']:,.0f} t)")
         ax.set_ylabel("cumulative delivered, all requirements (t)")
@@ -405,7 +422,7 @@ def save_comparison(path: Path, runs: list[tuple[dict[str, Any], list[dict[str, 
                                               gridspec_kw={"height_ratios": [3, 2]})
             comparison_figure(runs, ax=top)
             limits_figure(plans, ax=bottom)
-    style.save(fig, path)
+    style.save(fig, path)  # type: ignore[arg-type]
 
 
 def payload_range_figure(aircraft: Any, ax: plt.Axes | None = None) -> plt.Figure:
@@ -445,7 +462,7 @@ def payload_range_figure(aircraft: Any, ax: plt.Axes | None = None) -> plt.Figur
     ax.set_ylim(0, aircraft.max_payload_t * 1.15)
     ax.grid(alpha=0.3)
     ax.set_title(f"{aircraft.name}: payload-range")
-    return ax.figure
+    return ax.figure  # type: ignore[return-value]
 
 
 def _point_grades(aircraft: Any) -> list[str]:
@@ -525,7 +542,7 @@ def ground_figure(ground: list[dict[str, Any]], mog: dict[str, int], busiest: in
                 on_ground, _ = binned_levels(stays[ident], horizon_h, bin_h)
                 ax.step(x, np.append(on_ground, on_ground[-1]), where="post", color=style.PALETTE[2], linewidth=1.2,
                         label=f"aircraft on the ground (mean per {bin_h:g} h)")
-                top = max(top, float(on_ground.max()))
+                top = max(top, float(on_ground.max()))  # type: ignore[assignment]
             if parking is not None and ident in parking:
                 ax.axhline(parking[ident], color=style.PALETTE[2], linewidth=0.9, linestyle=":", label="parking spots")
                 _line_note(ax, parking[ident], f"parking spots {parking[ident]}", style.PALETTE[2])
@@ -601,8 +618,8 @@ def plot_knee(results: Any, figure: str = "mean_daily_t", ax: Any = None,
     x_label = None
     swept = results.plan.scenario if hasattr(results, "plan") else getattr(results, "sweep_scenario", lambda: None)()
     if swept is not None:  # the sweep's scenario is known: label the axis in words, as sweep.png does
-        from sim.experiments.sweeps import axis_label
         from sim.scenario.loading import load_scenario
+        from sim.scenario.overrides import axis_label
 
         x_label = axis_label(swept if hasattr(swept, "fleet") else load_scenario(swept), paths[0])
     given = demand_t_per_day != "scenario"

@@ -3,32 +3,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.model.records import GROUND_COLUMNS, LEG_COLUMNS
-from sim.results.drawers import draw
-from sim.results.writing import run_beside, write_atomically, write_csv, write_files, write_json, write_lines
+from sim.results.writing import run_beside, write_csv, write_files, write_json, write_lines
 
 if TYPE_CHECKING:
     from sim.results.gis import FlownTally
 
 DAILY_COLUMNS = ["day", "date", "requirement", "origin", "destination", "delivered_t", "sorties"]
 DAILY_CI_COLUMNS = ["day", "date", "requirement", "origin", "destination", "delivered_t", "delivered_t_ci95_low",
-                    "delivered_t_ci95_high", "cumulative_t", "cumulative_t_ci95_low", "cumulative_t_ci95_high"]
+                    "delivered_t_ci95_high", "cumulative_t", "cumulative_t_ci95_low", "cumulative_t_ci95_high",
+                    "cumulative_t_p10", "cumulative_t_p90"]
 SORTIE_COLUMNS = list(LEG_COLUMNS)
 GROUND_TABLE_COLUMNS = list(GROUND_COLUMNS)
 
 RUN_FILES = ["run.json", "summary.json", "scenario.json", "daily.csv", "sorties.csv", "ground.csv", "throughput.png",
-             "ground.png", "routes.png", "routes.geojson"]
+             "ground.png", "routes.png", "routes.geojson", "routes_airfields.geojson", "routes_areas.geojson"]
 # cargo.png only when a scenario moves more than bulk tons (see run_files)
 # closure.png only when some replication closes (see closes)
 REPLICATED_FILES = [*RUN_FILES, "replications.csv", "closure.png"]
 SWEEP_FILES = ["sweep.csv", "sweep_points.csv", "sweep.png", "sweep_run.json"]
 COMPARISON_FILES = ["comparison.csv", "comparison.png", "summary_a.json", "summary_b.json", "run.json"]
-REACH_REPORT_FILES = ["reach.md", "reach.csv", "reach.geojson", "run.json"]  # and map_<origin>_<case>.png
+REACH_REPORT_FILES = ["reach.md", "reach.csv", "reach.geojson", "reach_airfields.geojson", "reach_areas.geojson",
+                      "run.json"]  # and map_<origin>_<case>.png
 
 
 def run_files(summary: dict[str, Any]) -> list[str]:
@@ -50,7 +51,7 @@ def closes(summary: dict[str, Any]) -> bool:
 
 def _chart(name: str, *args: Any) -> None:
     """Draw one chart file with ``sim.results.plots.<name>`` (or this module's save_routes_map), imported
-    where it runs: a chart job for sim.results.drawers, which pickles it by name."""
+    where it runs."""
     if name == "save_routes_map":
         save_routes_map(*args)
         return
@@ -59,13 +60,26 @@ def _chart(name: str, *args: Any) -> None:
     getattr(plots, name)(*args)
 
 
+def draw(here: Callable[[], None], groups: Sequence[Sequence[Callable[[], None]]]) -> None:
+    """Run ``here`` (the tables) and the chart jobs: the first group beside the rest (``run_beside``: in a
+    forked child where the command allows it), so the first group should take about as long as the rest.
+    Every job writes its own files; the files are the same either way."""
+    rest = [here, *(job for group in groups[1:] for job in group)]
+    run_beside(lambda: _run(rest), lambda: _run(groups[0]))
+
+
+def _run(jobs: Sequence[Callable[[], None]]) -> None:
+    for job in jobs:
+        job()
+
+
 def save_run(folder: Path, scenario_data: dict[str, Any], world: Any, summary: dict[str, Any],
              daily: list[dict[str, Any]], sorties: list[dict[str, Any]], ground: list[dict[str, Any]],
              force: bool = False) -> Path:
     """Write RUN_FILES for one run."""
 
     def fill(tmp: Path) -> None:
-        from sim.results.gis import routes_collection, write_geojson
+        from sim.results.gis import routes_collection, write_geojson_layers
         from sim.results.provenance import provenance
 
         def tables() -> None:
@@ -76,7 +90,7 @@ def save_run(folder: Path, scenario_data: dict[str, Any], world: Any, summary: d
             write_csv(tmp / "daily.csv", daily, DAILY_COLUMNS)
             write_csv(tmp / "sorties.csv", sorties, SORTIE_COLUMNS)
             write_csv(tmp / "ground.csv", ground, GROUND_TABLE_COLUMNS)
-            write_geojson(tmp / "routes.geojson", routes_collection(world, sorties))
+            write_geojson_layers(tmp / "routes.geojson", routes_collection(world, sorties))
 
         ground_and_cargo = [partial(_chart, "save_ground", tmp / "ground.png", ground, world, sorties)]
         if moves_more_than_bulk(summary):
@@ -116,7 +130,7 @@ def save_replicated(folder: Path, scenario_data: dict[str, Any], world: Any, sum
     names = replicated_files(summary)
 
     def fill(tmp: Path) -> None:
-        from sim.results.gis import routes_collection, write_geojson
+        from sim.results.gis import routes_collection, write_geojson_layers
         from sim.results.provenance import provenance
 
         def tables() -> None:
@@ -129,7 +143,7 @@ def save_replicated(folder: Path, scenario_data: dict[str, Any], world: Any, sum
             write_lines(tmp / "sorties.csv", ["replication", *SORTIE_COLUMNS], sorties_lines)
             write_lines(tmp / "ground.csv", ["replication", *GROUND_TABLE_COLUMNS], ground_lines)
             write_csv(tmp / "replications.csv", replications, replication_columns)
-            write_geojson(tmp / "routes.geojson", routes_collection(world, flown, count))
+            write_geojson_layers(tmp / "routes.geojson", routes_collection(world, flown, count))
 
         throughput = [partial(_chart, "save_throughput", tmp / "throughput.png", summary, daily, scenario_data)]
         if closes(summary):
@@ -138,7 +152,7 @@ def save_replicated(folder: Path, scenario_data: dict[str, Any], world: Any, sum
         if moves_more_than_bulk(summary):
             ground_and_cargo.append(partial(_chart, "save_cargo", tmp / "cargo.png", summary))
         draw(tables, [throughput, ground_and_cargo,
-                      [partial(_chart, "save_routes_map", tmp / "routes.png", world, flown)]])
+                      [partial(_chart, "save_routes_map", tmp / "routes.png", world, flown, count)]])
 
     written = write_files(Path(folder), names, fill, force=force)
     if force:
@@ -185,13 +199,14 @@ def scenario_as_data(scenario: Any) -> dict[str, Any]:
     return scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
-def save_routes_map(path: Path, world: Any, sorties: Iterable[dict[str, Any]] | FlownTally | None = None) -> None:
+def save_routes_map(path: Path, world: Any, sorties: Iterable[dict[str, Any]] | FlownTally | None = None,
+                    replications: int = 1) -> None:
     """routes.png: the legs flown (sorties.csv rows, or a ``FlownTally`` of them), or without them the
-    requirement legs."""
+    requirement legs; of ``replications`` replications, legs per replication."""
     from sim.results import style
     from sim.results.maps import routes_map
 
-    style.save(routes_map(world, sortie_rows=sorties), path, dpi=100)
+    style.save(routes_map(world, sortie_rows=sorties, replications=replications), path, dpi=100)
 
 
 def save_comparison(folder: Path, rows: list[dict[str, Any]], columns: list[str],
@@ -214,62 +229,3 @@ def save_comparison(folder: Path, rows: list[dict[str, Any]], columns: list[str]
         write_json(tmp / "summary_b.json", runs[1][0])
 
     return write_files(Path(folder), COMPARISON_FILES, fill, force=force)
-
-
-REACH_FILES = ["reach.md", "reach.csv", "claims.csv", "claim_verdicts.csv"]  # and map_<origin>_<case>.png
-
-
-def save_reach_report(folder: Path, rows: list[dict[str, Any]], cases: list[Any], text: str, force: bool = False,
-                      claim_rows: list[dict[str, Any]] | None = None,
-                      verdict_rows: list[dict[str, Any]] | None = None) -> Path:
-    """Write the reach report folder: reach.csv, reach.md, the claim tables (claims.csv: every claim, type,
-    case, reading and variation; claim_verdicts.csv: one verdict per claim, type and case) and a map per
-    origin and airspace case."""
-    from sim.flight import claims
-    from sim.flight import reach_report as report
-
-    def fill(tmp: Path) -> None:
-        from sim.data import catalog
-        from sim.results import maps, style
-        from sim.results.gis import report_collection, write_geojson
-        from sim.results.provenance import provenance
-
-        write_json(tmp / "run.json", provenance("reach report", extra={
-            "origins": list(report.ORIGINS), "destinations": list(report.DESTINATIONS),
-            "cases": {c.key: c.policy.describe() for c in cases}}))
-        write_csv(tmp / "reach.csv", rows, report.COLUMNS)
-        (tmp / "reach.md").write_text(text, encoding="utf-8")
-        if claim_rows is not None:
-            write_csv(tmp / "claims.csv", claim_rows, claims.OUTCOME_COLUMNS)
-        if verdict_rows is not None:
-            write_csv(tmp / "claim_verdicts.csv", verdict_rows, claims.VERDICT_COLUMNS)
-        kinds = list(catalog.aircraft_catalog())
-        routes = {}
-        drawings = []  # (file, origin ident, origin, case, routes on its map)
-        for case in cases:
-            for o in report.ORIGINS:
-                origin = catalog.airfield(o)
-                items = []
-                for d in report.DESTINATIONS:
-                    dest = catalog.airfield(d)
-                    route = routes[(case.key, o, d)] = report.report_route(origin, dest, case)
-                    loaded = [r for r in rows if r["case"] == case.key and r["origin"] == o and r["destination"] == d
-                              and r["type"] == "Il-76MD" and r["payload"] == "40"]
-                    items.append(maps.MapRoute(dest, route, bool(loaded and loaded[0]["nonstop"]),
-                                               max_payload_t=loaded[0]["max_payload_t"] if loaded else None))
-                drawings.append((tmp / f"map_{o}_{case.key}.png", o, origin, case, items))
-        rings = [maps.Ring(*report.ring_label(k, 40.0)) for k in kinds]
-
-        def draw(chosen: list[tuple[Path, str, Any, Any, list[Any]]]) -> None:
-            for path, o, origin, case, items in chosen:
-                fig = maps.reach_map(origin, case.policy, items, rings,
-                                     f"From {o} ({origin.name}): {case.title}\n"
-                                     "filled dots: Il-76MD reaches non-stop with 40 t", extent_km=6500.0)
-                style.save(fig, path, dpi=100)
-
-        # Half the maps are drawn in a forked child when the command allows it (sim.results.writing.run_beside).
-        run_beside(lambda: draw(drawings[::2]), lambda: draw(drawings[1::2]))
-        fields = {i: catalog.airfield(i) for i in (*report.ORIGINS, *report.DESTINATIONS)}
-        write_geojson(tmp / "reach.geojson", report_collection(rows, cases, routes, fields))
-
-    return write_atomically(Path(folder), fill, force=force)

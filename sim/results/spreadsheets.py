@@ -99,22 +99,20 @@ def _about(pairs: dict[str, Any]) -> list[dict[str, Any]]:
 
 def workbook_sheets(result: Any) -> list[tuple[str, list[dict[str, Any]]]]:
     """The sheets of ``result``'s workbook: ``sim.run``, ``sim.replicate``, ``sim.sweep``, ``sim.compare``,
-    ``sim.size`` or ``sim.load_results``. TypeError for anything else."""
-    from sim.experiments.compare import Comparison
-    from sim.experiments.sizing import SizingResult
-    from sim.experiments.sweeps import SweepResult
+    ``sim.size`` or ``sim.load_results``. TypeError for anything else. The experiments' results are told
+    apart by their fields (this layer sits below sim.experiments and does not import it)."""
     from sim.results.reading import Results
 
-    if isinstance(result, SweepResult):
+    if hasattr(result, "run_rows") and hasattr(result, "point_rows"):  # a SweepResult
         return [("points", _frame_rows(result.points)), ("points_wide", result.point_rows),
                 ("runs", result.run_rows),
                 ("about", _about({"scenario": result.name, "swept": result.paths, "points": len(result.point_rows),
                                   "replications_per_point": result.plan.replications,
                                   "demand_t_per_day": round(result.demand_t_per_day, 3)}))]
-    if isinstance(result, Comparison):
+    if hasattr(result, "rows") and hasattr(result, "a") and hasattr(result, "b"):  # a Comparison
         return [("comparison", result.rows), ("summary A", summary_rows(result.a.summary)),
                 ("summary B", summary_rows(result.b.summary))]
-    if isinstance(result, SizingResult):
+    if hasattr(result, "to_dict") and hasattr(result, "evaluated"):  # a SizingResult
         answer = {k: v for k, v in result.to_dict().items() if not isinstance(v, list)}
         return [("sizing", [dict(p) for p in result.to_dict()["evaluated"]]), ("about", _about(answer))]
     if isinstance(result, Results):

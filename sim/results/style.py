@@ -41,7 +41,7 @@ RC = {
     "font.size": 9,
     "axes.titlesize": 10,
     "axes.labelsize": 9,
-    "axes.prop_cycle": mpl.cycler(color=list(PALETTE)),
+    "axes.prop_cycle": mpl.cycler(color=list(PALETTE)),  # type: ignore[attr-defined]
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
@@ -61,12 +61,12 @@ def briefing() -> Iterator[None]:
     only those) are restored after. Not ``matplotlib.rc_context``, which restores every setting: when the
     first figure of a notebook is made inside it, the notebook's switch to interactive mode made at that
     moment would be undone, and no later figure would be displayed."""
-    saved = {key: mpl.rcParams[key] for key in RC}
-    mpl.rcParams.update(RC)
+    saved = {key: mpl.rcParams[key] for key in RC}  # type: ignore[index]
+    mpl.rcParams.update(RC)  # type: ignore[arg-type]
     try:
         yield
     finally:
-        mpl.rcParams.update(saved)
+        mpl.rcParams.update(saved)  # type: ignore[arg-type]
 
 
 def thousands(ax_axis: Any, decimals: int = 0) -> None:
@@ -103,7 +103,7 @@ def mark_events(axes: list[plt.Axes], events: list[tuple[Any, str]], note_fig: p
     top = axes[0]
     for k, (x, _what) in enumerate(events, start=1):
         for ax in axes:
-            ax.axvline(x, zorder=1, **EVENT)
+            ax.axvline(x, zorder=1, **EVENT)  # type: ignore[arg-type]
         top.annotate(str(k), (mdates.date2num(x) if isinstance(x, date) else x, 1.0), xycoords=("data", "axes fraction"),
                      xytext=(0, 2), textcoords="offset points", ha="center", va="bottom", fontsize=7, color="0.25",
                      bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": "0.45", "lw": 0.7}, annotation_clip=False)
@@ -116,7 +116,7 @@ def mark_events(axes: list[plt.Axes], events: list[tuple[Any, str]], note_fig: p
 def band(ax: plt.Axes, x: Any, low: Iterable[float], high: Iterable[float], color: Any, step: str | None = None) -> None:
     """A 95 % interval as a light band, never below zero (the quantities charted are not negative)."""
     low = [max(0.0, v) for v in low]
-    ax.fill_between(x, low, list(high), alpha=BAND_ALPHA, color=color, step=step, linewidth=0, label="_band")
+    ax.fill_between(x, low, list(high), alpha=BAND_ALPHA, color=color, step=step, linewidth=0, label="_band")  # type: ignore[arg-type]
 
 
 def from_zero(ax: plt.Axes, top: float = 1.0) -> None:

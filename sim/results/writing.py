@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from sim.data.atomic import publish, staged_file, staged_folder
 from sim.errors import ResultsExistError
 
 
@@ -31,21 +32,8 @@ def write_atomically(out_dir: Path, fill: Callable[[Path], None], force: bool = 
     out_dir = Path(out_dir)
     if out_dir.exists() and not force:
         raise ResultsExistError(f"{out_dir} already exists; replace it with --force (force=True in Python)")
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
-    try:
+    with staged_folder(out_dir) as tmp:
         fill(tmp)
-        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; results are for everyone
-        if out_dir.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-            os.replace(out_dir, old / "previous")
-            os.replace(tmp, out_dir)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return out_dir
 
 
@@ -68,8 +56,7 @@ def write_files(folder: Path, names: list[str], fill: Callable[[Path], None], fo
         missing = [n for n in names if not (tmp / n).exists()]
         assert not missing, f"not written: {missing}"
         for name in names:
-            os.chmod(tmp / name, 0o666 & ~_umask())
-            os.replace(tmp / name, folder / name)
+            publish(tmp / name, folder / name)
     except BaseException:
         if created:
             shutil.rmtree(folder, ignore_errors=True)
@@ -84,23 +71,9 @@ def write_file_atomically(path: Path, fill: Callable[[Path], None], force: bool 
     path = Path(path)
     if path.exists() and not force:
         raise ResultsExistError(f"{path} already exists; replace it with --force (force=True in Python)")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
-    os.close(fd)
-    try:
-        fill(Path(name))
-        os.chmod(name, 0o666 & ~_umask())  # mkstemp makes it private
-        os.replace(name, path)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
+    with staged_file(path) as tmp:
+        fill(tmp)
     return path
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _clean(value: Any) -> Any:
@@ -175,7 +148,7 @@ def _rounded_texts(values: array) -> list[str | None]:
     if not bool((magnitudes < 1e11).all()):  # NaN is not below anything
         return [None if x != x else repr(round(x, 4)) for x in values]
     text = _TRAILING_ZEROS.sub("\n", "\n".join(map("%.4f".__mod__, values)) + "\n").replace(".\n", ".0\n")
-    return text.split("\n")[:-1]
+    return [*text.split("\n")[:-1]]
 
 
 def run_beside(here: Callable[[], None], beside: Callable[[], None]) -> None:

@@ -127,7 +127,7 @@ def _requirement(req: Requirement, days: int) -> RequirementSpec:
         last = min(req.until_day if req.until_day is not None else days, days)
         out, day = [], req.day
         while day < last - 1e-9:
-            out.append(req.tons_per_day * min(1.0, last - day))
+            out.append(req.tons_per_day * min(1.0, last - day))  # type: ignore[operator]
             day += 1
         releases = tuple(out)
     return RequirementSpec(req.name, req.from_, req.to, req.day * HOURS_PER_DAY, releases, req.tons,

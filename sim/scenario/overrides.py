@@ -90,3 +90,20 @@ def _step(node: Any, token: str | int, path: str, so_far: list[Any]) -> Any:
 def _show(tokens: list[Any]) -> str:
     return "".join(f"[{t}]" if isinstance(t, int) else f".{t}" for t in tokens).lstrip(".") or "the scenario"
 
+
+def describe_path(scenario: Any, path: str) -> str:
+    """A path in words: ``fleet[1].count`` -> "Il-76MD aircraft at UUMU"; other paths as they are.
+    ``scenario`` is a ``Scenario`` (typed loosely: the schema builds on this module)."""
+    tokens = PATH_TOKEN.findall(path)
+    if len(tokens) == 3 and tokens[0][0] == "fleet" and tokens[1][1] and tokens[2][0] == "count":
+        index = int(tokens[1][1])
+        if index < len(scenario.fleet):
+            entry = scenario.fleet[index]
+            return f"{entry.type} aircraft at {entry.base}"
+    return path
+
+
+def axis_label(scenario: Any, path: str) -> str:
+    """The swept path in words for a chart axis: "number of Il-76MD aircraft at UUMU (fleet[1].count)"."""
+    words = describe_path(scenario, path)
+    return f"number of {words} ({path})" if words != path else path

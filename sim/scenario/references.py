@@ -289,7 +289,7 @@ def _cargo_problems(i: int, r: Any, data: dict[str, Any], fleet_types: set[Any])
             dims = [_number(item.get(k)) for k in ("mass_t", "length_m", "width_m", "height_m")]
             if any(d is None for d in dims) or not isinstance(item.get("name"), str):
                 continue
-            piece = Piece(item["name"], *[float(d) for d in dims if d is not None],
+            piece = Piece(item["name"], *[float(d) for d in dims if d is not None],  # type: ignore[arg-type,call-arg]
                           str(item.get("class", "oversize")))
             label = piece.name
         reason = why_not(piece)

@@ -15,10 +15,25 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 from sim.errors import InputError, OverrideError
 from sim.scenario.overrides import set_path
+from sim.scenario.validation import validated
 
 Ident = Annotated[str, Field(pattern=r"^[A-Z0-9]{3,6}$", description="ICAO code or catalogue ident, e.g. OSLK")]
 PositiveFloat = Annotated[float, Field(gt=0)]
 NonNegFloat = Annotated[float, Field(ge=0)]
+
+# Sane limits: far above any real airlift, low enough that a typo cannot ask for more than a machine holds
+# (``count: 1000000000`` passed once and took 7.6 GB). Every number must also be finite (no .inf, no 1e309).
+MAX_AIRCRAFT = 5_000  # in the whole fleet (the largest air forces have a few hundred heavy transports)
+MAX_TONS = 10_000_000.0  # one requirement's lump
+MAX_TONS_PER_DAY = 1_000_000.0
+MAX_DAY = 3650.0  # days: the longest horizon
+MAX_PIECES = 100_000  # pieces of equipment in one requirement (each is packed)
+MAX_PASSENGERS = 10_000_000
+MAX_SPOTS = 10_000  # MOG or parking spots at one airfield
+MAX_REQUIREMENTS = 5_000
+MAX_FLEET_ENTRIES = 1_000
+MAX_EVENTS = 100_000
+Day = Annotated[float, Field(ge=0, le=MAX_DAY)]
 
 
 def _country(value: Any) -> Any:
@@ -31,7 +46,7 @@ def _country(value: Any) -> Any:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
 
 class AircraftOverride(_Strict):
@@ -78,11 +93,11 @@ class FleetEntry(_Strict):
     """A group of identical aircraft starting at one base."""
 
     type: str = Field(description="aircraft type name from the catalogue, e.g. Il-76MD")
-    count: Annotated[int, Field(ge=0, description="number of aircraft; 0 leaves the type out")]
+    count: Annotated[int, Field(ge=0, le=MAX_AIRCRAFT, description="number of aircraft; 0 leaves the type out")]
     base: Ident
     crews_per_aircraft: Annotated[float, Field(ge=1)] | None = Field(
         None, description="crew ratio of this group (default: the type's)")
-    crews_at: dict[Ident, Annotated[int, Field(ge=1)]] = Field(
+    crews_at: dict[Ident, Annotated[int, Field(ge=1, le=MAX_AIRCRAFT * 10)]] = Field(
         default_factory=dict, description="crews of this group staged at these airfields instead of the base")
     serves: list[str] | None = Field(
         None, min_length=1, description="dedicated: only these requirements (by label or FROM->TO)")
@@ -114,8 +129,8 @@ class Operations(_Strict):
 class AirfieldSettings(_Strict):
     """Per-airfield settings; with lat and lon it defines an airfield no catalogue has."""
 
-    mog: Annotated[int, Field(ge=1)] | None = Field(None, description="working spots (load, offload, refuel)")
-    parking_mog: Annotated[int, Field(ge=1)] | None = Field(
+    mog: Annotated[int, Field(ge=1, le=MAX_SPOTS)] | None = Field(None, description="working spots (load, offload, refuel)")
+    parking_mog: Annotated[int, Field(ge=1, le=MAX_SPOTS)] | None = Field(
         None, description="every spot a heavy transport can stand on, working spots included")
     fuel: bool | None = None
     runway_m: PositiveFloat | None = None
@@ -143,7 +158,7 @@ class ItemSpec(_Strict):
     """Pieces of equipment: an item of the equipment catalogue (``item``) or one described here."""
 
     item: str | None = Field(None, description="key in sim/data/equipment.yaml, e.g. 5P85SM2, BTR-82A, pallet")
-    count: Annotated[int, Field(ge=1, description="pieces of this item (default 1)")] = 1
+    count: Annotated[int, Field(ge=1, le=MAX_PIECES, description="pieces of this item (default 1)")] = 1
     name: str | None = Field(None, description="a piece not in the catalogue: its name, with mass and dimensions")
     mass_t: PositiveFloat | None = None
     length_m: PositiveFloat | None = None
@@ -175,17 +190,18 @@ class Requirement(_Strict):
 
     from_: Ident = Field(alias="from")
     to: Ident
-    tons: PositiveFloat | None = Field(None, description="total tons, all available at `day`")
-    tons_per_day: PositiveFloat | None = Field(None, description="daily flow, generated at the start of each day")
-    day: NonNegFloat = Field(0, description="day the cargo becomes available (the first day for a flow)")
-    until_day: NonNegFloat | None = Field(None, description="a flow stops before this day (default: end of run)")
+    tons: Annotated[float, Field(gt=0, le=MAX_TONS)] | None = Field(None, description="total tons, all available at `day`")
+    tons_per_day: Annotated[float, Field(gt=0, le=MAX_TONS_PER_DAY)] | None = Field(
+        None, description="daily flow, generated at the start of each day")
+    day: Day = Field(0, description="day the cargo becomes available (the first day for a flow)")
+    until_day: Day | None = Field(None, description="a flow stops before this day (default: end of run)")
     label: str | None = None
     priority: int = Field(0, description="higher is served first; equal priorities: oldest waiting ton first")
     aircraft: list[str] | None = Field(None, min_length=1, description="only these types serve it (default: any)")
     cargo_class: CargoClass = Field("bulk", description="class of the tons: bulk, oversize (Il-76 or An-124) "
                                     "or outsize (An-124 only)")
     items: list[ItemSpec] | None = Field(None, min_length=1, description="pieces of equipment, packed per sortie")
-    passengers: Annotated[int, Field(ge=1)] | None = Field(None, description="people to move (a head count)")
+    passengers: Annotated[int, Field(ge=1, le=MAX_PASSENGERS)] | None = Field(None, description="people to move (a head count)")
 
     @property
     def has_manifest(self) -> bool:
@@ -199,6 +215,8 @@ class Requirement(_Strict):
                 raise ValueError("items and passengers are moved once, at day: give tons (bulk) rather than tons_per_day")
             if self.tons is not None and self.cargo_class != "bulk":
                 raise ValueError("tons beside items or passengers are bulk; give other classes as items")
+            if sum(item.count for item in self.items or []) > MAX_PIECES:
+                raise ValueError(f"more than {MAX_PIECES:,} pieces in one requirement")
         elif (self.tons is None) == (self.tons_per_day is None):
             raise ValueError("give exactly one of tons or tons_per_day (or items, or passengers)")
         if self.from_ == self.to:
@@ -282,10 +300,10 @@ class SweepSpec(_Strict):
 class Event(_Strict):
     """Something that happens at a day: exactly one action."""
 
-    day: NonNegFloat
+    day: Day
     close: Ident | None = None
     reopen: Ident | None = None
-    mog: dict[Ident, Annotated[int, Field(ge=0)]] | None = Field(None, description="new MOG per airfield")
+    mog: dict[Ident, Annotated[int, Field(ge=0, le=MAX_SPOTS)]] | None = Field(None, description="new MOG per airfield")
     close_airspace: list[CountryCode] | None = Field(None, min_length=1, description="countries closed to every flight")
     open_airspace: list[CountryCode] | None = Field(None, min_length=1, description="countries opened to every flight")
 
@@ -322,12 +340,12 @@ class Scenario(_Strict):
     description: str = ""
     start_date: date
     days: Annotated[int, Field(ge=1, le=3650)]
-    seed: Annotated[int, Field(ge=0)] = 0
+    seed: Annotated[int, Field(ge=0, lt=2**63)] = 0
     aircraft: dict[str, AircraftOverride] = Field(default_factory=dict)
-    fleet: Annotated[list[FleetEntry], Field(min_length=1)]
+    fleet: Annotated[list[FleetEntry], Field(min_length=1, max_length=MAX_FLEET_ENTRIES)]
     airfields: dict[Ident, AirfieldSettings] = Field(default_factory=dict)
-    requirements: Annotated[list[Requirement], Field(min_length=1)]
-    events: list[Event] = Field(default_factory=list)
+    requirements: Annotated[list[Requirement], Field(min_length=1, max_length=MAX_REQUIREMENTS)]
+    events: list[Event] = Field(default_factory=list, max_length=MAX_EVENTS)
     airspace: AirspaceSpec | None = Field(None, description="closed airspace; absent means open skies")
     legs: list[LegOverride] = Field(default_factory=list)
     fuel_stops: list[Ident] = Field(
@@ -337,9 +355,20 @@ class Scenario(_Strict):
         True, description="let the model also stop at catalogue airfields with fuel near the route"
     )
     stochastic: StochasticSpec | None = Field(None, description="randomness; absent means deterministic")
-    operations: Operations = Field(default_factory=Operations)
-    dispatch: Dispatch = Field(default_factory=Dispatch)
+    operations: Operations = Field(default_factory=Operations)  # type: ignore[arg-type]
+    dispatch: Dispatch = Field(default_factory=Dispatch)  # type: ignore[arg-type]
     sweep: SweepSpec | None = Field(None, description="default sweep for `airlift sweep`")
+    uncertainty: dict[str, Any] | None = Field(None, description=(
+        "inputs `airlift uncertainty` varies, by --set path: [LOW, HIGH] for a number, or a list of choices "
+        "(e.g. airspace.open: [[], [GEO]]); these override or add to the catalogue ranges"))
+
+    @field_validator("fleet")
+    @classmethod
+    def _fleet_a_machine_holds(cls, fleet: list[FleetEntry]) -> list[FleetEntry]:
+        total = sum(entry.count for entry in fleet)
+        if total > MAX_AIRCRAFT:
+            raise ValueError(f"{total:,} aircraft in all; a scenario may have at most {MAX_AIRCRAFT:,}")
+        return fleet
 
     @field_validator("events")
     @classmethod
@@ -354,13 +383,11 @@ class Scenario(_Strict):
         Raises OverrideError naming the path and value when a path does not exist or the changed
         scenario is not valid (schema and catalogue checks both).
         """
-        from sim.scenario.loading import load_scenario  # at call time: loading builds on this module
-
         data = self.model_dump(mode="json", by_alias=True, exclude_none=True)
         for path, value in changes.items():
             set_path(data, path, value)
         try:
-            return load_scenario(data)  # the file's checks and wording: schema, catalogue, did-you-mean
+            return validated(Scenario, data, None, "<dict>")  # a file's checks and wording: schema, catalogue
         except InputError as exc:
             shown = ", ".join(f"{p}={v}" for p, v in changes.items())
             raise OverrideError("; ".join(f"{shown}: {p.path}: {p.message}" for p in exc.problems)) from None
@@ -389,7 +416,7 @@ class Scenario(_Strict):
         for ident in self.airfields:
             seen[ident] = None
         for e in self.events:
-            for ident in (e.close, e.reopen, *(e.mog or {})):
+            for ident in (e.close, e.reopen, *(e.mog or {})):  # type: ignore[assignment]
                 if ident:
                     seen[ident] = None
         for leg in self.legs:

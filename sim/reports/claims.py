@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from sim.data import catalog, countries, presence
 from sim.data.catalog import AircraftType, Airfield
@@ -45,7 +45,7 @@ Reaches = Callable[[Sequence[str], float], bool]  # (countries, t) -> does some 
 
 
 class AirspaceCase(Protocol):
-    """One airspace situation (sim.flight.reach_report.Case)."""
+    """One airspace situation (sim.reports.reach_report.Case)."""
 
     key: str
     title: str
@@ -69,6 +69,10 @@ class Claim:
         one of ``countries``."""
         raise NotImplementedError
 
+    def holds_at(self, reaches: Reaches, kind: AircraftType, counted: Sequence[str], threshold_t: float) -> bool:
+        """Whether the claim holds with its own threshold set to ``threshold_t`` tons (sim.reports.claims_uncertainty)."""
+        raise NotImplementedError
+
     def evidence(self, best: Best, kind: AircraftType, counted: Sequence[str]) -> str:
         """The numbers behind the verdict, in a few words."""
         raise NotImplementedError
@@ -78,7 +82,10 @@ class OnlyLibya(Claim):
     """The Telegraph: Libya is the only African country with a Russian military presence in reach."""
 
     def holds(self, reaches, kind, counted):
-        return reaches([LIBYA], LOADED_T) and not reaches([c for c in counted if c != LIBYA], LOADED_T)
+        return self.holds_at(reaches, kind, counted, LOADED_T)
+
+    def holds_at(self, reaches, kind, counted, threshold_t):
+        return reaches([LIBYA], threshold_t) and not reaches([c for c in counted if c != LIBYA], threshold_t)
 
     def evidence(self, best, kind, counted):
         libya = best.get(LIBYA)
@@ -97,7 +104,10 @@ class OnlyEmpty(Claim):
     """Rybar: only empty aircraft fly from Russia to Libya without refuelling."""
 
     def holds(self, reaches, kind, counted):
-        return not reaches([LIBYA], EMPTY_SHARE * kind.max_payload_t)
+        return self.holds_at(reaches, kind, counted, EMPTY_SHARE * kind.max_payload_t)
+
+    def holds_at(self, reaches, kind, counted, threshold_t):
+        return not reaches([LIBYA], threshold_t)
 
     def evidence(self, best, kind, counted):
         libya = best.get(LIBYA)
@@ -217,7 +227,7 @@ def _longest_km(kind: AircraftType, reading: str, o: Airfield, d: Airfield, tons
     what-if search. Unbounded (MAX_ROUTE_KM) when the case's own routes differ by direction."""
     if base[0] != base[1] and reading == "round_trip":
         return MAX_ROUTE_KM
-    low, high = float(base[0]), MAX_ROUTE_KM
+    low, high = float(base[0]), MAX_ROUTE_KM  # type: ignore[arg-type]
     if _payload(kind, reading, o, d, (high, high)) >= tons:
         return high
     while high - low > 1.0:  # payload falls as the route grows: bisect to 1 km
@@ -304,7 +314,7 @@ def claim_outcomes(
                     best = _best(routes, kind, reading)
 
                     def reaches(wanted: Sequence[str], tons: float, best: Best = best) -> bool:
-                        return any(best.get(c) is not None and best[c][0] >= tons for c in wanted)
+                        return any(best.get(c) is not None and best[c][0] >= tons for c in wanted)  # type: ignore[index]
 
                     is_base = pct == base_pct
                     for claim in claims:
@@ -354,7 +364,8 @@ def verdicts(outcomes: Sequence[Outcome]) -> list[dict[str, object]]:
         base_pct = _pct(catalog.aircraft_catalog()[kind_name])
         base = {r: next(o for o in items if o.reading == r and o.reserve_pct == base_pct and not o.also_closed
                         and not o.also_counted) for r in READINGS}
-        by_reserve, factors = {}, {}
+        by_reserve: dict[str, Any] = {}
+        factors: dict[str, Any] = {}
         for r in READINGS:
             plain = sorted((o for o in items if o.reading == r and not o.also_closed and not o.also_counted),
                            key=lambda o: o.reserve_pct)

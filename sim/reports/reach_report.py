@@ -5,7 +5,7 @@ destination gets its legal route, whether it is reachable non-stop, the most the
 non-stop (refuelled there) and the most it carries there and back without refuelling there. The
 destinations are the airfields of every African country with a Russian military presence
 (sim/data/presence.yaml). The two public claims of December 2024 are then judged from those numbers,
-both readings, with their sensitivities (sim.flight.claims). Pure: returns rows and text; the library's
+both readings, with their sensitivities (sim.reports.claims). Pure: returns rows and text; the library's
 saving module writes them.
 """
 
@@ -17,11 +17,12 @@ from functools import lru_cache
 
 from sim.data import catalog, countries, presence
 from sim.data.catalog import Airfield
-from sim.flight import claims, performance
+from sim.flight import performance
 from sim.flight.reach import limiting, max_nonstop_payload_t, return_route, round_trip_payload_caps
 from sim.geo import airspace
 from sim.geo.airspace import AirspacePolicy
 from sim.geo.routing import Route
+from sim.reports import claims
 
 ORIGINS = ("UUMU", "UWLW", "URMF", "UMLI")
 DESTINATIONS = tuple(presence.airfields())  # every African country with a Russian military presence
@@ -75,12 +76,12 @@ def reach_rows(
                     progress()
                 for name in names:
                     kind = kinds[name]
-                    best = max_nonstop_payload_t(kind, origin, dest, route.length_km) if route.legal else None
+                    best = max_nonstop_payload_t(kind, origin, dest, route.length_km) if route.legal else None  # type: ignore[arg-type]
                     best = None if best is None or best < 0 else best
-                    limit = _limited_by(kind, origin, dest, route.length_km) if route.legal else "no legal route"
+                    limit = _limited_by(kind, origin, dest, route.length_km) if route.legal else "no legal route"  # type: ignore[arg-type]
                     round_trip, round_limit = None, "no legal route"
                     if route.legal and back.legal:
-                        caps = round_trip_payload_caps(kind, origin, dest, route.length_km, back.length_km)
+                        caps = round_trip_payload_caps(kind, origin, dest, route.length_km, back.length_km)  # type: ignore[arg-type]
                         round_trip, round_limit = min(caps.values()), limiting(caps)
                     for label in PAYLOADS:
                         payload = kind.max_payload_t if label == "max" else float(label)
@@ -131,14 +132,25 @@ def _cell(row: dict[str, object], key: str = "max_payload_t", limit_key: str = "
 def claim_verdicts(cases: list[Case], unconfirmed: list[str] | None = None, types: list[str] | None = None,
                    progress: Callable[[], None] | None = None) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     """(claims.csv rows: every claim, type, case, reading and variation; claim_verdicts.csv rows: one per
-    claim, type and case) for the report's Russian bases (sim.flight.claims)."""
-    outcomes = claims.claim_outcomes(cases, ORIGINS, types=types, unconfirmed=unconfirmed, progress=progress,
+    claim, type and case) for the report's Russian bases (sim.reports.claims)."""
+    outcomes = claims.claim_outcomes(cases, ORIGINS, types=types, unconfirmed=unconfirmed, progress=progress,  # type: ignore[arg-type]
                                      route=_book().route)
     return [o.record() for o in outcomes], claims.verdicts(outcomes)
 
 
+def claim_uncertainty(cases: list[Case], unconfirmed: list[str] | None = None, types: list[str] | None = None,
+                      samples: int = 64, progress: Callable[[], None] | None = None) -> list[dict[str, object]]:
+    """claim_uncertainty.csv rows: every claim, type, case and reading judged over the input ranges
+    (sim.reports.claims_uncertainty), on the report's routes."""
+    from sim.reports.claims_uncertainty import claim_uncertainty as judged
+
+    return judged(cases, ORIGINS, types=types, samples=samples, unconfirmed=unconfirmed, route=_book().route,
+                  progress=progress)
+
+
 def markdown(rows: list[dict[str, object]], cases: list[Case], version: str, countries_source: str,
-             verdict_rows: list[dict[str, object]] | None = None, unconfirmed: list[str] | None = None) -> str:
+             verdict_rows: list[dict[str, object]] | None = None, unconfirmed: list[str] | None = None,
+             uncertainty_rows: list[dict[str, object]] | None = None) -> str:
     """The report: the verdicts on the two claims, then per case the payload and route tables."""
     types = list(dict.fromkeys(r["type"] for r in rows))
     origins = list(dict.fromkeys(r["origin"] for r in rows))
@@ -163,6 +175,8 @@ def markdown(rows: list[dict[str, object]], cases: list[Case], version: str, cou
     ]
     if verdict_rows is not None:
         lines += _claims_section(verdict_rows, cases, unconfirmed)
+    if uncertainty_rows:
+        lines += _uncertainty_section(uncertainty_rows, cases)
     lines += ["## Maximum payload (t) on the legal route, one-way and round trip", "",
               "One-way: non-stop to the destination, refuelled there (`max_payload_t`). Round trip: there and back to "
               "the origin without refuelling at the destination, payload out and empty back (`round_trip_payload_t`; "
@@ -175,13 +189,13 @@ def markdown(rows: list[dict[str, object]], cases: list[Case], version: str, cou
         for title, key, limit_key in (("One-way, refuelled at the destination", "max_payload_t", "limited_by"),
                                       ("Round trip, not refuelled at the destination", "round_trip_payload_t",
                                        "round_trip_limited_by")):
-            lines += [f"{title}:", "", "| origin | type | " + " | ".join(dests) + " |", "|---|---|" + "---:|" * len(dests)]
+            lines += [f"{title}:", "", "| origin | type | " + " | ".join(dests) + " |", "|---|---|" + "---:|" * len(dests)]  # type: ignore[arg-type]
             for o in origins:
                 for t in types:
                     cells = [_cell(by[(case.key, o, t, d)], key, limit_key) for d in dests]
                     lines.append(f"| {o} | {t} | " + " | ".join(cells) + " |")
             lines.append("")
-        lines += ["Route km (great circle km):", "", "| origin | " + " | ".join(dests) + " |", "|---|" + "---:|" * len(dests)]
+        lines += ["Route km (great circle km):", "", "| origin | " + " | ".join(dests) + " |", "|---|" + "---:|" * len(dests)]  # type: ignore[arg-type]
         for o in origins:
             cells = []
             for d in dests:
@@ -225,7 +239,7 @@ def _claims_section(verdict_rows: list[dict[str, object]], cases: list[Case], un
                   "|---|---|---|---|---|---|---|"]
         mine = [r for r in verdict_rows if r["claim"] == claim.key]
         order = {c.key: i for i, c in enumerate(cases)}
-        for r in sorted(mine, key=lambda r: (list(catalog.aircraft_catalog()).index(r["type"]), order.get(r["case"], 99))):
+        for r in sorted(mine, key=lambda r: (list(catalog.aircraft_catalog()).index(r["type"]), order.get(r["case"], 99))):  # type: ignore[arg-type,call-overload]
             flips = "; ".join(x for x in (str(r["flips_if_closed"]) and f"closed: {r['flips_if_closed']}",
                                          str(r["flips_if_counted"]) and f"counted: {r['flips_if_counted']}") if x) or "none"
             lines.append(
@@ -234,6 +248,26 @@ def _claims_section(verdict_rows: list[dict[str, object]], cases: list[Case], un
                 f"| {_by_reserve(r)} | {flips} | **{r['verdict']}** |")
         lines.append("")
     return lines
+
+
+def _uncertainty_section(rows: list[dict[str, object]], cases: list[Case]) -> list[str]:
+    """The claims judged over the input ranges: P(holds) and the inputs that decide each verdict."""
+    samples = rows[0]["samples"]
+    lines = ["### The claims over the input ranges", "",
+             f"Each verdict again over {samples} sampled combinations of the inputs it rests on (a Latin hypercube): "
+             "the type's range reserve, fuel capacity and payload-range points over their catalogue ranges "
+             "(`airlift catalog aircraft`), the claim's own threshold, and none or one of the unconfirmed overflights "
+             "closed. **holds** or **fails** at every sample, otherwise **indeterminate within the input ranges**, with "
+             "the share of samples where it holds and the inputs that decide it. Every row: `claim_uncertainty.csv`.",
+             "", "| claim | type | airspace | reading | P(holds) | verdict | decided by |", "|---|---|---|---|---:|---|---|"]
+    order = {c.key: i for i, c in enumerate(cases)}
+    kinds = list(catalog.aircraft_catalog())
+    for r in sorted(rows, key=lambda r: (str(r["claim"]), kinds.index(str(r["type"])), order.get(str(r["case"]), 99),
+                                         str(r["reading"]))):
+        reading = "one-way" if r["reading"] == "one_way" else "round trip"
+        lines.append(f"| {r['claim']} | {r['type']} | {r['case']} | {reading} | {float(r['p_holds']):.0%} "  # type: ignore[arg-type]
+                     f"| {r['verdict']} | {r['decided_by'] or '-'} |")
+    return [*lines, ""]
 
 
 def _word(holds: object) -> str:

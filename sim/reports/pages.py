@@ -1,0 +1,50 @@
+"""Write ``report.html`` beside a result's files: one function per kind of result."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sim.reports import contexts
+from sim.reports.briefing import render_report, write_report
+
+REPORT = "report.html"
+
+
+def write_run_report(folder: Path, result: Any, force: bool = True) -> Path:
+    """report.html of a run or a replicated run (``RunResult`` or ``Replications``) already saved to
+    ``folder``; returns its path."""
+    replicated = bool(result.summary.get("replications"))
+    legs = getattr(result, "flown", None) if replicated else result.sortie_rows
+    count = result.summary["replications"]["replications"] if replicated else 1
+    context = contexts.run_context(Path(folder), result.world, legs, count)
+    return write_report(Path(folder) / REPORT, render_report("replicated run" if replicated else "run", context), force)
+
+
+def write_sweep_report(folder: Path, result: Any = None, force: bool = True) -> Path:
+    """report.html of a sweep saved to ``folder``."""
+    from sim.reports.studies import sweep_context
+
+    return write_report(Path(folder) / REPORT, render_report("sweep", sweep_context(Path(folder))), force)
+
+
+def write_sizing_report(path: Path, answer: Any, scenario: Any, force: bool = True) -> Path:
+    """The briefing of a sizing (``sim.experiments.sizing.SizingResult``) of ``scenario``, to the file ``path``
+    (a sizing writes no folder)."""
+    from sim.reports.studies import sizing_context
+
+    return write_report(Path(path), render_report("size", sizing_context(answer, scenario)), force)
+
+
+def write_comparison_report(folder: Path, force: bool = True) -> Path:
+    """report.html of a comparison saved to ``folder``."""
+    from sim.reports.studies import comparison_context
+
+    return write_report(Path(folder) / REPORT, render_report("compare", comparison_context(Path(folder))), force)
+
+
+def write_reach_report(folder: Path, force: bool = True) -> Path:
+    """report.html of the reach report saved to ``folder``."""
+    from sim.reports.studies import reach_context
+
+    return write_report(Path(folder) / REPORT, render_report("reach report", reach_context(Path(folder))), force)

@@ -1,0 +1,177 @@
+"""Contexts of the briefing page for results that are not one run: a sweep (from its folder), a sizing
+(from its ``SizingResult``), a comparison (from its folder) and the reach report (from its folder)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from sim.reports.contexts import assumptions, charts, figure, provenance, read_csv, read_json, spread
+
+FIGURES = [("delivered_t", "delivered t", 0), ("backlog_t", "backlog t", 0), ("mean_daily_t", "t/day", 1),
+           ("sorties", "sorties", 0)]
+
+
+def _scenario_facts(scenario: dict[str, Any] | None) -> list[list[str]]:
+    if not scenario:
+        return []
+    facts = [["Scenario", f"{scenario['name']}: {scenario.get('description', '')}"],
+             ["Horizon", f"{scenario['days']} days from {scenario['start_date']}"],
+             ["Fleet", "; ".join(f"{f['count']} {f['type']} at {f['base']}" for f in scenario["fleet"])]]
+    for r in scenario["requirements"]:
+        amount = f"{r['tons_per_day']:,.0f} t/day" if r.get("tons_per_day") else f"{r.get('tons') or 0:,.0f} t"
+        facts.append([f"Requirement: {r.get('label') or r['from'] + '-' + r['to']}", f"{r['from']} to {r['to']}: {amount}"])
+    return facts
+
+
+def sweep_context(folder: Path) -> dict[str, Any]:
+    """A sweep: per point the mean of each figure and the spread of its replications (from sweep.csv)."""
+    prov = read_json(folder / "sweep_run.json")
+    rows = read_csv(folder / "sweep.csv")
+    swept = list(prov.get("swept", {}))
+    by_point: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for r in rows:
+        by_point[r["point"]].append(r)
+    columns = [*swept, "replications"] + [f"{label} (mean; 80 % of runs)" for _, label, _ in FIGURES] + ["P(all delivered)"]
+    table = []
+    best = None
+    for _, reps in sorted(by_point.items(), key=lambda kv: int(kv[0])):
+        cells: list[Any] = [reps[0][p] for p in swept] + [len(reps)]
+        for key, _, decimals in FIGURES:
+            values = [float(r[key]) for r in reps if r.get(key) not in (None, "")]
+            mean = sum(values) / len(values) if values else None
+            p = spread(values)
+            cells.append("-" if mean is None else f"{mean:,.{decimals}f} ({p[0]:,.{decimals}f}-{p[1]:,.{decimals}f})")
+        closed = sum(1 for r in reps if r.get("closure_day") not in (None, "")) / len(reps)
+        cells.append(f"{closed:.2f}")
+        table.append(cells)
+        delivered = sum(float(r["delivered_t"]) for r in reps) / len(reps)
+        if best is None or delivered > best[1]:
+            best = ({p: reps[0][p] for p in swept}, delivered, closed)
+    scenario = prov.get("scenario")
+    setting = ", ".join(f"{k} = {v}" for k, v in best[0].items()) if best else "-"
+    headline = (f"{len(by_point)} points x {prov.get('replications')} replications; most delivered at {setting}: "
+                f"{best[1]:,.0f} t on average, all cargo delivered in {best[2]:.0%} of its runs." if best else "no points")
+    values = "; ".join(f"{k}: {', '.join(v)}" for k, v in prov.get("swept", {}).items())
+    facts = [*_scenario_facts(scenario), ["Swept", values]]
+    name, description = (scenario or {}).get("name", "sweep"), (scenario or {}).get("description", "")
+    return {"title": f"{name}: sweep briefing", "subtitle": description,
+            "question": {"text": "How do the results change with " + ", ".join(swept) + "?", "facts": facts},
+            "answer": {"headline": headline, "figures": [
+                figure("points", "points", len(by_point)), figure("replications", "replications per point",
+                                                                  prov.get("replications"))],
+                "notes": ["Per point: the mean of its replications, and in brackets the 10th to 90th percentile (80 % of "
+                          "runs fall in it)."]},
+            "tables": [{"title": "Every point", "columns": columns, "rows": table, "note": "from sweep.csv"}],
+            "charts": charts(folder, [("sweep.png", "Deliveries, tons left and P(closure) against the swept value")]),
+            "provenance": provenance(prov)}
+
+
+def sizing_context(answer: Any, scenario: Any) -> dict[str, Any]:
+    """A sizing: the answer, P(closed by the day) with its Wilson interval, every value evaluated."""
+    from sim.results.provenance import provenance as make_provenance
+    from sim.results.saving import scenario_as_data
+
+    data = scenario_as_data(scenario)
+    d = answer.to_dict()
+    what = ("number of " if d["path"].endswith(".count") else "value of ") + (d.get("label") or d["path"])
+    conf = f" with P >= {d['confidence']:.2f}" if d.get("stochastic") else ""
+    if d["value"] is None:
+        headline = (f"No value of {what} up to {d['highest']} delivers every requested ton by the end of day "
+                    f"{d['close_by_day']}{conf}.")
+    else:
+        ci = d.get("p_close_ci95") or [0, 0]
+        headline = (f"{d['value']} is the smallest {what} that delivers every requested ton by the end of day "
+                    f"{d['close_by_day']}{conf}: P = {d['p_close']:.2f} (95 % CI {ci[0]:.2f}-{ci[1]:.2f}).")
+    notes = [f"More is worse between {x['from_value']} and {x['to_value']}: P falls from {x['p_close_from']:.2f} to "
+             f"{x['p_close_to']:.2f}; sweep the values between to see the whole curve." for x in d.get("declines", [])]
+    reps = d["evaluated"][0]["replications"] if d["evaluated"] else None
+    prov = make_provenance("sizing", {"scenario": data}, seed=data.get("seed"), replications=reps)
+    return {"title": f"{data['name']}: sizing briefing", "subtitle": data.get("description", ""),
+            "question": {"text": f"What is the smallest {what} that delivers every requested ton by the end of day "
+                                 f"{d['close_by_day']}{conf}?", "facts": _scenario_facts(data)},
+            "answer": {"headline": headline, "figures": [figure("value", "answer", d["value"]),
+                                                         figure("p_close", "P(closed by the day)", d["p_close"], "", 2)],
+                       "notes": notes},
+            "tables": [_sizing_table(d)], "binds": _sizing_binds(d), "provenance": provenance(prov)}
+
+
+def _sizing_table(d: dict[str, Any]) -> dict[str, Any]:
+    rows = [[p["value"], f"{p['p_close']:.2f}", f"{p['p_close_ci95'][0]:.2f}-{p['p_close_ci95'][1]:.2f}", p["replications"],
+             f"{p['delivered_t']:,.0f}", f"{p['in_transit_t']:,.0f}", f"{p['backlog_t']:,.0f}",
+             "not closed" if p.get("closure_day_median") is None else f"day {p['closure_day_median']}"] for p in d["evaluated"]]
+    return {"title": "Every value evaluated", "rows": rows, "note": "means of the replications; the same replications "
+            "for every value", "columns": ["value", "P(close by day)", "95 % CI", "replications", "delivered t",
+                                           "in transit t", "backlog t", "median closure"]}
+
+
+def _sizing_binds(d: dict[str, Any]) -> dict[str, Any] | None:
+    rows = [[f"{r['from_day']:g}-{r['to_day']:g}", r["requirement"], r["binding"], f"{r['binding_t_per_day']:,.0f}"]
+            for r in d.get("limits_at_highest") or []]
+    if not rows:
+        return None
+    return {"text": f"What binds at {d['highest']} (closed form, per phase)",
+            "table": {"title": "", "columns": ["days", "requirement", "binding limit", "t/day"], "rows": rows, "note": ""}}
+
+
+def comparison_context(folder: Path) -> dict[str, Any]:
+    """A comparison: the headline figures of A and B and their difference, the limits per phase, the chart."""
+    prov = read_json(folder / "run.json")
+    a, b = read_json(folder / "summary_a.json"), read_json(folder / "summary_b.json")
+    rows = read_csv(folder / "comparison.csv")
+
+    def cell(x: str) -> str:
+        try:
+            return f"{float(x):,.1f}"
+        except ValueError:
+            return x or "-"
+
+    table = [[r["figure"], cell(r["a"]), cell(r["b"]), cell(r["difference"])] for r in rows]
+    diff = b["delivered_t"] - a["delivered_t"]
+    headline = (f"B ({b['scenario']}) delivers {abs(diff):,.0f} t {'more' if diff >= 0 else 'less'} than A ({a['scenario']}): "
+                f"{b['delivered_t']:,.0f} t against {a['delivered_t']:,.0f} t of {a['requested_t']:,.0f} t requested.")
+    facts = [["A", f"{a['scenario']}: {a.get('description', '')}"], ["B", f"{b['scenario']}: {b.get('description', '')}"]]
+    return {"title": f"{a['scenario']} against {b['scenario']}: comparison briefing",
+            "question": {"text": "What changes between the two scenarios?", "facts": facts},
+            "answer": {"headline": headline, "figures": [figure("delivered_t_a", "A delivered", a["delivered_t"], "t"),
+                                                         figure("delivered_t_b", "B delivered", b["delivered_t"], "t"),
+                                                         figure("difference_t", "B - A", diff, "t")], "notes": []},
+            "tables": [{"title": "A and B", "columns": ["figure", "A", "B", "B - A"], "rows": table,
+                        "note": "from comparison.csv"}],
+            "charts": charts(folder, [("comparison.png", "Cumulative deliveries and limits")]),
+            "assumptions": assumptions(a.get("inputs", {})), "provenance": provenance(prov)}
+
+
+def reach_context(folder: Path) -> dict[str, Any]:
+    """The reach report: the verdict of each claim per type and airspace case, and every map."""
+    prov = read_json(folder / "run.json")
+    rows = read_csv(folder / "claim_verdicts.csv") if (folder / "claim_verdicts.csv").exists() else []
+    cases = list(dict.fromkeys(r["case"] for r in rows))
+    cells: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+    for r in rows:
+        cells[(r["claim"], r["type"])][r["case"]] = r["verdict"]
+    table = [[claim, kind, *(by_case.get(c, "-") for c in cases)] for (claim, kind), by_case in cells.items()]
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for r in rows:
+        word = r["verdict"].split(" ")[0]
+        counts[r["claim"]][word if word in ("holds", "fails") else "depends"] += 1
+    headline = "; ".join(f"claim {claim}: holds in {c['holds']}, fails in {c['fails']}, depends on an assumption in "
+                         f"{c['depends']} of {sum(c.values())} types and airspace cases" for claim, c in counts.items())
+    maps = sorted(p.name for p in folder.glob("map_*.png"))
+    text = (folder / "reach.md").read_text(encoding="utf-8") if (folder / "reach.md").exists() else ""
+    intro = next((line for line in text.splitlines() if line and not line.startswith("#")), "")
+    facts = [["Origins", ", ".join(prov.get("origins", []))], ["Destinations", ", ".join(prov.get("destinations", []))]]
+    facts += [[f"Airspace case {k}", str(v.get("label", "")) + (f"; {'; '.join(v.get('rules', []))}" if v.get("rules") else "")]
+              for k, v in (prov.get("cases") or {}).items()]
+    return {"title": "Reach report briefing", "subtitle": intro,
+            "question": {"text": "Which bases does each type reach non-stop, with which load, under each airspace case; "
+                                 "do the December 2024 claims hold?", "facts": facts},
+            "answer": {"headline": (headline or "no claim verdicts") + ".",
+                       "figures": [figure("verdicts", "verdicts", len(rows))],
+                       "notes": ["The evidence of each verdict (payloads, reserves, what flips it) is in claim_verdicts.csv "
+                                 "and reach.md."]},
+            "tables": [{"title": "Verdict per claim and type, by airspace case", "columns": ["claim", "type", *cases],
+                        "rows": table, "note": "from claim_verdicts.csv"}] if rows else [],
+            "charts": charts(folder, [(m, m.removesuffix(".png").replace("_", " ")) for m in maps]),
+            "provenance": provenance(prov)}
