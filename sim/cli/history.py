@@ -24,7 +24,7 @@ def history_command(
     replications: Annotated[int | None, typer.Option(min=1, help="replications per point (default: the scenario's)")] = None,
     ranges: Annotated[list[str] | None, typer.Option(
         "--range", metavar="PATH=LOW,HIGH", help="an uncertain input and its range (or options a,b,c); repeat it; "
-        "default: crews, al-Khadim parking and fuel, Il-76 ground times, each flow's tons_per_day x0.5-2")] = None,
+        "default: crews, al-Khadim parking and fuel, Il-76 ground times, each requirement's tons x0.5-2")] = None,
     counts: Annotated[str, typer.Option(help="'minimum' (reported as 'at least', default) or 'exact'")] = "minimum",
     seed: Annotated[int, typer.Option(min=0, help="seed of the Latin hypercube")] = 0,
     workers: Annotated[int | None, typer.Option(min=1, help="processes (default: all cores; 1 = serial)")] = None,
@@ -98,9 +98,9 @@ def _print(r: dict[str, Any]) -> None:
         inputs.add_column(column)
     for i in r["inputs"]:
         kept = (", ".join(f"{k} x{v}" for k, v in i["kept_values"].items()) if "kept_values" in i
-                else f"{i['kept_low']:.3g}-{i['kept_high']:.3g}" if "kept_low" in i else "-")
+                else f"{i['kept_low']:,.3g}-{i['kept_high']:,.3g}" if "kept_low" in i else "-")
         joiner = ", " if "kept_values" in i else " to "
-        inputs.add_row(i["path"], joiner.join(f"{v:.3g}" if isinstance(v, float) else str(v) for v in i["range"]), kept)
+        inputs.add_row(i["path"], joiner.join(f"{v:,.4g}" if isinstance(v, float) else str(v) for v in i["range"]), kept)
     out.print(inputs)
     if r["kept"] == 0:
         out.print("[red]no sampled point is consistent with the match window: the predictions below use every "

@@ -51,7 +51,7 @@ DEFAULT_RANGES: dict[str, list[Any]] = {
     "aircraft.Il-76MD.onload_h": [2.0, 4.25],
     "aircraft.Il-76MD.offload_h": [2.0, 4.25],
 }
-DEMAND_RANGE = (0.5, 2.0)  # each flow's tons_per_day, times its scenario value: sized to the reports, so uncertain
+DEMAND_RANGE = (0.5, 2.0)  # each requirement's tons_per_day or tons, times its scenario value: sized to the reports
 
 
 @dataclass(frozen=True)
@@ -174,8 +174,8 @@ def read_observation_file(path: Path, scenario: Scenario) -> list[Observation]:
 
 
 def default_inputs(scenario: Scenario) -> list[Input]:
-    """DEFAULT_RANGES the scenario has the subject of (the type flown, the airfield used), and each flow's
-    tons_per_day over DEMAND_RANGE times its value."""
+    """DEFAULT_RANGES the scenario has the subject of (the type flown, the airfield used), and each
+    requirement's tons_per_day (a flow) or tons (a lump) over DEMAND_RANGE times its value."""
     data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
     types = {f["type"] for f in data["fleet"]}
     places = {x for r in data["requirements"] for x in (r["from"], r["to"])}
@@ -185,9 +185,10 @@ def default_inputs(scenario: Scenario) -> list[Input]:
         if (head == "aircraft" and name in types) or (head == "airfields" and name in places):
             out.append(Input(path, tuple(values)))
     for k, req in enumerate(data["requirements"]):
-        if req.get("tons_per_day"):
-            value = float(req["tons_per_day"])
-            out.append(Input(f"requirements[{k}].tons_per_day", (DEMAND_RANGE[0] * value, DEMAND_RANGE[1] * value)))
+        for key in ("tons_per_day", "tons"):
+            if req.get(key):
+                value = float(req[key])
+                out.append(Input(f"requirements[{k}].{key}", (DEMAND_RANGE[0] * value, DEMAND_RANGE[1] * value)))
     return out
 
 
