@@ -98,9 +98,9 @@ def _print(r: dict[str, Any]) -> None:
         inputs.add_column(column)
     for i in r["inputs"]:
         kept = (", ".join(f"{k} x{v}" for k, v in i["kept_values"].items()) if "kept_values" in i
-                else f"{i['kept_low']:,.3g}-{i['kept_high']:,.3g}" if "kept_low" in i else "-")
+                else f"{_num(i['kept_low'])}-{_num(i['kept_high'])}" if "kept_low" in i else "-")
         joiner = ", " if "kept_values" in i else " to "
-        inputs.add_row(i["path"], joiner.join(f"{v:,.4g}" if isinstance(v, float) else str(v) for v in i["range"]), kept)
+        inputs.add_row(i["path"], joiner.join(_num(v) if isinstance(v, float) else str(v) for v in i["range"]), kept)
     out.print(inputs)
     if r["kept"] == 0:
         out.print("[red]no sampled point is consistent with the match window: the predictions below use every "
@@ -114,6 +114,10 @@ def _print(r: dict[str, Any]) -> None:
     out.print(predict)
     for line in _plainly(r):
         out.print(line)
+
+
+def _num(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
 
 
 def _range(q: dict[str, float]) -> str:
