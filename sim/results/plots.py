@@ -567,7 +567,7 @@ def plot_knee(results: Any, figure: str = "mean_daily_t", ax: Any = None, demand
 
     points = results.points if hasattr(results, "points") else results.sweep_points
     paths = [c for c in points.columns if c not in ("point", "replications", "p_closed") and not c.endswith(
-        ("_mean", "_ci95_low", "_ci95_high")) and REQUIREMENT_SEPARATOR not in c]  # a requirement's figure
+        ("_mean", "_ci95_low", "_ci95_high", "_p10", "_p90")) and REQUIREMENT_SEPARATOR not in c]  # a requirement's figure
     replications = int(points["replications"].min())
     x_label = None
     if hasattr(results, "plan"):  # a sweep run in this process knows its scenario: label the axis in words
