@@ -29,6 +29,9 @@ def history_command(
     seed: Annotated[int, typer.Option(min=0, help="seed of the Latin hypercube")] = 0,
     workers: Annotated[int | None, typer.Option(min=1, help="processes (default: all cores; 1 = serial)")] = None,
     dask: Annotated[str | None, typer.Option("--dask", help="Dask scheduler address, or 'local'")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="also write history.csv (one row per point) and "
+                                                 "history.png (predicted against observed) into this folder")] = None,
+    force: Annotated[bool, typer.Option("--force", help="replace existing history.csv and history.png")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON on stdout")] = False,
 ) -> None:
     """History matching: sample the uncertain inputs, keep the points whose flights before --split are
@@ -38,6 +41,9 @@ def history_command(
     from sim.experiments import estimate, history
 
     scenario = load(scenario_path)
+    clash = [n for n in ("history.csv", "history.png") if out_dir is not None and (out_dir / n).exists()]
+    if clash and not force:
+        raise fail([f"{out_dir / clash[0]} already exists; add --force to replace it"])
     try:
         observed = history.read_observation_file(flights, scenario)
     except estimate.FlightsError as exc:
@@ -55,10 +61,24 @@ def history_command(
         except (OverrideError, ValueError) as exc:
             raise fail([str(exc)]) from None
     record = result.to_dict()
+    if out_dir is not None:
+        _save(out_dir, result, record, force)
     if as_json:
         print(json.dumps(record, indent=2, default=str))
         return
     _print(record)
+
+
+def _save(folder: Path, result: Any, record: dict[str, Any], force: bool) -> None:
+    """history.csv and history.png."""
+    from sim.cli.common import save_figure
+    from sim.results.plots import history_figure
+    from sim.results.writing import write_csv
+
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = result.rows()
+    write_csv(folder / "history.csv", rows, list(rows[0]))
+    save_figure(folder / "history.png", history_figure(record), force)
 
 
 def _date(text: str) -> date:

@@ -101,6 +101,13 @@ class HistoryMatch:
     predictions: list[dict[str, Any]]  # per route and the total: observed, predicted range, verdict
     ignored: list[dict[str, Any]] = field(default_factory=list)  # observations outside the run or its routes
 
+    def rows(self) -> list[dict[str, Any]]:
+        """history.csv: one row per sampled point: its inputs, implausibility, kept, and its mean flights
+        per route in each window (``"match: BLR -> HLLB"``, ``"predict: BLR -> HLLB"``)."""
+        return [{"point": k, **s["inputs"], "implausibility": s["implausibility"], "kept": s["kept"],
+                 **{f"{w}: {r}": n for w, counts in s["flights"].items() for r, n in counts.items()}}
+                for k, s in enumerate(self.samples)]
+
     @property
     def kept(self) -> int:
         return sum(1 for s in self.samples if s["kept"])
@@ -377,7 +384,9 @@ def _assemble(scenario: Scenario, counts: str, split: date, windows: Mapping[str
     for values, runs in zip(points, simulated, strict=True):
         scores = {r: implausibility(observed["match"][r], [c["match"][r] for c in runs], counts) for r in routes}
         worst = max(scores.values())
-        samples.append({"inputs": values, "implausibility": worst, "by_route": scores, "kept": worst <= CUTOFF})
+        means = {w: {r: float(np.mean([c[w][r] for c in runs])) for r in routes} for w in ("match", "predict")}
+        samples.append({"inputs": values, "implausibility": worst, "by_route": scores, "kept": worst <= CUTOFF,
+                        "flights": means})
     kept = [i for i, s in enumerate(samples) if s["kept"]] or list(range(len(samples)))
     match = []
     for r in routes:
