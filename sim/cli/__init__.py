@@ -1,6 +1,7 @@
 """The ``airlift`` command. Thin: parse, call the library, print. Bad input exits with code 2.
 
-The subcommands live in sim.cli (runs, geography, experiments, sizing, trust, cargo, cache, uncertainty); importing them registers them.
+The subcommands live in sim.cli (runs, geography, experiments, sizing, trust, cargo, cache, uncertainty);
+importing them registers them.
 """
 
 from __future__ import annotations
