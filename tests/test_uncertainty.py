@@ -205,3 +205,14 @@ def test_an_unknown_outcome_or_method_is_refused():
         plan_study(s, [Input("airfields.DEST.parking_mog", "whole", 1, 6, 1, "scenario")], outcome="tons")
     with pytest.raises(sim.OverrideError, match="method"):
         plan_study(s, [Input("airfields.DEST.parking_mog", "whole", 1, 6, 1, "scenario")], method="fast")
+
+
+def test_operations_crews_per_aircraft_sets_the_crew_ratio_of_every_fleet_entry():
+    s = sim.load_scenario(SCENARIOS / "lose_hmeimim.yaml").with_(
+        {"uncertainty": {"operations.crews_per_aircraft": [1.5, 3.0]}})
+    (crews,) = study_inputs(s)
+    assert (crews.low, crews.high, crews.base, crews.grade) == (1.5, 3.0, 3.0, "assumed")
+    plan = plan_study(s, method="lhs", samples=3)
+    low = next(p for p in plan.points if p.kind == "swing")
+    assert [f["crews_per_aircraft"] for f in low.scenario["fleet"]] == [1.5, 1.5]
+    assert "operations.crews_per_aircraft" in plan.points[-1].values
