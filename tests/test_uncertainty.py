@@ -110,8 +110,9 @@ def test_without_a_block_the_catalogue_ranges_of_the_numbers_used_are_varied():
     assert paths and all(p.startswith(("aircraft.Il-76MD.", "airfields.UMLI.", "airfields.HLLB.")) for p in paths)
     assert "aircraft.Il-76MD.offload_h" in paths and "airfields.HLLB.parking_mog" in paths
     assert "aircraft.Il-76MD.fuel_burn_t_per_h" not in paths  # closed-form only: runs do not use it
-    assert "aircraft.Il-76MD.payload_range[1][1]" in paths  # the disputed 40 t -> 4,200-4,400 km point
-    assert all(i.grade in ("assumed", "derived", "sourced") and i.low < i.high for i in inputs)
+    assert "aircraft.Il-76MD.payload_range[2][1]" in paths  # the assumed 20 t -> 6,000-7,000 km point
+    assert "aircraft.Il-76MD.payload_range[1][1]" not in paths  # sourced (its range: two sources disagree)
+    assert all(i.grade in ("assumed", "derived") and i.low < i.high for i in inputs)
     offload = next(i for i in inputs if i.path == "aircraft.Il-76MD.offload_h")
     assert (offload.low, offload.base, offload.high) == (2, 3.25, 4.25)
 

@@ -229,13 +229,14 @@ def catalogue_inputs(scenario: Any) -> list[Input]:
         own = scenario.aircraft[name].model_dump(exclude_none=True) if name in scenario.aircraft else {}
         for key in AIRCRAFT_NUMBERS:
             p = kind.provenance[key]
-            if not p.ranged or (key in own and own[key] != p.value) or not _used(scenario, name, key, kind, cargo):
+            if (not p.ranged or p.grade not in ("assumed", "derived") or (key in own and own[key] != p.value)
+                    or not _used(scenario, name, key, kind, cargo)):
                 continue
             out.append(Input(f"aircraft.{name}.{key}", "whole" if key in WHOLE_FIELDS else "range", p.low, p.high,
                              own.get(key, p.value), p.grade, p.source))
         if "payload_range" not in own:
             for i, point in enumerate(kind.provenance["payload_range_points"].value):
-                if point.get("low") is not None and point["high"] > point["low"]:
+                if point.get("low") is not None and point["high"] > point["low"] and point["grade"] in ("assumed", "derived"):
                     out.append(Input(f"aircraft.{name}.payload_range[{i}][1]", "range", point["low"], point["high"],
                                      point["range_km"], point["grade"],
                                      f"{point['payload_t']} t -> km: {point['source']}"))
@@ -246,7 +247,7 @@ def catalogue_inputs(scenario: Any) -> list[Input]:
         own = own_field.model_dump(exclude_none=True) if own_field is not None else {}
         for key in AIRFIELD_NUMBERS:
             p = catalog.airfield(ident).provenance[key]
-            if p.ranged and not (key in own and own[key] != p.value):
+            if p.ranged and p.grade in ("assumed", "derived") and not (key in own and own[key] != p.value):
                 out.append(Input(f"airfields.{ident}.{key}", "whole" if key in WHOLE_FIELDS else "range", p.low, p.high,
                                  own.get(key, p.value), p.grade, p.source))
     return out
