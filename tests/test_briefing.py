@@ -203,7 +203,9 @@ def test_a_sweep_page_gives_each_point_its_mean_and_spread(tmp_path):
 
     plan = plan_sweep(scenario(days=3, stochastic=STOCHASTIC), {"fleet[0].count": [1, 2]}, replications=3)
     run_sweep(plan, workers=1).save(tmp_path, force=True)
-    html = write_sweep_report(tmp_path).read_text(encoding="utf-8")
+    page = write_sweep_report(tmp_path)
+    assert page.name == "sweep_report.html"  # beside a run's report.html in results/<name>/, never over it
+    html = page.read_text(encoding="utf-8")
     with (tmp_path / "sweep.csv").open() as f:
         rows = list(csv.DictReader(f))
     for count in ("1", "2"):

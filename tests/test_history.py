@@ -73,6 +73,22 @@ def test_a_change_the_model_does_not_know_is_a_miss():
     assert total["p90"] < total["observed"]
 
 
+def test_the_chart_marks_the_observation_against_the_prediction():
+    import matplotlib.pyplot as plt
+
+    from sim.results.plots import history_figure
+
+    s = flow()
+    result = history.history_match(s, observed(s, times=4), split=s.start_date + timedelta(days=10), samples=6,
+                                   inputs=[DEMAND], counts="exact", workers=1)
+    fig = history_figure(result.to_dict())
+    lines = {line.get_gid(): line for line in fig.axes[0].get_lines() if line.get_gid()}
+    total = result.predictions[-1]
+    assert list(lines["observed:all routes"].get_xdata()) == [total["observed"]]
+    assert list(lines["predicted:all routes"].get_xdata()) == [total["p10"], total["p90"]]
+    plt.close(fig)
+
+
 def test_observations_outside_the_run_or_its_routes_are_left_out_and_said_so():
     s = flow()
     extra = [history.Observation(date(2024, 12, 1), "Il-76MD", "ORIG", "DEST"),
@@ -98,6 +114,12 @@ def test_the_command_reports_the_prediction_against_the_observation(tmp_path):
     shown = runner.invoke(app, ["history", str(path), str(csv), "--samples", "8", "--workers", "1", "--counts", "exact",
                                 "--range", "requirements[0].tons_per_day=15,150", *split])
     assert "The prediction misses" in shown.output
+    saved = runner.invoke(app, ["history", str(path), str(csv), "--samples", "8", "--workers", "1", "--counts", "exact",
+                                "--range", "requirements[0].tons_per_day=15,150", *split, "--out", str(tmp_path / "h")])
+    assert saved.exit_code == 0, saved.output
+    rows = (tmp_path / "h" / "history.csv").read_text().splitlines()
+    assert len(rows) == 1 + 8 and "predict: XXA -> DEST" in rows[0]
+    assert (tmp_path / "h" / "history.png").stat().st_size > 0
     bad = runner.invoke(app, ["history", str(path), str(csv), "--split", "2030-01-01"])
     assert bad.exit_code == 2 and "--split 2030-01-01" in bad.output
 

@@ -96,3 +96,13 @@ def test_sizing_is_borderline_when_the_interval_of_p_straddles_the_target():
     assert _result(35, 35, 0.9).verdict == "met"
     assert _result(3, 20, 0.9, value=None).verdict == "not met"
     assert _result(12, 20, 0.6).to_dict()["verdict"] == "borderline"
+
+
+def test_a_comparison_of_replicated_runs_gives_each_side_its_spread():
+    from sim.experiments.compare import compare_results
+
+    a, b = replicate(stochastic(), 6, workers=1), replicate(stochastic(days=4), 6, workers=1)
+    rows = {r["figure"]: r for r in compare_results(a, b).rows}
+    p10, p90 = statistics.spread(a.runs["delivered_t"].to_numpy())
+    assert rows["delivered_t"]["a_p10_p90"] == f"{p10:,.1f} to {p90:,.1f}"
+    assert rows["delivered_t"]["b_p10_p90"] is not None

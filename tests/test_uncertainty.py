@@ -110,8 +110,9 @@ def test_without_a_block_the_catalogue_ranges_of_the_numbers_used_are_varied():
     assert paths and all(p.startswith(("aircraft.Il-76MD.", "airfields.UMLI.", "airfields.HLLB.")) for p in paths)
     assert "aircraft.Il-76MD.offload_h" in paths and "airfields.HLLB.parking_mog" in paths
     assert "aircraft.Il-76MD.fuel_burn_t_per_h" not in paths  # closed-form only: runs do not use it
-    assert "aircraft.Il-76MD.payload_range[1][1]" in paths  # the disputed 40 t -> 4,200-4,400 km point
-    assert all(i.grade in ("assumed", "derived", "sourced") and i.low < i.high for i in inputs)
+    assert "aircraft.Il-76MD.payload_range[2][1]" in paths  # the assumed 20 t -> 6,000-7,000 km point
+    assert "aircraft.Il-76MD.payload_range[1][1]" not in paths  # sourced (its range: two sources disagree)
+    assert all(i.grade in ("assumed", "derived") and i.low < i.high for i in inputs)
     offload = next(i for i in inputs if i.path == "aircraft.Il-76MD.offload_h")
     assert (offload.low, offload.base, offload.high) == (2, 3.25, 4.25)
 
@@ -205,3 +206,14 @@ def test_an_unknown_outcome_or_method_is_refused():
         plan_study(s, [Input("airfields.DEST.parking_mog", "whole", 1, 6, 1, "scenario")], outcome="tons")
     with pytest.raises(sim.OverrideError, match="method"):
         plan_study(s, [Input("airfields.DEST.parking_mog", "whole", 1, 6, 1, "scenario")], method="fast")
+
+
+def test_operations_crews_per_aircraft_sets_the_crew_ratio_of_every_fleet_entry():
+    s = sim.load_scenario(SCENARIOS / "lose_hmeimim.yaml").with_(
+        {"uncertainty": {"operations.crews_per_aircraft": [1.5, 3.0]}})
+    (crews,) = study_inputs(s)
+    assert (crews.low, crews.high, crews.base, crews.grade) == (1.5, 3.0, 3.0, "assumed")
+    plan = plan_study(s, method="lhs", samples=3)
+    low = next(p for p in plan.points if p.kind == "swing")
+    assert [f["crews_per_aircraft"] for f in low.scenario["fleet"]] == [1.5, 1.5]
+    assert "operations.crews_per_aircraft" in plan.points[-1].values

@@ -30,7 +30,7 @@ def sweep_command(
     out_dir: Annotated[Path | None, typer.Option("--out", help="results folder (default results/<name>/)")] = None,
     force: Annotated[bool, typer.Option("--force", help="replace an existing sweep, or start an interrupted one over")] = False,
     resume: Annotated[bool, typer.Option("--resume", help="complete an interrupted sweep")] = False,
-    html: Annotated[bool, typer.Option("--html", help="also write report.html: a one-page briefing, self-contained")] = False,
+    html: Annotated[bool, typer.Option("--html", help="also write sweep_report.html, a one-page briefing")] = False,
     xlsx: Annotated[bool, typer.Option("--xlsx", help="also write sweep.xlsx (points long and wide, runs, about)")] = False,
     fmt: FormatOption = Format.table,
 ) -> None:
@@ -84,8 +84,8 @@ def sweep_command(
 
 
 def _briefing(html: bool, fmt: Format, writer: str, folder: Path) -> Path | None:
-    """report.html in ``folder`` when --html asks for it (``sim.reports.<writer>`` writes it); its path goes
-    to stderr when stdout holds CSV or JSON."""
+    """The briefing page in ``folder`` when --html asks for it (``sim.reports.<writer>`` writes it); its path
+    goes to stderr when stdout holds CSV or JSON."""
     if not html:
         return None
     from sim import reports

@@ -24,11 +24,14 @@ def history_command(
     replications: Annotated[int | None, typer.Option(min=1, help="replications per point (default: the scenario's)")] = None,
     ranges: Annotated[list[str] | None, typer.Option(
         "--range", metavar="PATH=LOW,HIGH", help="an uncertain input and its range (or options a,b,c); repeat it; "
-        "default: crews, al-Khadim parking and fuel, Il-76 ground times, each flow's tons_per_day x0.5-2")] = None,
+        "default: crews, al-Khadim parking and fuel, Il-76 ground times, each requirement's tons x0.5-2")] = None,
     counts: Annotated[str, typer.Option(help="'minimum' (reported as 'at least', default) or 'exact'")] = "minimum",
     seed: Annotated[int, typer.Option(min=0, help="seed of the Latin hypercube")] = 0,
     workers: Annotated[int | None, typer.Option(min=1, help="processes (default: all cores; 1 = serial)")] = None,
     dask: Annotated[str | None, typer.Option("--dask", help="Dask scheduler address, or 'local'")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="also write history.csv (one row per point) and "
+                                                 "history.png (predicted against observed) into this folder")] = None,
+    force: Annotated[bool, typer.Option("--force", help="replace existing history.csv and history.png")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON on stdout")] = False,
 ) -> None:
     """History matching: sample the uncertain inputs, keep the points whose flights before --split are
@@ -38,6 +41,9 @@ def history_command(
     from sim.experiments import estimate, history
 
     scenario = load(scenario_path)
+    clash = [n for n in ("history.csv", "history.png") if out_dir is not None and (out_dir / n).exists()]
+    if clash and not force:
+        raise fail([f"{out_dir / clash[0]} already exists; add --force to replace it"])
     try:
         observed = history.read_observation_file(flights, scenario)
     except estimate.FlightsError as exc:
@@ -55,10 +61,24 @@ def history_command(
         except (OverrideError, ValueError) as exc:
             raise fail([str(exc)]) from None
     record = result.to_dict()
+    if out_dir is not None:
+        _save(out_dir, result, record, force)
     if as_json:
         print(json.dumps(record, indent=2, default=str))
         return
     _print(record)
+
+
+def _save(folder: Path, result: Any, record: dict[str, Any], force: bool) -> None:
+    """history.csv and history.png."""
+    from sim.cli.common import save_figure
+    from sim.results.plots import history_figure
+    from sim.results.writing import write_csv
+
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = result.rows()
+    write_csv(folder / "history.csv", rows, list(rows[0]))
+    save_figure(folder / "history.png", history_figure(record), force)
 
 
 def _date(text: str) -> date:
@@ -98,9 +118,9 @@ def _print(r: dict[str, Any]) -> None:
         inputs.add_column(column)
     for i in r["inputs"]:
         kept = (", ".join(f"{k} x{v}" for k, v in i["kept_values"].items()) if "kept_values" in i
-                else f"{i['kept_low']:.3g}-{i['kept_high']:.3g}" if "kept_low" in i else "-")
+                else f"{_num(i['kept_low'])}-{_num(i['kept_high'])}" if "kept_low" in i else "-")
         joiner = ", " if "kept_values" in i else " to "
-        inputs.add_row(i["path"], joiner.join(f"{v:.3g}" if isinstance(v, float) else str(v) for v in i["range"]), kept)
+        inputs.add_row(i["path"], joiner.join(_num(v) if isinstance(v, float) else str(v) for v in i["range"]), kept)
     out.print(inputs)
     if r["kept"] == 0:
         out.print("[red]no sampled point is consistent with the match window: the predictions below use every "
@@ -114,6 +134,10 @@ def _print(r: dict[str, Any]) -> None:
     out.print(predict)
     for line in _plainly(r):
         out.print(line)
+
+
+def _num(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
 
 
 def _range(q: dict[str, float]) -> str:

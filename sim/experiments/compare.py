@@ -126,7 +126,9 @@ def _spread(stats: dict[str, Any] | None, summary: dict[str, Any], key: str) -> 
     """The spread of a replicated figure in a comparison cell: "p10 to p90" (closure days as days)."""
     if key == "closure_day" and summary.get("replications"):
         low, high = summary["replications"]["closure"]["day_p10"], summary["replications"]["closure"]["day_p90"]
+        if low is None and high is None:
+            return "not closed"
         return f"{'not closed' if low is None else low} to {'not closed' if high is None else high}"
     if not stats or "p10" not in stats:
         return None
-    return f"{stats['p10']:.1f} to {stats['p90']:.1f}"
+    return f"{stats['p10']:,.1f} to {stats['p90']:,.1f}"

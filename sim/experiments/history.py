@@ -51,7 +51,7 @@ DEFAULT_RANGES: dict[str, list[Any]] = {
     "aircraft.Il-76MD.onload_h": [2.0, 4.25],
     "aircraft.Il-76MD.offload_h": [2.0, 4.25],
 }
-DEMAND_RANGE = (0.5, 2.0)  # each flow's tons_per_day, times its scenario value: sized to the reports, so uncertain
+DEMAND_RANGE = (0.5, 2.0)  # each requirement's tons_per_day or tons, times its scenario value: sized to the reports
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,13 @@ class HistoryMatch:
     match: list[dict[str, Any]]  # per route: observed in the first window, simulated range over all points
     predictions: list[dict[str, Any]]  # per route and the total: observed, predicted range, verdict
     ignored: list[dict[str, Any]] = field(default_factory=list)  # observations outside the run or its routes
+
+    def rows(self) -> list[dict[str, Any]]:
+        """history.csv: one row per sampled point: its inputs, implausibility, kept, and its mean flights
+        per route in each window (``"match: BLR -> HLLB"``, ``"predict: BLR -> HLLB"``)."""
+        return [{"point": k, **s["inputs"], "implausibility": s["implausibility"], "kept": s["kept"],
+                 **{f"{w}: {r}": n for w, counts in s["flights"].items() for r, n in counts.items()}}
+                for k, s in enumerate(self.samples)]
 
     @property
     def kept(self) -> int:
@@ -174,8 +181,8 @@ def read_observation_file(path: Path, scenario: Scenario) -> list[Observation]:
 
 
 def default_inputs(scenario: Scenario) -> list[Input]:
-    """DEFAULT_RANGES the scenario has the subject of (the type flown, the airfield used), and each flow's
-    tons_per_day over DEMAND_RANGE times its value."""
+    """DEFAULT_RANGES the scenario has the subject of (the type flown, the airfield used), and each
+    requirement's tons_per_day (a flow) or tons (a lump) over DEMAND_RANGE times its value."""
     data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
     types = {f["type"] for f in data["fleet"]}
     places = {x for r in data["requirements"] for x in (r["from"], r["to"])}
@@ -185,9 +192,10 @@ def default_inputs(scenario: Scenario) -> list[Input]:
         if (head == "aircraft" and name in types) or (head == "airfields" and name in places):
             out.append(Input(path, tuple(values)))
     for k, req in enumerate(data["requirements"]):
-        if req.get("tons_per_day"):
-            value = float(req["tons_per_day"])
-            out.append(Input(f"requirements[{k}].tons_per_day", (DEMAND_RANGE[0] * value, DEMAND_RANGE[1] * value)))
+        for key in ("tons_per_day", "tons"):
+            if req.get(key):
+                value = float(req[key])
+                out.append(Input(f"requirements[{k}].{key}", (DEMAND_RANGE[0] * value, DEMAND_RANGE[1] * value)))
     return out
 
 
@@ -376,7 +384,9 @@ def _assemble(scenario: Scenario, counts: str, split: date, windows: Mapping[str
     for values, runs in zip(points, simulated, strict=True):
         scores = {r: implausibility(observed["match"][r], [c["match"][r] for c in runs], counts) for r in routes}
         worst = max(scores.values())
-        samples.append({"inputs": values, "implausibility": worst, "by_route": scores, "kept": worst <= CUTOFF})
+        means = {w: {r: float(np.mean([c[w][r] for c in runs])) for r in routes} for w in ("match", "predict")}
+        samples.append({"inputs": values, "implausibility": worst, "by_route": scores, "kept": worst <= CUTOFF,
+                        "flights": means})
     kept = [i for i, s in enumerate(samples) if s["kept"]] or list(range(len(samples)))
     match = []
     for r in routes:

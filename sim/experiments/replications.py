@@ -335,7 +335,8 @@ class Replications:
     def __repr__(self) -> str:
         ci = self.summary["replications"]["delivered_t"]
         return (f"Replications({self.scenario.name!r}: {len(self.records)} replications, delivered "
-                f"{ci['mean']:,.1f} t, 95 % CI {ci['ci95_low']:,.1f} to {ci['ci95_high']:,.1f} t)")
+                f"{ci['mean']:,.1f} t; 80 % of runs between {ci['p10']:,.1f} and {ci['p90']:,.1f} t; mean within "
+                f"{ci['ci95_low']:,.1f}-{ci['ci95_high']:,.1f} t (95 % CI))")
 
     @property
     def sortie_rows(self) -> list[dict[str, Any]]:

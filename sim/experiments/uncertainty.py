@@ -23,6 +23,7 @@ import json
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -321,7 +322,7 @@ class UncertaintyResult:
         values = [v for _, v in levels]
         return levels, max(values) - min(values)
 
-    @property
+    @cached_property
     def sensitivity_rows(self) -> list[dict[str, Any]]:
         """sensitivity.csv rows, rank 1 first: the swing, the indices and the rank of each input."""
         y = self.outcome_values()
@@ -352,7 +353,7 @@ class UncertaintyResult:
         return self.plan.close_by_day is not None or any(r.tons is not None or r.items or r.passengers
                                                          for r in self.plan.scenario.requirements)
 
-    @property
+    @cached_property
     def summary(self) -> dict[str, Any]:
         """What ``airlift uncertainty --json`` prints and uncertainty.json holds."""
         y = self.outcome_values()

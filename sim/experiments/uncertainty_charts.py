@@ -92,7 +92,8 @@ def distribution_figure(result: UncertaintyResult, ax: plt.Axes | None = None) -
                                        ("p90", "p90: 90 % below")), ("--", "-", "-."), strict=True):
             share.axvline(q[key], color="0.35", linestyle=dash, linewidth=0.9, gid=key,
                           label=f"{words} {_in_unit(q[key], result.unit)}")
-        share.axvline(result.base_outcome, **style.DEMAND, label=f"every input at its value: {_in_unit(result.base_outcome, result.unit)}")
+        share.axvline(result.base_outcome, **style.DEMAND,
+                      label=f"every input at its value: {_in_unit(result.base_outcome, result.unit)}")
         share.legend(loc="upper left", fontsize=8)
         style.thousands(ax.xaxis)
         ax.set_xlabel(f"{OUTCOMES[result.plan.outcome][1]}; dotted: every input at its value")

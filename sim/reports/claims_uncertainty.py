@@ -110,9 +110,11 @@ def deciding(inputs: list[ClaimInput], unit: np.ndarray, holds: np.ndarray) -> l
     for j, item in enumerate(inputs):
         if item.choices:
             index = np.minimum((unit[:, j] * len(item.choices)).astype(int), len(item.choices) - 1)
-            shares = {c or "none closed": holds[index == k].mean() for k, c in enumerate(item.choices) if (index == k).any()}
+            shares = {c or "none closed": holds[index == k].mean()
+                      for k, c in enumerate(item.choices) if (index == k).any()}
             spread = max(shares.values()) - min(shares.values())
-            detail = ", ".join(f"{c} {s:.0%}" for c, s in shares.items() if abs(s - holds.mean()) >= DECIDES or c == "none closed")
+            detail = ", ".join(f"{c} {s:.0%}" for c, s in shares.items()
+                               if abs(s - holds.mean()) >= DECIDES or c == "none closed")
         else:
             lower, upper = holds[unit[:, j] < 0.5], holds[unit[:, j] >= 0.5]
             if not len(lower) or not len(upper):

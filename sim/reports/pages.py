@@ -21,11 +21,14 @@ def write_run_report(folder: Path, result: Any, force: bool = True) -> Path:
     return write_report(Path(folder) / REPORT, render_report("replicated run" if replicated else "run", context), force)
 
 
-def write_sweep_report(folder: Path, result: Any = None, force: bool = True) -> Path:
-    """report.html of a sweep saved to ``folder``."""
+SWEEP_REPORT = "sweep_report.html"  # a sweep shares results/<name>/ with the scenario's run: its own name
+
+
+def write_sweep_report(folder: Path, force: bool = True) -> Path:
+    """sweep_report.html of a sweep saved to ``folder`` (beside a run's report.html, which it leaves alone)."""
     from sim.reports.studies import sweep_context
 
-    return write_report(Path(folder) / REPORT, render_report("sweep", sweep_context(Path(folder))), force)
+    return write_report(Path(folder) / SWEEP_REPORT, render_report("sweep", sweep_context(Path(folder))), force)
 
 
 def write_sizing_report(path: Path, answer: Any, scenario: Any, force: bool = True) -> Path:

@@ -60,7 +60,7 @@ def route_map_svg(collection: dict[str, Any]) -> Markup:
                     key=lambda p: (p[0] is None, p[0] or 0.0))
     phase_of = {p: k for k, p in enumerate(phases)}
     parts = [_land(proj_string, box), _areas(proj_string, box, areas, phase_of),
-             _legs(proj, legs, phase_of, box), _airfields(proj, fields, box)]
+             _legs(proj, legs, phase_of, box, _label_boxes(proj, fields, box)), _airfields(proj, fields, box)]
     x0, x1, y0, y1 = box
     view = f"{x0 / 1000:.1f} {-y1 / 1000:.1f} {(x1 - x0) / 1000:.1f} {(y1 - y0) / 1000:.1f}"
     svg = (f'<svg id="route-map" viewBox="{view}" data-home="{view}" '
@@ -182,12 +182,29 @@ def _n(x: float) -> str:
     return f"{x:,.0f}" if float(x).is_integer() or x >= 100 else f"{x:,.1f}"
 
 
+def _label_boxes(proj: Any, fields: list[dict[str, Any]], box: tuple[float, float, float, float]
+                 ) -> list[tuple[float, float, float, float]]:
+    """Where the airfields' dots and names are drawn (SVG km): route numbers keep clear of them."""
+    size = (box[1] - box[0]) / 1000.0 / WIDTH_PX
+    places = []
+    for f in fields:
+        x, y = proj(*f["geometry"]["coordinates"][:2])
+        places.append((x / 1000.0, -y / 1000.0, f"{f['properties']['ident']} {f['properties'].get('name', '')}"))
+    font = 11 * size
+    boxes = [(x - 6 * size, y - 6 * size, x + 6 * size, y + 6 * size) for x, y, _ in places]
+    for x, y, text, anchor in _placed(places, size):
+        width = 0.6 * font * len(text)
+        left = x if anchor == "start" else x - width if anchor == "end" else x - width / 2
+        boxes.append((left, y - font, left + width, y + 0.3 * font))
+    return boxes
+
+
 def _legs(proj: Any, legs: list[dict[str, Any]], phase_of: dict[tuple[Any, Any], int],
-          box: tuple[float, float, float, float]) -> str:
+          box: tuple[float, float, float, float], avoid: list[tuple[float, float, float, float]]) -> str:
     pairs = _pairs(proj, legs, phase_of)
     most = max([q.legs for q in pairs] + [1.0])
     size = (box[1] - box[0]) / 1000.0 / WIDTH_PX  # km per pixel at zoom 1
-    taken: list[tuple[float, float, float, float]] = []
+    taken = list(avoid)  # the numbers placed, and the airfields' dots and names
     numbers: list[str] = []
     out = ['<g data-layer="routes" fill="none" stroke-linecap="round">']
     for q in sorted(pairs, key=lambda q: -q.legs):  # the busiest routes get their numbers' best places
@@ -222,7 +239,7 @@ def _number_spot(xy: np.ndarray, text: str, size: float, taken: list[tuple[float
         return None
     half_w, half_h = 0.35 * 12 * size * len(text) + 2 * size, 0.7 * 12 * size
     spots = []
-    for fraction in (0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8):
+    for fraction in (0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8, 0.14, 0.86):
         k = int(np.searchsorted(along, fraction * along[-1]))
         x, y = xy[min(k, len(xy) - 1)]
         spots.append((x, y, (x - half_w, y - half_h, x + half_w, y + half_h)))

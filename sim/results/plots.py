@@ -613,7 +613,7 @@ def plot_knee(results: Any, figure: str = "mean_daily_t", ax: Any = None,
 
     points = results.points_wide if hasattr(results, "points_wide") else results.sweep_points_wide
     paths = [c for c in points.columns if c not in ("point", "replications", "p_closed") and not c.endswith(
-        ("_mean", "_ci95_low", "_ci95_high")) and REQUIREMENT_SEPARATOR not in c]  # a requirement's figure
+        ("_mean", "_ci95_low", "_ci95_high", "_p10", "_p90")) and REQUIREMENT_SEPARATOR not in c]  # a requirement's figure
     replications = int(points["replications"].min())
     x_label = None
     swept = results.plan.scenario if hasattr(results, "plan") else getattr(results, "sweep_scenario", lambda: None)()
@@ -631,3 +631,35 @@ def plot_knee(results: Any, figure: str = "mean_daily_t", ax: Any = None,
 def plot_closure(results: Any, ax: Any = None, label: str | None = None, markers: bool = True) -> Any:
     """P(all requested cargo delivered by day d) of a replicated run (see ``closure_figure``)."""
     return closure_figure(results.summary, ax=ax, label=label, markers=markers)
+
+
+def history_figure(record: dict[str, Any]) -> plt.Figure:
+    """history.png: per route (and all routes), the flights predicted for the second window by the kept
+    points (10-90 % of the runs as a bar, the median as a tick) against the count observed (a dot, red
+    when the prediction misses). ``record``: ``HistoryMatch.to_dict()``."""
+    predictions = record["predictions"]
+    with style.briefing():
+        fig, ax = plt.subplots(figsize=(9, 1.8 + 0.6 * len(predictions)), layout="constrained")
+        for k, p in enumerate(predictions):
+            y = len(predictions) - 1 - k
+            ax.plot([p["p10"], p["p90"]], [y, y], linewidth=8, alpha=0.35, color=style.PALETTE[0], solid_capstyle="butt",
+                    gid=f"predicted:{p['route']}", label="predicted, 80 % of the kept runs" if k == 0 else "_")
+            ax.plot([p["p50"]], [y], marker="|", markersize=14, color=style.PALETTE[0], linestyle="none",
+                    label="predicted median" if k == 0 else "_")
+            miss = p["verdict"] == "miss"
+            ax.plot([p["observed"]], [y], marker="o", linestyle="none", color="tab:red" if miss else "black",
+                    gid=f"observed:{p['route']}", label=("observed" + (" (at least)" if record["counts"] == "minimum" else ""))
+                    if k == 0 else "_")
+            ax.annotate("MISS" if miss else "hit", (max(p["p90"], p["observed"]), y), xytext=(8, 0),
+                        textcoords="offset points", va="center", color="tab:red" if miss else "black", fontsize=9)
+        ax.set_yticks(range(len(predictions)), [p["route"] for p in reversed(predictions)])
+        ax.set_xlabel("cargo flights in the predicted window")
+        ax.set_xlim(left=0, right=ax.get_xlim()[1] * 1.08)
+        first, last = record["windows"]["predict"]
+        ax.set_title(f"{record['scenario']}: cargo flights {first} to {last}, predicted from the {record['kept']} of "
+                     f"{record['samples']} sampled points\nconsistent with the flights observed {record['windows']['match'][0]} "
+                     f"to {record['windows']['match'][1]}", fontsize=10)
+        ax.set_ylim(-0.6, len(predictions) - 0.4)
+        handles, labels = ax.get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncols=3, fontsize=8)
+    return fig

@@ -2,7 +2,8 @@
 scenario uses, and the scenario's own ``uncertainty:`` block, by ``--set`` path.
 
 A path is the one ``airlift sweep --set`` and ``Scenario.with_`` take: ``aircraft.Il-76MD.offload_h``,
-``airfields.HL59.parking_mog``, ``fleet[0].crews_per_aircraft``, ``airspace.open``. A catalogue number the
+``airfields.HL59.parking_mog``, ``fleet[0].crews_per_aircraft``, ``airspace.open``; the shorthand
+``operations.crews_per_aircraft`` sets the crew ratio of every fleet entry. A catalogue number the
 scenario does not set is reached through the scenario's override blocks (``aircraft:``, ``airfields:``), so
 setting the path changes that one number. A payload-range point is ``aircraft.T.payload_range[i][1]`` (its
 range in km, points in catalogue order, heaviest first).
@@ -30,6 +31,8 @@ AIRCRAFT_NUMBERS = tuple(catalog.AIRCRAFT_FIELDS)
 AIRFIELD_NUMBERS = ("mog", "parking_mog", "runway_m")
 CARGO_ONLY = ("hold_floor_length_m", "hold_width_m", "hold_height_m", "ramp_length_m", "ramp_load_t", "seats")
 NOT_SIMULATED = ("fuel_burn_t_per_h",)  # closed-form estimates only: sorties burn fuel by the mass model
+# Shorthands of a study for a number every fleet entry carries.
+ALIASES = {"operations.crews_per_aircraft": "crews_per_aircraft"}
 CREW_ONLY = ("crews_per_aircraft", "crew_duty_h", "crew_rest_h", "crew_show_h", "crew_debrief_h", "crew_flight_h_per_30d")
 
 
@@ -89,6 +92,9 @@ def declared_problems(data: dict[str, Any], fields: Collection[str]) -> list[tup
 
 def path_problem(data: dict[str, Any], path: str, spec: list[Any], fields: Collection[str]) -> str | None:
     """Why ``path`` cannot carry ``spec`` in this scenario data, or None."""
+    if path in ALIASES:
+        numeric = len(spec) == 2 and all(_is_number(x) for x in spec)
+        return None if numeric and spec[0] >= 1 else f"{path} takes numbers [LOW, HIGH], 1 or more (got {spec!r})"
     tokens = [name if name else int(index) for name, index in PATH_TOKEN.findall(path)]
     if not tokens or "".join(f"[{t}]" if isinstance(t, int) else f".{t}" for t in tokens).lstrip(".") != path:
         return f"cannot read the path {path!r}; expected e.g. aircraft.Il-76MD.offload_h or fleet[0].count"
@@ -129,12 +135,22 @@ def materialise(data: dict[str, Any], path: str) -> None:
             entry["payload_range"] = [[p, r] for p, r in kind.payload_range]
 
 
+def expand(data: dict[str, Any], path: str) -> list[str]:
+    """The scenario paths a study path sets: itself, or for a whole-scenario shorthand (ALIASES) the path
+    in every fleet entry: ``operations.crews_per_aircraft`` -> ``fleet[0].crews_per_aircraft``, ..."""
+    if path in ALIASES:
+        fleet = data.get("fleet") if isinstance(data.get("fleet"), list) else []
+        return [f"fleet[{i}].{ALIASES[path]}" for i in range(len(fleet))]
+    return [path]
+
+
 def apply(data: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
     """A copy of scenario data with each path set to its value (not validated: ``Scenario.with_`` does)."""
     out = copy.deepcopy(data)
     for path, value in values.items():
-        materialise(out, path)
-        set_path(out, path, value)
+        for each in expand(out, path):
+            materialise(out, each)
+            set_path(out, each, value)
     return out
 
 
@@ -156,7 +172,12 @@ def declared_inputs(scenario: Any) -> list[Input]:
 
 
 def current_value(scenario: Any, data: dict[str, Any], path: str) -> Any:
-    """The value at ``path`` a run uses: the scenario's if it sets it, else the catalogue's."""
+    """The value at ``path`` a run uses: the scenario's if it sets it, else the catalogue's (for a
+    shorthand, the first fleet entry's)."""
+    if path in ALIASES:
+        fleet = scenario.fleet[0]
+        own = getattr(fleet, ALIASES[path], None)
+        return own if own is not None else current_value(scenario, data, f"aircraft.{fleet.type}.{ALIASES[path]}")
     tokens = [name if name else int(index) for name, index in PATH_TOKEN.findall(path)]
     node: Any = data
     for token in tokens:
@@ -182,6 +203,8 @@ def _catalogue_value(tokens: list[Any]) -> Any:
 
 def catalogue_grade(scenario: Any, path: str) -> tuple[str, str]:
     """(grade, source) of the catalogue number at ``path``, or ("scenario", "") for any other path."""
+    if path in ALIASES:
+        path = f"aircraft.{scenario.fleet[0].type}.{ALIASES[path]}"
     tokens = [name if name else int(index) for name, index in PATH_TOKEN.findall(path)]
     try:
         if len(tokens) == 3 and tokens[0] == "aircraft":
@@ -206,13 +229,14 @@ def catalogue_inputs(scenario: Any) -> list[Input]:
         own = scenario.aircraft[name].model_dump(exclude_none=True) if name in scenario.aircraft else {}
         for key in AIRCRAFT_NUMBERS:
             p = kind.provenance[key]
-            if not p.ranged or (key in own and own[key] != p.value) or not _used(scenario, name, key, kind, cargo):
+            if (not p.ranged or p.grade not in ("assumed", "derived") or (key in own and own[key] != p.value)
+                    or not _used(scenario, name, key, kind, cargo)):
                 continue
             out.append(Input(f"aircraft.{name}.{key}", "whole" if key in WHOLE_FIELDS else "range", p.low, p.high,
                              own.get(key, p.value), p.grade, p.source))
         if "payload_range" not in own:
             for i, point in enumerate(kind.provenance["payload_range_points"].value):
-                if point.get("low") is not None and point["high"] > point["low"]:
+                if point.get("low") is not None and point["high"] > point["low"] and point["grade"] in ("assumed", "derived"):
                     out.append(Input(f"aircraft.{name}.payload_range[{i}][1]", "range", point["low"], point["high"],
                                      point["range_km"], point["grade"],
                                      f"{point['payload_t']} t -> km: {point['source']}"))
@@ -223,7 +247,7 @@ def catalogue_inputs(scenario: Any) -> list[Input]:
         own = own_field.model_dump(exclude_none=True) if own_field is not None else {}
         for key in AIRFIELD_NUMBERS:
             p = catalog.airfield(ident).provenance[key]
-            if p.ranged and not (key in own and own[key] != p.value):
+            if p.ranged and p.grade in ("assumed", "derived") and not (key in own and own[key] != p.value):
                 out.append(Input(f"airfields.{ident}.{key}", "whole" if key in WHOLE_FIELDS else "range", p.low, p.high,
                                  own.get(key, p.value), p.grade, p.source))
     return out
