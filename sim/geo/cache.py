@@ -13,6 +13,9 @@ sim.geo.obstacles) stays a set of pure functions, and sim.geo.airspace asks here
   endpoints and search bound; each file also holds its full key, checked on reading. The closed airspace
   is kept per group of countries (sim.geo.obstacles) as ``airspace.pkl`` (a ClosedAirspace) in the
   folder named like the situation of that group's codes, so situations that share a group share it.
+* **Trust:** a file is unpickled only after its HMAC-SHA256 under this user's secret key (``.key``,
+  mode 0600, made on first use) checks, so a file planted in the folder never runs code; the folder is
+  made private (0700) and used only when this user owns it and nobody else may write to it.
 * **Safety:** every file is written to a temporary file in the same folder and renamed into place
   (``os.replace``), so concurrent writers never leave a partial file; a file that cannot be read, or
   whose key does not match, is ignored (and rewritten on the next miss).
@@ -22,8 +25,11 @@ sim.geo.obstacles) stays a set of pure functions, and sim.geo.airspace asks here
 from __future__ import annotations
 
 import hashlib
+import hmac
+import logging
 import os
 import pickle
+import secrets
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -33,10 +39,12 @@ from pathlib import Path
 from typing import Any
 
 from sim._version import __version__
+from sim.errors import AirliftError
 
+logger = logging.getLogger(__name__)
 ENV_DIR = "AIRLIFT_CACHE_DIR"
 ENV_SWITCH = "AIRLIFT_CACHE"
-FORMAT = 1  # bump when the layout of the files changes
+FORMAT = 2  # bump when the layout of the files changes
 _OFF = {"0", "off", "no", "false"}
 
 
@@ -90,30 +98,90 @@ def _situation_folder(root: Path, codes: frozenset[str], territorial_nm: float) 
     return root / _hash(_situation_key(codes, territorial_nm))
 
 
+_MAGIC = b"airlift-cache-v2\n"  # then the HMAC-SHA256 of the pickle under the user's key, then the pickle
+_KEY_FILE = ".key"
+
+
 def read_keyed(path: Path, key: tuple, default: Any = None) -> Any:
-    """The value stored at ``path`` under ``key``; ``default`` when missing, unreadable or another key's."""
+    """The value stored at ``path`` under ``key``; ``default`` when missing, unreadable, another key's, or
+    not signed with this user's secret. Nothing is unpickled before its signature checks: a file planted
+    in the folder (by another user, or copied from elsewhere) is never run, only ignored."""
+    secret = _secret()
+    if secret is None:
+        return default
     try:
         with open(path, "rb") as f:
-            stored_key, value = pickle.load(f)
+            data = f.read()
+        if not data.startswith(_MAGIC):
+            return default
+        signature, payload = data[len(_MAGIC):len(_MAGIC) + 32], data[len(_MAGIC) + 32:]
+        if not hmac.compare_digest(signature, hmac.new(secret, payload, hashlib.sha256).digest()):
+            return default
+        stored_key, value = pickle.loads(payload)
     except Exception:  # missing, partial, corrupt or from an incompatible version: a miss
         return default
     return value if stored_key == key else default
 
 
 def write_keyed(path: Path, key: tuple, value: Any) -> None:
-    """Store atomically; a cache that cannot be written (read-only, full disk) is silently skipped."""
+    """Store atomically, signed; a cache that cannot be written (read-only, full disk, not this user's) is
+    silently skipped."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        secret = _secret()
+        if secret is None:
+            return
+        payload = pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pkl")
         try:
             with os.fdopen(fd, "wb") as f:
-                pickle.dump((key, value), f, protocol=pickle.HIGHEST_PROTOCOL)
+                f.write(_MAGIC + hmac.new(secret, payload, hashlib.sha256).digest() + payload)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
     except OSError:
         pass
+
+
+def _secret() -> bytes | None:
+    """This user's signing key (``.key`` in the cache folder, readable by this user only), made on first
+    use; None when the folder is not safe to trust: owned by another user, or writable by others."""
+    root = directory()
+    if root is None:
+        return None
+    return _root_secret(root)
+
+
+@lru_cache(maxsize=4)
+def _root_secret(root: Path) -> bytes | None:
+    try:
+        root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not _private(root):
+            logger.warning("route cache %s is not private to this user (owner or permissions): not used", root)
+            return None
+        path = root / _KEY_FILE
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            if not _private(path):
+                return None
+            secret = path.read_bytes()
+            return secret if len(secret) >= 32 else None
+        with os.fdopen(fd, "wb") as f:
+            secret = secrets.token_bytes(32)
+            f.write(secret)
+        return secret
+    except OSError:
+        return None
+
+
+def _private(path: Path) -> bool:
+    """Owned by this user and not writable by anyone else (always true where there are no owners)."""
+    if not hasattr(os, "getuid"):
+        return True
+    info = os.stat(path)
+    return info.st_uid == os.getuid() and not info.st_mode & 0o022
 
 
 def load_airspace(codes: frozenset[str], territorial_nm: float):
@@ -206,10 +274,14 @@ def clear() -> CacheInfo:
     """Delete everything in the cache folder; returns what was there."""
     before = info()
     _HELD.clear()
+    _root_secret.cache_clear()
     if before.path is not None and before.path.is_dir():
         for folder in before.path.iterdir():
-            if folder.is_dir():
-                shutil.rmtree(folder, ignore_errors=True)
-            else:
-                folder.unlink(missing_ok=True)
+            try:
+                if folder.is_dir():
+                    shutil.rmtree(folder)
+                else:
+                    folder.unlink(missing_ok=True)
+            except OSError as exc:
+                raise AirliftError(f"cannot clear the cache: {exc.filename or folder}: {exc.strerror or exc}") from None
     return before
