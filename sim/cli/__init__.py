@@ -17,7 +17,6 @@ def main() -> None:
     never changes the backend."""
     import gc
     import os
-
     import signal
 
     def stop(signum: int, _frame: object) -> None:  # unwinds like Ctrl-C: workers ended, temporary files removed

@@ -15,6 +15,7 @@ from sim.experiments.replications import DEFAULT_TRACES, Replications, replicate
 from sim.experiments.runs import RunResult, run
 from sim.results.drawers import drawing_ahead
 from sim.results.saving import REPLICATED_FILES, RUN_FILES, replicated_files, run_files
+from sim.results.writing import check_writable, strict_json
 from sim.scenario.schema import Scenario
 
 
@@ -53,6 +54,7 @@ def run_command(
     clash = [n for n in [*names, *extras] if (target / n).exists()]
     if clash and not force:
         raise fail([f"{target / clash[0]} already exists; add --force to replace it"])
+    check_writable(target)  # a file or a read-only place found now, not after the simulation
     if scenario.stochastic is None:
         with drawing_ahead():  # the charting code loads in processes of its own while the run simulates
             result = run_with_progress(scenario)
@@ -74,7 +76,7 @@ def run_command(
 
         save_xlsx(target / "results.xlsx", result, force)
     if fmt is Format.json:
-        print(json.dumps(result.summary, indent=2, default=str))
+        print(json.dumps(strict_json(result.summary), indent=2, default=str, allow_nan=False))
         return
     if fmt is Format.csv:
         by = result.summary["by_requirement"]

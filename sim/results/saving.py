@@ -28,6 +28,9 @@ RUN_FILES = ["run.json", "summary.json", "scenario.json", "daily.csv", "sorties.
 REPLICATED_FILES = [*RUN_FILES, "replications.csv", "closure.png"]
 SWEEP_FILES = ["sweep.csv", "sweep_points.csv", "sweep.png", "sweep_run.json"]
 COMPARISON_FILES = ["comparison.csv", "comparison.png", "summary_a.json", "summary_b.json", "run.json"]
+# Every file a run (or replicated run) may have written: a new run replaces them all, whichever it writes,
+# so a folder never holds one run's summary beside another's replications.csv, closure.png or routes.kml.
+RUN_OWNED = frozenset([*REPLICATED_FILES, "cargo.png", "routes.kml", "results.xlsx"])
 REACH_REPORT_FILES = ["reach.md", "reach.csv", "reach.geojson", "run.json"]  # and map_<origin>_<case>.png
 
 
@@ -85,17 +88,7 @@ def save_run(folder: Path, scenario_data: dict[str, Any], world: Any, summary: d
                       ground_and_cargo, [partial(_chart, "save_routes_map", tmp / "routes.png", world, sorties)]])
 
     names = run_files(summary)
-    written = write_files(Path(folder), names, fill, force=force)
-    if force:
-        _remove_stale(written, names, ("cargo.png",))
-    return written
-
-
-def _remove_stale(folder: Path, names: list[str], charts: tuple[str, ...]) -> None:
-    """Delete those of ``charts`` this write left out: one left by an earlier run would now be wrong."""
-    for chart in charts:
-        if chart not in names:
-            (folder / chart).unlink(missing_ok=True)
+    return write_files(Path(folder), names, fill, force=force, drop=RUN_OWNED)
 
 
 def save_replicated(folder: Path, scenario_data: dict[str, Any], world: Any, summary: dict[str, Any],
@@ -140,10 +133,7 @@ def save_replicated(folder: Path, scenario_data: dict[str, Any], world: Any, sum
         draw(tables, [throughput, ground_and_cargo,
                       [partial(_chart, "save_routes_map", tmp / "routes.png", world, flown)]])
 
-    written = write_files(Path(folder), names, fill, force=force)
-    if force:
-        _remove_stale(written, names, ("closure.png", "cargo.png"))
-    return written
+    return write_files(Path(folder), names, fill, force=force, drop=RUN_OWNED)
 
 
 def replicated_files(summary: dict[str, Any]) -> list[str]:

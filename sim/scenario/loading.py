@@ -1,5 +1,6 @@
 """Scenario files in: YAML read with positions (``sim.scenario.yamlread``: libyaml, linear time, bounded;
-YAML 1.2 core schema, so ``no`` stays a string and ``1e3`` is a number), validated against the schema and the catalogue in one pass, every problem reported
+YAML 1.2 core schema, so ``no`` stays a string and ``1e3`` is a number), validated against the schema
+and the catalogue in one pass, every problem reported
 as ``file:line:col: field.path: message`` in one InputError."""
 
 from __future__ import annotations
