@@ -245,6 +245,12 @@ def check(results_dir: Annotated[Path, typer.Argument(metavar="RESULTS_DIR", hel
         report = check_folder(results_dir)
     except FileNotFoundError as exc:
         raise fail([f"{results_dir}: {exc}; expected a folder written by `airlift run`"]) from None
+    if report.damaged:
+        for problem in report.problems:
+            out.print(f"[red]{problem}[/red]")
+        out.print(f"[red]{results_dir}: {len(report.problems)} file(s) damaged since the run wrote them "
+                  "(run.json records each file's sha256 and rows): nothing checked; run it again[/red]")
+        raise typer.Exit(1)
     if report.replications == 0:  # run with --traces 0: no sorties to check, and no rule can be vouched for
         out.print(f"[red]{results_dir}: no replication kept its trace (--traces 0): nothing to check; run again "
                   "with --traces N to check N replications[/red]")
@@ -253,6 +259,10 @@ def check(results_dir: Annotated[Path, typer.Argument(metavar="RESULTS_DIR", hel
         out.print(f"[red]{problem}[/red]")
     checked = f"{report.replications} replication(s)" if report.replications == report.of else (
         f"the traces of {report.replications:,} of {report.of:,} replications")
+    if report.ok and report.legs == 0:
+        out.print(f"[yellow]{results_dir}: the trace is empty (no legs, {report.ground_rows:,} ground activities, "
+                  f"{checked}): no rule was tested[/yellow]")
+        raise typer.Exit(1)
     out.print(f"{results_dir}: {report.legs:,} legs, {report.ground_rows:,} ground activities, {checked}: "
               + ("[green]every rule holds[/green]" if report.ok else f"[red]{len(report.problems)} problem(s)[/red]"))
     if not report.ok:

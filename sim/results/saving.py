@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sim.model.records import GROUND_COLUMNS, LEG_COLUMNS
 from sim.results.drawers import draw
+from sim.results.integrity import seal
 from sim.results.writing import run_beside, write_atomically, write_csv, write_files, write_json, write_lines
 
 if TYPE_CHECKING:
@@ -86,6 +87,7 @@ def save_run(folder: Path, scenario_data: dict[str, Any], world: Any, summary: d
             ground_and_cargo.append(partial(_chart, "save_cargo", tmp / "cargo.png", summary))
         draw(tables, [[partial(_chart, "save_throughput", tmp / "throughput.png", summary, daily, scenario_data)],
                       ground_and_cargo, [partial(_chart, "save_routes_map", tmp / "routes.png", world, sorties)]])
+        seal(tmp, "run.json", run_files(summary))
 
     names = run_files(summary)
     return write_files(Path(folder), names, fill, force=force, drop=RUN_OWNED)
@@ -132,6 +134,7 @@ def save_replicated(folder: Path, scenario_data: dict[str, Any], world: Any, sum
             ground_and_cargo.append(partial(_chart, "save_cargo", tmp / "cargo.png", summary))
         draw(tables, [throughput, ground_and_cargo,
                       [partial(_chart, "save_routes_map", tmp / "routes.png", world, flown)]])
+        seal(tmp, "run.json", names)
 
     return write_files(Path(folder), names, fill, force=force, drop=RUN_OWNED)
 
@@ -164,6 +167,7 @@ def save_sweep(folder: Path, runs: list[dict[str, Any]], run_columns: list[str],
         write_csv(tmp / "sweep_points.csv", points, list(points[0]))
         demand = None if data is None else demand_t_per_day(data, int(data["days"]))
         save_sweep_chart(tmp / "sweep.png", points, paths, name, replications, x_label=x_label, demand_t_per_day=demand)
+        seal(tmp, "sweep_run.json", SWEEP_FILES)
 
     return write_files(Path(folder), SWEEP_FILES, fill, force=force)
 

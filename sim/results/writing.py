@@ -218,9 +218,9 @@ def strict_json(value: Any) -> Any:
 
 
 def _clean(value: Any) -> Any:
-    """Round floats for people; keep JSON strict (no NaN, no infinity: null)."""
+    """Round floats for people; NaN as null (an empty CSV cell)."""
     if isinstance(value, float):
-        return round(value, 4) if math.isfinite(value) else None
+        return None if math.isnan(value) else round(value, 4)
     if isinstance(value, dict):
         return {k: _clean(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -230,7 +230,7 @@ def _clean(value: Any) -> Any:
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
     """Pretty JSON with rounded floats."""
-    path.write_text(json.dumps(_clean(data), indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(_clean(strict_json(data)), indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8")
 
 
 def write_csv(path: Path, rows: Iterable[dict[str, Any]], columns: list[str]) -> None:
