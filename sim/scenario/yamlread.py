@@ -145,7 +145,7 @@ class _Builder:
         out: dict[Any, Any] = {}
         merged: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.value == "<<" and key_node.style is None:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == "<<" and key_node.tag == _PLAIN:
                 for source in (value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]):
                     part = self.build(source, path)
                     if not isinstance(part, dict):
