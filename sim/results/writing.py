@@ -60,6 +60,11 @@ def check_writable(folder: Path) -> None:
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise AirliftError(f"{folder} is a file, not a folder: give --out a folder")
+    for above in folder.parents:
+        if above.exists():
+            if not above.is_dir():
+                raise AirliftError(f"{above} is a file, not a folder: cannot write {folder} under it")
+            break
     parent = folder.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
