@@ -28,7 +28,14 @@ def main() -> None:
     never changes the backend."""
     import gc
     import os
+    import signal
 
+    def stop(signum: int, _frame: object) -> None:  # unwinds like Ctrl-C: workers ended, temporary files removed
+        raise SystemExit(128 + signum)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), stop)
     os.environ.setdefault("MPLBACKEND", "Agg")
     os.environ.setdefault("AIRLIFT_DRAW_BESIDE", "1")  # the command may draw its charts in a forked child
     try:

@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from sim.cli.common import app
+from sim.cli.common import _App, app
 
-cache_app = typer.Typer(help="The on-disk cache of closed airspace and routes (rebuilt on demand; safe to clear).",
+cache_app = _App(help="The on-disk cache of closed airspace and routes (rebuilt on demand; safe to clear).",
                         no_args_is_help=True)
 app.add_typer(cache_app, name="cache")
 

@@ -39,11 +39,25 @@ class _App(typer.Typer):
                     raise fail([str(p) for p in exc.problems]) from None
                 except AirliftError as exc:
                     raise fail([str(exc)]) from None
+                except KeyboardInterrupt:
+                    print("interrupted", file=sys.stderr)
+                    raise typer.Exit(code=130) from None
+                except OSError as exc:  # disk full, permissions, a file where a folder should be...
+                    raise fail([os_error_line(exc)]) from None
+                except UnicodeError as exc:  # a file in another encoding than UTF-8
+                    raise fail([f"cannot read a file as UTF-8 text: {exc}"]) from None
 
             register(guarded)
             return fn
 
         return decorator
+
+
+def os_error_line(exc: OSError) -> str:
+    """An OS error as one line: the file or folder, then what is wrong with it."""
+    where = " -> ".join(str(f) for f in (exc.filename, exc.filename2) if f)
+    what = exc.strerror or str(exc) or type(exc).__name__
+    return f"{where}: {what}" if where else f"{what}"
 
 
 app = _App(add_completion=True, no_args_is_help=True, help="Strategic airlift simulator.")

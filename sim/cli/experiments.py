@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -47,22 +48,23 @@ def sweep_command(
     done = _resume(partial, plan.sweep_id, resume, force)
     target.mkdir(parents=True, exist_ok=True)
     total = len(plan.points) * plan.replications
+    _start_journal(partial, plan.sweep_id, done)
+    kept = [len(done)]
     with partial.open("a", encoding="utf-8") as log, progress_bar(
         total=total, initial=len(done), unit="run", desc=f"sweeping {scenario.name}",
     ) as bar:
-        if not done:
-            log.write(json.dumps({"sweep_id": plan.sweep_id}) + "\n")
 
         def keep(row: dict[str, Any]) -> None:
-            log.write(json.dumps(row) + "\n")
+            log.write(json.dumps(row, allow_nan=False) + "\n")
             log.flush()
+            kept[0] += 1
             bar.update(1)
 
         try:
             result = run_sweep(plan, workers=workers, dask=dask, done=done, on_row=keep)
         except KeyboardInterrupt:
             bar.close()
-            kept = sum(1 for _ in partial.open(encoding="utf-8")) - 1
+            kept = kept[0]
             print(f"\ninterrupted: {kept} of {total} runs kept in {partial}; "
                   f"complete them with: airlift sweep {scenario_path} ... --resume", file=sys.stderr)
             raise typer.Exit(code=130) from None
@@ -115,8 +117,13 @@ def _resume(partial: Path, sweep_id: str, resume: bool, force: bool) -> dict[tup
         return {}
     if not resume:
         raise fail([f"{partial} holds an interrupted sweep: add --resume to complete it, or --force to start over"])
-    lines = partial.read_text(encoding="utf-8").splitlines()
-    header = json.loads(lines[0]) if lines else {}
+    lines = partial.read_text(encoding="utf-8", errors="replace").splitlines()
+    try:
+        header = json.loads(lines[0]) if lines else {}
+    except json.JSONDecodeError:  # the header itself cut short: nothing was kept after it
+        header = {}
+    if not isinstance(header, dict) or "sweep_id" not in header:
+        return {}  # empty or torn before the first run finished (kill -9): nothing to resume, start afresh
     if header.get("sweep_id") != sweep_id:
         raise fail([f"{partial} is from a different sweep (scenario, --set or replications changed); use --force to start over"])
     done = {}
@@ -125,8 +132,24 @@ def _resume(partial: Path, sweep_id: str, resume: bool, force: bool) -> dict[tup
             row = json.loads(line)
         except json.JSONDecodeError:  # a line cut short by the interruption
             continue
-        done[(row["point"], row["replication"])] = row
+        if isinstance(row, dict) and "point" in row and "replication" in row:
+            done[(row["point"], row["replication"])] = row
     return done
+
+
+def _start_journal(partial: Path, sweep_id: str, done: dict[tuple[int, int], dict[str, Any]]) -> None:
+    """Write the journal afresh, atomically: the header and the rows kept so far, each on a whole line
+    (a line torn by an interruption is dropped, so the next row never joins it)."""
+    from sim.results.writing import write_file_atomically
+
+    def fill(tmp: Path) -> None:
+        with tmp.open("w", encoding="utf-8") as fh:
+            fh.write(json.dumps({"sweep_id": sweep_id}) + "\n")
+            fh.writelines(json.dumps(row, allow_nan=False) + "\n" for row in done.values())
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    write_file_atomically(partial, fill, force=True)
 
 
 def _print_points(point_rows: list[dict[str, Any]], paths: list[str]) -> None:

@@ -15,6 +15,7 @@ from sim.data import catalog
 from sim.experiments.replications import DEFAULT_TRACES, Replications, replicate, replication_count
 from sim.experiments.runs import RunResult, run
 from sim.results.saving import REPLICATED_FILES, RUN_FILES, replicated_files, run_files
+from sim.results.writing import check_writable, strict_json
 from sim.scenario.schema import Scenario
 
 
@@ -54,6 +55,7 @@ def run_command(
     clash = [n for n in [*names, *extras] if (target / n).exists()]
     if clash and not force:
         raise fail([f"{target / clash[0]} already exists; add --force to replace it"])
+    check_writable(target)  # a file or a read-only place found now, not after the simulation
     result: RunResult | Replications
     if scenario.stochastic is None:
         result = run_with_progress(scenario)
@@ -65,7 +67,7 @@ def run_command(
     if report is not None and fmt is not Format.table:  # stdout holds the table as CSV or JSON
         typer.echo(f"briefing: {report}", err=True)
     if fmt is Format.json:
-        print(json.dumps(result.summary, indent=2, default=str))
+        print(json.dumps(strict_json(result.summary), indent=2, default=str, allow_nan=False))
     if fmt is Format.csv:
         by = result.summary["by_requirement"]
         columns = ["requirement", "from", "to", "requested_t", "delivered_t", "in_transit_t", "backlog_t", "sorties",
@@ -283,6 +285,12 @@ def check(results_dir: Annotated[Path, typer.Argument(metavar="RESULTS_DIR", hel
         report = check_folder(results_dir)
     except FileNotFoundError as exc:
         raise fail([f"{results_dir}: {exc}; expected a folder written by `airlift run`"]) from None
+    if report.damaged:
+        for problem in report.problems:
+            out.print(f"[red]{problem}[/red]")
+        out.print(f"[red]{results_dir}: {len(report.problems)} file(s) damaged since the run wrote them "
+                  "(run.json records each file's sha256 and rows): nothing checked; run it again[/red]")
+        raise typer.Exit(1)
     if report.replications == 0:  # run with --traces 0: no sorties to check, and no rule can be vouched for
         out.print(f"[red]{results_dir}: no replication kept its trace (--traces 0): nothing to check; run again "
                   "with --traces N to check N replications[/red]")
@@ -291,6 +299,10 @@ def check(results_dir: Annotated[Path, typer.Argument(metavar="RESULTS_DIR", hel
         out.print(f"[red]{problem}[/red]")
     checked = f"{report.replications} replication(s)" if report.replications == report.of else (
         f"the traces of {report.replications:,} of {report.of:,} replications")
+    if report.ok and report.legs == 0:
+        out.print(f"[yellow]{results_dir}: the trace is empty (no legs, {report.ground_rows:,} ground activities, "
+                  f"{checked}): no rule was tested[/yellow]")
+        raise typer.Exit(1)
     out.print(f"{results_dir}: {report.legs:,} legs, {report.ground_rows:,} ground activities, {checked}: "
               + ("[green]every rule holds[/green]" if report.ok else f"[red]{len(report.problems)} problem(s)[/red]"))
     if not report.ok:

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from sim.cli.common import airspace_policy, app, fail, load, out
+from sim.cli.common import airspace_policy, app, fail, load, out, progress_bar
 
 
 @app.command("analytic")
@@ -92,11 +92,14 @@ def _print_simulated_binding(r: dict[str, Any]) -> None:
         out.print(f"  queued for a working spot (all requirements) at: {places}")
 
 
+MAX_ROWS_SHOWN = 200  # flights in the printed table; --json has them all
+
+
 @app.command("estimate")
 def estimate_command(
     flights: Annotated[Path, typer.Argument(metavar="FLIGHTS.csv", help="observed flights: date,type,origin,destination")],
     closed: Annotated[str | None, typer.Option("--closed", help="airspace as for reach (default: December 2024)")] = None,
-    draws: Annotated[int, typer.Option(min=100, help="Monte Carlo draws")] = 20_000,
+    draws: Annotated[int, typer.Option(min=100, max=1_000_000, help="Monte Carlo draws")] = 20_000,
     seed: Annotated[int, typer.Option(min=0)] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON on stdout")] = False,
 ) -> None:
@@ -108,19 +111,26 @@ def estimate_command(
         observed = estimate.read_flights(flights)
     except estimate.FlightsError as exc:
         raise fail([str(p) for p in exc.problems]) from None
-    result = estimate.estimate(observed, policy, draws=draws, seed=seed)
+    with progress_bar(total=len(observed), unit="flight", desc="estimate", leave=False) as bar:
+        result = estimate.estimate(observed, policy, draws=draws, seed=seed,
+                                   progress=lambda done: bar.update(done - bar.n))
     if as_json:
-        print(json.dumps(_plain(result), indent=2))
+        print(json.dumps(_plain(result), indent=2, allow_nan=False))
         return
-    out.print(f"{len(observed)} observed flights; airspace: {note or policy.label}")
+    out.print(f"{len(observed):,} observed flights; airspace: {note or policy.label}")
     table = Table()
     for column in ("date", "type", "origin", "destination", "route_km", "cap_t", "mean_t", "5-95 %"):
         table.add_column(column, justify="right" if column.endswith(("_t", "_km", "%")) else "left")
-    for leg in result["flights"]:
+    shown = result["flights"][:MAX_ROWS_SHOWN]
+    for leg in shown:
         table.add_row(leg["date"], leg["type"], leg["origin"], leg["destination"],
                       "none" if leg["route_km"] is None else f"{leg['route_km']:,.0f}", f"{leg['cap_t']:.1f}",
                       f"{leg['mean_t']:.1f}", f"{leg['p05_t']:.0f}-{leg['p95_t']:.0f}")
     out.print(table)
+    if len(result["flights"]) > len(shown):
+        out.print(f"... and {len(result['flights']) - len(shown):,} more flights (--json lists every one)")
+    if not result["method"].startswith("Monte Carlo"):
+        out.print(f"interval by {result['method']}")
     t = result["total"]
     out.print(f"total: [bold]{t['mean_t']:,.0f} t[/bold] (90 % interval {t['p05_t']:,.0f} to {t['p95_t']:,.0f} t; "
               f"envelope ceiling {t['ceiling_t']:,.0f} t)")

@@ -22,7 +22,7 @@ def staged_file(path: Path, suffix: str = "") -> Iterator[Path]:
     deleted when it raises."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.tmp-", suffix=suffix, dir=path.parent)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.tmp-{os.getpid()}-", suffix=suffix, dir=path.parent)
     os.close(fd)
     tmp = Path(name)
     try:
@@ -39,7 +39,7 @@ def staged_folder(path: Path) -> Iterator[Path]:
     the block ends normally, and is deleted when it raises."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-{os.getpid()}-", dir=path.parent))
     try:
         yield tmp
         publish(tmp, path)
@@ -54,7 +54,7 @@ def publish(tmp: Path, target: Path) -> None:
     deleted after: ``os.replace`` cannot replace a folder that has files."""
     os.chmod(tmp, (0o777 if tmp.is_dir() else 0o666) & ~_umask())
     if tmp.is_dir() and target.is_dir():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-{os.getpid()}-", dir=target.parent))
         os.replace(target, old / "previous")
         os.replace(tmp, target)
         shutil.rmtree(old, ignore_errors=True)

@@ -3,6 +3,9 @@ derived data (``sim.data.derived``): where the folder is, and pickles stored und
 
 * **Where:** ``platformdirs.user_cache_path("airlift-sim")/routes``; the environment variable
   ``AIRLIFT_CACHE_DIR`` moves it, ``AIRLIFT_CACHE=off`` (or ``0``, ``no``, ``false``) switches it off.
+* **Trust:** a file is unpickled only after its HMAC-SHA256 under this user's secret key (``.key``,
+  mode 0600, made on first use) checks, so a file planted in the folder never runs code; the folder is
+  made private (0700) and used only when this user owns it and nobody else may write to it.
 * **Safety:** every file is written to a temporary file in the same folder and renamed into place
   (``os.replace``), so concurrent writers never leave a partial file; a file that cannot be read, or
   whose key does not match, is a miss.
@@ -10,14 +13,19 @@ derived data (``sim.data.derived``): where the folder is, and pickles stored und
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import logging
 import os
 import pickle
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from sim.data.atomic import staged_file
 
+logger = logging.getLogger(__name__)
 ENV_DIR = "AIRLIFT_CACHE_DIR"
 ENV_SWITCH = "AIRLIFT_CACHE"
 _OFF = {"0", "off", "no", "false"}
@@ -43,20 +51,88 @@ def _directory(switch: str, where: str, *platform: str) -> Path | None:
     return platformdirs.user_cache_path("airlift-sim") / "routes"
 
 
+_MAGIC = b"airlift-cache-v2\n"  # then the HMAC-SHA256 of the pickle under the user's key, then the pickle
+_KEY_FILE = ".key"
+
+
 def read_keyed(path: Path, key: tuple, default: Any = None) -> Any:
-    """The value stored at ``path`` under ``key``; ``default`` when missing, unreadable or another key's."""
+    """The value stored at ``path`` under ``key``; ``default`` when missing, unreadable, another key's, or
+    not signed with this user's secret. Nothing is unpickled before its signature checks: a file planted
+    in the folder (by another user, or copied from elsewhere) is never run, only ignored."""
+    secret = _secret()
+    if secret is None:
+        return default
     try:
         with open(path, "rb") as f:
-            stored_key, value = pickle.load(f)
+            data = f.read()
+        if not data.startswith(_MAGIC):
+            return default
+        signature, payload = data[len(_MAGIC):len(_MAGIC) + 32], data[len(_MAGIC) + 32:]
+        if not hmac.compare_digest(signature, hmac.new(secret, payload, hashlib.sha256).digest()):
+            return default
+        stored_key, value = pickle.loads(payload)
     except Exception:  # missing, partial, corrupt or from an incompatible version: a miss
         return default
     return value if stored_key == key else default
 
 
 def write_keyed(path: Path, key: tuple, value: Any) -> None:
-    """Store atomically; a cache that cannot be written (read-only, full disk) is silently skipped."""
+    """Store atomically, signed; a cache that cannot be written (read-only, full disk, not this user's) is
+    silently skipped."""
     try:
-        with staged_file(path, suffix=".pkl") as tmp, open(tmp, "wb") as f:
-            pickle.dump((key, value), f, protocol=pickle.HIGHEST_PROTOCOL)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        secret = _secret()
+        if secret is None:
+            return
+        payload = pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL)
+        with staged_file(path, suffix=".pkl") as tmp:
+            tmp.write_bytes(_MAGIC + hmac.new(secret, payload, hashlib.sha256).digest() + payload)
     except OSError:
         pass
+
+
+def _secret() -> bytes | None:
+    """This user's signing key (``.key`` in the cache folder, readable by this user only), made on first
+    use; None when the folder is not safe to trust: owned by another user, or writable by others."""
+    root = directory()
+    if root is None:
+        return None
+    return _root_secret(root)
+
+
+@lru_cache(maxsize=4)
+def _root_secret(root: Path) -> bytes | None:
+    try:
+        root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not _private(root):
+            logger.warning("route cache %s is not private to this user (owner or permissions): not used", root)
+            return None
+        path = root / _KEY_FILE
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            if not _private(path):
+                return None
+            secret = path.read_bytes()
+            return secret if len(secret) >= 32 else None
+        with os.fdopen(fd, "wb") as f:
+            secret = secrets.token_bytes(32)
+            f.write(secret)
+        return secret
+    except OSError:
+        return None
+
+
+def _private(path: Path) -> bool:
+    """Owned by this user and not writable by anyone else (always true where there are no owners)."""
+    if not hasattr(os, "getuid"):
+        return True
+    info = os.stat(path)
+    return info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
+
+
+def forget_secrets() -> None:
+    """Drop the signing keys read so far (the cache folder was cleared: its ``.key`` goes with it)."""
+    _root_secret.cache_clear()

@@ -7,7 +7,11 @@ drawn from the type's planning-load spread (sim/data/estimate.yaml); Monte Carlo
 from __future__ import annotations
 
 import csv
+import io
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -17,7 +21,8 @@ import numpy as np
 from ruamel.yaml import YAML
 
 from sim.data import catalog
-from sim.errors import Problem
+from sim.data.names import UnknownAirfieldError, resolve_airfield
+from sim.errors import InputError, Problem
 from sim.flight.reach import max_nonstop_payload_t
 from sim.geo import airspace
 from sim.geo.airspace import AirspacePolicy
@@ -44,44 +49,84 @@ class FlightsError(Exception):
         super().__init__("\n".join(map(str, problems)))
 
 
+MAX_FLIGHTS_BYTES = 512 * 1024 * 1024
+MAX_PROBLEMS = 20  # reported one per line; then how many more
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
 def read_flights(path: Path) -> list[Flight]:
-    """Read and check a CSV of observed flights (header: date,type,origin,destination[,source])."""
+    """Read and check a CSV of observed flights (header: date,type,origin,destination[,source]): every
+    date a real day written YYYY-MM-DD, every type and airfield known, no quote left open (a row cut
+    in the middle of a quoted field is an error, never dropped)."""
+    from sim.scenario.loading import read_text_file
+
     name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise FlightsError([Problem(name, 0, 0, "", f"cannot read the file: {exc.strerror}")]) from None
-    rows = list(csv.reader(text.splitlines()))
-    if not rows or [c.strip() for c in rows[0][:4]] != list(COLUMNS):
+        text = read_text_file(Path(path), MAX_FLIGHTS_BYTES)
+    except InputError as exc:
+        raise FlightsError(exc.problems) from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = [c.strip() for c in next(reader, [])]
+    except csv.Error as exc:
+        raise FlightsError([Problem(name, 1, 1, "", f"CSV error: {exc}")]) from None
+    if header[:4] != list(COLUMNS):
         raise FlightsError([Problem(name, 1, 1, "", f"expected the header {','.join(COLUMNS)}[,source]")])
-    header = [c.strip() for c in rows[0]]
-    from sim.data.names import UnknownAirfieldError, resolve_airfield
-
     kinds = catalog.aircraft_catalog()
-    flights, problems = [], []
-    for line, row in enumerate(rows[1:], start=2):
+    flights: list[Flight] = []
+    problems: list[Problem] = []
+    line = 1
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.append(Problem(name, start, 0, "", f"CSV error: {exc} (a quote left open?)"))
+            break
+        line = start
         if not any(cell.strip() for cell in row):
             continue
-        record = dict(zip(header, (c.strip() for c in row), strict=False))
-        bad = False
-        if record.get("type") not in kinds:
-            message = f"unknown aircraft type {record.get('type')!r}; known: {', '.join(kinds)}"
-            problems.append(Problem(name, line, 0, "type", message))
-            bad = True
-        for key in ("origin", "destination"):  # a code or a name (Hmeimim), as everywhere
-            try:
-                record[key] = resolve_airfield(record.get(key) or "")
-            except UnknownAirfieldError as exc:
-                problems.append(Problem(name, line, 0, key, str(exc)))
-                bad = True
-        if not bad:
-            flights.append(Flight(record["date"], record["type"], record["origin"], record["destination"],
-                                  record.get("source", "")))
+        if reader.line_num != start:
+            problems.append(Problem(name, start, 0, "", f"a quoted field runs over {reader.line_num - start + 1} "
+                                    "lines (a quote left open?)"))
+            continue
+        flight = _flight(dict(zip(header, (c.strip() for c in row), strict=False)), name, line, kinds, problems)
+        if flight is not None:
+            flights.append(flight)
     if problems:
-        raise FlightsError(problems)
+        extra = len(problems) - MAX_PROBLEMS
+        shown = problems[:MAX_PROBLEMS]
+        if extra > 0:
+            shown.append(Problem(name, 0, 0, "", f"and {extra:,} more problems"))
+        raise FlightsError(shown)
     if not flights:
         raise FlightsError([Problem(name, 2, 1, "", "no flights")])
     return flights
+
+
+def _flight(record: dict[str, str], name: str, line: int, kinds: Any, problems: list[Problem]) -> Flight | None:
+    """One row as a Flight, or None with its problems added."""
+    before = len(problems)
+    day = record.get("date", "")
+    try:
+        if not _DATE.match(day):
+            raise ValueError
+        date.fromisoformat(day)
+    except ValueError:
+        problems.append(Problem(name, line, 0, "date", f"expected a date written YYYY-MM-DD, e.g. 2024-12-07 (got {day!r})"))
+    if record.get("type") not in kinds:
+        message = f"unknown aircraft type {record.get('type')!r}; known: {', '.join(kinds)}"
+        problems.append(Problem(name, line, 0, "type", message))
+    for key in ("origin", "destination"):  # a code or a name (Hmeimim), as everywhere
+        try:
+            record[key] = resolve_airfield(record.get(key) or "")
+        except UnknownAirfieldError as exc:
+            problems.append(Problem(name, line, 0, key, str(exc)))
+    if len(problems) > before:
+        return None
+    return Flight(day, record["type"], record["origin"], record["destination"], record.get("source", ""))
 
 
 @lru_cache(maxsize=1)
@@ -91,43 +136,106 @@ def spread() -> dict[str, Any]:
     return YAML(typ="safe").load(text)
 
 
-def estimate(flights: list[Flight], policy: AirspacePolicy, draws: int = 20_000, seed: int = 0) -> dict[str, Any]:
-    """Per-flight caps and means, and the total's mean and 5-95 % interval (t)."""
+EXACT_BUDGET = 50_000_000  # flights x draws sampled one by one; beyond it, the total's interval is normal
+
+
+def estimate(flights: list[Flight], policy: AirspacePolicy, draws: int = 20_000, seed: int = 0,
+             progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+    """Per-flight caps and means, and the total's mean and 5-95 % interval (t).
+
+    Memory does not grow with flights x draws: each flight's draws are added to the total and dropped.
+    Up to ``EXACT_BUDGET`` flights x draws every flight's load is drawn (Monte Carlo); beyond it (10,000
+    flights at 20,000 draws) each flight's mean and 5-95 % come from its capped triangular distribution
+    and the total, a sum of that many independent loads, is normal with their summed mean and variance
+    (the central limit theorem; ``method`` says which). ``progress(flights done)`` is called as it goes."""
+    if draws < 1:
+        raise ValueError(f"draws must be at least 1 (got {draws})")
     rng = np.random.default_rng(np.random.SeedSequence(seed))
     s = spread()
-    low, mode, high = (float(s[k]["value"]) for k in ("low_frac", "mode_frac", "high_frac"))
-    kinds = catalog.aircraft_catalog()
-    samples = np.zeros((draws, len(flights)))
+    fractions = tuple(float(s[k]["value"]) for k in ("low_frac", "mode_frac", "high_frac"))
+    exact = len(flights) * draws <= EXACT_BUDGET
+    total = np.zeros(draws) if exact else None
+    caps: dict[tuple[str, str, str], tuple[float | None, float, str]] = {}
+    moments: dict[tuple[str, float], tuple[float, float, float, float]] = {}
     legs = []
+    mean_sum = var_sum = 0.0
     for j, f in enumerate(flights):
-        kind = kinds[f.type]
-        origin, dest = catalog.airfield(f.origin), catalog.airfield(f.destination)
-        route = airspace.legal_route(origin, dest, policy)
-        note = ""
-        if route.legal:
-            cap = max_nonstop_payload_t(kind, origin, dest, route.length_km)  # type: ignore[arg-type]
-            if cap < 0:  # flown, so it must have stopped: the longer half of the route bounds the load
-                cap = max_nonstop_payload_t(kind, origin, dest, route.length_km / 2)  # type: ignore[operator]
-                note = "beyond non-stop range: one fuel stop assumed"
+        key = (f.type, f.origin, f.destination)
+        if key not in caps:
+            caps[key] = _cap(f, policy)
+        route_km, cap, note = caps[key]
+        kind = catalog.aircraft_catalog()[f.type]
+        low, mode, high = _triangle(kind.planning_load_t, fractions)
+        limit = min(cap, kind.max_payload_t)
+        if total is not None:
+            column = np.minimum(rng.triangular(low, mode, high, size=draws), limit)
+            total += column
+            mean, p05, p95 = float(column.mean()), float(np.percentile(column, 5)), float(np.percentile(column, 95))
         else:
-            cap = min(kind.planning_load_t, kind.max_payload_t)
-            note = "no legal route under this airspace: planning load assumed"
-        cap = max(cap, 0.0)
-        load = kind.planning_load_t
-        draw = rng.triangular(low * load, mode * load, max(high * load, mode * load + 1e-9), size=draws)
-        samples[:, j] = np.minimum(draw, min(cap, kind.max_payload_t))
+            if (f.type, limit) not in moments:
+                moments[(f.type, limit)] = capped_triangle_moments(low, mode, high, limit)
+            mean, variance, p05, p95 = moments[(f.type, limit)]
+            mean_sum += mean
+            var_sum += variance
         legs.append({"date": f.date, "type": f.type, "origin": f.origin, "destination": f.destination,
-                     "route_km": route.length_km, "cap_t": cap, "mean_t": float(samples[:, j].mean()),
-                     "p05_t": float(np.percentile(samples[:, j], 5)), "p95_t": float(np.percentile(samples[:, j], 95)),
+                     "route_km": route_km, "cap_t": cap, "mean_t": mean, "p05_t": p05, "p95_t": p95,
                      "note": note, "source": f.source})
-    total = samples.sum(axis=1)
+        if progress is not None and (j + 1) % 1000 == 0:
+            progress(j + 1)
+    if total is not None:
+        summary = {"mean_t": float(total.mean()), "p05_t": float(np.percentile(total, 5)),
+                   "p95_t": float(np.percentile(total, 95))}
+        method = f"Monte Carlo: {draws:,} draws of every flight's load"
+    else:
+        spread_t = 1.6448536269514722 * var_sum ** 0.5  # the normal's 95th percentile, in standard deviations
+        summary = {"mean_t": mean_sum, "p05_t": mean_sum - spread_t, "p95_t": mean_sum + spread_t}
+        method = (f"normal approximation: {len(flights):,} independent loads, each from its capped triangular "
+                  "distribution (more than the Monte Carlo budget of flights x draws)")
+    if progress is not None:
+        progress(len(flights))
     return {
         "flights": legs,
-        "total": {"mean_t": float(total.mean()), "p05_t": float(np.percentile(total, 5)),
-                  "p95_t": float(np.percentile(total, 95)), "ceiling_t": float(sum(leg["cap_t"] for leg in legs)),  # type: ignore[misc]
-                  "flights": len(flights)},
+        "total": {**summary, "ceiling_t": float(sum(leg["cap_t"] for leg in legs)), "flights": len(flights)},
         "assumptions": {k: dict(v) for k, v in s.items()},
         "airspace": policy.describe(),
         "draws": draws,
         "seed": seed,
+        "method": method,
     }
+
+
+def _cap(f: Flight, policy: AirspacePolicy) -> tuple[float | None, float, str]:
+    """(route km, payload cap t, note) of one observed flight's type and airfields."""
+    kind = catalog.aircraft_catalog()[f.type]
+    origin, dest = catalog.airfield(f.origin), catalog.airfield(f.destination)
+    route = airspace.legal_route(origin, dest, policy)
+    note = ""
+    if route.legal:
+        cap = max_nonstop_payload_t(kind, origin, dest, route.length_km)
+        if cap < 0:  # flown, so it must have stopped: the longer half of the route bounds the load
+            cap = max_nonstop_payload_t(kind, origin, dest, route.length_km / 2)
+            note = "beyond non-stop range: one fuel stop assumed"
+    else:
+        cap = min(kind.planning_load_t, kind.max_payload_t)
+        note = "no legal route under this airspace: planning load assumed"
+    return route.length_km, max(cap, 0.0), note
+
+
+def _triangle(load_t: float, fractions: tuple[float, float, float]) -> tuple[float, float, float]:
+    low, mode, high = fractions
+    return low * load_t, mode * load_t, max(high * load_t, mode * load_t + 1e-9)
+
+
+def capped_triangle_moments(low: float, mode: float, high: float, cap: float) -> tuple[float, float, float, float]:
+    """(mean, variance, 5th and 95th percentile) of min(X, cap), X triangular(low, mode, high)."""
+    def quantile(p: float) -> float:
+        if p < (mode - low) / (high - low):
+            x = low + ((high - low) * (mode - low) * p) ** 0.5
+        else:
+            x = high - ((high - low) * (high - mode) * (1 - p)) ** 0.5
+        return min(x, cap)
+
+    p = (np.arange(200_000) + 0.5) / 200_000  # midpoints: the mean of a quantile function, to 1e-6 of the load
+    xs = np.minimum(np.where(p < (mode - low) / (high - low), low + np.sqrt((high - low) * (mode - low) * p),
+                             high - np.sqrt((high - low) * (high - mode) * (1 - p))), cap)
+    return float(xs.mean()), float(xs.var()), quantile(0.05), quantile(0.95)

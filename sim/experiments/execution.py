@@ -6,7 +6,11 @@ depend on the backend, the number of workers or the order in which tasks finish.
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.context
 import os
+import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -51,8 +55,44 @@ def executor(workers: int | None = None, dask_address: str | None = None) -> Ite
     elif workers == 1:
         yield SerialExecutor()
     else:
-        with ProcessPoolExecutor(max_workers=workers or os.cpu_count()) as pool:
+        from sim.experiments.workers import init_worker
+
+        pool = ProcessPoolExecutor(max_workers=workers or os.cpu_count(), mp_context=start_context(),
+                                   initializer=init_worker, initargs=(os.getpid(),))
+        try:
             yield pool
+        except BaseException:  # Ctrl-C, SIGTERM (SystemExit), an error: end the workers now, wait for nothing
+            terminate(pool)
+            raise
+        pool.shutdown(wait=True)
+
+
+def start_context() -> multiprocessing.context.BaseContext:
+    """The multiprocessing start method, chosen rather than the platform's default: ``forkserver`` on
+    Linux (fork is unsafe in a process with threads, and Python 3.14 no longer defaults to it), with the
+    model preloaded in the server so each worker starts warm; ``spawn`` elsewhere.
+    ``AIRLIFT_START_METHOD`` overrides it."""
+    method = os.environ.get("AIRLIFT_START_METHOD") or (
+        "forkserver" if sys.platform.startswith("linux") else "spawn")
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        context.set_forkserver_preload(["sim.experiments.workers_preload"])
+    return context
+
+
+def terminate(pool: ProcessPoolExecutor) -> None:
+    """Cancel what has not started and end every worker process (SIGTERM, then SIGKILL after 5 s)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    deadline = time.monotonic() + 5.0
+    for process in processes:
+        process.join(timeout=max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join(timeout=1.0)
 
 
 def run_tasks(

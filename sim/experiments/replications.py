@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.experiments.execution import executor, run_tasks
-from sim.experiments.runs import RunResult, run, scenario_data
+from sim.experiments.runs import RunResult, checked, run_checked, scenario_data
 from sim.model.world import World
 from sim.results.gis import FlownTally
 from sim.results.statistics import (  # noqa: F401  (mean_ci, closure_probability: importable from here)
@@ -53,7 +53,7 @@ class Task:
 
 def run_task(task: Task) -> dict[str, Any]:
     """Run one task; a tidy record of its results."""
-    result = run(Scenario.model_validate(task.scenario), replication=task.replication)
+    result = run_checked(Scenario.model_validate(task.scenario), replication=task.replication)
     record = task_record(result, task.point, task.replication)
     if task.full:
         legs = result.output.records.legs
@@ -405,9 +405,17 @@ class Replications:
                                force=force)
 
 
+MAX_REPLICATIONS = 1_000_000
+
+
 def replication_count(scenario: Scenario, replications: int | None = None) -> int:
-    """``replications`` if given, else the scenario's ``stochastic.replications``, else 1 (deterministic)."""
-    return replications or (scenario.stochastic.replications if scenario.stochastic else 1)
+    """``replications`` if given, else the scenario's ``stochastic.replications``, else 1 (deterministic).
+    ValueError for anything but a whole number from 1 to MAX_REPLICATIONS (0 used to mean the default)."""
+    if replications is None:
+        return scenario.stochastic.replications if scenario.stochastic else 1
+    if not isinstance(replications, int) or isinstance(replications, bool) or not 1 <= replications <= MAX_REPLICATIONS:
+        raise ValueError(f"replications: expected a whole number from 1 to {MAX_REPLICATIONS:,} (got {replications!r})")
+    return replications
 
 
 def replicate(scenario: Scenario, replications: int | None = None, *, seed: int | None = None,
@@ -426,6 +434,9 @@ def replicate(scenario: Scenario, replications: int | None = None, *, seed: int 
     """
     if seed is not None:
         scenario = scenario.model_copy(update={"seed": seed})
+    scenario = checked(scenario)  # as it stands: changed after loading, it is validated again
+    if workers is not None and (not isinstance(workers, int) or workers < 1):
+        raise ValueError(f"workers: expected a whole number, 1 or more, or None for every core (got {workers!r})")
     if traces is not None and traces < 0:
         raise ValueError(f"traces: expected a whole number of replications, 0 or more, or None for all (got {traces})")
     count = replication_count(scenario, replications)

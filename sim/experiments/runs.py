@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sim.errors import Problem
 from sim.model.engine import RunOutput, simulate
 from sim.model.randomness import Randomness
 from sim.model.world import World
@@ -97,9 +98,35 @@ def run(scenario: Scenario, seed: int | None = None, *, replication: int = 0,
     """
     if seed is not None:
         scenario = scenario.model_copy(update={"seed": seed})
+    return run_checked(checked(scenario), replication=replication, progress=progress)
+
+
+def run_checked(scenario: Scenario, *, replication: int = 0,
+                progress: Callable[[int, int], None] | None = None) -> RunResult:
+    """``run`` of a scenario known to be valid as it stands (just validated from its data)."""
+    if not isinstance(replication, int) or isinstance(replication, bool) or replication < 0:
+        raise ValueError(f"replication: expected a whole number, 0 or more (got {replication!r})")
     world = build_world(scenario)
     output = simulate(world, Randomness(world.stochastic, world.run.seed, replication), progress)
     return RunResult(scenario, summarise(output), daily_table(output), output)
+
+
+def checked(scenario: Scenario) -> Scenario:
+    """The scenario validated again as it stands, schema and catalogue: a Scenario is frozen, but its
+    lists and dicts can still be changed in place, and ``model_copy(update=...)`` or ``object.__setattr__``
+    skip validation (``mog = -1`` ran 0 sorties, ``days = 0`` divided by zero). InputError (file
+    ``<scenario>``) names every problem."""
+    from sim.errors import InputError
+    from sim.scenario.loading import load_scenario
+
+    if not isinstance(scenario, Scenario):
+        raise TypeError(f"expected a Scenario (sim.load_scenario), got {type(scenario).__name__}")
+    try:
+        return load_scenario(scenario_data(scenario))
+    except InputError as exc:
+        raise InputError([replace(p, file="<scenario changed after loading>") for p in exc.problems]) from None
+    except (ValueError, TypeError) as exc:  # a value no scenario can hold, put in after loading
+        raise InputError([Problem("<scenario changed after loading>", 0, 0, "", str(exc))]) from None
 
 
 def scenario_data(scenario: Scenario) -> dict[str, Any]:

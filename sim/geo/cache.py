@@ -14,6 +14,9 @@ sim.geo.obstacles) stays a set of pure functions, and sim.geo.airspace asks here
   endpoints and search bound; each file also holds its full key, checked on reading. The closed airspace
   is kept per group of countries (sim.geo.obstacles) as ``airspace.pkl`` (a ClosedAirspace) in the
   folder named like the situation of that group's codes, so situations that share a group share it.
+* **Trust:** a file is unpickled only after its HMAC-SHA256 under this user's secret key (``.key``,
+  mode 0600, made on first use) checks, so a file planted in the folder never runs code; the folder is
+  made private (0700) and used only when this user owns it and nobody else may write to it.
 * **Safety:** every file is written to a temporary file in the same folder and renamed into place
   (``os.replace``), so concurrent writers never leave a partial file; a file that cannot be read, or
   whose key does not match, is ignored (and rewritten on the next miss).
@@ -31,9 +34,10 @@ from importlib import resources
 from pathlib import Path
 
 from sim._version import __version__
-from sim.data.storage import ENV_DIR, ENV_SWITCH, directory, read_keyed, write_keyed  # noqa: F401 (API)
+from sim.data.storage import ENV_DIR, ENV_SWITCH, directory, forget_secrets, read_keyed, write_keyed  # noqa: F401 (API)
+from sim.errors import AirliftError
 
-FORMAT = 1  # bump when the layout of the files changes
+FORMAT = 2  # bump when the layout of the files changes
 
 
 @lru_cache(maxsize=1)
@@ -156,10 +160,14 @@ def clear() -> CacheInfo:
     """Delete everything in the cache folder; returns what was there."""
     before = info()
     _HELD.clear()
+    forget_secrets()
     if before.path is not None and before.path.is_dir():
         for folder in before.path.iterdir():
-            if folder.is_dir():
-                shutil.rmtree(folder, ignore_errors=True)
-            else:
-                folder.unlink(missing_ok=True)
+            try:
+                if folder.is_dir():
+                    shutil.rmtree(folder)
+                else:
+                    folder.unlink(missing_ok=True)
+            except OSError as exc:
+                raise AirliftError(f"cannot clear the cache: {exc.filename or folder}: {exc.strerror or exc}") from None
     return before

@@ -82,16 +82,100 @@ def capable_type_counts(requirements: Sequence[RequirementSpec], types: Sequence
                 default=len(holds)) for req in requirements]
 
 
+def interchangeable_key(aircraft: Aircraft) -> tuple:
+    """What makes two idle aircraft interchangeable: type, place, fuel and the requirements it may serve.
+    None of these changes while an aircraft stands idle (it moves, burns and flies only on a job)."""
+    return (aircraft.type.name, aircraft.location, aircraft.fuel_state, aircraft.serves)
+
+
+def by_number(aircraft: Aircraft) -> int:
+    """Preference among interchangeable aircraft: the lowest number."""
+    return aircraft.number
+
+
+def by_flight_h(aircraft: Aircraft) -> tuple[float, int]:
+    """Preference among interchangeable aircraft: the one that has flown least, then the lowest number."""
+    return (aircraft.flight_h, aircraft.number)
+
+
 def interchangeable(state: DispatchState, preference: Callable[[Aircraft], Any]) -> list[Aircraft]:
     """One idle aircraft per group of interchangeable ones (same type, place, fuel and requirements it
-    may serve), the one ``preference`` ranks first: planning for one of each keeps dispatch cheap with
-    hundreds of idle aircraft."""
+    may serve), the one ``preference`` ranks first, groups in the order of their first idle aircraft:
+    planning for one of each keeps dispatch cheap with hundreds of idle aircraft. An ``IdleAircraft``
+    list keeps the groups as aircraft come and go, so this costs the number of groups, not of idle
+    aircraft (2,000 aircraft: 72 of 132 s went here); ``interchangeable_plain`` is the computation it keeps."""
+    if isinstance(state.idle, IdleAircraft):
+        return state.idle.chosen(preference)
+    return interchangeable_plain(state.idle, preference)
+
+
+def interchangeable_plain(idle: Sequence[Aircraft], preference: Callable[[Aircraft], Any]) -> list[Aircraft]:
+    """``interchangeable`` computed from the whole list of idle aircraft."""
     chosen: dict[tuple, Aircraft] = {}
-    for aircraft in state.idle:
-        key = (aircraft.type.name, aircraft.location, aircraft.fuel_state, aircraft.serves)
+    for aircraft in idle:
+        key = interchangeable_key(aircraft)
         if key not in chosen or preference(aircraft) < preference(chosen[key]):
             chosen[key] = aircraft
     return list(chosen.values())
+
+
+class IdleAircraft(list):
+    """The idle aircraft in the order they became idle (a list: append and remove only), grouped as
+    ``interchangeable`` groups them, with each group's preferred aircraft kept per preference."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._seq = 0
+        self._key: dict[int, tuple] = {}  # id(aircraft) -> its group key, fixed while it is idle
+        self._order: dict[int, int] = {}  # id(aircraft) -> when it became idle (list order)
+        self._groups: dict[tuple, dict[int, Aircraft]] = {}  # members in list order
+        self._best: dict[Callable[[Aircraft], Any], dict[tuple, Aircraft]] = {}
+
+    def append(self, aircraft: Aircraft) -> None:
+        super().append(aircraft)
+        key = self._key[id(aircraft)] = interchangeable_key(aircraft)
+        self._seq += 1
+        self._order[id(aircraft)] = self._seq
+        self._groups.setdefault(key, {})[id(aircraft)] = aircraft
+        for preference, best in self._best.items():
+            if key in best and preference(aircraft) < preference(best[key]):
+                best[key] = aircraft
+
+    def remove(self, aircraft: Aircraft) -> None:
+        super().remove(aircraft)
+        key = self._key.pop(id(aircraft))
+        del self._order[id(aircraft)]
+        members = self._groups[key]
+        del members[id(aircraft)]
+        if not members:
+            del self._groups[key]
+        for best in self._best.values():
+            if best.get(key) is aircraft:
+                del best[key]  # found again when next asked
+
+    def chosen(self, preference: Callable[[Aircraft], Any]) -> list[Aircraft]:
+        """``interchangeable_plain(self, preference)``, from the groups."""
+        best = self._best.setdefault(preference, {})
+        out = []
+        for key, members in self._groups.items():
+            if key not in best:
+                best[key] = min(members.values(), key=preference)  # ties: the first in list order, as plain
+            out.append(best[key])
+        out.sort(key=lambda a: self._order[id(self._first(a))])
+        return out
+
+    def _first(self, aircraft: Aircraft) -> Aircraft:
+        """The group member of ``aircraft`` that became idle first."""
+        return next(iter(self._groups[self._key[id(aircraft)]].values()))
+
+    def __contains__(self, aircraft: object) -> bool:
+        return id(aircraft) in self._key
+
+    def __setitem__(self, *args: Any) -> None:
+        raise TypeError("IdleAircraft changes by append and remove only")
+
+    def __delitem__(self, *args: Any) -> None:
+        raise TypeError("IdleAircraft changes by append and remove only")
 
 
 class FirstCome:
@@ -107,7 +191,7 @@ class FirstCome:
     def choose(self, state: DispatchState) -> Assignment | None:
         ledgers = state.ledgers
         order = first_come_order(state)
-        candidates = interchangeable(state, lambda a: a.number)
+        candidates = interchangeable(state, by_number)
         for index in order:
             # Wherever the requirement's cargo waits, the aircraft that can start loading soonest takes it.
             best: tuple[float, int, int, Aircraft, Job] | None = None
@@ -151,7 +235,7 @@ class _Scored:
     def choose(self, state: DispatchState) -> Assignment | None:
         ledgers = state.ledgers
         order = first_come_order(state)
-        candidates = interchangeable(state, lambda a: (a.flight_h, a.number))
+        candidates = interchangeable(state, by_flight_h)
         for index in order:
             best: tuple[float, float, int, Aircraft, Job] | None = None
             for place in ledgers[index].places():

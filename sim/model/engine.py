@@ -15,7 +15,7 @@ from sim.flight import performance
 from sim.model.aircraft import Aboard, Aircraft, Flight, Job
 from sim.model.cargo import CargoLedger
 from sim.model.crews import CrewRoster
-from sim.model.dispatch import DispatchRule, capable_type_counts, rule_named
+from sim.model.dispatch import DispatchRule, IdleAircraft, capable_type_counts, rule_named
 from sim.model.events import Event
 from sim.model.packing import Hold, Load, Manifest, hold_of
 from sim.model.ramp import Parking, ParkingLine, Ramp
@@ -63,7 +63,7 @@ class AirliftModel:
         self._holds: dict[str, Hold] = {}
         self._closing: dict[str, simpy.Event] = {}  # per airfield: fires when an event closes it
         self._closed_since: dict[tuple[str, str], int] = {}  # (airfield, cause) -> its open row in records.closures
-        self.idle: list[Aircraft] = []
+        self.idle: list[Aircraft] = IdleAircraft()  # grouped for dispatch as aircraft come and go
         self._dispatching = False
         self._dispatch_pending = False
         self.aircraft: list[Aircraft] = []

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sim.errors import AirliftError
 from sim.flight import performance
 from sim.model.events import SetMog
 from sim.model.records import FLOAT_COLUMNS, SPOT_ACTIVITIES
@@ -411,32 +412,53 @@ class CheckReport:
     ground_rows: int
     replications: int  # replications whose trace was checked
     of: int = 1  # replications the run had (a replicated run keeps the trace of the first ones only)
+    damaged: bool = False  # files changed since the run wrote them: nothing was checked
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
+class DamagedResultsError(AirliftError):
+    """A results file is missing, cut short or changed since the run wrote it; the message names it."""
+
+
 def _read_rows(path: Path) -> list[dict[str, Any]]:
+    """A trace file's rows; DamagedResultsError (naming the file and line) for a row with too few or too
+    many fields (a line cut in half) or a number that is not one."""
     numbers = FLOAT_COLUMNS | {"replication"}
     rows = []
     with path.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            out: dict[str, Any] = {}
-            for key, value in row.items():
-                if key in numbers:
-                    out[key] = float(value)
-                elif key == "fuel_stop":
-                    out[key] = value == "True"
-                else:
-                    out[key] = value
-            rows.append(out)
+        reader = csv.DictReader(fh)
+        for row in reader:
+            if None in row or None in row.values():
+                raise DamagedResultsError(f"{path}: damaged: line {reader.line_num} has "
+                                          f"{len(row) - (None in row) + len(row.get(None) or [])} fields where the "
+                                          f"header has {len(reader.fieldnames or [])} (a row cut short?)")
+            try:
+                rows.append(_typed_row(row, numbers))
+            except ValueError as exc:
+                raise DamagedResultsError(f"{path}: damaged: line {reader.line_num}: {exc}") from None
     return rows
+
+
+def _typed_row(row: dict[str, Any], numbers: set[str]) -> dict[str, Any]:
+    """A CSV row with its numbers as floats and fuel_stop as a bool."""
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if key in numbers:
+            out[key] = float(value)
+        elif key == "fuel_stop":
+            out[key] = value == "True"
+        else:
+            out[key] = value
+    return out
 
 
 def check_folder(folder: str | Path) -> CheckReport:
     """Check a results folder written by ``airlift run`` (of a replicated run, every replication whose
     trace sorties.csv and ground.csv hold: the first ``traces`` of run.json)."""
+    from sim.results.integrity import verify
     from sim.scenario.compile import build_world
     from sim.scenario.schema import Scenario
 
@@ -444,6 +466,8 @@ def check_folder(folder: str | Path) -> CheckReport:
     for name in ("scenario.json", "summary.json", "sorties.csv", "ground.csv"):
         if not (folder / name).exists():
             raise FileNotFoundError(f"no {name}")
+    if damaged := verify(folder):
+        return CheckReport(tuple(damaged), 0, 0, 0, 0, damaged=True)
     scenario = Scenario.model_validate(json.loads((folder / "scenario.json").read_text(encoding="utf-8")))
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     world = build_world(scenario)
@@ -456,6 +480,9 @@ def check_folder(folder: str | Path) -> CheckReport:
     reps = list(range(traces)) if traces is not None else sorted(
         {int(r.get("replication", 0)) for r in [*sorties, *ground]}) or [0]
     problems: list[str] = []
+    flown = summary.get("sorties") or 0
+    if not sorties and flown and (not stats or traces):
+        problems.append(f"{folder / 'sorties.csv'}: holds no legs where summary.json counts {flown:,} sorties")
     for rep in reps:
         def mine(rows: list[dict[str, Any]], rep: int = rep) -> list[dict[str, Any]]:
             return [r for r in rows if int(r.get("replication", 0)) == rep]

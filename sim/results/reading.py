@@ -62,15 +62,24 @@ def load_results(path: str | Path) -> Results:
     """Read ``results/<name>/`` (run, replicated run and/or sweep outputs) into DataFrames."""
     import pandas as pd
 
+    from sim.results.checks import DamagedResultsError
     from sim.results.frames import parse_dates, split_requirements
+    from sim.results.integrity import verify
 
     folder = Path(path)
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder} is not a results folder")
+    if damaged := verify(folder):  # run.json's sha256 and rows of each file
+        raise DamagedResultsError("; ".join(damaged))
 
     def table(name: str) -> Any:
         file = folder / name
-        return parse_dates(pd.read_csv(file)) if file.exists() else None
+        if not file.exists():
+            return None
+        frame = pd.read_csv(file, on_bad_lines="error")
+        if frame.shape[1] > 1 and frame.iloc[:, -1].isna().any():  # a row cut short has its last fields empty
+            _whole_rows(file)
+        return parse_dates(frame)
 
     def document(name: str) -> Any:
         file = folder / name
@@ -91,3 +100,18 @@ def load_results(path: str | Path) -> Results:
         points = long_points(points_wide, ["point", *paths])
     return Results(folder, document("summary.json"), document("scenario.json"), table("daily.csv"), table("sorties.csv"),
                    table("ground.csv"), replications, replications_long, sweep, sweep_long, points, points_wide)
+
+
+def _whole_rows(path: Path) -> None:
+    """DamagedResultsError when a record of ``path`` has fewer fields than its header (a row cut short)."""
+    import csv
+
+    from sim.results.checks import DamagedResultsError
+
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        width = len(next(reader, []))
+        for row in reader:
+            if row and len(row) != width:
+                raise DamagedResultsError(f"{path}: damaged: line {reader.line_num} has {len(row)} fields where "
+                                          f"the header has {width} (a row cut short?)")

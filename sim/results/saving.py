@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.model.records import GROUND_COLUMNS, LEG_COLUMNS
+from sim.results.integrity import seal
 from sim.results.writing import run_beside, write_csv, write_files, write_json, write_lines
 
 if TYPE_CHECKING:
@@ -30,6 +31,9 @@ SWEEP_FILES = ["sweep.csv", "sweep_points.csv", "sweep.png", "sweep_run.json"]
 COMPARISON_FILES = ["comparison.csv", "comparison.png", "summary_a.json", "summary_b.json", "run.json"]
 REACH_REPORT_FILES = ["reach.md", "reach.csv", "reach.geojson", "reach_airfields.geojson", "reach_areas.geojson",
                       "run.json"]  # and map_<origin>_<case>.png
+# Every file a run (or replicated run) may have written: a new run replaces them all, whichever it writes,
+# so a folder never holds one run's summary beside another's replications.csv, closure.png or routes.kml.
+RUN_OWNED = frozenset([*REPLICATED_FILES, "cargo.png", "routes.kml", "results.xlsx", "report.html"])
 
 
 def run_files(summary: dict[str, Any]) -> list[str]:
@@ -97,19 +101,10 @@ def save_run(folder: Path, scenario_data: dict[str, Any], world: Any, summary: d
             ground_and_cargo.append(partial(_chart, "save_cargo", tmp / "cargo.png", summary))
         draw(tables, [[partial(_chart, "save_throughput", tmp / "throughput.png", summary, daily, scenario_data)],
                       ground_and_cargo, [partial(_chart, "save_routes_map", tmp / "routes.png", world, sorties)]])
+        seal(tmp, "run.json", run_files(summary))
 
     names = run_files(summary)
-    written = write_files(Path(folder), names, fill, force=force)
-    if force:
-        _remove_stale(written, names, ("cargo.png",))
-    return written
-
-
-def _remove_stale(folder: Path, names: list[str], charts: tuple[str, ...]) -> None:
-    """Delete those of ``charts`` this write left out: one left by an earlier run would now be wrong."""
-    for chart in charts:
-        if chart not in names:
-            (folder / chart).unlink(missing_ok=True)
+    return write_files(Path(folder), names, fill, force=force, drop=RUN_OWNED)
 
 
 def save_replicated(folder: Path, scenario_data: dict[str, Any], world: Any, summary: dict[str, Any],
@@ -153,11 +148,9 @@ def save_replicated(folder: Path, scenario_data: dict[str, Any], world: Any, sum
             ground_and_cargo.append(partial(_chart, "save_cargo", tmp / "cargo.png", summary))
         draw(tables, [throughput, ground_and_cargo,
                       [partial(_chart, "save_routes_map", tmp / "routes.png", world, flown, count)]])
+        seal(tmp, "run.json", names)
 
-    written = write_files(Path(folder), names, fill, force=force)
-    if force:
-        _remove_stale(written, names, ("closure.png", "cargo.png"))
-    return written
+    return write_files(Path(folder), names, fill, force=force, drop=RUN_OWNED)
 
 
 def replicated_files(summary: dict[str, Any]) -> list[str]:
@@ -188,6 +181,7 @@ def save_sweep(folder: Path, runs: list[dict[str, Any]], run_columns: list[str],
         write_csv(tmp / "sweep_points.csv", points, list(points[0]))
         demand = None if data is None else demand_t_per_day(data, int(data["days"]))
         save_sweep_chart(tmp / "sweep.png", points, paths, name, replications, x_label=x_label, demand_t_per_day=demand)
+        seal(tmp, "sweep_run.json", SWEEP_FILES)
 
     return write_files(Path(folder), SWEEP_FILES, fill, force=force)
 

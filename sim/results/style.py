@@ -100,6 +100,8 @@ def mark_events(axes: list[plt.Axes], events: list[tuple[Any, str]], note_fig: p
     (day 10)"), which is written under ``note_fig`` when given."""
     if not events:
         return ""
+    if len(events) > MAX_EVENT_MARKS:
+        return _mark_many_events(axes, events, note_fig)
     top = axes[0]
     for k, (x, _what) in enumerate(events, start=1):
         for ax in axes:
@@ -108,6 +110,22 @@ def mark_events(axes: list[plt.Axes], events: list[tuple[Any, str]], note_fig: p
                      xytext=(0, 2), textcoords="offset points", ha="center", va="bottom", fontsize=7, color="0.25",
                      bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": "0.45", "lw": 0.7}, annotation_clip=False)
     note = "Events: " + "; ".join(f"{k}: {what}" for k, (_x, what) in enumerate(events, start=1))
+    if note_fig is not None:
+        note_fig.text(0.01, 0.003, note, fontsize=7, color="0.3", ha="left", va="bottom", wrap=True)
+    return note
+
+
+MAX_EVENT_MARKS = 30  # more events than this: ticks at the top, no numbers (they would overlap)
+
+
+def _mark_many_events(axes: list[plt.Axes], events: list[tuple[Any, str]], note_fig: plt.Figure | None) -> str:
+    """Many events (a scenario may have 100,000): one short tick per distinct time along the top of the
+    top Axes, in one collection, and a note that summary.json lists them. Drawn one numbered line per
+    event, 20,000 events did not finish."""
+    xs = sorted({mdates.date2num(x) if isinstance(x, date) else float(x) for x, _what in events})
+    axes[0].vlines(xs, 0.97, 1.0, transform=axes[0].get_xaxis_transform(), zorder=1, colors=EVENT["color"],
+                   linewidths=0.5)
+    note = f"Events: {len(events):,}, ticked along the top (summary.json lists every one)"
     if note_fig is not None:
         note_fig.text(0.01, 0.003, note, fontsize=7, color="0.3", ha="left", va="bottom", wrap=True)
     return note

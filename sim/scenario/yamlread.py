@@ -52,10 +52,15 @@ class _Resolver(yaml.resolver.BaseResolver):
         return super().resolve(kind, value, implicit)
 
 
-if hasattr(yaml, "CParser"):
-    class _Loader(yaml.CParser, yaml.constructor.BaseConstructor, _Resolver):  # type: ignore[name-defined,misc]
+try:
+    from yaml.cyaml import CParser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    CParser = None
+
+if CParser is not None:
+    class _Loader(CParser, yaml.constructor.BaseConstructor, _Resolver):  # type: ignore[misc,valid-type]
         def __init__(self, stream: Any) -> None:
-            yaml.CParser.__init__(self, stream)
+            CParser.__init__(self, stream)
             yaml.constructor.BaseConstructor.__init__(self)
             _Resolver.__init__(self)
 else:  # pragma: no cover - libyaml missing: the pure-Python parser (slower, same result)
@@ -140,7 +145,7 @@ class _Builder:
         out: dict[Any, Any] = {}
         merged: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.value == "<<" and key_node.style is None:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == "<<" and key_node.tag == _PLAIN:
                 for source in (value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]):
                     part = self.build(source, path)
                     if not isinstance(part, dict):
