@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app
-from sim.data import catalog
+from sim.data import catalog, storage
 from sim.geo import airspace, cache, obstacles, routing
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,7 +83,7 @@ def test_a_corrupt_or_partial_cache_file_is_ignored_and_rewritten(cache_dir):
         airspace._legal_route.cache_clear()
         routing._shortest_route.cache_clear()
         assert pickle.dumps(_route()) == pickle.dumps(fresh)
-        key, value = pickle.loads(route_file.read_bytes()[len(cache._MAGIC) + 32:])  # after the signature
+        key, value = pickle.loads(route_file.read_bytes()[len(storage._MAGIC) + 32:])  # after the signature
         assert pickle.dumps(value) == pickle.dumps(fresh)
 
 

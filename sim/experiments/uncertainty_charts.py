@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 
-from sim.results import style
 from sim.results.writing import write_csv, write_files, write_json
+
+if TYPE_CHECKING:
+    import matplotlib.pyplot as plt
+
+# matplotlib (through sim.results.style) loads when a chart is drawn, not when a study module is imported:
+# light commands (validate, schema, catalog) import sim.experiments.uncertainty without it.
 
 # An UncertaintyResult (sim.experiments.uncertainty), which imports this module: not imported back, so the
 # two stay acyclic.
@@ -21,7 +25,6 @@ OUTCOMES = {"delivered_t": ("t", "delivered by the end of the run (t)"),
 UNCERTAINTY_FILES = ["uncertainty.csv", "sensitivity.csv", "uncertainty.json", "tornado.png", "distribution.png"]
 
 TORNADO_BARS = 12
-LOW_COLOR, HIGH_COLOR = style.PALETTE[0], style.PALETTE[1]
 
 
 def _short(value: Any) -> str:
@@ -48,6 +51,9 @@ def spread_words(result: UncertaintyResult) -> str:
 def tornado_figure(result: UncertaintyResult, ax: plt.Axes | None = None, bars: int = TORNADO_BARS) -> plt.Axes:
     """The one-at-a-time swing of the most influential inputs (by rank), as bars from the base outcome to
     the outcome at each end; the bars' gids are ``"low:<path>"`` and ``"high:<path>"``."""
+    import matplotlib.pyplot as plt
+
+    from sim.results import style
 
     rows = result.sensitivity_rows[:bars]
     outcome = result.plan.outcome
@@ -56,7 +62,7 @@ def tornado_figure(result: UncertaintyResult, ax: plt.Axes | None = None, bars: 
         if ax is None:
             _, ax = plt.subplots(figsize=(10, 1.2 + 0.45 * len(rows)), constrained_layout=True)
         for y, row in enumerate(reversed(rows)):
-            for end, color in (("low", LOW_COLOR), ("high", HIGH_COLOR)):
+            for end, color in (("low", style.PALETTE[0]), ("high", style.PALETTE[1])):
                 value = row[f"{outcome}_at_{end}"]
                 ax.barh(y, value - base, left=base, color=color, height=0.6, gid=f"{end}:{row['path']}",
                         label=f"input at its {end} end" if y == 0 else None)
@@ -76,6 +82,9 @@ def tornado_figure(result: UncertaintyResult, ax: plt.Axes | None = None, bars: 
 def distribution_figure(result: UncertaintyResult, ax: plt.Axes | None = None) -> plt.Axes:
     """The outcome over the samples: a histogram, its cumulative share (gid ``"ecdf"``), and p10, p50, p90
     marked and said in words."""
+    import matplotlib.pyplot as plt
+
+    from sim.results import style
 
     y = np.sort(result.outcome_values())
     q = result.quantiles()
@@ -115,6 +124,7 @@ def _cell(value: Any) -> Any:
 
 def save_study(folder: Path, result: UncertaintyResult, force: bool = False) -> Path:
     """Write uncertainty.csv, sensitivity.csv, uncertainty.json, tornado.png and distribution.png."""
+    from sim.results import style
 
     def fill(tmp: Path) -> None:
         samples = result.sample_rows

@@ -10,6 +10,7 @@ import sys
 
 import pytest
 
+from sim.data import storage
 from sim.geo import cache
 
 
@@ -23,11 +24,11 @@ def cache_dir(tmp_path, monkeypatch):
     folder = tmp_path / "cache"
     monkeypatch.setenv("AIRLIFT_CACHE_DIR", str(folder))
     monkeypatch.delenv("AIRLIFT_CACHE", raising=False)
-    cache._directory.cache_clear()
-    cache._root_secret.cache_clear()
+    storage._directory.cache_clear()
+    storage._root_secret.cache_clear()
     yield folder
-    cache._directory.cache_clear()
-    cache._root_secret.cache_clear()
+    storage._directory.cache_clear()
+    storage._root_secret.cache_clear()
 
 
 def test_a_planted_pickle_is_ignored_and_never_run(cache_dir, tmp_path, monkeypatch):
@@ -36,7 +37,7 @@ def test_a_planted_pickle_is_ignored_and_never_run(cache_dir, tmp_path, monkeypa
     cache.write_keyed(path, key, "a value")
     assert cache.read_keyed(path, key) == "a value"
     monkeypatch.chdir(tmp_path)
-    for planted in (pickle.dumps((key, _Boom())), cache._MAGIC + b"\0" * 32 + pickle.dumps((key, _Boom()))):
+    for planted in (pickle.dumps((key, _Boom())), storage._MAGIC + b"\0" * 32 + pickle.dumps((key, _Boom()))):
         path.write_bytes(planted)
         assert cache.read_keyed(path, key, "miss") == "miss"
     assert not (tmp_path / "PLANTED_RAN").exists()
@@ -47,7 +48,7 @@ def test_a_file_signed_with_another_users_key_is_a_miss(cache_dir):
     path = cache_dir / "s" / "r-y.pkl"
     cache.write_keyed(path, key, 42)
     (cache_dir / ".key").write_bytes(b"x" * 32)  # another secret: the stored signature no longer checks
-    cache._root_secret.cache_clear()
+    storage._root_secret.cache_clear()
     assert cache.read_keyed(path, key, "miss") == "miss"
 
 
