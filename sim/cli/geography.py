@@ -69,6 +69,18 @@ def reach_command(
     record = reach_module.reach_record(result, tokens)
     if note:
         record["airspace_note"] = note
+    _save_reach_files(kind, origin, payload_t, policy, result, map_path, geojson_path, force)
+    if as_json:
+        print(json.dumps(record, indent=2))
+        return
+    _print_reach(kind, origin, payload_t, result, record, note or policy.label)
+    if map_path is not None:
+        out.print(f"map: {map_path}")
+
+
+def _save_reach_files(kind: Any, origin: Any, payload_t: float, policy: Any, result: Any, map_path: Path | None,
+                      geojson_path: Path | None, force: bool) -> None:
+    """The reach map (PNG) and the GeoJSON or KML file, when asked for."""
     if map_path is not None:
         from sim.results import maps
 
@@ -82,22 +94,23 @@ def reach_command(
         from sim.results.gis import reach_collection, save_collection
 
         save_collection(geojson_path, reach_collection(result), force)
-    if as_json:
-        print(json.dumps(record, indent=2))
-        return
+
+
+def _print_reach(kind: Any, origin: Any, payload_t: float, result: Any, record: dict[str, Any], airspace: str) -> None:
+    """The reach of one type from one airfield as a headline and a table of airfields."""
     out.print(f"[bold]{kind.name}[/bold] from {origin.ident} ({origin.name}) with {payload_t:g} t: "
               f"planned non-stop range {result.max_range_km:,.0f} km "
               f"(fuel-and-mass model less its {kind.range_reserve_frac:.0%} range reserve; published envelope "
               f"{result.envelope_range_km:,.0f} km with no reserve); max_payload_t: one-way, refuelled at the "
               "destination; round_trip_payload_t: there and back to the origin without refuelling there")
-    out.print(f"airspace: {note or policy.label}")
+    out.print(f"airspace: {airspace}")
     for n in result.notes:
         out.print(f"[yellow]{n}[/yellow]")
     table = Table()
     for column in ("icao", "name", "country", "great_circle_km", "route_km", "reachable", "max_payload_t",
                    "round_trip_payload_t", "overflies"):
         table.add_column(column, justify="right" if column.endswith(("_km", "_t")) else "left")
-    for a in record["airfields"]:  # type: ignore[attr-defined]
+    for a in record["airfields"]:
         table.add_row(a["icao"], a["name"], a["country"], f"{a['great_circle_km']:,.0f}",
                       "none" if a["route_km"] is None else f"{a['route_km']:,.0f}",
                       "yes" if a["reachable"] else "no",
@@ -105,8 +118,6 @@ def reach_command(
                       "-" if a["round_trip_payload_t"] is None else f"{a['round_trip_payload_t']:.1f}",
                       " ".join(a["overflies"]))
     out.print(table)
-    if map_path is not None:
-        out.print(f"map: {map_path}")
 
 
 @app.command("payload-range")

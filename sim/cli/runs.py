@@ -59,6 +59,12 @@ def run_command(
         result = replicate_with_progress(scenario, replications, workers, dask, kept)
     result.save(target, force=force)
     names = run_files(result.summary) if scenario.stochastic is None else replicated_files(result.summary)
+    _save_extras(result, target, kml, xlsx, force)
+    _report(result, target, [*names, *extras], fmt)
+
+
+def _save_extras(result: RunResult | Replications, target: Path, kml: bool, xlsx: bool, force: bool) -> None:
+    """routes.kml and results.xlsx, when asked for."""
     if kml:
         from sim.results.gis import routes_collection, save_collection
 
@@ -71,6 +77,10 @@ def run_command(
         from sim.results.spreadsheets import save_xlsx
 
         save_xlsx(target / "results.xlsx", result, force)
+
+
+def _report(result: RunResult | Replications, target: Path, names: list[str], fmt: Format) -> None:
+    """The run's summary on stdout: JSON, the requirements as CSV, or tables and the files written."""
     if fmt is Format.json:
         print(json.dumps(result.summary, indent=2, default=str))
         return
@@ -81,7 +91,7 @@ def run_command(
         print_rows(columns, [[r[c] for c in columns] for r in by], fmt)
         return
     _print_summary(result.summary)
-    out.print(f"\nResults in [bold]{target}/[/bold]: {', '.join([*names, *extras])}")
+    out.print(f"\nResults in [bold]{target}/[/bold]: {', '.join(names)}")
     reps = result.summary.get("replications") or {}
     if reps and reps["traces"] < reps["replications"]:
         held = ("no replication" if reps["traces"] == 0
@@ -189,7 +199,12 @@ def _print_summary(s: dict[str, Any]) -> None:
         by_req.add_row(r["requirement"], f"{r['requested_t']:,.1f}", f"{r['delivered_t']:,.1f}",
                        f"{r['backlog_t']:,.1f}", f"{r['sorties']:,.0f}", closure)
     out.print(by_req)
-    cargo = s.get("cargo") or {}
+    _print_cargo(s.get("cargo") or {})
+    _print_types_and_notes(s)
+
+
+def _print_cargo(cargo: dict[str, Any]) -> None:
+    """The cargo tables: by class and by item, when the run moves more than bulk tons."""
     if set(cargo.get("by_class", {})) - {"bulk"} or cargo.get("by_item"):
         by_class = table("by cargo class")
         for column in ("class", "requested_t", "delivered_t", "undelivered_t", "passengers delivered / requested"):
@@ -208,6 +223,10 @@ def _print_summary(s: dict[str, Any]) -> None:
             by_item.add_row(name, it["class"], f"{it['mass_t']:g}", f"{it['requested']:g}", f"{it['delivered']:g}",
                             f"{it['undelivered']:g}", sorties)
         out.print(by_item)
+
+
+def _print_types_and_notes(s: dict[str, Any]) -> None:
+    """The aircraft types' table, then diversions, stranded aircraft, fuel stops and infeasible legs."""
     by_type = table("by aircraft type")
     for column in ("type", "aircraft", "sorties", "delivered_t", "mean_payload_t", "flight_h_per_aircraft_day",
                    "crews", "crew_wait_h", "parking_hold_h"):

@@ -259,26 +259,9 @@ class Aircraft:
         model = self.model
         kind = self.type
         for i, planned in enumerate(trip.hops):
-            if self.broken:  # broke at the fuel stop: repaired there, cargo stays aboard
-                yield from self._repair()
             destination = planned.destination
-            if not model.usable(destination):
-                self._drop_booking()
-                return False
-            if kind.ute_h_per_day is not None:
-                yield from self._wait_for_hours(planned.flight_h)
-                if not model.usable(destination):
-                    self._drop_booking()
-                    return False
-            book = trip.landings if i == 0 else ()
-            ready = yield from self._cleared(destination, planned.flight_h, book, may_give_up=purpose != "ferry",
-                                             loaded_here=i == 0 and purpose == "cargo")
+            ready = yield from self._ready_for_hop(trip, i, planned.flight_h, destination, purpose)
             if not ready:
-                self._drop_booking()
-                return False
-            if i == 0 and purpose == "cargo" and not model.open[self.location]:  # type: ignore[attr-defined]
-                # The airfield closed while the cargo loaded here waited aboard (crew rest, repair, a spot
-                # ahead): nothing leaves a closed airfield with cargo loaded there; it is offloaded and stays.
                 self._drop_booking()
                 return False
             payload = self.aboard.tons if self.aboard else 0.0
@@ -301,21 +284,50 @@ class Aircraft:
                 yield from self._divert()
                 return False
             flight, self.flight = self.flight, None
-            self._landed(flight)
-            burn = performance.burn_t(kind, hop.distance_km, takeoff_mass)
-            self.fuel_t -= burn
-            model.record_leg(self, flight, self.env.now, destination, payload, hop.distance_km, burn,
-                             i < len(trip.hops) - 1, purpose)
-            self.location = destination
-            if destination in self.booked:  # held since the trip's start
-                self.booked.remove(destination)
-            model.parking[destination].occupy(self.number)
-            # A break is found on landing; the aircraft finishes its turn, then is repaired.
-            self.broken = model.randomness.breaks(self.stream_key)
-            if i < len(trip.hops) - 1:
+            onward = i < len(trip.hops) - 1
+            self._arrive(flight, hop.distance_km, takeoff_mass, destination, payload, onward, purpose)
+            if onward:
                 yield from self._turn(destination, kind.enroute_stop_h, "fuel stop", payload,
                                       self.aboard.requirement if self.aboard else -1)
         return True
+
+    def _ready_for_hop(self, trip: Trip, i: int, flight_h: float, destination: str,
+                       purpose: Purpose) -> Generator[simpy.Event, Any, bool]:
+        """Repaired if it broke, within its flying-hour budget and cleared to go (a crew, a spot held at the
+        destination) for hop ``i``: False if the destination became unusable meanwhile, the hop cannot be
+        flown now, or the cargo's airfield closed."""
+        model = self.model
+        if self.broken:  # broke at the fuel stop: repaired there, cargo stays aboard
+            yield from self._repair()
+        if not model.usable(destination):
+            return False
+        if self.type.ute_h_per_day is not None:
+            yield from self._wait_for_hours(flight_h)
+            if not model.usable(destination):
+                return False
+        book = trip.landings if i == 0 else ()
+        ready = yield from self._cleared(destination, flight_h, book, may_give_up=purpose != "ferry",
+                                         loaded_here=i == 0 and purpose == "cargo")
+        if not ready:
+            return False
+        # The airfield closed while the cargo loaded here waited aboard (crew rest, repair, a spot
+        # ahead): nothing leaves a closed airfield with cargo loaded there; it is offloaded and stays.
+        return not (i == 0 and purpose == "cargo" and not model.open[self.location])  # type: ignore[attr-defined]
+
+    def _arrive(self, flight: Flight, distance_km: float, takeoff_mass_t: float, destination: str, payload_t: float,
+                onward: bool, purpose: Purpose) -> None:
+        """Landed at ``destination``: fuel burned, the leg recorded, the spot taken; a break is found on
+        landing (the aircraft finishes its turn, then is repaired)."""
+        model = self.model
+        self._landed(flight)
+        burn = performance.burn_t(self.type, distance_km, takeoff_mass_t)
+        self.fuel_t -= burn
+        model.record_leg(self, flight, self.env.now, destination, payload_t, distance_km, burn, onward, purpose)
+        self.location = destination
+        if destination in self.booked:  # held since the trip's start
+            self.booked.remove(destination)
+        model.parking[destination].occupy(self.number)
+        self.broken = model.randomness.breaks(self.stream_key)
 
     def _divert(self) -> Generator[simpy.Event, Any, None]:
         """The destination closed while airborne: land at the nearest usable airfield the fuel aboard

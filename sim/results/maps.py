@@ -16,6 +16,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -373,6 +374,73 @@ def _finish(ax: plt.Axes, title: str, legend: list[tuple[object, str]], note: st
 # --- the maps ----------------------------------------------------------------------------------------
 
 
+def _projected_routes(routes: list[MapRoute], proj: Any, ox: float, oy: float
+                      ) -> tuple[list[float], list[float], list[tuple[np.ndarray, bool]]]:
+    """The projected points (origin and destinations) and legal route lines, each with its reachability."""
+    xs, ys = [ox], [oy]
+    lines = []
+    for item in routes:
+        x, y = proj(item.destination.lon, item.destination.lat)
+        xs.append(x)
+        ys.append(y)
+        if item.route.legal:
+            line = np.asarray(item.route.line(25.0).coords)
+            px, py = proj(line[:, 0], line[:, 1])
+            lines.append((np.column_stack([px, py]), item.reachable))
+    return xs, ys, lines
+
+
+def _rings_and_routes(ax: Any, at: tuple[float, float], rings: list[Ring], lines: list[tuple[np.ndarray, bool]],
+                      legend: list[tuple[Any, str]]) -> None:
+    """Range rings around the origin, and the route lines: reachable ones in the first colour."""
+    for k, ring in enumerate(rings):
+        color = plt.get_cmap("tab10")(k % 10)
+        ax.add_patch(Circle(at, ring.radius_km * 1000.0, fill=False, color=color, linestyle="--", linewidth=1.1,
+                            zorder=3))
+        legend.append((Line2D([], [], color=color, linestyle="--"),
+                       f"{ring.label}: {ring.radius_km:,.0f} km (great circle)"))
+    reach_lines = [xy for xy, ok in lines if ok]
+    other_lines = [xy for xy, ok in lines if not ok]
+    ax.add_collection(LineCollection(other_lines, colors="0.45", linewidths=0.8, zorder=4), autolim=False)
+    ax.add_collection(LineCollection(reach_lines, colors=style.PALETTE[0], linewidths=1.1, zorder=4.1), autolim=False)
+    if reach_lines:
+        legend.append((Line2D([], [], color=style.PALETTE[0]), "legal route, reachable non-stop"))
+    if other_lines:
+        legend.append((Line2D([], [], color="0.45"), "legal route, not reachable non-stop"))
+
+
+def _destinations(ax: Any, fig: Any, routes: list[MapRoute], proj: Any, at: tuple[float, float],
+                  legend: list[tuple[Any, str]]) -> tuple[list[tuple[float, float, str, float]], list[tuple[float, float]]]:
+    """The destinations' dots (coloured by payload when given, else filled when reachable), a colour bar,
+    and the legend entries; returns the labels to place and the points they must avoid."""
+    payloads = [i.max_payload_t for i in routes if i.max_payload_t is not None]
+    coloured = bool(payloads)
+    cmap = plt.get_cmap("viridis")
+    norm = plt.Normalize(0, max(max(payloads), 1.0) if coloured else 1.0)
+    labels, points, faces = [], [at], []
+    for item in routes:
+        x, y = proj(item.destination.lon, item.destination.lat)
+        points.append((x, y))
+        if coloured:
+            faces.append(cmap(norm(item.max_payload_t)) if item.max_payload_t is not None and item.max_payload_t >= 0
+                         else "white")
+        else:
+            faces.append("tab:green" if item.reachable else "white")
+        km = f"{item.route.length_km:,.0f} km" if item.route.legal else "no legal route"
+        load = "" if item.max_payload_t is None or item.max_payload_t < 0 else f", {item.max_payload_t:,.0f} t"
+        labels.append((x, y, f"{item.destination.ident} {km}{load}", 1.0 if item.reachable else 0.5))
+    if faces:  # every destination in one collection (a dot 6 points across)
+        ax.scatter([p[0] for p in points[1:]], [p[1] for p in points[1:]], s=6.0**2, marker="o", facecolors=faces,
+                   edgecolors="black", linewidths=0.7, zorder=6)
+    if coloured:
+        bar = fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.6, pad=0.01)
+        bar.set_label("most payload non-stop on the legal route (t); hollow: none")
+    legend += [(Line2D([], [], marker="*", color="black", linestyle="none", markersize=10), "origin"),
+               (Line2D([], [], marker="o", color="tab:green" if not coloured else cmap(0.8), markeredgecolor="black",
+                       linestyle="none"), "destination" + (", reachable non-stop" if not coloured else ""))]
+    return labels, points
+
+
 def reach_map(
     origin: Airfield,
     policy: AirspacePolicy,
@@ -400,68 +468,20 @@ def reach_map(
         else:
             fig = ax.figure  # type: ignore[assignment]
         ox, oy = proj(origin.lon, origin.lat)
-        xs, ys = [ox], [oy]
-        lines = []
-        for item in routes:
-            x, y = proj(item.destination.lon, item.destination.lat)
-            xs.append(x)
-            ys.append(y)
-            if item.route.legal:
-                line = np.asarray(item.route.line(25.0).coords)
-                px, py = proj(line[:, 0], line[:, 1])
-                lines.append((np.column_stack([px, py]), item.reachable))
+        xs, ys, lines = _projected_routes(routes, proj, ox, oy)
         if extent_km is not None:  # at least this far around the origin, and every destination as well
             reach_m = 1000.0 * extent_km * 0.6
             xs, ys = [*xs, ox - reach_m, ox + reach_m], [*ys, oy]
         box = _fit(ax, xs, ys, aspect=1.1)
         _base(ax, proj_string, box)
         _graticule(ax, proj_string, box)
-        legend = _airspace(ax, proj_string, policy, box)
-        for k, ring in enumerate(rings):
-            color = plt.get_cmap("tab10")(k % 10)
-            ax.add_patch(Circle((ox, oy), ring.radius_km * 1000.0, fill=False, color=color, linestyle="--", linewidth=1.1,
-                                zorder=3))
-            legend.append((Line2D([], [], color=color, linestyle="--"),  # type: ignore[arg-type]
-                           f"{ring.label}: {ring.radius_km:,.0f} km (great circle)"))
-        reach_lines = [xy for xy, ok in lines if ok]
-        other_lines = [xy for xy, ok in lines if not ok]
-        ax.add_collection(LineCollection(other_lines, colors="0.45", linewidths=0.8, zorder=4), autolim=False)
-        ax.add_collection(LineCollection(reach_lines, colors=style.PALETTE[0], linewidths=1.1, zorder=4.1), autolim=False)
-        if reach_lines:
-            legend.append((Line2D([], [], color=style.PALETTE[0]), "legal route, reachable non-stop"))  # type: ignore[arg-type]
-        if other_lines:
-            legend.append((Line2D([], [], color="0.45"), "legal route, not reachable non-stop"))  # type: ignore[arg-type]
-        payloads = [i.max_payload_t for i in routes if i.max_payload_t is not None]
-        coloured = bool(payloads)
-        if coloured:
-            top = max(max(payloads), 1.0)
-            cmap = plt.get_cmap("viridis")
-            norm = plt.Normalize(0, top)
-        labels, points, faces = [], [(ox, oy)], []
-        for item in routes:
-            x, y = proj(item.destination.lon, item.destination.lat)
-            points.append((x, y))
-            if coloured:
-                faces.append(cmap(norm(item.max_payload_t)) if item.max_payload_t is not None and item.max_payload_t >= 0
-                             else "white")
-            else:
-                faces.append("tab:green" if item.reachable else "white")
-            km = f"{item.route.length_km:,.0f} km" if item.route.legal else "no legal route"
-            load = "" if item.max_payload_t is None or item.max_payload_t < 0 else f", {item.max_payload_t:,.0f} t"
-            labels.append((x, y, f"{item.destination.ident} {km}{load}", 1.0 if item.reachable else 0.5))
-        if faces:  # every destination in one collection (a dot 6 points across)
-            ax.scatter([p[0] for p in points[1:]], [p[1] for p in points[1:]], s=6.0**2, marker="o", facecolors=faces,
-                       edgecolors="black", linewidths=0.7, zorder=6)
-        if coloured:
-            bar = fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.6, pad=0.01)
-            bar.set_label("most payload non-stop on the legal route (t); hollow: none")
+        legend: list[tuple[Any, str]] = list(_airspace(ax, proj_string, policy, box))
+        _rings_and_routes(ax, (ox, oy), rings, lines, legend)
+        labels, points = _destinations(ax, fig, routes, proj, (ox, oy), legend)
         ax.plot(ox, oy, marker="*", markersize=14, color="black", zorder=7)
         labels.append((ox, oy, f"{origin.ident} {origin.name}", 2.0))
-        legend += [(Line2D([], [], marker="*", color="black", linestyle="none", markersize=10), "origin"),  # type: ignore[list-item]
-                   (Line2D([], [], marker="o", color="tab:green" if not coloured else cmap(0.8), markeredgecolor="black",  # type: ignore[list-item]
-                           linestyle="none"), "destination" + (", reachable non-stop" if not coloured else ""))]
         _scale_bar(ax, box)
-        _finish(ax, title, legend, "Azimuthal equidistant centred on the origin; scale true at the centre. "  # type: ignore[arg-type]
+        _finish(ax, title, legend, "Azimuthal equidistant centred on the origin; scale true at the centre. "
                 "Country polygons: Natural Earth (public domain).")
         place_labels(ax, labels, points)
     return fig
@@ -522,28 +542,10 @@ def _requirement_legs(world, policy: AirspacePolicy) -> list[_Leg]:
     return items
 
 
-def _run_panel(ax: plt.Axes, world, proj_string: str, policy: AirspacePolicy, items: list, title: str,
-               fields: set[Airfield]) -> None:
-    proj = _projection(proj_string)
-    points = {a.ident: proj(a.lon, a.lat) for a in fields}
-    xs = [p[0] for p in points.values()]
-    ys = [p[1] for p in points.values()]
-    drawn = []
-    for item in items:
-        if item.route.legal:
-            line = np.asarray(item.route.line(25.0).coords)
-            px, py = proj(line[:, 0], line[:, 1])
-            drawn.append((item, np.column_stack([px, py])))
-            xs += list(px[:: max(1, len(px) // 20)])
-            ys += list(py[:: max(1, len(py) // 20)])
-    box = _fit(ax, xs, ys, aspect=1.05)
-    _base(ax, proj_string, box)
-    _graticule(ax, proj_string, box)
-    legend = _airspace(ax, proj_string, policy, box)
-    most = max([i.legs for i in items] + [1])
-    flown = any(i.legs for i in items)
-    # Pairs flown both ways share one route: draw A-B once, as wide as the legs both ways.
-    pairs: dict[tuple[str, str], list] = {}
+def _draw_pairs(ax: Any, drawn: list[tuple[Any, np.ndarray]], most: int, flown: bool) -> None:
+    """The routes flown, as wide as their legs. Pairs flown both ways share one route: A-B is drawn once, as
+    wide as the legs both ways."""
+    pairs: dict[tuple[str, ...], list] = {}
     for item, xy in drawn:
         key = tuple(sorted((item.origin, item.destination)))
         if key in pairs:
@@ -561,10 +563,12 @@ def _run_panel(ax: plt.Axes, world, proj_string: str, policy: AirspacePolicy, it
             mid = xy[len(xy) // 2]
             ax.text(mid[0], mid[1], f"{n:,}", fontsize=6, color=color, ha="center", va="center", zorder=5,
                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": color, "lw": 0.4, "alpha": 0.85})
-    stops = {i.destination for i in items if i.fuel_stop}
-    diverted_to = {i.destination for i in items if i.diverted}
+
+
+def _run_airfields(ax: Any, world: Any, used: set[str], points: dict[str, Any], proj: Any, stops: set[str],
+                   diverted_to: set[str]) -> list[tuple[float, float, str, float]]:
+    """A marker per airfield used (diversion, fuel stop, scenario airfield or other); their labels."""
     named = set(world.named_airfields)
-    used = {i.origin for i in items} | {i.destination for i in items} | named
     labels = []
     for ident in sorted(used):
         a = world.airfields[ident]
@@ -580,24 +584,59 @@ def _run_panel(ax: plt.Axes, world, proj_string: str, policy: AirspacePolicy, it
         ax.plot(x, y, marker=marker, color=face, markeredgecolor="black", markersize=size, linestyle="none", zorder=6)
         labels.append((x, y, f"{ident} {a.name}" + (f"\nMOG {a.mog}" + ("" if a.fuel else ", no fuel") if ident in named else ""),
                        2.0 if ident in named else 1.0))
+    return labels
+
+
+def _run_legend(flown: bool, most: int, stops: bool, diverted: bool) -> list[tuple[Any, str]]:
+    """Legend entries of a run's map: line widths (or the requirement legs), then the airfield markers."""
+    legend: list[tuple[Any, str]] = []
     if flown:
         for n in sorted({max(1, most // 10), max(1, most // 3), most}):
-            legend.append((Line2D([], [], color=style.PALETTE[0], linewidth=0.6 + 4.0 * math.sqrt(n / most)),  # type: ignore[arg-type]
+            legend.append((Line2D([], [], color=style.PALETTE[0], linewidth=0.6 + 4.0 * math.sqrt(n / most)),
                            f"{n:,} legs flown (both ways)"))
-        legend.append((Line2D([], [], color="0.45", linewidth=1.5), "empty legs only (repositioning, ferry)"))  # type: ignore[arg-type]
-        if diverted_to:
-            legend.append((Line2D([], [], color=style.PALETTE[0], linestyle=":"), "leg with a diversion"))  # type: ignore[arg-type]
+        legend.append((Line2D([], [], color="0.45", linewidth=1.5), "empty legs only (repositioning, ferry)"))
+        if diverted:
+            legend.append((Line2D([], [], color=style.PALETTE[0], linestyle=":"), "leg with a diversion"))
     else:
-        legend.append((Line2D([], [], color=style.PALETTE[0], linewidth=1.2), "legal route of a requirement leg"))  # type: ignore[arg-type]
-    legend.append((Line2D([], [], marker="o", color="black", linestyle="none"), "scenario airfield (MOG; fuel)"))  # type: ignore[arg-type]
+        legend.append((Line2D([], [], color=style.PALETTE[0], linewidth=1.2), "legal route of a requirement leg"))
+    legend.append((Line2D([], [], marker="o", color="black", linestyle="none"), "scenario airfield (MOG; fuel)"))
     if stops:
-        legend.append((Line2D([], [], marker="s", color="gold", markeredgecolor="black", linestyle="none"),  # type: ignore[arg-type]
+        legend.append((Line2D([], [], marker="s", color="gold", markeredgecolor="black", linestyle="none"),
                        "en-route fuel stop"))
-    if diverted_to:
-        legend.append((Line2D([], [], marker="X", color="tab:red", markeredgecolor="black", linestyle="none"),  # type: ignore[arg-type]
+    if diverted:
+        legend.append((Line2D([], [], marker="X", color="tab:red", markeredgecolor="black", linestyle="none"),
                        "diversion or emergency landing"))
+    return legend
+
+
+def _run_panel(ax: plt.Axes, world, proj_string: str, policy: AirspacePolicy, items: list, title: str,
+               fields: set[Airfield]) -> None:
+    proj = _projection(proj_string)
+    points = {a.ident: proj(a.lon, a.lat) for a in fields}
+    xs = [p[0] for p in points.values()]
+    ys = [p[1] for p in points.values()]
+    drawn = []
+    for item in items:
+        if item.route.legal:
+            line = np.asarray(item.route.line(25.0).coords)
+            px, py = proj(line[:, 0], line[:, 1])
+            drawn.append((item, np.column_stack([px, py])))
+            xs += list(px[:: max(1, len(px) // 20)])
+            ys += list(py[:: max(1, len(py) // 20)])
+    box = _fit(ax, xs, ys, aspect=1.05)
+    _base(ax, proj_string, box)
+    _graticule(ax, proj_string, box)
+    legend: list[tuple[Any, str]] = list(_airspace(ax, proj_string, policy, box))
+    most = max([i.legs for i in items] + [1])
+    flown = any(i.legs for i in items)
+    _draw_pairs(ax, drawn, most, flown)
+    stops = {i.destination for i in items if i.fuel_stop}
+    diverted_to = {i.destination for i in items if i.diverted}
+    used = {i.origin for i in items} | {i.destination for i in items} | set(world.named_airfields)
+    labels = _run_airfields(ax, world, used, points, proj, stops, diverted_to)
+    legend += _run_legend(flown, most, bool(stops), bool(diverted_to))
     _scale_bar(ax, box)
-    _finish(ax, title, legend, "Azimuthal equidistant; scale true at the centre. Numbers on routes: legs flown. "  # type: ignore[arg-type]
+    _finish(ax, title, legend, "Azimuthal equidistant; scale true at the centre. Numbers on routes: legs flown. "
             "Country polygons: Natural Earth (public domain).")
     place_labels(ax, labels, [points.get(i, proj(world.airfields[i].lon, world.airfields[i].lat)) for i in used])
 
