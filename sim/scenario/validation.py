@@ -38,7 +38,7 @@ def validated(model: type[M], data: dict[str, Any], tree: Any, filename: str) ->
         problems = []
     # Reference checks read the plain data, so they run (and report) even when the schema check failed.
     reported = {p.path for p in problems}
-    problems += [problem for loc, msg in reference_problems(data)
+    problems += [problem for loc, msg in reference_problems(data, model)
                  if (problem := _locate(tree, filename, loc, msg)).path not in reported]
     if problems:
         raise InputError(sorted(_dedupe(problems), key=lambda p: (p.line, p.column)))
