@@ -100,10 +100,10 @@ def estimate(flights: list[Flight], policy: AirspacePolicy, draws: int = 20_000,
         origin, dest = catalog.airfield(f.origin), catalog.airfield(f.destination)
         route = airspace.legal_route(origin, dest, policy)
         note = ""
-        if route.legal:
-            cap = max_nonstop_payload_t(kind, origin, dest, route.length_km)  # type: ignore[arg-type]
+        if route.length_km is not None:  # a legal route
+            cap = max_nonstop_payload_t(kind, origin, dest, route.length_km)
             if cap < 0:  # flown, so it must have stopped: the longer half of the route bounds the load
-                cap = max_nonstop_payload_t(kind, origin, dest, route.length_km / 2)  # type: ignore[operator]
+                cap = max_nonstop_payload_t(kind, origin, dest, route.length_km / 2)
                 note = "beyond non-stop range: one fuel stop assumed"
         else:
             cap = min(kind.planning_load_t, kind.max_payload_t)

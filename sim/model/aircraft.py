@@ -72,7 +72,7 @@ class RunningModel(Protocol):
     env: simpy.Environment
     world: World
     randomness: Randomness
-    requirements: Sequence[RequirementSpec]
+    open: dict[str, bool]  # airfields open for landings (not closed by an event)
     ledgers: list[CargoLedger]  # one per requirement
     manifests: list[Manifest | None]  # per requirement: its pieces and people, if it has any
     planner: TripPlanner  # plans under the airspace in force
@@ -81,7 +81,12 @@ class RunningModel(Protocol):
     parking: dict[str, Parking]  # parking spots per airfield
     parking_line: ParkingLine  # aircraft waiting for the parking spots of their trips
     crews: CrewRoster  # crews staged on the ground
-    maintenance: Collection[str]  # airfields where a repair takes its base time
+
+    @property
+    def requirements(self) -> Sequence[RequirementSpec]: ...
+
+    @property
+    def maintenance(self) -> Collection[str]: ...  # airfields where a repair takes its base time
 
     def usable(self, ident: str) -> bool: ...
 
@@ -312,7 +317,7 @@ class Aircraft:
             return False
         # The airfield closed while the cargo loaded here waited aboard (crew rest, repair, a spot
         # ahead): nothing leaves a closed airfield with cargo loaded there; it is offloaded and stays.
-        return not (i == 0 and purpose == "cargo" and not model.open[self.location])  # type: ignore[attr-defined]
+        return not (i == 0 and purpose == "cargo" and not model.open[self.location])
 
     def _arrive(self, flight: Flight, distance_km: float, takeoff_mass_t: float, destination: str, payload_t: float,
                 onward: bool, purpose: Purpose) -> None:
@@ -390,7 +395,7 @@ class Aircraft:
         # at a fuel stop ``book`` is empty and the spot ahead, booked at the start, stays held).
         handed = False
         while True:
-            if not usable(destination) or not all(map(usable, book)) or (loaded_here and not model.open[here]):  # type: ignore[attr-defined]
+            if not usable(destination) or not all(map(usable, book)) or (loaded_here and not model.open[here]):
                 return False
             if self.crew is not None:
                 self.crew, takeoff = model.crews.choose(self.crew, self.type, here, self.env.now, flight_h)
@@ -436,13 +441,15 @@ class Aircraft:
 
     def _wait_for_hours(self, hours: float) -> Generator[simpy.Event, Any, None]:
         """Stay on the ground until the flying-hour budget covers the next hop, then spend it."""
-        rate = self.type.ute_h_per_day / 24.0  # type: ignore[operator]
-        cap = max(self.type.ute_h_per_day, hours)  # type: ignore[type-var]
-        budget = min(cap, self.hours_budget + (self.env.now - self.hours_budget_at) * rate)  # type: ignore[type-var]
-        if budget < hours - 1e-9:  # type: ignore[operator]
-            yield self.env.timeout((hours - budget) / rate)  # type: ignore[operator]
+        ute_h = self.type.ute_h_per_day
+        assert ute_h is not None  # called only for a type with a flying-hour budget
+        rate = ute_h / 24.0
+        cap = max(ute_h, hours)
+        budget = min(cap, self.hours_budget + (self.env.now - self.hours_budget_at) * rate)
+        if budget < hours - 1e-9:
+            yield self.env.timeout((hours - budget) / rate)
             budget = hours
-        self.hours_budget, self.hours_budget_at = budget - hours, self.env.now  # type: ignore[operator]
+        self.hours_budget, self.hours_budget_at = budget - hours, self.env.now
 
     # --- on the ground ------------------------------------------------------------------------------
 
