@@ -13,6 +13,7 @@ from sim.cli.common import Format, FormatOption, app, fail, load, out, print_row
 from sim.data import catalog
 from sim.experiments.replications import DEFAULT_TRACES, Replications, replicate, replication_count
 from sim.experiments.runs import RunResult, run
+from sim.results.chart_pool import charts_ahead
 from sim.results.saving import REPLICATED_FILES, RUN_FILES, replicated_files, run_files
 from sim.scenario.schema import Scenario
 
@@ -54,10 +55,12 @@ def run_command(
         raise fail([f"{target / clash[0]} already exists; add --force to replace it"])
     result: RunResult | Replications
     if scenario.stochastic is None:
-        result = run_with_progress(scenario)
+        with charts_ahead():  # the charting code loads in processes of its own while the run simulates
+            result = run_with_progress(scenario)
+            result.save(target, force=force)
     else:
         result = replicate_with_progress(scenario, replications, workers, dask, kept)
-    result.save(target, force=force)
+        result.save(target, force=force)
     names = run_files(result.summary) if scenario.stochastic is None else replicated_files(result.summary)
     _save_extras(result, target, kml, xlsx, force)
     _report(result, target, [*names, *extras], fmt)
