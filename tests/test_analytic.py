@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import BASE, scenario
+from helpers import BASE, scenario
 from typer.testing import CliRunner
 
 from sim import run

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import BASE, scenario
+from helpers import BASE, scenario
 from typer.testing import CliRunner
 
 import sim

@@ -154,9 +154,9 @@ def test_console_script_exit_code_and_no_traceback(tmp_path):
     assert "fleet[0].count" in proc.stderr and "Traceback" not in proc.stderr
 
 
-def test_the_readme_scenario_example_is_valid(tmp_path):
-    text = (ROOT / "README.md").read_text()
-    example = text[text.index("## Scenario format"):].split("```yaml\n", 1)[1].split("```", 1)[0]
+def test_the_documented_scenario_example_is_valid(tmp_path):
+    text = (ROOT / "docs" / "reference" / "scenario.md").read_text()
+    example = text.split("```yaml\n", 1)[1].split("```", 1)[0]
     (tmp_path / "example.yaml").write_text(example)
     result = invoke("validate", tmp_path / "example.yaml")
     assert result.exit_code == 0, result.output

@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from conftest import scenario
+from helpers import scenario
 from hypothesis import given
 from hypothesis import strategies as st
 

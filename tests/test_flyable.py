@@ -7,7 +7,7 @@ import math
 from pathlib import Path
 
 import pytest
-from conftest import BASE, scenario
+from helpers import BASE, scenario
 
 from sim import load_scenario, run
 from sim.flight import performance

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from conftest import BASE, scenario
+from helpers import BASE, scenario
 
 from sim import run
 from sim.flight import performance

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 import simpy
-from conftest import BASE, scenario
+from helpers import BASE, scenario
 
 from sim import run
 from sim.model.ramp import Parking, ParkingLine

@@ -11,7 +11,7 @@ from pathlib import Path
 import matplotlib
 import pytest
 import shapely.geometry
-from conftest import BASE
+from helpers import BASE
 from typer.testing import CliRunner
 
 import sim

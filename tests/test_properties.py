@@ -4,8 +4,8 @@ every trace obeys the rules, also in a small world of tight parking and bursts o
 from __future__ import annotations
 
 import pytest
-from conftest import BASE
-from conftest import scenario as micro
+from helpers import BASE
+from helpers import scenario as micro
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 

@@ -8,7 +8,7 @@ import json
 
 import pytest
 import yaml
-from conftest import scenario
+from helpers import scenario
 from typer.testing import CliRunner
 
 from sim import replicate

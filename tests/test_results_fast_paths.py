@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import scenario
+from helpers import scenario
 
 from sim import run
 from sim.experiments.replications import _t_quantile

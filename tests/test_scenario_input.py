@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import scenario
+from helpers import scenario
 from typer.testing import CliRunner
 
 from sim import run

@@ -6,7 +6,7 @@ import json
 import math
 
 import pytest
-from conftest import scenario
+from helpers import scenario
 from typer.testing import CliRunner
 
 from sim.cli import app

@@ -6,7 +6,7 @@ import ast
 import typing
 from pathlib import Path
 
-from conftest import scenario
+from helpers import scenario
 
 from sim.model.records import LEG_COLUMNS
 from sim.model.specs import HOURS_PER_DAY

@@ -9,7 +9,7 @@ import random
 from array import array
 
 import pytest
-from conftest import scenario
+from helpers import scenario
 
 from sim import replicate, run
 from sim.results.saving import GROUND_TABLE_COLUMNS, SORTIE_COLUMNS

@@ -145,12 +145,6 @@ def groups() -> dict[str, list[str]]:
     return {name: list(g["members"]) for name, g in _airspace_data()["groups"].items()}
 
 
-def group_provenance(name: str) -> Provenance:
-    """Source of one group's membership."""
-    g = _airspace_data()["groups"][name]
-    return Provenance(g["members"], g["grade"], g["source"])
-
-
 def situations() -> dict[str, dict[str, Any]]:
     """Named airspace situations (``dec2024``) as written in airspace.yaml."""
     return dict(_airspace_data()["situations"])
@@ -182,11 +176,6 @@ def territorial_nm() -> Provenance:
     """Width of territorial airspace beyond the coast (NM), with its source."""
     entry = _airspace_data()["territorial_nm"]
     return Provenance(entry["value"], entry["grade"], entry["source"])
-
-
-def is_known(code: str) -> bool:
-    """True for a country code or group name."""
-    return code in codes() or code in groups()
 
 
 @lru_cache(maxsize=1)

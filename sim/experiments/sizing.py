@@ -172,6 +172,38 @@ def evaluate(scenario: Scenario, path: str, value: int, close_by_day: int, repli
     )
 
 
+def smallest_closing(closes: Callable[[int], bool], start: int, lowest: int, highest: int) -> int | None:
+    """The smallest value in [lowest, highest] that closes, asking ``closes`` as few times as it can: from
+    ``start``, step down (or up) by 1, 2, 4, ... until the answer changes, then bisect. None if even the
+    highest fails. Assumes a larger value never closes less."""
+    good: int | None
+    if closes(start):  # step down 1, 2, 4, ... until a value fails or the lowest is reached
+        good, bad, step = start, lowest - 1, 1
+        while good > lowest:
+            trial = max(good - step, lowest)
+            if closes(trial):
+                good, step = trial, step * 2
+            else:
+                bad = trial
+                break
+    else:  # step up 1, 2, 4, ... until a value closes or the highest fails
+        good, bad, step = None, start, 1
+        while bad < highest:
+            trial = min(bad + step, highest)
+            if closes(trial):
+                good = trial
+                break
+            bad, step = trial, step * 2
+    if good is not None:
+        while good - bad > 1:  # bisect: bad fails (or is below the range), good closes
+            middle = (good + bad) // 2
+            if closes(middle):
+                good = middle
+            else:
+                bad = middle
+    return good
+
+
 def size(
     scenario: Scenario,
     path: str,
@@ -218,32 +250,7 @@ def size(
                 on_point(points[value])
         return points[value].p_close >= confidence - 1e-12
 
-    start = min(max(current, lowest), highest)
-    good: int | None
-    if closes(start):  # step down 1, 2, 4, ... until a value fails or the lowest is reached
-        good, bad, step = start, lowest - 1, 1
-        while good > lowest:
-            trial = max(good - step, lowest)
-            if closes(trial):
-                good, step = trial, step * 2
-            else:
-                bad = trial
-                break
-    else:  # step up 1, 2, 4, ... until a value closes or the highest fails
-        good, bad, step = None, start, 1
-        while bad < highest:
-            trial = min(bad + step, highest)
-            if closes(trial):
-                good = trial
-                break
-            bad, step = trial, step * 2
-    if good is not None:
-        while good - bad > 1:  # bisect: bad fails (or is below the range), good closes
-            middle = (good + bad) // 2
-            if closes(middle):
-                good = middle
-            else:
-                bad = middle
+    good = smallest_closing(closes, min(max(current, lowest), highest), lowest, highest)
     limits = [] if good is not None else limits_at(scenario, path, highest)
     return SizingResult(path, describe_path(scenario, path), close_by_day, confidence, stochastic, lowest, highest,
                         good, order, limits)

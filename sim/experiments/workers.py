@@ -50,13 +50,3 @@ def _alive(pid: int) -> bool:
     except PermissionError:  # alive, another user's (a reused pid): cannot tell, so assume alive
         return True
     return True
-
-
-def preload() -> None:
-    """What a fork server loads once, so every worker forked from it starts warm: the model and the
-    catalogues (a worker then only builds its scenario's world)."""
-    import sim.experiments.replications  # noqa: F401  (the engine, the model, the results records)
-    from sim.data import catalog
-
-    catalog.aircraft_catalog()
-    catalog.known_idents()

@@ -132,12 +132,12 @@ def reach(
         route = airspace.legal_route(origin, dest, policy)
         runway = performance.runway_payload_t(aircraft, origin.runway_m, dest.runway_m)
         best = round_trip = limit = back_km = None
-        if route.legal:
-            best = max(max_nonstop_payload_t(aircraft, origin, dest, route.length_km), -1.0)  # type: ignore[arg-type]
+        if route.length_km is not None:  # a legal route
+            best = max(max_nonstop_payload_t(aircraft, origin, dest, route.length_km), -1.0)
             back = return_route(origin, dest, policy, route)
-            if back.legal:
+            if back.length_km is not None:
                 back_km = back.length_km
-                caps = round_trip_payload_caps(aircraft, origin, dest, route.length_km, back_km)  # type: ignore[arg-type]
+                caps = round_trip_payload_caps(aircraft, origin, dest, route.length_km, back_km)
                 round_trip, limit = min(caps.values()), limiting(caps)
         reachable = best is not None and best >= 0 and best >= payload_t - 1e-9
         rows.append(ReachRow(

@@ -20,16 +20,6 @@ def geodesic_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return float(metres) / 1000.0
 
 
-def distance_matrix_km(lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-    """Symmetric matrix of geodesic distances (km) between all pairs of points."""
-    n = len(lats)
-    i, j = np.triu_indices(n, k=1)
-    _, _, metres = wgs84().inv(lons[i], lats[i], lons[j], lats[j])
-    out = np.zeros((n, n))
-    out[i, j] = out[j, i] = np.asarray(metres) / 1000.0
-    return out
-
-
 SPHERE_RADIUS_KM = 6371.0  # the mean Earth radius: the sphere of quick great-circle bounds
 
 

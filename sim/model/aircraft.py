@@ -72,7 +72,7 @@ class RunningModel(Protocol):
     env: simpy.Environment
     world: World
     randomness: Randomness
-    requirements: Sequence[RequirementSpec]
+    open: dict[str, bool]  # airfields open for landings (not closed by an event)
     ledgers: list[CargoLedger]  # one per requirement
     manifests: list[Manifest | None]  # per requirement: its pieces and people, if it has any
     planner: TripPlanner  # plans under the airspace in force
@@ -81,7 +81,12 @@ class RunningModel(Protocol):
     parking: dict[str, Parking]  # parking spots per airfield
     parking_line: ParkingLine  # aircraft waiting for the parking spots of their trips
     crews: CrewRoster  # crews staged on the ground
-    maintenance: Collection[str]  # airfields where a repair takes its base time
+
+    @property
+    def requirements(self) -> Sequence[RequirementSpec]: ...
+
+    @property
+    def maintenance(self) -> Collection[str]: ...  # airfields where a repair takes its base time
 
     open: dict[str, bool]  # per airfield: not closed by a scenario event
 
@@ -334,21 +339,27 @@ class Aircraft:
                 yield from self._divert()
                 return False
             flight, self.flight = self.flight, None
-            self._landed(flight)
-            burn = performance.burn_t(kind, hop.distance_km, takeoff_mass)
-            self.fuel_t -= burn
-            model.record_leg(self, flight, self.env.now, destination, payload, hop.distance_km, burn,
-                             i < len(trip.hops) - 1, purpose)
-            self.location = destination
-            if destination in self.booked:  # held since the trip's start
-                self.booked.remove(destination)
-            model.parking[destination].occupy(self.number)
-            # A break is found on landing; the aircraft finishes its turn, then is repaired.
-            self.broken = model.randomness.breaks(self.stream_key)
-            if i < len(trip.hops) - 1:
+            onward = i < len(trip.hops) - 1
+            self._arrive(flight, hop.distance_km, takeoff_mass, destination, payload, onward, purpose)
+            if onward:
                 yield from self._turn(destination, kind.enroute_stop_h, "fuel stop", payload,
                                       self.aboard.requirement if self.aboard else -1)
         return True
+
+    def _arrive(self, flight: Flight, distance_km: float, takeoff_mass_t: float, destination: str, payload_t: float,
+                onward: bool, purpose: Purpose) -> None:
+        """Landed at ``destination``: fuel burned, the leg recorded, the spot taken; a break is found on
+        landing (the aircraft finishes its turn, then is repaired)."""
+        model = self.model
+        self._landed(flight)
+        burn = performance.burn_t(self.type, distance_km, takeoff_mass_t)
+        self.fuel_t -= burn
+        model.record_leg(self, flight, self.env.now, destination, payload_t, distance_km, burn, onward, purpose)
+        self.location = destination
+        if destination in self.booked:  # held since the trip's start
+            self.booked.remove(destination)
+        model.parking[destination].occupy(self.number)
+        self.broken = model.randomness.breaks(self.stream_key)
 
     def _divert(self) -> Generator[simpy.Event, Any, None]:
         """The destination closed while airborne: land at the nearest usable airfield the fuel aboard
@@ -456,13 +467,15 @@ class Aircraft:
 
     def _wait_for_hours(self, hours: float) -> Generator[simpy.Event, Any, None]:
         """Stay on the ground until the flying-hour budget covers the next hop, then spend it."""
-        rate = self.type.ute_h_per_day / 24.0  # type: ignore[operator]
-        cap = max(self.type.ute_h_per_day, hours)  # type: ignore[type-var]
-        budget = min(cap, self.hours_budget + (self.env.now - self.hours_budget_at) * rate)  # type: ignore[type-var]
-        if budget < hours - 1e-9:  # type: ignore[operator]
-            yield self.env.timeout((hours - budget) / rate)  # type: ignore[operator]
+        ute_h = self.type.ute_h_per_day
+        assert ute_h is not None  # called only for a type with a flying-hour budget
+        rate = ute_h / 24.0
+        cap = max(ute_h, hours)
+        budget = min(cap, self.hours_budget + (self.env.now - self.hours_budget_at) * rate)
+        if budget < hours - 1e-9:
+            yield self.env.timeout((hours - budget) / rate)
             budget = hours
-        self.hours_budget, self.hours_budget_at = budget - hours, self.env.now  # type: ignore[operator]
+        self.hours_budget, self.hours_budget_at = budget - hours, self.env.now
 
     # --- on the ground ------------------------------------------------------------------------------
 

@@ -21,9 +21,13 @@ class DispatchState(Protocol):
     """The running model, as a dispatch rule sees it."""
 
     ledgers: list[CargoLedger]  # one per requirement, in scenario order
-    requirements: Sequence[RequirementSpec]
-    capable_types: Sequence[int]  # per requirement, the fleet's types that can carry some of it
     idle: list[Aircraft]
+
+    @property
+    def requirements(self) -> Sequence[RequirementSpec]: ...
+
+    @property
+    def capable_types(self) -> Sequence[int]: ...  # per requirement, the fleet's types that can carry some of it
 
     def cargo_job(self, aircraft: Aircraft, index: int, place: str) -> Job | None:
         """The job carrying requirement ``index``'s cargo waiting at ``place``, or None if it cannot."""

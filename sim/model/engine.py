@@ -79,7 +79,7 @@ class AirliftModel:
                 group = (entry.type, entry.base)
                 per_group[group] = per_group.get(group, 0) + 1
                 name = f"{entry.type}#{per_group[group]}@{entry.base}"
-                aircraft = Aircraft(self, number, name, world.aircraft[entry.type], entry.base, (e, k), entry.serves)  # type: ignore[arg-type]
+                aircraft = Aircraft(self, number, name, world.aircraft[entry.type], entry.base, (e, k), entry.serves)
                 self.parking[entry.base].occupy(number)
                 self.aircraft.append(aircraft)
             if world.operations.crews:
@@ -121,7 +121,7 @@ class AirliftModel:
 
     def _apply_event(self, event: Event) -> Generator[simpy.Event, Any, None]:
         yield self.env.timeout(event.at_h)
-        event.apply(self)  # type: ignore[arg-type] # what this kind of event changes (sim.model.events)
+        event.apply(self)  # what this kind of event changes (sim.model.events)
         self._airfields_changed()
         self.dispatch()
 
@@ -377,7 +377,7 @@ class AirliftModel:
             self._dispatching = False
 
     def _dispatch_one(self) -> bool:
-        choice = self.rule.choose(self)  # type: ignore[arg-type]
+        choice = self.rule.choose(self)
         if choice is None:
             return False
         aircraft, job = choice

@@ -37,8 +37,10 @@ class EventTarget(Protocol):
 
     open: dict[str, bool]  # airfields open for landings (not closed by an event)
     policy: AirspacePolicy  # the airspace in force for new take-offs
-    planner: PolicyHolder
     ramps: dict[str, Ramp]
+
+    @property
+    def planner(self) -> PolicyHolder: ...
 
     def note_closure(self, ident: str, cause: str) -> None: ...
 

@@ -317,14 +317,6 @@ class Manifest:
         self.delivered["passengers"] = self.delivered.get("passengers", 0) + load.passengers
         self.delivered["bulk_t"] = self.delivered.get("bulk_t", 0.0) + load.bulk_t
 
-    def waiting_total(self) -> dict[str, float]:
-        """Pieces by kind, passengers and bulk tons waiting anywhere (promised ones not included)."""
-        out: dict[str, float] = {}
-        for here in self.waiting.values():
-            for k, n in here.items():
-                out[k] = out.get(k, 0) + n
-        return out
-
     def _add(self, place: str, load: Load) -> None:
         here = self.waiting.setdefault(place, {})
         for k, n in load.pieces:

@@ -76,12 +76,13 @@ def reach_rows(
                     progress()
                 for name in names:
                     kind = kinds[name]
-                    best = max_nonstop_payload_t(kind, origin, dest, route.length_km) if route.legal else None  # type: ignore[arg-type]
+                    km, back_km = route.length_km, back.length_km  # None: no legal route
+                    best = max_nonstop_payload_t(kind, origin, dest, km) if km is not None else None
                     best = None if best is None or best < 0 else best
-                    limit = _limited_by(kind, origin, dest, route.length_km) if route.legal else "no legal route"  # type: ignore[arg-type]
+                    limit = _limited_by(kind, origin, dest, km) if km is not None else "no legal route"
                     round_trip, round_limit = None, "no legal route"
-                    if route.legal and back.legal:
-                        caps = round_trip_payload_caps(kind, origin, dest, route.length_km, back.length_km)  # type: ignore[arg-type]
+                    if km is not None and back_km is not None:
+                        caps = round_trip_payload_caps(kind, origin, dest, km, back_km)
                         round_trip, round_limit = min(caps.values()), limiting(caps)
                     for label in PAYLOADS:
                         payload = kind.max_payload_t if label == "max" else float(label)

@@ -68,16 +68,25 @@ def phase_index(phases: list[tuple[float, Any]], hour: float) -> int:
     return k
 
 
+@dataclass(slots=True)
+class PairTally:
+    """The legs flown from one origin to one destination in one airspace phase."""
+
+    legs: int = 0
+    payloads_t: array = field(default_factory=lambda: array("d"))  # cargo payloads (t), in the order flown
+    fuel_stop: bool = False
+    diverted: int = 0
+    purposes: dict[str, int] = field(default_factory=dict)  # legs by purpose
+
+
+@dataclass
 class FlownTally:
     """Legs flown counted by origin, destination and airspace phase at take-off, before any route is looked
     up: what a replication's worker sends back so that the routes map and routes.geojson of a replicated
     run count every replication's legs without their rows. Tallies added in replication order give the
     figures counting all the rows in that order gives (the cargo tons are summed payload by payload)."""
 
-    def __init__(self) -> None:
-        # (origin, destination, phase) -> [legs, cargo payloads (t) in the order flown, fuel stop, diverted,
-        # legs by purpose]
-        self.pairs: dict[tuple[str, str, int], list[Any]] = {}
+    pairs: dict[tuple[str, str, int], PairTally] = field(default_factory=dict)  # (origin, destination, phase)
 
     @classmethod
     def of(cls, phases: list[tuple[float, Any]], legs: Iterable[tuple[str, str, Any, str, Any, Any]]) -> FlownTally:
@@ -92,17 +101,17 @@ class FlownTally:
             key = (origin, destination, 0 if one_phase else phase_index(phases, float(depart_h)))
             pair = pairs.get(key)
             if pair is None:
-                pair = pairs[key] = [0, array("d"), False, 0, {}]
-            pair[0] += 1
-            purposes = pair[4]
+                pair = pairs[key] = PairTally()
+            pair.legs += 1
+            purposes = pair.purposes
             purposes[purpose] = purposes.get(purpose, 0) + 1
             payload = float(payload_t)
             if payload > 0:
-                pair[1].append(payload)
-            if not pair[2] and fuel_stop in (True, "True"):
-                pair[2] = True
+                pair.payloads_t.append(payload)
+            if not pair.fuel_stop and fuel_stop in (True, "True"):
+                pair.fuel_stop = True
             if purpose in ("diverted", "emergency landing"):
-                pair[3] += 1
+                pair.diverted += 1
         return tally
 
     @classmethod
@@ -114,29 +123,30 @@ class FlownTally:
     def add(self, other: FlownTally) -> None:
         """Count ``other``'s legs too, after these."""
         pairs = self.pairs
-        for key, (legs, payloads, fuel_stop, diverted, purposes) in other.pairs.items():
+        for key, theirs in other.pairs.items():
             pair = pairs.get(key)
             if pair is None:
-                pairs[key] = [legs, array("d", payloads), fuel_stop, diverted, dict(purposes)]
+                pairs[key] = PairTally(theirs.legs, array("d", theirs.payloads_t), theirs.fuel_stop, theirs.diverted,
+                                       dict(theirs.purposes))
                 continue
-            pair[0] += legs
-            pair[1].extend(payloads)
-            pair[2] = pair[2] or fuel_stop
-            pair[3] += diverted
-            mine = pair[4]
-            for purpose, n in purposes.items():
+            pair.legs += theirs.legs
+            pair.payloads_t.extend(theirs.payloads_t)
+            pair.fuel_stop = pair.fuel_stop or theirs.fuel_stop
+            pair.diverted += theirs.diverted
+            mine = pair.purposes
+            for purpose, n in theirs.purposes.items():
                 mine[purpose] = mine.get(purpose, 0) + n
 
     def flown_legs(self, world: Any) -> list[FlownLeg]:
         """The tallied legs with the legal route each was flown on. Most legs first."""
         phases = list(world.phases)
         found = []
-        for (origin, destination, k), (legs, payloads, fuel_stop, diverted, purposes) in self.pairs.items():
+        for (origin, destination, k), pair in self.pairs.items():
             tons = 0.0
-            for payload in payloads:  # one by one, in the order flown, as counting the rows adds them
+            for payload in pair.payloads_t:  # one by one, in the order flown, as counting the rows adds them
                 tons += payload
-            found.append(FlownLeg(origin, destination, k, world.route(origin, destination, phases[k][1]), legs,
-                                  len(payloads), tons, fuel_stop, diverted, dict(purposes)))
+            found.append(FlownLeg(origin, destination, k, world.route(origin, destination, phases[k][1]), pair.legs,
+                                  len(pair.payloads_t), tons, pair.fuel_stop, pair.diverted, dict(pair.purposes)))
         return sorted(found, key=lambda g: (-g.legs, g.origin, g.destination, g.phase))
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from sim.scenario.schema import json_schema
+from sim.scenario.fields import ref_sites
+from sim.scenario.schema import Scenario, json_schema
 
 SCHEMA_FILE = "scenario.schema.json"
 
@@ -49,10 +50,12 @@ def _choices() -> dict[str, dict[str, Any]]:
 
 
 def editor_schema() -> dict[str, Any]:
-    """``json_schema()`` with enums for aircraft types, airfield idents, country codes and groups."""
+    """``json_schema()`` with enums for aircraft types, airfield idents, country codes and groups, at every
+    field the schema types as a reference (``sim.scenario.fields.ref_sites``), and for the situation."""
     schema = copy.deepcopy(json_schema())
     c = _choices()
     defs = schema["$defs"]
+    choice = {"airfield": c["airfield"], "country": c["country"], "aircraft": c["type"]}
 
     def put(props: dict[str, Any], key: str, choice: dict[str, Any], array: bool = False) -> None:
         if key not in props:
@@ -62,27 +65,11 @@ def editor_schema() -> dict[str, Any]:
         nullable = "anyOf" in props[key] and any(x.get("type") == "null" for x in props[key]["anyOf"])
         props[key] = {**keep, **({"anyOf": [value, {"type": "null"}]} if nullable else value)}
 
-    fleet, req, event, legs = (defs[n]["properties"] for n in ("FleetEntry", "Requirement", "Event", "LegOverride"))
-    put(fleet, "type", c["type"])
-    put(fleet, "base", c["airfield"])
-    for props in (req, legs):
-        put(props, "from", c["airfield"])
-        put(props, "to", c["airfield"])
-    put(req, "aircraft", c["type"], array=True)
-    put(event, "close", c["airfield"])
-    put(event, "reopen", c["airfield"])
-    put(event, "close_airspace", c["country"], array=True)
-    put(event, "open_airspace", c["country"], array=True)
-    for name in ("AirspaceSpec", "AirspaceRuleSpec"):
-        props = defs[name]["properties"]
-        for key in ("closed", "open", "flights_to", "flights_from"):
-            put(props, key, c["country"], array=True)
+    for site in ref_sites(Scenario):
+        props = schema["properties"] if site.model is Scenario else defs[site.model.__name__]["properties"]
+        if site.shape != "keys":
+            put(props, site.key, choice[site.ref.kind], array=site.shape == "items")
+        elif site.ref.kind == "aircraft" and site.key in props:  # an airfield key may define a new airfield
+            props[site.key]["propertyNames"] = choice["aircraft"]
     put(defs["AirspaceSpec"]["properties"], "situation", c["situation"])
-    put(defs["AirfieldSettings"]["properties"], "country", c["country"])
-    put(defs["StochasticSpec"]["properties"], "maintenance_at", c["airfield"], array=True)
-    put(defs["Outages"]["properties"], "airfields", c["airfield"], array=True)
-    top = schema["properties"]
-    put(top, "fuel_stops", c["airfield"], array=True)
-    if "aircraft" in top:
-        top["aircraft"]["propertyNames"] = c["type"]
     return schema

@@ -7,13 +7,16 @@ import difflib
 import re
 from typing import Any
 
+from pydantic import BaseModel
+
 from sim.data import catalog
+from sim.scenario.fields import Ref, references
 
 
-def check_references(scenario: Any) -> list[tuple[tuple[Any, ...], str]]:
+def check_references(scenario: BaseModel) -> list[tuple[tuple[Any, ...], str]]:
     """Catalogue checks of a validated scenario: unknown types, airfields and countries, with the nearest
     valid names."""
-    return reference_problems(scenario.model_dump(mode="python", by_alias=True, exclude_none=True))
+    return reference_problems(scenario.model_dump(mode="python", by_alias=True, exclude_none=True), type(scenario))
 
 
 def _items(value: Any) -> list[tuple[int, Any]]:
@@ -28,85 +31,103 @@ def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def reference_problems(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
-    """Catalogue checks on scenario data as read from YAML (valid or not): unknown types, airfields,
-    countries and situations, and days outside the run. Parts of the wrong shape are skipped (the
-    schema check reports them), so every reference mistake is found in the same pass as the others."""
+def _get(node: Any, key: str) -> Any:
+    return node.get(key) if isinstance(node, dict) else None
+
+
+def reference_problems(data: dict[str, Any], model: type[BaseModel]) -> list[tuple[tuple[Any, ...], str]]:
+    """Catalogue checks on scenario data as read from YAML (valid or not) against ``model`` (``Scenario``):
+    every field the schema types as a reference (``sim.scenario.fields``) names a known aircraft type,
+    airfield or country; then the checks across fields (crews, served requirements, cargo, days,
+    situations). Parts of the wrong shape are skipped (the schema check reports them), so every reference
+    mistake is found in the same pass as the others."""
+    custom = {k for k, v in _entries(data.get("airfields")) if isinstance(v, dict) and v.get("lat") is not None}
+    problems = [(loc, message) for loc, ref, value in references(model, data)
+                if (message := _unknown(ref, value, custom)) is not None]
+    problems += _fleet_problems(data)
+    problems += _requirement_problems(data)
+    problems += _event_and_airspace_problems(data, custom)
+    return problems
+
+
+def _unknown(ref: Ref, value: Any, custom: set[str]) -> str | None:
+    """What is wrong with one reference (None: it names something known, or is not text)."""
+    if not isinstance(value, str):
+        return None
+    if ref.kind == "aircraft":
+        types_known = list(catalog.aircraft_catalog())
+        return None if value in types_known else f"unknown aircraft type {value!r}{suggest(value, types_known)}"
+    if ref.kind == "airfield":
+        if not value or value in custom or catalog.is_known_ident(value):
+            return None
+        return f"{airfield_problem(value)}; give lat and lon under airfields: to define it"
+    from sim.data import countries
+
+    if ref.groups:
+        known = countries.resolve(value) is not None
+        return None if known else f"unknown country code or group {value!r}{countries.suggest_country(value)}"
+    if countries.resolve(value) or re.fullmatch(r"[A-Z]{3}", value):  # a new airfield may bring a new code
+        return None
+    return f"unknown country {value!r}{countries.suggest_country(value)}"
+
+
+def _fleet_problems(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
+    """Crews staged beyond a group's spares, and dedicated groups serving requirements that do not exist."""
     problems: list[tuple[tuple[Any, ...], str]] = []
-    types_known = list(catalog.aircraft_catalog())
-    airfield_entries = _entries(data.get("airfields"))
-    custom = {k for k, v in airfield_entries if isinstance(v, dict) and v.get("lat") is not None}
-    fleet_types = {f.get("type") for _, f in _items(data.get("fleet")) if isinstance(f, dict) and isinstance(f.get("type"), str)}
-    flying_types = {f.get("type") for _, f in _items(data.get("fleet"))
-                    if isinstance(f, dict) and isinstance(f.get("type"), str) and f.get("count") != 0}
-    days = _number(data.get("days"))
-
-    def check_type(loc: tuple[Any, ...], name: Any) -> None:
-        if isinstance(name, str) and name not in types_known:
-            problems.append((loc, f"unknown aircraft type {name!r}{suggest(name, types_known)}"))
-
-    def check_field(loc: tuple[Any, ...], ident: Any) -> None:
-        if isinstance(ident, str) and ident and ident not in custom and not catalog.is_known_ident(ident):
-            problems.append((loc, f"{airfield_problem(ident)}; give lat and lon under airfields: to define it"))
-
-    def get(node: Any, key: str) -> Any:
-        return node.get(key) if isinstance(node, dict) else None
-
-    for name, _ in _entries(data.get("aircraft")):
-        check_type(("aircraft", name), name)
-    requirement_names = [str(get(r, "label") or f"{get(r, 'from')}->{get(r, 'to')}")
+    requirement_names = [str(_get(r, "label") or f"{_get(r, 'from')}->{_get(r, 'to')}")
                          for _, r in _items(data.get("requirements"))]
     for i, f in _items(data.get("fleet")):
-        check_type(("fleet", i, "type"), get(f, "type"))
-        check_field(("fleet", i, "base"), get(f, "base"))
-        for ident, _ in _entries(get(f, "crews_at")):
-            check_field(("fleet", i, "crews_at", ident), ident)
-        staged = sum(n for _, n in _entries(get(f, "crews_at")) if _number(n) is not None)
+        staged = sum(n for _, n in _entries(_get(f, "crews_at")) if _number(n) is not None)
         spare = _spare_crews(data, f)
         if staged and spare is not None and staged > spare:
             problems.append((("fleet", i, "crews_at"),
                              f"{staged:g} crews staged but the group has {spare} besides one per aircraft; "
                              "raise crews_per_aircraft"))
-        for j, name in _items(get(f, "serves")):
+        for j, name in _items(_get(f, "serves")):
             if isinstance(name, str) and name not in requirement_names:
                 problems.append((("fleet", i, "serves", j),
                                  f"no requirement {name!r}{suggest(name, requirement_names)}; "
                                  "name one by its label or FROM->TO"))
-    for ident, settings in airfield_entries:
-        if ident not in custom:
-            check_field(("airfields", ident), ident)
-        elif get(settings, "country") is None:
-            problems.append((("airfields", ident), "a new airfield needs country (ISO-3), besides lat and lon"))
+    return problems
+
+
+def _requirement_problems(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
+    """Types a requirement allows that the fleet lacks, cargo no type of the fleet carries, days outside the run."""
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    types_known = list(catalog.aircraft_catalog())
+    fleet = [f for _, f in _items(data.get("fleet")) if isinstance(f, dict) and isinstance(f.get("type"), str)]
+    fleet_types = {f.get("type") for f in fleet}
+    flying_types = {f.get("type") for f in fleet if f.get("count") != 0}
+    days = _number(data.get("days"))
     for i, r in _items(data.get("requirements")):
-        for j, name in _items(get(r, "aircraft")):
-            check_type(("requirements", i, "aircraft", j), name)
+        for j, name in _items(_get(r, "aircraft")):
             if name not in fleet_types and name in types_known:
                 problems.append((("requirements", i, "aircraft", j), f"no {name} in the fleet"))
-        check_field(("requirements", i, "from"), get(r, "from"))
-        check_field(("requirements", i, "to"), get(r, "to"))
         problems.extend(_cargo_problems(i, r, data, flying_types))
-        day = _number(get(r, "day"))
+        day = _number(_get(r, "day"))
         if day is not None and days is not None and day >= days:
             problems.append((("requirements", i, "day"), f"day {day:g} is not inside the run (days: {days:g})"))
+    return problems
+
+
+def _event_and_airspace_problems(data: dict[str, Any], custom: set[str]) -> list[tuple[tuple[Any, ...], str]]:
+    """Events after the end of the run, a new airfield without its country, an unknown airspace situation."""
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    days = _number(data.get("days"))
     for i, e in _items(data.get("events")):
-        day = _number(get(e, "day"))
+        day = _number(_get(e, "day"))
         if day is not None and days is not None and day > days:
             problems.append((("events", i, "day"), f"day {day:g} is after the end of the run (days: {days:g})"))
-        check_field(("events", i, "close"), get(e, "close"))
-        check_field(("events", i, "reopen"), get(e, "reopen"))
-        for ident, _ in _entries(get(e, "mog")):
-            check_field(("events", i, "mog", ident), ident)
-    for i, ident in _items(data.get("fuel_stops")):
-        check_field(("fuel_stops", i), ident)
-    for i, leg in _items(data.get("legs")):
-        check_field(("legs", i, "from"), get(leg, "from"))
-        check_field(("legs", i, "to"), get(leg, "to"))
-    stochastic = data.get("stochastic")
-    for i, ident in _items(get(stochastic, "maintenance_at")):
-        check_field(("stochastic", "maintenance_at", i), ident)
-    for i, ident in _items(get(get(stochastic, "outages"), "airfields")):
-        check_field(("stochastic", "outages", "airfields", i), ident)
-    problems.extend(_airspace_problems(data))
+    for ident, settings in _entries(data.get("airfields")):
+        if ident in custom and _get(settings, "country") is None:
+            problems.append((("airfields", ident), "a new airfield needs country (ISO-3), besides lat and lon"))
+    situation = _get(data.get("airspace"), "situation")
+    if isinstance(situation, str):
+        from sim.data import countries
+
+        situations = sorted(countries.situations())
+        if situation not in situations:
+            problems.append((("airspace", "situation"), f"unknown situation {situation!r}; known: {', '.join(situations)}"))
     return problems
 
 
@@ -323,38 +344,6 @@ def _spare_crews(data: dict[str, Any], entry: Any) -> int | None:
 def crew_count(aircraft: int, crews_per_aircraft: float) -> int:
     """Crews of a group: the crew ratio times its aircraft, rounded, and at least one per aircraft."""
     return max(aircraft, round(aircraft * crews_per_aircraft))
-
-
-def _airspace_problems(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
-    from sim.data import countries
-
-    problems: list[tuple[tuple[Any, ...], str]] = []
-
-    def check_codes(loc: tuple[Any, ...], codes: Any) -> None:
-        for j, code in _items(codes):
-            if isinstance(code, str) and countries.resolve(code) is None:
-                problems.append(((*loc, j), f"unknown country code or group {code!r}{countries.suggest_country(code)}"))
-
-    spec = data.get("airspace")
-    if isinstance(spec, dict):
-        situations = sorted(countries.situations())
-        situation = spec.get("situation")
-        if isinstance(situation, str) and situation not in situations:
-            problems.append((("airspace", "situation"), f"unknown situation {situation!r}; known: {', '.join(situations)}"))
-        check_codes(("airspace", "closed"), spec.get("closed"))
-        check_codes(("airspace", "open"), spec.get("open"))
-        for i, rule in _items(spec.get("rules")):
-            for key in ("closed", "flights_to", "flights_from"):
-                check_codes(("airspace", "rules", i, key), rule.get(key) if isinstance(rule, dict) else None)
-    for i, e in _items(data.get("events")):
-        for key in ("close_airspace", "open_airspace"):
-            check_codes(("events", i, key), e.get(key) if isinstance(e, dict) else None)
-    for ident, settings in _entries(data.get("airfields")):
-        country = settings.get("country") if isinstance(settings, dict) else None
-        if isinstance(country, str) and not (countries.resolve(country) or re.fullmatch(r"[A-Z]{3}", country)):
-            problems.append((("airfields", ident, "country"),
-                             f"unknown country {country!r}{countries.suggest_country(country)}"))
-    return problems
 
 
 def suggest(word: str, choices: list[str]) -> str:

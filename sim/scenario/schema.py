@@ -9,15 +9,23 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from sim.errors import InputError, OverrideError
+from sim.model.dispatch import RULES
+from sim.model.packing import CARGO_CLASSES
+from sim.scenario.fields import Ref, references
 from sim.scenario.overrides import set_path
 from sim.scenario.validation import validated
 
-Ident = Annotated[str, Field(pattern=r"^[A-Z0-9]{3,6}$", description="ICAO code or catalogue ident, e.g. OSLK")]
+# References to the catalogues: the one place that says which fields name an airfield, a country or an
+# aircraft type (sim.scenario.fields walks them for the catalogue checks, the airfield list and the editor).
+AirfieldRef = Annotated[str, Ref("airfield"), Field(pattern=r"^[A-Z0-9]{3,6}$",
+                                                    description="ICAO code or catalogue ident, e.g. OSLK")]
+AircraftRef = Annotated[str, Ref("aircraft")]
+Ident = AirfieldRef  # the former name
 PositiveFloat = Annotated[float, Field(gt=0)]
 NonNegFloat = Annotated[float, Field(ge=0)]
 
@@ -43,6 +51,20 @@ def _country(value: Any) -> Any:
 
         return countries.resolve(value) or value
     return value
+
+
+CountryRef = Annotated[str, Ref("country"), BeforeValidator(_country), Field(
+    description="ISO-3 country code, group (EU, NATO) or country name (Turkey, Türkiye, Russia)")]
+CountryCode = CountryRef  # the former name
+# One country (no group), and a new airfield may bring a code the polygons do not have.
+OneCountryRef = Annotated[str, Ref("country", groups=False), BeforeValidator(_country), Field(pattern=r"^[A-Z]{3}$")]
+
+if TYPE_CHECKING:
+    DispatchRuleName = str
+    CargoClass = str
+else:  # derived from the registries they name: a new rule or class is one entry there
+    DispatchRuleName = Literal[tuple(RULES)]
+    CargoClass = Literal[tuple(c for c in CARGO_CLASSES if c != "passengers")]  # people are a head count
 
 
 class _Strict(BaseModel):
@@ -92,18 +114,15 @@ class AircraftOverride(_Strict):
 class FleetEntry(_Strict):
     """A group of identical aircraft starting at one base."""
 
-    type: str = Field(description="aircraft type name from the catalogue, e.g. Il-76MD")
+    type: AircraftRef = Field(description="aircraft type name from the catalogue, e.g. Il-76MD")
     count: Annotated[int, Field(ge=0, le=MAX_AIRCRAFT, description="number of aircraft; 0 leaves the type out")]
-    base: Ident
+    base: AirfieldRef
     crews_per_aircraft: Annotated[float, Field(ge=1)] | None = Field(
         None, description="crew ratio of this group (default: the type's)")
-    crews_at: dict[Ident, Annotated[int, Field(ge=1, le=MAX_AIRCRAFT * 10)]] = Field(
+    crews_at: dict[AirfieldRef, Annotated[int, Field(ge=1, le=MAX_AIRCRAFT * 10)]] = Field(
         default_factory=dict, description="crews of this group staged at these airfields instead of the base")
     serves: list[str] | None = Field(
         None, min_length=1, description="dedicated: only these requirements (by label or FROM->TO)")
-
-
-DispatchRuleName = Literal["first_come", "soonest_delivery", "most_ton_km"]
 
 
 class Dispatch(_Strict):
@@ -135,7 +154,7 @@ class AirfieldSettings(_Strict):
     fuel: bool | None = None
     runway_m: PositiveFloat | None = None
     name: str | None = None
-    country: Annotated[str, BeforeValidator(_country), Field(pattern=r"^[A-Z]{3}$")] | None = None
+    country: OneCountryRef | None = None
     lat: Annotated[float, Field(ge=-90, le=90)] | None = None
     lon: Annotated[float, Field(ge=-180, le=180)] | None = None
 
@@ -149,9 +168,6 @@ class AirfieldSettings(_Strict):
         """The catalogue fields this entry changes."""
         fields = {"mog", "parking_mog", "fuel", "runway_m", "name", "country", "lat", "lon"}
         return self.model_dump(exclude_none=True, include=fields)
-
-
-CargoClass = Literal["bulk", "oversize", "outsize"]
 
 
 class ItemSpec(_Strict):
@@ -188,8 +204,8 @@ class Requirement(_Strict):
     """Cargo to move from one airfield to another: a lump (``tons`` at ``day``), a daily flow, or equipment
     (``items``) and people (``passengers``), with or without bulk ``tons``, all available at ``day``."""
 
-    from_: Ident = Field(alias="from")
-    to: Ident
+    from_: AirfieldRef = Field(alias="from")
+    to: AirfieldRef
     tons: Annotated[float, Field(gt=0, le=MAX_TONS)] | None = Field(None, description="total tons, all available at `day`")
     tons_per_day: Annotated[float, Field(gt=0, le=MAX_TONS_PER_DAY)] | None = Field(
         None, description="daily flow, generated at the start of each day")
@@ -197,7 +213,7 @@ class Requirement(_Strict):
     until_day: Day | None = Field(None, description="a flow stops before this day (default: end of run)")
     label: str | None = None
     priority: int = Field(0, description="higher is served first; equal priorities: oldest waiting ton first")
-    aircraft: list[str] | None = Field(None, min_length=1, description="only these types serve it (default: any)")
+    aircraft: list[AircraftRef] | None = Field(None, min_length=1, description="only these types serve it (default: any)")
     cargo_class: CargoClass = Field("bulk", description="class of the tons: bulk, oversize (Il-76 or An-124) "
                                     "or outsize (An-124 only)")
     items: list[ItemSpec] | None = Field(None, min_length=1, description="pieces of equipment, packed per sortie")
@@ -233,16 +249,12 @@ class Requirement(_Strict):
         return self.label or f"{self.from_}->{self.to}"
 
 
-CountryCode = Annotated[str, BeforeValidator(_country), Field(
-    description="ISO-3 country code, group (EU, NATO) or country name (Turkey, Türkiye, Russia)")]
-
-
 class AirspaceRuleSpec(_Strict):
     """Countries closed only to flights bound for, or coming from, some countries."""
 
-    closed: Annotated[list[CountryCode], Field(min_length=1)]
-    flights_to: list[CountryCode] = Field(default_factory=list, description="destination countries the rule applies to")
-    flights_from: list[CountryCode] = Field(default_factory=list, description="origin countries the rule applies to")
+    closed: Annotated[list[CountryRef], Field(min_length=1)]
+    flights_to: list[CountryRef] = Field(default_factory=list, description="destination countries the rule applies to")
+    flights_from: list[CountryRef] = Field(default_factory=list, description="origin countries the rule applies to")
     source: str | None = None
 
     @model_validator(mode="after")
@@ -256,8 +268,8 @@ class AirspaceSpec(_Strict):
     """Closed airspace at the start of the run."""
 
     situation: str | None = Field(None, description="named situation from sim/data/airspace.yaml, e.g. dec2024")
-    closed: list[CountryCode] = Field(default_factory=list, description="countries or groups closed to every flight")
-    open: list[CountryCode] = Field(default_factory=list, description="countries opened after the situation applies")
+    closed: list[CountryRef] = Field(default_factory=list, description="countries or groups closed to every flight")
+    open: list[CountryRef] = Field(default_factory=list, description="countries opened after the situation applies")
     rules: list[AirspaceRuleSpec] = Field(default_factory=list)
     territorial_nm: Annotated[float, Field(ge=0, le=200)] | None = None
 
@@ -274,7 +286,7 @@ class Outages(_Strict):
 
     probability_per_day: Annotated[float, Field(ge=0, le=1)]
     duration_h: Annotated[float, Field(gt=0, le=24)] = 24.0
-    airfields: list[Ident] = Field(default_factory=list, description="airfields affected (default: every requirement's)")
+    airfields: list[AirfieldRef] = Field(default_factory=list, description="airfields affected (default: every requirement's)")
 
 
 class StochasticSpec(_Strict):
@@ -284,7 +296,7 @@ class StochasticSpec(_Strict):
     mission_capable: Annotated[float, Field(gt=0, le=1)] = 1.0
     break_per_sortie: Annotated[float, Field(ge=0, lt=1)] = 0.0
     repair_h: Distribution = Field(default_factory=lambda: Distribution(mean=24.0, cv=0.5))
-    maintenance_at: list[Ident] | None = Field(None, description="airfields with maintenance (default: fleet bases)")
+    maintenance_at: list[AirfieldRef] | None = Field(None, description="airfields with maintenance (default: fleet bases)")
     repair_away_factor: Annotated[float, Field(ge=1)] = 2.0
     ground_time_cv: Annotated[float, Field(ge=0, le=5)] = 0.0
     outages: Outages | None = None
@@ -301,11 +313,11 @@ class Event(_Strict):
     """Something that happens at a day: exactly one action."""
 
     day: Day
-    close: Ident | None = None
-    reopen: Ident | None = None
-    mog: dict[Ident, Annotated[int, Field(ge=0, le=MAX_SPOTS)]] | None = Field(None, description="new MOG per airfield")
-    close_airspace: list[CountryCode] | None = Field(None, min_length=1, description="countries closed to every flight")
-    open_airspace: list[CountryCode] | None = Field(None, min_length=1, description="countries opened to every flight")
+    close: AirfieldRef | None = None
+    reopen: AirfieldRef | None = None
+    mog: dict[AirfieldRef, Annotated[int, Field(ge=0, le=MAX_SPOTS)]] | None = Field(None, description="new MOG per airfield")
+    close_airspace: list[CountryRef] | None = Field(None, min_length=1, description="countries closed to every flight")
+    open_airspace: list[CountryRef] | None = Field(None, min_length=1, description="countries opened to every flight")
 
     @model_validator(mode="after")
     def _one_action(self) -> Event:
@@ -319,8 +331,8 @@ class Event(_Strict):
 class LegOverride(_Strict):
     """A planner-supplied routed distance between two airfields (both directions)."""
 
-    from_: Ident = Field(alias="from")
-    to: Ident
+    from_: AirfieldRef = Field(alias="from")
+    to: AirfieldRef
     distance_km: PositiveFloat
     via: str | None = Field(None, description="the routing, in words")
     source: str | None = None
@@ -341,14 +353,14 @@ class Scenario(_Strict):
     start_date: date
     days: Annotated[int, Field(ge=1, le=3650)]
     seed: Annotated[int, Field(ge=0, lt=2**63)] = 0
-    aircraft: dict[str, AircraftOverride] = Field(default_factory=dict)
+    aircraft: dict[AircraftRef, AircraftOverride] = Field(default_factory=dict)
     fleet: Annotated[list[FleetEntry], Field(min_length=1, max_length=MAX_FLEET_ENTRIES)]
-    airfields: dict[Ident, AirfieldSettings] = Field(default_factory=dict)
+    airfields: dict[AirfieldRef, AirfieldSettings] = Field(default_factory=dict)
     requirements: Annotated[list[Requirement], Field(min_length=1, max_length=MAX_REQUIREMENTS)]
     events: list[Event] = Field(default_factory=list, max_length=MAX_EVENTS)
     airspace: AirspaceSpec | None = Field(None, description="closed airspace; absent means open skies")
     legs: list[LegOverride] = Field(default_factory=list)
-    fuel_stops: list[Ident] = Field(
+    fuel_stops: list[AirfieldRef] = Field(
         default_factory=list, description="extra airfields that may serve as en-route fuel stops"
     )
     catalogue_fuel_stops: bool = Field(
@@ -406,30 +418,9 @@ class Scenario(_Strict):
         return unused_airfield_warnings(self)
 
     def airfield_idents(self) -> list[str]:
-        """Every airfield the scenario names, in first-mention order."""
-        seen: dict[str, None] = {}
-        for f in self.fleet:
-            seen[f.base] = None
-        for r in self.requirements:
-            seen[r.from_] = None
-            seen[r.to] = None
-        for ident in self.airfields:
-            seen[ident] = None
-        for e in self.events:
-            for ident in (e.close, e.reopen, *(e.mog or {})):  # type: ignore[assignment]
-                if ident:
-                    seen[ident] = None
-        for leg in self.legs:
-            seen[leg.from_] = None
-            seen[leg.to] = None
-        for ident in self.fuel_stops:
-            seen[ident] = None
-        if self.stochastic is not None:
-            for ident in (self.stochastic.maintenance_at or []):
-                seen[ident] = None
-            for ident in (self.stochastic.outages.airfields if self.stochastic.outages else []):
-                seen[ident] = None
-        return list(seen)
+        """Every airfield the scenario names (every ``AirfieldRef``), in first-mention order."""
+        data = self.model_dump(mode="python", by_alias=True, exclude_none=True)
+        return list(dict.fromkeys(value for _, ref, value in references(Scenario, data) if ref.kind == "airfield"))
 
 
 def json_schema() -> dict[str, Any]:

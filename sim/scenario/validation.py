@@ -49,7 +49,7 @@ def validated(model: type[M], data: dict[str, Any], tree: dict[tuple[Any, ...], 
     # Reference checks read the plain data, so they run (and report) even when the schema check failed.
     reported = {p.path for p in problems}
     fields = {(f.alias or n) for n, f in model.model_fields.items()}
-    problems += [problem for loc, msg in [*reference_problems(data), *declared_problems(data, fields)]
+    problems += [problem for loc, msg in [*reference_problems(data, model), *declared_problems(data, fields)]
                  if (problem := _locate(tree, filename, loc, msg)).path not in reported]
     if problems:
         raise InputError(sorted(_dedupe(problems), key=lambda p: (p.line, p.column)))
