@@ -124,6 +124,7 @@ class Aircraft:
         self.hours_budget = kind.ute_h_per_day or 0.0
         self.hours_budget_at = 0.0
         self.crew: Crew | None = None  # the crew aboard; None when crews are not modelled
+        self.passengers: list[Crew] = []  # spare crews riding to where crews are staged (CrewRoster.board)
         self.flight_h = 0.0  # flown so far
         self.delivered_for: int | None = None  # the requirement whose cargo it just delivered
         self.serves = serves  # dedicated to these requirement indices; None: any
@@ -295,13 +296,15 @@ class Aircraft:
             model.parking[self.location].release(self.number)
             if self.crew is not None:
                 self.crew.take_off(kind, self.env.now)
+                if model.world.operations.crew_positioning:
+                    self.passengers = model.crews.board(kind, self.location, destination, self.env.now)
             try:
                 yield self.env.timeout(hop.flight_h)
             except simpy.Interrupt:
                 yield from self._divert()
                 return False
             flight, self.flight = self.flight, None
-            self._landed(flight)
+            self._landed(flight, destination)
             burn = performance.burn_t(kind, hop.distance_km, takeoff_mass)
             self.fuel_t -= burn
             model.record_leg(self, flight, self.env.now, destination, payload, hop.distance_km, burn,
@@ -347,18 +350,21 @@ class Aircraft:
         self.flight = None
         self._drop_booking()
         model.parking[target].occupy(self.number)
-        self._landed(flight)
+        self._landed(flight, target)
         self.fuel_t = flight.fuel_takeoff_t - burn
         payload = self.aboard.tons if self.aboard else 0.0
         model.record_leg(self, flight, self.env.now, target, payload, flown_km + onward_km, burn, False,
                          "emergency landing" if emergency else "diverted")
         self.location = target
 
-    def _landed(self, flight: Flight) -> None:
-        """Book the hop just landed to the aircraft and its crew."""
+    def _landed(self, flight: Flight, airfield: str) -> None:
+        """Book the hop just landed at ``airfield`` to the aircraft and its crew; passenger crews get off."""
         self.flight_h += self.env.now - flight.depart_h
         if self.crew is not None:
             self.crew.land(self.type, flight.depart_h, self.env.now)
+        if self.passengers:
+            self.model.crews.alight(self.passengers, self.type, flight.destination, airfield, self.env.now)
+            self.passengers = []
 
     def _home_trip(self) -> Trip | None:
         return self.model.planner.plan(self.type, self.location, self.base, 0.0, self.fuel_state)
