@@ -51,7 +51,7 @@ class OperationsSpec:
     # Flight hours each crew flew in the 30 days before the start, spread evenly; None: half its type's
     # 30-day limit (assumed, range 0 to the limit; see docs/explanation/crews-fuel-airspace.md).
     crew_prior_flight_h_per_30d: float | None = None
-    min_load_frac: float = 0.0  # a cargo sortie leaves with at least this share of its planned load
+    min_load_frac: float = 0.5  # a cargo sortie leaves with at least this share of its planned load (assumed)
     crew_positioning: bool = True  # spare rested crews ride the airlift's sorties to refill staged crews
 
     def crew_prior_h(self, limit_h: float) -> float:

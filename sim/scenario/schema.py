@@ -101,7 +101,7 @@ class Dispatch(_Strict):
     return_to: Literal["hub", "base", "stay"] = Field("hub", description=(
         "after a delivery with no job waiting: hub = fly back to the origin of the cargo just delivered, "
         "base = to the aircraft's base, stay = park where it is"))
-    min_load_frac: Annotated[float, Field(ge=0, le=1)] = Field(0.0, description=(
+    min_load_frac: Annotated[float, Field(ge=0, le=1)] = Field(0.5, description=(
         "a cargo sortie leaves only with at least this share of its planned load (the type's planning load, "
         "or what the trip can lift if less) waiting, unless the requirement has no more to come; "
         "0 = leave with any cargo"))
