@@ -125,6 +125,7 @@ class Aircraft:
         self.hours_budget_at = 0.0
         self.crew: Crew | None = None  # the crew aboard; None when crews are not modelled
         self.passengers: list[Crew] = []  # spare crews riding to where crews are staged (CrewRoster.board)
+        self.landed_passengers: list[str] = []  # the names of those who rode the hop just landed
         self.flight_h = 0.0  # flown so far
         self.delivered_for: int | None = None  # the requirement whose cargo it just delivered
         self.serves = serves  # dedicated to these requirement indices; None: any
@@ -297,7 +298,7 @@ class Aircraft:
             if self.crew is not None:
                 self.crew.take_off(kind, self.env.now)
                 if model.world.operations.crew_positioning:
-                    self.passengers = model.crews.board(kind, self.location, destination, self.env.now)
+                    self.passengers = model.crews.board(kind, self.location, destination, self.env.now, hop.flight_h)
             try:
                 yield self.env.timeout(hop.flight_h)
             except simpy.Interrupt:
@@ -362,6 +363,7 @@ class Aircraft:
         self.flight_h += self.env.now - flight.depart_h
         if self.crew is not None:
             self.crew.land(self.type, flight.depart_h, self.env.now)
+        self.landed_passengers = [crew.name for crew in self.passengers]
         if self.passengers:
             self.model.crews.alight(self.passengers, self.type, flight.destination, airfield, self.env.now)
             self.passengers = []

@@ -141,20 +141,31 @@ class CrewRoster:
         """The scenario stages ``crews`` of this type at ``airfield``: spare crews are sent to keep it so."""
         self.targets[(kind, airfield)] = self.targets.get((kind, airfield), 0) + crews
 
-    def board(self, kind: AircraftType, origin: str, destination: str, now: float) -> list[Crew]:
+    def board(self, kind: AircraftType, origin: str, destination: str, now: float, flight_h: float) -> list[Crew]:
         """A spare crew that rides, as passengers, the sortie taking off now from ``origin`` to
-        ``destination``, if ``destination`` is short of its staged crews (counting those already on their
-        way) and ``origin`` has more waiting than it stages: the crew rested longest goes. Riding counts as
-        duty, not flight time: it rests when it arrives."""
-        short = self.targets.get((kind.name, destination), 0) - len(self.waiting.get((kind.name, destination), ())) \
-            - self.inbound.get((kind.name, destination), 0)
-        pool = self.waiting.get((kind.name, origin), [])
-        if short <= 0 or len(pool) <= self.targets.get((kind.name, origin), 0):
+        ``destination`` (landing after ``flight_h``), if ``destination`` will have fewer rested crews than it
+        stages (counting those already on their way) and ``origin`` has a rested crew to spare beyond its own
+        staged crews and one kept back: the crew rested longest goes. Riding counts as duty, not flight
+        time: it rests when it arrives."""
+        name = kind.name
+
+        def rested(crew: Crew, at_h: float) -> bool:
+            return crew.duty_start_h is None or crew.off_duty_h + kind.crew_rest_h <= at_h
+
+        target = self.targets.get((name, destination), 0)
+        if target == 0:
             return []
-        crew = min(pool, key=lambda c: (c.off_duty_h, c.name))
+        ready = sum(rested(c, now + flight_h) for c in self.waiting.get((name, destination), ()))
+        if ready + self.inbound.get((name, destination), 0) >= target:
+            return []
+        pool = self.waiting.get((name, origin), [])
+        spare = [c for c in pool if rested(c, now)]
+        if len(spare) <= self.targets.get((name, origin), 0) + 1:
+            return []
+        crew = min(spare, key=lambda c: (c.off_duty_h, c.name))
         pool.remove(crew)
         crew.take_off(kind, now)  # on duty from now (or still in the duty period it was in)
-        self.inbound[(kind.name, destination)] = self.inbound.get((kind.name, destination), 0) + 1
+        self.inbound[(name, destination)] = self.inbound.get((name, destination), 0) + 1
         self.positioned += 1
         return [crew]
 

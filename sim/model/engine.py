@@ -457,7 +457,8 @@ class AirliftModel:
             aircraft.name, aircraft.type.name, flight.origin, destination, flight.depart_h, arrive, payload_t,
             distance_km, fuel_stop, purpose, cargo.requirement if cargo else -1, burn_t, flight.fuel_takeoff_t,
             flight.fuel_takeoff_t - burn_t, flight.takeoff_mass_t, flight.takeoff_mass_t - burn_t,
-            aircraft.crew.name if aircraft.crew is not None else "", *self._aboard_columns(cargo)))
+            aircraft.crew.name if aircraft.crew is not None else "", *self._aboard_columns(cargo),
+            ";".join(aircraft.landed_passengers)))
 
     def _aboard_columns(self, cargo: Aboard | None) -> tuple[str, str, int]:
         """What a leg carried, for sorties.csv: the classes, the pieces and the passengers aboard."""
