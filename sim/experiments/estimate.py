@@ -47,8 +47,9 @@ class Flight:
     at_least: bool = False
 
 
-MINIMUM = re.compile(r"^\s*(?:(?P<ge>>=|at least)\s*(?P<n1>\d+)|(?P<gt>>|more than)\s*(?P<n2>\d+)|(?P<n3>\d+)\s*\+|(?P<n4>\d+))\s*$",
-                     re.IGNORECASE)
+MINIMUM = re.compile(
+    r"^\s*(?:(?P<ge>>=|at least)\s*(?P<n1>\d+)|(?P<gt>>|more than)\s*(?P<n2>\d+)|(?P<n3>\d+)\s*\+|(?P<n4>\d+))\s*$",
+    re.IGNORECASE)
 
 
 def parse_count(text: str) -> tuple[int, bool] | None:
@@ -132,6 +133,7 @@ def estimate(flights: list[Flight], policy: AirspacePolicy, draws: int = 20_000,
     kinds = catalog.aircraft_catalog()
     samples = np.zeros((draws, len(flights)))
     legs = []
+    caps: list[float] = []
     for j, f in enumerate(flights):
         kind = kinds[f.type]
         origin, dest = (catalog.airfield(x) for x in (f.origin, f.destination))
@@ -144,6 +146,7 @@ def estimate(flights: list[Flight], policy: AirspacePolicy, draws: int = 20_000,
             cap = min(kind.planning_load_t, kind.max_payload_t)
             note = "no legal route under this airspace: planning load assumed"
         cap = max(cap, 0.0)
+        caps.append(cap)
         load = kind.planning_load_t
         draw = rng.triangular(low * load, mode * load, max(high * load, mode * load + 1e-9), size=draws)
         samples[:, j] = np.minimum(draw, min(cap, kind.max_payload_t)) * f.count
@@ -157,7 +160,7 @@ def estimate(flights: list[Flight], policy: AirspacePolicy, draws: int = 20_000,
         "flights": legs,
         "total": {"mean_t": float(total.mean()), "p05_t": float(np.percentile(total, 5)),
                   "p95_t": float(np.percentile(total, 95)),
-                  "ceiling_t": float(sum(leg["cap_t"] * leg["count"] for leg in legs)),
+                  "ceiling_t": sum(cap * f.count for cap, f in zip(caps, flights, strict=True)),
                   "flights": sum(f.count for f in flights), "at_least": any(f.at_least for f in flights)},
         "assumptions": {k: dict(v) for k, v in s.items()},
         "airspace": policy.describe(),

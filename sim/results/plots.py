@@ -8,7 +8,6 @@ markers above the data, 95 % bands) comes from :mod:`sim.results.style`; figures
 from __future__ import annotations
 
 import json
-
 import math
 from datetime import date, timedelta
 from pathlib import Path
