@@ -295,10 +295,7 @@ class Aircraft:
             self.flight = Flight(self.location, destination, self.env.now, hop.distance_km, hop.flight_h,
                                  self.fuel_t, takeoff_mass, model.policy)
             model.parking[self.location].release(self.number)
-            if self.crew is not None:
-                self.crew.take_off(kind, self.env.now)
-                if model.world.operations.crew_positioning:
-                    self.passengers = model.crews.board(kind, self.location, destination, self.env.now, hop.flight_h)
+            self._crew_takes_off(destination, hop.flight_h)
             try:
                 yield self.env.timeout(hop.flight_h)
             except simpy.Interrupt:
@@ -357,6 +354,14 @@ class Aircraft:
         model.record_leg(self, flight, self.env.now, target, payload, flown_km + onward_km, burn, False,
                          "emergency landing" if emergency else "diverted")
         self.location = target
+
+    def _crew_takes_off(self, destination: str, flight_h: float) -> None:
+        """The crew aboard takes off now; a spare crew may ride along to where crews are staged."""
+        if self.crew is None:
+            return
+        self.crew.take_off(self.type, self.env.now)
+        if self.model.world.operations.crew_positioning:
+            self.passengers = self.model.crews.board(self.type, self.location, destination, self.env.now, flight_h)
 
     def _landed(self, flight: Flight, airfield: str) -> None:
         """Book the hop just landed at ``airfield`` to the aircraft and its crew; passenger crews get off."""
