@@ -90,9 +90,11 @@ def test_analytic_command_names_the_binding_constraint():
     result = runner.invoke(app, ["analytic", "scenarios/belarus_bridge.yaml", "--json"])
     assert result.exit_code == 0, result.output
     (r,) = json.loads(result.stdout)["requirements"]
-    assert r["binding"] == "fleet (crews)"  # 3 crews x 120 h / 30 days = 12 flight h per Il-76MD a day
+    assert r["binding"] == "fleet (crews)"  # 3 crews x 90 h / 30 days = 9 flight h per Il-76MD a day
     assert sum(limit["binding"] for limit in r["limits"]) == 1
-    assert r["simulated_t_per_day"] == pytest.approx(r["binding_t_per_day"], rel=0.05)  # 30 days incl. start-up
+    # 30 days incl. start-up; with crews' prior hours leaving the window as a rate, a crew waits until a
+    # whole hop fits, so the simulation stays a little under the closed form (167.5 against 178.5 t/day).
+    assert r["simulated_t_per_day"] == pytest.approx(r["binding_t_per_day"], rel=0.08)
 
 
 @pytest.mark.slow

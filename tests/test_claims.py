@@ -75,9 +75,11 @@ def test_a_verdict_names_what_changes_it():
 
 @pytest.mark.slow
 def test_the_lazy_overflight_what_if_agrees_with_closing_the_country_outright():
-    # Georgia closed on top of December 2024, Il-76MD: the lazy verdicts route again only what crosses
-    # Georgia and could matter; the same claims judged on the case with Georgia closed from the start agree.
-    cases = report.default_cases()[:1]
+    # Georgia closed on top of December 2024 with Georgia and Azerbaijan opened (they are closed by default),
+    # Il-76MD: the lazy verdicts route again only what crosses Georgia and could matter; the same claims
+    # judged on the case with Georgia closed from the start agree.
+    base_case = report.default_cases()[0]
+    cases = [report.Case(base_case.key, base_case.title, base_case.policy.opening(["GEO", "AZE"]))]
     lazy = claims.claim_outcomes(cases, report.ORIGINS, types=["Il-76MD"], reserves_pct=(10.0,), unconfirmed=["GEO"])
     closed_case = report.Case("dec2024_geo", "with Georgia closed", cases[0].policy.closing(["GEO"]))
     outright = claims.claim_outcomes([closed_case], report.ORIGINS, types=["Il-76MD"], reserves_pct=(10.0,),
@@ -87,11 +89,13 @@ def test_the_lazy_overflight_what_if_agrees_with_closing_the_country_outright():
             what_if = next(o for o in lazy if o.claim == claim and o.reading == reading and o.also_closed == "GEO")
             direct = next(o for o in outright if o.claim == claim and o.reading == reading and not o.also_counted)
             assert what_if.holds == direct.holds, (claim, reading)
-    # And Georgia is what turns the Telegraph's round-trip reading: 28.3 t from Mozdok over Georgia to al-Khadim.
+    # With the reserve counted once, Georgia no longer turns the Telegraph's round-trip reading: 28.3 t from
+    # Mozdok over Georgia to al-Khadim, 27.6 t over the Black Sea with Georgia closed; both >= 20 t.
     base = next(o for o in lazy if o.claim == "telegraph" and o.reading == "round_trip" and not o.also_closed
                 and not o.also_counted)
     assert base.holds and "LBY 28.3 t (URMF->HL59)" in base.evidence
-    assert not next(o for o in outright if o.claim == "telegraph" and o.reading == "round_trip").holds
+    closed = next(o for o in outright if o.claim == "telegraph" and o.reading == "round_trip" and not o.also_counted)
+    assert closed.holds and "LBY 27.6 t (URMF->HL59)" in closed.evidence
 
 
 # --- the data ------------------------------------------------------------------------------------------------
@@ -109,12 +113,18 @@ def test_every_presence_entry_is_graded_sourced_and_flown_to():
 
 def test_the_unconfirmed_overflights_are_data_and_closing_one_there_closes_it_in_the_situation(monkeypatch):
     assumptions = countries.overflight_assumptions()
-    assert countries.unconfirmed_overflight() == ["GEO", "AZE", "ARM", "IRN", "IRQ", "JOR", "SAU", "EGY", "DZA", "ISR"]
-    assert all(p.value is True and len(p.source) > 40 for p in assumptions.values())
-    assert "GEO" not in airspace.make_policy(situation="dec2024").closed
-    changed = {**assumptions, "GEO": countries.Provenance(False, "unconfirmed", "test")}
+    assert countries.unconfirmed_overflight() == ["ARM", "IRN", "IRQ", "JOR", "SAU", "EGY", "DZA", "ISR"]
+    assert all(len(p.source) > 40 for p in assumptions.values())
+    assert all(p.value is True for c, p in assumptions.items() if p.grade == "unconfirmed")
+    # Georgia and Azerbaijan follow the evidence: closed to Russian state flights (assumed), unless opened.
+    assert {c: (p.value, p.grade) for c, p in assumptions.items() if c in ("GEO", "AZE")} == {
+        "GEO": (False, "assumed"), "AZE": (False, "assumed")}
+    assert {"GEO", "AZE"} <= airspace.make_policy(situation="dec2024").closed
+    assert "GEO" not in airspace.make_policy(situation="dec2024", opened=["GEO"]).closed
+    assert "IRN" not in airspace.make_policy(situation="dec2024").closed
+    changed = {**assumptions, "IRN": countries.Provenance(False, "unconfirmed", "test")}
     monkeypatch.setattr(countries, "overflight_assumptions", lambda: changed)
-    assert "GEO" in airspace.make_policy(situation="dec2024").closed
+    assert "IRN" in airspace.make_policy(situation="dec2024").closed
 
 
 def test_the_report_command_names_unknown_countries_to_test():

@@ -127,14 +127,14 @@ def test_closing_a_closed_airfield_keeps_one_closure_that_the_reopening_ends():
 def test_no_fuel_at_destination_carries_return_fuel_and_the_landing_mass_limits_the_payload():
     # 2,000 km to a field without fuel: the aircraft carries the fuel for the empty way back (2,200 km
     # planned, landing with the reserve) and lands at its maximum landing mass, which caps the payload:
-    # 151.5 t = OEW 92 + payload + reserve + return fuel, all times exp(200 km / K) of reserve burn.
+    # 151.5 t = OEW 92 + payload + return fuel (its reserve included, once), all times exp(200 km / K).
     airfields = {**BASE["airfields"], "DEST": {**BASE["airfields"]["DEST"], "fuel": False}}
     aircraft = {"Il-76MD": {"planning_load_t": 47}}
     result = run(scenario(days=2, aircraft=aircraft, airfields=airfields,
                           legs=[{"from": "ORIG", "to": "DEST", "distance_km": 2000}]))
     kind = result.output.world.aircraft["Il-76MD"]
-    back = performance.required_fuel_t(kind, 2000, 0)
-    expected = 151.5 / math.exp(200 / kind.range_factor_km) - 92 - kind.reserve_fuel_t - back
+    back = performance.required_fuel_t(kind, 2000, 0)  # the return's fuel, its landing reserve included
+    expected = 151.5 / math.exp(200 / kind.range_factor_km) - 92 - back  # the reserve counted once
     cargo = _legs(result, "cargo")
     assert cargo and [r["payload_t"] for r in cargo] == pytest.approx([expected] * len(cargo))
     assert all(r["landing_mass_t"] == pytest.approx(151.5) for r in cargo)

@@ -16,9 +16,11 @@ from sim.geo import airspace, routing
 from sim.geo import geodesy as geo
 from sim.geo.obstacles import airspace_groups, closed_airspace
 
-DEC2024 = airspace.make_policy(situation="dec2024")
-NO_TURKEY = airspace.make_policy(situation="dec2024", closed=["TUR"])
-NO_SYRIA_NO_TURKEY = airspace.make_policy(situation="dec2024", closed=["SYR", "TUR"])
+# The airspace the known routes below were recorded in: December 2024 with Georgia and Azerbaijan open
+# (as it stood before issue 24 closed them by default).
+DEC2024 = airspace.make_policy(situation="dec2024", opened=["GEO", "AZE"])
+NO_TURKEY = airspace.make_policy(situation="dec2024", closed=["TUR"], opened=["GEO", "AZE"])
+NO_SYRIA_NO_TURKEY = airspace.make_policy(situation="dec2024", closed=["SYR", "TUR"], opened=["GEO", "AZE"])
 
 
 def reference_projection(pieces, lon: float, lat: float) -> list[shapely.Geometry]:

@@ -106,7 +106,7 @@ def test_the_row_types_give_the_csv_columns_in_their_order():
     assert LEG_COLUMNS == LegRow._fields == (
         "aircraft", "type", "origin", "destination", "depart_h", "arrive_h", "payload_t", "distance_km",
         "fuel_stop", "purpose", "requirement", "fuel_t", "fuel_takeoff_t", "fuel_landing_t", "takeoff_mass_t",
-        "landing_mass_t", "crew", "cargo_class", "items", "passengers")
+        "landing_mass_t", "crew", "cargo_class", "items", "passengers", "passenger_crews")
     assert GROUND_COLUMNS == GroundRow._fields == (
         "aircraft", "type", "airfield", "arrive_h", "start_h", "end_h", "activity", "payload_t", "requirement")
     assert {"depart_h", "fuel_t", "time_h", "tons", "end_h"} <= FLOAT_COLUMNS

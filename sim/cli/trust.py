@@ -102,28 +102,36 @@ def estimate_command(
     draws: Annotated[int, typer.Option(min=100, max=1_000_000, help="Monte Carlo draws")] = 20_000,
     seed: Annotated[int, typer.Option(min=0)] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON on stdout")] = False,
+    no_fuel: Annotated[str, typer.Option("--no-fuel", help="airfields taken as without fuel, comma-separated "
+                                                          "(e.g. HL59: the fuel back is carried in)")] = "",
 ) -> None:
     """Tonnage moved by a list of observed flights, with an interval: each leg's payload is capped by the
-    payload-range envelope on its legal route and drawn from the type's planning-load spread."""
+    model's trip rules on its legal route (into a field without fuel, the fuel back is carried) and drawn
+    from the type's planning-load spread. A `count` column may give several flights a row, or a minimum
+    (3+, at least 3, more than 3): the total is then a minimum too."""
     from sim.experiments import estimate
     policy, _tokens, note = airspace_policy(closed)
+    dry = frozenset(x.strip().upper() for x in no_fuel.split(",") if x.strip())
     try:
         observed = estimate.read_flights(flights)
     except estimate.FlightsError as exc:
         raise fail([str(p) for p in exc.problems]) from None
     with progress_bar(total=len(observed), unit="flight", desc="estimate", leave=False) as bar:
-        result = estimate.estimate(observed, policy, draws=draws, seed=seed,
+        result = estimate.estimate(observed, policy, draws=draws, seed=seed, dry=dry,
                                    progress=lambda done: bar.update(done - bar.n))
     if as_json:
         print(json.dumps(_plain(result), indent=2, allow_nan=False))
         return
-    out.print(f"{len(observed):,} observed flights; airspace: {note or policy.label}")
+    t = result["total"]
+    least = "at least " if t["at_least"] else ""
+    out.print(f"{least}{t['flights']:,} observed flights; airspace: {note or policy.label}")
     table = Table()
-    for column in ("date", "type", "origin", "destination", "route_km", "cap_t", "mean_t", "5-95 %"):
-        table.add_column(column, justify="right" if column.endswith(("_t", "_km", "%")) else "left")
+    for column in ("date", "type", "origin", "destination", "count", "route_km", "cap_t", "mean_t", "5-95 %"):
+        table.add_column(column, justify="right" if column.endswith(("_t", "_km", "%", "count")) else "left")
     shown = result["flights"][:MAX_ROWS_SHOWN]
     for leg in shown:
         table.add_row(leg["date"], leg["type"], leg["origin"], leg["destination"],
+                      f"{leg['count']}{'+' if leg['at_least'] else ''}",
                       "none" if leg["route_km"] is None else f"{leg['route_km']:,.0f}", f"{leg['cap_t']:.1f}",
                       f"{leg['mean_t']:.1f}", f"{leg['p05_t']:.0f}-{leg['p95_t']:.0f}")
     out.print(table)
@@ -131,9 +139,9 @@ def estimate_command(
         out.print(f"... and {len(result['flights']) - len(shown):,} more flights (--json lists every one)")
     if not result["method"].startswith("Monte Carlo"):
         out.print(f"interval by {result['method']}")
-    t = result["total"]
-    out.print(f"total: [bold]{t['mean_t']:,.0f} t[/bold] (90 % interval {t['p05_t']:,.0f} to {t['p95_t']:,.0f} t; "
-              f"envelope ceiling {t['ceiling_t']:,.0f} t)")
+    minimum = "; the counts are minimums, so these are lower bounds" if t["at_least"] else ""
+    out.print(f"total: [bold]{least}{t['mean_t']:,.0f} t[/bold] (90 % interval {t['p05_t']:,.0f} to "
+              f"{t['p95_t']:,.0f} t; ceiling under the trip rules {t['ceiling_t']:,.0f} t{minimum})")
 
 
 def _plain(value: Any) -> Any:

@@ -109,7 +109,7 @@ class AircraftType:
     crew_rest_h: float = 12.0  # least rest between duty periods
     crew_show_h: float = 1.5  # on duty before the first take-off of a duty period
     crew_debrief_h: float = 0.5  # on duty after the last landing
-    crew_flight_h_per_30d: float = 120.0  # most flight hours of one crew in any 30 days
+    crew_flight_h_per_30d: float = 90.0  # most flight hours of one crew in any 30 days
     refuel_sequential: bool = False
     hold_floor_length_m: float = math.inf  # usable floor length of the hold (ramp left out)
     hold_width_m: float = math.inf

@@ -1,5 +1,11 @@
-"""Tonnage from observed flights: each leg's payload is capped by the envelope on its legal route and
-drawn from the type's planning-load spread (sim/data/estimate.yaml); Monte Carlo gives the interval.
+"""Tonnage from observed flights: each leg's payload is capped by the model's own trip rules on its legal
+route (the fuel-and-mass model with the range reserve; into an airfield without fuel, the fuel for the way
+back is tankered, as the trip planner does) and drawn from the type's planning-load spread
+(sim/data/estimate.yaml); Monte Carlo gives the interval.
+
+A row may stand for several flights: an optional ``count`` column holds a whole number (exact) or a
+minimum written ``N+``, ``>=N``, ``at least N`` or ``>N`` / ``more than N`` (at least N + 1). A total
+that includes a minimum is itself a minimum ("at least").
 
 ``read_flights`` is the file edge; ``estimate`` is pure (the RNG comes from ``seed``).
 """
@@ -7,7 +13,9 @@ drawn from the type's planning-load spread (sim/data/estimate.yaml); Monte Carlo
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +31,7 @@ from ruamel.yaml import YAML
 from sim.data import catalog
 from sim.data.names import UnknownAirfieldError, resolve_airfield
 from sim.errors import InputError, Problem
-from sim.flight.reach import max_nonstop_payload_t
+from sim.flight.reach import max_nonstop_payload_t, return_route, round_trip_payload_t
 from sim.geo import airspace
 from sim.geo.airspace import AirspacePolicy
 
@@ -39,6 +47,29 @@ class Flight:
     origin: str
     destination: str
     source: str = ""
+    count: int = 1
+    at_least: bool = False
+
+
+MINIMUM = re.compile(
+    r"^\s*(?:(?P<ge>>=|at least)\s*(?P<n1>\d+)|(?P<gt>>|more than)\s*(?P<n2>\d+)|(?P<n3>\d+)\s*\+|(?P<n4>\d+))\s*$",
+    re.IGNORECASE)
+
+
+def parse_count(text: str) -> tuple[int, bool] | None:
+    """``"3"`` -> (3, False); ``"3+"``, ``">=3"``, ``"at least 3"`` -> (3, True); ``">3"``, ``"more than 3"``
+    -> (4, True); "" -> (1, False); None if unreadable. A row may stand for several flights; a total that
+    includes a minimum is itself a minimum ("at least")."""
+    if not text.strip():
+        return 1, False
+    m = MINIMUM.match(text)
+    if m is None:
+        return None
+    if m["n4"] is not None:
+        return int(m["n4"]), False
+    if m["n2"] is not None:
+        return int(m["n2"]) + 1, True
+    return int(m["n1"] or m["n3"]), True
 
 
 class FlightsError(Exception):
@@ -124,9 +155,13 @@ def _flight(record: dict[str, str], name: str, line: int, kinds: Any, problems: 
             record[key] = resolve_airfield(record.get(key) or "")
         except UnknownAirfieldError as exc:
             problems.append(Problem(name, line, 0, key, str(exc)))
-    if len(problems) > before:
+    count = parse_count(record.get("count", ""))
+    if count is None or count[0] < 1:
+        problems.append(Problem(name, line, 0, "count", f"expected a count such as 3, 3+, >=3, at least 3, "
+                                                        f"more than 3; got {record.get('count')!r}"))
+    if len(problems) > before or count is None:
         return None
-    return Flight(day, record["type"], record["origin"], record["destination"], record.get("source", ""))
+    return Flight(day, record["type"], record["origin"], record["destination"], record.get("source", ""), *count)
 
 
 @lru_cache(maxsize=1)
@@ -140,7 +175,7 @@ EXACT_BUDGET = 50_000_000  # flights x draws sampled one by one; beyond it, the 
 
 
 def estimate(flights: list[Flight], policy: AirspacePolicy, draws: int = 20_000, seed: int = 0,
-             progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+             progress: Callable[[int], None] | None = None, dry: frozenset[str] = frozenset()) -> dict[str, Any]:
     """Per-flight caps and means, and the total's mean and 5-95 % interval (t).
 
     Memory does not grow with flights x draws: each flight's draws are added to the total and dropped.
@@ -162,23 +197,25 @@ def estimate(flights: list[Flight], policy: AirspacePolicy, draws: int = 20_000,
     for j, f in enumerate(flights):
         key = (f.type, f.origin, f.destination)
         if key not in caps:
-            caps[key] = _cap(f, policy)
+            caps[key] = _cap(f, policy, dry)
         route_km, cap, note = caps[key]
         kind = catalog.aircraft_catalog()[f.type]
         low, mode, high = _triangle(kind.planning_load_t, fractions)
         limit = min(cap, kind.max_payload_t)
         if total is not None:
-            column = np.minimum(rng.triangular(low, mode, high, size=draws), limit)
+            column = np.minimum(rng.triangular(low, mode, high, size=draws), limit) * f.count
             total += column
             mean, p05, p95 = float(column.mean()), float(np.percentile(column, 5)), float(np.percentile(column, 95))
         else:
             if (f.type, limit) not in moments:
                 moments[(f.type, limit)] = capped_triangle_moments(low, mode, high, limit)
-            mean, variance, p05, p95 = moments[(f.type, limit)]
+            mean, variance, p05, p95 = (x * m for x, m in zip(moments[(f.type, limit)], (f.count, f.count ** 2,
+                                                                                          f.count, f.count), strict=True))
             mean_sum += mean
             var_sum += variance
         legs.append({"date": f.date, "type": f.type, "origin": f.origin, "destination": f.destination,
-                     "route_km": route_km, "cap_t": cap, "mean_t": mean, "p05_t": p05, "p95_t": p95,
+                     "count": f.count, "at_least": f.at_least, "route_km": route_km, "cap_t": cap,
+                     "mean_t": mean, "p05_t": p05, "p95_t": p95,
                      "note": note, "source": f.source})
         if progress is not None and (j + 1) % 1000 == 0:
             progress(j + 1)
@@ -195,7 +232,8 @@ def estimate(flights: list[Flight], policy: AirspacePolicy, draws: int = 20_000,
         progress(len(flights))
     return {
         "flights": legs,
-        "total": {**summary, "ceiling_t": float(sum(leg["cap_t"] for leg in legs)), "flights": len(flights)},
+        "total": {**summary, "ceiling_t": float(sum(leg["cap_t"] * leg["count"] for leg in legs)),
+                  "flights": sum(f.count for f in flights), "at_least": any(f.at_least for f in flights)},
         "assumptions": {k: dict(v) for k, v in s.items()},
         "airspace": policy.describe(),
         "draws": draws,
@@ -204,21 +242,36 @@ def estimate(flights: list[Flight], policy: AirspacePolicy, draws: int = 20_000,
     }
 
 
-def _cap(f: Flight, policy: AirspacePolicy) -> tuple[float | None, float, str]:
-    """(route km, payload cap t, note) of one observed flight's type and airfields."""
+def _cap(f: Flight, policy: AirspacePolicy, dry: frozenset[str] = frozenset()) -> tuple[float | None, float, str]:
+    """(route km, payload cap t, note) of one observed flight's type and airfields (those in ``dry`` taken
+    as without fuel), under the model's own trip rules."""
     kind = catalog.aircraft_catalog()[f.type]
-    origin, dest = catalog.airfield(f.origin), catalog.airfield(f.destination)
+    origin, dest = (catalog.airfield(x) for x in (f.origin, f.destination))
+    origin, dest = (dataclasses.replace(a, fuel=False) if a.ident in dry else a for a in (origin, dest))
     route = airspace.legal_route(origin, dest, policy)
-    note = ""
     if route.legal:
-        cap = max_nonstop_payload_t(kind, origin, dest, route.length_km)
-        if cap < 0:  # flown, so it must have stopped: the longer half of the route bounds the load
-            cap = max_nonstop_payload_t(kind, origin, dest, route.length_km / 2)
-            note = "beyond non-stop range: one fuel stop assumed"
+        cap, note = trip_cap_t(kind, origin, dest, route, policy)
     else:
         cap = min(kind.planning_load_t, kind.max_payload_t)
         note = "no legal route under this airspace: planning load assumed"
     return route.length_km, max(cap, 0.0), note
+
+
+def trip_cap_t(kind: catalog.AircraftType, origin: catalog.Airfield, dest: catalog.Airfield, route: Any,
+               policy: AirspacePolicy) -> tuple[float, str]:
+    """Most a flight carries on its legal route under the model's own trip rules, and a note: non-stop with
+    the range reserve; into an airfield without fuel, with the fuel back to the origin aboard (the trip
+    planner's rule when the origin has fuel); beyond non-stop range, one fuel stop assumed (the longer half
+    of the route bounds the load)."""
+    if not dest.fuel and origin.fuel:
+        back = return_route(origin, dest, policy, route)
+        cap = round_trip_payload_t(kind, origin, dest, route.length_km, back.length_km if back.legal else None)
+        if cap >= 0:
+            return cap, "no fuel at the destination: the fuel back is carried (the model's rule)"
+    cap = max_nonstop_payload_t(kind, origin, dest, route.length_km)
+    if cap < 0 or math.isnan(cap):  # flown, so it must have stopped
+        return max_nonstop_payload_t(kind, origin, dest, route.length_km / 2), "beyond non-stop range: one fuel stop assumed"
+    return cap, ""
 
 
 def _triangle(load_t: float, fractions: tuple[float, float, float]) -> tuple[float, float, float]:

@@ -216,6 +216,15 @@ def planned_range_km(aircraft: AircraftType, payload_t: float) -> float:
     return a.range_factor_km * math.log(takeoff / landing) / (1.0 + a.range_reserve_frac)
 
 
+def taxi_climb_fuel_t(aircraft: AircraftType) -> float:
+    """Fuel (t) a sortie burns beyond the mass model's distance burn: the block allowance (taxi, climb,
+    descent and approach: the hours ``flight_h`` adds to cruise) at the type's block burn rate. Counted in a
+    run's fuel (what a planner sizes forward fuel from), loaded on top of the take-off fuel; the take-off
+    masses, payloads and fuel aboard stay those of the fitted mass model, whose K and reserve were fitted to
+    published ranges that already include the climb (derived; see docs/explanation/crews-fuel-airspace.md)."""
+    return aircraft.fuel_burn_t_per_h * aircraft.block_allowance_h
+
+
 def flight_h(aircraft: AircraftType, distance_km: float) -> float:
     """Block time (h) for a leg: cruise at the type's speed plus the taxi/climb/descent allowance."""
     return distance_km / aircraft.cruise_speed_kmh + aircraft.block_allowance_h

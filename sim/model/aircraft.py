@@ -133,6 +133,8 @@ class Aircraft:
         self.hours_budget = kind.ute_h_per_day or 0.0
         self.hours_budget_at = 0.0
         self.crew: Crew | None = None  # the crew aboard; None when crews are not modelled
+        self.passengers: list[Crew] = []  # spare crews riding to where crews are staged (CrewRoster.board)
+        self.landed_passengers: list[str] = []  # the names of those who rode the hop just landed
         self.flight_h = 0.0  # flown so far
         self.delivered_for: int | None = None  # the requirement whose cargo it just delivered
         self.serves = serves  # dedicated to these requirement indices; None: any
@@ -331,8 +333,7 @@ class Aircraft:
             self.flight = Flight(self.location, destination, self.env.now, hop.distance_km, hop.flight_h,
                                  self.fuel_t, takeoff_mass, model.policy)
             model.parking[self.location].release(self.number)
-            if self.crew is not None:
-                self.crew.take_off(kind, self.env.now)
+            self._crew_takes_off(destination, hop.flight_h)
             try:
                 yield self.env.timeout(hop.flight_h)
             except simpy.Interrupt:
@@ -351,7 +352,7 @@ class Aircraft:
         """Landed at ``destination``: fuel burned, the leg recorded, the spot taken; a break is found on
         landing (the aircraft finishes its turn, then is repaired)."""
         model = self.model
-        self._landed(flight)
+        self._landed(flight, destination)
         burn = performance.burn_t(self.type, distance_km, takeoff_mass_t)
         self.fuel_t -= burn
         model.record_leg(self, flight, self.env.now, destination, payload_t, distance_km, burn, onward, purpose)
@@ -391,18 +392,30 @@ class Aircraft:
         self.flight = None
         self._drop_booking()
         model.parking[target].occupy(self.number)
-        self._landed(flight)
+        self._landed(flight, target)
         self.fuel_t = flight.fuel_takeoff_t - burn
         payload = self.aboard.tons if self.aboard else 0.0
         model.record_leg(self, flight, self.env.now, target, payload, flown_km + onward_km, burn, False,
                          "emergency landing" if emergency else "diverted")
         self.location = target
 
-    def _landed(self, flight: Flight) -> None:
-        """Book the hop just landed to the aircraft and its crew."""
+    def _crew_takes_off(self, destination: str, flight_h: float) -> None:
+        """The crew aboard takes off now; a spare crew may ride along to where crews are staged."""
+        if self.crew is None:
+            return
+        self.crew.take_off(self.type, self.env.now)
+        if self.model.world.operations.crew_positioning:
+            self.passengers = self.model.crews.board(self.type, self.location, destination, self.env.now, flight_h)
+
+    def _landed(self, flight: Flight, airfield: str) -> None:
+        """Book the hop just landed at ``airfield`` to the aircraft and its crew; passenger crews get off."""
         self.flight_h += self.env.now - flight.depart_h
         if self.crew is not None:
             self.crew.land(self.type, flight.depart_h, self.env.now)
+        self.landed_passengers = [crew.name for crew in self.passengers]
+        if self.passengers:
+            self.model.crews.alight(self.passengers, self.type, flight.destination, airfield, self.env.now)
+            self.passengers = []
 
     def _home_trip(self) -> Trip | None:
         return self.model.planner.plan(self.type, self.location, self.base, 0.0, self.fuel_state)

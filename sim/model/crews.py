@@ -40,6 +40,9 @@ class Crew:
     flown_total_h: float = 0.0
     kept_h: float = 0.0  # hours of the flights kept in ``flights`` (an upper bound on any window's)
     duty_periods: int = 0
+    # Flight hours in the 30 days before the run's start (hour 0), spread evenly over them: they leave the
+    # window at prior_h / 720 an hour, so the 30-day limit is a rate from the start, not a cliff on day 30.
+    prior_h: float = 0.0
 
     @property
     def flights(self) -> list[tuple[float, float]]:
@@ -49,12 +52,13 @@ class Crew:
     def flown_h(self, since_h: float) -> float:
         """Flight hours after ``since_h``: the flights landed after it, the first cut at ``since_h``, summed
         oldest first."""
+        prior = self.prior_h * min(1.0, -since_h / WINDOW_H) if since_h < 0 else 0.0
         k = bisect_right(self.landings, since_h, self.first)
         if k == len(self.landings):
-            return 0.0
+            return prior
         start = self.takeoffs[k]
         # Every later flight took off after this one landed, so after since_h: it counts whole.
-        return sum(self.lengths[k + 1:], self.landings[k] - (start if start > since_h else since_h))
+        return prior + sum(self.lengths[k + 1:], self.landings[k] - (start if start > since_h else since_h))
 
     def earliest_takeoff(self, kind: AircraftType, now: float, flight_h: float) -> float:
         """Earliest take-off (h) at which this crew may fly a hop of ``flight_h``, from ``now``."""
@@ -73,7 +77,7 @@ class Crew:
         flights leave the window, so the first legal take-off is found by bisection on the landing.
         """
         limit = kind.crew_flight_h_per_30d
-        if flight_h > limit or self.kept_h + flight_h <= limit + 1e-9:  # a hop beyond any allowance is never
+        if flight_h > limit or self.kept_h + self.prior_h + flight_h <= limit + 1e-9:  # a hop beyond any allowance is never
             return takeoff  # refused; and if all kept flights leave room, so does every window
         if self.flown_h(takeoff + flight_h - WINDOW_H) + flight_h <= limit + 1e-9:
             return takeoff
@@ -124,18 +128,74 @@ def longest_hop_h(kind: AircraftType) -> float:
 
 
 class CrewRoster:
-    """The crews not aboard an aircraft, by (type, airfield)."""
+    """The crews not aboard an aircraft, by (type, airfield); and the crews the scenario stages at some
+    airfields (``crews_at``), which spare crews ride the airlift's own sorties to keep up."""
 
     def __init__(self) -> None:
         self.waiting: dict[tuple[str, str], list[Crew]] = {}
         self.all: list[Crew] = []
+        self.targets: dict[tuple[str, str], int] = {}  # (type, airfield) -> crews staged there at the start
+        self.inbound: dict[tuple[str, str], int] = {}  # crews riding as passengers towards an airfield
+        self.positioned = 0  # crews moved as passengers so far
+
+    def target(self, kind: str, airfield: str, crews: int) -> None:
+        """The scenario stages ``crews`` of this type at ``airfield``: spare crews are sent to keep it so."""
+        self.targets[(kind, airfield)] = self.targets.get((kind, airfield), 0) + crews
+
+    def board(self, kind: AircraftType, origin: str, destination: str, now: float, flight_h: float) -> list[Crew]:
+        """A spare crew that rides, as passengers, the sortie taking off now from ``origin`` to
+        ``destination`` (landing after ``flight_h``), if ``destination`` will have fewer rested crews than it
+        stages (counting those already on their way) and ``origin`` has a rested crew to spare beyond its own
+        staged crews and one kept back: the crew rested longest goes. Riding counts as duty, not flight
+        time: it rests when it arrives."""
+        name = kind.name
+
+        def rested(crew: Crew, at_h: float) -> bool:
+            return crew.duty_start_h is None or crew.off_duty_h + kind.crew_rest_h <= at_h
+
+        target = self.targets.get((name, destination), 0)
+        if target == 0:
+            return []
+        ready = sum(rested(c, now + flight_h) for c in self.waiting.get((name, destination), ()))
+        if ready + self.inbound.get((name, destination), 0) >= target:
+            return []
+        pool = self.waiting.get((name, origin), [])
+        spare = [c for c in pool if rested(c, now)]
+        if len(spare) <= self.targets.get((name, origin), 0) + 1:
+            return []
+        crew = min(spare, key=lambda c: (c.off_duty_h, c.name))
+        pool.remove(crew)
+        crew.take_off(kind, now)  # on duty from now (or still in the duty period it was in)
+        self.inbound[(name, destination)] = self.inbound.get((name, destination), 0) + 1
+        self.positioned += 1
+        return [crew]
+
+    def alight(self, crews: list[Crew], kind: AircraftType, bound_for: str, airfield: str, now: float) -> None:
+        """The passenger crews landed now at ``airfield`` (bound for ``bound_for``): off duty after the
+        debrief, they wait there."""
+        for crew in crews:
+            self.inbound[(kind.name, bound_for)] -= 1
+            crew.off_duty_h = now + kind.crew_debrief_h
+            self.add(crew, airfield)
+
+    def earliest(self, own: Crew, kind: AircraftType, airfield: str, now: float, flight_h: float) -> float:
+        """The earliest take-off (h) of a hop of ``flight_h`` from ``airfield`` by the aircraft's own crew or
+        a crew waiting there (as ``choose`` would pick, without choosing)."""
+        best = own.earliest_takeoff(kind, now, flight_h)
+        if best > now:
+            for crew in self.waiting.get((kind.name, airfield), []):
+                best = min(best, crew.earliest_takeoff(kind, now, flight_h))
+                if best - 1e-9 <= now:
+                    break
+        return best
 
     def add(self, crew: Crew, airfield: str) -> None:
         self.waiting.setdefault((crew.type, airfield), []).append(crew)
 
-    def new(self, name: str, kind: str, airfield: str | None) -> Crew:
-        """A new rested crew, staged at ``airfield`` (None: aboard an aircraft)."""
-        crew = Crew(name, kind)
+    def new(self, name: str, kind: str, airfield: str | None, prior_h: float = 0.0) -> Crew:
+        """A new rested crew, staged at ``airfield`` (None: aboard an aircraft), with ``prior_h`` flight
+        hours in the 30 days before the start."""
+        crew = Crew(name, kind, prior_h=prior_h)
         self.all.append(crew)
         if airfield is not None:
             self.add(crew, airfield)

@@ -33,6 +33,20 @@ class DispatchState(Protocol):
         """The job carrying requirement ``index``'s cargo waiting at ``place``, or None if it cannot."""
         ...
 
+    def crew_wait_h(self, aircraft: Aircraft, flight_h: float = 0.0) -> float:
+        """Hours until a crew may fly a hop of ``flight_h`` from where the aircraft stands."""
+        ...
+
+
+def first_hop_h(job: Job) -> float:
+    """Flight hours of the job's first hop (the repositioning trip's, if it has one)."""
+    return (job.reposition or job.trip).hops[0].flight_h
+
+
+def crew_delay_h(state: DispatchState, aircraft: Aircraft, job: Job) -> float:
+    """Hours the job's first take-off waits for a crew allowed to fly it."""
+    return state.crew_wait_h(aircraft, first_hop_h(job))
+
 
 class Assignment(NamedTuple):
     aircraft: Aircraft
@@ -102,14 +116,24 @@ def by_flight_h(aircraft: Aircraft) -> tuple[float, int]:
     return (aircraft.flight_h, aircraft.number)
 
 
-def interchangeable(state: DispatchState, preference: Callable[[Aircraft], Any]) -> list[Aircraft]:
+def preferred(state: DispatchState, static: Callable[[Aircraft], Any],
+              with_crews: Callable[[Aircraft], Any]) -> list[Aircraft]:
+    """``interchangeable`` by ``static`` when crews are not modelled, else by ``with_crews``: an aircraft
+    whose crew may fly now first (the wait for a crew changes with the clock, so it is not kept)."""
+    crews_off = not state.idle or state.idle[0].crew is None  # crews are modelled for every aircraft or none
+    return interchangeable(state, static) if crews_off else interchangeable(state, with_crews, dynamic=True)
+
+
+def interchangeable(state: DispatchState, preference: Callable[[Aircraft], Any],
+                    dynamic: bool = False) -> list[Aircraft]:
     """One idle aircraft per group of interchangeable ones (same type, place, fuel and requirements it
-    may serve), the one ``preference`` ranks first, groups in the order of their first idle aircraft:
+    may serve), the one ``preference`` ranks first, groups in the order of their first idle aircraft
+    (``dynamic``: a preference that changes while they stand idle, worked out at each call):
     planning for one of each keeps dispatch cheap with hundreds of idle aircraft. An ``IdleAircraft``
     list keeps the groups as aircraft come and go, so this costs the number of groups, not of idle
     aircraft (2,000 aircraft: 72 of 132 s went here); ``interchangeable_plain`` is the computation it keeps."""
     if isinstance(state.idle, IdleAircraft):
-        return state.idle.chosen(preference)
+        return state.idle.chosen(preference, dynamic)
     return interchangeable_plain(state.idle, preference)
 
 
@@ -157,9 +181,10 @@ class IdleAircraft(list):
             if best.get(key) is aircraft:
                 del best[key]  # found again when next asked
 
-    def chosen(self, preference: Callable[[Aircraft], Any]) -> list[Aircraft]:
-        """``interchangeable_plain(self, preference)``, from the groups."""
-        best = self._best.setdefault(preference, {})
+    def chosen(self, preference: Callable[[Aircraft], Any], dynamic: bool = False) -> list[Aircraft]:
+        """``interchangeable_plain(self, preference)``, from the groups; a ``dynamic`` preference (one that
+        changes while aircraft stand idle) is worked out afresh, not kept."""
+        best: dict[tuple, Aircraft] = {} if dynamic else self._best.setdefault(preference, {})
         out = []
         for key, members in self._groups.items():
             if key not in best:
@@ -189,13 +214,15 @@ class FirstCome:
     their oldest waiting ton (first come, first served); ties go to the biggest unassigned backlog, then
     to scenario order. Each requirement
     in turn gets the idle aircraft, of the types it allows, that can start loading soonest (shortest
-    repositioning trip; ties to cargo at the requirement's origin, then to the lowest aircraft number).
+    repositioning trip, plus the wait for a crew allowed to fly it: an aircraft whose crew can fly now is
+    preferred to one whose crew is resting; ties to cargo at the requirement's origin, then to the lowest
+    aircraft number).
     """
 
     def choose(self, state: DispatchState) -> Assignment | None:
         ledgers = state.ledgers
         order = first_come_order(state)
-        candidates = interchangeable(state, by_number)
+        candidates = preferred(state, by_number, lambda a: (round(state.crew_wait_h(a), 9), a.number))
         for index in order:
             # Wherever the requirement's cargo waits, the aircraft that can start loading soonest takes it.
             best: tuple[float, int, int, Aircraft, Job] | None = None
@@ -204,7 +231,7 @@ class FirstCome:
                     job = state.cargo_job(aircraft, index, place)
                     if job is None:
                         continue
-                    delay = job.reposition.duration_h if job.reposition else 0.0
+                    delay = (job.reposition.duration_h if job.reposition else 0.0) + crew_delay_h(state, aircraft, job)
                     if best is None or (delay, rank, aircraft.number) < best[:3]:
                         best = (delay, rank, aircraft.number, aircraft, job)
             if best is not None:
@@ -232,14 +259,15 @@ class _Scored:
     Ties go to the aircraft that has flown least so far (the work is spread over the fleet), then to the
     lowest aircraft number."""
 
-    def score(self, aircraft: Aircraft, job: Job) -> float:
-        """Smaller is better."""
+    def score(self, aircraft: Aircraft, job: Job, crew_wait_h: float = 0.0) -> float:
+        """Smaller is better; ``crew_wait_h``: hours the first take-off waits for a crew."""
         raise NotImplementedError
 
     def choose(self, state: DispatchState) -> Assignment | None:
         ledgers = state.ledgers
         order = first_come_order(state)
-        candidates = interchangeable(state, by_flight_h)
+        candidates = preferred(state, by_flight_h,
+                               lambda a: (round(state.crew_wait_h(a), 9), a.flight_h, a.number))
         for index in order:
             best: tuple[float, float, int, Aircraft, Job] | None = None
             for place in ledgers[index].places():
@@ -247,7 +275,8 @@ class _Scored:
                     job = state.cargo_job(aircraft, index, place)
                     if job is None:
                         continue
-                    key = (round(self.score(aircraft, job), 9), aircraft.flight_h, aircraft.number)
+                    key = (round(self.score(aircraft, job, crew_delay_h(state, aircraft, job)), 9), aircraft.flight_h,
+                           aircraft.number)
                     if best is None or key < best[:3]:
                         best = (*key, aircraft, job)
             if best is not None:
@@ -260,17 +289,17 @@ class SoonestDelivery(_Scored):
     soonest (repositioning, onload, flight with its stops, offload): a slower type with shorter ground
     times, or one already nearer, wins when it delivers first."""
 
-    def score(self, aircraft: Aircraft, job: Job) -> float:
-        return delivery_h(aircraft, job)
+    def score(self, aircraft: Aircraft, job: Job, crew_wait_h: float = 0.0) -> float:
+        return delivery_h(aircraft, job) + crew_wait_h
 
 
 class MostTonKm(_Scored):
     """Each requirement in first-come order gets the aircraft that moves the most ton-km per hour of the
     job (load x routed km of the loaded trip / hours from now to the end of the offload)."""
 
-    def score(self, aircraft: Aircraft, job: Job) -> float:
+    def score(self, aircraft: Aircraft, job: Job, crew_wait_h: float = 0.0) -> float:
         km = sum(h.distance_km for h in job.trip.hops)
-        return -job.tons * km / max(delivery_h(aircraft, job), 1e-9)
+        return -job.tons * km / max(delivery_h(aircraft, job) + crew_wait_h, 1e-9)
 
 
 RULES: dict[str, type] = {"first_come": FirstCome, "soonest_delivery": SoonestDelivery, "most_ton_km": MostTonKm}

@@ -57,6 +57,7 @@ class AirliftModel:
         self.planner = TripPlanner(world, self.usable, self.policy)
         self.requirements = world.requirements
         self.ledgers = [CargoLedger(r.from_) for r in self.requirements]
+        self.released_all = [False] * len(self.requirements)  # no more cargo to come for the requirement
         self.manifests: list[Manifest | None] = [
             Manifest(r.from_, r.pieces, r.passengers, r.passenger_mass_t, r.bulk_t) if r.has_manifest else None
             for r in self.requirements]
@@ -100,8 +101,15 @@ class AirliftModel:
         aboard = [a for a in self.aircraft if a.stream_key[0] == index]
         staged = [ident for ident, n in entry.crews_at for _ in range(n)]
         staged += [entry.base] * (entry.crews - len(aboard) - len(staged))
+        kind = self.world.aircraft[entry.type]
+        prior_h = self.world.operations.crew_prior_h(kind.crew_flight_h_per_30d)
+        for ident, n in entry.crews_at:
+            self.crews.target(entry.type, ident, n)
         for i, place in enumerate([None] * len(aboard) + staged):  # type: ignore[operator]
-            crew = self.crews.new(f"{entry.type} crew {len(self.crews.all) + 1}", entry.type, place)
+            # The crews of a unit are at different points of their 30 days: the prior hours range from 0 to
+            # twice the mean, spread over the group in van der Corput order (1/2, 1/4, 3/4, ...).
+            share = min(kind.crew_flight_h_per_30d, 2.0 * prior_h * van_der_corput(i + 1))
+            crew = self.crews.new(f"{entry.type} crew {len(self.crews.all) + 1}", entry.type, place, share)
             if i < len(aboard):
                 aboard[i].crew = crew
 
@@ -227,16 +235,20 @@ class AirliftModel:
     def _generate(self, index: int, req: RequirementSpec) -> Generator[simpy.Event, Any, None]:
         yield self.env.timeout(req.start_h)
         if req.tons is not None:  # a lump: all of it at once
+            self.released_all[index] = True
             self.ledgers[index].add(self.env.now, req.tons)
             manifest = self.manifests[index]
             if manifest is not None:
                 manifest.release()
             self._dispatch_soon()
             return
-        for tons in req.releases_t:  # a flow: at the start of each day, the clock advancing 24 h at a time
+        releases = list(req.releases_t)
+        for k, tons in enumerate(releases):  # a flow: at the start of each day, the clock advancing 24 h at a time
+            self.released_all[index] = k == len(releases) - 1
             self.ledgers[index].add(self.env.now, tons)
             self._dispatch_soon()
             yield self.env.timeout(HOURS_PER_DAY)
+        self.released_all[index] = True
 
     def deliver(self, aircraft: Aircraft, requirement: int, tons: float, load: Load | None = None) -> None:
         """End of offload at the destination: the cargo is delivered."""
@@ -423,10 +435,21 @@ class AirliftModel:
             if load.empty:
                 return None  # nothing waiting there fits this type
             return Job("cargo", req.to, trip, reposition, index, load.mass_t, pickup=place, load=load)
-        tons = min(kind.planning_load_t, trip.payload_cap_t, self.ledgers[index].unassigned_at(place))
+        full_t = min(kind.planning_load_t, trip.payload_cap_t)
+        tons = min(full_t, self.ledgers[index].unassigned_at(place))
         if tons <= 1e-9:
             return None
+        if tons < self.world.operations.min_load_frac * full_t - 1e-9 and not self.released_all[index]:
+            return None  # a part load waits for more of the requirement's cargo (dispatch: min_load_frac)
         return Job("cargo", req.to, trip, reposition, index, tons, pickup=place)
+
+    def crew_wait_h(self, aircraft: Aircraft, flight_h: float = 0.0) -> float:
+        """Hours until a crew may fly a hop of ``flight_h`` from where the aircraft stands: its own or one
+        waiting there (0 when crews are not modelled)."""
+        if aircraft.crew is None:
+            return 0.0
+        now = self.env.now
+        return max(0.0, self.crews.earliest(aircraft.crew, aircraft.type, aircraft.location, now, flight_h) - now)
 
     def hold(self, kind) -> Hold:  # noqa: ANN001 - an AircraftType
         """The hold of a type, as the packing sees it (kept per type name)."""
@@ -445,7 +468,8 @@ class AirliftModel:
             aircraft.name, aircraft.type.name, flight.origin, destination, flight.depart_h, arrive, payload_t,
             distance_km, fuel_stop, purpose, cargo.requirement if cargo else -1, burn_t, flight.fuel_takeoff_t,
             flight.fuel_takeoff_t - burn_t, flight.takeoff_mass_t, flight.takeoff_mass_t - burn_t,
-            aircraft.crew.name if aircraft.crew is not None else "", *self._aboard_columns(cargo)))
+            aircraft.crew.name if aircraft.crew is not None else "", *self._aboard_columns(cargo),
+            ";".join(aircraft.landed_passengers)))
 
     def _aboard_columns(self, cargo: Aboard | None) -> tuple[str, str, int]:
         """What a leg carried, for sorties.csv: the classes, the pieces and the passengers aboard."""
@@ -460,6 +484,17 @@ class AirliftModel:
         """One row of ground.csv: asked for a spot, got it, left it."""
         self._ground.add(GroundRow(aircraft.name, aircraft.type.name, airfield, arrive, start, end, activity, payload_t,
                                    requirement))
+
+
+def van_der_corput(n: int) -> float:
+    """The n-th term (n >= 1) of the base-2 van der Corput sequence: 1/2, 1/4, 3/4, 1/8, 5/8, ...; any first
+    terms spread evenly over (0, 1)."""
+    value, denominator = 0.0, 1.0
+    while n:
+        denominator *= 2
+        n, bit = divmod(n, 2)
+        value += bit / denominator
+    return value
 
 
 def simulate(world: World, randomness: Randomness, progress: Callable[[int, int], None] | None = None,

@@ -52,6 +52,7 @@ class LegRow(NamedTuple):
     cargo_class: str  # the classes aboard, "+"-joined (bulk, oversize, outsize, passengers); "" when empty
     items: str  # the pieces aboard, "KIND xN; ..." ("" for none)
     passengers: int  # people aboard
+    passenger_crews: str  # spare crews riding to where crews are staged, ";"-joined ("" for none)
 
 
 class GroundRow(NamedTuple):

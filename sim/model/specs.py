@@ -48,6 +48,16 @@ class OperationsSpec:
     parking_holds: bool = True  # take off only with a parking spot held at the destination
     dispatch_rule: str = "first_come"
     return_to: str = "hub"  # after a delivery with no job: "hub" | "base" | "stay"
+    # Flight hours each crew flew in the 30 days before the start, spread evenly; None: half its type's
+    # 30-day limit (assumed, range 0 to the limit; see docs/explanation/crews-fuel-airspace.md).
+    crew_prior_flight_h_per_30d: float | None = None
+    min_load_frac: float = 0.5  # a cargo sortie leaves with at least this share of its planned load (assumed)
+    crew_positioning: bool = True  # spare rested crews ride the airlift's sorties to refill staged crews
+
+    def crew_prior_h(self, limit_h: float) -> float:
+        """Hours a crew of a type with this 30-day limit flew in the 30 days before the start."""
+        prior = 0.5 * limit_h if self.crew_prior_flight_h_per_30d is None else self.crew_prior_flight_h_per_30d
+        return min(prior, limit_h)
 
 
 @dataclass(frozen=True)

@@ -123,18 +123,24 @@ def _crews(world: World, sorties: list[dict[str, Any]]) -> list[str]:
     problems = []
     window_h = 30 * 24.0
     by_crew: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    rides: dict[str, list[dict[str, Any]]] = defaultdict(list)  # hops a crew rode as passengers
     for row in sorties:
         by_crew[row["crew"]].append(row)
+        for name in str(row.get("passenger_crews") or "").split(";"):
+            if name and name != "nan":
+                rides[name].append(row)
     for crew, legs in by_crew.items():
         legs.sort(key=lambda r: r["depart_h"])
         kind = world.aircraft[legs[0]["type"]]
         duty: list[dict[str, Any]] = []
-        for i, leg in enumerate(legs):
-            if i and leg["origin"] != legs[i - 1]["destination"]:
+        moves = sorted([*legs, *rides.get(crew, ())], key=lambda r: r["depart_h"])  # flown and ridden, in order
+        for i, leg in enumerate(moves):
+            if i and leg["origin"] != moves[i - 1]["destination"]:
                 problems.append(f"{crew}: boards at {leg['origin']} at {leg['depart_h']:.2f} h but landed last at "
-                                f"{legs[i - 1]['destination']}")
-            if i and leg["depart_h"] < legs[i - 1]["arrive_h"] - EPS:
+                                f"{moves[i - 1]['destination']}")
+            if i and leg["depart_h"] < moves[i - 1]["arrive_h"] - EPS:
                 problems.append(f"{crew}: takes off at {leg['depart_h']:.2f} h before its last landing")
+        for i, leg in enumerate(legs):
             rested = not duty or (leg["depart_h"] - kind.crew_show_h) - (duty[-1]["arrive_h"] + kind.crew_debrief_h) \
                 >= kind.crew_rest_h - EPS
             if rested:

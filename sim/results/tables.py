@@ -9,6 +9,7 @@ from typing import Any
 
 from sim._version import __version__
 from sim.data import catalog, countries
+from sim.flight import performance
 from sim.model.engine import RunOutput
 from sim.model.records import SPOT_ACTIVITIES
 from sim.model.specs import HOURS_PER_DAY
@@ -143,7 +144,7 @@ def summarise(out: RunOutput) -> dict[str, Any]:
         by_type[kind]["delivered_t"] += t
     for kind, dep, arr, fuel in zip(legs["type"], legs["depart_h"], legs["arrive_h"], legs["fuel_t"], strict=True):
         by_type[kind]["flight_h"] += arr - dep
-        by_type[kind]["fuel_t"] += fuel
+        by_type[kind]["fuel_t"] += fuel + performance.taxi_climb_fuel_t(world.aircraft[kind])
     ground = out.records.ground
     held_h: dict[str, dict[str, float]] = {"crew rest": defaultdict(float), "parking hold": defaultdict(float)}
     for kind, what, start, end in zip(ground["type"], ground["activity"], ground["start_h"], ground["end_h"], strict=True):
@@ -186,6 +187,7 @@ def summarise(out: RunOutput) -> dict[str, Any]:
             "holds_here": len(holds), "max_hold_h": max(holds, default=0.0),
         }
     stops = sorted({d for d, s in zip(legs["destination"], legs["fuel_stop"], strict=True) if s})
+    taxi_climb_t = sum(performance.taxi_climb_fuel_t(world.aircraft[kind]) for kind in legs["type"])
 
     return {
         "scenario": run.name,
@@ -202,7 +204,10 @@ def summarise(out: RunOutput) -> dict[str, Any]:
         "sorties": len(deliveries["tons"]),
         "legs_flown": len(legs["aircraft"]),
         "flight_h": sum(a - d for d, a in zip(legs["depart_h"], legs["arrive_h"], strict=True)),
-        "fuel_t": sum(legs["fuel_t"]),
+        # Fuel used: burned in flight (sorties.csv fuel_t) plus each take-off's taxi and climb allowance.
+        "fuel_t": sum(legs["fuel_t"]) + taxi_climb_t,
+        "flight_fuel_t": sum(legs["fuel_t"]),
+        "taxi_climb_fuel_t": taxi_climb_t,
         "repairs": sum(1 for what in ground["activity"] if what == "repair"),
         "repair_h": sum(e - b for b, e, what in zip(ground["start_h"], ground["end_h"], ground["activity"], strict=True)
                         if what == "repair"),

@@ -83,7 +83,8 @@ def build_world(scenario: Scenario) -> World:
         for f in scenario.fleet)
     requirements = tuple(_requirement(r, scenario.days) for r in scenario.requirements)
     ops = scenario.operations
-    operations = OperationsSpec(ops.crews, ops.parking_holds, scenario.dispatch.rule, scenario.dispatch.return_to)
+    operations = OperationsSpec(ops.crews, ops.parking_holds, scenario.dispatch.rule, scenario.dispatch.return_to,
+                                ops.crew_prior_flight_h_per_30d, scenario.dispatch.min_load_frac, ops.crew_positioning)
     return World(run, fleet, requirements, events, _stochastic(scenario), aircraft, airfields, tuple(named), stops,
                  policy, tuple(phases), overrides, notes, operations)
 

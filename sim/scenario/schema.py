@@ -135,6 +135,10 @@ class Dispatch(_Strict):
     return_to: Literal["hub", "base", "stay"] = Field("hub", description=(
         "after a delivery with no job waiting: hub = fly back to the origin of the cargo just delivered, "
         "base = to the aircraft's base, stay = park where it is"))
+    min_load_frac: Annotated[float, Field(ge=0, le=1)] = Field(0.5, description=(
+        "a cargo sortie leaves only with at least this share of its planned load (the type's planning load, "
+        "or what the trip can lift if less) waiting, unless the requirement has no more to come; "
+        "0 = leave with any cargo"))
 
 
 class Operations(_Strict):
@@ -143,6 +147,12 @@ class Operations(_Strict):
     crews: bool = Field(True, description="crew duty, rest and monthly flight-hour limits, crews per aircraft")
     parking_holds: bool = Field(True, description=(
         "an aircraft takes off only with a parking spot held for it at its destination; otherwise it holds"))
+    crew_prior_flight_h_per_30d: Annotated[float, Field(ge=0)] | None = Field(None, description=(
+        "flight hours each crew flew in the 30 days before the start, spread evenly over them (default: half "
+        "its type's crew_flight_h_per_30d), so the 30-day limit acts as a rate from the start"))
+    crew_positioning: bool = Field(True, description=(
+        "spare rested crews ride the airlift's own sorties as passengers to airfields short of the crews "
+        "staged there by crews_at"))
 
 
 class AirfieldSettings(_Strict):
