@@ -29,17 +29,35 @@ def main() -> None:
     import gc
     import os
     import signal
+    import sys
+
+    from sim.cli.common import INTERRUPTED
 
     def stop(signum: int, _frame: object) -> None:  # unwinds like Ctrl-C: workers ended, temporary files removed
+        INTERRUPTED.set()
         raise SystemExit(128 + signum)
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        INTERRUPTED.set()
+        raise KeyboardInterrupt
 
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), stop)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, interrupt)
     os.environ.setdefault("MPLBACKEND", "Agg")
     os.environ.setdefault("AIRLIFT_DRAW_BESIDE", "1")  # the command may draw its charts in a forked child
     try:
         app()
+    except SystemExit as exc:
+        if INTERRUPTED.is_set():
+            # Interrupted: the workers are ended and the temporary files removed by now; leave without the
+            # interpreter's exit handlers, which join the process pool's threads and may wait for ever.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(exc.code if isinstance(exc.code, int) else 130)
+        raise
     finally:
         # The collector's passes at interpreter exit walk every object the command made (0.3 s after
         # `airlift run`); frozen, they are freed by the operating system. Every file is closed by then.

@@ -9,6 +9,7 @@ import functools
 import json
 import logging
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
@@ -40,17 +41,26 @@ class _App(typer.Typer):
                 except AirliftError as exc:
                     raise fail([str(exc)]) from None
                 except KeyboardInterrupt:
+                    INTERRUPTED.set()
                     print("interrupted", file=sys.stderr)
                     raise typer.Exit(code=130) from None
-                except OSError as exc:  # disk full, permissions, a file where a folder should be...
-                    raise fail([os_error_line(exc)]) from None
-                except UnicodeError as exc:  # a file in another encoding than UTF-8
-                    raise fail([f"cannot read a file as UTF-8 text: {exc}"]) from None
+                except Exception as exc:
+                    if INTERRUPTED.is_set():  # a worker hit by the same Ctrl-C broke the pool first
+                        print("interrupted", file=sys.stderr)
+                        raise typer.Exit(code=130) from None
+                    if isinstance(exc, OSError):  # disk full, permissions, a file where a folder should be...
+                        raise fail([os_error_line(exc)]) from None
+                    if isinstance(exc, UnicodeError):  # a file in another encoding than UTF-8
+                        raise fail([f"cannot read a file as UTF-8 text: {exc}"]) from None
+                    raise
 
             register(guarded)
             return fn
 
         return decorator
+
+
+INTERRUPTED = threading.Event()  # set by Ctrl-C (and SIGTERM, SIGHUP) in the command's process
 
 
 def os_error_line(exc: OSError) -> str:

@@ -10,6 +10,7 @@ import multiprocessing
 import multiprocessing.context
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
@@ -83,10 +84,12 @@ def start_context() -> multiprocessing.context.BaseContext:
 def terminate(pool: ProcessPoolExecutor) -> None:
     """Cancel what has not started and end every worker process (SIGTERM, then SIGKILL after 5 s)."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
+    for process in processes:  # first: shutdown takes locks an interrupt may have left held
         if process.is_alive():
             process.terminate()
+    closing = threading.Thread(target=pool.shutdown, kwargs={"wait": False, "cancel_futures": True}, daemon=True)
+    closing.start()
+    closing.join(timeout=2.0)
     deadline = time.monotonic() + 5.0
     for process in processes:
         process.join(timeout=max(0.0, deadline - time.monotonic()))

@@ -43,10 +43,15 @@ def _watch(owner_pid: int, parent: int) -> None:
 
 
 def _alive(pid: int) -> bool:
+    """Is the process running? A zombie (dead, not yet reaped by its parent) is not."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:  # alive, another user's (a reused pid): cannot tell, so assume alive
         return True
-    return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except (OSError, IndexError):  # no /proc (not Linux): kill(pid, 0) said it exists
+        return True
