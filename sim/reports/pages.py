@@ -51,3 +51,12 @@ def write_reach_report(folder: Path, force: bool = True) -> Path:
     from sim.reports.studies import reach_context
 
     return write_report(Path(folder) / REPORT, render_report("reach report", reach_context(Path(folder))), force)
+
+
+def write_uncertainty_report(folder: Path, scenario: Any = None, force: bool = True) -> Path:
+    """report.html of an uncertainty study saved to ``folder`` (``UncertaintyResult.save``); ``scenario``, the
+    study's Scenario, adds the question's facts and the scenario's hash; returns its path."""
+    from sim.reports.studies import uncertainty_context
+
+    context = uncertainty_context(Path(folder), scenario)
+    return write_report(Path(folder) / REPORT, render_report("uncertainty", context), force)
