@@ -18,6 +18,8 @@ from test_uncertainty import PARKING, parking_scenario
 from typer.testing import CliRunner
 
 from sim.cli import app
+from sim.experiments.runs import run
+from sim.reports import write_run_report
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,9 +33,9 @@ def study(tmp_path_factory):
     data = parking_scenario(uncertainty=PARKING).model_dump(mode="json", by_alias=True, exclude_none=True)
     path.write_text(json.dumps(data))
     done = runner.invoke(app, ["uncertainty", str(path), "--samples", "8", "--method", "sobol", "--workers", "1",
-                               "--out", str(folder / "out"), "--html"])
+                               "--out", str(folder / "micro-uncertainty"), "--html"])
     assert done.exit_code == 0, done.output
-    return folder / "out", done.output
+    return folder / "micro-uncertainty", done.output
 
 
 def test_the_command_writes_the_page_and_prints_its_path(study):
@@ -96,6 +98,39 @@ def test_the_provenance_names_the_scenario_and_the_seed(study):
 
     assert Scenario.model_validate(data).scenario_hash() in html
     assert "<dt>seed</dt><dd>0</dd>" in html
+
+
+def test_a_run_beside_a_study_of_its_scenario_ranks_its_assumptions_by_it(study):
+    out, _ = study
+    s = json.loads((out / "uncertainty.json").read_text())
+    result = run(parking_scenario())  # named "micro", as the study's scenario: results/micro/ beside micro-uncertainty/
+    result.save(out.parent / "micro", force=True)
+    html = write_run_report(out.parent / "micro", result).read_text()
+    assert f"Ranked by the uncertainty study in {out} (sobol, {s['samples']} samples, outcome delivered_t)" in html
+    ranks = [int(a["data-rank"]) for tag, a in Page(html).tags if tag == "tr" and "data-rank" in a]
+    assert ranks == [i["rank"] for i in s["inputs"]]  # every input of the study, in rank order, first
+    offload = next(i for i in s["inputs"] if i["path"] == "aircraft.Il-76MD.offload_h")
+    assert f"<td>{offload['swing']:,.0f} t</td>" in html
+    rows = [a for tag, a in Page(html).tags if tag == "tr"]
+    assert "data-rank" not in rows[-1] and "<td>Il-76MD crew_duty_h</td>" in html  # the rest follow, unranked
+    assert "No uncertainty study ranks these yet" not in html
+
+
+def test_a_run_without_a_study_says_none_ranks_its_assumptions_and_how_to_get_one(tmp_path):
+    result = run(parking_scenario())
+    result.save(tmp_path / "micro", force=True)
+    html = write_run_report(tmp_path / "micro", result).read_text()
+    assert "No uncertainty study ranks these yet: `airlift uncertainty " in html
+    assert not [a for tag, a in Page(html).tags if tag == "tr" and "data-rank" in a]
+    assert "grade-assumed" in html  # today's list, unranked
+
+
+def test_a_study_of_another_scenario_does_not_rank_a_run(study, tmp_path):
+    out, _ = study
+    result = run(parking_scenario(name="other"))
+    result.save(tmp_path / "other", force=True)
+    html = write_run_report(tmp_path / "other", result, study=out).read_text()
+    assert "No uncertainty study ranks these yet" in html
 
 
 def test_the_page_renders_in_chromium(browser, study, tmp_path):  # noqa: F811 - the shared fixture
