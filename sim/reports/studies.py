@@ -183,6 +183,7 @@ METHOD_WORDS = {"sobol": ("Sobol indices (Saltelli sampling, SALib): S1 is the s
                            "changes, sigma how much that effect depends on the others; inputs ranked by mu*"),
                 "lhs": ("a Latin hypercube (scipy.stats.qmc) with the RBD-FAST first-order index S1 where there are "
                         "enough points; inputs ranked by their one-at-a-time swing")}
+RANKED_BY = {"sobol": "by the total Sobol index", "morris": "by Morris mu*", "lhs": "by its swing"}
 INDEX_COLUMNS = {"sobol": ("S1", "ST"), "morris": ("mu_star", "sigma"), "lhs": ("S1",)}
 
 
@@ -202,7 +203,7 @@ def uncertainty_context(folder: Path, scenario: Any = None) -> dict[str, Any]:
         words += f"; {s['share_closed']:.0%} of the runs deliver every requested ton by day {s['close_by_day']}"
     first = s["inputs"][0] if s["inputs"] else None
     if first is not None:
-        words += (f". The input that matters most: {first['path']} (from {first['low']} to {first['high']} it moves "
+        words += (f". The input that matters most ({RANKED_BY[s['method']]}): {first['path']} (from {first['low']} to {first['high']} it moves "
                   f"the outcome by {_swing_words(first['swing'], unit)} on its own)")
     figures = [figure(f"quantiles.{k}", label, q[k], _unit_label(unit), 1 if unit != "t" else 0)
                for k, label in (("p10", "p10: 10 % of samples below"), ("p50", "p50: half below"),
@@ -252,10 +253,17 @@ def _ranked_inputs(s: dict[str, Any], rows: list[dict[str, str]]) -> dict[str, A
     for i in s["inputs"]:
         out.append({"rank": i["rank"], "path": i["path"], "low": i["low"], "high": i["high"], "grade": i["grade"],
                     "swing": i["swing"], "swing_text": f"{i['swing']:,.{0 if s['unit'] == 't' else 1}f}",
-                    "indices": [("-" if i.get(n) is None else f"{i[n]:.3f}") for n in names],
+                    "indices": [_index_text(i.get(n), n, s["unit"]) for n in names],
                     "source": source.get(i["path"], "")})
     return {"columns": [n.replace("mu_star", "mu*") for n in names], "swing_unit": unit, "rows": out,
             "method": s["method"]}
+
+
+def _index_text(value: float | None, name: str, unit: str) -> str:
+    """A Sobol index as a share (0.412); Morris mu* and sigma in the outcome's unit (2,941 t)."""
+    if value is None:
+        return "-"
+    return f"{value:,.{0 if unit == 't' else 1}f}" if name in ("mu_star", "sigma") else f"{value:.3f}"
 
 
 def _study_provenance(s: dict[str, Any], data: dict[str, Any] | None) -> list[list[str]]:
