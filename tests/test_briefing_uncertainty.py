@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 from test_briefing import Page, remote_references
-from test_briefing_browser import browser, _screenshot  # noqa: F401 - the fixture, shared
+from test_briefing_browser import _screenshot, browser  # noqa: F401 - the fixture, shared
 from test_uncertainty import PARKING, parking_scenario
 from typer.testing import CliRunner
 
 from sim.cli import app
 from sim.experiments.runs import run
+from sim.experiments.uncertainty import uncertainty
 from sim.reports import write_run_report
 
 runner = CliRunner()
@@ -152,3 +153,17 @@ def test_the_page_renders_in_chromium(browser, study, tmp_path):  # noqa: F811 -
     kept.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(_screenshot(browser, tmp_path / "uncertainty.png"), kept)
     print(f"\nscreenshot of the uncertainty briefing: {kept}")
+
+
+def test_a_catalogue_number_a_study_ranks_keeps_its_name_and_grade_on_the_run_page(tmp_path):
+    s = parking_scenario(name="cat")
+    study = uncertainty(s, {"aircraft.Il-76MD.range_reserve_frac": [0.05, 0.1], "airfields.DEST.parking_mog": [1, 6]},
+                        samples=4, method="lhs", workers=1)
+    study.save(tmp_path / "cat-uncertainty", force=True)
+    result = run(s)
+    result.save(tmp_path / "cat", force=True)
+    html = write_run_report(tmp_path / "cat", result).read_text()
+    reserve = next(i for i in study.summary["inputs"] if i["path"] == "aircraft.Il-76MD.range_reserve_frac")
+    row = f'<tr data-rank="{reserve["rank"]}"><td>{reserve["rank"]}</td><td>Il-76MD range_reserve_frac</td>'
+    assert row in html  # the run's own entry (its name, value, grade), ranked: not a second row for the path
+    assert html.count("range_reserve_frac</td>") == 1

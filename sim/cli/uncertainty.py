@@ -73,18 +73,22 @@ def uncertainty_command(
             raise typer.Exit(code=130) from None
     result.save(target, force=force)
     partial.unlink(missing_ok=True)
-    report = None
-    if html:
-        from sim.reports import write_uncertainty_report
-
-        report = write_uncertainty_report(target, scenario)
     if as_json:
         print(json.dumps(result.summary, indent=2, default=str))
-        if report is not None:
-            typer.echo(f"briefing: {report}", err=True)
-        return
-    _print(result, target)
-    if report is not None:
+    else:
+        _print(result, target)
+    if html:
+        _briefing(target, scenario, as_json)
+
+
+def _briefing(target: Path, scenario: Any, as_json: bool) -> None:
+    """report.html in the study's folder; its path printed (on stderr under --json)."""
+    from sim.reports import write_uncertainty_report
+
+    report = write_uncertainty_report(target, scenario)
+    if as_json:
+        typer.echo(f"briefing: {report}", err=True)
+    else:
         out.print(f"Briefing: [bold]{report}[/bold]")
 
 

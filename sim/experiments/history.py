@@ -3,9 +3,9 @@ predict a window not used, and say whether the prediction holds.
 
 1. **Sample** the uncertain inputs (``sim.scenario.uncertain.Input``: scenario paths with ranges or
    choices, as an uncertainty study declares them) jointly, by the study's Latin hypercube
-   (``sim.experiments.uncertainty.unit_samples``, ``scipy.stats.qmc``); each point is the scenario with those values, run ``replications`` times on the
-   sweep executors (serial, processes, Dask), with common random numbers (replication r draws the same
-   streams at every point).
+   (``sim.experiments.uncertainty.unit_samples``, ``scipy.stats.qmc``); each point is the scenario with
+   those values, run ``replications`` times on the sweep executors (serial, processes, Dask), with common
+   random numbers (replication r draws the same streams at every point).
 2. **Count** each run's cargo flights per route and window, as the sources report them: by the origin's
    country (reports say "from Moscow or Minsk") and the destination airfield, dated by the departure from
    the origin (a trip with a fuel stop counts once).

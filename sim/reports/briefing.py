@@ -64,7 +64,8 @@ def render_report(kind: str, context: dict[str, Any]) -> str:
     except jinja2.TemplateNotFound:
         template = env.get_template("briefing.html.j2")
     page = {"subtitle": "", "question": None, "answer": None, "tables": [], "binds": None, "timeline": [],
-            "charts": [], "map": None, "assumptions": [], "assumptions_note": "", "inputs": None, "provenance": [], "kind": kind, **context}
+            "charts": [], "map": None, "assumptions": [], "assumptions_note": "", "inputs": None, "provenance": [],
+            "kind": kind, **context}
     return template.render(**page)
 
 

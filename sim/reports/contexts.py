@@ -276,18 +276,18 @@ def assumptions(inputs: dict[str, Any]) -> list[dict[str, Any]]:
     """The catalogue numbers the run used that are assumed or derived, with their source (and range)."""
     out = []
 
-    def add(what: str, entry: Any) -> None:
+    def add(what: str, entry: Any, path: str) -> None:
         if isinstance(entry, dict) and entry.get("grade") in GRADES_THAT_MATTER:
             low, high = entry.get("low"), entry.get("high")
             rng = f"{low:g}-{high:g}" if isinstance(low, int | float) and isinstance(high, int | float) else ""
-            out.append({"what": what, "value": entry.get("value"), "grade": entry["grade"],
+            out.append({"what": what, "value": entry.get("value"), "grade": entry["grade"], "path": path,
                         "source": entry.get("source", ""), "range": rng, "reason": entry.get("reason", "")})
 
-    add("territorial airspace (NM)", inputs.get("territorial_nm"))
+    add("territorial airspace (NM)", inputs.get("territorial_nm"), "territorial_nm")
     for kind in ("aircraft", "airfields"):
         for name, fields in (inputs.get(kind) or {}).items():
             for key, entry in fields.items():
-                add(f"{name} {key}", entry)
+                add(f"{name} {key}", entry, f"{kind}.{name}.{key}")  # the path a study (and --set) names it by
     out.sort(key=lambda a: (GRADES_THAT_MATTER.index(a["grade"]), a["what"]))
     return out
 
@@ -309,11 +309,13 @@ def _scenario_argument(prov: dict[str, Any]) -> str:
     return next((w for w in words if w.endswith((".yaml", ".yml", ".json"))), "SCENARIO")
 
 
-def _study_path(path: str) -> str:
-    """A study's input path as the assumptions list names it: ``aircraft.Il-76MD.offload_h`` -> ``Il-76MD offload_h``."""
-    head, _, rest = path.partition(".")
-    name, _, key = rest.rpartition(".")
-    return f"{name} {key}" if head in ("aircraft", "airfields") and name and "[" not in key else path
+UNIT_WORDS = {"t": "t", "t_per_day": "t/day", "days": "days"}  # a study's outcome units (sim.experiments.uncertainty)
+
+
+def amount(value: float, unit: str, with_unit: bool = True) -> str:
+    """An amount of a study's outcome (a swing, mu*): "1,395 t", "12.3 t/day", "2.5 days"."""
+    text = f"{value:,.{0 if unit == 't' else 1}f}"
+    return f"{text} {UNIT_WORDS.get(unit, unit)}" if with_unit else text
 
 
 def ranked_assumptions(items: list[dict[str, Any]], study: Path | None, scenario: str) -> dict[str, Any]:
@@ -325,19 +327,18 @@ def ranked_assumptions(items: list[dict[str, Any]], study: Path | None, scenario
             f"results/<name>-uncertainty/, which this page then reads when written again).")}
     s = read_json(study / "uncertainty.json")
     sources = {r["path"]: r.get("source", "") for r in read_csv(study / "sensitivity.csv")}
-    unit = {"t": "t", "t_per_day": "t/day", "days": "days"}.get(s["unit"], s["unit"])
-    by_what = {a["what"]: a for a in items}
+    by_path = {a.get("path"): a for a in items}
     ranked = []
     for i in s["inputs"]:
-        a = by_what.pop(_study_path(i["path"]), None) or {
+        a = by_path.pop(i["path"], None) or {
             "what": i["path"], "value": i["base"], "grade": i["grade"], "source": sources.get(i["path"], ""),
             "range": "", "reason": ""}
         ranked.append({**a, "range": a["range"] or f"{i['low']} to {i['high']}", "rank": i["rank"],
-                       "swing": f"{i['swing']:,.{0 if s['unit'] == 't' else 1}f} {unit}"})
+                       "swing": amount(i["swing"], s["unit"])})
     note = (f"Ranked by the uncertainty study in {study} ({s['method']}, {s['samples']:,} samples, outcome "
             f"{s['outcome']}): rank 1 moves the outcome most; the swing is the outcome's change from the input's low "
             f"to its high end, the others at their values. Numbers the study did not vary follow, unranked.")
-    return {"assumptions": ranked + list(by_what.values()), "assumptions_note": note}
+    return {"assumptions": ranked + list(by_path.values()), "assumptions_note": note}
 
 
 def provenance(prov: dict[str, Any], summary: dict[str, Any] | None = None) -> list[list[str]]:

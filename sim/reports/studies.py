@@ -7,7 +7,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from sim.reports.contexts import assumptions, charts, figure, provenance, read_csv, read_json, spread
+from sim.reports.contexts import UNIT_WORDS, amount, assumptions, charts, figure, provenance, read_csv, read_json, spread
 
 FIGURES = [("delivered_t", "delivered t", 0), ("backlog_t", "backlog t", 0), ("mean_daily_t", "t/day", 1),
            ("sorties", "sorties", 0)]
@@ -191,20 +191,19 @@ def uncertainty_context(folder: Path, scenario: Any = None) -> dict[str, Any]:
     """An uncertainty study (``airlift uncertainty``): the outcome's distribution in words, the inputs by
     rank with their swing, indices, grade and source (uncertainty.json, sensitivity.csv), the tornado and
     the distribution; ``scenario`` (the study's Scenario) for the question and the provenance."""
-    from sim.experiments.uncertainty_charts import OUTCOMES
-    from sim.experiments.uncertainty_charts import _in_unit as in_unit
+    from sim.experiments.uncertainty_charts import OUTCOMES, spread_text
 
     s = read_json(folder / "uncertainty.json")
     rows = read_csv(folder / "sensitivity.csv")
     unit, q = s["unit"], s["quantiles"]
     data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True) if scenario is not None else None
-    words = f"80 % of samples between {in_unit(q['p10'], unit)} and {in_unit(q['p90'], unit)}; half below {in_unit(q['p50'], unit)}"
+    words = spread_text(q, unit)
     if s.get("share_closed") is not None:
         words += f"; {s['share_closed']:.0%} of the runs deliver every requested ton by day {s['close_by_day']}"
     first = s["inputs"][0] if s["inputs"] else None
     if first is not None:
-        words += (f". The input that matters most ({RANKED_BY[s['method']]}): {first['path']} (from {first['low']} to {first['high']} it moves "
-                  f"the outcome by {_swing_words(first['swing'], unit)} on its own)")
+        words += (f". The input that matters most ({RANKED_BY[s['method']]}): {first['path']} (from {first['low']} "
+                  f"to {first['high']} it moves the outcome by {amount(first['swing'], unit)} on its own)")
     figures = [figure(f"quantiles.{k}", label, q[k], _unit_label(unit), 1 if unit != "t" else 0)
                for k, label in (("p10", "p10: 10 % of samples below"), ("p50", "p50: half below"),
                                 ("p90", "p90: 90 % of samples below"))]
@@ -224,14 +223,8 @@ def uncertainty_context(folder: Path, scenario: Any = None) -> dict[str, Any]:
             "provenance": _study_provenance(s, data)}
 
 
-def _swing_words(value: float, unit: str) -> str:
-    from sim.experiments.uncertainty_charts import _in_unit
-
-    return f"{value:,.1f} days" if unit == "days" else _in_unit(value, unit)
-
-
 def _unit_label(unit: str) -> str:
-    return {"t": "t", "t_per_day": "t/day", "days": "(day)"}.get(unit, unit)
+    return "(day)" if unit == "days" else UNIT_WORDS.get(unit, unit)
 
 
 def _method_notes(s: dict[str, Any]) -> list[str]:
@@ -252,7 +245,7 @@ def _ranked_inputs(s: dict[str, Any], rows: list[dict[str, str]]) -> dict[str, A
     out = []
     for i in s["inputs"]:
         out.append({"rank": i["rank"], "path": i["path"], "low": i["low"], "high": i["high"], "grade": i["grade"],
-                    "swing": i["swing"], "swing_text": f"{i['swing']:,.{0 if s['unit'] == 't' else 1}f}",
+                    "swing": i["swing"], "swing_text": amount(i["swing"], s["unit"], with_unit=False),
                     "indices": [_index_text(i.get(n), n, s["unit"]) for n in names],
                     "source": source.get(i["path"], "")})
     return {"columns": [n.replace("mu_star", "mu*") for n in names], "swing_unit": unit, "rows": out,
@@ -263,7 +256,7 @@ def _index_text(value: float | None, name: str, unit: str) -> str:
     """A Sobol index as a share (0.412); Morris mu* and sigma in the outcome's unit (2,941 t)."""
     if value is None:
         return "-"
-    return f"{value:,.{0 if unit == 't' else 1}f}" if name in ("mu_star", "sigma") else f"{value:.3f}"
+    return amount(value, unit, with_unit=False) if name in ("mu_star", "sigma") else f"{value:.3f}"
 
 
 def _study_provenance(s: dict[str, Any], data: dict[str, Any] | None) -> list[list[str]]:
