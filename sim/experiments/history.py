@@ -340,8 +340,8 @@ def history_match(scenario: Scenario, observations: Sequence[Observation], *, sp
     if counts not in ("minimum", "exact"):
         raise ValueError(f"counts: expected 'minimum' or 'exact' (got {counts!r})")
     if isinstance(inputs, Mapping):
-        data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
-        inputs = [declared_input(scenario, data, path, list(spec), "--range") for path, spec in inputs.items()]
+        as_data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+        inputs = [declared_input(scenario, as_data, path, list(spec), "--range") for path, spec in inputs.items()]
     inputs = list(inputs) if inputs is not None else default_inputs(scenario)
     places = Places(scenario)
     windows, split, routes, ignored = windows_for(scenario, observations, places, split)
