@@ -18,7 +18,8 @@ from sim.experiments import history
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[1]
 TRUE_T_PER_DAY = 60.0  # the truth: 60 t/day in 30 t loads, two flights a day
-DEMAND = history.Input("requirements[0].tons_per_day", (15.0, 150.0))
+DEMAND_PATH = "requirements[0].tons_per_day"
+DEMAND = {DEMAND_PATH: [15.0, 150.0]}  # as an uncertainty: block declares it
 
 
 def flow(days=20, tons_per_day=TRUE_T_PER_DAY):
@@ -51,10 +52,10 @@ def test_a_trip_with_a_fuel_stop_is_one_flight_dated_by_its_departure():
 
 def test_the_match_keeps_the_truth_and_the_prediction_holds():
     truth = flow()
-    result = history.history_match(flow(tons_per_day=100.0), observed(truth), samples=24, inputs=[DEMAND],
+    result = history.history_match(flow(tons_per_day=100.0), observed(truth), samples=24, inputs=DEMAND,
                                    counts="exact", workers=1)
-    kept = [p["inputs"][DEMAND.path] for p in result.samples if p["kept"]]
-    ruled_out = [p["inputs"][DEMAND.path] for p in result.samples if not p["kept"]]
+    kept = [p["inputs"][DEMAND_PATH] for p in result.samples if p["kept"]]
+    ruled_out = [p["inputs"][DEMAND_PATH] for p in result.samples if not p["kept"]]
     assert min(kept) <= TRUE_T_PER_DAY <= max(kept)
     assert ruled_out and all(abs(v - TRUE_T_PER_DAY) > 25 for v in ruled_out)  # far from the truth
     assert result.split == truth.start_date + timedelta(days=10)  # halves the observations
@@ -67,7 +68,7 @@ def test_a_change_the_model_does_not_know_is_a_miss():
     # After day 10 the real tempo quadruples; the model, matched on the first ten days, cannot know it.
     s = flow()
     result = history.history_match(s, observed(s, times=4), split=s.start_date + timedelta(days=10), samples=16,
-                                   inputs=[DEMAND], counts="exact", workers=1)
+                                   inputs=DEMAND, counts="exact", workers=1)
     total = result.predictions[-1]
     assert total["verdict"] == "miss" and total["reason"] == "fewer flights than were seen"
     assert total["p90"] < total["observed"]
@@ -80,7 +81,7 @@ def test_the_chart_marks_the_observation_against_the_prediction():
 
     s = flow()
     result = history.history_match(s, observed(s, times=4), split=s.start_date + timedelta(days=10), samples=6,
-                                   inputs=[DEMAND], counts="exact", workers=1)
+                                   inputs=DEMAND, counts="exact", workers=1)
     fig = history_figure(result.to_dict())
     lines = {line.get_gid(): line for line in fig.axes[0].get_lines() if line.get_gid()}
     total = result.predictions[-1]
@@ -93,7 +94,7 @@ def test_observations_outside_the_run_or_its_routes_are_left_out_and_said_so():
     s = flow()
     extra = [history.Observation(date(2024, 12, 1), "Il-76MD", "ORIG", "DEST"),
              history.Observation(s.start_date, "Il-76MD", "DEST", "ORIG")]
-    result = history.history_match(s, observed(s) + extra, samples=4, inputs=[DEMAND], workers=1)
+    result = history.history_match(s, observed(s) + extra, samples=4, inputs=DEMAND, workers=1)
     reasons = sorted(i["reason"] for i in result.ignored)
     assert reasons == ["no requirement flies this route", "outside the run's days"]
 

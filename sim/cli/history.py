@@ -24,7 +24,8 @@ def history_command(
     replications: Annotated[int | None, typer.Option(min=1, help="replications per point (default: the scenario's)")] = None,
     ranges: Annotated[list[str] | None, typer.Option(
         "--range", metavar="PATH=LOW,HIGH", help="an uncertain input and its range (or options a,b,c); repeat it; "
-        "default: crews, al-Khadim parking and fuel, Il-76 ground times, each requirement's tons x0.5-2")] = None,
+        "default: the scenario's uncertainty: block, else the catalogue ranges of crews, parking and ground times, "
+        "al-Khadim fuel, each requirement's tons x0.5-2")] = None,
     counts: Annotated[str, typer.Option(help="'minimum' (reported as 'at least', default) or 'exact'")] = "minimum",
     seed: Annotated[int, typer.Option(min=0, help="seed of the Latin hypercube")] = 0,
     workers: Annotated[int | None, typer.Option(min=1, help="processes (default: all cores; 1 = serial)")] = None,
@@ -88,17 +89,17 @@ def _date(text: str) -> date:
         raise fail([f"--split: expected a date YYYY-MM-DD (got {text!r})"]) from None
 
 
-def _inputs(options: list[str]) -> list[Any]:
-    from sim.experiments.history import Input
+def _inputs(options: list[str]) -> dict[str, list[Any]]:
+    """``{PATH: [LOW, HIGH] or [A, B, ...]}`` of the --range options, as an uncertainty: block takes them."""
     from sim.scenario.overrides import parse_values
 
-    out_ = []
+    out_ = {}
     for option in options:
         path, sep, spec = option.partition("=")
         values = parse_values(spec) if sep else []
         if not path.strip() or len(values) < 2:
             raise fail([f"--range {option!r}: expected PATH=LOW,HIGH (numbers) or PATH=A,B,... (options)"])
-        out_.append(Input(path.strip(), tuple(values)))
+        out_[path.strip()] = list(values)
     return out_
 
 

@@ -35,11 +35,12 @@ def uncertainty_command(
     as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
     force: Annotated[bool, typer.Option("--force", help="replace an existing study, or start an interrupted one over")] = False,
     resume: Annotated[bool, typer.Option("--resume", help="complete an interrupted study")] = False,
+    html: Annotated[bool, typer.Option("--html", help="also write report.html: a one-page briefing, self-contained")] = False,
 ) -> None:
     """Vary the uncertain inputs together (the scenario's uncertainty: block, or the catalogue ranges of
     every assumed or derived number it uses) and rank them by how much they move the outcome. Writes
     uncertainty.csv (one row per sample), sensitivity.csv (one row per input, by rank), uncertainty.json,
-    tornado.png and distribution.png."""
+    tornado.png and distribution.png (and with --html report.html, a one-page briefing)."""
     scenario = load(scenario_path)
     if outcome not in OUTCOMES:
         raise fail([f"--outcome {outcome!r}: expected one of {', '.join(OUTCOMES)}"])
@@ -74,8 +75,21 @@ def uncertainty_command(
     partial.unlink(missing_ok=True)
     if as_json:
         print(json.dumps(result.summary, indent=2, default=str))
-        return
-    _print(result, target)
+    else:
+        _print(result, target)
+    if html:
+        _briefing(target, scenario, as_json)
+
+
+def _briefing(target: Path, scenario: Any, as_json: bool) -> None:
+    """report.html in the study's folder; its path printed (on stderr under --json)."""
+    from sim.reports import write_uncertainty_report
+
+    report = write_uncertainty_report(target, scenario)
+    if as_json:
+        typer.echo(f"briefing: {report}", err=True)
+    else:
+        out.print(f"Briefing: [bold]{report}[/bold]")
 
 
 def _kept(partial: Path) -> dict[tuple[int, int], dict[str, Any]]:

@@ -1,10 +1,11 @@
 """History matching, predicted out of sample: keep the inputs consistent with one observed window, then
 predict a window not used, and say whether the prediction holds.
 
-1. **Sample** the uncertain inputs (scenario paths with ranges) jointly, by Latin hypercube
-   (``scipy.stats.qmc``); each point is the scenario with those values, run ``replications`` times on the
-   sweep executors (serial, processes, Dask), with common random numbers (replication r draws the same
-   streams at every point).
+1. **Sample** the uncertain inputs (``sim.scenario.uncertain.Input``: scenario paths with ranges or
+   choices, as an uncertainty study declares them) jointly, by the study's Latin hypercube
+   (``sim.experiments.uncertainty.unit_samples``, ``scipy.stats.qmc``); each point is the scenario with
+   those values, run ``replications`` times on the sweep executors (serial, processes, Dask), with common
+   random numbers (replication r draws the same streams at every point).
 2. **Count** each run's cargo flights per route and window, as the sources report them: by the origin's
    country (reports say "from Moscow or Minsk") and the destination airfield, dated by the departure from
    the origin (a trip with a fuel stop counts once).
@@ -36,21 +37,19 @@ import numpy as np
 
 from sim.experiments.execution import executor, run_tasks
 from sim.experiments.replications import Task, run_task
+from sim.experiments.uncertainty import checked, sampled_values, study_data, unit_samples
 from sim.scenario.schema import Scenario
+from sim.scenario.uncertain import Input, catalogue_inputs, declared_input, declared_inputs
 
 CUTOFF = 3.0  # implausibility above which a point is ruled out (Pukelsheim's three-sigma rule)
 DISCREPANCY_SHARE = 0.1
 QUANTILES = (0.1, 0.5, 0.9)
-# The inputs a December 2024 scenario leaves most uncertain (shared/reference/uncertainty.md section 1),
-# used when the caller gives none and the scenario has the thing they vary.
-DEFAULT_RANGES: dict[str, list[Any]] = {
-    "aircraft.Il-76MD.crews_per_aircraft": [1.5, 3.0],
-    "aircraft.Il-76MD.crew_flight_h_per_30d": [80.0, 120.0],
-    "airfields.HL59.parking_mog": [4, 8],
-    "airfields.HL59.fuel": [False, True],
-    "aircraft.Il-76MD.onload_h": [2.0, 4.25],
-    "aircraft.Il-76MD.offload_h": [2.0, 4.25],
-}
+# The numbers a December 2024 scenario leaves most uncertain (shared/reference/uncertainty.md section 1):
+# by default their catalogue ranges (sim.scenario.uncertain.catalogue_inputs) for the types flown and the
+# airfields used, when the scenario has no uncertainty: block.
+HISTORY_FIELDS = ("crews_per_aircraft", "crew_flight_h_per_30d", "onload_h", "offload_h", "parking_mog")
+# A choice no catalogue range holds: whether al-Khadim sells fuel (declared where the scenario uses HL59).
+DEFAULT_CHOICES: dict[str, list[Any]] = {"airfields.HL59.fuel": [False, True]}
 DEMAND_RANGE = (0.5, 2.0)  # each requirement's tons_per_day or tons, times its scenario value: sized to the reports
 
 
@@ -63,28 +62,6 @@ class Observation:
     origin: str
     destination: str
     source: str = ""
-
-
-@dataclass(frozen=True)
-class Input:
-    """One uncertain input: a scenario path and its range (numbers: low, high; else a list of options)."""
-
-    path: str
-    values: tuple[Any, ...]
-
-    @property
-    def discrete(self) -> bool:
-        numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in self.values)
-        return not (numbers and len(self.values) == 2)
-
-    def at(self, u: float) -> Any:
-        """The value at a uniform draw ``u`` in [0, 1): options in equal shares, whole numbers inclusive."""
-        if self.discrete:
-            return self.values[min(int(u * len(self.values)), len(self.values) - 1)]
-        low, high = self.values
-        if isinstance(low, int) and isinstance(high, int):
-            return min(low + int(u * (high - low + 1)), high)
-        return float(low + u * (high - low))
 
 
 @dataclass
@@ -125,10 +102,11 @@ class HistoryMatch:
 
 
 def _input_record(spec: Input, kept: list[dict[str, Any]]) -> dict[str, Any]:
-    """An input's range, and the values of the points kept."""
+    """An input's range (or choices), grade and source, and the values of the points kept."""
     values = [s["inputs"][spec.path] for s in kept]
-    record: dict[str, Any] = {"path": spec.path, "range": list(spec.values)}
-    if spec.discrete:
+    record: dict[str, Any] = {"path": spec.path, "range": list(spec.choices) if spec.kind == "choice" else
+                              [spec.low, spec.high], "grade": spec.grade, "source": spec.source}
+    if spec.kind == "choice":
         record["kept_values"] = {str(k): v for k, v in Counter(map(str, values)).items()}
     elif values:
         record["kept_low"], record["kept_high"] = float(min(values)), float(max(values))
@@ -181,30 +159,33 @@ def read_observation_file(path: Path, scenario: Scenario) -> list[Observation]:
 
 
 def default_inputs(scenario: Scenario) -> list[Input]:
-    """DEFAULT_RANGES the scenario has the subject of (the type flown, the airfield used), and each
-    requirement's tons_per_day (a flow) or tons (a lump) over DEMAND_RANGE times its value."""
-    data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
-    types = {f["type"] for f in data["fleet"]}
-    places = {x for r in data["requirements"] for x in (r["from"], r["to"])}
-    out = []
-    for path, values in DEFAULT_RANGES.items():
-        head, name = path.split(".")[:2]
-        if (head == "aircraft" and name in types) or (head == "airfields" and name in places):
-            out.append(Input(path, tuple(values)))
+    """The scenario's uncertainty: block; without one, the catalogue ranges of HISTORY_FIELDS the scenario
+    uses, DEFAULT_CHOICES of the airfields its requirements name, and each requirement's tons_per_day (a
+    flow) or tons (a lump) over DEMAND_RANGE times its value."""
+    declared = declared_inputs(scenario)
+    if declared:
+        return declared
+    data = study_data(scenario)
+    out = [i for i in catalogue_inputs(scenario) if i.path.rsplit(".", 1)[-1] in HISTORY_FIELDS]
+    places = {x for r in scenario.requirements for x in (r.from_, r.to)}
+    out += [declared_input(scenario, data, path, spec, "history default")
+            for path, spec in DEFAULT_CHOICES.items() if path.split(".")[1] in places]
     for k, req in enumerate(data["requirements"]):
         for key in ("tons_per_day", "tons"):
             if req.get(key):
                 value = float(req[key])
-                out.append(Input(f"requirements[{k}].{key}", (DEMAND_RANGE[0] * value, DEMAND_RANGE[1] * value)))
+                out.append(declared_input(scenario, data, f"requirements[{k}].{key}",
+                                          [DEMAND_RANGE[0] * value, DEMAND_RANGE[1] * value],
+                                          f"history default: x{DEMAND_RANGE[0]:g}-{DEMAND_RANGE[1]:g} the scenario's"))
     return out
 
 
 def sample_points(inputs: Sequence[Input], samples: int, seed: int) -> list[dict[str, Any]]:
-    """``samples`` Latin-hypercube points over the inputs (scrambled, seeded: the same every time)."""
-    from scipy.stats import qmc  # type: ignore[import-untyped]
-
-    draws = qmc.LatinHypercube(d=len(inputs), seed=seed).random(samples)
-    return [{spec.path: spec.at(float(u)) for spec, u in zip(inputs, row, strict=True)} for row in draws]
+    """``samples`` Latin-hypercube points over the inputs, ``{path: value}`` (an uncertainty study's
+    sampling: scrambled, seeded, the same every time); one empty point without inputs."""
+    if not inputs:
+        return [{}]
+    return sampled_values(list(inputs), unit_samples("lhs", len(inputs), samples, seed))
 
 
 # --- counting flights --------------------------------------------------------------------------------
@@ -342,10 +323,12 @@ def observed_counts(observations: Sequence[Observation], places: Places, windows
 
 
 def history_match(scenario: Scenario, observations: Sequence[Observation], *, split: date | None = None,
-                  samples: int = 64, replications: int | None = None, inputs: Sequence[Input] | None = None,
+                  samples: int = 64, replications: int | None = None,
+                  inputs: Mapping[str, Sequence[Any]] | Sequence[Input] | None = None,
                   counts: str = "minimum", seed: int = 0, workers: int | None = None, dask: str | None = None,
                   on_result: Callable[[int, Any], None] | None = None) -> HistoryMatch:
-    """Sample the ``inputs`` (default: :func:`default_inputs`), keep the points whose flights in the first
+    """Sample the ``inputs`` (``sim.scenario.uncertain.Input``, or ``{PATH: [LOW, HIGH] or [CHOICE, ...]}``
+    as an uncertainty: block takes them; default: :func:`default_inputs`), keep the points whose flights in the first
     window are plausible against the observations, and predict the second window from them.
 
     ``split``: the first day of the predicted window (default: the date that halves the observations
@@ -356,16 +339,17 @@ def history_match(scenario: Scenario, observations: Sequence[Observation], *, sp
     """
     if counts not in ("minimum", "exact"):
         raise ValueError(f"counts: expected 'minimum' or 'exact' (got {counts!r})")
-    declared = getattr(scenario, "uncertainty", None)  # a scenario's own ranges (an uncertainty: block), if any
-    if inputs is None and declared and hasattr(declared, "items"):
-        inputs = [Input(path, tuple(values)) for path, values in declared.items()]
+    if isinstance(inputs, Mapping):
+        as_data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+        inputs = [declared_input(scenario, as_data, path, list(spec), "--range") for path, spec in inputs.items()]
     inputs = list(inputs) if inputs is not None else default_inputs(scenario)
     places = Places(scenario)
     windows, split, routes, ignored = windows_for(scenario, observations, places, split)
     observed = observed_counts(observations, places, windows, routes)
     count = replications or (scenario.stochastic.replications if scenario.stochastic else 1)
-    points = sample_points(inputs, samples, seed) if inputs else [{}]
-    data = [scenario.with_(values).model_dump(mode="json", by_alias=True, exclude_none=True) for values in points]
+    points = sample_points(inputs, samples, seed)
+    base = study_data(scenario)
+    data = [checked(base, values) for values in points]  # each validated: OverrideError names a bad value
     tasks = [Task(d, r, point=i, trace=True) for i, d in enumerate(data) for r in range(count)]
     with executor(1 if len(tasks) == 1 else workers, dask) as pool:
         records = run_tasks(pool, run_task, tasks, on_result=on_result)

@@ -125,22 +125,31 @@ def plan_study(scenario: Scenario, inputs: list[Input] | None = None, *, method:
     if close_by_day is not None and not 0 <= close_by_day < scenario.days:
         raise OverrideError(f"--close-by {close_by_day}: the run has days 0 to {scenario.days - 1}")
     seed = scenario.seed if seed is None else seed
-    base = scenario.model_copy(update={"uncertainty": None, "sweep": None})
-    data = base.model_dump(mode="json", by_alias=True, exclude_none=True)
+    data = study_data(scenario)
     points = [StudyPoint(0, "base", {}, data)]
     for i, item in enumerate(inputs):  # each level validated: a bad value is named before anything runs
         for level in item.levels():
-            points.append(StudyPoint(len(points), "swing", {item.path: level}, _checked(data, {item.path: level}),
+            points.append(StudyPoint(len(points), "swing", {item.path: level}, checked(data, {item.path: level}),
                                      input_index=i))
     unit = unit_samples(chosen, len(inputs), samples, seed)  # type: ignore[arg-type]
-    for row, u in enumerate(unit):
-        values = {item.path: item.value_at(x) for item, x in zip(inputs, u, strict=True)}
+    for row, values in enumerate(sampled_values(inputs, unit)):
         points.append(StudyPoint(len(points), "sample", values, apply(data, values), sample=row))
     return StudyPlan(scenario, inputs, chosen, samples, replication_count(scenario, replications), seed,  # type: ignore[arg-type]
                      unit, points, outcome, close_by_day)
 
 
-def _checked(data: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+def study_data(scenario: Scenario) -> dict[str, Any]:
+    """The scenario as plain data, less its ``uncertainty:`` and ``sweep:`` blocks: what a study's points change."""
+    base = scenario.model_copy(update={"uncertainty": None, "sweep": None})
+    return base.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def sampled_values(inputs: list[Input], unit: np.ndarray) -> list[dict[str, Any]]:
+    """Each row of points on [0, 1]^k (``unit_samples``) as the inputs' values: ``{path: value}``."""
+    return [{item.path: item.value_at(x) for item, x in zip(inputs, u, strict=True)} for u in unit]
+
+
+def checked(data: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
     """Scenario data with ``values`` set, validated as a scenario file is; OverrideError names the value."""
     from sim.errors import InputError
     from sim.scenario.loading import load_scenario

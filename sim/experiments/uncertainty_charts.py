@@ -43,7 +43,11 @@ def _in_unit(value: float, unit: str) -> str:
 
 def spread_words(result: UncertaintyResult) -> str:
     """"80 % of samples between 5,100 t and 7,300 t; half below 6,200 t"."""
-    q, unit = result.quantiles(), result.unit
+    return spread_text(result.quantiles(), result.unit)
+
+
+def spread_text(q: dict[str, float], unit: str) -> str:
+    """The spread in words from the quantiles ``{"p10", "p50", "p90"}`` in the outcome's ``unit``."""
     return (f"80 % of samples between {_in_unit(q['p10'], unit)} and {_in_unit(q['p90'], unit)}; "
             f"half below {_in_unit(q['p50'], unit)}")
 

@@ -15,7 +15,9 @@ Jinja2 templates in ``sim/reports/templates/`` (``<kind>.html.j2`` when there is
 * ``timeline``: ``[{"day", "date", "what"}]``.
 * ``charts``: ``[{"title", "src", "caption"}]`` (``src``: a data URI, see :func:`data_uri`).
 * ``map``: ``{"svg": Markup, "phases": [...], "caption": str, "layers": [[key, label], ...]}``.
-* ``assumptions``: ``[{"what", "value", "grade", "source", "range"}]``.
+* ``assumptions``: ``[{"what", "value", "grade", "source", "range"}]`` (``"rank"``, ``"swing"`` when a study
+  ranks them); ``assumptions_note``: which study ranked them, or that none does yet.
+* ``inputs``: an uncertainty study's ranked inputs (``sim.reports.studies.uncertainty_context``).
 * ``provenance``: ``[[label, text], ...]``.
 
 Builders of contexts per kind of result live in :mod:`sim.reports.contexts`.
@@ -62,7 +64,8 @@ def render_report(kind: str, context: dict[str, Any]) -> str:
     except jinja2.TemplateNotFound:
         template = env.get_template("briefing.html.j2")
     page = {"subtitle": "", "question": None, "answer": None, "tables": [], "binds": None, "timeline": [],
-            "charts": [], "map": None, "assumptions": [], "provenance": [], "kind": kind, **context}
+            "charts": [], "map": None, "assumptions": [], "assumptions_note": "", "inputs": None, "provenance": [],
+            "kind": kind, **context}
     return template.render(**page)
 
 

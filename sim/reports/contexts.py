@@ -47,9 +47,11 @@ def _float(text: str | None) -> float | None:
     return None if text in (None, "") else float(text)
 
 
-def run_context(folder: Path, world: Any, legs: Any, replications: int = 1) -> dict[str, Any]:
+def run_context(folder: Path, world: Any, legs: Any, replications: int = 1, study: Path | None = None) -> dict[str, Any]:
     """The page of a run or a replicated run written to ``folder``; ``world`` its World and ``legs`` the
-    legs flown (sorties.csv rows, or a replicated run's ``FlownTally``) for the route map."""
+    legs flown (sorties.csv rows, or a replicated run's ``FlownTally``) for the route map; ``study`` an
+    uncertainty study's folder that ranks the assumptions (default: ``folder`` itself or the sibling
+    ``<scenario>-uncertainty/`` that ``airlift uncertainty`` writes, when either holds a study of this scenario)."""
     folder = Path(folder)
     summary = read_json(folder / "summary.json")
     scenario = read_json(folder / "scenario.json")
@@ -68,7 +70,8 @@ def run_context(folder: Path, world: Any, legs: Any, replications: int = 1) -> d
         "timeline": timeline(summary),
         "charts": charts(folder, RUN_CHARTS),
         "map": route_map(world, legs, replications),
-        "assumptions": assumptions(summary.get("inputs", {})),
+        **ranked_assumptions(assumptions(summary.get("inputs", {})), find_study(folder, summary["scenario"], study),
+                             _scenario_argument(prov)),
         "provenance": provenance(prov, summary),
     }
 
@@ -273,20 +276,69 @@ def assumptions(inputs: dict[str, Any]) -> list[dict[str, Any]]:
     """The catalogue numbers the run used that are assumed or derived, with their source (and range)."""
     out = []
 
-    def add(what: str, entry: Any) -> None:
+    def add(what: str, entry: Any, path: str) -> None:
         if isinstance(entry, dict) and entry.get("grade") in GRADES_THAT_MATTER:
             low, high = entry.get("low"), entry.get("high")
             rng = f"{low:g}-{high:g}" if isinstance(low, int | float) and isinstance(high, int | float) else ""
-            out.append({"what": what, "value": entry.get("value"), "grade": entry["grade"],
+            out.append({"what": what, "value": entry.get("value"), "grade": entry["grade"], "path": path,
                         "source": entry.get("source", ""), "range": rng, "reason": entry.get("reason", "")})
 
-    add("territorial airspace (NM)", inputs.get("territorial_nm"))
+    add("territorial airspace (NM)", inputs.get("territorial_nm"), "territorial_nm")
     for kind in ("aircraft", "airfields"):
         for name, fields in (inputs.get(kind) or {}).items():
             for key, entry in fields.items():
-                add(f"{name} {key}", entry)
+                add(f"{name} {key}", entry, f"{kind}.{name}.{key}")  # the path a study (and --set) names it by
     out.sort(key=lambda a: (GRADES_THAT_MATTER.index(a["grade"]), a["what"]))
     return out
+
+
+def find_study(folder: Path, scenario: str, study: Path | None = None) -> Path | None:
+    """The folder of an uncertainty study of the scenario named ``scenario`` (uncertainty.json and
+    sensitivity.csv): ``study`` if given, else ``folder`` or its sibling ``<scenario>-uncertainty/``."""
+    places = [Path(study)] if study is not None else [folder, folder.parent / f"{scenario}-uncertainty"]
+    for place in places:
+        if (place / "uncertainty.json").exists() and (place / "sensitivity.csv").exists():
+            if read_json(place / "uncertainty.json").get("scenario") == scenario:
+                return place
+    return None
+
+
+def _scenario_argument(prov: dict[str, Any]) -> str:
+    """The scenario file the run's command names (run.json), or SCENARIO."""
+    words = str(prov.get("command", "")).split()
+    return next((w for w in words if w.endswith((".yaml", ".yml", ".json"))), "SCENARIO")
+
+
+UNIT_WORDS = {"t": "t", "t_per_day": "t/day", "days": "days"}  # a study's outcome units (sim.experiments.uncertainty)
+
+
+def amount(value: float, unit: str, with_unit: bool = True) -> str:
+    """An amount of a study's outcome (a swing, mu*): "1,395 t", "12.3 t/day", "2.5 days"."""
+    text = f"{value:,.{0 if unit == 't' else 1}f}"
+    return f"{text} {UNIT_WORDS.get(unit, unit)}" if with_unit else text
+
+
+def ranked_assumptions(items: list[dict[str, Any]], study: Path | None, scenario: str) -> dict[str, Any]:
+    """``assumptions`` (ranked by the study's swing rank when there is a study, its inputs the run's list
+    lacks added) and ``assumptions_note``: which study ranked them, or the command that would."""
+    if study is None:
+        return {"assumptions": items, "assumptions_note": (
+            f"No uncertainty study ranks these yet: `airlift uncertainty {scenario}` would (it writes "
+            f"results/<name>-uncertainty/, which this page then reads when written again).")}
+    s = read_json(study / "uncertainty.json")
+    sources = {r["path"]: r.get("source", "") for r in read_csv(study / "sensitivity.csv")}
+    by_path = {a.get("path"): a for a in items}
+    ranked = []
+    for i in s["inputs"]:
+        a = by_path.pop(i["path"], None) or {
+            "what": i["path"], "value": i["base"], "grade": i["grade"], "source": sources.get(i["path"], ""),
+            "range": "", "reason": ""}
+        ranked.append({**a, "range": a["range"] or f"{i['low']} to {i['high']}", "rank": i["rank"],
+                       "swing": amount(i["swing"], s["unit"])})
+    note = (f"Ranked by the uncertainty study in {study} ({s['method']}, {s['samples']:,} samples, outcome "
+            f"{s['outcome']}): rank 1 moves the outcome most; the swing is the outcome's change from the input's low "
+            f"to its high end, the others at their values. Numbers the study did not vary follow, unranked.")
+    return {"assumptions": ranked + list(by_path.values()), "assumptions_note": note}
 
 
 def provenance(prov: dict[str, Any], summary: dict[str, Any] | None = None) -> list[list[str]]:

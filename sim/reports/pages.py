@@ -11,13 +11,14 @@ from sim.reports.briefing import render_report, write_report
 REPORT = "report.html"
 
 
-def write_run_report(folder: Path, result: Any, force: bool = True) -> Path:
+def write_run_report(folder: Path, result: Any, force: bool = True, study: Path | None = None) -> Path:
     """report.html of a run or a replicated run (``RunResult`` or ``Replications``) already saved to
-    ``folder``; returns its path."""
+    ``folder``; returns its path. ``study``: an uncertainty study's folder that ranks the assumptions
+    (default: the folder, or its sibling ``<scenario>-uncertainty/``, when it holds one of this scenario)."""
     replicated = bool(result.summary.get("replications"))
     legs = getattr(result, "flown", None) if replicated else result.sortie_rows
     count = result.summary["replications"]["replications"] if replicated else 1
-    context = contexts.run_context(Path(folder), result.world, legs, count)
+    context = contexts.run_context(Path(folder), result.world, legs, count, study)
     return write_report(Path(folder) / REPORT, render_report("replicated run" if replicated else "run", context), force)
 
 
@@ -51,3 +52,12 @@ def write_reach_report(folder: Path, force: bool = True) -> Path:
     from sim.reports.studies import reach_context
 
     return write_report(Path(folder) / REPORT, render_report("reach report", reach_context(Path(folder))), force)
+
+
+def write_uncertainty_report(folder: Path, scenario: Any = None, force: bool = True) -> Path:
+    """report.html of an uncertainty study saved to ``folder`` (``UncertaintyResult.save``); ``scenario``, the
+    study's Scenario, adds the question's facts and the scenario's hash; returns its path."""
+    from sim.reports.studies import uncertainty_context
+
+    context = uncertainty_context(Path(folder), scenario)
+    return write_report(Path(folder) / REPORT, render_report("uncertainty", context), force)

@@ -7,7 +7,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from sim.reports.contexts import assumptions, charts, figure, provenance, read_csv, read_json, spread
+from sim.reports.contexts import UNIT_WORDS, amount, assumptions, charts, figure, provenance, read_csv, read_json, spread
 
 FIGURES = [("delivered_t", "delivered t", 0), ("backlog_t", "backlog t", 0), ("mean_daily_t", "t/day", 1),
            ("sorties", "sorties", 0)]
@@ -175,3 +175,93 @@ def reach_context(folder: Path) -> dict[str, Any]:
                         "rows": table, "note": "from claim_verdicts.csv"}] if rows else [],
             "charts": charts(folder, [(m, m.removesuffix(".png").replace("_", " ")) for m in maps]),
             "provenance": provenance(prov)}
+
+
+METHOD_WORDS = {"sobol": ("Sobol indices (Saltelli sampling, SALib): S1 is the share of the outcome's variance an "
+                          "input explains alone, ST with its interactions; inputs ranked by ST"),
+                "morris": ("Morris screening (SALib): mu* is an input's mean absolute effect over random one-step "
+                           "changes, sigma how much that effect depends on the others; inputs ranked by mu*"),
+                "lhs": ("a Latin hypercube (scipy.stats.qmc) with the RBD-FAST first-order index S1 where there are "
+                        "enough points; inputs ranked by their one-at-a-time swing")}
+RANKED_BY = {"sobol": "by the total Sobol index", "morris": "by Morris mu*", "lhs": "by its swing"}
+INDEX_COLUMNS = {"sobol": ("S1", "ST"), "morris": ("mu_star", "sigma"), "lhs": ("S1",)}
+
+
+def uncertainty_context(folder: Path, scenario: Any = None) -> dict[str, Any]:
+    """An uncertainty study (``airlift uncertainty``): the outcome's distribution in words, the inputs by
+    rank with their swing, indices, grade and source (uncertainty.json, sensitivity.csv), the tornado and
+    the distribution; ``scenario`` (the study's Scenario) for the question and the provenance."""
+    from sim.experiments.uncertainty_charts import OUTCOMES, spread_text
+
+    s = read_json(folder / "uncertainty.json")
+    rows = read_csv(folder / "sensitivity.csv")
+    unit, q = s["unit"], s["quantiles"]
+    data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True) if scenario is not None else None
+    words = spread_text(q, unit)
+    if s.get("share_closed") is not None:
+        words += f"; {s['share_closed']:.0%} of the runs deliver every requested ton by day {s['close_by_day']}"
+    first = s["inputs"][0] if s["inputs"] else None
+    if first is not None:
+        words += (f". The input that matters most ({RANKED_BY[s['method']]}): {first['path']} (from {first['low']} "
+                  f"to {first['high']} it moves the outcome by {amount(first['swing'], unit)} on its own)")
+    figures = [figure(f"quantiles.{k}", label, q[k], _unit_label(unit), 1 if unit != "t" else 0)
+               for k, label in (("p10", "p10: 10 % of samples below"), ("p50", "p50: half below"),
+                                ("p90", "p90: 90 % of samples below"))]
+    figures.append(figure("base", "every input at its value", s["base"], _unit_label(unit), 1 if unit != "t" else 0))
+    if s.get("share_closed") is not None:
+        figures.append(figure("share_closed", f"share of runs closed by day {s['close_by_day']}", 100 * s["share_closed"], "%"))
+    figures += [figure("samples", "samples", s["samples"]), figure("runs", "runs", s["runs"])]
+    return {"title": f"{s['scenario']}: uncertainty briefing", "subtitle": (data or {}).get("description", ""),
+            "question": {"text": "How sure is the answer when the uncertain inputs vary over their ranges together, "
+                                 "and which of them decides it?",
+                         "facts": [*_scenario_facts(data), ["Outcome", f"{s['outcome']}: {OUTCOMES[s['outcome']][1]}"],
+                                   ["Inputs varied", f"{len(s['inputs'])}: " + ", ".join(i["path"] for i in s["inputs"])]]},
+            "answer": {"headline": words + ".", "figures": figures, "notes": _method_notes(s)},
+            "inputs": _ranked_inputs(s, rows),
+            "charts": charts(folder, [("tornado.png", "Which assumption matters: each input alone at its low and high end"),
+                                      ("distribution.png", "The outcome over the samples: histogram and share at or below")]),
+            "provenance": _study_provenance(s, data)}
+
+
+def _unit_label(unit: str) -> str:
+    return "(day)" if unit == "days" else UNIT_WORDS.get(unit, unit)
+
+
+def _method_notes(s: dict[str, Any]) -> list[str]:
+    """What was done, in words: the method, the points, the replications, the runs."""
+    return [f"Method: {METHOD_WORDS[s['method']]}.",
+            f"{s['samples']:,} sampled points ({s['base_samples']:,} base samples), plus every input alone at each end "
+            f"(the tornado) and every input at its value; {s['replications']} replication(s) per point with the same "
+            f"random numbers at every point; {s['runs']:,} runs in all, seed {s['seed']}.",
+            "The spread is that of the sampled inputs' outcomes (each the mean of its replications): 80 % of "
+            "samples lie between p10 and p90. It is not a confidence interval of a mean."]
+
+
+def _ranked_inputs(s: dict[str, Any], rows: list[dict[str, str]]) -> dict[str, Any]:
+    """The inputs by rank: path, range, grade, swing, the method's indices, source (from the catalogue)."""
+    source = {r["path"]: r.get("source", "") for r in rows}
+    names = INDEX_COLUMNS[s["method"]]
+    unit = _unit_label(s["unit"])
+    out = []
+    for i in s["inputs"]:
+        out.append({"rank": i["rank"], "path": i["path"], "low": i["low"], "high": i["high"], "grade": i["grade"],
+                    "swing": i["swing"], "swing_text": amount(i["swing"], s["unit"], with_unit=False),
+                    "indices": [_index_text(i.get(n), n, s["unit"]) for n in names],
+                    "source": source.get(i["path"], "")})
+    return {"columns": [n.replace("mu_star", "mu*") for n in names], "swing_unit": unit, "rows": out,
+            "method": s["method"]}
+
+
+def _index_text(value: float | None, name: str, unit: str) -> str:
+    """A Sobol index as a share (0.412); Morris mu* and sigma in the outcome's unit (2,941 t)."""
+    if value is None:
+        return "-"
+    return amount(value, unit, with_unit=False) if name in ("mu_star", "sigma") else f"{value:.3f}"
+
+
+def _study_provenance(s: dict[str, Any], data: dict[str, Any] | None) -> list[list[str]]:
+    from sim.results.provenance import provenance as make_provenance
+
+    prov = make_provenance("uncertainty", {"scenario": data} if data else None, seed=s["seed"],
+                           replications=s["replications"])
+    return provenance(prov) + [["method", s["method"]], ["samples", f"{s['samples']:,}"], ["runs", f"{s['runs']:,}"]]

@@ -157,18 +157,21 @@ def apply(data: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
 def declared_inputs(scenario: Any) -> list[Input]:
     """The inputs of the scenario's ``uncertainty:`` block, in the block's order."""
     data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
-    out = []
-    for path, spec in (scenario.uncertainty or {}).items():
-        base = current_value(scenario, data, path)
-        grade, source = catalogue_grade(scenario, path)
-        if len(spec) == 2 and all(_is_number(x) for x in spec):
-            whole = all(isinstance(x, int) for x in spec) and (isinstance(base, int) and not isinstance(base, bool)
-                                                               or path.rsplit(".", 1)[-1] in WHOLE_FIELDS)
-            out.append(Input(path, "whole" if whole else "range", spec[0], spec[1], base, grade,
-                             f"uncertainty: block (catalogue: {grade}{'; ' + source if source else ''})"))
-        else:
-            out.append(Input(path, "choice", spec[0], spec[-1], base, grade, "uncertainty: block", tuple(spec)))
-    return out
+    return [declared_input(scenario, data, path, spec) for path, spec in (scenario.uncertainty or {}).items()]
+
+
+def declared_input(scenario: Any, data: dict[str, Any], path: str, spec: list[Any],
+                   origin: str = "uncertainty: block") -> Input:
+    """The input ``PATH: spec`` declares (``[LOW, HIGH]``, whole numbers when the field is; else choices) in the
+    scenario whose data is ``data``; ``origin`` says who declared it (the block, a command's option)."""
+    base = current_value(scenario, data, path)
+    grade, source = catalogue_grade(scenario, path)
+    if len(spec) == 2 and all(_is_number(x) for x in spec):
+        whole = all(isinstance(x, int) for x in spec) and (isinstance(base, int) and not isinstance(base, bool)
+                                                           or path.rsplit(".", 1)[-1] in WHOLE_FIELDS)
+        return Input(path, "whole" if whole else "range", spec[0], spec[1], base, grade,
+                     f"{origin} (catalogue: {grade}{'; ' + source if source else ''})")
+    return Input(path, "choice", spec[0], spec[-1], base, grade, origin, tuple(spec))
 
 
 def current_value(scenario: Any, data: dict[str, Any], path: str) -> Any:
