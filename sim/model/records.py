@@ -104,6 +104,8 @@ class Records:
     crews: list[dict[str, Any]] = field(default_factory=list)  # one row per crew at the end of the run
     parking_peaks: dict[str, int] = field(default_factory=dict)  # most spots held at once, by airfield
     airborne_at_end: list[dict[str, Any]] = field(default_factory=list)  # hops still in the air at the horizon
+    # A run that ended gridlocked (no take-off in its last day, aircraft waiting for parking, cargo waiting)
+    gridlock: list[dict[str, Any]] = field(default_factory=list)
     # What each delivery was, by class and item: time_h, requirement, type, class, item ("" for tons), tons, count
     cargo_deliveries: list[dict[str, Any]] = field(default_factory=list)
 
