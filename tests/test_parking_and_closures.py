@@ -140,3 +140,41 @@ def test_a_crew_rest_at_a_fuel_stop_does_not_hold_the_booking_ahead():
     assert [round(h, 2) for h in into_dest["arrive_h"]] == [28.0, 29.27]
     assert result.summary["delivered_t"] == 60.0
     assert check_result(result) == []
+
+
+# --- records at the end and the route check -------------------------------------------------------------
+
+
+def test_a_turn_under_way_at_the_end_is_in_ground_csv_cut_at_the_horizon_and_flagged():
+    # A 30 h offload begins at DEST at 4.5 h: at the 24 h horizon it is under way, recorded from 4.5 h to
+    # 24 h and flagged in_progress; the finished onload (0-3 h) is not flagged.
+    slow = {"Il-76MD": {**BASE["aircraft"]["Il-76MD"], "offload_h": 30}}
+    result = run(scenario(days=1, aircraft=slow, requirements=[{"from": "ORIG", "to": "DEST", "tons": 30}]))
+    rows = [(r["activity"], r["start_h"], r["end_h"], r["in_progress"]) for r in result.ground_rows]
+    assert rows == [("onload", 0.0, 3.0, False), ("offload", 4.5, 24.0, True)]
+    assert check_result(result) == []
+
+
+def test_the_checker_fails_a_leg_shorter_than_the_legal_route_in_force(tmp_path):
+    import csv
+
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+
+    (tmp_path / "s.json").write_text(scenario(days=1).model_dump_json(by_alias=True, exclude_none=True))
+    out = tmp_path / "res"
+    runner = CliRunner()
+    assert runner.invoke(app, ["run", str(tmp_path / "s.json"), "--out", str(out)]).exit_code == 0
+    assert runner.invoke(app, ["check", str(out)]).exit_code == 0
+    # The first leg (ORIG -> DEST, 780 km) tampered to 15 % shorter: its fuel, masses and times still agree.
+    with (out / "sorties.csv").open() as fh:
+        rows = list(csv.DictReader(fh))
+    rows[0]["distance_km"] = str(float(rows[0]["distance_km"]) * 0.85)
+    with (out / "sorties.csv").open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    checked = runner.invoke(app, ["check", str(out)])
+    assert checked.exit_code == 1
+    assert "663 km flown, the legal route in force is 780 km" in checked.output

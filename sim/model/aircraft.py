@@ -108,7 +108,8 @@ class RunningModel(Protocol):
                    distance_km: float, burn_t: float, fuel_stop: bool, purpose: Purpose) -> None: ...
 
     def record_ground(self, aircraft: Aircraft, airfield: str, arrive: float, start: float, end: float,
-                      activity: Activity, payload_t: float = 0.0, requirement: int = -1) -> None: ...
+                      activity: Activity, payload_t: float = 0.0, requirement: int = -1,
+                      in_progress: bool = False) -> None: ...
 
 
 class Aircraft:
@@ -142,6 +143,9 @@ class Aircraft:
         self.booked: list[tuple[str, float, float]] = []  # parking slots (airfield, from h, to h) ahead on its trip
         self.blocked_since: float | None = None  # waiting for parking that no slot fits yet, since (h)
         self.waiting: tuple[Activity, float] | None = None  # a crew or parking wait under way, since (h)
+        # A turn or repair under way (airfield, arrive h, start h, activity, payload t, requirement), for the
+        # records at the end of the run
+        self.busy: tuple[str, float, float, Activity, float, int] | None = None
         self.gave_up_at: float | None = None
         self.go_home = False  # gave up an empty leg for want of parking: fly to the base next
         self.process = self.env.process(self.run())
@@ -628,7 +632,9 @@ class Aircraft:
         """Down for repair where it stands (parked, no working spot); longer away from maintenance."""
         model = self.model
         start = self.env.now
+        self.busy = (self.location, start, start, "repair", 0.0, -1)
         yield self.env.timeout(model.randomness.repair_h(self.stream_key, self.location not in model.maintenance))
+        self.busy = None
         self.broken = False
         model.record_ground(self, self.location, start, start, self.env.now, "repair")
 
@@ -665,7 +671,9 @@ class Aircraft:
         factor = model.randomness.ground_factor(self.stream_key)
         handling = (handling_h + (self.type.refuel_h if sequential else 0.0)) * factor
         lot.expect(self.number, self.env.now + handling + SLOT_BUFFER_H)  # the slot covers the turn as it runs
+        self.busy = (airfield, arrive, start, activity, payload_t, requirement)  # type: ignore[assignment]
         yield self.env.timeout(handling)
+        self.busy = None
         model.ramps[airfield].release()
         if on_end:
             on_end()

@@ -348,7 +348,11 @@ class AirliftModel:
         for aircraft in self.aircraft:
             if aircraft.waiting is not None:
                 activity, since = aircraft.waiting
-                self.record_ground(aircraft, aircraft.location, since, since, self.env.now, activity)
+                self.record_ground(aircraft, aircraft.location, since, since, self.env.now, activity, in_progress=True)
+            if aircraft.busy is not None:  # a turn or a repair under way: cut at the horizon
+                airfield, arrive, start, activity, payload_t, requirement = aircraft.busy
+                self.record_ground(aircraft, airfield, arrive, start, self.env.now, activity, payload_t, requirement,
+                                   in_progress=True)
         self.flush_records()
         now = self.env.now
         self.records.airborne_at_end = [
@@ -481,10 +485,11 @@ class AirliftModel:
         return "+".join(cargo.load.classes), cargo.load.describe(), cargo.load.passengers
 
     def record_ground(self, aircraft: Aircraft, airfield: str, arrive: float, start: float, end: float,
-                      activity: Activity, payload_t: float = 0.0, requirement: int = -1) -> None:
-        """One row of ground.csv: asked for a spot, got it, left it."""
+                      activity: Activity, payload_t: float = 0.0, requirement: int = -1, in_progress: bool = False,
+                      ) -> None:
+        """One row of ground.csv: asked for a spot, got it, left it (or still holds it at the end: ``in_progress``)."""
         self._ground.add(GroundRow(aircraft.name, aircraft.type.name, airfield, arrive, start, end, activity, payload_t,
-                                   requirement))
+                                   requirement, in_progress))
 
 
 def simulate(world: World, randomness: Randomness, progress: Callable[[int, int], None] | None = None,

@@ -8,7 +8,9 @@ value rather than a float object each, which keeps a 1000-aircraft, 90-day run s
 * legs (sorties.csv): one row per leg flown, with the fuel and masses at take-off and landing;
 * deliveries: one row per offload at a requirement's destination;
 * ground (ground.csv): one row per ground activity. ``arrive_h`` is when the aircraft asked for a working
-  spot (or reached the ground), ``start_h`` when it got one, ``end_h`` when it left it.
+  spot (or reached the ground), ``start_h`` when it got one, ``end_h`` when it left it; an activity still
+  under way at the end of the run (a turn, a repair, a wait) is cut at the horizon and flagged
+  ``in_progress``.
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ class GroundRow(NamedTuple):
     activity: Activity
     payload_t: float
     requirement: int  # -1 for none
+    in_progress: bool = False  # still under way at the end of the run: cut at the horizon (end_h)
 
 
 class DeliveryRow(NamedTuple):
