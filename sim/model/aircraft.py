@@ -244,21 +244,28 @@ class Aircraft:
 
     def _put_down(self) -> Generator[simpy.Event, Any, None]:
         """Offload all the cargo aboard: here while the airfield is open; from a closed one it is flown on
-        first, to its destination if usable, else to the nearest usable airfield, where it waits."""
-        for _ in range(4):  # each attempt flies or offloads; an airfield closing every time ends the tries
-            cargo = self.aboard
-            if cargo is None:
-                return
+        first, to its destination if usable, else to the nearest usable airfield, where it waits (with none
+        usable, it waits aboard until one is)."""
+        waiting_since: float | None = None
+        while self.aboard is not None:
             if self.model.open[self.location]:
-                done = yield from self._offload(cargo.tons)
+                done = yield from self._offload(self.aboard.tons)
                 if done:
-                    return
-            trip = self._onward_trip(cargo)
-            if trip is None:
-                break
+                    break
+            trip = self._onward_trip(self.aboard)
+            if trip is None:  # nowhere to take it now (closures, outages): it waits aboard, looking each hour
+                waiting_since = self.env.now if waiting_since is None else waiting_since
+                self.waiting = ("parked", waiting_since)
+                yield self.env.timeout(1.0)
+                continue
+            if waiting_since is not None:
+                self.waiting = None
+                self.model.record_ground(self, self.location, waiting_since, waiting_since, self.env.now, "parked")
+                waiting_since = None
             yield from self._fly(trip, "cargo")
-        if self.aboard is not None:  # nowhere it can take the cargo: offloaded where it stands
-            yield from self._offload(self.aboard.tons, force=True)
+        if waiting_since is not None:
+            self.waiting = None
+            self.model.record_ground(self, self.location, waiting_since, waiting_since, self.env.now, "parked")
 
     def _onward_trip(self, cargo: Aboard) -> Trip | None:
         """A trip carrying ``cargo`` away from here: to its destination if usable, else to the nearest usable
@@ -272,10 +279,10 @@ class Aircraft:
                 return trip
         return None
 
-    def _offload(self, tons: float, part: Load | None = None, force: bool = False) -> Generator[simpy.Event, Any, bool]:
+    def _offload(self, tons: float, part: Load | None = None) -> Generator[simpy.Event, Any, bool]:
         """Offload ``tons`` of the cargo aboard here (``part`` of a manifest load; all of it by default):
         delivered at its destination, waiting here otherwise. False if the airfield closed before a working
-        spot came free (no offload starts at a closed airfield unless ``force``d): the cargo stays aboard."""
+        spot came free (no offload starts at a closed airfield): the cargo stays aboard."""
         cargo = self.aboard
         if cargo is None or tons <= 1e-9:
             return True
@@ -299,8 +306,7 @@ class Aircraft:
             if cargo.tons <= 1e-9:
                 self.aboard = None
 
-        done_here = yield from self._turn(here, self.type.offload_h, "offload", tons, cargo.requirement, on_end=done,
-                                          closed_ok=force)
+        done_here = yield from self._turn(here, self.type.offload_h, "offload", tons, cargo.requirement, on_end=done)
         return done_here
 
     # --- flying -------------------------------------------------------------------------------------
@@ -640,7 +646,7 @@ class Aircraft:
 
     def _turn(self, airfield: str, handling_h: float, activity: str, payload_t: float = 0.0, requirement: int = -1,
               on_start: Callable[[], None] | None = None, on_end: Callable[[], None] | None = None,
-              closed_ok: bool = False) -> Generator[simpy.Event, Any, bool]:
+              ) -> Generator[simpy.Event, Any, bool]:
         """Hold a working spot for the handling time; False if an onload found the airfield unusable, or an
         offload found it closed, when its spot came free (no cargo work starts at a closed airfield). Planning
         ground times include refuelling where the airfield has fuel; a type with ``refuel_sequential`` adds
@@ -652,7 +658,7 @@ class Aircraft:
         lot = model.parking[airfield]
         if not request.triggered:  # a wait for a working spot: the parking spot is held until the turn is done
             lot.staying(self.number)
-        if activity == "offload" and not closed_ok and model.open[airfield] and not request.triggered:
+        if activity == "offload" and model.open[airfield] and not request.triggered:
             closing = model.closing(airfield)
             yield request | closing
             if not request.triggered:  # the airfield closed while it waited: it leaves with its cargo
@@ -661,7 +667,7 @@ class Aircraft:
         else:
             yield request
         if ((activity == "onload" and not model.usable(airfield))
-                or (activity == "offload" and not closed_ok and not model.open[airfield])):
+                or (activity == "offload" and not model.open[airfield])):
             model.ramps[airfield].release()
             return False
         start = self.env.now
