@@ -94,7 +94,8 @@ class Parking:
     ground time plus ``SLOT_BUFFER_H``, not from its take-off. Once landed, the
     slot's end is when the aircraft is expected to leave; an aircraft still here after it, with no
     departure booked, holds its spot open-ended, and bookings that no longer fit are cancelled (``settle``):
-    the model calls back their aircraft (one in the air diverts, one on the ground books again). An
+    the model calls back their aircraft, which book again; an aircraft in the air keeps its slot and turns
+    away only if it finds every spot taken when it lands. An
     aircraft's own base always has room for it (``exempt``); one that lands where it had to (a diversion)
     parks beyond the capacity and books nothing.
     """
@@ -197,15 +198,17 @@ class Parking:
             self._forget(number)
 
     def settle(self) -> None:
-        """Cancel the booked slots that no longer fit beside the aircraft on the ground: those of aircraft in
-        the air are kept first, then in the order of their start; the model calls the others back."""
+        """Cancel the booked slots that no longer fit beside the aircraft on the ground, in the order of their
+        start; the model calls their aircraft back. Slots of aircraft in the air are kept: one that finds every
+        spot taken when it lands turns away then (see ``full_for``)."""
         booked = sorted((n for n in self.spans if n not in self.present),
                         key=lambda n: (n not in self.exempt, n not in self.committed, self.spans[n][0], n))
         kept = [(self.spans[n][0], self.end_of(n) + SLOT_GAP_H) for n in self.present if n in self.spans]
         lost = []
         for number in booked:
             start, end = self.spans[number]
-            if number in self.exempt or busiest([*kept, (start, end)], start, end) <= self.capacity:
+            if (number in self.exempt or number in self.committed
+                    or busiest([*kept, (start, end)], start, end) <= self.capacity):
                 kept.append((start, end + SLOT_GAP_H))
             else:
                 lost.append(number)
