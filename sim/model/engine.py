@@ -176,8 +176,12 @@ class AirliftModel:
         def reaches(km: float) -> bool:
             return performance.burn_t(kind, km, mass_t) <= fuel_t + 1e-9
 
-        for usable_only in (True, False):
-            candidates = [k for k in self.world.airfields if (self.usable(k) or not usable_only) and k != avoid]
+        # Turned away for want of parking (``avoid``), it looks first for a usable airfield with fuel, where it
+        # can go on from; a closure's diversion takes the nearest usable one.
+        tiers = ((True, True), (True, False), (False, False)) if avoid is not None else ((True, False), (False, False))
+        for usable_only, fuel_only in tiers:
+            candidates = [k for k in self.world.airfields if (self.usable(k) or not usable_only) and k != avoid
+                          and (self.world.airfields[k].fuel or not fuel_only)]
             by_gc = sorted(candidates, key=lambda k: (k != flight.origin, self.world.great_circle_from(lat, lon, k)))
             best: tuple[float, str] | None = None
             for ident in by_gc:
@@ -188,6 +192,8 @@ class AirliftModel:
                     best = (km, ident)
             if best is not None:
                 return best[1], best[0], not usable_only
+        if avoid is not None:
+            return self.diversion(aircraft, flight, flown_km, fuel_t, mass_t)
         return flight.origin, flown_km, True  # nothing in reach: back along the route as far as it goes
 
     def _outages(self, ident: str, duration_h: float) -> Generator[simpy.Event, Any, None]:
