@@ -426,6 +426,11 @@ class Aircraft:
         if self.crew is not None:
             self.crew.land(self.type, flight.depart_h, self.env.now)
 
+    def _may_go_home(self) -> bool:
+        """Can it fly home now, with slots at once at every airfield the trip home lands at?"""
+        home = self._home_trip()
+        return home is not None and self._earliest(self._windows(home, 0, "ferry")) <= self.env.now + 1e-9
+
     def _home_trip(self) -> Trip | None:
         return self.model.planner.plan(self.type, self.location, self.base, 0.0, self.fuel_state)
 
@@ -496,7 +501,7 @@ class Aircraft:
                 here.leaving_at(self.number, self.env.now)
                 return True
             if (purpose != "ferry" and self.aboard is None and self.location != self.base
-                    and self.gave_up_at != self.env.now and model.usable(self.base) and self._home_trip() is not None):
+                    and self.gave_up_at != self.env.now and model.usable(self.base) and self._may_go_home()):
                 self.go_home, self.gave_up_at = True, self.env.now  # once an instant: no loop without time
                 return False
             here.staying(self.number)
