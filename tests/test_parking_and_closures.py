@@ -118,8 +118,8 @@ def test_two_full_airfields_exchange_their_spots_instead_of_gridlocking():
 def test_a_crew_rest_at_a_fuel_stop_does_not_hold_the_booking_ahead():
     # ORIG -> MIDL -> DEST, 3,900 km a hop (5.5 h), a 2.25 h fuel stop; DEST has one parking spot. Two
     # aircraft load at ORIG (0-3 h); one crew each, 14.5 h duty, 12 h rest. Neither crew may fly on from
-    # MIDL (show 1.5 h + 5.5 + 2.25 + 5.5 + debrief 0.5 > 14.5 h): each rests there, and the slot it books at
-    # DEST is for after the rest, not from its take-off, and is given back during the rest and booked again.
+    # MIDL (show 1.5 h + 5.5 + 2.25 + 5.5 + debrief 0.5 > 14.5 h): each rests there; the slot it booked at
+    # DEST at its take-off (A 16.25-17.5 h, B the next) is given back during the rest and booked again after.
     # A takes off at 3 h; its crew is off duty at 9 h, rested at 21 h, shows: take-off 22.5 h, DEST at 28 h
     # (slot to the offload's end and the buffer, 29.25 h; its crew has the duty left to fly back). B takes
     # off for the next slot (1 minute after A's ends) and lands at 29.27 h. Held from A's take-off to its take-off from DEST

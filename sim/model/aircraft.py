@@ -521,37 +521,17 @@ class Aircraft:
 
     def _windows(self, trip: Trip, i: int, purpose: Purpose) -> list[tuple[str, float, float]]:
         """(airfield, from h, to h) of the parking slot at each landing of ``trip`` from hop ``i`` on, taking
-        off now: from the estimated arrival to the end of the planned ground time plus the buffer. The planned
-        ground time includes the rest the crew aboard must take there (crews modelled, none waiting there):
-        when its duty has no room left for the next hop (at the destination, one as long as the last)."""
+        off now: from the estimated arrival to the end of the planned ground time plus the buffer. A crew rest
+        is not foreseen: an aircraft whose crew must rest stays beyond its slot (see ``Parking``)."""
         hops = trip.hops[i:]
-        kind = self.type
         at = self.env.now
-        duty_start = self._duty_start_h()
         windows = []
         for k, hop in enumerate(hops):
             at += hop.flight_h
-            last = k == len(hops) - 1
-            free = at + (self._ground_h(hop.destination, purpose) if last else trip.stop_h)
-            next_h = hop.flight_h if last else hops[k + 1].flight_h
-            if duty_start is not None and free + next_h + kind.crew_debrief_h - duty_start > kind.crew_duty_h + 1e-6:
-                if self.model.crews.waiting.get((kind.name, hop.destination)):
-                    duty_start = free - kind.crew_show_h  # a crew waiting there takes over
-                else:
-                    free = max(free, at + kind.crew_debrief_h + kind.crew_rest_h + kind.crew_show_h)
-                    duty_start = free - kind.crew_show_h
+            free = at + (self._ground_h(hop.destination, purpose) if k == len(hops) - 1 else trip.stop_h)
             windows.append((hop.destination, at, free + SLOT_BUFFER_H))
             at = free
         return windows
-
-    def _duty_start_h(self) -> float | None:
-        """Show time of the duty a take-off now flies in (None when crews are not modelled)."""
-        crew, kind, now = self.crew, self.type, self.env.now
-        if crew is None:
-            return None
-        if crew.duty_start_h is not None and now < crew.off_duty_h + kind.crew_rest_h:
-            return crew.duty_start_h
-        return now - kind.crew_show_h
 
     def _holds(self, windows: list[tuple[str, float, float]]) -> bool:
         """Does it hold slots at the airfields of ``windows`` starting within the buffer of theirs?"""
