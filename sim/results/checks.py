@@ -20,7 +20,8 @@ violation it finds, one line each. The rules:
   fuel, unable to reach one, must be listed as stranded;
 * crews (when modelled): a crew flies one aircraft at a time and boards where it last landed; each duty
   period, show to debrief, is within the type's limit and follows the minimum rest (a duty with a
-  diversion excepted); no crew flies more than its flight hours in any 30 days;
+  diversion excepted); no crew flies more than its flight hours in any 30 days (on a leg it took off for
+  within them and that diverted, excepted);
 * routes: each leg (a diversion from the air excepted) is as long as the legal route between its ends under
   the airspace in force at its take-off, judged with its trip's ends;
 * parking (when holds are on): at an airfield that is no fleet group's base, the aircraft on the ground
@@ -148,7 +149,9 @@ def _crews(world: World, sorties: list[dict[str, Any]]) -> list[str]:
                 problems.append(f"{crew}: duty of {length:.2f} h by {leg['arrive_h']:.2f} h exceeds {kind.crew_duty_h:g} h")
             since = leg["arrive_h"] - window_h
             flown = sum(r["arrive_h"] - max(r["depart_h"], since) for r in legs[:i + 1] if r["arrive_h"] > since)
-            if flown > kind.crew_flight_h_per_30d + EPS and leg["arrive_h"] - leg["depart_h"] <= kind.crew_flight_h_per_30d:
+            diverted = leg["purpose"] in ("diverted", "emergency landing")  # allowed at take-off, flown on further
+            if (flown > kind.crew_flight_h_per_30d + EPS and leg["arrive_h"] - leg["depart_h"] <= kind.crew_flight_h_per_30d
+                    and not diverted):
                 problems.append(f"{crew}: {flown:.1f} flight h in the 30 days to {leg['arrive_h']:.2f} h, "
                                 f"over {kind.crew_flight_h_per_30d:g}")
     return problems
