@@ -178,3 +178,22 @@ def test_the_checker_fails_a_leg_shorter_than_the_legal_route_in_force(tmp_path)
     checked = runner.invoke(app, ["check", str(out)])
     assert checked.exit_code == 1
     assert "663 km flown, the legal route in force is 780 km" in checked.output
+
+
+def test_a_run_that_gridlocks_says_so_in_its_summary():
+    # Three airfields of one spot each, one aircraft based at each, each dedicated to carrying its cargo to the
+    # next (AAA -> BBB -> CCC -> AAA). Each loads at home (0-3 h) and needs the spot the next one stands on:
+    # no two can exchange, nothing takes off, and the summary says so instead of reporting 0 t silently.
+    airfields = {k: {"lat": 0.0, "lon": km / 111.319, "country": "XXA", "mog": 1, "parking_mog": 1, "fuel": True}
+                 for k, km in (("AAA", 0), ("BBB", 780), ("CCC", 1560))}
+    fleet = [{"type": "Il-76MD", "count": 1, "base": base, "serves": [name]}
+             for base, name in (("AAA", "AAA->BBB"), ("BBB", "BBB->CCC"), ("CCC", "CCC->AAA"))]
+    requirements = [{"from": x, "to": y, "tons": 1000, "label": f"{x}->{y}"}
+                    for x, y in (("AAA", "BBB"), ("BBB", "CCC"), ("CCC", "AAA"))]
+    result = run(scenario(days=3, airfields=airfields, legs=[], operations=HOLDS, fleet=fleet,
+                          requirements=requirements))
+    s = result.summary
+    assert s["delivered_t"] == 0.0 and len(result.sorties) == 0
+    assert s["gridlock"] == [{"since_h": 0.0, "aircraft_waiting": 3, "airfields": "AAA,BBB,CCC",
+                              "cargo_waiting_t": 2910.0}]  # 3 x 1,000 t, less 30 t aboard each
+    assert check_result(result) == []
