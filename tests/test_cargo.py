@@ -186,21 +186,22 @@ def test_the_trace_checker_finds_bulk_beyond_the_floor_heavier_than_the_ramp_bea
     assert any("ride the ramp, at least 10.0 t against its 2 t limit" in p for p in problems)
 
 
-def test_the_trace_checker_finds_cargo_leaving_an_airfield_after_an_event_closed_it(tmp_path):
+def test_the_trace_checker_finds_an_offload_at_an_airfield_an_event_closed(tmp_path):
     import sim
     from sim.results.checks import check_trace
 
     result = sim.run(sim.load_scenario(_scenario(tmp_path, "      - {item: BTR-82A, count: 2}")))
-    first = min((r for r in result.sortie_rows if r["items"]), key=lambda r: r["depart_h"])
+    first = min((r for r in result.ground_rows if r["activity"] == "offload"), key=lambda r: r["start_h"])
     args = (result.sortie_rows, result.ground_rows)
     tail = (result.summary["stranded"], result.world.run.horizon_h, result.summary["airborne_at_end"])
-    # A closure of OSLK an hour before that take-off, by an event: the cargo loaded there may not leave.
-    shut = [{"airfield": "OSLK", "from_h": first["depart_h"] - 1.0, "to_h": None, "cause": "closed"}]
-    message = f"takes off from OSLK at {first['depart_h']:.2f} h with {first['payload_t']:.1f} t loaded there"
+    # A closure of that airfield an hour before the offload began, by an event: no offload starts there
+    # (aircraft on the ground at a closing airfield leave with what is aboard).
+    shut = [{"airfield": first["airfield"], "from_h": first["start_h"] - 1.0, "to_h": None, "cause": "closed"}]
+    message = f"offloads at {first['airfield']} at {first['start_h']:.2f} h while it is closed"
     assert any(message in p for p in check_trace(result.world, *args, shut, *tail))
     # A random outage only holds aircraft on the ground; it is not this rule.
     outage = [dict(shut[0], cause="outage")]
-    assert not any("loaded there" in p for p in check_trace(result.world, *args, outage, *tail))
+    assert not any("offloads at" in p for p in check_trace(result.world, *args, outage, *tail))
 
 
 def _validate(path: Path) -> subprocess.CompletedProcess[str]:
@@ -357,8 +358,9 @@ def test_the_shipped_evacuation_gets_the_equipment_out_in_96_hours_with_two_an12
     assert all(item["undelivered"] == 0 for item in items.values())  # every piece and every person is out
     assert items["5P85SM2"]["sorties_by_type"] == {"An-124-100": 4}  # two a sortie, in single file
     assert items["Mi-8"]["sorties_by_type"] == {"An-124-100": 4}  # one a sortie: its 4.5 m gear track
-    loaded_out = two.sorties[(two.sorties["origin"] == "OSLK") & (two.sorties["payload_t"] > 0)]
-    assert (loaded_out["depart_h"] <= 96.0).all()  # nothing leaves Hmeimim after 00:00 on day 4
+    ground = two.ground
+    work = ground[(ground["airfield"] == "OSLK") & ground["activity"].isin(["onload", "offload"])]
+    assert (work["start_h"] <= 96.0).all()  # no cargo work starts at Hmeimim after it closes at 00:00 on day 4
     one = sim.run(scenario.with_({"fleet[0].count": 1})).summary
     left = {k: v["undelivered"] for k, v in one["cargo"]["by_item"].items() if v["undelivered"]}
     assert left == {"Pantsir-S1": 3, "Ka-52": 4, "Mi-8": 4}

@@ -7,11 +7,9 @@ offloads in 1 h, so a round trip takes 7 h.
 from __future__ import annotations
 
 import pytest
-import simpy
 from helpers import BASE, scenario
 
 from sim import run
-from sim.model.ramp import Parking, ParkingLine
 from sim.results.checks import check_result
 from sim.scenario.loading import load_scenario
 
@@ -120,21 +118,6 @@ def parking(spots: int, mog: int = 10):
     return {**BASE["airfields"], "DEST": {**BASE["airfields"]["DEST"], "mog": mog, "parking_mog": spots}}
 
 
-def test_a_trip_leaves_only_with_a_spot_held_at_its_destination():
-    # One parking spot at DEST, held from the take-off at ORIG to the take-off from DEST: 1.5 h flight + 1 h
-    # offload = 2.5 h a load. Three aircraft could turn a load every 7 / 3 h; the spot allows one every
-    # 2.5 h: 30 * 24 / 2.5 = 288 t/day. The others hold at ORIG (their base), never at DEST.
-    result = run(scenario(days=20, airfields=parking(1, mog=1), operations=HOLDS,
-                          fleet=[{"type": "Il-76MD", "count": 3, "base": "ORIG"}],
-                          requirements=[{"from": "ORIG", "to": "DEST", "tons": HUGE}]))
-    assert steady_t_per_day(result) == pytest.approx(30 * 24 / 2.5, rel=0.01)
-    s = result.summary
-    assert s["airfields"]["DEST"]["peak_on_ground"] == 1 and s["airfields"]["DEST"]["peak_parking_held"] == 1
-    holds = result.ground[result.ground["activity"] == "parking hold"]
-    assert len(holds) > 0 and set(holds["airfield"]) == {"ORIG"}
-    assert check_result(result) == []
-
-
 def holds_of(result):
     ground = result.ground
     return ground[ground["activity"] == "parking hold"].sort_values(["aircraft", "start_h"])
@@ -147,7 +130,7 @@ def test_a_wait_for_parking_is_one_row_and_the_spot_goes_to_the_first_in_line():
                           fleet=[{"type": "Il-76MD", "count": 4, "base": "ORIG"}],
                           requirements=[{"from": "ORIG", "to": "DEST", "tons": HUGE}]))
     holds = holds_of(result)
-    assert len(holds) > 4
+    assert len(holds) >= 3  # the 2nd, 3rd and 4th wait for their slots at the start (slots then keep them apart)
     for _, rows in holds.groupby("aircraft"):  # no wait logged in pieces: one ends before the next begins
         assert (rows["start_h"].to_numpy()[1:] > rows["end_h"].to_numpy()[:-1]).all()
     ends = holds[holds["end_h"] < 48].sort_values(["end_h", "start_h"])  # the last day left out: open waits, legs in the air
@@ -174,38 +157,6 @@ def test_a_closure_calls_back_at_once_the_aircraft_waiting_for_parking_there():
     holds = holds_of(result)
     assert list(zip(holds["start_h"], holds["end_h"], strict=True)) == [(3.0, 6.0)]
     assert check_result(result) == []
-
-
-def test_a_spot_goes_to_the_first_in_line_whose_whole_trip_fits():
-    # A needs spots at STOP and DEST, B at DEST only; DEST is full, then STOP too. A DEST spot freed while
-    # STOP is full goes to B (A cannot use it); A keeps its place and gets both spots at once when it can.
-    env = simpy.Environment()
-    line = ParkingLine(env)
-    stop, dest = Parking(1, line), Parking(1, line)
-    dest.occupy(9)
-    stop.occupy(8)
-    a = line.wait(1, ((stop, False), (dest, False)), ("STOP", "DEST"))
-    b = line.wait(2, ((dest, False),), ("DEST",))
-    dest.release(9)
-    assert b.triggered and b.value is True and dest.holders == {2}
-    assert not a.triggered and stop.holders == {8}  # A holds nothing while it waits
-    stop.release(8)
-    assert not a.triggered and stop.holders == set()  # STOP's spot is free, but DEST is still full
-    dest.release(2)
-    assert a.triggered and a.value is True and stop.holders == {1} and dest.holders == {1}
-
-
-def test_spots_go_in_the_order_the_waits_began_and_a_closure_calls_waiters_back():
-    env = simpy.Environment()
-    line = ParkingLine(env)
-    dest = Parking(1, line)
-    dest.occupy(9)
-    first, second, third = (line.wait(n, ((dest, False),), ("DEST",)) for n in (1, 2, 3))
-    line.recall(lambda ident: False, lambda ident: False)  # DEST closed: every waiter leaves, with nothing
-    assert [e.value for e in (first, second, third)] == [False, False, False]
-    again = [line.wait(n, ((dest, False),), ("DEST",)) for n in (4, 5)]
-    dest.release(9)
-    assert again[0].value is True and not again[1].triggered and dest.holders == {4}
 
 
 def test_a_wait_for_parking_never_ends_in_another_at_the_same_instant():

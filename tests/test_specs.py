@@ -108,7 +108,8 @@ def test_the_row_types_give_the_csv_columns_in_their_order():
         "fuel_stop", "purpose", "requirement", "fuel_t", "fuel_takeoff_t", "fuel_landing_t", "takeoff_mass_t",
         "landing_mass_t", "crew", "cargo_class", "items", "passengers", "passenger_crews")
     assert GROUND_COLUMNS == GroundRow._fields == (
-        "aircraft", "type", "airfield", "arrive_h", "start_h", "end_h", "activity", "payload_t", "requirement")
+        "aircraft", "type", "airfield", "arrive_h", "start_h", "end_h", "activity", "payload_t", "requirement",
+        "in_progress")
     assert {"depart_h", "fuel_t", "time_h", "tons", "end_h"} <= FLOAT_COLUMNS
     assert not {"aircraft", "requirement", "fuel_stop", "activity"} & FLOAT_COLUMNS
 

@@ -268,6 +268,10 @@ def _print_summary(s: dict[str, Any]) -> None:
         out.print("[red]stranded without fuel at the end:[/red] " + ", ".join(
             f"{r['aircraft']} at {r['airfield']}" + (f" (replication {r['replication']})" if "replication" in r else "")
             for r in stranded))
+    for r in s.get("gridlock", []):
+        out.print(f"[red]gridlock:[/red] nothing took off after {r['since_h']:.1f} h: {r['aircraft_waiting']} aircraft "
+                  f"wait for parking at {r['airfields']} that no slot frees, {r['cargo_waiting_t']:,.0f} t of cargo waits"
+                  + (f" (replication {r['replication']})" if "replication" in r else ""))
     if s["fuel_stops_used"]:
         out.print(f"en-route fuel stops used: {', '.join(s['fuel_stops_used'])}")
     for leg in s["infeasible_legs"]:

@@ -204,11 +204,16 @@ def _provenance(entry: dict[str, Any], where: str = "") -> Provenance:
 
 
 def checked_range(value: Any, low: Any, high: Any, where: str = "") -> tuple[Any, Any]:
-    """``(low, high)`` once checked: both or neither given, numbers, ``low <= value <= high``."""
+    """``(low, high)`` once checked: both or neither given, numbers with ``low <= value <= high``, or for a
+    yes/no number (fuel) the two choices false and true."""
     if low is None and high is None:
         return None, None
     if low is None or high is None:
         raise CatalogError(f"{where}: give both low and high (got low={low!r}, high={high!r})")
+    if isinstance(value, bool):
+        if (low, high) != (False, True):
+            raise CatalogError(f"{where}: a yes/no value takes low: false, high: true (got {low!r}, {high!r})")
+        return low, high
     numbers = [x for x in (value, low, high) if isinstance(x, int | float) and not isinstance(x, bool)]
     if len(numbers) != 3:
         raise CatalogError(f"{where}: value, low and high must be numbers (got {value!r}, {low!r}, {high!r})")

@@ -194,7 +194,7 @@ def replicated_summary(records: list[dict[str, Any]], scenario: Scenario) -> dic
     # Lists and tables whose rows differ between replications are merged by key, never averaged by position.
     summary["airspace"] = merged_airspace([s["airspace"] for s in summaries])
     summary["fuel_stops_used"] = sorted({x for s in summaries for x in s["fuel_stops_used"]})
-    for key in ("stranded", "closures", "airborne_at_end"):
+    for key in ("stranded", "closures", "airborne_at_end", "gridlock"):
         summary[key] = [{"replication": r["replication"], **row} for r in records for row in r["summary"][key]]
     summary["cargo"] = merged_cargo([s["cargo"] for s in summaries])
     for i, entry in enumerate(summary["by_requirement"]):

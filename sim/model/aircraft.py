@@ -8,6 +8,7 @@ waits there for another job.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Collection, Generator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
@@ -20,7 +21,7 @@ from sim.geo.airspace import AirspacePolicy
 from sim.model.cargo import CargoLedger
 from sim.model.crews import Crew, CrewRoster
 from sim.model.packing import Load, Manifest, hold_of, shed
-from sim.model.ramp import Parking, ParkingLine, Ramp
+from sim.model.ramp import SLOT_BUFFER_H, Parking, ParkingLine, Ramp
 from sim.model.randomness import Randomness
 from sim.model.records import Activity, Purpose
 from sim.model.specs import RequirementSpec
@@ -51,6 +52,11 @@ class Aboard:
     tons: float
     ready_h: float
     load: Load | None = None  # what the tons are, for a manifest requirement
+
+
+# Bookings tried at one instant before an aircraft waits a little (two aircraft can cancel each other's slots
+# as each extends its stay; waiting ``SLOT_BUFFER_H`` lets time pass).
+RETRIES_AN_INSTANT = 4
 
 
 class Flight(NamedTuple):
@@ -99,13 +105,16 @@ class RunningModel(Protocol):
     def deliver(self, aircraft: Aircraft, requirement: int, tons: float, load: Load | None = None) -> None: ...
 
     def diversion(self, aircraft: Aircraft, flight: Flight, flown_km: float, fuel_t: float,
-                  mass_t: float) -> tuple[str, float, bool]: ...
+                  mass_t: float, avoid: str | None = None) -> tuple[str, float, bool]: ...
+
+    def took_off(self, aircraft: Aircraft) -> None: ...
 
     def record_leg(self, aircraft: Aircraft, flight: Flight, arrive: float, destination: str, payload_t: float,
                    distance_km: float, burn_t: float, fuel_stop: bool, purpose: Purpose) -> None: ...
 
     def record_ground(self, aircraft: Aircraft, airfield: str, arrive: float, start: float, end: float,
-                      activity: Activity, payload_t: float = 0.0, requirement: int = -1) -> None: ...
+                      activity: Activity, payload_t: float = 0.0, requirement: int = -1,
+                      in_progress: bool = False) -> None: ...
 
 
 class Aircraft:
@@ -138,8 +147,12 @@ class Aircraft:
         self.flight_h = 0.0  # flown so far
         self.delivered_for: int | None = None  # the requirement whose cargo it just delivered
         self.serves = serves  # dedicated to these requirement indices; None: any
-        self.booked: list[str] = []  # airfields ahead on its trip where it holds a parking spot
+        self.booked: list[tuple[str, float, float]] = []  # parking slots (airfield, from h, to h) ahead on its trip
+        self.blocked_since: float | None = None  # waiting for parking that no slot fits yet, since (h)
         self.waiting: tuple[Activity, float] | None = None  # a crew or parking wait under way, since (h)
+        # A turn or repair under way (airfield, arrive h, start h, activity, payload t, requirement), for the
+        # records at the end of the run
+        self.busy: tuple[str, float, float, Activity, float, int] | None = None
         self.gave_up_at: float | None = None
         self.go_home = False  # gave up an empty leg for want of parking: fly to the base next
         self.process = self.env.process(self.run())
@@ -161,6 +174,8 @@ class Aircraft:
                 yield from self._repair()
             self.job_event = self.env.event()
             self.model.become_idle(self)
+            if not self.job_event.triggered:  # no work now: it holds its spot with no departure in view
+                self.model.parking[self.location].staying(self.number)
             job: Job = yield self.job_event
             self.job_event = None
             if job.kind == "cargo":
@@ -236,21 +251,28 @@ class Aircraft:
 
     def _put_down(self) -> Generator[simpy.Event, Any, None]:
         """Offload all the cargo aboard: here while the airfield is open; from a closed one it is flown on
-        first, to its destination if usable, else to the nearest usable airfield, where it waits."""
-        for _ in range(4):  # each attempt flies or offloads; an airfield closing every time ends the tries
-            cargo = self.aboard
-            if cargo is None:
-                return
+        first, to its destination if usable, else to the nearest usable airfield, where it waits (with none
+        usable, it waits aboard until one is)."""
+        waiting_since: float | None = None
+        while self.aboard is not None:
             if self.model.open[self.location]:
-                done = yield from self._offload(cargo.tons)
+                done = yield from self._offload(self.aboard.tons)
                 if done:
-                    return
-            trip = self._onward_trip(cargo)
-            if trip is None:
-                break
+                    break
+            trip = self._onward_trip(self.aboard)
+            if trip is None:  # nowhere to take it now (closures, outages): it waits aboard, looking each hour
+                waiting_since = self.env.now if waiting_since is None else waiting_since
+                self.waiting = ("parked", waiting_since)
+                yield self.env.timeout(1.0)
+                continue
+            if waiting_since is not None:
+                self.waiting = None
+                self.model.record_ground(self, self.location, waiting_since, waiting_since, self.env.now, "parked")
+                waiting_since = None
             yield from self._fly(trip, "cargo")
-        if self.aboard is not None:  # nowhere it can take the cargo: offloaded where it stands
-            yield from self._offload(self.aboard.tons, force=True)
+        if waiting_since is not None:
+            self.waiting = None
+            self.model.record_ground(self, self.location, waiting_since, waiting_since, self.env.now, "parked")
 
     def _onward_trip(self, cargo: Aboard) -> Trip | None:
         """A trip carrying ``cargo`` away from here: to its destination if usable, else to the nearest usable
@@ -264,10 +286,10 @@ class Aircraft:
                 return trip
         return None
 
-    def _offload(self, tons: float, part: Load | None = None, force: bool = False) -> Generator[simpy.Event, Any, bool]:
+    def _offload(self, tons: float, part: Load | None = None) -> Generator[simpy.Event, Any, bool]:
         """Offload ``tons`` of the cargo aboard here (``part`` of a manifest load; all of it by default):
         delivered at its destination, waiting here otherwise. False if the airfield closed before a working
-        spot came free (no offload starts at a closed airfield unless ``force``d): the cargo stays aboard."""
+        spot came free (no offload starts at a closed airfield): the cargo stays aboard."""
         cargo = self.aboard
         if cargo is None or tons <= 1e-9:
             return True
@@ -291,8 +313,7 @@ class Aircraft:
             if cargo.tons <= 1e-9:
                 self.aboard = None
 
-        done_here = yield from self._turn(here, self.type.offload_h, "offload", tons, cargo.requirement, on_end=done,
-                                          closed_ok=force)
+        done_here = yield from self._turn(here, self.type.offload_h, "offload", tons, cargo.requirement, on_end=done)
         return done_here
 
     # --- flying -------------------------------------------------------------------------------------
@@ -303,7 +324,9 @@ class Aircraft:
         model = self.model
         kind = self.type
         for i, planned in enumerate(trip.hops):
-            if self.broken:  # broke at the fuel stop: repaired there, cargo stays aboard
+            if self.broken:  # broke at the fuel stop: repaired there, cargo stays aboard; no slot held meanwhile
+                self._drop_booking()
+                model.parking[self.location].staying(self.number)
                 yield from self._repair()
             destination = planned.destination
             if not model.usable(destination):
@@ -314,10 +337,9 @@ class Aircraft:
                 if not model.usable(destination):
                     self._drop_booking()
                     return False
-            book = trip.landings if i == 0 else ()
             # An airfield that closes with loaded aircraft on the ground sees them leave with what is aboard
             # (after a crew rest, if the crew must rest first): no cargo work starts at a closed airfield.
-            ready = yield from self._cleared(destination, planned.flight_h, book, may_give_up=purpose != "ferry")
+            ready = yield from self._cleared(trip, i, purpose)
             if not ready:
                 self._drop_booking()
                 return False
@@ -332,11 +354,18 @@ class Aircraft:
             takeoff_mass = kind.oew_t + payload + self.fuel_t
             self.flight = Flight(self.location, destination, self.env.now, hop.distance_km, hop.flight_h,
                                  self.fuel_t, takeoff_mass, model.policy)
-            model.parking[self.location].release(self.number)
+            model.took_off(self)
+            for ident, _, _ in self.booked:
+                model.parking[ident].commit(self.number)
             self._crew_takes_off(destination, hop.flight_h)
             try:
                 yield self.env.timeout(hop.flight_h)
+                # An aircraft on the ground there stayed beyond the slot this one relied on: it turns away.
+                full = (model.world.operations.parking_holds and destination != self.base
+                        and model.parking[destination].full_for(self.number))
             except simpy.Interrupt:
+                full = True
+            if full:
                 yield from self._divert()
                 return False
             flight, self.flight = self.flight, None
@@ -357,10 +386,13 @@ class Aircraft:
         self.fuel_t -= burn
         model.record_leg(self, flight, self.env.now, destination, payload_t, distance_km, burn, onward, purpose)
         self.location = destination
-        if destination in self.booked:  # held since the trip's start
-            self.booked.remove(destination)
-        model.parking[destination].occupy(self.number)
+        self.booked = [slot for slot in self.booked if slot[0] != destination]
+        model.parking[destination].arrive(self.number)
+        # A break is found on landing; the aircraft finishes its turn, then is repaired (its spot held
+        # with no departure in view from now).
         self.broken = model.randomness.breaks(self.stream_key)
+        if self.broken:
+            model.parking[destination].staying(self.number)
 
     def _divert(self) -> Generator[simpy.Event, Any, None]:
         """The destination closed while airborne: land at the nearest usable airfield the fuel aboard
@@ -372,7 +404,9 @@ class Aircraft:
         flown_km = flight.distance_km * fraction
         burned = performance.burn_t(self.type, flown_km, flight.takeoff_mass_t)
         fuel_now, mass_now = flight.fuel_takeoff_t - burned, flight.takeoff_mass_t - burned
-        target, onward_km, emergency = model.diversion(self, flight, flown_km, fuel_now, mass_now)
+        # Turned away for want of a parking slot, it does not land where it has none.
+        avoid = flight.destination if model.usable(flight.destination) else None
+        target, onward_km, emergency = model.diversion(self, flight, flown_km, fuel_now, mass_now, avoid)
         # Over its landing limit (an early return at take-off mass), it holds and burns fuel down to it;
         # flying a hold is costed as cruise. Without the fuel to burn down, the landing is an emergency.
         runway_m = model.world.airfields[target].runway_m
@@ -391,7 +425,7 @@ class Aircraft:
         burn = burned + performance.burn_t(self.type, onward_km, mass_now)
         self.flight = None
         self._drop_booking()
-        model.parking[target].occupy(self.number)
+        model.parking[target].arrive(self.number, counted=False)  # beyond the capacity if it must
         self._landed(flight, target)
         self.fuel_t = flight.fuel_takeoff_t - burn
         payload = self.aboard.tons if self.aboard else 0.0
@@ -417,65 +451,178 @@ class Aircraft:
             self.model.crews.alight(self.passengers, self.type, flight.destination, airfield, self.env.now)
             self.passengers = []
 
+    def _may_go_home(self) -> bool:
+        """Can it fly home now, with slots at once at every airfield the trip home lands at?"""
+        home = self._home_trip()
+        return home is not None and self._earliest(self._windows(home, 0, "ferry")) <= self.env.now + 1e-9
+
     def _home_trip(self) -> Trip | None:
         return self.model.planner.plan(self.type, self.location, self.base, 0.0, self.fuel_state)
 
-    def _cleared(self, destination: str, flight_h: float, book: tuple[str, ...], may_give_up: bool,
-                 ) -> Generator[simpy.Event, Any, bool]:
-        """Wait until a legal crew is aboard for the hop to ``destination`` and, at a trip's start, until
-        a parking spot is held at every airfield of the trip (``book``), all at once so that an aircraft
-        on its way never waits for a spot. False if an airfield became unusable, if an empty aircraft
-        away from its base found no spot (it flies home instead of holding a spot others may need)."""
+    def _cleared(self, trip: Trip, i: int, purpose: Purpose) -> Generator[simpy.Event, Any, bool]:
+        """Wait until a legal crew is aboard for hop ``i`` of ``trip`` and, with parking holds, until it holds a
+        parking slot at every airfield the rest of the trip lands at, for the arrival window of a take-off now
+        (see ``Parking``). No slot is held through a crew rest. False if an airfield became unusable, or if an
+        empty aircraft away from its base finds no slot at any time (it flies home instead of holding a spot
+        others may need)."""
         model = self.model
-        usable = model.usable
-        here = self.location
-        lots = tuple((model.parking[k], k == self.base) for k in book)  # its own base always has room for it
-        # Handed a spot at every airfield of ``book`` by the line: held as its booking (a trip's start books;
-        # at a fuel stop ``book`` is empty and the spot ahead, booked at the start, stays held).
-        handed = False
+        here = model.parking[self.location]
+        needs = tuple(h.destination for h in trip.hops[i:])
+        hold: list[float] = []  # when a wait for parking began: one row however often it books again
+        cleared = yield from self._clear(trip, i, purpose, here, needs, hold)
+        if hold:
+            model.record_ground(self, self.location, hold[0], hold[0], self.env.now, "parking hold")
+        return cleared
+
+    def _clear(self, trip: Trip, i: int, purpose: Purpose, here: Parking, needs: tuple[str, ...],
+               hold: list[float]) -> Generator[simpy.Event, Any, bool]:
+        """``_cleared``'s loop; a wait for parking starts ``hold`` (its start), a crew rest ends it."""
+        model = self.model
+        instant, tries = self.env.now, 0
         while True:
-            if not usable(destination) or not all(map(usable, book)):
+            if not all(map(model.usable, needs)):
                 return False
+            tries = tries + 1 if self.env.now == instant else 1
+            instant = self.env.now
+            if tries > RETRIES_AN_INSTANT:  # slots lost and booked again at one instant: let time pass first
+                here.staying(self.number)
+                hold[:] = hold or [self.env.now]
+                yield from self._wait("parking hold", self.env.timeout(SLOT_BUFFER_H), hold[0], record=False)
+                continue
             if self.crew is not None:
-                self.crew, takeoff = model.crews.choose(self.crew, self.type, here, self.env.now, flight_h)
+                self.crew, takeoff = model.crews.choose(self.crew, self.type, self.location, self.env.now,
+                                                        trip.hops[i].flight_h)
                 if takeoff > self.env.now + 1e-9:
-                    if handed:  # no spot is held through a crew rest: the line takes it
-                        self._drop_booking()
-                        handed = False
+                    self._drop_booking()  # no slot is held through a crew rest: booked again after it
+                    here.staying(self.number)
+                    if hold:
+                        model.record_ground(self, self.location, hold[0], hold[0], self.env.now, "parking hold")
+                        hold.clear()
                     yield from self._wait("crew rest", self.env.timeout(takeoff - self.env.now))
                     continue
-            if not book:
+            if not model.world.operations.parking_holds:
                 return True
-            full = not all(lot.has_room(self.number, exempt) for lot, exempt in lots)
-            if full and model.world.operations.parking_holds:
-                if (may_give_up and self.aboard is None and here != self.base and self.gave_up_at != self.env.now
-                        and model.usable(self.base) and self._home_trip() is not None):
-                    self.go_home, self.gave_up_at = True, self.env.now  # once an instant: no loop without time
-                    return False
-                handed = yield from self._wait("parking hold", model.parking_line.wait(
-                    self.number, lots, (destination, *book)))
-                if handed:
-                    self.booked = list(book)
+            windows = self._windows(trip, i, purpose)
+            if self._holds(windows):
+                here.leaving_at(self.number, self.env.now)
+                return True
+            self._drop_booking()
+            depart = self._earliest(windows)
+            lots = tuple(model.parking[k] for k, _, _ in windows)
+            if depart <= self.env.now + 1e-9:
+                self._book(windows)
+                here.leaving_at(self.number, self.env.now)
+                return True
+            if depart < math.inf:  # a slot later: book it and wait for its time
+                self._book(windows, depart - self.env.now)
+                here.leaving_at(self.number, depart)
+                hold[:] = hold or [self.env.now]
+                yield from self._wait("parking hold", model.parking_line.wait(self.number, here, lots, needs, depart),
+                                      hold[0], record=False)
                 continue
-            for lot, _ in lots:
-                lot.occupy(self.number)
-            self.booked = list(book)
-            return True
+            def try_book() -> bool:
+                return self._try_book(self._windows(trip, i, purpose))
+            if model.parking_line.exchange(self.number, here, lots, try_book, self._drop_booking):
+                here.leaving_at(self.number, self.env.now)
+                return True
+            if (purpose != "ferry" and self.aboard is None and self.location != self.base
+                    and self.gave_up_at != self.env.now and model.usable(self.base) and self._may_go_home()):
+                self.go_home, self.gave_up_at = True, self.env.now  # once an instant: no loop without time
+                return False
+            here.staying(self.number)
+            self.blocked_since = self.env.now
+            hold[:] = hold or [self.env.now]
+            yield from self._wait("parking hold", model.parking_line.wait(self.number, here, lots, needs,
+                                                                          try_book=try_book), hold[0], record=False)
+            self.blocked_since = None
+
+    def _ground_h(self, airfield: str, purpose: Purpose) -> float:
+        """Planned ground time (h) at the end of a trip flown for ``purpose``: the offload of a cargo trip, the
+        onload a repositioning (or a return to the hub) is flown for."""
+        handling = self.type.offload_h if purpose == "cargo" else self.type.onload_h
+        if self.type.refuel_sequential and self.model.world.airfields[airfield].fuel:
+            handling += self.type.refuel_h
+        return handling
+
+    def _windows(self, trip: Trip, i: int, purpose: Purpose) -> list[tuple[str, float, float]]:
+        """(airfield, from h, to h) of the parking slot at each landing of ``trip`` from hop ``i`` on, taking
+        off now: from the estimated arrival to the end of the planned ground time plus the buffer. A crew rest
+        is not foreseen: an aircraft whose crew must rest stays beyond its slot (see ``Parking``)."""
+        hops = trip.hops[i:]
+        at = self.env.now
+        windows = []
+        for k, hop in enumerate(hops):
+            at += hop.flight_h
+            free = at + (self._ground_h(hop.destination, purpose) if k == len(hops) - 1 else trip.stop_h)
+            windows.append((hop.destination, at, free + SLOT_BUFFER_H))
+            at = free
+        return windows
+
+    def _holds(self, windows: list[tuple[str, float, float]]) -> bool:
+        """Does it hold slots at the airfields of ``windows`` starting within the buffer of theirs?"""
+        if [k for k, _, _ in self.booked] != [k for k, _, _ in windows]:
+            return False
+        return all(self.number in self.model.parking[k].spans and abs(a - w) <= SLOT_BUFFER_H + 1e-9
+                   for (k, a, _), (_, w, _) in zip(self.booked, windows, strict=True))
+
+    def _earliest(self, windows: list[tuple[str, float, float]]) -> float:
+        """The earliest take-off (h, from now) whose slots all fit; infinite if none does while the spots are
+        held by aircraft with no departure booked."""
+        now = self.env.now
+        lots = [(self.model.parking[k], a - now, b - now, k == self.base) for k, a, b in windows]
+        candidates = sorted({now} | {end - start for lot, start, _, _ in lots for end in lot.ends() if end - start > now})
+        for depart in candidates:
+            if all(lot.fits(self.number, depart + a, depart + b, exempt) for lot, a, b, exempt in lots):
+                return depart
+        return math.inf
+
+    def _book(self, windows: list[tuple[str, float, float]], delay_h: float = 0.0) -> None:
+        """Book the slots of ``windows`` shifted ``delay_h`` later."""
+        self.booked = [(k, a + delay_h, b + delay_h) for k, a, b in windows]
+        for k, a, b in self.booked:
+            self.model.parking[k].book(self.number, a, b, k == self.base)
+
+    def _try_book(self, windows: list[tuple[str, float, float]]) -> bool:
+        """Book the slots of a take-off now if they all fit."""
+        self._drop_booking()
+        if self._earliest(windows) > self.env.now + 1e-9:
+            return False
+        self._book(windows)
+        return True
+
+    def slot_lost(self, ident: str) -> None:
+        """Its slot at ``ident`` was cancelled (an aircraft there stays longer than planned): in the air
+        towards it, it diverts; on the ground, it books again."""
+        bound = self.airborne_to
+        if bound == ident:
+            self.process.interrupt("no parking slot")
+            return
+        if bound is not None:  # the slot it lands in keeps; those beyond are booked again from there
+            for other, _, _ in self.booked:
+                if other != bound:
+                    self.model.parking[other].cancel(self.number)
+            self.booked = [slot for slot in self.booked if slot[0] == bound]
+            return
+        self._drop_booking()
+        self.model.parking_line.wake(self.number)
 
     def _drop_booking(self) -> None:
-        """Give back the parking spots held ahead on the trip."""
-        for ident in self.booked:
-            self.model.parking[ident].release(self.number)
+        """Give back the parking slots booked ahead on the trip."""
+        for ident, _, _ in self.booked:
+            self.model.parking[ident].cancel(self.number)
         self.booked = []
 
-    def _wait(self, activity: Activity, event: simpy.Event) -> Generator[simpy.Event, Any, Any]:
-        """Wait on the ground for ``event``, logged as ``activity`` (a wait still open at the end of the
-        run is logged by the model's ``finish``); the event's value."""
-        start = self.env.now
+    def _wait(self, activity: Activity, event: simpy.Event, since: float | None = None,
+              record: bool = True) -> Generator[simpy.Event, Any, Any]:
+        """Wait on the ground for ``event``, logged as ``activity`` from ``since`` (now by default; not logged
+        if not ``record``: the caller logs a wait that goes on) (a wait still open at the end of the run is
+        logged by the model's ``finish``); the event's value."""
+        start = self.env.now if since is None else since
         self.waiting = (activity, start)
         value = yield event
         self.waiting = None
-        self.model.record_ground(self, self.location, start, start, self.env.now, activity)
+        if record:
+            self.model.record_ground(self, self.location, start, start, self.env.now, activity)
         return value
 
     def _wait_for_hours(self, hours: float) -> Generator[simpy.Event, Any, None]:
@@ -496,21 +643,27 @@ class Aircraft:
         """Down for repair where it stands (parked, no working spot); longer away from maintenance."""
         model = self.model
         start = self.env.now
+        self.busy = (self.location, start, start, "repair", 0.0, -1)
         yield self.env.timeout(model.randomness.repair_h(self.stream_key, self.location not in model.maintenance))
+        self.busy = None
         self.broken = False
         model.record_ground(self, self.location, start, start, self.env.now, "repair")
 
     def _turn(self, airfield: str, handling_h: float, activity: str, payload_t: float = 0.0, requirement: int = -1,
               on_start: Callable[[], None] | None = None, on_end: Callable[[], None] | None = None,
-              closed_ok: bool = False) -> Generator[simpy.Event, Any, bool]:
+              ) -> Generator[simpy.Event, Any, bool]:
         """Hold a working spot for the handling time; False if an onload found the airfield unusable, or an
         offload found it closed, when its spot came free (no cargo work starts at a closed airfield). Planning
-        ground times include refuelling where the airfield has fuel; a type with ``refuel_sequential`` adds ``refuel_h`` to onloads and offloads there."""
+        ground times include refuelling where the airfield has fuel; a type with ``refuel_sequential`` adds
+        ``refuel_h`` to onloads and offloads there. The parking slot held here covers the turn as it runs."""
         model = self.model
         arrive = self.env.now
         ramp = model.ramps[airfield]
         request = ramp.request()
-        if activity == "offload" and not closed_ok and model.open[airfield] and not request.triggered:
+        lot = model.parking[airfield]
+        if not request.triggered:  # a wait for a working spot: the parking spot is held until the turn is done
+            lot.staying(self.number)
+        if activity == "offload" and model.open[airfield] and not request.triggered:
             closing = model.closing(airfield)
             yield request | closing
             if not request.triggered:  # the airfield closed while it waited: it leaves with its cargo
@@ -519,7 +672,7 @@ class Aircraft:
         else:
             yield request
         if ((activity == "onload" and not model.usable(airfield))
-                or (activity == "offload" and not closed_ok and not model.open[airfield])):
+                or (activity == "offload" and not model.open[airfield])):
             model.ramps[airfield].release()
             return False
         start = self.env.now
@@ -527,7 +680,11 @@ class Aircraft:
             on_start()
         sequential = self.type.refuel_sequential and activity != "fuel stop" and model.world.airfields[airfield].fuel
         factor = model.randomness.ground_factor(self.stream_key)
-        yield self.env.timeout((handling_h + (self.type.refuel_h if sequential else 0.0)) * factor)
+        handling = (handling_h + (self.type.refuel_h if sequential else 0.0)) * factor
+        lot.expect(self.number, self.env.now + handling + SLOT_BUFFER_H)  # the slot covers the turn as it runs
+        self.busy = (airfield, arrive, start, activity, payload_t, requirement)  # type: ignore[assignment]
+        yield self.env.timeout(handling)
+        self.busy = None
         model.ramps[airfield].release()
         if on_end:
             on_end()

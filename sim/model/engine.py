@@ -51,7 +51,11 @@ class AirliftModel:
         self.open = {ident: True for ident in world.airfields}
         self.ramps = {ident: Ramp(self.env, a.mog) for ident, a in world.airfields.items()}
         self.parking_line = ParkingLine(self.env)
-        self.parking = {ident: Parking(max(a.parking_mog, a.mog), self.parking_line) for ident, a in world.airfields.items()}
+        self.parking = {ident: Parking(self.env, max(a.parking_mog, a.mog), self.parking_line, ident)
+                        for ident, a in world.airfields.items()}
+        for lot in self.parking.values():
+            lot.on_lost = self._slot_lost
+        self.last_takeoff_h = 0.0
         self.crews = CrewRoster()
         self.policy = world.policy
         self.planner = TripPlanner(world, self.usable, self.policy)
@@ -81,7 +85,7 @@ class AirliftModel:
                 per_group[group] = per_group.get(group, 0) + 1
                 name = f"{entry.type}#{per_group[group]}@{entry.base}"
                 aircraft = Aircraft(self, number, name, world.aircraft[entry.type], entry.base, (e, k), entry.serves)
-                self.parking[entry.base].occupy(number)
+                self.parking[entry.base].arrive(number)
                 self.aircraft.append(aircraft)
             if world.operations.crews:
                 self._staff(e, entry)
@@ -153,12 +157,21 @@ class AirliftModel:
         if index is not None:
             self.records.closures[index]["to_h"] = self.env.now
 
+    def took_off(self, aircraft: Aircraft) -> None:
+        """The aircraft takes off from where it stands: its parking spot there frees."""
+        self.parking[aircraft.location].leave(aircraft.number)
+        self.last_takeoff_h = self.env.now
+
+    def _slot_lost(self, number: int, lot: Parking) -> None:
+        """A booked parking slot at ``lot`` no longer fits: its aircraft is called back."""
+        self.aircraft[number - 1].slot_lost(lot.ident)
+
     def diversion(self, aircraft: Aircraft, flight: Flight, flown_km: float, fuel_t: float,
-                  mass_t: float) -> tuple[str, float, bool]:
-        """(airfield, km still to fly, emergency) for an aircraft whose destination closed ``flown_km``
-        into its hop: the nearest usable airfield its fuel reaches, the departure airfield included
-        (retracing the route flown). With none in reach, the nearest airfield it reaches at all
-        (an emergency landing)."""
+                  mass_t: float, avoid: str | None = None) -> tuple[str, float, bool]:
+        """(airfield, km still to fly, emergency) for an aircraft whose destination closed (or whose parking
+        slot there was lost: ``avoid`` it) ``flown_km`` into its hop: the nearest usable airfield its fuel
+        reaches, the departure airfield included (retracing the route flown). With none in reach, the
+        nearest airfield it reaches at all (an emergency landing)."""
         kind = aircraft.type
         lon, lat = self.world.point_along(flight.origin, flight.destination, flight.policy, flown_km)
         origin_country = self.world.airfields[flight.origin].country
@@ -171,8 +184,12 @@ class AirliftModel:
         def reaches(km: float) -> bool:
             return performance.burn_t(kind, km, mass_t) <= fuel_t + 1e-9
 
-        for usable_only in (True, False):
-            candidates = [k for k in self.world.airfields if (self.usable(k) or not usable_only)]
+        # Turned away for want of parking (``avoid``), it looks first for a usable airfield with fuel, where it
+        # can go on from; a closure's diversion takes the nearest usable one.
+        tiers = ((True, True), (True, False), (False, False)) if avoid is not None else ((True, False), (False, False))
+        for usable_only, fuel_only in tiers:
+            candidates = [k for k in self.world.airfields if (self.usable(k) or not usable_only) and k != avoid
+                          and (self.world.airfields[k].fuel or not fuel_only)]
             by_gc = sorted(candidates, key=lambda k: (k != flight.origin, self.world.great_circle_from(lat, lon, k)))
             best: tuple[float, str] | None = None
             for ident in by_gc:
@@ -183,6 +200,8 @@ class AirliftModel:
                     best = (km, ident)
             if best is not None:
                 return best[1], best[0], not usable_only
+        if avoid is not None:
+            return self.diversion(aircraft, flight, flown_km, fuel_t, mass_t)
         return flight.origin, flown_km, True  # nothing in reach: back along the route as far as it goes
 
     def _outages(self, ident: str, duration_h: float) -> Generator[simpy.Event, Any, None]:
@@ -217,7 +236,7 @@ class AirliftModel:
         for ident in [k for k in self._closing if not self.open[k]]:
             self._closing.pop(ident).succeed()
         self.planner.invalidate()
-        self.parking_line.recall(self.usable, self.open.__getitem__)
+        self.parking_line.recall(self.usable)
         self._send_idle_away()
 
     def _send_idle_away(self) -> None:
@@ -347,7 +366,11 @@ class AirliftModel:
         for aircraft in self.aircraft:
             if aircraft.waiting is not None:
                 activity, since = aircraft.waiting
-                self.record_ground(aircraft, aircraft.location, since, since, self.env.now, activity)
+                self.record_ground(aircraft, aircraft.location, since, since, self.env.now, activity, in_progress=True)
+            if aircraft.busy is not None:  # a turn or a repair under way: cut at the horizon
+                airfield, arrive, start, activity, payload_t, requirement = aircraft.busy
+                self.record_ground(aircraft, airfield, arrive, start, self.env.now, activity, payload_t, requirement,
+                                   in_progress=True)
         self.flush_records()
         now = self.env.now
         self.records.airborne_at_end = [
@@ -357,6 +380,18 @@ class AirliftModel:
                                "duty_h": c.total_duty_h(now), "flight_h": c.flown_total_h}
                               for c in self.crews.all]
         self.records.parking_peaks = {ident: lot.peak for ident, lot in self.parking.items() if lot.peak}
+        self.records.gridlock = self._gridlock()
+
+    def _gridlock(self) -> list[dict[str, Any]]:
+        """A gridlock at the end of the run: nothing took off in its last day while aircraft wait for parking
+        that no slot fits and cargo waits. One row (since the last take-off), or none."""
+        blocked = self.parking_line.blocked()
+        waiting_t = sum(ledger.backlog_t for ledger in self.ledgers)
+        if not blocked or waiting_t <= 1e-9 or self.env.now - self.last_takeoff_h < HOURS_PER_DAY:
+            return []
+        needed = sorted({ident for _, _, needs in blocked for ident in needs})
+        return [{"since_h": self.last_takeoff_h, "aircraft_waiting": len(blocked), "airfields": ",".join(needed),
+                 "cargo_waiting_t": waiting_t}]
 
     def flush_records(self) -> None:
         """Put the rows logged so far into the records' columns (rows reach them in batches)."""
@@ -480,10 +515,11 @@ class AirliftModel:
         return "+".join(cargo.load.classes), cargo.load.describe(), cargo.load.passengers
 
     def record_ground(self, aircraft: Aircraft, airfield: str, arrive: float, start: float, end: float,
-                      activity: Activity, payload_t: float = 0.0, requirement: int = -1) -> None:
-        """One row of ground.csv: asked for a spot, got it, left it."""
+                      activity: Activity, payload_t: float = 0.0, requirement: int = -1, in_progress: bool = False,
+                      ) -> None:
+        """One row of ground.csv: asked for a spot, got it, left it (or still holds it at the end: ``in_progress``)."""
         self._ground.add(GroundRow(aircraft.name, aircraft.type.name, airfield, arrive, start, end, activity, payload_t,
-                                   requirement))
+                                   requirement, in_progress))
 
 
 def van_der_corput(n: int) -> float:

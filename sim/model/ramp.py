@@ -1,5 +1,5 @@
 """Airfield capacity: working spots (MOG), whose number can change while aircraft hold them, and parking
-spots, with one line of aircraft waiting for the parking spots of whole trips.
+spots, booked as slots in time, with one line of aircraft waiting on the ground for their slots.
 
 simpy's Resource has a fixed capacity, so MOG changes are modelled here directly: a FIFO of waiting
 aircraft and a count of spots in use. Lowering the capacity never evicts an aircraft already on a spot;
@@ -8,6 +8,7 @@ it only delays the next grant until ``in_use < capacity``.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Callable
 
@@ -58,103 +59,276 @@ class Ramp:
             self._waiting.popleft().succeed()
 
 
-class Parking:
-    """Parking spots (parking MOG) of one airfield: every aircraft on the ground there, or flying there
-    with a spot held for it, holds one.
+# Assumed planning value (grade: assumed; low 0, high 1 h): the margin a parking slot keeps after the planned
+# ground time, for a turn a little slow; 15 minutes, the tolerance commonly given to an airport slot. A slot
+# runs from the estimated arrival (flight times are known) to the end of the planned ground time plus it.
+SLOT_BUFFER_H = 0.25
+# An aircraft still on the ground just after its slot ended (its turn ran late, its crew rests, it waits
+# for work) is found then, this long after the end, and holds its spot until it has a departure booked.
+OVERSTAY_CHECK_H = 1e-6
+EPS_H = 1e-9
+# A spot freed by a take-off is given to an arrival no sooner than this after it (1 minute): the departure is
+# then known to have happened, or not, before the arrival lands.
+SLOT_GAP_H = 1 / 60
 
-    A trip holds a spot at each airfield it will land at from its take-off (the slot a planner books
-    before launching an aircraft) until the take-off from there. An aircraft's own base always has room
-    for it; an aircraft that lands where it had to (a diversion) takes a spot even beyond the capacity.
-    A spot given back goes to the aircraft waiting in the model's ``ParkingLine``, if one can use it.
+
+def busiest(spans: list[tuple[float, float]], start: float, end: float) -> int:
+    """Most of the (from_h, to_h) ``spans`` held at one instant of [start, end) (touching ends do not overlap)."""
+    points = []
+    for a, b in spans:
+        if a < end - EPS_H and b > start + EPS_H:
+            points += [(max(a, start), 1), (min(b, end), -1)]
+    points.sort()  # at one instant an end (-1) comes before a start (+1)
+    count = top = 0
+    for _, step in points:
+        count += step
+        top = max(top, count)
+    return top
+
+
+class Parking:
+    """Parking spots (parking MOG) of one airfield, held as slots in time.
+
+    An aircraft on the ground here holds a spot from its landing until its take-off. A trip books a slot at
+    each airfield it lands at for its arrival window: from the estimated arrival to the end of its planned
+    ground time plus ``SLOT_BUFFER_H``, not from its take-off. Once landed, the
+    slot's end is when the aircraft is expected to leave; an aircraft still here after it, with no
+    departure booked, holds its spot open-ended, and bookings that no longer fit are cancelled (``settle``):
+    the model calls back their aircraft, which book again; an aircraft in the air keeps its slot and turns
+    away only if it finds every spot taken when it lands. An
+    aircraft's own base always has room for it (``exempt``); one that lands where it had to (a diversion)
+    parks beyond the capacity and books nothing.
     """
 
-    def __init__(self, capacity: int, line: ParkingLine | None = None):
+    def __init__(self, env: simpy.Environment, capacity: int, line: ParkingLine | None = None, ident: str = ""):
+        self.env = env
+        self.ident = ident
         self.capacity = capacity
-        self.holders: set[int] = set()  # aircraft numbers
-        self.peak = 0
+        self.spans: dict[int, list[float]] = {}  # aircraft number -> [from_h, to_h]: its slot or its stay
+        self.present: set[int] = set()  # on the ground here
+        self.exempt: set[int] = set()  # slots booked at the aircraft's own base
+        self.committed: set[int] = set()  # slots of aircraft in the air towards here
+        self.peak = 0  # most aircraft on the ground at once
         self.line = line
+        self.on_lost: Callable[[int, Parking], None] | None = None  # a booking cancelled: the model calls back
 
-    def has_room(self, number: int, exempt: bool = False) -> bool:
-        """May aircraft ``number`` hold a spot here now (it may already hold one)?"""
-        return exempt or number in self.holders or len(self.holders) < self.capacity
+    def end_of(self, number: int) -> float:
+        """When aircraft ``number``'s spot frees: its slot's end, or never while it stays beyond it."""
+        end = self.spans[number][1]
+        return math.inf if number in self.present and end < self.env.now - EPS_H else end
 
-    def occupy(self, number: int) -> None:
-        """Hold a spot (beyond the capacity if it must: callers check ``has_room`` first)."""
-        self.holders.add(number)
-        self.peak = max(self.peak, len(self.holders))
+    def fits(self, number: int, start: float, end: float, exempt: bool = False) -> bool:
+        """Can aircraft ``number`` book a slot from ``start`` to ``end`` (h)?"""
+        if exempt or len(self.spans) - (number in self.spans) < self.capacity:
+            return True
+        held = [(a, self.end_of(n) + SLOT_GAP_H) for n, (a, _) in self.spans.items() if n != number]
+        return busiest(held, start, end) < self.capacity
 
-    def release(self, number: int) -> None:
-        """The aircraft took off from here, or will not come: its spot goes to the line."""
-        if number in self.holders:
-            self.holders.discard(number)
-            if self.line is not None:
-                self.line.freed(self)
+    def full_for(self, number: int) -> bool:
+        """Would aircraft ``number`` landing now find every spot held by an aircraft on the ground?"""
+        return sum(1 for n in self.present if n != number and n in self.spans) >= self.capacity
+
+    def ends(self) -> list[float]:
+        """The hours at which a spot held now may take an arrival, as planned (finite ones only)."""
+        return [end + SLOT_GAP_H for end in map(self.end_of, self.spans) if end < math.inf]
+
+    def book(self, number: int, start: float, end: float, exempt: bool = False) -> None:
+        """Book a slot (callers check ``fits`` first)."""
+        self.spans[number] = [start, end]
+        if exempt:
+            self.exempt.add(number)
+
+    def commit(self, number: int) -> None:
+        """The aircraft took off towards here: its slot goes before others' when the spots run short."""
+        if number in self.spans:
+            self.committed.add(number)
+
+    def cancel(self, number: int) -> None:
+        """A booked slot is given up (the aircraft will not come, or not then)."""
+        if number in self.spans and number not in self.present:
+            self._forget(number)
+
+    def arrive(self, number: int, counted: bool = True) -> None:
+        """Aircraft ``number`` landed here: it holds its spot until it leaves, expected at its slot's end (or
+        open-ended without a slot). ``counted`` False: a diversion, parked beyond the capacity."""
+        self.present.add(number)
+        self.peak = max(self.peak, len(self.present))
+        if not counted:
+            self.cancel(number)
+            return
+        span = self.spans.get(number)
+        self.spans[number] = [self.env.now, span[1] if span is not None else math.inf]
+        self.committed.discard(number)
+        self._watch(number)
+
+    def leaving_at(self, number: int, hour: float) -> None:
+        """The aircraft here booked its departure at ``hour``: its spot frees then."""
+        span = self.spans.get(number)
+        if span is None or number not in self.present:
+            return
+        before = self.end_of(number)
+        span[1] = hour
+        self._watch(number)
+        if hour > before + EPS_H:
+            self.settle()
+        elif hour < before - EPS_H and self.line is not None:
+            self.line.changed(self)
+
+    def expect(self, number: int, hour: float) -> None:
+        """The aircraft here will not leave before ``hour`` (its turn began late, or runs long): its spot is
+        held until then at least, and the bookings after it that no longer fit are cancelled now."""
+        span = self.spans.get(number)
+        if span is not None and number in self.present and self.end_of(number) < hour - EPS_H:
+            span[1] = hour
+            self._watch(number)
+            self.settle()
+
+    def staying(self, number: int) -> None:
+        """The aircraft here stays with no departure booked (a crew rest, a repair, a wait): it holds its spot
+        open-ended."""
+        span = self.spans.get(number)
+        if span is not None and number in self.present and span[1] < math.inf:
+            span[1] = math.inf
+            self.settle()
+
+    def leave(self, number: int) -> None:
+        """The aircraft took off from here: its spot goes to others."""
+        self.present.discard(number)
+        if number in self.spans:
+            self._forget(number)
+
+    def settle(self) -> None:
+        """Cancel the booked slots that no longer fit beside the aircraft on the ground, in the order of their
+        start; the model calls their aircraft back. Slots of aircraft in the air are kept: one that finds every
+        spot taken when it lands turns away then (see ``full_for``)."""
+        booked = sorted((n for n in self.spans if n not in self.present),
+                        key=lambda n: (n not in self.exempt, n not in self.committed, self.spans[n][0], n))
+        kept = [(self.spans[n][0], self.end_of(n) + SLOT_GAP_H) for n in self.present if n in self.spans]
+        lost = []
+        for number in booked:
+            start, end = self.spans[number]
+            if (number in self.exempt or number in self.committed
+                    or busiest([*kept, (start, end)], start, end) <= self.capacity):
+                kept.append((start, end + SLOT_GAP_H))
+            else:
+                lost.append(number)
+        for number in lost:
+            del self.spans[number]
+            self.committed.discard(number)
+            if self.on_lost is not None:
+                self.on_lost(number, self)
+
+    def _forget(self, number: int) -> None:
+        del self.spans[number]
+        self.exempt.discard(number)
+        self.committed.discard(number)
+        if self.line is not None:
+            self.line.changed(self)
+
+    def _watch(self, number: int) -> None:
+        """Look again just after the end of the stay of aircraft ``number``: if it is still here, it holds
+        its spot open-ended and the bookings after it may no longer fit."""
+        end = self.spans[number][1]
+        if end == math.inf:
+            return
+
+        def check(_event: simpy.Event) -> None:
+            span = self.spans.get(number)
+            if number in self.present and span is not None and span[1] == end:
+                self.settle()
+
+        self.env.timeout(max(0.0, end - self.env.now) + OVERSTAY_CHECK_H).callbacks.append(check)
 
 
 class _Waiter:
-    """An aircraft in the parking line: the spots its trip needs, each with its exemption (its own base)."""
+    """An aircraft waiting on the ground for parking slots: for the time of a slot it booked (``blocked``
+    False), or for a change at the airfields it needs (``blocked``: no slot fits at any time yet)."""
 
-    __slots__ = ("number", "lots", "needs", "open_needed", "event", "done")
+    __slots__ = ("number", "here", "lots", "needs", "event", "blocked", "try_book", "since")
 
-    def __init__(self, number: int, lots: tuple[tuple[Parking, bool], ...], needs: tuple[str, ...],
-                 open_needed: tuple[str, ...], event: simpy.Event):
-        self.number, self.lots, self.needs, self.open_needed = number, lots, needs, open_needed
-        self.event, self.done = event, False
-
-    def fits(self) -> bool:
-        return all(lot.has_room(self.number, exempt) for lot, exempt in self.lots)
+    def __init__(self, number: int, here: Parking, lots: tuple[Parking, ...], needs: tuple[str, ...],
+                 event: simpy.Event, try_book: Callable[[], bool] | None, since: float):
+        self.number, self.here, self.lots, self.needs, self.event = number, here, lots, needs, event
+        self.blocked, self.try_book, self.since = try_book is not None, try_book, since
 
 
 class ParkingLine:
-    """Aircraft waiting for the parking spots of a whole trip, first come, first served.
+    """Aircraft waiting on the ground for parking slots ahead, in the order their waits began.
 
-    A spot given back goes to the first aircraft in line whose trip then finds a spot at every airfield it
-    lands at; it is handed them all at once. Aircraft ahead of it whose trips still lack a spot elsewhere
-    keep their place. So no aircraft holds one spot while it waits for another (two aircraft each holding
-    the spot the other needs would wait for ever), and none gives a spot back to queue again elsewhere.
+    One with a slot booked for later waits until its time. One for which no slot fits at any time (the
+    spots are held by aircraft with no departure booked) waits for a change at the airfields it needs:
+    then every waiter there, first come first, books again. Two such aircraft, each standing where the
+    other needs a spot, exchange them: both take off (``exchange``).
     """
 
     def __init__(self, env: simpy.Environment):
         self.env = env
-        self._lines: dict[Parking, deque[_Waiter]] = {}  # per lot, in the order the waits began
+        self._waiters: dict[int, _Waiter] = {}  # by aircraft number, in the order the waits began
+        self._trying = False  # an exchange is being tried: its bookings and cancellations wake nobody
 
-    def wait(self, number: int, lots: tuple[tuple[Parking, bool], ...], needs: tuple[str, ...],
-             open_needed: tuple[str, ...] = ()) -> simpy.Event:
-        """Aircraft ``number`` joins the line for ``lots`` (each with its exemption). The event fires with True
-        when it is handed a spot at every lot (it holds them from then on) or with False if ``recall`` calls it
-        back: an airfield it ``needs`` for its trip became unusable, or one of ``open_needed`` closed (where
-        the cargo aboard was loaded: nothing loaded at an airfield leaves it closed, while a passing
-        outage costs it no place)."""
-        waiter = _Waiter(number, lots, needs, open_needed, self.env.event())
-        for lot, exempt in lots:
-            if not exempt:
-                self._lines.setdefault(lot, deque()).append(waiter)
+    def wait(self, number: int, here: Parking, lots: tuple[Parking, ...], needs: tuple[str, ...],
+             until_h: float | None = None, try_book: Callable[[], bool] | None = None) -> simpy.Event:
+        """Aircraft ``number``, on the ground at ``here``, waits: until ``until_h`` (its slot's time), or, when
+        ``try_book`` is given (it books the aircraft's slots now if they fit), for a change at ``lots``. The
+        event fires with True then, or with False if ``recall`` calls it back (an airfield it ``needs``
+        became unusable) or its slots are lost (``wake``)."""
+        waiter = _Waiter(number, here, lots, needs, self.env.event(), try_book, self.env.now)
+        self._waiters[number] = waiter
+        if until_h is not None:
+            self.env.timeout(max(0.0, until_h - self.env.now)).callbacks.append(lambda _e: self._end(waiter, True))
         return waiter.event
 
-    def freed(self, lot: Parking) -> None:
-        """A spot of ``lot`` came free: hand it to the first waiter whose trip now fits everywhere."""
-        line = self._lines.get(lot)
-        if not line:
+    def changed(self, lot: Parking) -> None:
+        """A spot of ``lot`` frees earlier than planned: the blocked waiters needing it try again."""
+        if self._trying:
             return
-        for waiter in list(line):
-            if len(lot.holders) >= lot.capacity:
-                break
-            if not waiter.done and waiter.fits():
-                for held, _ in waiter.lots:
-                    held.occupy(waiter.number)
-                self._leave(waiter, True)
+        for waiter in list(self._waiters.values()):
+            if waiter.blocked and lot in waiter.lots:
+                self._end(waiter, True)
 
-    def recall(self, usable: Callable[[str], bool], is_open: Callable[[str], bool]) -> None:
-        """Call back, out of the line, the aircraft whose trips need an airfield no longer ``usable``, or whose
-        cargo was loaded at an airfield no longer open."""
-        for line in list(self._lines.values()):
-            for waiter in list(line):
-                if not waiter.done and not (all(map(usable, waiter.needs)) and all(map(is_open, waiter.open_needed))):
-                    self._leave(waiter, False)
+    def wake(self, number: int) -> None:
+        """Aircraft ``number``'s wait ends now (its slots were lost: it books again)."""
+        waiter = self._waiters.get(number)
+        if waiter is not None:
+            self._end(waiter, False)
 
-    def _leave(self, waiter: _Waiter, handed: bool) -> None:
-        waiter.done = True
-        for lot, exempt in waiter.lots:
-            if not exempt:
-                self._lines[lot].remove(waiter)
-        waiter.event.succeed(handed)
+    def exchange(self, number: int, here: Parking, lots: tuple[Parking, ...], try_book: Callable[[], bool],
+                 drop: Callable[[], None]) -> bool:
+        """Aircraft ``number`` at ``here``, needing ``lots`` where no slot fits, exchanges spots with a blocked
+        waiter standing at one of ``lots`` and needing ``here``: both leave now. True if one was found (both
+        hold their slots then; ``try_book`` books the caller's slots now if they fit, ``drop`` gives them up)."""
+        now = self.env.now
+        for other in list(self._waiters.values()):
+            if not other.blocked or other.here not in lots or here not in other.lots or other.try_book is None:
+                continue
+            mine, theirs = here.spans.get(number), other.here.spans.get(other.number)
+            if mine is None or theirs is None:
+                continue
+            ends = mine[1], theirs[1]
+            mine[1] = theirs[1] = now  # both leave now
+            self._trying = True
+            try:
+                if try_book():
+                    if other.try_book():
+                        self._end(other, True)
+                        return True
+                    drop()
+            finally:
+                self._trying = False
+            mine[1], theirs[1] = ends
+        return False
+
+    def blocked(self) -> list[tuple[int, float, tuple[str, ...]]]:
+        """(aircraft, since h, airfields needed) of the waiters no slot fits for."""
+        return [(w.number, w.since, w.needs) for w in self._waiters.values() if w.blocked]
+
+    def recall(self, usable: Callable[[str], bool]) -> None:
+        """Call back, out of the line, the aircraft whose trips need an airfield no longer ``usable``."""
+        for waiter in list(self._waiters.values()):
+            if not all(map(usable, waiter.needs)):
+                self._end(waiter, False)
+
+    def _end(self, waiter: _Waiter, value: bool) -> None:
+        if self._waiters.get(waiter.number) is waiter:
+            del self._waiters[waiter.number]
+            waiter.event.succeed(value)

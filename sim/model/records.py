@@ -8,7 +8,9 @@ value rather than a float object each, which keeps a 1000-aircraft, 90-day run s
 * legs (sorties.csv): one row per leg flown, with the fuel and masses at take-off and landing;
 * deliveries: one row per offload at a requirement's destination;
 * ground (ground.csv): one row per ground activity. ``arrive_h`` is when the aircraft asked for a working
-  spot (or reached the ground), ``start_h`` when it got one, ``end_h`` when it left it.
+  spot (or reached the ground), ``start_h`` when it got one, ``end_h`` when it left it; an activity still
+  under way at the end of the run (a turn, a repair, a wait) is cut at the horizon and flagged
+  ``in_progress``.
 """
 
 from __future__ import annotations
@@ -67,6 +69,7 @@ class GroundRow(NamedTuple):
     activity: Activity
     payload_t: float
     requirement: int  # -1 for none
+    in_progress: bool = False  # still under way at the end of the run: cut at the horizon (end_h)
 
 
 class DeliveryRow(NamedTuple):
@@ -105,6 +108,8 @@ class Records:
     crews: list[dict[str, Any]] = field(default_factory=list)  # one row per crew at the end of the run
     parking_peaks: dict[str, int] = field(default_factory=dict)  # most spots held at once, by airfield
     airborne_at_end: list[dict[str, Any]] = field(default_factory=list)  # hops still in the air at the horizon
+    # A run that ended gridlocked (no take-off in its last day, aircraft waiting for parking, cargo waiting)
+    gridlock: list[dict[str, Any]] = field(default_factory=list)
     # What each delivery was, by class and item: time_h, requirement, type, class, item ("" for tons), tons, count
     cargo_deliveries: list[dict[str, Any]] = field(default_factory=list)
 

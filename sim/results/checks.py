@@ -20,7 +20,10 @@ violation it finds, one line each. The rules:
   fuel, unable to reach one, must be listed as stranded;
 * crews (when modelled): a crew flies one aircraft at a time and boards where it last landed; each duty
   period, show to debrief, is within the type's limit and follows the minimum rest (a duty with a
-  diversion excepted); no crew flies more than its flight hours in any 30 days;
+  diversion excepted); no crew flies more than its flight hours in any 30 days (on a leg it took off for
+  within them and that diverted, excepted);
+* routes: each leg (a diversion from the air excepted) is as long as the legal route between its ends under
+  the airspace in force at its take-off, judged with its trip's ends;
 * parking (when holds are on): at an airfield that is no fleet group's base, the aircraft on the ground
   that landed there as planned never outnumber its parking spots;
 * equipment and people: every piece a leg carries is of a class its type takes and fits its hold's
@@ -61,6 +64,7 @@ def check_trace(world: World, sorties: list[dict[str, Any]], ground: list[dict[s
     problems += _cargo(world, sorties, ground, horizon_h)
     problems += _stranded(world, sorties, stranded, horizon_h)
     problems += _manifests(world, sorties)
+    problems += _routes(world, sorties)
     if world.operations.crews:
         problems += _crews(world, sorties)
     if world.operations.parking_holds:
@@ -152,7 +156,9 @@ def _crews(world: World, sorties: list[dict[str, Any]]) -> list[str]:
                 problems.append(f"{crew}: duty of {length:.2f} h by {leg['arrive_h']:.2f} h exceeds {kind.crew_duty_h:g} h")
             since = leg["arrive_h"] - window_h
             flown = sum(r["arrive_h"] - max(r["depart_h"], since) for r in legs[:i + 1] if r["arrive_h"] > since)
-            if flown > kind.crew_flight_h_per_30d + EPS and leg["arrive_h"] - leg["depart_h"] <= kind.crew_flight_h_per_30d:
+            diverted = leg["purpose"] in ("diverted", "emergency landing")  # allowed at take-off, flown on further
+            if (flown > kind.crew_flight_h_per_30d + EPS and leg["arrive_h"] - leg["depart_h"] <= kind.crew_flight_h_per_30d
+                    and not diverted):
                 problems.append(f"{crew}: {flown:.1f} flight h in the 30 days to {leg['arrive_h']:.2f} h, "
                                 f"over {kind.crew_flight_h_per_30d:g}")
     return problems
@@ -272,6 +278,37 @@ def _fuel_and_mass(world: World, sorties: list[dict[str, Any]]) -> list[str]:
             if k > 0 and not x.fuel and fuel > legs[k - 1]["fuel_landing_t"] + EPS:
                 problems.append(f"{where}: {fuel:.1f} t of fuel at take-off after landing with "
                                 f"{legs[k - 1]['fuel_landing_t']:.1f} t where there is no fuel")
+    return problems
+
+
+def _policies_at(world: World, hour: float) -> list[Any]:
+    """The airspace policies in force at ``hour`` (both, at the instant of an airspace event)."""
+    policies = [policy for start, policy in world.phases if start <= hour + EPS]
+    at_event = [policy for start, policy in world.phases if abs(start - hour) <= EPS]
+    return list(dict.fromkeys([*policies[-1:], *policies[-2:-1], *at_event] if at_event else policies[-1:]))
+
+
+def _routes(world: World, sorties: list[dict[str, Any]]) -> list[str]:
+    """Each leg is as long as the legal route in force at its take-off (within 0.5 %): the route between its
+    ends under the airspace then, judged with its trip's origin and final destination (a diversion from the
+    air excepted: it turned where it was)."""
+    problems = []
+    for name, legs in _by_aircraft(sorties, "depart_h").items():
+        for k, leg in enumerate(legs):
+            if leg["purpose"] in ("diverted", "emergency landing"):
+                continue
+            before = legs[k - 1] if k > 0 else None
+            after = legs[k + 1] if k + 1 < len(legs) else None
+            first = before["origin"] if before is not None and before["fuel_stop"] and before["destination"] == leg["origin"] \
+                else leg["origin"]
+            last = after["destination"] if leg["fuel_stop"] and after is not None else leg["destination"]
+            legal = [world.distance(leg["origin"], leg["destination"], policy, (first, last))
+                     for policy in _policies_at(world, leg["depart_h"])]
+            km = leg["distance_km"]
+            if not any(abs(km - d) <= max(1.0, 0.005 * d) for d in legal):
+                shown = ", ".join("no legal route" if math.isinf(d) else f"{d:,.0f} km" for d in legal)
+                problems.append(f"{name} {leg['origin']}->{leg['destination']} at {leg['depart_h']:.2f} h: "
+                                f"{km:,.0f} km flown, the legal route in force is {shown}")
     return problems
 
 
@@ -449,12 +486,12 @@ def _read_rows(path: Path) -> list[dict[str, Any]]:
 
 
 def _typed_row(row: dict[str, Any], numbers: set[str]) -> dict[str, Any]:
-    """A CSV row with its numbers as floats and fuel_stop as a bool."""
+    """A CSV row with its numbers as floats and fuel_stop and in_progress as bools."""
     out: dict[str, Any] = {}
     for key, value in row.items():
         if key in numbers:
             out[key] = float(value)
-        elif key == "fuel_stop":
+        elif key in ("fuel_stop", "in_progress"):
             out[key] = value == "True"
         else:
             out[key] = value

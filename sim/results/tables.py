@@ -221,6 +221,7 @@ def summarise(out: RunOutput) -> dict[str, Any]:
         "stranded": [dict(row) for row in out.records.stranded],
         "stranded_at_end": sum(1 for row in out.records.stranded if row["to_h"] is None),
         "airborne_at_end": [dict(row) for row in out.records.airborne_at_end],
+        "gridlock": [dict(row) for row in out.records.gridlock],
         "closures": [dict(row) for row in out.records.closures],
         "closure_day": closure,
         "closure_date": _date(run.start_date, closure),

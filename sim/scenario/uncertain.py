@@ -28,7 +28,7 @@ from sim.scenario.overrides import PATH_TOKEN, set_path
 Kind = Literal["range", "whole", "choice"]
 WHOLE_FIELDS = ("mog", "parking_mog", "count", "seats")
 AIRCRAFT_NUMBERS = tuple(catalog.AIRCRAFT_FIELDS)
-AIRFIELD_NUMBERS = ("mog", "parking_mog", "runway_m")
+AIRFIELD_NUMBERS = ("mog", "parking_mog", "runway_m", "fuel")
 CARGO_ONLY = ("hold_floor_length_m", "hold_width_m", "hold_height_m", "ramp_length_m", "ramp_load_t", "seats")
 NOT_SIMULATED = ("fuel_burn_t_per_h",)  # closed-form estimates only: sorties burn fuel by the mass model
 # Shorthands of a study for a number every fleet entry carries.
@@ -221,6 +221,13 @@ def catalogue_grade(scenario: Any, path: str) -> tuple[str, str]:
     return "scenario", ""
 
 
+def _catalogue_input(path: str, key: str, p: Any, base: Any) -> Input:
+    """A catalogue number's input: whole numbers, a range, or yes/no (fuel: the choices false and true)."""
+    if isinstance(p.value, bool):
+        return Input(path, "choice", False, True, base, p.grade, p.source, (False, True))
+    return Input(path, "whole" if key in WHOLE_FIELDS else "range", p.low, p.high, base, p.grade, p.source)
+
+
 def catalogue_inputs(scenario: Any) -> list[Input]:
     """The catalogue ranges of every assumed or derived number the scenario uses: the fields of the types it
     flies and of the airfields it names (not those it sets to another value, nor custom airfields)."""
@@ -251,8 +258,7 @@ def catalogue_inputs(scenario: Any) -> list[Input]:
         for key in AIRFIELD_NUMBERS:
             p = catalog.airfield(ident).provenance[key]
             if p.ranged and p.grade in ("assumed", "derived") and not (key in own and own[key] != p.value):
-                out.append(Input(f"airfields.{ident}.{key}", "whole" if key in WHOLE_FIELDS else "range", p.low, p.high,
-                                 own.get(key, p.value), p.grade, p.source))
+                out.append(_catalogue_input(f"airfields.{ident}.{key}", key, p, own.get(key, p.value)))
     return out
 
 
