@@ -4,7 +4,7 @@ it can be set against the catalogue's block-burn figures."""
 from __future__ import annotations
 
 import pytest
-from conftest import scenario
+from helpers import scenario
 
 from sim import run
 from sim.data import catalog

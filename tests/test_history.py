@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import scenario
+from helpers import scenario
 from typer.testing import CliRunner
 
 from sim import load_scenario, run

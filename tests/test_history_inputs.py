@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import scenario
+from helpers import scenario
 
 from sim import load_scenario
 from sim.data import catalog

@@ -3,7 +3,7 @@ unless no more of the requirement's cargo is to come."""
 
 from __future__ import annotations
 
-from conftest import scenario
+from helpers import scenario
 
 from sim import run
 

@@ -6,7 +6,7 @@ offloads in 1 h.
 
 from __future__ import annotations
 
-from conftest import BASE, scenario
+from helpers import BASE, scenario
 
 from sim import run
 from sim.results.checks import check_result

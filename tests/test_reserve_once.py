@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from conftest import scenario
+from helpers import scenario
 from test_flyable import _equator
 
 from sim import run

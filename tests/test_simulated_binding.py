@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import BASE, scenario
+from helpers import BASE, scenario
 
 from sim import run
 from sim.experiments import binding

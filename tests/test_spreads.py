@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import scenario
+from helpers import scenario
 from typer.testing import CliRunner
 
 from sim.cli import app

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import scenario
+from helpers import scenario
 from typer.testing import CliRunner
 
 import sim

@@ -293,7 +293,7 @@ def check(results_dir: Annotated[Path, typer.Argument(metavar="RESULTS_DIR", hel
         for problem in report.problems:
             out.print(f"[red]{problem}[/red]")
         out.print(f"[red]{results_dir}: {len(report.problems)} problem(s): file(s) damaged since the run wrote them "
-                  "(run.json records each file's sha256 and rows); no rule checked[/red]")
+                  "(run.json records each file's sha256 and rows); the rules were checked on what they hold[/red]")
         raise typer.Exit(1)
     if report.replications == 0:  # run with --traces 0: no sorties to check, and no rule can be vouched for
         out.print(f"[red]{results_dir}: no replication kept its trace (--traces 0): nothing to check; run again "

@@ -120,7 +120,8 @@ def preferred(state: DispatchState, static: Callable[[Aircraft], Any],
               with_crews: Callable[[Aircraft], Any]) -> list[Aircraft]:
     """``interchangeable`` by ``static`` when crews are not modelled, else by ``with_crews``: an aircraft
     whose crew may fly now first (the wait for a crew changes with the clock, so it is not kept)."""
-    crews_off = not state.idle or state.idle[0].crew is None  # crews are modelled for every aircraft or none
+    # Crews are modelled for every aircraft or none; anything else is asked the wait (always right, slower).
+    crews_off = not state.idle or getattr(state.idle[0], "crew", True) is None
     return interchangeable(state, static) if crews_off else interchangeable(state, with_crews, dynamic=True)
 
 

@@ -35,6 +35,7 @@ violation it finds, one line each. The rules:
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import math
 from collections import defaultdict
@@ -455,7 +456,7 @@ class CheckReport:
     ground_rows: int
     replications: int  # replications whose trace was checked
     of: int = 1  # replications the run had (a replicated run keeps the trace of the first ones only)
-    damaged: bool = False  # files changed since the run wrote them: nothing was checked
+    damaged: bool = False  # files changed since the run wrote them (named first among the problems)
 
     @property
     def ok(self) -> bool:
@@ -502,15 +503,30 @@ def check_folder(folder: str | Path) -> CheckReport:
     """Check a results folder written by ``airlift run`` (of a replicated run, every replication whose
     trace sorties.csv and ground.csv hold: the first ``traces`` of run.json)."""
     from sim.results.integrity import verify
-    from sim.scenario.compile import build_world
-    from sim.scenario.schema import Scenario
 
     folder = Path(folder)
     for name in ("scenario.json", "summary.json", "sorties.csv", "ground.csv"):
         if not (folder / name).exists():
             raise FileNotFoundError(f"no {name}")
-    if damaged := verify(folder):
-        return CheckReport(tuple(damaged), 0, 0, 0, 0, damaged=True)
+    # A damaged file is named first; the rules are still checked on what the files hold (a tampered route
+    # is then also named for what is wrong with it), unless a file cannot even be read as rows.
+    damaged = verify(folder)
+    try:
+        report = _check_rules(folder)
+    except DamagedResultsError as exc:
+        if not damaged:  # no seal to compare with: the unreadable row is the error
+            raise
+        return CheckReport((*damaged, str(exc)), 0, 0, 0, 0, damaged=True)
+    if damaged:
+        return dataclasses.replace(report, problems=(*damaged, *report.problems), damaged=True)
+    return report
+
+
+def _check_rules(folder: Path) -> CheckReport:
+    """The trace rules over a results folder's records (``check_folder`` without the integrity check)."""
+    from sim.scenario.compile import build_world
+    from sim.scenario.schema import Scenario
+
     scenario = Scenario.model_validate(json.loads((folder / "scenario.json").read_text(encoding="utf-8")))
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     world = build_world(scenario)

@@ -5,7 +5,7 @@ for many flights matching the Monte Carlo one."""
 from __future__ import annotations
 
 import pytest
-from conftest import scenario
+from helpers import scenario
 
 from sim import run
 from sim.experiments import estimate

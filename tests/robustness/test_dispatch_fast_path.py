@@ -8,7 +8,7 @@ import random
 from types import SimpleNamespace
 
 import pytest
-from conftest import scenario
+from helpers import scenario
 
 from sim import run
 from sim.model import dispatch
@@ -45,8 +45,8 @@ def test_every_dispatch_of_a_run_chooses_among_the_aircraft_the_plain_computatio
     calls = []
     fast = IdleAircraft.chosen
 
-    def checked(self, preference):
-        got = fast(self, preference)
+    def checked(self, preference, dynamic=False):
+        got = fast(self, preference, dynamic)
         assert got == interchangeable_plain(list(self), preference)
         calls.append(len(got))
         return got

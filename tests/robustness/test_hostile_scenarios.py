@@ -12,7 +12,7 @@ import textwrap
 import time
 
 import pytest
-from conftest import BASE, scenario
+from helpers import BASE, scenario
 
 from sim import load_scenario, replicate, run
 from sim.errors import InputError

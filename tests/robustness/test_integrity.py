@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import scenario
+from helpers import scenario
 from typer.testing import CliRunner
 
 from sim import run

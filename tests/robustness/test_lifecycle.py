@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import BASE
+from helpers import BASE
 
 from sim.experiments.execution import start_context
 from sim.results.writing import remove_leftovers, write_files
