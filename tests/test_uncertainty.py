@@ -19,24 +19,26 @@ from sim.scenario.uncertain import Input, catalogue_inputs, study_inputs
 runner = CliRunner()
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 
-# Six aircraft, one working spot at DEST: with one parking spot an aircraft takes off only when DEST is
-# empty, so parking decides the tons; refuel_h is not used (refuelling is inside the ground times).
-PARKING = {"airfields.DEST.parking_mog": [1, 6], "aircraft.Il-76MD.refuel_h": [0, 2],
-           "aircraft.Il-76MD.offload_h": [1.0, 1.2]}
+# Twelve aircraft into DEST, where one working spot offloads one aircraft an hour and six offload six:
+# DEST's working MOG decides the tons (parking is at least the working MOG, booked as arrival slots);
+# refuel_h is not used (refuelling is inside the ground times).
+PARKING = {"airfields.DEST.mog": [1, 6], "aircraft.Il-76MD.refuel_h": [0, 2],
+           "aircraft.Il-76MD.offload_h": [1.0, 1.1]}
 
 
 def parking_scenario(**changes):
     airfields = {"ORIG": {"lat": 10.0, "lon": 10.0, "country": "XXA", "mog": 10, "fuel": True},
-                 "DEST": {"lat": 10.0, "lon": 17.0, "country": "XXB", "mog": 1, "parking_mog": 1, "fuel": True}}
-    return scenario(days=2, fleet=[{"type": "Il-76MD", "count": 6, "base": "ORIG"}], airfields=airfields,
+                 "DEST": {"lat": 10.0, "lon": 17.0, "country": "XXB", "mog": 1, "fuel": True}}
+    changes.setdefault("requirements", [{"from": "ORIG", "to": "DEST", "tons": 6000}])  # more than 2 days carry
+    return scenario(days=2, fleet=[{"type": "Il-76MD", "count": 12, "base": "ORIG"}], airfields=airfields,
                     operations={"crews": False, "parking_holds": True}, **changes)
 
 
 @pytest.mark.parametrize("method", ["sobol", "morris", "lhs"])
-def test_the_binding_parking_ranks_first_and_the_unused_input_last(method):
+def test_the_binding_working_mog_ranks_first_and_the_unused_input_last(method):
     result = uncertainty(parking_scenario(), PARKING, samples=8, method=method, workers=1)
     ranked = [i["path"] for i in result.summary["inputs"]]
-    assert ranked == ["airfields.DEST.parking_mog", "aircraft.Il-76MD.offload_h", "aircraft.Il-76MD.refuel_h"]
+    assert ranked == ["airfields.DEST.mog", "aircraft.Il-76MD.offload_h", "aircraft.Il-76MD.refuel_h"]
     parking = result.summary["inputs"][0]
     assert parking["rank"] == 1 and parking["swing"] > 100 and parking["outcome_at_high"] > parking["outcome_at_low"]
     unused = result.summary["inputs"][-1]
@@ -63,7 +65,7 @@ def test_the_summary_says_the_spread_and_the_share_that_closes():
     assert 0 <= s["share_closed"] <= 1 and s["close_by_day"] == 1
     delivered = sorted(result.samples["delivered_t"])
     assert q["p50"] == pytest.approx((delivered[3] + delivered[4]) / 2)
-    keep = result.samples["airfields.DEST.parking_mog"] >= 4  # e.g. the samples an observation allows
+    keep = result.samples["airfields.DEST.mog"] >= 4  # e.g. the samples an observation allows
     assert result.quantiles(keep)["p10"] >= q["p10"]
 
 
@@ -76,9 +78,9 @@ def test_serial_and_two_workers_give_the_same_numbers():
 
 def test_the_seed_fixes_the_sampled_points():
     s = parking_scenario()
-    a, b = (plan_study(s.with_({}), [Input("airfields.DEST.parking_mog", "whole", 1, 6, 1, "scenario")],
+    a, b = (plan_study(s.with_({}), [Input("airfields.DEST.mog", "whole", 1, 6, 1, "scenario")],
                        method="lhs", samples=5, seed=seed) for seed in (1, 1))
-    c = plan_study(s, [Input("airfields.DEST.parking_mog", "whole", 1, 6, 1, "scenario")], method="lhs", samples=5, seed=2)
+    c = plan_study(s, [Input("airfields.DEST.mog", "whole", 1, 6, 1, "scenario")], method="lhs", samples=5, seed=2)
     assert (a.unit == b.unit).all() and not (a.unit == c.unit).all()
 
 
@@ -165,7 +167,7 @@ def test_the_command_writes_its_files_and_prints_json(tmp_path):
                                "--out", str(out), "--json"])
     assert done.exit_code == 0, done.output
     summary = json.loads(done.output)
-    assert summary["inputs"][0]["path"] == "airfields.DEST.parking_mog" and summary["inputs"][0]["rank"] == 1
+    assert summary["inputs"][0]["path"] == "airfields.DEST.mog" and summary["inputs"][0]["rank"] == 1
     for name in ("uncertainty.csv", "sensitivity.csv", "uncertainty.json", "tornado.png", "distribution.png"):
         assert (out / name).stat().st_size > 0
     with (out / "sensitivity.csv").open(encoding="utf-8") as fh:
@@ -203,9 +205,9 @@ def test_resume_completes_an_interrupted_study_with_the_same_numbers(tmp_path):
 def test_an_unknown_outcome_or_method_is_refused():
     s = parking_scenario()
     with pytest.raises(sim.OverrideError, match="outcome"):
-        plan_study(s, [Input("airfields.DEST.parking_mog", "whole", 1, 6, 1, "scenario")], outcome="tons")
+        plan_study(s, [Input("airfields.DEST.mog", "whole", 1, 6, 1, "scenario")], outcome="tons")
     with pytest.raises(sim.OverrideError, match="method"):
-        plan_study(s, [Input("airfields.DEST.parking_mog", "whole", 1, 6, 1, "scenario")], method="fast")
+        plan_study(s, [Input("airfields.DEST.mog", "whole", 1, 6, 1, "scenario")], method="fast")
 
 
 def test_operations_crews_per_aircraft_sets_the_crew_ratio_of_every_fleet_entry():
