@@ -82,7 +82,7 @@ def test_the_inputs_are_ranked_with_their_swing_grade_and_source(study):
     page = Page((out / "report.html").read_text())
     rows = [a for tag, a in page.tags if tag == "tr" and "data-path" in a]
     assert [(r["data-path"], int(r["data-rank"])) for r in rows] == [(i["path"], i["rank"]) for i in s["inputs"]]
-    assert rows[0]["data-path"] == "airfields.DEST.parking_mog"
+    assert rows[0]["data-path"] == "airfields.DEST.mog"
     swings = [float(a["data-value"]) for tag, a in page.tags if tag == "td" and a.get("class") == "swing"]
     assert swings == [i["swing"] for i in s["inputs"]] and swings[0] > 100
     html = (out / "report.html").read_text()
