@@ -83,6 +83,7 @@ def _validated(data: dict[str, Any], tree: Positions | None, filename: str) -> S
     if problems:
         raise InputError(sorted(_dedupe(problems), key=lambda p: (p.line, p.column)))
     assert scenario is not None
+    scenario._checked_hash = scenario.scenario_hash()
     return scenario
 
 

@@ -11,7 +11,7 @@ import json
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from sim.errors import InputError, OverrideError
 from sim.scenario.overrides import set_path
@@ -357,6 +357,8 @@ class Scenario(_Strict):
     operations: Operations = Field(default_factory=Operations)
     dispatch: Dispatch = Field(default_factory=Dispatch)
     sweep: SweepSpec | None = Field(None, description="default sweep for `airlift sweep`")
+    # scenario_hash() when load_scenario validated it (schema and catalogue): sim.run trusts an unchanged one
+    _checked_hash: str | None = PrivateAttr(default=None)
 
     @field_validator("fleet")
     @classmethod
