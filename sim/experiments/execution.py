@@ -83,7 +83,13 @@ def start_context() -> multiprocessing.context.BaseContext:
 
 def terminate(pool: ProcessPoolExecutor) -> None:
     """Cancel what has not started and end every worker process (SIGTERM, then SIGKILL after 5 s)."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
+    processes = []
+    for _ in range(10):  # the pool's thread may be adding a process meanwhile
+        try:
+            processes = list((getattr(pool, "_processes", None) or {}).values())
+            break
+        except RuntimeError:
+            continue
     for process in processes:  # first: shutdown takes locks an interrupt may have left held
         if process.is_alive():
             process.terminate()
@@ -128,7 +134,14 @@ def run_tasks(
         for future in as_completed(pending):
             finish(future, pending[future])
     except KeyboardInterrupt:
-        for future in pending:
-            future.cancel()
+        # Cancelled from a thread that this one does not wait for: the interrupt may have struck inside
+        # as_completed while it held some futures' locks (it takes them one by one and cannot give back
+        # those it took before the interrupt), and cancel() takes them again: the hang of 1 Ctrl-C in 10.
+        threading.Thread(target=_cancel, args=(list(pending),), daemon=True).start()
         raise
     return results
+
+
+def _cancel(futures: list[Future]) -> None:
+    for future in futures:
+        future.cancel()

@@ -122,6 +122,8 @@ def checked(scenario: Scenario) -> Scenario:
     if not isinstance(scenario, Scenario):
         raise TypeError(f"expected a Scenario (sim.load_scenario), got {type(scenario).__name__}")
     try:
+        if scenario._checked_hash is not None and scenario._checked_hash == scenario.scenario_hash():
+            return scenario  # validated by load_scenario and unchanged since
         return load_scenario(scenario_data(scenario))
     except InputError as exc:
         raise InputError([replace(p, file="<scenario changed after loading>") for p in exc.problems]) from None

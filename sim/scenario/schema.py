@@ -11,7 +11,7 @@ import json
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from sim.errors import InputError, OverrideError
 from sim.model.dispatch import RULES
@@ -383,6 +383,8 @@ class Scenario(_Strict):
     uncertainty: dict[str, Any] | None = Field(None, description=(
         "inputs `airlift uncertainty` varies, by --set path: [LOW, HIGH] for a number, or a list of choices "
         "(e.g. airspace.open: [[], [GEO]]); these override or add to the catalogue ranges"))
+    # scenario_hash() when load_scenario validated it (schema and catalogue): sim.run trusts an unchanged one
+    _checked_hash: str | None = PrivateAttr(default=None)
 
     @field_validator("fleet")
     @classmethod
