@@ -148,7 +148,7 @@ def test_the_replicated_map_counts_legs_per_replication(replicated):
     _, result, path = replicated
     page = Page(path.read_text(encoding="utf-8"))
     legs = [float(a["data-legs"]) for t, a in page.tags if t == "g" and "leg" in a.get("class", "").split()]
-    total = sum(n for (_, _, _), (n, *_rest) in result.flown.pairs.items())
+    total = sum(pair.legs for pair in result.flown.pairs.values())
     assert sum(legs) == pytest.approx(total / 6, abs=0.01)
 
 

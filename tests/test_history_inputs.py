@@ -32,7 +32,12 @@ def test_the_default_inputs_are_the_catalogue_ranges_the_choices_and_the_demand(
     assert "aircraft.An-124-100.offload_h" not in inputs  # the scenario sets it: not the catalogue's number
     assert inputs["airfields.HL59.fuel"].choices == (False, True) and inputs["airfields.HL59.fuel"].base is False
     assert (inputs["requirements[1].tons_per_day"].low, inputs["requirements[1].tons_per_day"].high) == (20.0, 80.0)
-    assert not [p for p in inputs if "crew" in p]  # crews are off in this scenario: their numbers change nothing
+    crews = catalog.aircraft_catalog()["Il-76MD"].provenance["crew_flight_h_per_30d"]
+    assert s.operations.crews  # crews are modelled here, so their catalogue ranges are inputs
+    assert (inputs["aircraft.Il-76MD.crew_flight_h_per_30d"].low, inputs["aircraft.Il-76MD.crew_flight_h_per_30d"].high) == (
+        crews.low, crews.high)
+    without = history.default_inputs(s.with_({"operations.crews": False}))
+    assert not [i.path for i in without if "crew" in i.path]  # crews off: their numbers change nothing
 
 
 def test_a_declared_uncertainty_block_is_the_default():

@@ -29,7 +29,7 @@ def test_a_replicated_routes_collection_gives_legs_and_tons_per_replication(repl
     rows = legs_of(collection)
     assert collection["name"].endswith("(per replication, mean of 5)")
     total_legs = sum(p["legs_total"] for p in rows)
-    assert total_legs == sum(v[0] for v in replicated.flown.pairs.values())
+    assert total_legs == sum(v.legs for v in replicated.flown.pairs.values())
     for p in rows:
         assert p["counted"] == "per replication, mean of 5" and p["replications"] == 5
         assert p["legs"] == pytest.approx(p["legs_total"] / 5, abs=1e-3) == p["legs_per_replication"]
@@ -53,7 +53,7 @@ def test_the_replicated_routes_map_says_per_replication(replicated):
     texts = [t.get_text() for ax in fig.axes for t in ax.texts] + [ax.get_title() for ax in fig.axes]
     legend = [t.get_text() for ax in fig.axes if ax.get_legend() for t in ax.get_legend().get_texts()]
     assert any("per replication (mean of 5)" in t for t in [*texts, *legend])
-    total = sum(v[0] for v in replicated.flown.pairs.values())
+    total = sum(v.legs for v in replicated.flown.pairs.values())
     numbers = [float(t.replace(",", "")) for t in texts if t.replace(",", "").replace(".", "").isdigit()]
     assert numbers and max(numbers) <= total / 5 + 0.05
 

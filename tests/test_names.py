@@ -137,7 +137,7 @@ def test_validate_and_run_print_the_warning(tmp_path):
 
 
 def test_settings_for_an_airfield_nothing_uses_are_warned(tmp_path):
-    text = SCENARIO.replace("CLOSED", "OSLK") + "airfields:\n  HL59: {mog: 2}\n"
+    text = SCENARIO.replace("CLOSED", "OSLK") + "airfields:\n  HL59: {mog: 2, fuel: false}\n"  # no fuel stop
     (warning,) = unused_airfield_warnings(load_scenario(_write(tmp_path, text)))
     assert warning.startswith("airfields.HL59: HL59 (al-Khadim) is used by nothing")
 

@@ -248,7 +248,9 @@ def unused_airfield_warnings(scenario: Any) -> list[str]:
             names = [ident, catalog.airfield(ident).name] if ident not in custom else [ident]
         except KeyError:
             names = [ident]
-        fuel_stop = scenario.catalogue_fuel_stops and ident in catalog.curated_idents() and catalog.airfield(ident).fuel
+        own_fuel = getattr(scenario.airfields.get(ident), "fuel", None)  # the scenario's word first
+        fuel_stop = (scenario.catalogue_fuel_stops and ident in catalog.curated_idents()
+                     and (own_fuel if own_fuel is not None else catalog.airfield(ident).fuel))
         # A catalogue fuel stop named alone is often closed on purpose (to deny it as a stop): warned only
         # when the code or name is near one the scenario uses (a likely slip).
         near = nearest_airfields(names, used, n=1, cutoff=0.7 if fuel_stop else 0.5)
