@@ -103,11 +103,11 @@ def throughput_figure(summary: dict[str, Any], daily: list[dict[str, Any]],
 
 
 def _draw_delivered(ax_day: plt.Axes, ax_cum: plt.Axes, name: str, rows: list[dict[str, Any]], start: date,
-                    color: str) -> tuple[list[date], list[date]]:
+                    color: str) -> tuple[list[Any], list[Any]]:
     """One requirement's delivered tons: per day (a step over each day) and cumulative by the end of each day;
     replicated, the 95 % CI of the mean shaded and the p10-p90 spread dashed. Returns the days and their ends."""
-    days = [start + timedelta(days=r["day"]) for r in rows]
-    ends = [start + timedelta(days=r["day"] + 1) for r in rows]  # cumulative: by the end of the day
+    days: list[Any] = [start + timedelta(days=r["day"]) for r in rows]  # dates: matplotlib's stubs take no date
+    ends: list[Any] = [start + timedelta(days=r["day"] + 1) for r in rows]  # cumulative: by the end of the day
     tons = [r["delivered_t"] for r in rows]
     cumulative = list(np.cumsum(tons))
     label = f"{name} ({rows[0]['origin']} -> {rows[0]['destination']})"
@@ -130,7 +130,7 @@ def _draw_delivered(ax_day: plt.Axes, ax_cum: plt.Axes, name: str, rows: list[di
     return days, ends
 
 
-def _draw_demand(ax_day: plt.Axes, ax_cum: plt.Axes, name: str, days: list[date], ends: list[date],
+def _draw_demand(ax_day: plt.Axes, ax_cum: plt.Axes, name: str, days: list[Any], ends: list[Any],
                  asked: list[float] | None, color: str) -> None:
     """One requirement's demand, dotted in its colour: a flow's daily demand and, for a flow or a lump, its
     cumulative requested tons (the legend names a flow's daily rate, a lump's total)."""
