@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from sim.cli.common import Format, FormatOption, app, fail, load, out, print_rows, progress_bar, wrote
-from sim.experiments.sweeps import plan_sweep, run_sweep
+from sim.experiments.sweeps import SweepPlan, SweepResult, plan_sweep, run_sweep
 from sim.results.saving import SWEEP_FILES
 from sim.results.tables import requirement_column
 from sim.scenario.overrides import parse_set
@@ -42,32 +42,11 @@ def sweep_command(
     plan = plan_sweep(scenario, swept, replications)
     target = out_dir or Path("results") / scenario.name
     partial = target / PARTIAL
-    for name in ("sweep.csv", *(["sweep.xlsx"] if xlsx else [])):
-        if (target / name).exists() and not force:
-            raise fail([f"{target / name} already exists; add --force to replace it"])
+    _refuse_existing(target, xlsx, force)
     done = _resume(partial, plan.sweep_id, resume, force)
     target.mkdir(parents=True, exist_ok=True)
-    total = len(plan.points) * plan.replications
     _start_journal(partial, plan.sweep_id, done)
-    kept = [len(done)]
-    with partial.open("a", encoding="utf-8") as log, progress_bar(
-        total=total, initial=len(done), unit="run", desc=f"sweeping {scenario.name}",
-    ) as bar:
-
-        def keep(row: dict[str, Any]) -> None:
-            log.write(json.dumps(row, allow_nan=False) + "\n")
-            log.flush()
-            kept[0] += 1
-            bar.update(1)
-
-        try:
-            result = run_sweep(plan, workers=workers, dask=dask, done=done, on_row=keep)
-        except KeyboardInterrupt:
-            bar.close()
-            kept = kept[0]
-            print(f"\ninterrupted: {kept} of {total} runs kept in {partial}; "
-                  f"complete them with: airlift sweep {scenario_path} ... --resume", file=sys.stderr)
-            raise typer.Exit(code=130) from None
+    result = _run_journalled(plan, partial, done, scenario.name, scenario_path, workers, dask)
     result.save(target, force=force)
     partial.unlink(missing_ok=True)
     report = _briefing(html, fmt, "write_sweep_report", target)
@@ -83,6 +62,40 @@ def sweep_command(
               f"{', '.join(files)}")
     if report is not None:
         out.print(f"briefing: {report}")
+
+
+def _refuse_existing(target: Path, xlsx: bool, force: bool) -> None:
+    """Stop with one line when the sweep's results already exist in ``target`` and --force is not given."""
+    for name in ("sweep.csv", *(["sweep.xlsx"] if xlsx else [])):
+        if (target / name).exists() and not force:
+            raise fail([f"{target / name} already exists; add --force to replace it"])
+
+
+def _run_journalled(
+    plan: SweepPlan, partial: Path, done: dict[tuple[int, int], dict[str, Any]], name: str, scenario_path: Path,
+    workers: int | None, dask: str | None,
+) -> SweepResult:
+    """Run the sweep's remaining runs, appending each finished row to the ``partial`` journal under a progress
+    bar; on Ctrl-C, say how many runs are kept and how to resume, and exit with code 130."""
+    total = len(plan.points) * plan.replications
+    kept = [len(done)]
+    with partial.open("a", encoding="utf-8") as log, progress_bar(
+        total=total, initial=len(done), unit="run", desc=f"sweeping {name}",
+    ) as bar:
+
+        def keep(row: dict[str, Any]) -> None:
+            log.write(json.dumps(row, allow_nan=False) + "\n")
+            log.flush()
+            kept[0] += 1
+            bar.update(1)
+
+        try:
+            return run_sweep(plan, workers=workers, dask=dask, done=done, on_row=keep)
+        except KeyboardInterrupt:
+            bar.close()
+            print(f"\ninterrupted: {kept[0]} of {total} runs kept in {partial}; "
+                  f"complete them with: airlift sweep {scenario_path} ... --resume", file=sys.stderr)
+            raise typer.Exit(code=130) from None
 
 
 def _briefing(html: bool, fmt: Format, writer: str, folder: Path) -> Path | None:

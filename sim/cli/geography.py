@@ -93,12 +93,20 @@ def reach_command(
         for what, path in written:
             wrote(what, path, machine=True)
         return
+    _print_reach(result, record, kind, origin, payload_t, note or policy.label)
+    for what, path in written:
+        wrote(what, path)
+
+
+def _print_reach(result: Any, record: dict[str, object], kind: Any, origin: Any, payload_t: float, airspace: str) -> None:
+    """Print reach's headline (range, reserve, envelope), the airspace in force, any notes, and the table of
+    airfields (distances, reachable, one-way and round-trip payloads, countries overflown)."""
     out.print(f"[bold]{kind.name}[/bold] from {origin.ident} ({origin.name}) with {payload_t:g} t: "
               f"planned non-stop range {result.max_range_km:,.0f} km "
               f"(fuel-and-mass model less its {kind.range_reserve_frac:.0%} range reserve; published envelope "
               f"{result.envelope_range_km:,.0f} km with no reserve); max_payload_t: one-way, refuelled at the "
               "destination; round_trip_payload_t: there and back to the origin without refuelling there")
-    out.print(f"airspace: {note or policy.label}")
+    out.print(f"airspace: {airspace}")
     for n in result.notes:
         out.print(f"[yellow]{n}[/yellow]")
     table = Table()
@@ -113,8 +121,6 @@ def reach_command(
                       "-" if a["round_trip_payload_t"] is None else f"{a['round_trip_payload_t']:.1f}",
                       " ".join(a["overflies"]))
     out.print(table)
-    for what, path in written:
-        wrote(what, path)
 
 
 def _reach_files(result: Any, kind: Any, origin: Any, payload_t: float, policy: Any, map_path: Path | None,

@@ -66,13 +66,7 @@ def run_command(
     report = _write_extras(target, result, kml, xlsx, html, force)
     if report is not None and fmt is not Format.table:  # stdout holds the table as CSV or JSON
         typer.echo(f"briefing: {report}", err=True)
-    if fmt is Format.json:
-        print(json.dumps(strict_json(result.summary), indent=2, default=str, allow_nan=False))
-    if fmt is Format.csv:
-        by = result.summary["by_requirement"]
-        columns = ["requirement", "from", "to", "requested_t", "delivered_t", "in_transit_t", "backlog_t", "sorties",
-                   "closure_day"]
-        print_rows(columns, [[r[c] for c in columns] for r in by], fmt)
+    _print_machine(result.summary, fmt)
     if fmt is not Format.table:
         sys.stdout.flush()
         wrote("results", f"{target}/ ({', '.join([*names, *extras])})", machine=True)
@@ -81,7 +75,23 @@ def run_command(
     out.print(f"\nResults in [bold]{target}/[/bold]: {', '.join([*names, *extras])}")
     if report is not None:
         out.print(f"briefing: {report}")
-    reps = result.summary.get("replications") or {}
+    _print_traces_note(result.summary)
+
+
+def _print_machine(summary: dict[str, Any], fmt: Format) -> None:
+    """With --format json, the whole summary; with --format csv, one row per requirement; nothing for a table."""
+    if fmt is Format.json:
+        print(json.dumps(strict_json(summary), indent=2, default=str, allow_nan=False))
+    if fmt is Format.csv:
+        by = summary["by_requirement"]
+        columns = ["requirement", "from", "to", "requested_t", "delivered_t", "in_transit_t", "backlog_t", "sorties",
+                   "closure_day"]
+        print_rows(columns, [[r[c] for c in columns] for r in by], fmt)
+
+
+def _print_traces_note(summary: dict[str, Any]) -> None:
+    """Say which replications sorties.csv and ground.csv hold when --traces kept fewer than all of them."""
+    reps = summary.get("replications") or {}
     if reps and reps["traces"] < reps["replications"]:
         held = ("no replication" if reps["traces"] == 0
                 else f"the first {reps['traces']:,} of {reps['replications']:,} replications")
@@ -207,6 +217,8 @@ def spread_lines(s: dict[str, Any]) -> list[str]:
 
 
 def _print_summary(s: dict[str, Any]) -> None:
+    """Print a run's summary for a person: the headline, the tables by requirement, cargo and aircraft type,
+    then diversions, stranded aircraft, gridlock, fuel stops and infeasible legs."""
     out.print(f"[bold]{s['scenario']}[/bold]: {s['description']}")
     out.print(
         f"requested {s['requested_t']:,.1f} t = delivered {s['delivered_t']:,.1f} t + in transit "
@@ -217,6 +229,14 @@ def _print_summary(s: dict[str, Any]) -> None:
     if replicated:
         for line in spread_lines(s):
             out.print(line)
+    _print_by_requirement(s, replicated)
+    _print_cargo(s.get("cargo") or {})
+    _print_by_type(s)
+    _print_warnings(s)
+
+
+def _print_by_requirement(s: dict[str, Any], replicated: bool) -> None:
+    """The table by requirement; replicated, with the p10-p90 spread of delivered tons and of the closure day."""
     by_req = table("by requirement" + (" (means; 80 % of runs between p10 and p90)" if replicated else ""))
     columns = ("requirement", "requested_t", "delivered_t", *(("delivered p10-p90",) if replicated else ()), "backlog_t",
                "sorties", "closure (median day, p10-p90, P by the end)" if replicated else "closure_day")
@@ -233,7 +253,10 @@ def _print_summary(s: dict[str, Any]) -> None:
         by_req.add_row(r["requirement"], f"{r['requested_t']:,.1f}", f"{r['delivered_t']:,.1f}", *spread,
                        f"{r['backlog_t']:,.1f}", f"{r['sorties']:,.0f}", closure)
     out.print(by_req)
-    cargo = s.get("cargo") or {}
+
+
+def _print_cargo(cargo: dict[str, Any]) -> None:
+    """The tables by cargo class (unless all is bulk) and by item (when items are named)."""
     if set(cargo.get("by_class", {})) - {"bulk"} or cargo.get("by_item"):
         by_class = table("by cargo class")
         for column in ("class", "requested_t", "delivered_t", "undelivered_t", "passengers delivered / requested"):
@@ -252,6 +275,10 @@ def _print_summary(s: dict[str, Any]) -> None:
             by_item.add_row(name, it["class"], f"{it['mass_t']:g}", f"{it['requested']:g}", f"{it['delivered']:g}",
                             f"{it['undelivered']:g}", sorties)
         out.print(by_item)
+
+
+def _print_by_type(s: dict[str, Any]) -> None:
+    """The table by aircraft type: sorties, tons, payload, flying hours, crews and waits."""
     by_type = table("by aircraft type")
     for column in ("type", "aircraft", "sorties", "delivered_t", "mean_payload_t", "flight_h_per_aircraft_day",
                    "crews", "crew_wait_h", "parking_hold_h"):
@@ -261,6 +288,10 @@ def _print_summary(s: dict[str, Any]) -> None:
                         f"{t['mean_payload_t']:.1f}", f"{t['flight_h_per_aircraft_day']:.1f}",
                         f"{t.get('crews') or '-'}", f"{t.get('crew_wait_h', 0.0):,.0f}", f"{t.get('parking_hold_h', 0.0):,.0f}")
     out.print(by_type)
+
+
+def _print_warnings(s: dict[str, Any]) -> None:
+    """Diversions, aircraft stranded without fuel, gridlock, en-route fuel stops used and infeasible legs."""
     if s.get("diversions"):
         out.print(f"diversions (destination closed while airborne): {s['diversions']:g}")
     stranded = [r for r in s.get("stranded", []) if r["to_h"] is None]

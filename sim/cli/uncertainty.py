@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from sim.cli.common import app, fail, load, out, progress_bar
-from sim.experiments.uncertainty import OUTCOMES, UNCERTAINTY_FILES, plan_study, run_study
+from sim.experiments.uncertainty import OUTCOMES, UNCERTAINTY_FILES, StudyPlan, UncertaintyResult, plan_study, run_study
 
 PARTIAL = ".uncertainty-partial.jsonl"
 
@@ -52,9 +52,26 @@ def uncertainty_command(
         raise fail([f"{target / 'sensitivity.csv'} already exists; add --force to replace it"])
     done = _resume(partial, plan.study_id, resume, force)
     target.mkdir(parents=True, exist_ok=True)
+    result = _run_journalled(plan, partial, done, scenario.name, scenario_path, workers, dask)
+    result.save(target, force=force)
+    partial.unlink(missing_ok=True)
+    if as_json:
+        print(json.dumps(result.summary, indent=2, default=str))
+    else:
+        _print(result, target)
+    if html:
+        _briefing(target, scenario, as_json)
+
+
+def _run_journalled(
+    plan: StudyPlan, partial: Path, done: dict[tuple[int, int], dict[str, Any]], name: str, scenario_path: Path,
+    workers: int | None, dask: str | None,
+) -> UncertaintyResult:
+    """Run the study's remaining runs, appending each finished row to the ``partial`` journal under a progress
+    bar; on Ctrl-C, say how many runs are kept and how to resume, and exit with code 130."""
     with partial.open("a", encoding="utf-8") as log, progress_bar(
         total=plan.runs, initial=len(done), unit="run",
-        desc=f"{scenario.name}: {len(plan.inputs)} inputs, {plan.method}",
+        desc=f"{name}: {len(plan.inputs)} inputs, {plan.method}",
     ) as bar:
         if not done:
             log.write(json.dumps({"study_id": plan.study_id}) + "\n")
@@ -65,20 +82,12 @@ def uncertainty_command(
             bar.update(1)
 
         try:
-            result = run_study(plan, workers=workers, dask=dask, done=done, on_row=keep)
+            return run_study(plan, workers=workers, dask=dask, done=done, on_row=keep)
         except KeyboardInterrupt:
             bar.close()
             print(f"\ninterrupted: {len(_kept(partial))} of {plan.runs} runs kept in {partial}; "
                   f"complete them with: airlift uncertainty {scenario_path} ... --resume", file=sys.stderr)
             raise typer.Exit(code=130) from None
-    result.save(target, force=force)
-    partial.unlink(missing_ok=True)
-    if as_json:
-        print(json.dumps(result.summary, indent=2, default=str))
-    else:
-        _print(result, target)
-    if html:
-        _briefing(target, scenario, as_json)
 
 
 def _briefing(target: Path, scenario: Any, as_json: bool) -> None:

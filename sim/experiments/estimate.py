@@ -219,15 +219,7 @@ def estimate(flights: list[Flight], policy: AirspacePolicy, draws: int = 20_000,
                      "note": note, "source": f.source})
         if progress is not None and (j + 1) % 1000 == 0:
             progress(j + 1)
-    if total is not None:
-        summary = {"mean_t": float(total.mean()), "p05_t": float(np.percentile(total, 5)),
-                   "p95_t": float(np.percentile(total, 95))}
-        method = f"Monte Carlo: {draws:,} draws of every flight's load"
-    else:
-        spread_t = 1.6448536269514722 * var_sum ** 0.5  # the normal's 95th percentile, in standard deviations
-        summary = {"mean_t": mean_sum, "p05_t": mean_sum - spread_t, "p95_t": mean_sum + spread_t}
-        method = (f"normal approximation: {len(flights):,} independent loads, each from its capped triangular "
-                  "distribution (more than the Monte Carlo budget of flights x draws)")
+    summary, method = _total(total, mean_sum, var_sum, draws, len(flights))
     if progress is not None:
         progress(len(flights))
     return {
@@ -240,6 +232,23 @@ def estimate(flights: list[Flight], policy: AirspacePolicy, draws: int = 20_000,
         "seed": seed,
         "method": method,
     }
+
+
+def _total(total: np.ndarray | None, mean_sum: float, var_sum: float, draws: int, flights_n: int
+           ) -> tuple[dict[str, float], str]:
+    """The total's mean and 5-95 % (t) and how they were found: from the summed draws (``total``, Monte
+    Carlo), else normal with the flights' summed mean and variance."""
+    summary: dict[str, float]
+    if total is not None:
+        summary = {"mean_t": float(total.mean()), "p05_t": float(np.percentile(total, 5)),
+                   "p95_t": float(np.percentile(total, 95))}
+        method = f"Monte Carlo: {draws:,} draws of every flight's load"
+    else:
+        spread_t = 1.6448536269514722 * var_sum ** 0.5  # the normal's 95th percentile, in standard deviations
+        summary = {"mean_t": mean_sum, "p05_t": mean_sum - spread_t, "p95_t": mean_sum + spread_t}
+        method = (f"normal approximation: {flights_n:,} independent loads, each from its capped triangular "
+                  "distribution (more than the Monte Carlo budget of flights x draws)")
+    return summary, method
 
 
 def _cap(f: Flight, policy: AirspacePolicy, dry: frozenset[str] = frozenset()) -> tuple[float | None, float, str]:

@@ -489,17 +489,8 @@ class Aircraft:
                 hold[:] = hold or [self.env.now]
                 yield from self._wait("parking hold", self.env.timeout(SLOT_BUFFER_H), hold[0], record=False)
                 continue
-            if self.crew is not None:
-                self.crew, takeoff = model.crews.choose(self.crew, self.type, self.location, self.env.now,
-                                                        trip.hops[i].flight_h)
-                if takeoff > self.env.now + 1e-9:
-                    self._drop_booking()  # no slot is held through a crew rest: booked again after it
-                    here.staying(self.number)
-                    if hold:
-                        model.record_ground(self, self.location, hold[0], hold[0], self.env.now, "parking hold")
-                        hold.clear()
-                    yield from self._wait("crew rest", self.env.timeout(takeoff - self.env.now))
-                    continue
+            if self.crew is not None and (yield from self._crew_rest(self.crew, trip.hops[i].flight_h, here, hold)):
+                continue
             if not model.world.operations.parking_holds:
                 return True
             windows = self._windows(trip, i, purpose)
@@ -535,6 +526,23 @@ class Aircraft:
             yield from self._wait("parking hold", model.parking_line.wait(self.number, here, lots, needs,
                                                                           try_book=try_book), hold[0], record=False)
             self.blocked_since = None
+
+    def _crew_rest(self, crew: Crew, flight_h: float, here: Parking, hold: list[float]
+                   ) -> Generator[simpy.Event, Any, bool]:
+        """Board the crew to fly the next hop (``flight_h``) from here; when it may take off only later, drop any
+        booked slot, end a parking hold (``hold``) and wait the crew rest out. True if it rested: clearance
+        starts over."""
+        model = self.model
+        self.crew, takeoff = model.crews.choose(crew, self.type, self.location, self.env.now, flight_h)
+        if takeoff > self.env.now + 1e-9:
+            self._drop_booking()  # no slot is held through a crew rest: booked again after it
+            here.staying(self.number)
+            if hold:
+                model.record_ground(self, self.location, hold[0], hold[0], self.env.now, "parking hold")
+                hold.clear()
+            yield from self._wait("crew rest", self.env.timeout(takeoff - self.env.now))
+            return True
+        return False
 
     def _ground_h(self, airfield: str, purpose: Purpose) -> float:
         """Planned ground time (h) at the end of a trip flown for ``purpose``: the offload of a cargo trip, the

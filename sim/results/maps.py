@@ -403,16 +403,7 @@ def reach_map(
         else:
             fig = ax.figure  # type: ignore[assignment]
         ox, oy = proj(origin.lon, origin.lat)
-        xs, ys = [ox], [oy]
-        lines = []
-        for item in routes:
-            x, y = proj(item.destination.lon, item.destination.lat)
-            xs.append(x)
-            ys.append(y)
-            if item.route.legal:
-                line = np.asarray(item.route.line(25.0).coords)
-                px, py = proj(line[:, 0], line[:, 1])
-                lines.append((np.column_stack([px, py]), item.reachable))
+        xs, ys, lines = _reach_lines(proj, routes, ox, oy)
         if extent_km is not None:  # at least this far around the origin, and every destination as well
             reach_m = 1000.0 * extent_km * 0.6
             xs, ys = [*xs, ox - reach_m, ox + reach_m], [*ys, oy]
@@ -420,46 +411,12 @@ def reach_map(
         _base(ax, proj_string, box)
         _graticule(ax, proj_string, box)
         legend = _airspace(ax, proj_string, policy, box)
-        for k, ring in enumerate(rings):
-            color = plt.get_cmap("tab10")(k % 10)
-            ax.add_patch(Circle((ox, oy), ring.radius_km * 1000.0, fill=False, color=color, linestyle="--", linewidth=1.1,
-                                zorder=3))
-            legend.append((Line2D([], [], color=color, linestyle="--"),  # type: ignore[arg-type]
-                           f"{ring.label}: {ring.radius_km:,.0f} km (great circle)"))
-        reach_lines = [xy for xy, ok in lines if ok]
-        other_lines = [xy for xy, ok in lines if not ok]
-        ax.add_collection(LineCollection(other_lines, colors="0.45", linewidths=0.8, zorder=4), autolim=False)
-        ax.add_collection(LineCollection(reach_lines, colors=style.PALETTE[0], linewidths=1.1, zorder=4.1), autolim=False)
-        if reach_lines:
-            legend.append((Line2D([], [], color=style.PALETTE[0]), "legal route, reachable non-stop"))  # type: ignore[arg-type]
-        if other_lines:
-            legend.append((Line2D([], [], color="0.45"), "legal route, not reachable non-stop"))  # type: ignore[arg-type]
-        payloads = [i.max_payload_t for i in routes if i.max_payload_t is not None]
-        coloured = bool(payloads)
-        if coloured:
-            top = max(max(payloads), 1.0)
-            cmap = plt.get_cmap("viridis")
-            norm = plt.Normalize(0, top)
-        labels, points, faces = [], [(ox, oy)], []
-        for item in routes:
-            x, y = proj(item.destination.lon, item.destination.lat)
-            points.append((x, y))
-            if coloured:
-                faces.append(cmap(norm(item.max_payload_t)) if item.max_payload_t is not None and item.max_payload_t >= 0
-                             else "white")
-            else:
-                faces.append("tab:green" if item.reachable else "white")
-            km = f"{item.route.length_km:,.0f} km" if item.route.legal else "no legal route"
-            load = "" if item.max_payload_t is None or item.max_payload_t < 0 else f", {item.max_payload_t:,.0f} t"
-            labels.append((x, y, f"{item.destination.ident} {km}{load}", 1.0 if item.reachable else 0.5))
-        if faces:  # every destination in one collection (a dot 6 points across)
-            ax.scatter([p[0] for p in points[1:]], [p[1] for p in points[1:]], s=6.0**2, marker="o", facecolors=faces,
-                       edgecolors="black", linewidths=0.7, zorder=6)
-        if coloured:
-            bar = fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.6, pad=0.01)
-            bar.set_label("most payload non-stop on the legal route (t); hollow: none")
+        _draw_rings(ax, rings, ox, oy, legend)
+        _draw_reach_lines(ax, lines, legend)
+        labels, points, coloured = _draw_destinations(ax, fig, proj, routes, ox, oy)
         ax.plot(ox, oy, marker="*", markersize=14, color="black", zorder=7)
         labels.append((ox, oy, f"{origin.ident} {origin.name}", 2.0))
+        cmap = plt.get_cmap("viridis")  # the destination's legend dot, in the colour of a well-loaded one
         legend += [(Line2D([], [], marker="*", color="black", linestyle="none", markersize=10), "origin"),  # type: ignore[list-item]
                    (Line2D([], [], marker="o", color="tab:green" if not coloured else cmap(0.8), markeredgecolor="black",  # type: ignore[list-item]
                            linestyle="none"), "destination" + (", reachable non-stop" if not coloured else ""))]
@@ -468,6 +425,76 @@ def reach_map(
                 "Country polygons: Natural Earth (public domain).")
         place_labels(ax, labels, points)
     return fig
+
+
+def _reach_lines(proj: Proj, routes: list[MapRoute], ox: float, oy: float
+                 ) -> tuple[list[float], list[float], list[tuple[np.ndarray, bool]]]:
+    """Projected points to fit the map to (the origin and every destination) and each legal route's projected
+    line with whether its destination is reachable non-stop."""
+    xs, ys = [ox], [oy]
+    lines = []
+    for item in routes:
+        x, y = proj(item.destination.lon, item.destination.lat)
+        xs.append(x)
+        ys.append(y)
+        if item.route.legal:
+            line = np.asarray(item.route.line(25.0).coords)
+            px, py = proj(line[:, 0], line[:, 1])
+            lines.append((np.column_stack([px, py]), item.reachable))
+    return xs, ys, lines
+
+
+def _draw_rings(ax: plt.Axes, rings: list[Ring], ox: float, oy: float, legend: list[tuple[Patch, str]]) -> None:
+    """Range rings, dashed circles around the origin, each with its legend entry."""
+    for k, ring in enumerate(rings):
+        color = plt.get_cmap("tab10")(k % 10)
+        ax.add_patch(Circle((ox, oy), ring.radius_km * 1000.0, fill=False, color=color, linestyle="--", linewidth=1.1,
+                            zorder=3))
+        legend.append((Line2D([], [], color=color, linestyle="--"),  # type: ignore[arg-type]
+                       f"{ring.label}: {ring.radius_km:,.0f} km (great circle)"))
+
+
+def _draw_reach_lines(ax: plt.Axes, lines: list[tuple[np.ndarray, bool]], legend: list[tuple[Patch, str]]) -> None:
+    """Legal routes, blue to a destination reachable non-stop and grey otherwise, with their legend entries."""
+    reach_lines = [xy for xy, ok in lines if ok]
+    other_lines = [xy for xy, ok in lines if not ok]
+    ax.add_collection(LineCollection(other_lines, colors="0.45", linewidths=0.8, zorder=4), autolim=False)
+    ax.add_collection(LineCollection(reach_lines, colors=style.PALETTE[0], linewidths=1.1, zorder=4.1), autolim=False)
+    if reach_lines:
+        legend.append((Line2D([], [], color=style.PALETTE[0]), "legal route, reachable non-stop"))  # type: ignore[arg-type]
+    if other_lines:
+        legend.append((Line2D([], [], color="0.45"), "legal route, not reachable non-stop"))  # type: ignore[arg-type]
+
+
+def _draw_destinations(ax: plt.Axes, fig: plt.Figure, proj: Proj, routes: list[MapRoute], ox: float, oy: float
+                       ) -> tuple[list[tuple[float, float, str, float]], list[tuple[float, float]], bool]:
+    """Destinations as dots, coloured by the most payload carried there non-stop (with a colour bar) when
+    given, else filled when reachable. Returns their labels, the points (origin first) and whether coloured."""
+    payloads = [i.max_payload_t for i in routes if i.max_payload_t is not None]
+    coloured = bool(payloads)
+    if coloured:
+        top = max(max(payloads), 1.0)
+        cmap = plt.get_cmap("viridis")
+        norm = plt.Normalize(0, top)
+    labels, points, faces = [], [(ox, oy)], []
+    for item in routes:
+        x, y = proj(item.destination.lon, item.destination.lat)
+        points.append((x, y))
+        if coloured:
+            faces.append(cmap(norm(item.max_payload_t)) if item.max_payload_t is not None and item.max_payload_t >= 0
+                         else "white")
+        else:
+            faces.append("tab:green" if item.reachable else "white")
+        km = f"{item.route.length_km:,.0f} km" if item.route.legal else "no legal route"
+        load = "" if item.max_payload_t is None or item.max_payload_t < 0 else f", {item.max_payload_t:,.0f} t"
+        labels.append((x, y, f"{item.destination.ident} {km}{load}", 1.0 if item.reachable else 0.5))
+    if faces:  # every destination in one collection (a dot 6 points across)
+        ax.scatter([p[0] for p in points[1:]], [p[1] for p in points[1:]], s=6.0**2, marker="o", facecolors=faces,
+                   edgecolors="black", linewidths=0.7, zorder=6)
+    if coloured:
+        bar = fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.6, pad=0.01)
+        bar.set_label("most payload non-stop on the legal route (t); hollow: none")
+    return labels, points, coloured
 
 
 def routes_map(world, policy: AirspacePolicy | None = None, sortie_rows: list[dict] | None = None,
@@ -531,8 +558,33 @@ def _requirement_legs(world, policy: AirspacePolicy) -> list[_Leg]:
 
 def _run_panel(ax: plt.Axes, world, proj_string: str, policy: AirspacePolicy, items: list, title: str,
                fields: set[Airfield], replications: int = 1) -> None:
+    """One panel of a run's map: the legal routes of the legs flown (as wide as the legs flown both ways,
+    numbered), the airfields used (fuel stops, diversions and scenario airfields marked), and the legend."""
     proj = _projection(proj_string)
     points = {a.ident: proj(a.lon, a.lat) for a in fields}
+    xs, ys, drawn = _panel_lines(proj, items, points)
+    box = _fit(ax, xs, ys, aspect=1.05)
+    _base(ax, proj_string, box)
+    _graticule(ax, proj_string, box)
+    legend = _airspace(ax, proj_string, policy, box)
+    most = max([i.legs for i in items] + [1])
+    flown = any(i.legs for i in items)
+    _draw_pairs(ax, drawn, flown, most, replications)
+    stops = {i.destination for i in items if i.fuel_stop}
+    diverted_to = {i.destination for i in items if i.diverted}
+    labels, used = _draw_panel_airfields(ax, world, proj, points, items, stops, diverted_to)
+    _panel_legend(legend, flown, most, replications, stops, diverted_to)
+    _scale_bar(ax, box)
+    numbers = "legs flown" if replications == 1 else f"legs flown per replication, mean of {replications:,}"
+    _finish(ax, title, legend, f"Azimuthal equidistant; scale true at the centre. Numbers on routes: {numbers}. "
+            "Country polygons: Natural Earth (public domain).")
+    place_labels(ax, labels, [points.get(i, proj(world.airfields[i].lon, world.airfields[i].lat)) for i in used])
+
+
+def _panel_lines(proj: Proj, items: list, points: dict[str, tuple[float, float]]
+                 ) -> tuple[list[float], list[float], list[tuple[object, np.ndarray]]]:
+    """Points to fit the panel to (every airfield and a sample of each route's points) and each legal route
+    with its projected line."""
     xs = [p[0] for p in points.values()]
     ys = [p[1] for p in points.values()]
     drawn = []
@@ -543,12 +595,12 @@ def _run_panel(ax: plt.Axes, world, proj_string: str, policy: AirspacePolicy, it
             drawn.append((item, np.column_stack([px, py])))
             xs += list(px[:: max(1, len(px) // 20)])
             ys += list(py[:: max(1, len(py) // 20)])
-    box = _fit(ax, xs, ys, aspect=1.05)
-    _base(ax, proj_string, box)
-    _graticule(ax, proj_string, box)
-    legend = _airspace(ax, proj_string, policy, box)
-    most = max([i.legs for i in items] + [1])
-    flown = any(i.legs for i in items)
+    return xs, ys, drawn
+
+
+def _draw_pairs(ax: plt.Axes, drawn: list, flown: bool, most: int, replications: int) -> None:
+    """Each pair of airfields once, as wide as the legs flown both ways, dotted when a leg was diverted,
+    grey when only empty legs flew it, numbered with its legs (per replication) when legs were flown."""
     # Pairs flown both ways share one route: draw A-B once, as wide as the legs both ways.
     pairs: dict[tuple[str, str], list] = {}
     for item, xy in drawn:
@@ -568,8 +620,11 @@ def _run_panel(ax: plt.Axes, world, proj_string: str, policy: AirspacePolicy, it
             mid = xy[len(xy) // 2]
             ax.text(mid[0], mid[1], _legs_text(n, replications), fontsize=6, color=color, ha="center", va="center", zorder=5,
                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": color, "lw": 0.4, "alpha": 0.85})
-    stops = {i.destination for i in items if i.fuel_stop}
-    diverted_to = {i.destination for i in items if i.diverted}
+
+
+def _draw_panel_airfields(ax: plt.Axes, world, proj: Proj, points: dict[str, tuple[float, float]], items: list,
+                          stops: set[str], diverted_to: set[str]) -> tuple[list[tuple[float, float, str, float]], set[str]]:
+    """Every airfield used or named by the scenario, marked by its role; returns their labels and idents."""
     named = set(world.named_airfields)
     used = {i.origin for i in items} | {i.destination for i in items} | named
     labels = []
@@ -587,6 +642,12 @@ def _run_panel(ax: plt.Axes, world, proj_string: str, policy: AirspacePolicy, it
         ax.plot(x, y, marker=marker, color=face, markeredgecolor="black", markersize=size, linestyle="none", zorder=6)
         labels.append((x, y, f"{ident} {a.name}" + (f"\nMOG {a.mog}" + ("" if a.fuel else ", no fuel") if ident in named else ""),
                        2.0 if ident in named else 1.0))
+    return labels, used
+
+
+def _panel_legend(legend: list[tuple[Patch, str]], flown: bool, most: int, replications: int, stops: set[str],
+                  diverted_to: set[str]) -> None:
+    """Legend entries for the route widths (or the legal routes when nothing flew) and the airfield markers."""
     if flown:
         each = "" if replications == 1 else f" per replication (mean of {replications:,})"
         for n in sorted({max(1, most // 10), max(1, most // 3), most}):
@@ -604,11 +665,6 @@ def _run_panel(ax: plt.Axes, world, proj_string: str, policy: AirspacePolicy, it
     if diverted_to:
         legend.append((Line2D([], [], marker="X", color="tab:red", markeredgecolor="black", linestyle="none"),  # type: ignore[arg-type]
                        "diversion or emergency landing"))
-    _scale_bar(ax, box)
-    numbers = "legs flown" if replications == 1 else f"legs flown per replication, mean of {replications:,}"
-    _finish(ax, title, legend, f"Azimuthal equidistant; scale true at the centre. Numbers on routes: {numbers}. "
-            "Country polygons: Natural Earth (public domain).")
-    place_labels(ax, labels, [points.get(i, proj(world.airfields[i].lon, world.airfields[i].lat)) for i in used])
 
 
 def _legs_text(legs: int, replications: int) -> str:

@@ -79,38 +79,8 @@ def throughput_figure(summary: dict[str, Any], daily: list[dict[str, Any]],
         for k, name in enumerate(requirements):
             color = style.PALETTE[k % len(style.PALETTE)]
             rows = [r for r in daily if r["requirement"] == name]
-            days = [start + timedelta(days=r["day"]) for r in rows]
-            ends = [start + timedelta(days=r["day"] + 1) for r in rows]  # cumulative: by the end of the day
-            tons = [r["delivered_t"] for r in rows]
-            cumulative = list(np.cumsum(tons))
-            label = f"{name} ({rows[0]['origin']} -> {rows[0]['destination']})"
-            # A day's tons drawn over the whole day: a step from its start to its end.
-            ax_day.step([*days, ends[-1]], [*tons, tons[-1]], where="post", label=label, color=color,
-                        gid=f"delivered:{name}", zorder=3)
-            if "cumulative_t" in rows[0]:  # replicated run: means with 95 % confidence bands
-                cumulative = [r["cumulative_t"] for r in rows]
-                low = [r["delivered_t_ci95_low"] for r in rows]
-                high = [r["delivered_t_ci95_high"] for r in rows]
-                style.band(ax_day, [*days, ends[-1]], [*low, low[-1]], [*high, high[-1]], color, step="post")
-                style.band(ax_cum, ends, [r["cumulative_t_ci95_low"] for r in rows],
-                           [r["cumulative_t_ci95_high"] for r in rows], color)
-                if "cumulative_t_p10" in rows[0]:  # the spread of outcomes: 80 % of the runs between the dashes
-                    for q in ("p10", "p90"):
-                        ax_cum.plot(ends, [r[f"cumulative_t_{q}"] for r in rows], color=color, linestyle="--",
-                                    linewidth=0.9, alpha=0.8, gid=f"cumulative_{q}:{name}",
-                                    label="_spread")
-            ax_cum.plot(ends, cumulative, label=label, color=color, gid=f"cumulative:{name}", zorder=3)
-            asked = requested.get(name)
-            if asked and any(asked):
-                flow = [t for t in asked if t > 0]
-                if len(flow) > 1:  # a flow: its daily demand
-                    ax_day.step([*days, ends[-1]], [*asked, asked[-1]], where="post", color=color, linestyle=":",
-                                linewidth=1.4, gid=f"demand:{name}", label=f"demand, {name} ({max(flow):,.0f} t/day)")
-                # A flow's cumulative line is its daily demand summed (the demand entry stands for both);
-                # a lump (a stockpile) has only this line: its target in the legend.
-                ax_cum.plot(ends, list(np.cumsum(asked)), color=color, linestyle=":", linewidth=1.4,
-                            gid=f"requested:{name}", label=f"_requested, {name}" if len(flow) > 1
-                            else f"requested, {name} ({sum(asked):,.0f} t)")
+            days, ends = _draw_delivered(ax_day, ax_cum, name, rows, start, color)
+            _draw_demand(ax_day, ax_cum, name, days, ends, requested.get(name), color)
         note = style.mark_events([ax_day, ax_cum], _events(summary, start))
         ax_day.set_ylabel("delivered per day (t)")
         ax_cum.set_ylabel("cumulative delivered (t)")
@@ -130,6 +100,50 @@ def throughput_figure(summary: dict[str, Any], daily: list[dict[str, Any]],
             style.from_zero(ax)
             ax.set_xlim(start, start + timedelta(days=days_n))
     return fig
+
+
+def _draw_delivered(ax_day: plt.Axes, ax_cum: plt.Axes, name: str, rows: list[dict[str, Any]], start: date,
+                    color: str) -> tuple[list[Any], list[Any]]:
+    """One requirement's delivered tons: per day (a step over each day) and cumulative by the end of each day;
+    replicated, the 95 % CI of the mean shaded and the p10-p90 spread dashed. Returns the days and their ends."""
+    days: list[Any] = [start + timedelta(days=r["day"]) for r in rows]  # dates: matplotlib's stubs take no date
+    ends: list[Any] = [start + timedelta(days=r["day"] + 1) for r in rows]  # cumulative: by the end of the day
+    tons = [r["delivered_t"] for r in rows]
+    cumulative = list(np.cumsum(tons))
+    label = f"{name} ({rows[0]['origin']} -> {rows[0]['destination']})"
+    # A day's tons drawn over the whole day: a step from its start to its end.
+    ax_day.step([*days, ends[-1]], [*tons, tons[-1]], where="post", label=label, color=color,
+                gid=f"delivered:{name}", zorder=3)
+    if "cumulative_t" in rows[0]:  # replicated run: means with 95 % confidence bands
+        cumulative = [r["cumulative_t"] for r in rows]
+        low = [r["delivered_t_ci95_low"] for r in rows]
+        high = [r["delivered_t_ci95_high"] for r in rows]
+        style.band(ax_day, [*days, ends[-1]], [*low, low[-1]], [*high, high[-1]], color, step="post")
+        style.band(ax_cum, ends, [r["cumulative_t_ci95_low"] for r in rows],
+                   [r["cumulative_t_ci95_high"] for r in rows], color)
+        if "cumulative_t_p10" in rows[0]:  # the spread of outcomes: 80 % of the runs between the dashes
+            for q in ("p10", "p90"):
+                ax_cum.plot(ends, [r[f"cumulative_t_{q}"] for r in rows], color=color, linestyle="--",
+                            linewidth=0.9, alpha=0.8, gid=f"cumulative_{q}:{name}",
+                            label="_spread")
+    ax_cum.plot(ends, cumulative, label=label, color=color, gid=f"cumulative:{name}", zorder=3)
+    return days, ends
+
+
+def _draw_demand(ax_day: plt.Axes, ax_cum: plt.Axes, name: str, days: list[Any], ends: list[Any],
+                 asked: list[float] | None, color: str) -> None:
+    """One requirement's demand, dotted in its colour: a flow's daily demand and, for a flow or a lump, its
+    cumulative requested tons (the legend names a flow's daily rate, a lump's total)."""
+    if asked and any(asked):
+        flow = [t for t in asked if t > 0]
+        if len(flow) > 1:  # a flow: its daily demand
+            ax_day.step([*days, ends[-1]], [*asked, asked[-1]], where="post", color=color, linestyle=":",
+                        linewidth=1.4, gid=f"demand:{name}", label=f"demand, {name} ({max(flow):,.0f} t/day)")
+        # A flow's cumulative line is its daily demand summed (the demand entry stands for both);
+        # a lump (a stockpile) has only this line: its target in the legend.
+        ax_cum.plot(ends, list(np.cumsum(asked)), color=color, linestyle=":", linewidth=1.4,
+                    gid=f"requested:{name}", label=f"_requested, {name}" if len(flow) > 1
+                    else f"requested, {name} ({sum(asked):,.0f} t)")
 
 
 LEGEND_REQUIREMENTS = 8  # more requirements than this: the legend names the largest and counts the rest
