@@ -165,11 +165,12 @@ class SweepResult:
                           force=force, scenario=self.plan.scenario)
 
 
-def run_sweep(plan: SweepPlan, *, workers: int | None = None, dask: str | None = None,
-              done: Mapping[tuple[int, int], dict[str, Any]] | None = None,
-              on_row: Callable[[dict[str, Any]], None] | None = None) -> SweepResult:
-    """Run the plan's tasks not already in ``done`` (rows of an interrupted sweep keyed by (point,
-    replication)); ``on_row(row)`` is called as each run finishes."""
+def run_rows(plan: Any, *, workers: int | None = None, dask: str | None = None,
+             done: Mapping[tuple[int, int], dict[str, Any]] | None = None,
+             on_row: Callable[[dict[str, Any]], None] | None = None) -> dict[tuple[int, int], dict[str, Any]]:
+    """The rows of a plan's runs (a sweep's or a study's: anything with ``tasks()``), keyed by (point,
+    replication): those in ``done`` and the others run now on the executor; ``on_row(row)`` is called as
+    each run finishes."""
     rows = dict(done or {})
     tasks = [t for t in plan.tasks() if (t.point, t.replication) not in rows]
 
@@ -182,6 +183,15 @@ def run_sweep(plan: SweepPlan, *, workers: int | None = None, dask: str | None =
     if tasks:
         with executor(1 if len(tasks) == 1 else workers, dask) as pool:
             run_tasks(pool, run_task, tasks, on_result=keep)
+    return rows
+
+
+def run_sweep(plan: SweepPlan, *, workers: int | None = None, dask: str | None = None,
+              done: Mapping[tuple[int, int], dict[str, Any]] | None = None,
+              on_row: Callable[[dict[str, Any]], None] | None = None) -> SweepResult:
+    """Run the plan's tasks not already in ``done`` (rows of an interrupted sweep keyed by (point,
+    replication)); ``on_row(row)`` is called as each run finishes."""
+    rows = run_rows(plan, workers=workers, dask=dask, done=done, on_row=on_row)
     ordered = [rows[k] | {"point": k[0]} for k in sorted(rows)]
     return SweepResult(plan, *_tables(plan.points, ordered))
 

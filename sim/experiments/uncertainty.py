@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from sim.errors import OverrideError
-from sim.experiments.execution import executor, run_tasks
-from sim.experiments.replications import Task, replication_count, run_task, tidy
+from sim.experiments.replications import Task, replication_count
+from sim.experiments.sweeps import run_rows
 from sim.experiments.uncertainty_charts import OUTCOMES, save_study
 from sim.experiments.uncertainty_charts import UNCERTAINTY_FILES as UNCERTAINTY_FILES  # re-exported
 from sim.scenario.schema import Scenario
@@ -166,18 +166,7 @@ def run_study(plan: StudyPlan, *, workers: int | None = None, dask: str | None =
               on_row: Callable[[dict[str, Any]], None] | None = None) -> UncertaintyResult:
     """Run the plan's tasks not already in ``done`` (rows keyed by (point, replication)); ``on_row(row)`` is
     called as each run finishes."""
-    rows = dict(done or {})
-    tasks = [t for t in plan.tasks() if (t.point, t.replication) not in rows]
-
-    def keep(_index: int, record: dict[str, Any]) -> None:
-        row = tidy(record)
-        rows[(row["point"], row["replication"])] = row
-        if on_row is not None:
-            on_row(row)
-
-    if tasks:
-        with executor(1 if len(tasks) == 1 else workers, dask) as pool:
-            run_tasks(pool, run_task, tasks, on_result=keep)
+    rows = run_rows(plan, workers=workers, dask=dask, done=done, on_row=on_row)
     return UncertaintyResult(plan, [rows[k] for k in sorted(rows)])
 
 
