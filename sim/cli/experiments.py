@@ -64,8 +64,7 @@ def sweep_command(
             result = run_sweep(plan, workers=workers, dask=dask, done=done, on_row=keep)
         except KeyboardInterrupt:
             bar.close()
-            kept = kept[0]
-            print(f"\ninterrupted: {kept} of {total} runs kept in {partial}; "
+            print(f"\ninterrupted: {kept[0]} of {total} runs kept in {partial}; "
                   f"complete them with: airlift sweep {scenario_path} ... --resume", file=sys.stderr)
             raise typer.Exit(code=130) from None
     result.save(target, force=force)

@@ -74,11 +74,12 @@ def _print(result: SizingResult, name: str, current: int) -> None:
               f"({need}); the scenario has {current}")
     if result.value is not None:
         best, below = result.answer, result.below
+        assert best is not None  # the answer's value was evaluated
         if result.verdict == "borderline":
-            low, high = best.p_close_ci95
+            ci_low, ci_high = best.p_close_ci95
             out.print(f"answer: [bold yellow]{result.value}, borderline[/bold yellow]: P(closed by day "
                       f"{result.close_by_day}) {best.p_close:.2f} in {best.replications} replications, but its 95 % "
-                      f"interval {low:.2f}-{high:.2f} straddles the target {result.confidence:g}: the true P may be "
+                      f"interval {ci_low:.2f}-{ci_high:.2f} straddles the target {result.confidence:g}: the true P may be "
                       f"below it. Run more replications (--replications) or take a value above {result.value}.")
             if best.replications < result.replications_to_tell:
                 out.print(f"  with {best.replications} replications even all closing cannot show P >= "
@@ -87,7 +88,7 @@ def _print(result: SizingResult, name: str, current: int) -> None:
             out.print(f"answer: [bold]{result.value}[/bold]" + (
                 f" (met: the 95 % interval of P lies at or above {result.confidence:g})" if result.stochastic else ""))
         if result.stochastic:
-            out.print(f"  P(closed by day {result.close_by_day}) at {result.value}: {_p(best)}")  # type: ignore[arg-type]
+            out.print(f"  P(closed by day {result.close_by_day}) at {result.value}: {_p(best)}")
             if below is not None:
                 out.print(f"  P(closed by day {result.close_by_day}) at {below.value}: {_p(below)}")
         elif below is not None:
