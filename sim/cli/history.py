@@ -43,7 +43,7 @@ def history_command(
 
     scenario = load(scenario_path)
     clash = [n for n in ("history.csv", "history.png") if out_dir is not None and (out_dir / n).exists()]
-    if clash and not force:
+    if out_dir is not None and clash and not force:
         raise fail([f"{out_dir / clash[0]} already exists; add --force to replace it"])
     try:
         observed = history.read_observation_file(flights, scenario)

@@ -84,6 +84,7 @@ def _print(result: SizingResult, name: str, current: int) -> None:
 def _print_answer(result: SizingResult) -> None:
     """The smallest value found: met or borderline, its P (or closure day) and the value just below it."""
     best, below = result.answer, result.below
+    assert best is not None  # the answer's value was evaluated
     if result.verdict == "borderline":
         low, high = best.p_close_ci95
         out.print(f"answer: [bold yellow]{result.value}, borderline[/bold yellow]: P(closed by day "
@@ -97,7 +98,7 @@ def _print_answer(result: SizingResult) -> None:
         out.print(f"answer: [bold]{result.value}[/bold]" + (
             f" (met: the 95 % interval of P lies at or above {result.confidence:g})" if result.stochastic else ""))
     if result.stochastic:
-        out.print(f"  P(closed by day {result.close_by_day}) at {result.value}: {_p(best)}")  # type: ignore[arg-type]
+        out.print(f"  P(closed by day {result.close_by_day}) at {result.value}: {_p(best)}")
         if below is not None:
             out.print(f"  P(closed by day {result.close_by_day}) at {below.value}: {_p(below)}")
     elif below is not None:

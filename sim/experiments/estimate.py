@@ -187,12 +187,12 @@ def estimate(flights: list[Flight], policy: AirspacePolicy, draws: int = 20_000,
         raise ValueError(f"draws must be at least 1 (got {draws})")
     rng = np.random.default_rng(np.random.SeedSequence(seed))
     s = spread()
-    fractions = tuple(float(s[k]["value"]) for k in ("low_frac", "mode_frac", "high_frac"))
+    fractions = (float(s["low_frac"]["value"]), float(s["mode_frac"]["value"]), float(s["high_frac"]["value"]))
     exact = len(flights) * draws <= EXACT_BUDGET
     total = np.zeros(draws) if exact else None
     caps: dict[tuple[str, str, str], tuple[float | None, float, str]] = {}
     moments: dict[tuple[str, float], tuple[float, float, float, float]] = {}
-    legs = []
+    legs: list[dict[str, Any]] = []
     mean_sum = var_sum = 0.0
     for j, f in enumerate(flights):
         key = (f.type, f.origin, f.destination)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -70,7 +70,7 @@ def tornado_figure(result: UncertaintyResult, ax: plt.Axes | None = None, bars: 
                 value = row[f"{outcome}_at_{end}"]
                 ax.barh(y, value - base, left=base, color=color, height=0.6, gid=f"{end}:{row['path']}",
                         label=f"input at its {end} end" if y == 0 else None)
-        ax.axvline(base, **style.DEMAND)
+        ax.axvline(base, **style.DEMAND)  # type: ignore[arg-type]
         ax.set_yticks(range(len(rows)))
         ax.set_yticklabels([f"{r['rank']}. {r['path']}  ({_short(r['low'])} to {_short(r['high'])})"
                             for r in reversed(rows)], fontsize=8)
@@ -105,7 +105,7 @@ def distribution_figure(result: UncertaintyResult, ax: plt.Axes | None = None) -
                                        ("p90", "p90: 90 % below")), ("--", "-", "-."), strict=True):
             share.axvline(q[key], color="0.35", linestyle=dash, linewidth=0.9, gid=key,
                           label=f"{words} {_in_unit(q[key], result.unit)}")
-        share.axvline(result.base_outcome, **style.DEMAND,
+        share.axvline(result.base_outcome, **style.DEMAND,  # type: ignore[arg-type]
                       label=f"every input at its value: {_in_unit(result.base_outcome, result.unit)}")
         share.legend(loc="upper left", fontsize=8)
         style.thousands(ax.xaxis)
@@ -137,7 +137,7 @@ def save_study(folder: Path, result: UncertaintyResult, force: bool = False) -> 
                        for row in result.sensitivity_rows]
         write_csv(tmp / "sensitivity.csv", sensitivity, ["rank", *[c for c in sensitivity[0] if c != "rank"]])
         write_json(tmp / "uncertainty.json", result.summary)
-        style.save(tornado_figure(result).figure, tmp / "tornado.png")
-        style.save(distribution_figure(result).figure, tmp / "distribution.png")
+        style.save(cast("plt.Figure", tornado_figure(result).figure), tmp / "tornado.png")
+        style.save(cast("plt.Figure", distribution_figure(result).figure), tmp / "distribution.png")
 
     return write_files(folder, UNCERTAINTY_FILES, fill, force=force)

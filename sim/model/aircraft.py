@@ -94,9 +94,9 @@ class RunningModel(Protocol):
     @property
     def maintenance(self) -> Collection[str]: ...  # airfields where a repair takes its base time
 
-    open: dict[str, bool]  # per airfield: not closed by a scenario event
-
     def usable(self, ident: str) -> bool: ...
+
+    def nearest_usable(self, ident: str) -> str: ...
 
     def closing(self, ident: str) -> simpy.Event: ...
 

@@ -99,7 +99,7 @@ def judge(claim: Claim, routes: _Routes, sampled: AircraftType, reading: str, va
         best: Best = _best(routes, sampled, reading)
 
         def reaches(wanted: Sequence[str], t: float) -> bool:
-            return any(best.get(c) is not None and best[c][0] >= t for c in wanted)
+            return any((b := best.get(c)) is not None and b[0] >= t for c in wanted)
     return claim.holds_at(reaches, sampled, counted, tons)
 
 

@@ -126,9 +126,10 @@ def _land(proj_string: str, box: tuple[float, float, float, float]) -> str:
     polygons = []
     for path in maps._land_paths(proj_string, maps._window((box[0], box[1], box[2], box[3]))):
         rings, start = [], 0
-        for k, code in enumerate(path.codes):
+        codes, vertices = np.asarray(path.codes), np.asarray(path.vertices)  # arrays already: _land_paths made them
+        for k, code in enumerate(codes):
             if code == path.CLOSEPOLY:
-                rings.append(path.vertices[start:k])
+                rings.append(vertices[start:k])
                 start = k + 1
         rings = [r for r in rings if len(r) >= 3 and np.all(np.isfinite(r))]
         if rings:

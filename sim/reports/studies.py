@@ -42,7 +42,8 @@ def sweep_context(folder: Path) -> dict[str, Any]:
             values = [float(r[key]) for r in reps if r.get(key) not in (None, "")]
             mean = sum(values) / len(values) if values else None
             p = spread(values)
-            cells.append("-" if mean is None else f"{mean:,.{decimals}f} ({p[0]:,.{decimals}f}-{p[1]:,.{decimals}f})")
+            cells.append("-" if mean is None or p is None
+                         else f"{mean:,.{decimals}f} ({p[0]:,.{decimals}f}-{p[1]:,.{decimals}f})")
         closed = sum(1 for r in reps if r.get("closure_day") not in (None, "")) / len(reps)
         cells.append(f"{closed:.2f}")
         table.append(cells)
@@ -53,8 +54,8 @@ def sweep_context(folder: Path) -> dict[str, Any]:
     setting = ", ".join(f"{k} = {v}" for k, v in best[0].items()) if best else "-"
     headline = (f"{len(by_point)} points x {prov.get('replications')} replications; most delivered at {setting}: "
                 f"{best[1]:,.0f} t on average, all cargo delivered in {best[2]:.0%} of its runs." if best else "no points")
-    values = "; ".join(f"{k}: {', '.join(v)}" for k, v in prov.get("swept", {}).items())
-    facts = [*_scenario_facts(scenario), ["Swept", values]]
+    swept_values = "; ".join(f"{k}: {', '.join(v)}" for k, v in prov.get("swept", {}).items())
+    facts = [*_scenario_facts(scenario), ["Swept", swept_values]]
     name, description = (scenario or {}).get("name", "sweep"), (scenario or {}).get("description", "")
     return {"title": f"{name}: sweep briefing", "subtitle": description,
             "question": {"text": "How do the results change with " + ", ".join(swept) + "?", "facts": facts},

@@ -40,6 +40,7 @@ import json
 import math
 from collections import defaultdict
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -486,7 +487,7 @@ def _read_rows(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def _typed_row(row: dict[str, Any], numbers: set[str]) -> dict[str, Any]:
+def _typed_row(row: dict[str, Any], numbers: AbstractSet[str]) -> dict[str, Any]:
     """A CSV row with its numbers as floats and fuel_stop and in_progress as bools."""
     out: dict[str, Any] = {}
     for key, value in row.items():

@@ -28,7 +28,7 @@ import xml.etree.ElementTree as ET
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -538,4 +538,4 @@ def save_collection(path: Path, collection: dict[str, Any], force: bool = False)
     if clash and not force:
         raise ResultsExistError(f"{clash[0]} already exists; replace it with --force (force=True in Python)")
     parts = layers(collection)
-    return [write_file_atomically(paths[k], lambda tmp, k=k: write_geojson(tmp, parts[k]), force=force) for k in paths]
+    return [write_file_atomically(paths[k], partial(write_geojson, collection=parts[k]), force=force) for k in paths]

@@ -32,7 +32,7 @@ from sim.geo import geodesy as geo
 from sim.geo.airspace import AirspacePolicy
 from sim.geo.routing import Route
 from sim.results import style
-from sim.results.gis import GEOMETRY_SOURCES
+from sim.results.gis import GEOMETRY_SOURCES, FlownLeg, FlownTally
 
 HORIZON_M = 9_000_000.0  # land further than this from the centre is not drawn (the projection tears beyond)
 
@@ -497,7 +497,7 @@ def _draw_destinations(ax: plt.Axes, fig: plt.Figure, proj: Proj, routes: list[M
     return labels, points, coloured
 
 
-def routes_map(world, policy: AirspacePolicy | None = None, sortie_rows: list[dict] | None = None,
+def routes_map(world, policy: AirspacePolicy | None = None, sortie_rows: Iterable[dict] | FlownTally | None = None,
                replications: int = 1) -> plt.Figure:
     """Map of a run: one panel per airspace phase (the starting airspace and after each airspace event),
     titled with its days. With ``sortie_rows`` (sorties.csv rows) it draws the legs actually flown, on the
@@ -526,7 +526,7 @@ def routes_map(world, policy: AirspacePolicy | None = None, sortie_rows: list[di
         for ax, (start, end, phase_policy, k) in zip(axes[0], panels, strict=True):
             when = "" if start is None else f"days {start:g}-{end:g}, "
             if legs is None:
-                items = _requirement_legs(world, phase_policy)
+                items: list[_Leg] | list[FlownLeg] = _requirement_legs(world, phase_policy)
                 title = f"{world.run.name}: requirement legs, {when}airspace {phase_policy.label}"
             else:
                 items = [g for g in legs if policy is not None or g.phase == k]
@@ -576,7 +576,7 @@ def _run_panel(ax: plt.Axes, world, proj_string: str, policy: AirspacePolicy, it
     _panel_legend(legend, flown, most, replications, stops, diverted_to)
     _scale_bar(ax, box)
     numbers = "legs flown" if replications == 1 else f"legs flown per replication, mean of {replications:,}"
-    _finish(ax, title, legend, f"Azimuthal equidistant; scale true at the centre. Numbers on routes: {numbers}. "
+    _finish(ax, title, legend, f"Azimuthal equidistant; scale true at the centre. Numbers on routes: {numbers}. "  # type: ignore[arg-type]
             "Country polygons: Natural Earth (public domain).")
     place_labels(ax, labels, [points.get(i, proj(world.airfields[i].lon, world.airfields[i].lat)) for i in used])
 
@@ -651,9 +651,9 @@ def _panel_legend(legend: list[tuple[Patch, str]], flown: bool, most: int, repli
     if flown:
         each = "" if replications == 1 else f" per replication (mean of {replications:,})"
         for n in sorted({max(1, most // 10), max(1, most // 3), most}):
-            legend.append((Line2D([], [], color=style.PALETTE[0], linewidth=0.6 + 4.0 * math.sqrt(n / most)),
+            legend.append((Line2D([], [], color=style.PALETTE[0], linewidth=0.6 + 4.0 * math.sqrt(n / most)),  # type: ignore[arg-type]
                            f"{_legs_text(n, replications)} legs flown{each} (both ways)"))
-        legend.append((Line2D([], [], color="0.45", linewidth=1.5), "empty legs only (repositioning, ferry)"))
+        legend.append((Line2D([], [], color="0.45", linewidth=1.5), "empty legs only (repositioning, ferry)"))  # type: ignore[arg-type]
         if diverted_to:
             legend.append((Line2D([], [], color=style.PALETTE[0], linestyle=":"), "leg with a diversion"))  # type: ignore[arg-type]
     else:

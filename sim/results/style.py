@@ -123,7 +123,7 @@ def _mark_many_events(axes: list[plt.Axes], events: list[tuple[Any, str]], note_
     top Axes, in one collection, and a note that summary.json lists them. Drawn one numbered line per
     event, 20,000 events did not finish."""
     xs = sorted({mdates.date2num(x) if isinstance(x, date) else float(x) for x, _what in events})
-    axes[0].vlines(xs, 0.97, 1.0, transform=axes[0].get_xaxis_transform(), zorder=1, colors=EVENT["color"],
+    axes[0].vlines(xs, 0.97, 1.0, transform=axes[0].get_xaxis_transform(), zorder=1, colors=EVENT["color"],  # type: ignore[arg-type]
                    linewidths=0.5)
     note = f"Events: {len(events):,}, ticked along the top (summary.json lists every one)"
     if note_fig is not None:

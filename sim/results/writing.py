@@ -23,7 +23,7 @@ import threading
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sim.data.atomic import staged_file
 from sim.errors import AirliftError, ResultsExistError
@@ -185,7 +185,7 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def write_file_atomically(path: Path, fill: Callable[[Path], None], force: bool = False) -> Path:
+def write_file_atomically(path: Path, fill: Callable[[Path], object], force: bool = False) -> Path:
     """Create one file with what ``fill(tmp_path)`` writes; all or nothing."""
     path = Path(path)
     if path.exists() and not force:
@@ -288,7 +288,7 @@ def _rounded_texts(values: array) -> list[str | None]:
     if not bool((magnitudes < 1e11).all()):  # NaN is not below anything
         return [None if x != x else repr(round(x, 4)) for x in values]
     text = _TRAILING_ZEROS.sub("\n", "\n".join(map("%.4f".__mod__, values)) + "\n").replace(".\n", ".0\n")
-    return text.split("\n")[:-1]
+    return cast("list[str | None]", text.split("\n")[:-1])  # a fresh list of str: safe as list[str | None]
 
 
 def run_beside(here: Callable[[], None], beside: Callable[[], None]) -> None:

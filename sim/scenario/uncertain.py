@@ -131,7 +131,7 @@ def materialise(data: dict[str, Any], path: str) -> None:
         entry = data.setdefault("aircraft", {}).setdefault(tokens[1], {}) or {}
         data["aircraft"][tokens[1]] = entry
         if not entry.get("payload_range"):
-            kind = catalog.aircraft_catalog()[tokens[1]]
+            kind = catalog.aircraft_catalog()[str(tokens[1])]
             entry["payload_range"] = [[p, r] for p, r in kind.payload_range]
 
 
@@ -139,7 +139,7 @@ def expand(data: dict[str, Any], path: str) -> list[str]:
     """The scenario paths a study path sets: itself, or for a whole-scenario shorthand (ALIASES) the path
     in every fleet entry: ``operations.crews_per_aircraft`` -> ``fleet[0].crews_per_aircraft``, ..."""
     if path in ALIASES:
-        fleet = data.get("fleet") if isinstance(data.get("fleet"), list) else []
+        fleet = given if isinstance(given := data.get("fleet"), list) else []
         return [f"fleet[{i}].{ALIASES[path]}" for i in range(len(fleet))]
     return [path]
 
@@ -211,10 +211,10 @@ def catalogue_grade(scenario: Any, path: str) -> tuple[str, str]:
     tokens = [name if name else int(index) for name, index in PATH_TOKEN.findall(path)]
     try:
         if len(tokens) == 3 and tokens[0] == "aircraft":
-            p = catalog.aircraft_catalog()[tokens[1]].provenance[tokens[2]]
+            p = catalog.aircraft_catalog()[str(tokens[1])].provenance[str(tokens[2])]
             return p.grade, p.source
         if len(tokens) == 3 and tokens[0] == "airfields":
-            p = catalog.airfield(str(tokens[1])).provenance[tokens[2]]
+            p = catalog.airfield(str(tokens[1])).provenance[str(tokens[2])]
             return p.grade, p.source
     except KeyError:
         pass

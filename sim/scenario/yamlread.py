@@ -58,7 +58,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
     CParser = None
 
 if CParser is not None:
-    class _Loader(CParser, yaml.constructor.BaseConstructor, _Resolver):  # type: ignore[misc,valid-type]
+    class _Loader(CParser, yaml.constructor.BaseConstructor, _Resolver):
         def __init__(self, stream: Any) -> None:
             CParser.__init__(self, stream)
             yaml.constructor.BaseConstructor.__init__(self)
@@ -211,9 +211,10 @@ def _typed(node: yaml.ScalarNode, tag: str | None) -> Any:
     value = node.value
     if tag == f"{_CORE}str":
         return value
+    assert tag is not None  # _typed is only called for a tag in _SCALAR_TAGS
     parsed = _plain(value)
-    kinds = {f"{_CORE}int": (int,), f"{_CORE}float": (float, int), f"{_CORE}bool": (bool,),
-             f"{_CORE}null": (type(None),)}
+    kinds: dict[str, tuple[type[Any], ...]] = {f"{_CORE}int": (int,), f"{_CORE}float": (float, int),
+                                               f"{_CORE}bool": (bool,), f"{_CORE}null": (type(None),)}
     if not isinstance(parsed, kinds[tag]) or (tag == f"{_CORE}int" and isinstance(parsed, bool)):
         raise YamlProblem(*_where(node), f"{value!r} is not a valid {tag.removeprefix(_CORE)}")
     return float(parsed) if tag == f"{_CORE}float" else parsed
