@@ -103,29 +103,130 @@ def daily_table(out: RunOutput) -> list[dict[str, Any]]:
 
 
 def summarise(out: RunOutput) -> dict[str, Any]:
-    """The headline record (summary.json)."""
-    world, run, ledgers = out.world, out.world.run, out.ledgers
-    ops = world.operations
-    days = run_days(world)
-    deliveries, legs = out.records.deliveries, out.records.legs
-    requested = sum(x.generated_t for x in ledgers)
-    delivered = sum(x.delivered_t for x in ledgers)
-    in_transit = _tons(sum(x.in_transit_t for x in ledgers))
-    backlog = _tons(sum(x.backlog_t for x in ledgers))
-    closure = closure_day(deliveries["time_h"], deliveries["tons"], requested)
+    """The headline record (summary.json): its parts in turn, keys in this order."""
+    days = run_days(out.world)
+    held_h = _held_hours(out.records.ground)
+    # The per-type rows first: they put each fleet type (at zero) into ``held_h`` before its totals are summed.
+    by_type = _by_aircraft_type(out, days, held_h)
+    return {
+        **_headline(out, days),
+        **_flying(out),
+        **_operations(out, held_h),
+        **_strandings(out),
+        **_closure(out, days),
+        "by_requirement": _by_requirement(out),
+        "cargo": cargo_summary(out.world, out.records.cargo_deliveries),
+        "by_destination": _by_destination(out, days),
+        "by_aircraft_type": by_type,
+        "airfields": _airfields(out),
+        **_context(out),
+    }
 
-    by_requirement = []
-    for i, (req, ledger) in enumerate(zip(world.requirements, ledgers, strict=True)):
+
+def _headline(out: RunOutput, days: int) -> dict[str, Any]:
+    """The run's identity and its tons requested, delivered, in transit and waiting at the end."""
+    run, ledgers = out.world.run, out.ledgers
+    return {
+        "scenario": run.name,
+        "description": run.description,
+        "start_date": run.start_date.isoformat(),
+        "days": days,
+        "seed": run.seed,
+        "scenario_hash": run.scenario_hash,
+        "package_version": __version__,
+        "requested_t": sum(x.generated_t for x in ledgers),
+        "delivered_t": sum(x.delivered_t for x in ledgers),
+        "in_transit_t": _tons(sum(x.in_transit_t for x in ledgers)),
+        "backlog_t": _tons(sum(x.backlog_t for x in ledgers)),
+    }
+
+
+def _flying(out: RunOutput) -> dict[str, Any]:
+    """Sorties, legs, flight hours, fuel, repairs and diversions."""
+    world, legs, ground = out.world, out.records.legs, out.records.ground
+    taxi_climb_t = sum(performance.taxi_climb_fuel_t(world.aircraft[kind]) for kind in legs["type"])
+    return {
+        "sorties": len(out.records.deliveries["tons"]),
+        "legs_flown": len(legs["aircraft"]),
+        "flight_h": sum(a - d for d, a in zip(legs["depart_h"], legs["arrive_h"], strict=True)),
+        # Fuel used: burned in flight (sorties.csv fuel_t) plus each take-off's taxi and climb allowance.
+        "fuel_t": sum(legs["fuel_t"]) + taxi_climb_t,
+        "flight_fuel_t": sum(legs["fuel_t"]),
+        "taxi_climb_fuel_t": taxi_climb_t,
+        "repairs": sum(1 for what in ground["activity"] if what == "repair"),
+        "repair_h": sum(e - b for b, e, what in zip(ground["start_h"], ground["end_h"], ground["activity"], strict=True)
+                        if what == "repair"),
+        "diversions": sum(1 for p in legs["purpose"] if p in ("diverted", "emergency landing")),
+    }
+
+
+def _held_hours(ground: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """Hours held for crew rest and in parking holds, per aircraft type (in the order the types first held)."""
+    held_h: dict[str, dict[str, float]] = {"crew rest": defaultdict(float), "parking hold": defaultdict(float)}
+    for kind, what, start, end in zip(ground["type"], ground["activity"], ground["start_h"], ground["end_h"], strict=True):
+        if what in held_h:
+            held_h[what][kind] += end - start
+    return held_h
+
+
+def _operations(out: RunOutput, held_h: dict[str, dict[str, float]]) -> dict[str, Any]:
+    """The operating rules, and how often and how long aircraft waited for crews and parking."""
+    ops, ground = out.world.operations, out.records.ground
+    return {
+        "operations": {"crews": ops.crews, "parking_holds": ops.parking_holds, "dispatch_rule": ops.dispatch_rule,
+                       "return_to": ops.return_to},
+        "crew_waits": sum(1 for what in ground["activity"] if what == "crew rest"),
+        "crew_wait_h": sum(held_h["crew rest"].values()),
+        "parking_holds": sum(1 for what in ground["activity"] if what == "parking hold"),
+        "parking_hold_h": sum(held_h["parking hold"].values()),
+    }
+
+
+def _strandings(out: RunOutput) -> dict[str, Any]:
+    """Aircraft stranded, airborne at the end, gridlock and airfield closures."""
+    records = out.records
+    return {
+        "stranded": [dict(row) for row in records.stranded],
+        "stranded_at_end": sum(1 for row in records.stranded if row["to_h"] is None),
+        "airborne_at_end": [dict(row) for row in records.airborne_at_end],
+        "gridlock": [dict(row) for row in records.gridlock],
+        "closures": [dict(row) for row in records.closures],
+    }
+
+
+def _closure(out: RunOutput, days: int) -> dict[str, Any]:
+    """The day all requested tons were delivered, the mean daily tons, and the fuel stops used."""
+    run, ledgers = out.world.run, out.ledgers
+    deliveries, legs = out.records.deliveries, out.records.legs
+    closure = closure_day(deliveries["time_h"], deliveries["tons"], sum(x.generated_t for x in ledgers))
+    return {
+        "closure_day": closure,
+        "closure_date": _date(run.start_date, closure),
+        "mean_daily_t": sum(x.delivered_t for x in ledgers) / days,
+        "fuel_stops_used": sorted({d for d, s in zip(legs["destination"], legs["fuel_stop"], strict=True) if s}),
+    }
+
+
+def _by_requirement(out: RunOutput) -> list[dict[str, Any]]:
+    """One row per requirement: its tons, sorties and closure day."""
+    world, deliveries = out.world, out.records.deliveries
+    rows = []
+    for i, (req, ledger) in enumerate(zip(world.requirements, out.ledgers, strict=True)):
         mine = [k for k, r in enumerate(deliveries["requirement"]) if r == i]
         day = closure_day([deliveries["time_h"][k] for k in mine], [deliveries["tons"][k] for k in mine], ledger.generated_t)
-        by_requirement.append({
+        rows.append({
             "requirement": req.name, "from": req.from_, "to": req.to,
             "requested_t": ledger.generated_t, "delivered_t": ledger.delivered_t,
             "in_transit_t": _tons(ledger.in_transit_t), "backlog_t": _tons(ledger.backlog_t),
             "waiting_at_t": ledger.waiting_at(),
-            "sorties": len(mine), "closure_day": day, "closure_date": _date(run.start_date, day),
+            "sorties": len(mine), "closure_day": day, "closure_date": _date(world.run.start_date, day),
         })
+    return rows
 
+
+def _by_destination(out: RunOutput, days: int) -> dict[str, dict[str, Any]]:
+    """Tons and sorties delivered to each destination, with the mean payload and mean daily tons."""
+    deliveries = out.records.deliveries
     by_destination: dict[str, dict[str, Any]] = {}
     for dest, t in zip(deliveries["destination"], deliveries["tons"], strict=True):
         entry = by_destination.setdefault(dest, {"delivered_t": 0.0, "sorties": 0})
@@ -134,7 +235,12 @@ def summarise(out: RunOutput) -> dict[str, Any]:
     for entry in by_destination.values():
         entry["mean_payload_t"] = entry["delivered_t"] / entry["sorties"]
         entry["mean_daily_t"] = entry["delivered_t"] / days
+    return by_destination
 
+
+def _by_aircraft_type(out: RunOutput, days: int, held_h: dict[str, dict[str, float]]) -> dict[str, dict[str, Any]]:
+    """Per aircraft type: aircraft, sorties, tons, flight hours and fuel, then crew and holding figures."""
+    world, deliveries, legs = out.world, out.records.deliveries, out.records.legs
     by_type: dict[str, dict[str, Any]] = {}
     for entry in world.fleet:
         slot = by_type.setdefault(entry.type, {"aircraft": 0, "sorties": 0, "delivered_t": 0.0, "flight_h": 0.0, "fuel_t": 0.0})
@@ -145,25 +251,32 @@ def summarise(out: RunOutput) -> dict[str, Any]:
     for kind, dep, arr, fuel in zip(legs["type"], legs["depart_h"], legs["arrive_h"], legs["fuel_t"], strict=True):
         by_type[kind]["flight_h"] += arr - dep
         by_type[kind]["fuel_t"] += fuel + performance.taxi_climb_fuel_t(world.aircraft[kind])
-    ground = out.records.ground
-    held_h: dict[str, dict[str, float]] = {"crew rest": defaultdict(float), "parking hold": defaultdict(float)}
-    for kind, what, start, end in zip(ground["type"], ground["activity"], ground["start_h"], ground["end_h"], strict=True):
-        if what in held_h:
-            held_h[what][kind] += end - start
-    crews_by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for crew in out.records.crews:
-        crews_by_type[crew["type"]].append(crew)
     for name, slot in by_type.items():
         slot["mean_payload_t"] = slot["delivered_t"] / slot["sorties"] if slot["sorties"] else 0.0
         slot["flight_h_per_aircraft_day"] = slot["flight_h"] / (slot["aircraft"] * days) if slot["aircraft"] else 0.0
-        mine = crews_by_type.get(name, [])
-        slot["crews"] = len(mine)
-        # Share of the crews' time on duty, and the most one crew flew: how hard the tempo drives them.
-        slot["crew_duty_share"] = sum(c["duty_h"] for c in mine) / (len(mine) * out.horizon_h) if mine else None
-        slot["max_crew_flight_h"] = max((c["flight_h"] for c in mine), default=None)
-        slot["crew_wait_h"] = held_h["crew rest"][name]
-        slot["parking_hold_h"] = held_h["parking hold"][name]
+        slot.update(_crew_figures(out, name, held_h))
+    return by_type
 
+
+def _crew_figures(out: RunOutput, kind: str, held_h: dict[str, dict[str, float]]) -> dict[str, Any]:
+    """One aircraft type's crews, their share of time on duty, the most one crew flew, and the hours held.
+
+    Reading ``held_h`` for ``kind`` puts the type into it (at zero) if it never held.
+    """
+    mine = [crew for crew in out.records.crews if crew["type"] == kind]
+    return {
+        "crews": len(mine),
+        # Share of the crews' time on duty, and the most one crew flew: how hard the tempo drives them.
+        "crew_duty_share": sum(c["duty_h"] for c in mine) / (len(mine) * out.horizon_h) if mine else None,
+        "max_crew_flight_h": max((c["flight_h"] for c in mine), default=None),
+        "crew_wait_h": held_h["crew rest"][kind],
+        "parking_hold_h": held_h["parking hold"][kind],
+    }
+
+
+def _airfields(out: RunOutput) -> dict[str, dict[str, Any]]:
+    """Each airfield used: its limits, turns and waits for a spot, peak aircraft on the ground, parking holds."""
+    world, ground = out.world, out.records.ground
     peaks = peak_on_ground(out)
     waits_at: dict[str, list[float]] = defaultdict(list)  # per airfield, in the order of the ground rows
     holds_at: dict[str, list[float]] = defaultdict(list)
@@ -186,54 +299,15 @@ def summarise(out: RunOutput) -> dict[str, Any]:
             "peak_parking_held": out.records.parking_peaks.get(ident, 0),
             "holds_here": len(holds), "max_hold_h": max(holds, default=0.0),
         }
-    stops = sorted({d for d, s in zip(legs["destination"], legs["fuel_stop"], strict=True) if s})
-    taxi_climb_t = sum(performance.taxi_climb_fuel_t(world.aircraft[kind]) for kind in legs["type"])
+    return airfields
 
+
+def _context(out: RunOutput) -> dict[str, Any]:
+    """What shaped the run: infeasible legs, scenario events, routed legs, airspace, and the inputs used."""
+    world, start = out.world, out.world.run.start_date
     return {
-        "scenario": run.name,
-        "description": run.description,
-        "start_date": run.start_date.isoformat(),
-        "days": days,
-        "seed": run.seed,
-        "scenario_hash": run.scenario_hash,
-        "package_version": __version__,
-        "requested_t": requested,
-        "delivered_t": delivered,
-        "in_transit_t": in_transit,
-        "backlog_t": backlog,
-        "sorties": len(deliveries["tons"]),
-        "legs_flown": len(legs["aircraft"]),
-        "flight_h": sum(a - d for d, a in zip(legs["depart_h"], legs["arrive_h"], strict=True)),
-        # Fuel used: burned in flight (sorties.csv fuel_t) plus each take-off's taxi and climb allowance.
-        "fuel_t": sum(legs["fuel_t"]) + taxi_climb_t,
-        "flight_fuel_t": sum(legs["fuel_t"]),
-        "taxi_climb_fuel_t": taxi_climb_t,
-        "repairs": sum(1 for what in ground["activity"] if what == "repair"),
-        "repair_h": sum(e - b for b, e, what in zip(ground["start_h"], ground["end_h"], ground["activity"], strict=True)
-                        if what == "repair"),
-        "diversions": sum(1 for p in legs["purpose"] if p in ("diverted", "emergency landing")),
-        "operations": {"crews": ops.crews, "parking_holds": ops.parking_holds, "dispatch_rule": ops.dispatch_rule,
-                       "return_to": ops.return_to},
-        "crew_waits": sum(1 for what in ground["activity"] if what == "crew rest"),
-        "crew_wait_h": sum(held_h["crew rest"].values()),
-        "parking_holds": sum(1 for what in ground["activity"] if what == "parking hold"),
-        "parking_hold_h": sum(held_h["parking hold"].values()),
-        "stranded": [dict(row) for row in out.records.stranded],
-        "stranded_at_end": sum(1 for row in out.records.stranded if row["to_h"] is None),
-        "airborne_at_end": [dict(row) for row in out.records.airborne_at_end],
-        "gridlock": [dict(row) for row in out.records.gridlock],
-        "closures": [dict(row) for row in out.records.closures],
-        "closure_day": closure,
-        "closure_date": _date(run.start_date, closure),
-        "mean_daily_t": delivered / days,
-        "fuel_stops_used": stops,
-        "by_requirement": by_requirement,
-        "cargo": cargo_summary(world, out.records.cargo_deliveries),
-        "by_destination": by_destination,
-        "by_aircraft_type": by_type,
-        "airfields": airfields,
         "infeasible_legs": [_in_days(row) for row in infeasible_legs(world)],
-        "events": [{"day": (day := day_of_hour(e.at_h)), "date": _date(run.start_date, int(day)), "what": e.describe()}
+        "events": [{"day": (day := day_of_hour(e.at_h)), "date": _date(start, int(day)), "what": e.describe()}
                    for e in world.events],
         "routed_legs": [{"leg": f"{a}->{b}", "note": note} for (a, b), note in world.leg_notes.items() if a < b],
         "airspace": airspace_summary(out),
