@@ -293,7 +293,7 @@ def _print_by_type(s: dict[str, Any]) -> None:
 def _print_warnings(s: dict[str, Any]) -> None:
     """Diversions, aircraft stranded without fuel, gridlock, en-route fuel stops used and infeasible legs."""
     if s.get("diversions"):
-        out.print(f"diversions (destination closed while airborne): {s['diversions']:g}")
+        out.print(f"diversions (destination closed, or every spot there taken, while airborne): {s['diversions']:g}")
     stranded = [r for r in s.get("stranded", []) if r["to_h"] is None]
     if stranded:
         out.print("[red]stranded without fuel at the end:[/red] " + ", ".join(

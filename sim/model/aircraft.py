@@ -395,8 +395,8 @@ class Aircraft:
             model.parking[destination].staying(self.number)
 
     def _divert(self) -> Generator[simpy.Event, Any, None]:
-        """The destination closed while airborne: land at the nearest usable airfield the fuel aboard
-        reaches (the departure airfield included), never beyond."""
+        """The destination closed (or has every parking spot taken) while airborne: land at the nearest
+        usable airfield the fuel aboard reaches (the departure airfield included), never beyond."""
         model = self.model
         flight = self.flight
         assert flight is not None

@@ -20,7 +20,7 @@ from array import array
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
-# What a leg was flown for. "diverted": its destination closed while airborne, landed elsewhere;
+# What a leg was flown for. "diverted": its destination closed (or had every spot taken) while airborne, landed elsewhere;
 # "emergency landing": no usable airfield in reach, landed anyway.
 # "return": empty, back to the cargo's hub (or the base) after a delivery with no job waiting.
 Purpose = Literal["cargo", "reposition", "ferry", "return", "diverted", "emergency landing"]
