@@ -41,6 +41,17 @@ def main() -> None:
         INTERRUPTED.set()
         raise KeyboardInterrupt
 
+    import threading
+
+    thread_hook = threading.excepthook
+
+    def quiet_once_interrupted(args: threading.ExceptHookArgs) -> None:
+        # After Ctrl-C or SIGTERM the pool's helper threads may fail as the workers are ended: expected,
+        # and a planner sees "interrupted", not their tracebacks.
+        if not INTERRUPTED.is_set():
+            thread_hook(args)
+
+    threading.excepthook = quiet_once_interrupted
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), stop)
