@@ -23,7 +23,7 @@ STOCHASTIC = {"replications": 6, "mission_capable": 0.8, "break_per_sortie": 0.2
 
 @pytest.fixture(scope="module")
 def one_run(tmp_path_factory):
-    from tests.conftest import scenario
+    from helpers import scenario
 
     folder = tmp_path_factory.mktemp("run")
     result = run(scenario(days=3))
@@ -33,7 +33,7 @@ def one_run(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def replicated(tmp_path_factory):
-    from tests.conftest import scenario
+    from helpers import scenario
 
     folder = tmp_path_factory.mktemp("replicated")
     result = replicate(scenario(days=4, stochastic=STOCHASTIC), workers=1)
@@ -164,9 +164,10 @@ def test_a_template_ships_with_the_package():
 
 
 def test_a_sweep_page_gives_each_point_its_mean_and_spread(tmp_path):
+    from helpers import scenario
+
     from sim.experiments.sweeps import plan_sweep, run_sweep
     from sim.reports import write_sweep_report
-    from tests.conftest import scenario
 
     plan = plan_sweep(scenario(days=3, stochastic=STOCHASTIC), {"fleet[0].count": [1, 2]}, replications=3)
     run_sweep(plan, workers=1).save(tmp_path, force=True)
@@ -183,9 +184,10 @@ def test_a_sweep_page_gives_each_point_its_mean_and_spread(tmp_path):
 
 
 def test_a_sizing_page_names_the_answer_and_every_value_evaluated(tmp_path):
+    from helpers import scenario
+
     from sim.experiments import sizing
     from sim.reports import write_sizing_report
-    from tests.conftest import scenario
 
     s = scenario(days=2, requirements=[{"from": "ORIG", "to": "DEST", "tons": 90}])
     answer = sizing.size(s, "fleet[0].count", close_by_day=1)
@@ -196,9 +198,10 @@ def test_a_sizing_page_names_the_answer_and_every_value_evaluated(tmp_path):
 
 
 def test_a_comparison_page_gives_both_deliveries_and_the_difference(tmp_path):
+    from helpers import scenario
+
     from sim.experiments.compare import compare_results
     from sim.reports import write_comparison_report
-    from tests.conftest import scenario
 
     a = run(scenario(days=3))
     b = run(scenario(days=3, fleet=[{"type": "Il-76MD", "count": 2, "base": "ORIG"}]))
