@@ -1,10 +1,12 @@
-"""Test-run settings (hypothesis profiles, a route cache folder of the run's own) and fixtures. The helpers
-tests import (BASE, scenario) are in tests/helpers.py."""
+"""Test-run settings (hypothesis profiles, a route cache folder of the run's own, every test under tests/e2e/
+marked slow) and the fixtures tests share (micro, browser). The helpers tests import (ROOT, BASE, scenario, ...)
+are in tests/helpers.py."""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,6 +25,54 @@ _CACHE_DIR = tempfile.TemporaryDirectory(prefix="airlift-test-cache-")
 os.environ["AIRLIFT_CACHE_DIR"] = _CACHE_DIR.name
 os.environ.pop("AIRLIFT_CACHE", None)
 
+_E2E = Path(__file__).resolve().parent / "e2e"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test under tests/e2e/ (shipped scenarios, notebooks, the docs build, the browser) is slow."""
+    for item in items:
+        if _E2E in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
 def micro() -> Any:
     return scenario
+
+
+CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists()), None)
+CHROMEDRIVER = "/usr/bin/chromedriver"
+
+
+def _missing() -> str | None:
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "selenium is not installed (pip install -e '.[test]')"
+    if CHROMIUM is None:
+        return "no Chromium at /usr/bin/chromium (apt-get install chromium)"
+    if not Path(CHROMEDRIVER).exists():
+        return f"no {CHROMEDRIVER} (apt-get install chromium-driver)"
+    return None
+
+
+@pytest.fixture
+def browser() -> Any:
+    """Headless Chromium through Debian's chromedriver; the test is skipped when either is missing."""
+    reason = _missing()
+    if reason:
+        pytest.skip(reason)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1000",
+                "--disable-background-networking", "--no-first-run"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()

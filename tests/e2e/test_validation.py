@@ -8,13 +8,13 @@ restates its inputs cannot fail for a wrong model; it is kept as a consistency c
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
+from helpers import ROOT
 
 from sim import load_scenario, run
 
-VALIDATION = Path(__file__).resolve().parents[1] / "scenarios" / "validation"
+VALIDATION = ROOT / "scenarios" / "validation"
 
 
 def cargo_legs(result, origin=None, destination=None):

@@ -4,32 +4,24 @@ shipped scenario and on random ones."""
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pytest
-from helpers import BASE, scenario
+from helpers import BASE, ROOT, equator, scenario
 
 from sim import load_scenario, run
 from sim.flight import performance
 from sim.results.checks import check_result, check_trace
 from sim.results.tables import ground_table
 
-ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = sorted([*ROOT.glob("scenarios/*.yaml"), *ROOT.glob("scenarios/validation/*.yaml")])
-KM_PER_DEG = 111.319  # WGS84 geodesic along the equator, km per degree of longitude
 
-
-def _equator(**fields: dict) -> dict:
-    """Airfields on the equator at the given km east of 0 E, so geodesics equal the hand distances."""
-    return {k: {"lat": 0.0, "lon": km / KM_PER_DEG, "country": "XXA", "mog": 4, "fuel": fuel}
-            for k, (km, fuel) in fields.items()}
 
 
 def test_an_aircraft_beyond_its_point_of_no_return_diverts_to_a_dry_field_and_is_reported_stranded():
     # ORIG -> DEST 6,000 km; DRY (no fuel) 500 km short of DEST. DEST closes 90 % of the way: the aircraft
     # cannot turn back 5,400 km, diverts to DRY (about 100 km away), and cannot leave it: no fuel there,
     # ORIG 5,500 km away and DEST closed. It is counted as stranded, not left silently idle.
-    airfields = _equator(ORIG=(0, True), DEST=(6000, True), DRY=(5500, False))
+    airfields = equator(ORIG=(0, True), DEST=(6000, True), DRY=(5500, False))
     closes_h = 3 + 0.9 * (6000 / 780 + 0.5)  # onload 3 h, then 90 % of the block time
     result = run(scenario(days=2, airfields=airfields, legs=[], requirements=[{"from": "ORIG", "to": "DEST", "tons": 20}],
                           events=[{"day": closes_h / 24, "close": "DEST"}]))
@@ -47,7 +39,7 @@ def test_an_aircraft_beyond_its_point_of_no_return_diverts_to_a_dry_field_and_is
 def test_runway_limits_the_take_off_mass_at_the_origin():
     # An-124 from a 2,600 m runway (Bangui): take-off at most 402 t * sqrt(2,600 / 3,000) = 374.2 t.
     # 6,000 km to a long runway with 120 t wanted: the runway, not the fuel, sets the payload.
-    airfields = _equator(ORIG=(0, True), DEST=(6000, True))
+    airfields = equator(ORIG=(0, True), DEST=(6000, True))
     airfields["ORIG"]["runway_m"] = 2600
     airfields["DEST"]["runway_m"] = 3600
     result = run(scenario(days=2, airfields=airfields, legs=[], fleet=[{"type": "An-124-100", "count": 1, "base": "ORIG"}],
@@ -67,7 +59,7 @@ def test_cargo_offloaded_at_a_fuel_stop_waits_there_and_is_moved_on_from_there()
     # DEST closes at 9 h, during its 2.25 h fuel stop, so it offloads its 30 t at MIDL (10.75-11.75 h).
     # DEST reopens at 24 h: the aircraft, still at MIDL, loads those 30 t there (24-27 h), flies on
     # (5.5 h) and delivers at 33.5 h. The cargo never goes back to ORIG.
-    airfields = _equator(ORIG=(0, True), MIDL=(3900, True), DEST=(7800, True))
+    airfields = equator(ORIG=(0, True), MIDL=(3900, True), DEST=(7800, True))
     result = run(scenario(days=2, airfields=airfields, legs=[], catalogue_fuel_stops=False,
                           events=[{"day": 9 / 24, "close": "DEST"}, {"day": 1, "reopen": "DEST"}]))
     ground = ground_table(result.output)

@@ -6,12 +6,10 @@ from __future__ import annotations
 import base64
 import csv
 import json
-import re
-from html.parser import HTMLParser
-from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import ROOT, Page, remote_references
 from typer.testing import CliRunner
 
 from sim.cli import app
@@ -23,40 +21,9 @@ from sim.reports.contexts import spread
 STOCHASTIC = {"replications": 6, "mission_capable": 0.8, "break_per_sortie": 0.2, "repair_h": {"mean": 6, "cv": 0.5}}
 
 
-class Page(HTMLParser):
-    """The parts of a page the tests read: every tag with its attributes, and the figures' shown text."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__()
-        self.tags: list[tuple[str, dict[str, str]]] = []
-        self.figures: dict[str, tuple[str, str]] = {}  # key -> (data-value, text shown)
-        self._figure: tuple[str, str] | None = None
-        self.feed(html)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        self.tags.append((tag, a))
-        if "value" in a.get("class", "").split() and "data-key" in a:
-            self._figure = (a["data-key"], a["data-value"])
-
-    def handle_data(self, data: str) -> None:
-        if self._figure is not None:
-            key, value = self._figure
-            self.figures[key] = (value, data.strip())
-            self._figure = None
-
-
-def remote_references(html: str) -> list[str]:
-    """Every src, href, url() or import that would fetch something over the network."""
-    found = re.findall(r"""(?:src|href|action|poster|data)\s*=\s*["']?\s*((?:https?:)?//[^"'\s>]+)""", html, re.I)
-    found += re.findall(r"""url\(\s*["']?\s*((?:https?:)?//[^"')]+)""", html, re.I)
-    found += re.findall(r"""@import\s+["']?((?:https?:)?//[^"';]+)""", html, re.I)
-    return found
-
-
 @pytest.fixture(scope="module")
 def one_run(tmp_path_factory):
-    from tests.conftest import scenario
+    from helpers import scenario
 
     folder = tmp_path_factory.mktemp("run")
     result = run(scenario(days=3))
@@ -66,7 +33,7 @@ def one_run(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def replicated(tmp_path_factory):
-    from tests.conftest import scenario
+    from helpers import scenario
 
     folder = tmp_path_factory.mktemp("replicated")
     result = replicate(scenario(days=4, stochastic=STOCHASTIC), workers=1)
@@ -192,14 +159,15 @@ def test_a_template_ships_with_the_package():
 
     names = {p.name for p in resources.files("sim.reports").joinpath("templates").iterdir()}
     assert {"base.html.j2", "briefing.html.j2", "briefing.css", "briefing.js"} <= names
-    pyproject = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text()
+    pyproject = (ROOT / "pyproject.toml").read_text()
     assert "reports/templates/*" in pyproject and "jinja2" in pyproject
 
 
 def test_a_sweep_page_gives_each_point_its_mean_and_spread(tmp_path):
+    from helpers import scenario
+
     from sim.experiments.sweeps import plan_sweep, run_sweep
     from sim.reports import write_sweep_report
-    from tests.conftest import scenario
 
     plan = plan_sweep(scenario(days=3, stochastic=STOCHASTIC), {"fleet[0].count": [1, 2]}, replications=3)
     run_sweep(plan, workers=1).save(tmp_path, force=True)
@@ -216,9 +184,10 @@ def test_a_sweep_page_gives_each_point_its_mean_and_spread(tmp_path):
 
 
 def test_a_sizing_page_names_the_answer_and_every_value_evaluated(tmp_path):
+    from helpers import scenario
+
     from sim.experiments import sizing
     from sim.reports import write_sizing_report
-    from tests.conftest import scenario
 
     s = scenario(days=2, requirements=[{"from": "ORIG", "to": "DEST", "tons": 90}])
     answer = sizing.size(s, "fleet[0].count", close_by_day=1)
@@ -229,9 +198,10 @@ def test_a_sizing_page_names_the_answer_and_every_value_evaluated(tmp_path):
 
 
 def test_a_comparison_page_gives_both_deliveries_and_the_difference(tmp_path):
+    from helpers import scenario
+
     from sim.experiments.compare import compare_results
     from sim.reports import write_comparison_report
-    from tests.conftest import scenario
 
     a = run(scenario(days=3))
     b = run(scenario(days=3, fleet=[{"type": "Il-76MD", "count": 2, "base": "ORIG"}]))

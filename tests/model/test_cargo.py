@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import ROOT
 
 from sim.data.catalog import aircraft_catalog
 from sim.model.packing import Piece, fit_problem, hold_of, pack
@@ -351,7 +352,7 @@ def test_the_an124_takes_the_outsize_only_it_can_carry_before_bulk_an_il76_can_t
 def test_the_shipped_evacuation_gets_the_equipment_out_in_96_hours_with_two_an124s_and_not_with_one():
     import sim
 
-    shipped = sim.load_scenario(Path(__file__).parents[1] / "scenarios" / "syria_evacuation.yaml")
+    shipped = sim.load_scenario(ROOT / "scenarios" / "syria_evacuation.yaml")
     scenario = shipped.model_copy(update={"stochastic": None})  # every aircraft serviceable
     two = sim.run(scenario)
     items = two.summary["cargo"]["by_item"]

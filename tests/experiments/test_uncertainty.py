@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import scenario
+from helpers import PARKING, ROOT, parking_scenario
 from typer.testing import CliRunner
 
 import sim
@@ -17,22 +17,7 @@ from sim.experiments.uncertainty import plan_study, run_study, uncertainty
 from sim.scenario.uncertain import Input, catalogue_inputs, study_inputs
 
 runner = CliRunner()
-SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
-
-# Twelve aircraft into DEST, where one working spot offloads one aircraft an hour and six offload six:
-# DEST's working MOG decides the tons (parking is at least the working MOG, booked as arrival slots);
-# refuel_h is not used (refuelling is inside the ground times).
-PARKING = {"airfields.DEST.mog": [1, 6], "aircraft.Il-76MD.refuel_h": [0, 2],
-           "aircraft.Il-76MD.offload_h": [1.0, 1.1]}
-
-
-def parking_scenario(**changes):
-    airfields = {"ORIG": {"lat": 10.0, "lon": 10.0, "country": "XXA", "mog": 10, "fuel": True},
-                 "DEST": {"lat": 10.0, "lon": 17.0, "country": "XXB", "mog": 1, "fuel": True}}
-    changes.setdefault("requirements", [{"from": "ORIG", "to": "DEST", "tons": 6000}])  # more than 2 days carry
-    return scenario(days=2, fleet=[{"type": "Il-76MD", "count": 12, "base": "ORIG"}], airfields=airfields,
-                    operations={"crews": False, "parking_holds": True}, **changes)
-
+SCENARIOS = ROOT / "scenarios"
 
 @pytest.mark.parametrize("method", ["sobol", "morris", "lhs"])
 def test_the_binding_working_mog_ranks_first_and_the_unused_input_last(method):

@@ -11,7 +11,7 @@ from pathlib import Path
 import matplotlib
 import pytest
 import shapely.geometry
-from helpers import BASE
+from helpers import BASE, BASELINE
 from typer.testing import CliRunner
 
 import sim
@@ -22,7 +22,6 @@ from sim.results.intervals import bootstrap_mean_ci
 
 matplotlib.use("Agg")  # tests only: the library never sets the backend
 runner = CliRunner()
-BASELINE = Path(__file__).parent / "baseline"
 
 AIRSPACE_SCENARIO = {
     "name": "bridge", "start_date": "2024-12-30", "days": 4, "seed": 1,

@@ -12,8 +12,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import ROOT
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = ROOT / "notebooks"
 CHARTS = {
     "throughput_curves.ipynb": 6,  # route map, fleet-size knee, P(closure), baseline vs lose Hmeimim, tornado, distribution
     "reach_and_claims.ipynb": 3,  # payload-range of the Il-76MD and the An-124-100, reach map

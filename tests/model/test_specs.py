@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import ast
 import typing
-from pathlib import Path
 
-from helpers import scenario
+from helpers import ROOT, scenario
 
 from sim.model.records import LEG_COLUMNS
 from sim.model.specs import HOURS_PER_DAY
 from sim.scenario.compile import build_world, day_of_hour
 
-MODEL = Path(__file__).resolve().parents[1] / "sim" / "model"
+MODEL = ROOT / "sim" / "model"
 
 
 def test_the_model_imports_neither_pydantic_nor_the_scenario_schema():

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import matplotlib
 import pytest
+from helpers import BASE
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
@@ -15,7 +16,6 @@ import sim
 from sim.cli import app
 from sim.results import plots
 from sim.results.spreadsheets import save_xlsx
-from tests.conftest import BASE
 
 matplotlib.use("Agg")
 runner = CliRunner()

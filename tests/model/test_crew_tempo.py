@@ -7,8 +7,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from helpers import scenario
-from test_flyable import _equator
+from helpers import equator, scenario
 
 from sim import run
 from sim.data import catalog
@@ -56,7 +55,7 @@ def test_the_limit_is_a_rate_not_a_cliff():
     # One Il-76MD, three crews, shuttling 2,000 km for 60 days: with every crew fresh at the start the crews
     # burn their 90 h together and six days go by with nothing delivered (days 25-30 and 55-60); with a
     # prior tempo spread over the crews, no gap longer than three days.
-    airfields = _equator(ORIG=(0, True), DEST=(2000, True))
+    airfields = equator(ORIG=(0, True), DEST=(2000, True))
     common = dict(days=60, airfields=airfields, legs=[], requirements=[{"from": "ORIG", "to": "DEST", "tons_per_day": 200}])
     fresh = run(scenario(**common, operations={"crews": True, "parking_holds": False, "crew_prior_flight_h_per_30d": 0}))
     spread = run(scenario(**common, operations={"crews": True, "parking_holds": False}))
@@ -110,7 +109,7 @@ def test_staged_crews_at_the_fuel_stop_raise_the_libya_bridge_with_the_same_crew
 def _libya(crews_at: dict[str, int]) -> dict:
     # ORIG -> STOP -> DEST: 4,400 km twice, too far for one 16 h duty period with the fuel stop (1.5 + 6.1 +
     # 2.25 + 6.1 + 0.5 = 16.5 h), so the crew that lands at STOP must rest there unless a staged crew takes over.
-    airfields = _equator(ORIG=(0, True), STOP=(4400, True), DEST=(8800, True))
+    airfields = equator(ORIG=(0, True), STOP=(4400, True), DEST=(8800, True))
     return dict(days=10, airfields=airfields, legs=[], catalogue_fuel_stops=False, fuel_stops=["STOP"],
                 fleet=[{"type": "Il-76MD", "count": 2, "base": "ORIG", "crews_per_aircraft": 2, "crews_at": crews_at}],
                 requirements=[{"from": "ORIG", "to": "DEST", "tons_per_day": 100}],

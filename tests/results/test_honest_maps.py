@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from helpers import scenario
 
 from sim.experiments.replications import replicate
 from sim.experiments.runs import run
 from sim.results import gis
-from tests.conftest import scenario
 
 STOCHASTIC = {"replications": 5, "mission_capable": 0.8, "break_per_sortie": 0.2, "repair_h": {"mean": 6, "cv": 0.5}}
 

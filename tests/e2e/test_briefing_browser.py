@@ -11,13 +11,9 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists()), None)
-CHROMEDRIVER = "/usr/bin/chromedriver"
+from helpers import ROOT, screenshot
 
 SCENARIO = """\
 name: browser_briefing
@@ -39,39 +35,6 @@ stochastic:
   break_per_sortie: 0.05
   repair_h: {mean: 12, cv: 0.5}
 """
-
-
-def _missing() -> str | None:
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        return "selenium is not installed (pip install -e '.[test]')"
-    if CHROMIUM is None:
-        return "no Chromium at /usr/bin/chromium (apt-get install chromium)"
-    if not Path(CHROMEDRIVER).exists():
-        return f"no {CHROMEDRIVER} (apt-get install chromium-driver)"
-    return None
-
-
-@pytest.fixture
-def browser():
-    reason = _missing()
-    if reason:
-        pytest.skip(reason)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1000",
-                "--disable-background-networking", "--no-first-run"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 @pytest.fixture
@@ -115,7 +78,7 @@ def test_the_briefing_renders_in_chromium_with_its_numbers_and_map(browser, page
     for img in browser.find_elements(By.CSS_SELECTOR, "#charts img"):
         assert browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth", img) > 100
 
-    shot = _screenshot(browser, tmp_path / "briefing.png")
+    shot = screenshot(browser, tmp_path / "briefing.png")
     toggle = browser.find_element(By.CSS_SELECTOR, 'input[data-toggle-layer="routes"]')
     toggle.click()
     assert not any(leg.is_displayed() for leg in legs)
@@ -126,12 +89,3 @@ def test_the_briefing_renders_in_chromium_with_its_numbers_and_map(browser, page
     kept.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(shot, kept)
     print(f"\nscreenshot of the briefing: {kept}")
-
-
-def _screenshot(browser, path: Path) -> Path:
-    """The whole page, as tall as it is (at most 12,000 px)."""
-    height = browser.execute_script("return document.documentElement.scrollHeight")
-    browser.set_window_size(1280, min(int(height) + 40, 12_000))
-    assert browser.save_screenshot(str(path))
-    assert path.stat().st_size > 50_000
-    return path

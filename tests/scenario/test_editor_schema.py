@@ -4,14 +4,13 @@ scenario and offer the catalogue's values."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from helpers import ROOT
 from ruamel.yaml import YAML
 
 from sim.scenario.editor import editor_schema
 
-ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml")) + sorted((ROOT / "scenarios" / "validation").glob("*.yaml"))
 
 

@@ -5,10 +5,9 @@ one, and the study's shorthands."""
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from helpers import scenario
+from helpers import ROOT, scenario
 
 from sim import load_scenario
 from sim.data import catalog
@@ -16,8 +15,6 @@ from sim.errors import OverrideError
 from sim.experiments import history
 from sim.experiments.uncertainty import sampled_values, unit_samples
 from sim.scenario.uncertain import Input
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_the_default_inputs_are_the_catalogue_ranges_the_choices_and_the_demand():

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
-from helpers import scenario
+from helpers import ROOT, scenario
 from typer.testing import CliRunner
 
 from sim import load_scenario, run
@@ -16,7 +15,6 @@ from sim.cli import app
 from sim.experiments import history
 
 runner = CliRunner()
-ROOT = Path(__file__).resolve().parents[1]
 TRUE_T_PER_DAY = 60.0  # the truth: 60 t/day in 30 t loads, two flights a day
 DEMAND_PATH = "requirements[0].tons_per_day"
 DEMAND = {DEMAND_PATH: [15.0, 150.0]}  # as an uncertainty: block declares it

@@ -9,16 +9,14 @@ import pickle
 import subprocess
 import sys
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
 import pytest
+from helpers import ROOT
 from typer.testing import CliRunner
 
 from sim.cli import app
 from sim.data import catalog, storage
 from sim.geo import airspace, cache, obstacles, routing
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture

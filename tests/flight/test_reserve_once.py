@@ -7,8 +7,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from helpers import scenario
-from test_flyable import _equator
+from helpers import equator, scenario
 
 from sim import run
 from sim.data import catalog
@@ -75,7 +74,7 @@ def test_the_return_fuel_keeps_one_reserve():
 
 def test_a_shuttle_into_a_dry_field_lands_with_the_return_fuel_and_one_reserve():
     # ORIG (fuel) -> DRY (no fuel) 2,400 km on the equator; the aircraft shuttles cargo and flies home empty.
-    airfields = _equator(ORIG=(0, True), DRY=(2400, False))
+    airfields = equator(ORIG=(0, True), DRY=(2400, False))
     result = run(scenario(days=2, airfields=airfields, legs=[],
                           requirements=[{"from": "ORIG", "to": "DRY", "tons": 200}], aircraft={"Il-76MD": {
                               "planning_load_t": 47, "onload_h": 3, "offload_h": 1}}))

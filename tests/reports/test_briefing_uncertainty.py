@@ -9,12 +9,9 @@ import base64
 import csv
 import json
 import shutil
-from pathlib import Path
 
 import pytest
-from test_briefing import Page, remote_references
-from test_briefing_browser import _screenshot, browser  # noqa: F401 - the fixture, shared
-from test_uncertainty import PARKING, parking_scenario
+from helpers import PARKING, ROOT, Page, parking_scenario, remote_references, screenshot
 from typer.testing import CliRunner
 
 from sim.cli import app
@@ -23,7 +20,6 @@ from sim.experiments.uncertainty import uncertainty
 from sim.reports import write_run_report
 
 runner = CliRunner()
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +130,7 @@ def test_a_study_of_another_scenario_does_not_rank_a_run(study, tmp_path):
     assert "No uncertainty study ranks these yet" in html
 
 
-def test_the_page_renders_in_chromium(browser, study, tmp_path):  # noqa: F811 - the shared fixture
+def test_the_page_renders_in_chromium(browser, study, tmp_path):
     from selenium.webdriver.common.by import By
 
     out, _ = study
@@ -151,7 +147,7 @@ def test_the_page_renders_in_chromium(browser, study, tmp_path):  # noqa: F811 -
     assert shown == f"{s['quantiles']['p90']:,.0f}"
     kept = ROOT / "results" / "browser-test" / "uncertainty.png"
     kept.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(_screenshot(browser, tmp_path / "uncertainty.png"), kept)
+    shutil.copyfile(screenshot(browser, tmp_path / "uncertainty.png"), kept)
     print(f"\nscreenshot of the uncertainty briefing: {kept}")
 
 
