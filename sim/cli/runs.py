@@ -10,7 +10,19 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from sim.cli.common import Format, FormatOption, app, fail, load, out, print_rows, progress_bar, table, wrote
+from sim.cli.common import (
+    INTERRUPTED,
+    Format,
+    FormatOption,
+    app,
+    fail,
+    load,
+    out,
+    print_rows,
+    progress_bar,
+    table,
+    wrote,
+)
 from sim.data import catalog
 from sim.experiments.replications import DEFAULT_TRACES, Replications, replicate, replication_count
 from sim.experiments.runs import RunResult, run
@@ -61,6 +73,7 @@ def run_command(
         result = run_with_progress(scenario)
     else:
         result = replicate_with_progress(scenario, replications, workers, dask, kept)
+    _stop_if_interrupted()
     result.save(target, force=force)
     names = run_files(result.summary) if scenario.stochastic is None else replicated_files(result.summary)
     report = _write_extras(target, result, kml, xlsx, html, force)
@@ -150,6 +163,7 @@ def replicate_with_progress(scenario: Scenario, replications: int | None, worker
     done: list[Any] = []
 
     def finished(index: int, _record: dict[str, Any]) -> None:
+        _stop_if_interrupted()
         bar.update(1)
         done.append(index)
         if len(done) == 1:  # this process waits for the workers: it imports now what it needs once they are done
@@ -157,6 +171,14 @@ def replicate_with_progress(scenario: Scenario, replications: int | None, worker
 
     with progress_bar(total=count, unit="run", desc=f"replicating {scenario.name}", leave=False) as bar:
         return replicate(scenario, count, workers=workers, dask=dask, on_result=finished, traces=traces)
+
+
+def _stop_if_interrupted() -> None:
+    """Raise KeyboardInterrupt again when Ctrl-C (or SIGTERM) came: the one raised by the signal can be
+    lost when it strikes inside a finaliser, whose exceptions Python ignores, and the run must still stop
+    before it writes anything."""
+    if INTERRUPTED.is_set():
+        raise KeyboardInterrupt
 
 
 def import_for_results() -> None:
