@@ -19,6 +19,7 @@ import logging
 import os
 import pickle
 import secrets
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -108,17 +109,22 @@ def _root_secret(root: Path) -> bytes | None:
             logger.warning("route cache %s is not private to this user (owner or permissions): not used", root)
             return None
         path = root / _KEY_FILE
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            if not _private(path):
-                return None
-            secret = path.read_bytes()
-            return secret if len(secret) >= 32 else None
-        with os.fdopen(fd, "wb") as f:
-            secret = secrets.token_bytes(32)
-            f.write(secret)
-        return secret
+        if not path.exists():
+            # Written whole under a temporary name, then linked into place (link fails if another process
+            # linked its key first): a reader never sees a key file half written.
+            fd, tmp = tempfile.mkstemp(prefix=".key.tmp-", dir=root)  # mode 0600
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(secrets.token_bytes(32))
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+            finally:
+                os.unlink(tmp)
+        if not _private(path):
+            return None
+        secret = path.read_bytes()
+        return secret if len(secret) >= 32 else None
     except OSError:
         return None
 
