@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,8 +9,9 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from sim.cli.common import Format, FormatOption, app, fail, load, out, print_rows, progress_bar, wrote
-from sim.experiments.sweeps import SweepPlan, SweepResult, plan_sweep, run_sweep
+from sim.cli import journal
+from sim.cli.common import Format, FormatOption, app, fail, load, out, print_rows, wrote
+from sim.experiments.sweeps import plan_sweep, run_sweep
 from sim.results.saving import SWEEP_FILES
 from sim.results.tables import requirement_column
 from sim.scenario.overrides import parse_set
@@ -46,7 +45,9 @@ def sweep_command(
     done = _resume(partial, plan.sweep_id, resume, force)
     target.mkdir(parents=True, exist_ok=True)
     _start_journal(partial, plan.sweep_id, done)
-    result = _run_journalled(plan, partial, done, scenario.name, scenario_path, workers, dask)
+    result = journal.run_journalled(
+        partial, done, len(plan.points) * plan.replications, f"sweeping {scenario.name}", f"airlift sweep {scenario_path}",
+        lambda on_row: run_sweep(plan, workers=workers, dask=dask, done=done, on_row=on_row))
     result.save(target, force=force)
     partial.unlink(missing_ok=True)
     report = _briefing(html, fmt, "write_sweep_report", target)
@@ -69,33 +70,6 @@ def _refuse_existing(target: Path, xlsx: bool, force: bool) -> None:
     for name in ("sweep.csv", *(["sweep.xlsx"] if xlsx else [])):
         if (target / name).exists() and not force:
             raise fail([f"{target / name} already exists; add --force to replace it"])
-
-
-def _run_journalled(
-    plan: SweepPlan, partial: Path, done: dict[tuple[int, int], dict[str, Any]], name: str, scenario_path: Path,
-    workers: int | None, dask: str | None,
-) -> SweepResult:
-    """Run the sweep's remaining runs, appending each finished row to the ``partial`` journal under a progress
-    bar; on Ctrl-C, say how many runs are kept and how to resume, and exit with code 130."""
-    total = len(plan.points) * plan.replications
-    kept = [len(done)]
-    with partial.open("a", encoding="utf-8") as log, progress_bar(
-        total=total, initial=len(done), unit="run", desc=f"sweeping {name}",
-    ) as bar:
-
-        def keep(row: dict[str, Any]) -> None:
-            log.write(json.dumps(row, allow_nan=False) + "\n")
-            log.flush()
-            kept[0] += 1
-            bar.update(1)
-
-        try:
-            return run_sweep(plan, workers=workers, dask=dask, done=done, on_row=keep)
-        except KeyboardInterrupt:
-            bar.close()
-            print(f"\ninterrupted: {kept[0]} of {total} runs kept in {partial}; "
-                  f"complete them with: airlift sweep {scenario_path} ... --resume", file=sys.stderr)
-            raise typer.Exit(code=130) from None
 
 
 def _briefing(html: bool, fmt: Format, writer: str, folder: Path) -> Path | None:
@@ -121,48 +95,15 @@ def _sweep_workbook(target: Path, result: Any, force: bool, wanted: bool) -> lis
     return ["sweep.xlsx"]
 
 
-def _resume(partial: Path, sweep_id: str, resume: bool, force: bool) -> dict[tuple[int, int], dict[str, Any]]:
+def _resume(partial: Path, sweep_id: str, resume: bool, force: bool) -> journal.Rows:
     """Rows already finished by an interrupted run of this same sweep (empty when starting afresh)."""
-    if not partial.exists():
-        return {}
-    if force and not resume:
-        partial.unlink()
-        return {}
-    if not resume:
-        raise fail([f"{partial} holds an interrupted sweep: add --resume to complete it, or --force to start over"])
-    lines = partial.read_text(encoding="utf-8", errors="replace").splitlines()
-    try:
-        header = json.loads(lines[0]) if lines else {}
-    except json.JSONDecodeError:  # the header itself cut short: nothing was kept after it
-        header = {}
-    if not isinstance(header, dict) or "sweep_id" not in header:
-        return {}  # empty or torn before the first run finished (kill -9): nothing to resume, start afresh
-    if header.get("sweep_id") != sweep_id:
-        raise fail([f"{partial} is from a different sweep (scenario, --set or replications changed); use --force to start over"])
-    done = {}
-    for line in lines[1:]:
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError:  # a line cut short by the interruption
-            continue
-        if isinstance(row, dict) and "point" in row and "replication" in row:
-            done[(row["point"], row["replication"])] = row
-    return done
+    return journal.resume(partial, "sweep_id", sweep_id, "sweep", "scenario, --set or replications changed",
+                          resume, force)
 
 
-def _start_journal(partial: Path, sweep_id: str, done: dict[tuple[int, int], dict[str, Any]]) -> None:
-    """Write the journal afresh, atomically: the header and the rows kept so far, each on a whole line
-    (a line torn by an interruption is dropped, so the next row never joins it)."""
-    from sim.results.writing import write_file_atomically
-
-    def fill(tmp: Path) -> None:
-        with tmp.open("w", encoding="utf-8") as fh:
-            fh.write(json.dumps({"sweep_id": sweep_id}) + "\n")
-            fh.writelines(json.dumps(row, allow_nan=False) + "\n" for row in done.values())
-            fh.flush()
-            os.fsync(fh.fileno())
-
-    write_file_atomically(partial, fill, force=True)
+def _start_journal(partial: Path, sweep_id: str, done: journal.Rows) -> None:
+    """The sweep's journal written afresh: its header and the rows kept so far."""
+    journal.start(partial, "sweep_id", sweep_id, done)
 
 
 def _print_points(point_rows: list[dict[str, Any]], paths: list[str]) -> None:

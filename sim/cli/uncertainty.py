@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from sim.cli.common import app, fail, load, out, progress_bar
-from sim.experiments.uncertainty import OUTCOMES, UNCERTAINTY_FILES, StudyPlan, UncertaintyResult, plan_study, run_study
+from sim.cli import journal
+from sim.cli.common import app, fail, load, out
+from sim.experiments.uncertainty import OUTCOMES, UNCERTAINTY_FILES, plan_study, run_study
 
 PARTIAL = ".uncertainty-partial.jsonl"
 
@@ -50,9 +50,14 @@ def uncertainty_command(
     partial = target / PARTIAL
     if (target / "sensitivity.csv").exists() and not force:
         raise fail([f"{target / 'sensitivity.csv'} already exists; add --force to replace it"])
-    done = _resume(partial, plan.study_id, resume, force)
+    done = journal.resume(partial, "study_id", plan.study_id, "study",
+                          "scenario, inputs, samples, method, replications or seed changed", resume, force)
     target.mkdir(parents=True, exist_ok=True)
-    result = _run_journalled(plan, partial, done, scenario.name, scenario_path, workers, dask)
+    journal.start(partial, "study_id", plan.study_id, done)
+    result = journal.run_journalled(
+        partial, done, plan.runs, f"{scenario.name}: {len(plan.inputs)} inputs, {plan.method}",
+        f"airlift uncertainty {scenario_path}",
+        lambda on_row: run_study(plan, workers=workers, dask=dask, done=done, on_row=on_row))
     result.save(target, force=force)
     partial.unlink(missing_ok=True)
     if as_json:
@@ -61,33 +66,6 @@ def uncertainty_command(
         _print(result, target)
     if html:
         _briefing(target, scenario, as_json)
-
-
-def _run_journalled(
-    plan: StudyPlan, partial: Path, done: dict[tuple[int, int], dict[str, Any]], name: str, scenario_path: Path,
-    workers: int | None, dask: str | None,
-) -> UncertaintyResult:
-    """Run the study's remaining runs, appending each finished row to the ``partial`` journal under a progress
-    bar; on Ctrl-C, say how many runs are kept and how to resume, and exit with code 130."""
-    with partial.open("a", encoding="utf-8") as log, progress_bar(
-        total=plan.runs, initial=len(done), unit="run",
-        desc=f"{name}: {len(plan.inputs)} inputs, {plan.method}",
-    ) as bar:
-        if not done:
-            log.write(json.dumps({"study_id": plan.study_id}) + "\n")
-
-        def keep(row: dict[str, Any]) -> None:
-            log.write(json.dumps(row) + "\n")
-            log.flush()
-            bar.update(1)
-
-        try:
-            return run_study(plan, workers=workers, dask=dask, done=done, on_row=keep)
-        except KeyboardInterrupt:
-            bar.close()
-            print(f"\ninterrupted: {len(_kept(partial))} of {plan.runs} runs kept in {partial}; "
-                  f"complete them with: airlift uncertainty {scenario_path} ... --resume", file=sys.stderr)
-            raise typer.Exit(code=130) from None
 
 
 def _briefing(target: Path, scenario: Any, as_json: bool) -> None:
@@ -99,34 +77,6 @@ def _briefing(target: Path, scenario: Any, as_json: bool) -> None:
         typer.echo(f"briefing: {report}", err=True)
     else:
         out.print(f"Briefing: [bold]{report}[/bold]")
-
-
-def _kept(partial: Path) -> dict[tuple[int, int], dict[str, Any]]:
-    done = {}
-    for line in partial.read_text(encoding="utf-8").splitlines()[1:]:
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError:  # a line cut short by the interruption
-            continue
-        done[(row["point"], row["replication"])] = row
-    return done
-
-
-def _resume(partial: Path, study_id: str, resume: bool, force: bool) -> dict[tuple[int, int], dict[str, Any]]:
-    """Runs already finished by an interrupted run of this same study (empty when starting afresh)."""
-    if not partial.exists():
-        return {}
-    if force and not resume:
-        partial.unlink()
-        return {}
-    if not resume:
-        raise fail([f"{partial} holds an interrupted study: add --resume to complete it, or --force to start over"])
-    lines = partial.read_text(encoding="utf-8").splitlines()
-    header = json.loads(lines[0]) if lines else {}
-    if header.get("study_id") != study_id:
-        raise fail([f"{partial} is from a different study (scenario, inputs, samples, method, replications or seed "
-                     "changed); use --force to start over"])
-    return _kept(partial)
 
 
 def _print(result: Any, target: Path) -> None:
