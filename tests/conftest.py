@@ -76,3 +76,23 @@ def browser() -> Any:
         yield driver
     finally:
         driver.quit()
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    """A route cache of this test's own (the process's cached folder, signing key and routes forgotten
+    before and after)."""
+    from sim.data import storage
+    from sim.geo import airspace
+
+    def forget() -> None:
+        airspace._legal_route.cache_clear()
+        storage._directory.cache_clear()
+        storage._root_secret.cache_clear()
+
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("AIRLIFT_CACHE_DIR", str(folder))
+    monkeypatch.delenv("AIRLIFT_CACHE", raising=False)
+    forget()
+    yield folder
+    forget()

@@ -19,16 +19,6 @@ from sim.data import catalog, storage
 from sim.geo import airspace, cache, obstacles, routing
 
 
-@pytest.fixture
-def cache_dir(tmp_path, monkeypatch):
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("AIRLIFT_CACHE_DIR", str(folder))
-    monkeypatch.delenv("AIRLIFT_CACHE", raising=False)
-    airspace._legal_route.cache_clear()
-    yield folder
-    airspace._legal_route.cache_clear()
-
-
 def _route():
     # Chkalovsky -> Benina with Turkey and Greece closed: a real detour, a few corners.
     policy = airspace.make_policy(closed=["TUR", "GRC"])

@@ -19,18 +19,6 @@ class _Boom:
         return (os.system, ("touch PLANTED_RAN",))
 
 
-@pytest.fixture
-def cache_dir(tmp_path, monkeypatch):
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("AIRLIFT_CACHE_DIR", str(folder))
-    monkeypatch.delenv("AIRLIFT_CACHE", raising=False)
-    storage._directory.cache_clear()
-    storage._root_secret.cache_clear()
-    yield folder
-    storage._directory.cache_clear()
-    storage._root_secret.cache_clear()
-
-
 def test_a_planted_pickle_is_ignored_and_never_run(cache_dir, tmp_path, monkeypatch):
     key = ("k", 1)
     path = cache_dir / "situation" / "r-x.pkl"
