@@ -10,8 +10,8 @@ holds their mean (whole numbers in one run). ``tests/results/test_summary_types.
 summaries have exactly these keys.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations``: with it, Python 3.11 does not see ``NotRequired`` in a class
+# body and counts those keys as required at runtime (``__required_keys__``, which the test reads).
 from typing import Any, Literal, NotRequired, TypedDict
 
 HeadlineFigure = Literal["requested_t", "delivered_t", "in_transit_t", "backlog_t", "mean_daily_t", "sorties",
