@@ -34,7 +34,7 @@ class OperationsRules(TypedDict):
 class StrandedRow(TypedDict):
     """An aircraft left without fuel where none can be had (``stranded``; ``to_h`` None: still at the end)."""
 
-    replication: NotRequired[int]
+    replication: NotRequired[int]  # a replicated run: the replication the row is from
     aircraft: str
     type: str
     airfield: str
@@ -46,7 +46,7 @@ class StrandedRow(TypedDict):
 class AirborneRow(TypedDict):
     """A hop still in the air at the end of the run (``airborne_at_end``)."""
 
-    replication: NotRequired[int]
+    replication: NotRequired[int]  # a replicated run: the replication the row is from
     aircraft: str
     origin: str
     destination: str
@@ -56,7 +56,7 @@ class AirborneRow(TypedDict):
 class GridlockRow(TypedDict):
     """The run ended gridlocked (``gridlock``: one row, or none)."""
 
-    replication: NotRequired[int]
+    replication: NotRequired[int]  # a replicated run: the replication the row is from
     since_h: float
     aircraft_waiting: int
     airfields: str  # comma-joined
@@ -66,7 +66,7 @@ class GridlockRow(TypedDict):
 class AirfieldClosureRow(TypedDict):
     """An airfield closure or outage as it happened (``closures``; ``to_h`` None: closed at the end)."""
 
-    replication: NotRequired[int]
+    replication: NotRequired[int]  # a replicated run: the replication the row is from
     airfield: str
     from_h: float
     to_h: float | None
@@ -106,10 +106,10 @@ class CargoClassFigures(TypedDict):
 
     requested_t: float
     delivered_t: float
-    requested: NotRequired[float]
-    delivered: NotRequired[float]
+    requested: NotRequired[float]  # passengers only: heads
+    delivered: NotRequired[float]  # passengers only: heads
     undelivered_t: float  # waiting, or aboard at the end
-    undelivered: NotRequired[float]
+    undelivered: NotRequired[float]  # passengers only: heads
 
 
 CargoItemFigures = TypedDict("CargoItemFigures", {
@@ -426,7 +426,7 @@ class Spreads(TypedDict, total=False):
 
 
 class Summary(Headline, Flying, Waits, Strandings, ClosureFigures, Breakdowns, Context, Spreads):
-    """The record written to summary.json: the parts above in turn; a replicated run adds ``Spreads``."""
+    """The record written to summary.json: its parts in turn; a replicated run adds ``Spreads``."""
 
 
 def replications_in(summary: Summary) -> int:
