@@ -4,16 +4,18 @@ A page holds a marker comment, replaced at build time:
 
 * ``<!-- generated: cli -->``: every ``airlift`` command, its arguments and options, from the typer app;
 * ``<!-- generated: scenario -->``: every scenario key, its type, default and description, from the JSON Schema;
-* ``<!-- generated: columns -->``: the columns of sorties.csv, ground.csv and daily.csv, from the row types.
+* ``<!-- generated: columns -->``: the columns of sorties.csv, ground.csv and daily.csv, from the row types;
+* ``<!-- generated: summary -->``: every key of summary.json, section by section, from ``sim/results/summary_types.py``.
 """
 
 from __future__ import annotations
 
 import ast
 import inspect
+import re
 from typing import Any
 
-MARKERS = ("cli", "scenario", "columns")
+MARKERS = ("cli", "scenario", "columns", "summary")
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
@@ -165,4 +167,58 @@ def _field_comments(source: str) -> dict[tuple[str, str], str]:
     return out
 
 
-GENERATORS = {"cli": cli_reference, "scenario": scenario_reference, "columns": columns_reference}
+# --- summary.json, from its TypedDicts ---------------------------------------------------------------------
+
+def summary_reference() -> str:
+    from sim.results import summary_types
+
+    source = inspect.getsource(summary_types)
+    sections = _typed_dicts(source)
+    names = {name for name, _, _, _ in sections}
+    lines: list[str] = []
+    for name, bases, doc, fields in sorted(sections, key=lambda section: section[0] != "Summary"):
+        lines += [f"## {name}", "", _cell(doc or inspect.getdoc(getattr(summary_types, name)) or ""), ""]
+        if bases:
+            linked = [f"[{b}](#{b.lower()})" for b in bases]
+            lines += [f"These keys and those of {', '.join(linked)}." if fields
+                      else f"The keys of {', then '.join(linked)}.", ""]
+        if fields:
+            lines += ["| key | type | present | meaning |", "|---|---|---|---|"]
+            optional_keys = getattr(summary_types, name).__optional_keys__
+            for key, annotation, comment in fields:
+                optional = key in optional_keys
+                shown = annotation.removeprefix("NotRequired[")[:-1] if annotation.startswith("NotRequired[") else annotation
+                for other in sorted(names, key=len, reverse=True):
+                    shown = re.sub(rf"\b{other}\b", f"[{other}](#{other.lower()})", shown)
+                lines.append(f"| `{key}` | {_cell(shown)} | {'not always' if optional else 'always'} | {_cell(comment)} |")
+            lines.append("")
+    return "\n".join(lines)
+
+
+def _typed_dicts(source: str) -> list[tuple[str, list[str], str | None, list[tuple[str, str, str]]]]:
+    """(name, TypedDict bases, docstring, [(key, annotation, comment)]) of each TypedDict in ``source``,
+    class syntax or functional, in the order declared."""
+    lines = source.splitlines()
+
+    def comment(node: ast.AST) -> str:
+        text = lines[node.lineno - 1]
+        return text.split("#", 1)[1].strip() if "#" in text else ""
+
+    out = []
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.ClassDef):
+            bases = [ast.unparse(b) for b in node.bases if ast.unparse(b) != "TypedDict"]
+            fields = [(item.target.id, ast.unparse(item.annotation), comment(item)) for item in node.body
+                      if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)]
+            out.append((node.name, bases, ast.get_docstring(node), fields))
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and ast.unparse(node.value.func) == "TypedDict":
+            table = node.value.args[1]
+            assert isinstance(table, ast.Dict)
+            fields = [(ast.literal_eval(k), ast.unparse(v), comment(v)) for k, v in zip(table.keys, table.values, strict=True)
+                      if k is not None]
+            out.append((ast.unparse(node.targets[0]), [], None, fields))
+    return out
+
+
+GENERATORS = {"cli": cli_reference, "scenario": scenario_reference, "columns": columns_reference,
+              "summary": summary_reference}

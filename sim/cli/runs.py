@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,6 +28,7 @@ from sim.data import catalog
 from sim.experiments.replications import DEFAULT_TRACES, Replications, replicate, replication_count
 from sim.experiments.runs import RunResult, run
 from sim.results.saving import REPLICATED_FILES, RUN_FILES, replicated_files, run_files
+from sim.results.summary_types import CargoSummary, HeadlineFigure, Summary, replications_in
 from sim.results.writing import check_writable, strict_json
 from sim.scenario.schema import Scenario
 
@@ -91,20 +93,20 @@ def run_command(
     _print_traces_note(result.summary)
 
 
-def _print_machine(summary: dict[str, Any], fmt: Format) -> None:
+def _print_machine(summary: Summary, fmt: Format) -> None:
     """With --format json, the whole summary; with --format csv, one row per requirement; nothing for a table."""
     if fmt is Format.json:
         print(json.dumps(strict_json(summary), indent=2, default=str, allow_nan=False))
     if fmt is Format.csv:
-        by = summary["by_requirement"]
+        by: list[Mapping[str, Any]] = list(summary["by_requirement"])
         columns = ["requirement", "from", "to", "requested_t", "delivered_t", "in_transit_t", "backlog_t", "sorties",
                    "closure_day"]
         print_rows(columns, [[r[c] for c in columns] for r in by], fmt)
 
 
-def _print_traces_note(summary: dict[str, Any]) -> None:
+def _print_traces_note(summary: Summary) -> None:
     """Say which replications sorties.csv and ground.csv hold when --traces kept fewer than all of them."""
-    reps = summary.get("replications") or {}
+    reps = summary.get("replications")
     if reps and reps["traces"] < reps["replications"]:
         held = ("no replication" if reps["traces"] == 0
                 else f"the first {reps['traces']:,} of {reps['replications']:,} replications")
@@ -119,8 +121,7 @@ def _write_extras(target: Path, result: RunResult | Replications, kml: bool, xls
 
         # A replicated run's legs come tallied by route: every replication counts, traced or not.
         legs = result.flown if isinstance(result, Replications) else result.sortie_rows
-        reps = result.summary.get("replications") or {}
-        save_collection(target / "routes.kml", routes_collection(result.world, legs, reps.get("replications", 1)),
+        save_collection(target / "routes.kml", routes_collection(result.world, legs, replications_in(result.summary)),
                         force)
     if xlsx:
         from sim.results.spreadsheets import save_xlsx
@@ -196,7 +197,7 @@ def replicate_or_run(scenario: Scenario, replications: int | None, workers: int 
     return replicate_with_progress(scenario, replications, workers, None)
 
 
-def closure_text(s: dict[str, Any]) -> str:
+def closure_text(s: Summary) -> str:
     """The closure of a run in words: a day for one run; for replications a distribution (median, 10-90 %
     range, P by the median day and by the end), never a single day beside a probability below one."""
     reps = s.get("replications")
@@ -206,9 +207,10 @@ def closure_text(s: dict[str, Any]) -> str:
     p_end = c["p_closed"]
     if p_end == 0:
         return "closure: no replication closed within the run"
-    if c.get("median_day") is None:
+    median_day = c.get("median_day")
+    if median_day is None:
         return f"closure: fewer than half the replications closed; P(closed by the end) {p_end:.2f}"
-    median = int(c["median_day"])
+    median = int(median_day)
     p_median = c["p_closure_by_day"][median]
 
     def day(d: int | None) -> str:
@@ -222,14 +224,16 @@ def _day(day: int | None) -> str:
     return "not closed" if day is None else str(day)
 
 
-def spread_lines(s: dict[str, Any]) -> list[str]:
+def spread_lines(s: Summary) -> list[str]:
     """A replicated run's delivered tons and t/day in words: the spread of outcomes (80 % of runs between
     p10 and p90) next to the 95 % CI of the mean, never one mistaken for the other."""
     from sim.results.statistics import ci_words, spread_words
 
     r = s["replications"]
     lines = [f"over {r['replications']} replications, the outcomes (p10-p90) and the mean (95 % CI):"]
-    for key, unit, digits in (("delivered_t", "t", 0), ("mean_daily_t", "t/day", 1), ("backlog_t", "t", 0)):
+    figures: tuple[tuple[HeadlineFigure, str, int], ...] = (("delivered_t", "t", 0), ("mean_daily_t", "t/day", 1),
+                                                            ("backlog_t", "t", 0))
+    for key, unit, digits in figures:
         f = r[key]
         if "p10" not in f:  # a summary written before the spread was kept
             continue
@@ -238,7 +242,7 @@ def spread_lines(s: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _print_summary(s: dict[str, Any]) -> None:
+def _print_summary(s: Summary) -> None:
     """Print a run's summary for a person: the headline, the tables by requirement, cargo and aircraft type,
     then diversions, stranded aircraft, gridlock, fuel stops and infeasible legs."""
     out.print(f"[bold]{s['scenario']}[/bold]: {s['description']}")
@@ -252,12 +256,12 @@ def _print_summary(s: dict[str, Any]) -> None:
         for line in spread_lines(s):
             out.print(line)
     _print_by_requirement(s, replicated)
-    _print_cargo(s.get("cargo") or {})
+    _print_cargo(s["cargo"])
     _print_by_type(s)
     _print_warnings(s)
 
 
-def _print_by_requirement(s: dict[str, Any], replicated: bool) -> None:
+def _print_by_requirement(s: Summary, replicated: bool) -> None:
     """The table by requirement; replicated, with the p10-p90 spread of delivered tons and of the closure day."""
     by_req = table("by requirement" + (" (means; 80 % of runs between p10 and p90)" if replicated else ""))
     columns = ("requirement", "requested_t", "delivered_t", *(("delivered p10-p90",) if replicated else ()), "backlog_t",
@@ -277,7 +281,7 @@ def _print_by_requirement(s: dict[str, Any], replicated: bool) -> None:
     out.print(by_req)
 
 
-def _print_cargo(cargo: dict[str, Any]) -> None:
+def _print_cargo(cargo: CargoSummary) -> None:
     """The tables by cargo class (unless all is bulk) and by item (when items are named)."""
     if set(cargo.get("by_class", {})) - {"bulk"} or cargo.get("by_item"):
         by_class = table("by cargo class")
@@ -299,7 +303,7 @@ def _print_cargo(cargo: dict[str, Any]) -> None:
         out.print(by_item)
 
 
-def _print_by_type(s: dict[str, Any]) -> None:
+def _print_by_type(s: Summary) -> None:
     """The table by aircraft type: sorties, tons, payload, flying hours, crews and waits."""
     by_type = table("by aircraft type")
     for column in ("type", "aircraft", "sorties", "delivered_t", "mean_payload_t", "flight_h_per_aircraft_day",
@@ -312,7 +316,7 @@ def _print_by_type(s: dict[str, Any]) -> None:
     out.print(by_type)
 
 
-def _print_warnings(s: dict[str, Any]) -> None:
+def _print_warnings(s: Summary) -> None:
     """Diversions, aircraft stranded without fuel, gridlock, en-route fuel stops used and infeasible legs."""
     if s.get("diversions"):
         out.print(f"diversions (destination closed, or every spot there taken, while airborne): {s['diversions']:g}")

@@ -28,6 +28,7 @@ from sim.model.events import Conditions
 from sim.model.specs import may_serve
 from sim.model.trips import TripPlanner, fuel_after_hop_t, fuel_state
 from sim.model.world import World
+from sim.results.summary_types import Summary
 from sim.scenario.compile import day_of_hour
 
 QE = 0.85
@@ -268,7 +269,7 @@ def requirement_record(f: RequirementFactors) -> dict:
     }
 
 
-def planning_record(world: World, summary: dict, daily_rows: list[dict], records: Any = None) -> dict:
+def planning_record(world: World, summary: Summary, daily_rows: list[dict], records: Any = None) -> dict:
     """The closed-form factors of a scenario next to what a run (or the mean of replications) delivered:
     ``requirements`` at the start (with the whole run's simulated t/day and closure) and ``phases``, each
     with its own limits and the simulated t/day of its days. Given the run's ``records`` (one run's

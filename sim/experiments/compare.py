@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sim.experiments.analytic import capacity_margin, planning_record
 from sim.experiments.replications import HEADLINE, Replications, replicate
 from sim.experiments.runs import RunResult, run
+from sim.results.summary_types import FigureStats, HeadlineFigure, Summary
 from sim.scenario.compile import build_world
 from sim.scenario.schema import Scenario
 
@@ -108,21 +109,33 @@ def phase_differences(a: dict[str, Any], b: dict[str, Any]) -> list[dict[str, An
     return rows
 
 
-def headline_differences(a: dict[str, Any], b: dict[str, Any]) -> list[dict[str, Any]]:
-    rows = []
-    for key in (*HEADLINE, "closure_day"):
-        va, vb = a.get(key), b.get(key)
-        ci = [s.get("replications", {}).get(key) if s.get("replications") else None for s in (a, b)]
-        rows.append({
-            "figure": key, "a": va, "b": vb, "difference": None if va is None or vb is None else vb - va,
-            "a_ci95": None if not ci[0] else f"{ci[0]['ci95_low']:.1f} to {ci[0]['ci95_high']:.1f}",
-            "b_ci95": None if not ci[1] else f"{ci[1]['ci95_low']:.1f} to {ci[1]['ci95_high']:.1f}",
-            "a_p10_p90": _spread(ci[0], a, key), "b_p10_p90": _spread(ci[1], b, key),
-        })
+def headline_differences(a: Summary, b: Summary) -> list[dict[str, Any]]:
+    """Rows comparing the headline figures and the closure day of two summaries: A, B, B - A, and where
+    replicated the 95 % CI of the mean and the spread (p10 to p90) of each."""
+    rows = [_difference(key, (a[key], b[key]), (_figure_stats(a, key), _figure_stats(b, key)), a, b) for key in HEADLINE]
+    rows.append(_difference("closure_day", (a["closure_day"], b["closure_day"]), (None, None), a, b))
     return rows
 
 
-def _spread(stats: dict[str, Any] | None, summary: dict[str, Any], key: str) -> str | None:
+def _difference(key: str, values: tuple[float | None, float | None], ci: tuple[FigureStats | None, FigureStats | None],
+                a: Summary, b: Summary) -> dict[str, Any]:
+    """One row of ``headline_differences``."""
+    va, vb = values
+    return {
+        "figure": key, "a": va, "b": vb, "difference": None if va is None or vb is None else vb - va,
+        "a_ci95": None if not ci[0] else f"{ci[0]['ci95_low']:.1f} to {ci[0]['ci95_high']:.1f}",
+        "b_ci95": None if not ci[1] else f"{ci[1]['ci95_low']:.1f} to {ci[1]['ci95_high']:.1f}",
+        "a_p10_p90": _spread(ci[0], a, key), "b_p10_p90": _spread(ci[1], b, key),
+    }
+
+
+def _figure_stats(summary: Summary, key: HeadlineFigure) -> FigureStats | None:
+    """The statistics of a headline figure in a replicated summary (None: one run)."""
+    reps = summary.get("replications")
+    return reps.get(key) if reps else None
+
+
+def _spread(stats: FigureStats | None, summary: Summary, key: str) -> str | None:
     """The spread of a replicated figure in a comparison cell: "p10 to p90" (closure days as days)."""
     if key == "closure_day" and summary.get("replications"):
         low, high = summary["replications"]["closure"]["day_p10"], summary["replications"]["closure"]["day_p90"]

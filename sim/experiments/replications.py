@@ -6,16 +6,17 @@ returns a small tidy record (headline numbers and daily deliveries), never wall-
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, cast, get_args
 
 import numpy as np
 
 from sim.experiments.execution import executor, run_tasks
+from sim.experiments.outcomes import RunTables, mean_and_spread, median_closure
 from sim.experiments.runs import RunResult, checked, run_checked, scenario_data
 from sim.model.world import World
 from sim.results.gis import FlownTally
@@ -28,6 +29,16 @@ from sim.results.statistics import (  # noqa: F401  (mean_ci, closure_probabilit
     spread,
 )
 from sim.results.statistics import t_quantile as _t_quantile  # noqa: F401
+from sim.results.summary_types import (
+    AirspacePhase,
+    AirspaceSummary,
+    CargoSummary,
+    HeadlineFigure,
+    ReplicationStats,
+    RequirementRow,
+    Spreads,
+    Summary,
+)
 from sim.results.tables import daily_index, requirement_column
 from sim.scenario.compile import build_world
 from sim.scenario.schema import Scenario
@@ -36,8 +47,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 DEFAULT_TRACES = 100  # replications whose sorties and ground activities a replicated run keeps, unless told
-HEADLINE = ("requested_t", "delivered_t", "in_transit_t", "backlog_t", "mean_daily_t", "sorties", "flight_h",
-            "fuel_t", "repairs", "repair_h")
+HEADLINE: tuple[HeadlineFigure, ...] = get_args(HeadlineFigure)  # requested_t, delivered_t, ... repair_h
 
 
 @dataclass(frozen=True)
@@ -149,15 +159,12 @@ def tidy_columns(rows: list[dict[str, Any]]) -> list[str]:
 # --- statistics --------------------------------------------------------------------------------------
 
 
-def statistics(records: list[dict[str, Any]], days: int) -> dict[str, Any]:
+def statistics(records: list[dict[str, Any]], days: int) -> ReplicationStats:
     """Mean, 95 % CI and spread of each headline figure over replications, and closure probabilities."""
     out: dict[str, Any] = {"replications": len(records), "confidence": CONFIDENCE}
     for key in HEADLINE:
         values = [r[key] for r in records]
-        mean, low, high = bootstrap_mean_ci(values)  # never below zero
-        p10, p90 = spread(values)  # the outcomes themselves: 80 % of the replications lie between
-        out[key] = {"mean": mean, "ci95_low": low, "ci95_high": high, "p10": p10, "p90": p90,
-                    "min": min(values), "max": max(values)}
+        out[key] = {**mean_and_spread(values), "min": min(values), "max": max(values)}
     closure = [r["closure_day"] for r in records]
     probability = closure_probability(closure, days)
     out["closure"] = {
@@ -168,34 +175,32 @@ def statistics(records: list[dict[str, Any]], days: int) -> dict[str, Any]:
         "day_p90": closure_quantile(closure, 0.9),
         "p_closure_by_day": probability,
     }
-    return out
+    return cast(ReplicationStats, out)  # the keys of ReplicationStats: one per HEADLINE figure
 
 
-def replicated_summary(records: list[dict[str, Any]], scenario: Scenario) -> dict[str, Any]:
+def replicated_summary(records: list[dict[str, Any]], scenario: Scenario) -> Summary:
     """summary.json of a replicated run: the replications' summaries averaged field by field (so the
     balance requested = delivered + in transit + backlog still holds), closure as the median day when at
     least half the replications close, and under ``replications`` the 95 % CI of each headline figure
     and P(closure <= d) for every day."""
     days = scenario.days
-    summary = mean_tree([r["summary"] for r in records])
+    summary: Summary = mean_tree([r["summary"] for r in records])
     stats = statistics(records, days)
     median = stats["closure"]["median_day"]
     summary["closure_day"] = median
     start = scenario.start_date
-    summary["closure_date"] = None if median is None else (start + timedelta(days=summary["closure_day"])).isoformat()
+    summary["closure_date"] = None if median is None else (start + timedelta(days=median)).isoformat()
     for i, entry in enumerate(summary["by_requirement"]):
-        days_i = [r["closure_by_requirement"][i] for r in records]
-        closed = sorted(d for d in days_i if d is not None)
-        entry["closure_day"] = closure_quantile(days_i, 0.5)
-        entry["p_closed"] = len(closed) / len(days_i)
+        entry["closure_day"], entry["p_closed"] = median_closure([r["closure_by_requirement"][i] for r in records])
         day = entry["closure_day"]
         entry["closure_date"] = None if day is None else (start + timedelta(days=day)).isoformat()
-    summaries = [r["summary"] for r in records]
+    summaries: list[Summary] = [r["summary"] for r in records]
     # Lists and tables whose rows differ between replications are merged by key, never averaged by position.
     summary["airspace"] = merged_airspace([s["airspace"] for s in summaries])
     summary["fuel_stops_used"] = sorted({x for s in summaries for x in s["fuel_stops_used"]})
     for key in ("stranded", "closures", "airborne_at_end", "gridlock"):
-        summary[key] = [{"replication": r["replication"], **row} for r in records for row in r["summary"][key]]
+        rows: list[Any] = [{"replication": r["replication"], **row} for r in records for row in r["summary"][key]]
+        summary[key] = rows  # the rows the key declares, each with its replication
     summary["cargo"] = merged_cargo([s["cargo"] for s in summaries])
     for i, entry in enumerate(summary["by_requirement"]):
         places = dict.fromkeys(p for s in summaries for p in s["by_requirement"][i]["waiting_at_t"])
@@ -207,37 +212,35 @@ def replicated_summary(records: list[dict[str, Any]], scenario: Scenario) -> dic
     return summary
 
 
-SPREAD_FIGURES = ("delivered_t", "in_transit_t", "backlog_t", "mean_daily_t", "sorties")
+SPREAD_FIGURES: tuple[HeadlineFigure, ...] = ("delivered_t", "in_transit_t", "backlog_t", "mean_daily_t", "sorties")
 REQUIREMENT_SPREAD_FIGURES = ("delivered_t", "backlog_t")
+SPREAD_PARTS: tuple[Literal["p10", "p90", "ci95_low", "ci95_high"], ...] = ("p10", "p90", "ci95_low", "ci95_high")
 
 
-def add_spreads(summary: dict[str, Any], records: list[dict[str, Any]], stats: dict[str, Any]) -> None:
+def add_spreads(summary: Summary, records: list[dict[str, Any]], stats: ReplicationStats) -> None:
     """Put the spread of outcomes (``<figure>_p10``, ``<figure>_p90``: 80 % of the replications between)
     next to the 95 % CI of the mean (``<figure>_ci95_low``, ``_ci95_high``) in the summary, for the headline
     figures, the closure day and each requirement's delivered and backlog tons and closure day. A closure
     day's percentile is None when fewer than that share of the replications closed."""
-    for key in SPREAD_FIGURES:
-        summary |= {f"{key}_p10": stats[key]["p10"], f"{key}_p90": stats[key]["p90"],
-                    f"{key}_ci95_low": stats[key]["ci95_low"], f"{key}_ci95_high": stats[key]["ci95_high"]}
-    summary["closure_day_p10"] = stats["closure"]["day_p10"]
-    summary["closure_day_p90"] = stats["closure"]["day_p90"]
+    spreads: dict[str, Any] = {f"{key}_{part}": stats[key][part] for key in SPREAD_FIGURES for part in SPREAD_PARTS}
+    spreads |= {"closure_day_p10": stats["closure"]["day_p10"], "closure_day_p90": stats["closure"]["day_p90"]}
+    summary.update(cast(Spreads, spreads))  # the spread keys Spreads declares
     for i, entry in enumerate(summary["by_requirement"]):
         name = entry["requirement"]
+        mine: dict[str, Any] = {}
         for figure in REQUIREMENT_SPREAD_FIGURES:
-            values = [r["by_requirement"][requirement_column(name, figure)] for r in records]
-            _, low, high = bootstrap_mean_ci(values)
-            p10, p90 = spread(values)
-            entry |= {f"{figure}_p10": p10, f"{figure}_p90": p90, f"{figure}_ci95_low": low, f"{figure}_ci95_high": high}
+            outcome = mean_and_spread([r["by_requirement"][requirement_column(name, figure)] for r in records])
+            mine |= {f"{figure}_{part}": outcome[part] for part in SPREAD_PARTS}
         days = [r["closure_by_requirement"][i] for r in records]
-        entry["closure_day_p10"] = closure_quantile(days, 0.1)
-        entry["closure_day_p90"] = closure_quantile(days, 0.9)
+        mine |= {"closure_day_p10": closure_quantile(days, 0.1), "closure_day_p90": closure_quantile(days, 0.9)}
+        entry.update(cast(RequirementRow, mine))  # the replicated keys RequirementRow declares
 
 
-def merged_airspace(tables: list[dict[str, Any]]) -> dict[str, Any]:
+def merged_airspace(tables: list[AirspaceSummary]) -> AirspaceSummary:
     """The airspace summaries of several replications as one: each phase's routes are the union of the
     airfield pairs every replication listed, each with its own distance (a pair's route under a phase is
     the same in every replication)."""
-    phases = []
+    phases: list[AirspacePhase] = []
     for k, phase in enumerate(tables[0]["phases"]):
         routes = {(r["from"], r["to"]): r for t in tables for r in t["phases"][k]["routes"]}
         phases.append({**phase, "routes": list(routes.values())})
@@ -245,12 +248,12 @@ def merged_airspace(tables: list[dict[str, Any]]) -> dict[str, Any]:
     return {"phases": phases, "unroutable_legs": list(unroutable.values())}
 
 
-def merged_cargo(tables: list[dict[str, Any]]) -> dict[str, Any]:
+def merged_cargo(tables: list[CargoSummary]) -> CargoSummary:
     """The cargo summaries of several replications as one: every class, item and type that any replication
     has, each figure the mean over all replications (a replication without it counts 0), so an item's
     ``sorties_by_type`` is the mean sorties per replication of each type."""
 
-    def mean_of(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    def mean_of(rows: list[Mapping[str, Any]]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key in dict.fromkeys(k for row in rows for k in row):
             values = [row.get(key) for row in rows]
@@ -265,9 +268,10 @@ def merged_cargo(tables: list[dict[str, Any]]) -> dict[str, Any]:
                 out[key] = present[0]
         return out
 
-    return {part: {name: mean_of([t[part].get(name, {}) for t in tables])
-                   for name in dict.fromkeys(n for t in tables for n in t[part])}
-            for part in ("by_class", "by_item")}
+    merged = {part: {name: mean_of([t[part].get(name, {}) for t in tables])
+                     for name in dict.fromkeys(n for t in tables for n in t[part])}
+              for part in ("by_class", "by_item")}
+    return cast(CargoSummary, merged)  # the keys of the tables merged
 
 
 def mean_tree(values: list[Any]) -> Any:
@@ -308,7 +312,7 @@ def daily_statistics(records: list[dict[str, Any]], requirement_rows: list[dict[
 
 
 @dataclass(repr=False)
-class Replications:
+class Replications(RunTables):
     """Many replications of one scenario.
 
     ``summary`` is the record written to summary.json (the replications averaged, with 95 % CIs under
@@ -321,7 +325,7 @@ class Replications:
 
     scenario: Scenario
     world: World = field(repr=False)
-    summary: dict[str, Any]
+    summary: Summary
     daily_rows: list[dict[str, Any]]
     records: list[dict[str, Any]] = field(repr=False)
     flown: FlownTally = field(repr=False)  # every replication's legs flown, tallied by route
@@ -353,23 +357,9 @@ class Replications:
         """replications.csv rows: per-requirement figures as ``"<requirement>: <figure>"`` columns."""
         return [tidy(r) for r in self.records]
 
-    @cached_property
-    def _runs_split(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        from sim.results.frames import frame, split_requirements
-
+    def _run_table(self) -> tuple[list[dict[str, Any]], list[str], list[str]]:
         rows = self.replication_rows
-        table = frame(rows, tidy_columns(rows))
-        return split_requirements(table, ["replication"])
-
-    @property
-    def runs(self) -> pd.DataFrame:
-        """One row per replication: its headline figures and closure day."""
-        return self._runs_split[0]
-
-    @property
-    def by_requirement(self) -> pd.DataFrame:
-        """One row per replication and requirement: delivered and backlog tons."""
-        return self._runs_split[1]
+        return rows, tidy_columns(rows), ["replication"]
 
     @cached_property
     def daily(self) -> pd.DataFrame:

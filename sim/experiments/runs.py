@@ -12,6 +12,7 @@ from sim.errors import Problem
 from sim.model.engine import RunOutput, simulate
 from sim.model.randomness import Randomness
 from sim.model.world import World
+from sim.results.summary_types import Summary
 from sim.results.tables import daily_table, ground_table, sorties_table, summarise
 from sim.scenario.compile import build_world
 from sim.scenario.schema import Scenario
@@ -31,7 +32,7 @@ class RunResult:
     """
 
     scenario: Scenario
-    summary: dict[str, Any]
+    summary: Summary
     daily_rows: list[dict[str, Any]]
     output: RunOutput = field(repr=False)
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.experiments.execution import executor, run_tasks
+from sim.experiments.outcomes import RunTables, mean_and_spread, median_closure, share_closed
 from sim.experiments.replications import Task, replication_count, run_task, tidy, tidy_columns
-from sim.results.statistics import bootstrap_mean_ci, closure_quantile, spread
 from sim.results.tables import REQUIREMENT_SEPARATOR, requirement_column
 from sim.scenario.overrides import axis_label
 from sim.scenario.schema import Scenario
@@ -93,7 +93,7 @@ def plan_sweep(scenario: Scenario, sets: Mapping[str, Iterable[Any]] | None = No
 
 
 @dataclass(repr=False)
-class SweepResult:
+class SweepResult(RunTables):
     """A finished sweep. DataFrames: ``runs`` (one row per point and replication, the swept values as
     columns), ``by_requirement`` (the same per requirement), ``points`` (mean and 95 % CI per point in long
     form: point, the swept paths, requirement ("all" for the whole run), figure, value) and
@@ -120,20 +120,8 @@ class SweepResult:
     def run_columns(self) -> list[str]:
         return ["point", *self.paths, *[c for c in tidy_columns(self.run_rows) if c not in self.paths]]
 
-    @cached_property
-    def _runs_split(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        from sim.results.frames import frame, split_requirements
-
-        table = frame(self.run_rows, self.run_columns)
-        return split_requirements(table, ["point", *self.paths, "replication"])
-
-    @property
-    def runs(self) -> pd.DataFrame:
-        return self._runs_split[0]
-
-    @property
-    def by_requirement(self) -> pd.DataFrame:
-        return self._runs_split[1]
+    def _run_table(self) -> tuple[list[dict[str, Any]], list[str], list[str]]:
+        return self.run_rows, self.run_columns, ["point", *self.paths, "replication"]
 
     @cached_property
     def points(self) -> pd.DataFrame:
@@ -220,17 +208,13 @@ def _tables(points: list[SweepPoint], rows: list[dict[str, Any]]) -> tuple[list[
         mine = by_point[point.index]
         entry: dict[str, Any] = {"point": point.index, **point.values, "replications": len(mine)}
         for key in (*POINT_FIGURES, *[c for c in columns if REQUIREMENT_SEPARATOR in c and not c.endswith(CLOSURE)]):
-            values = [r[key] for r in mine]
-            mean, low, high = bootstrap_mean_ci(values)  # never below zero
-            p10, p90 = spread(values)  # the outcomes: 80 % of the point's replications between
-            entry |= {f"{key}_mean": mean, f"{key}_ci95_low": low, f"{key}_ci95_high": high,
-                      f"{key}_p10": p10, f"{key}_p90": p90}
-        entry["p_closed"] = sum(r["closure_day"] is not None for r in mine) / len(mine)
+            entry |= {f"{key}_{part}": value for part, value in mean_and_spread([r[key] for r in mine]).items()}
+        entry["p_closed"] = share_closed([r["closure_day"] for r in mine])
         for key in (c for c in columns if c.endswith(CLOSURE)):
             requirement = key.removesuffix(CLOSURE)
-            days = [r.get(key) for r in mine]
-            entry[requirement_column(requirement, "closure_day_median")] = closure_quantile(days, 0.5)
-            entry[requirement_column(requirement, "p_closed")] = sum(d is not None for d in days) / len(days)
+            median, closed = median_closure([r.get(key) for r in mine])
+            entry[requirement_column(requirement, "closure_day_median")] = median
+            entry[requirement_column(requirement, "p_closed")] = closed
         point_rows.append(entry)
     return run_rows, point_rows
 

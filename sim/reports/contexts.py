@@ -12,12 +12,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from sim.reports.briefing import data_uri
+from sim.results.summary_types import HeadlineFigure, Summary, replications_in
 
 RUN_CHARTS = [("throughput.png", "Deliveries per day and in total"),
               ("closure.png", "Probability that all cargo is delivered, by day"),
@@ -53,7 +55,7 @@ def run_context(folder: Path, world: Any, legs: Any, replications: int = 1, stud
     uncertainty study's folder that ranks the assumptions (default: ``folder`` itself or the sibling
     ``<scenario>-uncertainty/`` that ``airlift uncertainty`` writes, when either holds a study of this scenario)."""
     folder = Path(folder)
-    summary = read_json(folder / "summary.json")
+    summary = cast(Summary, read_json(folder / "summary.json"))
     scenario = read_json(folder / "scenario.json")
     prov = read_json(folder / "run.json")
     rows = read_csv(folder / "replications.csv") if (folder / "replications.csv").exists() else []
@@ -81,7 +83,7 @@ def _name(world: Any, ident: str) -> str:
     return f"{ident} ({a.name})" if a is not None and a.name and a.name != ident else ident
 
 
-def question(scenario: dict[str, Any], summary: dict[str, Any], world: Any) -> dict[str, Any]:
+def question(scenario: dict[str, Any], summary: Summary, world: Any) -> dict[str, Any]:
     """The scenario in words: horizon, fleet, requirements, airfields, events, airspace, randomness."""
     start = dt.date.fromisoformat(str(scenario["start_date"]))
     end = start + dt.timedelta(days=int(scenario["days"]) - 1)
@@ -130,16 +132,16 @@ def figure(key: str, label: str, value: float | None, unit: str = "", decimals: 
     return {"key": key, "label": label, "value": value, "text": text, "unit": unit, "spread": spread_text}
 
 
-def run_answer(summary: dict[str, Any], rows: list[dict[str, str]]) -> dict[str, Any]:
+def run_answer(summary: Summary, rows: list[dict[str, str]]) -> dict[str, Any]:
     """The headline: tons delivered of requested, closure, rate; of replications each with its spread
     (p10-p90 of the replications) and the 95 % interval of its mean."""
-    reps = summary.get("replications") or {}
-    n = reps.get("replications", 1)
+    reps = summary.get("replications")
+    n = replications_in(summary)
 
-    def spread_of(key: str, decimals: int = 0) -> str:
+    def spread_of(key: HeadlineFigure, decimals: int = 0) -> str:
         if not reps:
             return ""
-        stats = reps.get(key, {})
+        stats: Mapping[str, Any] = reps.get(key) or {}
         p = (stats["p10"], stats["p90"]) if "p10" in stats and "p90" in stats else spread(
             [v for v in (_float(r.get(key)) for r in rows) if v is not None])
         ci = f"95 % CI of the mean {stats['ci95_low']:,.{decimals}f}-{stats['ci95_high']:,.{decimals}f}" if stats else ""
@@ -161,7 +163,7 @@ def run_answer(summary: dict[str, Any], rows: list[dict[str, str]]) -> dict[str,
     return {"headline": headline, "figures": figures, "notes": notes}
 
 
-def closure_words(s: dict[str, Any]) -> str:
+def closure_words(s: Summary) -> str:
     """Closure in words: a day for one run; for replications a distribution, never one day alone."""
     reps = s.get("replications")
     if not reps:
@@ -177,7 +179,7 @@ def closure_words(s: dict[str, Any]) -> str:
             f"to {day(c.get('day_p90'))}; P = {c['p_closed']:.2f} by the end)")
 
 
-def requirements_table(summary: dict[str, Any], rows: list[dict[str, str]]) -> dict[str, Any]:
+def requirements_table(summary: Summary, rows: list[dict[str, str]]) -> dict[str, Any]:
     """Per requirement: requested, delivered (with the spread of replications), backlog, closure."""
     reps = bool(summary.get("replications"))
     columns = ["requirement", "from", "to", "requested t", "delivered t", "backlog t", "closure"]
@@ -198,7 +200,7 @@ def requirements_table(summary: dict[str, Any], rows: list[dict[str, str]]) -> d
             "note": "mean of the replications" if reps else ""}
 
 
-def binds(world: Any, summary: dict[str, Any], daily: list[dict[str, Any]]) -> dict[str, Any] | None:
+def binds(world: Any, summary: Summary, daily: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The closed-form limits per phase (``airlift analytic``): what binds each requirement."""
     from sim.experiments.analytic import planning_record
 
@@ -227,7 +229,7 @@ def binds(world: Any, summary: dict[str, Any], daily: list[dict[str, Any]]) -> d
                       "note": "closed-form planning factors (airlift analytic); the smallest limit binds"}}
 
 
-def timeline(summary: dict[str, Any]) -> list[dict[str, Any]]:
+def timeline(summary: Summary) -> list[dict[str, Any]]:
     """Day 0, every scenario event, each requirement's closure and the end, in day order."""
     start = dt.date.fromisoformat(str(summary["start_date"]))
 
@@ -272,7 +274,7 @@ def route_map(world: Any, legs: Any, replications: int = 1) -> dict[str, Any] | 
                        f"to zoom, drag to pan."}
 
 
-def assumptions(inputs: dict[str, Any]) -> list[dict[str, Any]]:
+def assumptions(inputs: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The catalogue numbers the run used that are assumed or derived, with their source (and range)."""
     out = []
 
@@ -341,12 +343,13 @@ def ranked_assumptions(items: list[dict[str, Any]], study: Path | None, scenario
     return {"assumptions": ranked + list(by_path.values()), "assumptions_note": note}
 
 
-def provenance(prov: dict[str, Any], summary: dict[str, Any] | None = None) -> list[list[str]]:
+def provenance(prov: dict[str, Any], summary: Summary | None = None) -> list[list[str]]:
     """What made the numbers: version, source tree, seed, replications, scenario hash, date, command."""
+    summary_hash = summary.get("scenario_hash") if summary else None
     out = [["airlift-sim version", str(prov.get("package_version", "-"))],
            ["source (git describe)", str(prov.get("git_describe") or "not a git checkout")],
            ["seed", str(prov.get("seed", "-"))], ["replications", str(prov.get("replications", 1))],
-           ["scenario hash (SHA-256)", str(prov.get("scenario_hash") or (summary or {}).get("scenario_hash") or "-")],
+           ["scenario hash (SHA-256)", str(prov.get("scenario_hash") or summary_hash or "-")],
            ["created (UTC)", str(prov.get("created_utc", "-"))], ["command", str(prov.get("command", "-"))],
            ["Python", str(prov.get("python", "-"))]]
     return out

@@ -7,6 +7,7 @@ from typing import Any
 
 from sim.reports import contexts
 from sim.reports.briefing import render_report, write_report
+from sim.results.summary_types import replications_in
 
 REPORT = "report.html"
 
@@ -17,7 +18,7 @@ def write_run_report(folder: Path, result: Any, force: bool = True, study: Path 
     (default: the folder, or its sibling ``<scenario>-uncertainty/``, when it holds one of this scenario)."""
     replicated = bool(result.summary.get("replications"))
     legs = getattr(result, "flown", None) if replicated else result.sortie_rows
-    count = result.summary["replications"]["replications"] if replicated else 1
+    count = replications_in(result.summary)
     context = contexts.run_context(Path(folder), result.world, legs, count, study)
     return write_report(Path(folder) / REPORT, render_report("replicated run" if replicated else "run", context), force)
 

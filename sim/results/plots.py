@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from sim.results import style
+from sim.results.summary_types import Summary, replications_in
 
 
 def manifest_tons(req: dict[str, Any]) -> float:
@@ -57,11 +58,11 @@ def demand_t_per_day(scenario_data: dict[str, Any], days: int) -> float:
     return sum(sum(v) for v in requested_by_day(scenario_data, days).values()) / days
 
 
-def _events(summary: dict[str, Any], start: date) -> list[tuple[date, str]]:
+def _events(summary: Summary, start: date) -> list[tuple[date, str]]:
     return [(start + timedelta(days=float(e["day"])), f"{e['what']} (day {float(e['day']):g})") for e in summary["events"]]
 
 
-def throughput_figure(summary: dict[str, Any], daily: list[dict[str, Any]],
+def throughput_figure(summary: Summary, daily: list[dict[str, Any]],
                       scenario_data: dict[str, Any] | None = None) -> plt.Figure:
     """Daily and cumulative delivered tons per requirement (when replicated: the 95 % CI of the mean shaded
     and the spread of outcomes, 80 % of the runs between p10 and p90, dashed), the demand of
@@ -172,13 +173,13 @@ def _throughput_legend(fig: plt.Figure, ax_day: plt.Axes, ax_cum: plt.Axes, requ
                ncols=min(4 if len(shown) <= 8 else 3, len(shown)), fontsize=8 if len(shown) > 8 else None)
 
 
-def save_throughput(path: Path, summary: dict[str, Any], daily: list[dict[str, Any]],
+def save_throughput(path: Path, summary: Summary, daily: list[dict[str, Any]],
                     scenario_data: dict[str, Any] | None = None) -> None:
     """Write throughput.png."""
     style.save(throughput_figure(summary, daily, scenario_data), path)
 
 
-def closure_figure(summary: dict[str, Any], ax: plt.Axes | None = None, label: str | None = None,
+def closure_figure(summary: Summary, ax: plt.Axes | None = None, label: str | None = None,
                    markers: bool = True) -> plt.Axes:
     """P(all requested cargo delivered by the end of day d), from a replicated run's summary; the gid of
     the line is ``"p_closure"`` and its y values are ``replications.closure.p_closure_by_day``. The line
@@ -192,9 +193,10 @@ def closure_figure(summary: dict[str, Any], ax: plt.Axes | None = None, label: s
             _, ax = plt.subplots(figsize=(9, 4), constrained_layout=True)
         ax.step([start + timedelta(days=d + 1) for d in range(len(probability))], probability, where="post",  # type: ignore[arg-type]
                 label=label or summary["scenario"], gid="p_closure")
-        for q, words in (("day_p10", "10 %"), ("median_day", "half"), ("day_p90", "90 %")):
-            day = reps["closure"].get(q) if markers else None
-            if day is not None:
+        closure = reps["closure"]
+        for day, words in ((closure.get("day_p10"), "10 %"), (closure.get("median_day"), "half"),
+                           (closure.get("day_p90"), "90 %")):
+            if markers and day is not None:
                 ax.axvline(start + timedelta(days=day + 1), **style.EVENT)  # type: ignore[arg-type]
                 ax.annotate(f"{words} closed by day {day}", (start + timedelta(days=day + 1), 0.02), rotation=90,
                             fontsize=7, color="0.3", ha="right", va="bottom")
@@ -207,7 +209,7 @@ def closure_figure(summary: dict[str, Any], ax: plt.Axes | None = None, label: s
     return ax
 
 
-def cargo_figure(summary: dict[str, Any], ax: plt.Axes | None = None) -> plt.Axes:
+def cargo_figure(summary: Summary, ax: plt.Axes | None = None) -> plt.Axes:
     """Tons requested and delivered by cargo class (people as heads beside their tons), from a run's
     summary; the bars' gids are ``"delivered_t"`` and ``"undelivered_t"``, in the order of
     ``cargo.by_class``."""
@@ -233,19 +235,19 @@ def cargo_figure(summary: dict[str, Any], ax: plt.Axes | None = None) -> plt.Axe
         ax.set_xlabel("tons")
         style.thousands(ax.xaxis)
         ax.legend(loc="lower right", fontsize=8)
-        count = (summary.get("replications") or {}).get("replications", 1)
+        count = replications_in(summary)
         mean = f", mean of {count} replications" if count > 1 else ""
         ax.set_title(f"{summary['scenario']}: cargo by class, delivered by the end of day {summary['days']}{mean}")
     return ax
 
 
-def save_cargo(path: Path, summary: dict[str, Any]) -> None:
+def save_cargo(path: Path, summary: Summary) -> None:
     """Write cargo.png."""
     ax = cargo_figure(summary)
     style.save(ax.figure, path)  # type: ignore[arg-type]
 
 
-def save_closure(path: Path, summary: dict[str, Any]) -> None:
+def save_closure(path: Path, summary: Summary) -> None:
     """Write closure.png."""
     ax = closure_figure(summary)
     style.save(ax.figure, path)  # type: ignore[arg-type]
@@ -361,7 +363,7 @@ def save_sweep(path: Path, point_rows: list[dict[str, Any]], paths: list[str], n
     style.save(sweep_panels(point_rows, paths, name, replications, x_label, demand_t_per_day), path)
 
 
-def comparison_figure(runs: list[tuple[dict[str, Any], list[dict[str, Any]]]], ax: plt.Axes | None = None) -> plt.Axes:
+def comparison_figure(runs: list[tuple[Summary, list[dict[str, Any]]]], ax: plt.Axes | None = None) -> plt.Axes:
     """Cumulative delivered tons of several runs (summary, daily rows) on one chart, 95 % CI where
     replicated, each run's requested tons dotted in its colour."""
     with style.briefing():
@@ -425,7 +427,7 @@ def limits_figure(plans: list[dict[str, Any]], ax: plt.Axes | None = None) -> pl
     return ax
 
 
-def save_comparison(path: Path, runs: list[tuple[dict[str, Any], list[dict[str, Any]]]],
+def save_comparison(path: Path, runs: list[tuple[Summary, list[dict[str, Any]]]],
                     plans: list[dict[str, Any]] | None = None) -> None:
     """Write comparison.png: cumulative deliveries, and with planning records the limits per phase."""
     with style.briefing():

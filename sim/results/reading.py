@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sim.results.summary_types import Summary
+
 
 @dataclass
 class Results:
@@ -24,7 +26,7 @@ class Results:
     """
 
     path: Path
-    summary: dict[str, Any] | None = field(repr=False)
+    summary: Summary | None = field(repr=False)
     scenario: dict[str, Any] | None = field(repr=False)
     daily: Any = field(repr=False)  # pandas.DataFrame
     sorties: Any = field(repr=False)

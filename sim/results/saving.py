@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sim.model.records import GROUND_COLUMNS, LEG_COLUMNS
 from sim.results import chart_pool
 from sim.results.integrity import seal
+from sim.results.summary_types import Summary, replications_in
 from sim.results.writing import run_beside, write_csv, write_files, write_json, write_lines
 
 if TYPE_CHECKING:
@@ -37,18 +38,18 @@ REACH_REPORT_FILES = ["reach.md", "reach.csv", "reach.geojson", "reach_airfields
 RUN_OWNED = frozenset([*REPLICATED_FILES, "cargo.png", "routes.kml", "results.xlsx", "report.html"])
 
 
-def run_files(summary: dict[str, Any]) -> list[str]:
+def run_files(summary: Summary) -> list[str]:
     """The files a run writes: RUN_FILES, and cargo.png when it moves equipment or people."""
     return [*RUN_FILES, "cargo.png"] if moves_more_than_bulk(summary) else RUN_FILES
 
 
-def moves_more_than_bulk(summary: dict[str, Any]) -> bool:
+def moves_more_than_bulk(summary: Summary) -> bool:
     """Does the run carry equipment, oversize or outsize cargo, or people? (cargo.png is drawn only then)"""
     classes = summary.get("cargo", {}).get("by_class", {})
     return any(name != "bulk" and entry.get("requested_t", 0) > 0 for name, entry in classes.items())
 
 
-def closes(summary: dict[str, Any]) -> bool:
+def closes(summary: Summary) -> bool:
     """True when at least one replication closed (delivered everything) within the run: closure.png is
     drawn only then (a flat line at 0 says nothing the summary does not)."""
     return bool(summary["replications"]["closure"]["p_closed"] > 0)
@@ -86,7 +87,7 @@ def _run(jobs: Sequence[Callable[[], None]]) -> None:
         job()
 
 
-def save_run(folder: Path, scenario_data: dict[str, Any], world: Any, summary: dict[str, Any],
+def save_run(folder: Path, scenario_data: dict[str, Any], world: Any, summary: Summary,
              daily: list[dict[str, Any]], sorties: list[dict[str, Any]], ground: list[dict[str, Any]],
              force: bool = False) -> Path:
     """Write RUN_FILES for one run."""
@@ -116,7 +117,7 @@ def save_run(folder: Path, scenario_data: dict[str, Any], world: Any, summary: d
     return write_files(Path(folder), names, fill, force=force, drop=RUN_OWNED)
 
 
-def save_replicated(folder: Path, scenario_data: dict[str, Any], world: Any, summary: dict[str, Any],
+def save_replicated(folder: Path, scenario_data: dict[str, Any], world: Any, summary: Summary,
                     daily: list[dict[str, Any]], sorties_lines: list[bytes], ground_lines: list[bytes],
                     first_sorties: list[dict[str, Any]], first_ground: list[dict[str, Any]],
                     flown: FlownTally, replications: list[dict[str, Any]],
@@ -162,7 +163,7 @@ def save_replicated(folder: Path, scenario_data: dict[str, Any], world: Any, sum
     return write_files(Path(folder), names, fill, force=force, drop=RUN_OWNED)
 
 
-def replicated_files(summary: dict[str, Any]) -> list[str]:
+def replicated_files(summary: Summary) -> list[str]:
     """The files a replicated run writes: REPLICATED_FILES, less closure.png when no replication closed, and
     cargo.png when the run moves equipment or people."""
     names = REPLICATED_FILES if closes(summary) else [n for n in REPLICATED_FILES if n != "closure.png"]
@@ -213,7 +214,7 @@ def save_routes_map(path: Path, world: Any, sorties: Iterable[dict[str, Any]] | 
 
 
 def save_comparison(folder: Path, rows: list[dict[str, Any]], columns: list[str],
-                    runs: list[tuple[dict[str, Any], list[dict[str, Any]]]], plans: tuple[dict[str, Any], ...],
+                    runs: list[tuple[Summary, list[dict[str, Any]]]], plans: tuple[dict[str, Any], ...],
                     force: bool = False, scenarios: tuple[Any, Any] | None = None) -> Path:
     """Write COMPARISON_FILES: the table, the chart (cumulative deliveries and limits), both summaries and
     run.json (with copies of both scenarios when ``scenarios`` is given)."""
@@ -223,7 +224,7 @@ def save_comparison(folder: Path, rows: list[dict[str, Any]], columns: list[str]
         from sim.results.provenance import provenance
 
         copies = None if scenarios is None else {"a": scenario_as_data(scenarios[0]), "b": scenario_as_data(scenarios[1])}
-        reps = [(s.get("replications") or {}).get("replications", 1) for s, _ in runs]
+        reps = [replications_in(s) for s, _ in runs]
         write_json(tmp / "run.json", provenance("comparison", copies, extra={
             "seeds": [s["seed"] for s, _ in runs], "replications_each": reps}))
         write_csv(tmp / "comparison.csv", rows, columns)

@@ -11,8 +11,11 @@ kilometres with nautical miles (NM) beside them, as US planning factors (AFPAM 1
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from sim.results.summary_types import Summary
 
 SHORT_TONS_PER_T = 1000.0 / 907.18474  # 1 short ton = 2,000 lb = 907.18474 kg
 NM_PER_KM = 1.0 / 1.852
@@ -43,15 +46,18 @@ def _sheet(book: Any, title: str, rows: list[dict[str, Any]]) -> None:
         sheet.column_dimensions[sheet.cell(1, k).column_letter].width = max(10, min(40, len(c) + 2))
 
 
-def summary_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
+def summary_rows(summary: Summary) -> list[dict[str, Any]]:
     """The summary as (figure, value) rows: headline figures, then per requirement and per type."""
-    rows = [{"figure": k, "value": summary[k]} for k in (
+    figures: Mapping[str, Any] = summary  # read by key name
+    rows = [{"figure": k, "value": figures[k]} for k in (
         "scenario", "start_date", "days", "seed", "requested_t", "delivered_t", "in_transit_t", "backlog_t",
         "mean_daily_t", "sorties", "legs_flown", "flight_h", "fuel_t", "closure_day", "closure_date") if k in summary]
-    for r in summary["by_requirement"]:
+    requirements: list[Mapping[str, Any]] = list(summary["by_requirement"])
+    for r in requirements:
         for k in ("requested_t", "delivered_t", "in_transit_t", "backlog_t", "sorties", "closure_day"):
             rows.append({"figure": f"{r['requirement']}: {k}", "value": r[k]})
-    for name, t in summary["by_aircraft_type"].items():
+    types: Mapping[str, Mapping[str, Any]] = summary["by_aircraft_type"]
+    for name, t in types.items():
         for k in ("aircraft", "sorties", "delivered_t", "mean_payload_t", "flight_h", "flight_h_per_aircraft_day"):
             rows.append({"figure": f"{name}: {k}", "value": t[k]})
     out = []
@@ -62,7 +68,7 @@ def summary_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def write_xlsx(path: Path, summary: dict[str, Any], daily: list[dict[str, Any]], sorties: list[dict[str, Any]]) -> None:
+def write_xlsx(path: Path, summary: Summary, daily: list[dict[str, Any]], sorties: list[dict[str, Any]]) -> None:
     """Write the workbook (summary, daily and sorties sheets) to ``path``."""
     from openpyxl import Workbook
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sim._version import __version__
 from sim.data import catalog, countries
@@ -15,6 +15,31 @@ from sim.model.records import SPOT_ACTIVITIES
 from sim.model.specs import HOURS_PER_DAY
 from sim.model.trips import infeasible_legs
 from sim.model.world import World
+from sim.results.summary_types import (
+    AirborneRow,
+    AircraftTypeFigures,
+    AirfieldClosureRow,
+    AirfieldFigures,
+    AirspacePhase,
+    AirspaceSummary,
+    CargoSummary,
+    ClosureFigures,
+    Context,
+    CrewFigures,
+    DestinationFigures,
+    Flying,
+    GridlockRow,
+    Headline,
+    InfeasibleLeg,
+    InputRange,
+    Inputs,
+    RequirementRow,
+    StrandedRow,
+    Strandings,
+    Summary,
+    UnroutableLeg,
+    Waits,
+)
 from sim.scenario.compile import day_of_hour
 
 _EPS = 1e-6
@@ -102,7 +127,7 @@ def daily_table(out: RunOutput) -> list[dict[str, Any]]:
             for row, key in zip(daily_index(out.world), tons, strict=True)]
 
 
-def summarise(out: RunOutput) -> dict[str, Any]:
+def summarise(out: RunOutput) -> Summary:
     """The headline record (summary.json): its parts in turn, keys in this order."""
     days = run_days(out.world)
     held_h = _held_hours(out.records.ground)
@@ -123,7 +148,7 @@ def summarise(out: RunOutput) -> dict[str, Any]:
     }
 
 
-def _headline(out: RunOutput, days: int) -> dict[str, Any]:
+def _headline(out: RunOutput, days: int) -> Headline:
     """The run's identity and its tons requested, delivered, in transit and waiting at the end."""
     run, ledgers = out.world.run, out.ledgers
     return {
@@ -141,7 +166,7 @@ def _headline(out: RunOutput, days: int) -> dict[str, Any]:
     }
 
 
-def _flying(out: RunOutput) -> dict[str, Any]:
+def _flying(out: RunOutput) -> Flying:
     """Sorties, legs, flight hours, fuel, repairs and diversions."""
     world, legs, ground = out.world, out.records.legs, out.records.ground
     taxi_climb_t = sum(performance.taxi_climb_fuel_t(world.aircraft[kind]) for kind in legs["type"])
@@ -169,7 +194,7 @@ def _held_hours(ground: dict[str, Any]) -> dict[str, dict[str, float]]:
     return held_h
 
 
-def _operations(out: RunOutput, held_h: dict[str, dict[str, float]]) -> dict[str, Any]:
+def _operations(out: RunOutput, held_h: dict[str, dict[str, float]]) -> Waits:
     """The operating rules, and how often and how long aircraft waited for crews and parking."""
     ops, ground = out.world.operations, out.records.ground
     return {
@@ -182,19 +207,20 @@ def _operations(out: RunOutput, held_h: dict[str, dict[str, float]]) -> dict[str
     }
 
 
-def _strandings(out: RunOutput) -> dict[str, Any]:
-    """Aircraft stranded, airborne at the end, gridlock and airfield closures."""
+def _strandings(out: RunOutput) -> Strandings:
+    """Aircraft stranded, airborne at the end, gridlock and airfield closures (copies of the rows the model
+    logged, with the keys of StrandedRow, AirborneRow, GridlockRow and AirfieldClosureRow)."""
     records = out.records
     return {
-        "stranded": [dict(row) for row in records.stranded],
+        "stranded": cast(list[StrandedRow], [dict(row) for row in records.stranded]),
         "stranded_at_end": sum(1 for row in records.stranded if row["to_h"] is None),
-        "airborne_at_end": [dict(row) for row in records.airborne_at_end],
-        "gridlock": [dict(row) for row in records.gridlock],
-        "closures": [dict(row) for row in records.closures],
+        "airborne_at_end": cast(list[AirborneRow], [dict(row) for row in records.airborne_at_end]),
+        "gridlock": cast(list[GridlockRow], [dict(row) for row in records.gridlock]),
+        "closures": cast(list[AirfieldClosureRow], [dict(row) for row in records.closures]),
     }
 
 
-def _closure(out: RunOutput, days: int) -> dict[str, Any]:
+def _closure(out: RunOutput, days: int) -> ClosureFigures:
     """The day all requested tons were delivered, the mean daily tons, and the fuel stops used."""
     run, ledgers = out.world.run, out.ledgers
     deliveries, legs = out.records.deliveries, out.records.legs
@@ -207,10 +233,10 @@ def _closure(out: RunOutput, days: int) -> dict[str, Any]:
     }
 
 
-def _by_requirement(out: RunOutput) -> list[dict[str, Any]]:
+def _by_requirement(out: RunOutput) -> list[RequirementRow]:
     """One row per requirement: its tons, sorties and closure day."""
     world, deliveries = out.world, out.records.deliveries
-    rows = []
+    rows: list[RequirementRow] = []
     for i, (req, ledger) in enumerate(zip(world.requirements, out.ledgers, strict=True)):
         mine = [k for k, r in enumerate(deliveries["requirement"]) if r == i]
         day = closure_day([deliveries["time_h"][k] for k in mine], [deliveries["tons"][k] for k in mine], ledger.generated_t)
@@ -224,7 +250,7 @@ def _by_requirement(out: RunOutput) -> list[dict[str, Any]]:
     return rows
 
 
-def _by_destination(out: RunOutput, days: int) -> dict[str, dict[str, Any]]:
+def _by_destination(out: RunOutput, days: int) -> dict[str, DestinationFigures]:
     """Tons and sorties delivered to each destination, with the mean payload and mean daily tons."""
     deliveries = out.records.deliveries
     by_destination: dict[str, dict[str, Any]] = {}
@@ -235,10 +261,10 @@ def _by_destination(out: RunOutput, days: int) -> dict[str, dict[str, Any]]:
     for entry in by_destination.values():
         entry["mean_payload_t"] = entry["delivered_t"] / entry["sorties"]
         entry["mean_daily_t"] = entry["delivered_t"] / days
-    return by_destination
+    return cast(dict[str, DestinationFigures], by_destination)  # every key added above
 
 
-def _by_aircraft_type(out: RunOutput, days: int, held_h: dict[str, dict[str, float]]) -> dict[str, dict[str, Any]]:
+def _by_aircraft_type(out: RunOutput, days: int, held_h: dict[str, dict[str, float]]) -> dict[str, AircraftTypeFigures]:
     """Per aircraft type: aircraft, sorties, tons, flight hours and fuel, then crew and holding figures."""
     world, deliveries, legs = out.world, out.records.deliveries, out.records.legs
     by_type: dict[str, dict[str, Any]] = {}
@@ -255,10 +281,10 @@ def _by_aircraft_type(out: RunOutput, days: int, held_h: dict[str, dict[str, flo
         slot["mean_payload_t"] = slot["delivered_t"] / slot["sorties"] if slot["sorties"] else 0.0
         slot["flight_h_per_aircraft_day"] = slot["flight_h"] / (slot["aircraft"] * days) if slot["aircraft"] else 0.0
         slot.update(_crew_figures(out, name, held_h))
-    return by_type
+    return cast(dict[str, AircraftTypeFigures], by_type)  # every key added above
 
 
-def _crew_figures(out: RunOutput, kind: str, held_h: dict[str, dict[str, float]]) -> dict[str, Any]:
+def _crew_figures(out: RunOutput, kind: str, held_h: dict[str, dict[str, float]]) -> CrewFigures:
     """One aircraft type's crews, their share of time on duty, the most one crew flew, and the hours held.
 
     Reading ``held_h`` for ``kind`` puts the type into it (at zero) if it never held.
@@ -274,7 +300,7 @@ def _crew_figures(out: RunOutput, kind: str, held_h: dict[str, dict[str, float]]
     }
 
 
-def _airfields(out: RunOutput) -> dict[str, dict[str, Any]]:
+def _airfields(out: RunOutput) -> dict[str, AirfieldFigures]:
     """Each airfield used: its limits, turns and waits for a spot, peak aircraft on the ground, parking holds."""
     world, ground = out.world, out.records.ground
     peaks = peak_on_ground(out)
@@ -286,7 +312,7 @@ def _airfields(out: RunOutput) -> dict[str, dict[str, Any]]:
             waits_at[f].append(s - r)
         elif what == "parking hold":
             holds_at[f].append(e - s)
-    airfields: dict[str, dict[str, Any]] = {}
+    airfields: dict[str, AirfieldFigures] = {}
     for ident in _airfields_used(out):
         a = world.airfields[ident]
         waits, holds = waits_at.get(ident, []), holds_at.get(ident, [])
@@ -302,11 +328,11 @@ def _airfields(out: RunOutput) -> dict[str, dict[str, Any]]:
     return airfields
 
 
-def _context(out: RunOutput) -> dict[str, Any]:
+def _context(out: RunOutput) -> Context:
     """What shaped the run: infeasible legs, scenario events, routed legs, airspace, and the inputs used."""
     world, start = out.world, out.world.run.start_date
     return {
-        "infeasible_legs": [_in_days(row) for row in infeasible_legs(world)],
+        "infeasible_legs": [cast(InfeasibleLeg, _in_days(row)) for row in infeasible_legs(world)],
         "events": [{"day": (day := day_of_hour(e.at_h)), "date": _date(start, int(day)), "what": e.describe()}
                    for e in world.events],
         "routed_legs": [{"leg": f"{a}->{b}", "note": note} for (a, b), note in world.leg_notes.items() if a < b],
@@ -320,7 +346,7 @@ def _tons(value: float) -> float:
     return 0.0 if abs(value) < 1e-9 else value
 
 
-def cargo_summary(world: Any, deliveries: list[dict[str, Any]]) -> dict[str, Any]:
+def cargo_summary(world: Any, deliveries: list[dict[str, Any]]) -> CargoSummary:
     """Requested, delivered and undelivered (waiting, or aboard at the end) by cargo class and by item: tons
     for every class, heads for passengers, pieces for items, and per item the sorties by type that carried it."""
     by_class: dict[str, dict[str, float]] = {}
@@ -363,7 +389,7 @@ def cargo_summary(world: Any, deliveries: list[dict[str, Any]]) -> dict[str, Any
             cls["undelivered"] = cls["requested"] - cls["delivered"]
     for item in by_item.values():
         item["undelivered"] = item["requested"] - item["delivered"]
-    return {"by_class": by_class, "by_item": by_item}
+    return cast(CargoSummary, {"by_class": by_class, "by_item": by_item})  # every key added above
 
 
 def peak_on_ground(out: RunOutput) -> dict[str, int]:
@@ -396,7 +422,7 @@ def _airfields_used(out: RunOutput) -> list[str]:
     return named + visited
 
 
-def airspace_summary(out: RunOutput) -> dict[str, Any]:
+def airspace_summary(out: RunOutput) -> AirspaceSummary:
     """Airspace phases and the legal route of every requirement leg and every hop flown, per phase.
 
     ``unroutable_legs`` lists requirement legs with no legal route in some phase.
@@ -406,7 +432,8 @@ def airspace_summary(out: RunOutput) -> dict[str, Any]:
     pairs = {(r.from_, r.to): None for r in world.requirements}
     pairs.update({(a, b): None for a, b in zip(legs["origin"], legs["destination"], strict=True) if a != b})
     requirement_pairs = {(r.from_, r.to) for r in world.requirements}
-    phases, unroutable = [], []
+    phases: list[AirspacePhase] = []
+    unroutable: list[UnroutableLeg] = []
     for start_h, policy in world.phases:
         day = day_of_hour(start_h)
         routes = []
@@ -420,18 +447,18 @@ def airspace_summary(out: RunOutput) -> dict[str, Any]:
             if not route.legal and (a, b) in requirement_pairs:
                 unroutable.append({"from": a, "to": b, "from_day": day, "airspace": policy.label,
                                    "reason": "; ".join(route.notes)})
-        phases.append({"from_day": day, **policy.describe(), "routes": routes})
+        phases.append(cast(AirspacePhase, {"from_day": day, **policy.describe(), "routes": routes}))
     return {"phases": phases, "unroutable_legs": unroutable}
 
 
-def _territorial(width_nm: float) -> dict[str, Any]:
+def _territorial(width_nm: float) -> InputRange:
     default = countries.territorial_nm()
     if width_nm == default.value:
-        return vars(default)
+        return cast(InputRange, vars(default))  # value, grade, source, low, high
     return {"value": width_nm, "grade": "scenario", "source": "scenario file"}
 
 
-def _inputs(out: RunOutput) -> dict[str, Any]:
+def _inputs(out: RunOutput) -> Inputs:
     """Every catalogue number the run used, with its grade and source."""
     world = out.world
     uses_airspace = len(world.phases) > 1 or world.policy.closed or world.policy.rules

@@ -21,7 +21,7 @@ import sys
 import tempfile
 import threading
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -227,7 +227,7 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def write_json(path: Path, data: dict[str, Any]) -> None:
+def write_json(path: Path, data: Mapping[str, Any]) -> None:
     """Pretty JSON with rounded floats."""
     path.write_text(json.dumps(_clean(strict_json(data)), indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8")
 

@@ -41,3 +41,5 @@ def test_the_site_builds_strictly(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     cli = (tmp_path / "site" / "reference" / "cli" / "index.html").read_text(encoding="utf-8")
     assert "airlift size" in cli and "--close-by" in cli  # generated from the typer app
+    outputs = (tmp_path / "site" / "reference" / "outputs" / "index.html").read_text(encoding="utf-8")
+    assert 'id="requirementrow"' in outputs and "closure_day_p10" in outputs  # generated from summary_types

@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 from helpers import scenario
 from typer.testing import CliRunner
 
 from sim.cli import app
 from sim.experiments import sizing, sweeps
+from sim.experiments.outcomes import RunTables
 from sim.experiments.replications import replicate
 from sim.results import statistics
 
@@ -82,6 +84,28 @@ def test_sweep_points_carry_the_spread():
     for point in result.point_rows:
         assert point["mean_daily_t_p10"] <= point["mean_daily_t_mean"] <= point["mean_daily_t_p90"] or \
             point["mean_daily_t_p10"] == point["mean_daily_t_p90"]
+
+
+def test_a_one_point_sweep_and_the_replicated_run_split_their_runs_alike():
+    # Replications and SweepResult share their split (sim.experiments.outcomes): the same replications give
+    # the same tidy rows, the same mean, CI and spread per figure, and the same closure per requirement.
+    short = stochastic(days=4).with_({"requirements[0].tons": 600})  # 2 of the 6 replications close
+    reps = replicate(short, 6, workers=1)
+    point = sweeps.sweep(short, {"fleet[0].count": [2]}, replications=6, workers=1)
+    assert isinstance(reps, RunTables) and isinstance(point, RunTables)
+    pd.testing.assert_frame_equal(point.runs.drop(columns=["point", "fleet[0].count"]), reps.runs)
+    pd.testing.assert_frame_equal(point.by_requirement.drop(columns=["point", "fleet[0].count"]), reps.by_requirement)
+    (row,) = point.point_rows
+    s = reps.summary
+    for figure in ("delivered_t", "backlog_t", "sorties", "mean_daily_t"):
+        stats = s["replications"][figure]
+        assert [row[f"{figure}_{part}"] for part in ("mean", "ci95_low", "ci95_high", "p10", "p90")] == \
+            [stats[part] for part in ("mean", "ci95_low", "ci95_high", "p10", "p90")]
+    (entry,) = s["by_requirement"]
+    name = entry["requirement"]
+    assert 0 < entry["p_closed"] < 1
+    assert row[f"{name}: p_closed"] == entry["p_closed"] and row[f"{name}: closure_day_median"] == entry["closure_day"]
+    assert row[f"{name}: delivered_t_p10"] == entry["delivered_t_p10"]
 
 
 def _result(closed: int, n: int, confidence: float, value: int | None = 5) -> sizing.SizingResult:
