@@ -33,21 +33,6 @@ def staged_file(path: Path, suffix: str = "") -> Iterator[Path]:
         raise
 
 
-@contextmanager
-def staged_folder(path: Path) -> Iterator[Path]:
-    """A temporary folder beside ``path`` to fill; it replaces ``path`` (an existing folder included) when
-    the block ends normally, and is deleted when it raises."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-{os.getpid()}-", dir=path.parent))
-    try:
-        yield tmp
-        publish(tmp, path)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
 def publish(tmp: Path, target: Path) -> None:
     """Rename a finished temporary file or folder onto ``target`` with the permissions a plain write would
     give (``mkstemp`` and ``mkdtemp`` make them private). An existing folder is moved aside first and

@@ -103,15 +103,6 @@ def resolve_airfield(text: str) -> str:
     raise UnknownAirfieldError(f"unknown airfield {typed!r}{suggest_airfield(typed)}")
 
 
-def is_airfield(text: str) -> bool:
-    """True when ``resolve_airfield(text)`` finds exactly one airfield."""
-    try:
-        resolve_airfield(text)
-    except UnknownAirfieldError:
-        return False
-    return True
-
-
 def suggest_airfield(text: str, among: list[str] | None = None) -> str:
     """A hint naming the nearest airfield by code or name, e.g. " (did you mean OSLK (Hmeimim)?)", or ""
     when none is close. ``among``: the idents to choose from (default: the curated catalogue)."""

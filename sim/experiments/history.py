@@ -113,12 +113,6 @@ def _input_record(spec: Input, kept: list[dict[str, Any]]) -> dict[str, Any]:
     return record
 
 
-def read_observations(rows: Sequence[Mapping[str, str]]) -> list[Observation]:
-    """Observations from CSV rows with date, type, origin, destination (and source)."""
-    return [Observation(date.fromisoformat(r["date"].strip()), r.get("type", "").strip(), r["origin"].strip(),
-                        r["destination"].strip(), (r.get("source") or "").strip()) for r in rows]
-
-
 def read_observation_file(path: Path, scenario: Scenario) -> list[Observation]:
     """Observations from a CSV file (header date,type,origin,destination[,source]): the file edge of this
     module. Raises FlightsError with one problem per bad cell (an airfield neither the catalogue nor the

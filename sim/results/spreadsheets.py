@@ -68,18 +68,6 @@ def summary_rows(summary: Summary) -> list[dict[str, Any]]:
     return out
 
 
-def write_xlsx(path: Path, summary: Summary, daily: list[dict[str, Any]], sorties: list[dict[str, Any]]) -> None:
-    """Write the workbook (summary, daily and sorties sheets) to ``path``."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.remove(book.active)
-    _sheet(book, "summary", summary_rows(summary))
-    _sheet(book, "daily", daily)
-    _sheet(book, "sorties", sorties)
-    book.save(path)
-
-
 def write_sheets(path: Path, sheets: list[tuple[str, list[dict[str, Any]]]]) -> None:
     """Write a workbook with one sheet per (title, rows) to ``path``."""
     from openpyxl import Workbook
