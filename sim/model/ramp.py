@@ -8,9 +8,10 @@ it only delays the next grant until ``in_use < capacity``.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import simpy
 
@@ -72,18 +73,56 @@ EPS_H = 1e-9
 SLOT_GAP_H = 1 / 60
 
 
-def busiest(spans: list[tuple[float, float]], start: float, end: float) -> int:
+def busiest(spans: Sequence[tuple[float, float]], start: float, end: float) -> int:
     """Most of the (from_h, to_h) ``spans`` held at one instant of [start, end) (touching ends do not overlap)."""
-    points = []
+    starts, ends = [], []
     for a, b in spans:
         if a < end - EPS_H and b > start + EPS_H:
-            points += [(max(a, start), 1), (min(b, end), -1)]
-    points.sort()  # at one instant an end (-1) comes before a start (+1)
-    count = top = 0
-    for _, step in points:
-        count += step
-        top = max(top, count)
+            starts.append(a if a > start else start)
+            ends.append(b if b < end else end)
+    starts.sort()
+    ends.sort()
+    # Sweep the starts in time; at one instant an end comes before a start. The count peaks at a start.
+    count = top = j = 0
+    last = len(ends)
+    for a in starts:
+        while j < last and ends[j] <= a:
+            count -= 1
+            j += 1
+        count += 1
+        if count > top:
+            top = count
     return top
+
+
+def room(held: Sequence[tuple[float, float]], start: float, end: float, capacity: int) -> bool:
+    """Is a spot free through [start, end) beside the (from_h, to_h) spans ``held``? (``busiest`` < capacity;
+    fewer spans overlapping the window than the spots answer at once.)"""
+    lo, hi = start + EPS_H, end - EPS_H
+    overlapping = [span for span in held if span[0] < hi and span[1] > lo]
+    return len(overlapping) < capacity or busiest(overlapping, start, end) < capacity
+
+
+def earliest(number: int, now: float, slots: Sequence[tuple[Parking, float, float, bool]]) -> float:
+    """The earliest take-off (h, not before ``now``) for which aircraft ``number`` can book every slot of
+    ``slots`` (lot, from h, to h after the take-off, exempt); infinite if none fits while the spots are held by
+    aircraft with no departure booked.
+
+    The answer is the first of the candidate take-offs (now, and each time a spot held at one of the lots
+    frees, less the slot's offset there) at which every slot fits. A lot that always has room (exempt, or
+    fewer slots booked than spots) neither rejects one nor brings a candidate that matters: a lot's room
+    opens only as a spot held there frees, so the first take-off that fits everywhere is now or a candidate
+    of a lot that can be full. Take-off now is tried first; the others are built only when it fails.
+    """
+    tight = [(held, a, b, lot.capacity) for lot, a, b, exempt in slots
+             if not exempt and (held := lot.held(number)) is not None]
+    if all(room(held, now + a, now + b, cap) for held, a, b, cap in tight):
+        return now
+    candidates = sorted({end - a for held, a, _, _ in tight for _, end in held if end < math.inf and end - a > now})
+    for depart in candidates:
+        if all(room(held, depart + a, depart + b, cap) for held, a, b, cap in tight):
+            return depart
+    return math.inf
 
 
 class Parking:
@@ -119,18 +158,23 @@ class Parking:
 
     def fits(self, number: int, start: float, end: float, exempt: bool = False) -> bool:
         """Can aircraft ``number`` book a slot from ``start`` to ``end`` (h)?"""
-        if exempt or len(self.spans) - (number in self.spans) < self.capacity:
-            return True
-        held = [(a, self.end_of(n) + SLOT_GAP_H) for n, (a, _) in self.spans.items() if n != number]
-        return busiest(held, start, end) < self.capacity
+        held = None if exempt else self.held(number)
+        return held is None or room(held, start, end, self.capacity)
+
+    def held(self, number: int) -> list[tuple[float, float]] | None:
+        """The (from h, to h) of the spots held by the others than aircraft ``number``: each from its slot's
+        start until it may take an arrival (``end_of`` plus the gap); None when fewer are booked than there are
+        spots (any slot fits)."""
+        spans = self.spans
+        if len(spans) - (number in spans) < self.capacity:
+            return None
+        present, late = self.present, self.env.now - EPS_H
+        return [(a, math.inf if b < late and n in present else b + SLOT_GAP_H)
+                for n, (a, b) in spans.items() if n != number]
 
     def full_for(self, number: int) -> bool:
         """Would aircraft ``number`` landing now find every spot held by an aircraft on the ground?"""
         return sum(1 for n in self.present if n != number and n in self.spans) >= self.capacity
-
-    def ends(self) -> list[float]:
-        """The hours at which a spot held now may take an arrival, as planned (finite ones only)."""
-        return [end + SLOT_GAP_H for end in map(self.end_of, self.spans) if end < math.inf]
 
     def book(self, number: int, start: float, end: float, exempt: bool = False) -> None:
         """Book a slot (callers check ``fits`` first)."""
