@@ -147,9 +147,14 @@ class Parking:
         self.present: set[int] = set()  # on the ground here
         self.exempt: set[int] = set()  # slots booked at the aircraft's own base
         self.committed: set[int] = set()  # slots of aircraft in the air towards here
+        self.losable: set[int] = set()  # slots ``settle`` may cancel: booked, not landed, nor exempt, nor committed
         self.peak = 0  # most aircraft on the ground at once
         self.line = line
         self.on_lost: Callable[[int, Parking], None] | None = None  # a booking cancelled: the model calls back
+        # Overstay watches (see ``_watch``): (hour, aircraft, end of its stay) in time order, and the hours at
+        # which a timer is set to look at them
+        self._watches: list[tuple[float, int, float]] = []
+        self._timers: list[float] = []
 
     def end_of(self, number: int) -> float:
         """When aircraft ``number``'s spot frees: its slot's end, or never while it stays beyond it."""
@@ -181,11 +186,15 @@ class Parking:
         self.spans[number] = [start, end]
         if exempt:
             self.exempt.add(number)
+        elif number not in self.present and number not in self.exempt and number not in self.committed:
+            self.losable.add(number)
+            self._arm()  # a slot that may be lost: the overstays from now on are looked at
 
     def commit(self, number: int) -> None:
         """The aircraft took off towards here: its slot goes before others' when the spots run short."""
         if number in self.spans:
             self.committed.add(number)
+            self.losable.discard(number)
 
     def cancel(self, number: int) -> None:
         """A booked slot is given up (the aircraft will not come, or not then)."""
@@ -196,6 +205,7 @@ class Parking:
         """Aircraft ``number`` landed here: it holds its spot until it leaves, expected at its slot's end (or
         open-ended without a slot). ``counted`` False: a diversion, parked beyond the capacity."""
         self.present.add(number)
+        self.losable.discard(number)
         self.peak = max(self.peak, len(self.present))
         if not counted:
             self.cancel(number)
@@ -245,6 +255,8 @@ class Parking:
         """Cancel the booked slots that no longer fit beside the aircraft on the ground, in the order of their
         start; the model calls their aircraft back. Slots of aircraft in the air are kept: one that finds every
         spot taken when it lands turns away then (see ``full_for``)."""
+        if not self._losable():
+            return
         booked = sorted((n for n in self.spans if n not in self.present),
                         key=lambda n: (n not in self.exempt, n not in self.committed, self.spans[n][0], n))
         kept = [(self.spans[n][0], self.end_of(n) + SLOT_GAP_H) for n in self.present if n in self.spans]
@@ -259,6 +271,7 @@ class Parking:
         for number in lost:
             del self.spans[number]
             self.committed.discard(number)
+            self.losable.discard(number)
             if self.on_lost is not None:
                 self.on_lost(number, self)
 
@@ -266,22 +279,56 @@ class Parking:
         del self.spans[number]
         self.exempt.discard(number)
         self.committed.discard(number)
+        self.losable.discard(number)
         if self.line is not None:
             self.line.changed(self)
 
+    def _losable(self) -> bool:
+        """Is a slot booked here that ``settle`` may cancel (not yet landed, nor exempt, nor committed)?"""
+        return bool(self.losable)
+
     def _watch(self, number: int) -> None:
         """Look again just after the end of the stay of aircraft ``number``: if it is still here, it holds
-        its spot open-ended and the bookings after it may no longer fit."""
+        its spot open-ended and the bookings after it may no longer fit (``settle`` then).
+
+        Lazily: the watches wait in time order, and a timer is set (one at a time, at the first watch) only
+        while a slot that may be lost is booked here; without one, ``settle`` would change nothing. A booking
+        that may be lost sets it (``book``), and then the watches already past are spent: the overstays they
+        looked for show in ``end_of`` already, so that booking was made knowing them.
+        """
         end = self.spans[number][1]
         if end == math.inf:
             return
+        now = self.env.now
+        heapq.heappush(self._watches, (now + (max(0.0, end - now) + OVERSTAY_CHECK_H), number, end))
+        if self._losable():
+            self._arm()
 
-        def check(_event: simpy.Event) -> None:
+    def _arm(self) -> None:
+        """Set a timer at the first watch still ahead, unless one is set at or before it."""
+        watches, now = self._watches, self.env.now
+        while watches and watches[0][0] < now - EPS_H:
+            heapq.heappop(watches)
+        if not watches or (self._timers and self._timers[0] <= watches[0][0] + EPS_H):
+            return
+        hour = watches[0][0]
+        heapq.heappush(self._timers, hour)
+        self.env.timeout(max(0.0, hour - now)).callbacks.append(self._ring)
+
+    def _ring(self, _event: simpy.Event) -> None:
+        """A timer: the watches of this instant whose aircraft are still here with the same stay settle the lot."""
+        heapq.heappop(self._timers)
+        watches, now = self._watches, self.env.now
+        overstay = False
+        while watches and watches[0][0] <= now + EPS_H:
+            hour, number, end = heapq.heappop(watches)
             span = self.spans.get(number)
-            if number in self.present and span is not None and span[1] == end:
-                self.settle()
-
-        self.env.timeout(max(0.0, end - self.env.now) + OVERSTAY_CHECK_H).callbacks.append(check)
+            overstay = overstay or (hour >= now - EPS_H and number in self.present and span is not None
+                                    and span[1] == end)
+        if overstay:
+            self.settle()
+        if self._losable():
+            self._arm()
 
 
 class _Waiter:

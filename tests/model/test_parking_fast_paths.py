@@ -7,12 +7,16 @@ spot's end at every airfield, each tried with every slot; the busiest instant fo
 from __future__ import annotations
 
 import math
+from unittest import mock
 
 import simpy
-from hypothesis import given, settings
+from helpers import BASE
+from helpers import scenario as micro
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from sim.model.ramp import EPS_H, SLOT_GAP_H, Parking, busiest, earliest, room
+from sim import run
+from sim.model.ramp import EPS_H, OVERSTAY_CHECK_H, SLOT_GAP_H, Parking, busiest, earliest, room
 
 
 def plain_busiest(spans, start, end):
@@ -102,3 +106,60 @@ def test_the_earliest_take_off_is_the_plain_searchs(data, now):
         slots.append((lot, at, at + length, data.draw(st.booleans()) and data.draw(st.booleans())))
         at += length
     assert earliest(number, now, slots) == plain_earliest(number, now, slots)
+
+
+# --- the lazy overstay watch --------------------------------------------------------------------------
+
+
+def plain_watch(lot, number):
+    """One timer per stay: just after its end, if the aircraft is still here with that stay, settle."""
+    end = lot.spans[number][1]
+    if end == math.inf:
+        return
+
+    def check(_event):
+        span = lot.spans.get(number)
+        if number in lot.present and span is not None and span[1] == end:
+            lot.settle()
+
+    lot.env.timeout(max(0.0, end - lot.env.now) + OVERSTAY_CHECK_H).callbacks.append(check)
+
+
+def plain_run(scenario, replication):
+    """The run with a timer for every stay and a ``settle`` that always looks at every slot."""
+    with mock.patch.object(Parking, "_watch", plain_watch), mock.patch.object(Parking, "_losable", lambda lot: True):
+        return run(scenario, replication=replication)
+
+
+BREAKS = {"break_per_sortie": 0.2, "repair_h": {"mean": 5, "cv": 0.5}, "ground_time_cv": 0.3}
+BOTH_WAYS = [{"from": "ORIG", "to": "DEST", "tons": 100_000}, {"from": "DEST", "to": "ORIG", "tons": 100_000}]
+
+
+def crowded_micro(parking, ute_h, fleet, crews, stochastic):
+    """The micro world (ORIG <-> DEST, 1.5 h legs) carrying both ways with ``parking`` spots (ORIG, DEST), a
+    flying-hour budget (UTE: it keeps an aircraft on the ground past its slot unannounced, an overstay) and
+    aircraft based at each end (``fleet``)."""
+    ends = ("ORIG", "DEST")
+    airfields = {k: {**BASE["airfields"][k], "mog": 2, "parking_mog": spots} for k, spots in zip(ends, parking, strict=True)}
+    aircraft = {"Il-76MD": {**BASE["aircraft"]["Il-76MD"], "ute_h_per_day": ute_h}}
+    return micro(days=3, airfields=airfields, aircraft=aircraft, stochastic=stochastic, requirements=BOTH_WAYS,
+                 fleet=[{"type": "Il-76MD", "count": n, "base": base} for n, base in zip(fleet, ends, strict=True) if n],
+                 operations={"crews": crews, "parking_holds": True})
+
+
+@st.composite
+def crowded(draw):
+    return crowded_micro((draw(st.integers(1, 3)), draw(st.integers(1, 3))), draw(st.sampled_from([None, 3, 6])),
+                         (draw(st.integers(0, 4)), draw(st.integers(1, 4))), draw(st.booleans()),
+                         draw(st.sampled_from([None, BREAKS])))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(crowded(), st.integers(0, 3))
+@example(crowded_micro((2, 3), 3, (1, 4), True, BREAKS), 0)  # an overstay found by its watch cancels a slot
+def test_the_lazy_overstay_watch_gives_the_runs_of_a_timer_for_every_stay(scenario, replication):
+    # Timers only while a slot that may be lost is booked, one at a time per airfield: the same sorties and
+    # ground rows as a timer after every stay.
+    fast, plain = run(scenario, replication=replication), plain_run(scenario, replication)
+    assert fast.sortie_rows == plain.sortie_rows
+    assert fast.ground.equals(plain.ground)
