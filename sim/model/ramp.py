@@ -73,34 +73,55 @@ EPS_H = 1e-9
 SLOT_GAP_H = 1 / 60
 
 
-def busiest(spans: Sequence[tuple[float, float]], start: float, end: float) -> int:
-    """Most of the (from_h, to_h) ``spans`` held at one instant of [start, end) (touching ends do not overlap)."""
+def _clipped(spans: Sequence[tuple[float, float]], start: float, end: float) -> tuple[list[float], list[float]]:
+    """The starts and the ends of the ``spans`` overlapping [start, end) (touching ends do not overlap), cut to it."""
+    lo, hi = start + EPS_H, end - EPS_H
     starts, ends = [], []
     for a, b in spans:
-        if a < end - EPS_H and b > start + EPS_H:
+        if a < hi and b > lo:
             starts.append(a if a > start else start)
             ends.append(b if b < end else end)
+    return starts, ends
+
+
+def _reaches(starts: list[float], ends: list[float], count: float) -> bool:
+    """Are ``count`` of the spans (their ``starts`` and ``ends``) held at one instant? At one instant an end
+    comes before a start."""
     starts.sort()
     ends.sort()
-    # Sweep the starts in time; at one instant an end comes before a start. The count peaks at a start.
-    count = top = j = 0
+    held = j = 0
     last = len(ends)
     for a in starts:
         while j < last and ends[j] <= a:
-            count -= 1
+            held -= 1
             j += 1
-        count += 1
-        if count > top:
-            top = count
+        held += 1
+        if held >= count:
+            return True
+    return False
+
+
+def busiest(spans: Sequence[tuple[float, float]], start: float, end: float) -> int:
+    """Most of the (from_h, to_h) ``spans`` held at one instant of [start, end) (touching ends do not overlap)."""
+    starts, ends = _clipped(spans, start, end)
+    starts.sort()
+    ends.sort()
+    held = top = j = 0
+    last = len(ends)
+    for a in starts:  # at one instant an end comes before a start; the count peaks at a start
+        while j < last and ends[j] <= a:
+            held -= 1
+            j += 1
+        held += 1
+        top = max(top, held)
     return top
 
 
 def room(held: Sequence[tuple[float, float]], start: float, end: float, capacity: int) -> bool:
-    """Is a spot free through [start, end) beside the (from_h, to_h) spans ``held``? (``busiest`` < capacity;
-    fewer spans overlapping the window than the spots answer at once.)"""
-    lo, hi = start + EPS_H, end - EPS_H
-    overlapping = [span for span in held if span[0] < hi and span[1] > lo]
-    return len(overlapping) < capacity or busiest(overlapping, start, end) < capacity
+    """Is a spot free through [start, end) beside the (from_h, to_h) spans ``held``: are fewer than
+    ``capacity`` held at one instant of it (``busiest``)? Fewer spans overlapping it than spots answer at once."""
+    starts, ends = _clipped(held, start, end)
+    return len(starts) < capacity or not _reaches(starts, ends, capacity)
 
 
 def earliest(number: int, now: float, slots: Sequence[tuple[Parking, float, float, bool]]) -> float:
@@ -112,10 +133,17 @@ def earliest(number: int, now: float, slots: Sequence[tuple[Parking, float, floa
     frees, less the slot's offset there) at which every slot fits. A lot that always has room (exempt, or
     fewer slots booked than spots) neither rejects one nor brings a candidate that matters: a lot's room
     opens only as a spot held there frees, so the first take-off that fits everywhere is now or a candidate
-    of a lot that can be full. Take-off now is tried first; the others are built only when it fails.
+    of a lot that can be full. A lot where as many spots as it has are held open-ended since before now never
+    fits (those are held through any slot after now); else one fits once the spots held for a time are free.
+    Take-off now is tried first; the other candidates are built only when it fails.
     """
-    tight = [(held, a, b, lot.capacity) for lot, a, b, exempt in slots
-             if not exempt and (held := lot.held(number)) is not None]
+    tight = []
+    for lot, a, b, exempt in slots:
+        held = None if exempt else lot.held(number)
+        if held is not None:
+            if sum(1 for start, end in held if end == math.inf and start <= now) >= lot.capacity:
+                return math.inf
+            tight.append((held, a, b, lot.capacity))
     if all(room(held, now + a, now + b, cap) for held, a, b, cap in tight):
         return now
     candidates = sorted({end - a for held, a, _, _ in tight for _, end in held if end < math.inf and end - a > now})
