@@ -144,6 +144,16 @@ def earliest(number: int, now: float, slots: Sequence[tuple[Parking, float, floa
             if sum(1 for start, end in held if end == math.inf and start <= now) >= lot.capacity:
                 return math.inf
             tight.append((held, a, b, lot.capacity))
+    if not tight:
+        return now
+    if len(tight) == 1:  # the common case, without the loops over lots
+        held, a, b, cap = tight[0]
+        if room(held, now + a, now + b, cap):
+            return now
+        for depart in sorted({end - a for _, end in held if end < math.inf and end - a > now}):
+            if room(held, depart + a, depart + b, cap):
+                return depart
+        return math.inf
     if all(room(held, now + a, now + b, cap) for held, a, b, cap in tight):
         return now
     candidates = sorted({end - a for held, a, _, _ in tight for _, end in held if end < math.inf and end - a > now})
@@ -201,9 +211,8 @@ class Parking:
         spans = self.spans
         if len(spans) - (number in spans) < self.capacity:
             return None
-        present, late = self.present, self.env.now - EPS_H
-        return [(a, math.inf if b < late and n in present else b + SLOT_GAP_H)
-                for n, (a, b) in spans.items() if n != number]
+        present, late, inf, gap = self.present, self.env.now - EPS_H, math.inf, SLOT_GAP_H
+        return [(a, inf if b < late and n in present else b + gap) for n, (a, b) in spans.items() if n != number]
 
     def full_for(self, number: int) -> bool:
         """Would aircraft ``number`` landing now find every spot held by an aircraft on the ground?"""
@@ -332,10 +341,15 @@ class Parking:
         if self._losable():
             self._arm()
 
-    def _arm(self) -> None:
-        """Set a timer at the first watch still ahead, unless one is set at or before it."""
-        watches, now = self._watches, self.env.now
-        while watches and watches[0][0] < now - EPS_H:
+    def _arm(self, settled: bool = False) -> None:
+        """Set a timer at the first watch still ahead whose aircraft is here, unless one is set at or before it.
+        (An aircraft gone has nothing to overstay: were it back, its landing set a watch of its own.) From a timer
+        (``settled``), a watch whose aircraft has changed its stay since is dropped too: each change sets a
+        watch of its own (or holds the spot open-ended); only a booking tried and undone within one instant
+        (``ParkingLine.exchange``) puts a stay back as it was, and no timer rings inside one."""
+        watches, now, present, spans = self._watches, self.env.now, self.present, self.spans
+        while watches and (watches[0][0] < now - EPS_H or watches[0][1] not in present
+                           or (settled and spans.get(watches[0][1], (0.0, math.nan))[1] != watches[0][2])):
             heapq.heappop(watches)
         if not watches or (self._timers and self._timers[0] <= watches[0][0] + EPS_H):
             return
@@ -356,7 +370,7 @@ class Parking:
         if overstay:
             self.settle()
         if self._losable():
-            self._arm()
+            self._arm(settled=True)
 
 
 class _Waiter:
