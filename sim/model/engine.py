@@ -56,8 +56,6 @@ class AirliftModel:
                         for ident, a in world.airfields.items()}
         for lot in self.parking.values():
             lot.on_lost = self._slot_lost
-        # Where a whole hop ends (origin, destination, clearance, km) -> (lon, lat, great circle km to airfields):
-        # an aircraft turned away on landing diverts from there, as others before it (``diversion``)
         self._hop_ends: dict[tuple[str, str, AirspacePolicy, float], tuple[float, float, dict[str, float]]] = {}
         self.last_takeoff_h = 0.0
         self.crews = CrewRoster()
@@ -210,7 +208,8 @@ class AirliftModel:
 
     def _diverting_from(self, flight: Flight, flown_km: float) -> tuple[float, float, dict[str, float]]:
         """(lon, lat) of an aircraft ``flown_km`` into the hop ``flight`` and the great circle (km) from there to
-        every airfield; kept for the end of a whole hop, where the aircraft turned away on landing divert from."""
+        every airfield; kept for the end of a whole hop (origin, destination, clearance, km: ``_hop_ends``), where
+        the aircraft turned away on landing divert from, one after another."""
         key = (flight.origin, flight.destination, flight.policy, flown_km)
         point = self._hop_ends.get(key)
         if point is None:

@@ -294,15 +294,16 @@ class Parking:
         spot taken when it lands turns away then (see ``full_for``)."""
         if not self._losable():
             return
-        booked = sorted((n for n in self.spans if n not in self.present),
-                        key=lambda n: (n not in self.exempt, n not in self.committed, self.spans[n][0], n))
-        kept = [(self.spans[n][0], self.end_of(n) + SLOT_GAP_H) for n in self.present if n in self.spans]
+        spans, present, capacity, gap = self.spans, self.present, self.capacity, SLOT_GAP_H
+        # Held first: the aircraft on the ground, then the slots that cannot be lost (exempt, committed) ...
+        kept = [(a, self.end_of(n) + gap if n in present else b + gap)
+                for n, (a, b) in spans.items() if n not in self.losable]
         lost = []
-        for number in booked:
-            start, end = self.spans[number]
-            if (number in self.exempt or number in self.committed
-                    or busiest([*kept, (start, end)], start, end) <= self.capacity):
-                kept.append((start, end + SLOT_GAP_H))
+        for number in sorted(self.losable, key=lambda n: (spans[n][0], n)):  # ... then the others, by start
+            start, end = spans[number]
+            starts, ends = _clipped([*kept, (start, end)], start, end)
+            if len(starts) <= capacity or not _reaches(starts, ends, capacity + 1):  # busiest <= capacity
+                kept.append((start, end + gap))
             else:
                 lost.append(number)
         for number in lost:

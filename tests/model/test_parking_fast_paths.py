@@ -6,6 +6,7 @@ spot's end at every airfield, each tried with every slot; the busiest instant fo
 
 from __future__ import annotations
 
+import copy
 import math
 from unittest import mock
 
@@ -49,6 +50,26 @@ def plain_earliest(number, now, slots):
     return math.inf
 
 
+def plain_settle(lot):
+    booked = sorted((n for n in lot.spans if n not in lot.present),
+                    key=lambda n: (n not in lot.exempt, n not in lot.committed, lot.spans[n][0], n))
+    kept = [(lot.spans[n][0], lot.end_of(n) + SLOT_GAP_H) for n in lot.present if n in lot.spans]
+    lost = []
+    for number in booked:
+        start, end = lot.spans[number]
+        if (number in lot.exempt or number in lot.committed
+                or plain_busiest([*kept, (start, end)], start, end) <= lot.capacity):
+            kept.append((start, end + SLOT_GAP_H))
+        else:
+            lost.append(number)
+    for number in lost:
+        del lot.spans[number]
+        lot.committed.discard(number)
+        lot.losable.discard(number)
+        if lot.on_lost is not None:
+            lot.on_lost(number, lot)
+
+
 # Hours on a coarse grid (quarter hours) so that ends and starts often touch, plus a few odd ones.
 hours = st.one_of(st.integers(0, 48).map(lambda q: q / 4), st.floats(0, 12, allow_nan=False))
 spans = st.lists(st.tuples(hours, hours), max_size=12)
@@ -65,6 +86,9 @@ def lots(draw, now):
             lot.present.add(number)
             start = min(start, now)
         lot.spans[number] = [start, start + length]
+        if number not in lot.present:  # booked: at the aircraft's base, by one in the air towards it, or neither
+            kind = draw(st.sampled_from(["exempt", "committed", "losable"]))
+            {"exempt": lot.exempt, "committed": lot.committed, "losable": lot.losable}[kind].add(number)
     return lot
 
 
@@ -106,6 +130,20 @@ def test_the_earliest_take_off_is_the_plain_searchs(data, now):
         slots.append((lot, at, at + length, data.draw(st.booleans()) and data.draw(st.booleans())))
         at += length
     assert earliest(number, now, slots) == plain_earliest(number, now, slots)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.data(), hours)
+def test_settle_cancels_the_slots_the_plain_greedy_pass_cancels(data, now):
+    fast, plain = data.draw(lots(now)), None
+    plain = copy.deepcopy(fast)
+    lost_fast, lost_plain = [], []
+    fast.on_lost = lambda number, _lot: lost_fast.append(number)
+    plain.on_lost = lambda number, _lot: lost_plain.append(number)
+    fast.settle()
+    plain_settle(plain)
+    assert lost_fast == lost_plain
+    assert fast.spans == plain.spans and fast.losable == plain.losable
 
 
 # --- the lazy overstay watch --------------------------------------------------------------------------
