@@ -337,10 +337,13 @@ class Parking:
         end = self.spans[number][1]
         if end == math.inf:
             return
-        now = self.env.now
-        heapq.heappush(self._watches, (now + (max(0.0, end - now) + OVERSTAY_CHECK_H), number, end))
+        now, watches = self.env.now, self._watches
+        heapq.heappush(watches, (now + (max(0.0, end - now) + OVERSTAY_CHECK_H), number, end))
         if self._losable():
             self._arm()
+        else:  # the watches past are spent (see ``_arm``): the list stays as short as the stays ahead
+            while watches[0][0] < now - EPS_H:
+                heapq.heappop(watches)
 
     def _arm(self, settled: bool = False) -> None:
         """Set a timer at the first watch still ahead whose aircraft is here, unless one is set at or before it.
@@ -399,6 +402,7 @@ class ParkingLine:
         self.env = env
         self._waiters: dict[int, _Waiter] = {}  # by aircraft number, in the order the waits began
         self._trying = False  # an exchange is being tried: its bookings and cancellations wake nobody
+        self._stuck = 0  # waiters no slot fits for (``blocked``): without any, a change wakes nobody
 
     def wait(self, number: int, here: Parking, lots: tuple[Parking, ...], needs: tuple[str, ...],
              until_h: float | None = None, try_book: Callable[[], bool] | None = None) -> simpy.Event:
@@ -407,6 +411,8 @@ class ParkingLine:
         event fires with True then, or with False if ``recall`` calls it back (an airfield it ``needs``
         became unusable) or its slots are lost (``wake``)."""
         waiter = _Waiter(number, here, lots, needs, self.env.event(), try_book, self.env.now)
+        before = self._waiters.get(number)
+        self._stuck += waiter.blocked - (before is not None and before.blocked)
         self._waiters[number] = waiter
         if until_h is not None:
             self.env.timeout(max(0.0, until_h - self.env.now)).callbacks.append(lambda _e: self._end(waiter, True))
@@ -414,7 +420,7 @@ class ParkingLine:
 
     def changed(self, lot: Parking) -> None:
         """A spot of ``lot`` frees earlier than planned: the blocked waiters needing it try again."""
-        if self._trying:
+        if self._trying or not self._stuck:
             return
         for waiter in list(self._waiters.values()):
             if waiter.blocked and lot in waiter.lots:
@@ -431,6 +437,8 @@ class ParkingLine:
         """Aircraft ``number`` at ``here``, needing ``lots`` where no slot fits, exchanges spots with a blocked
         waiter standing at one of ``lots`` and needing ``here``: both leave now. True if one was found (both
         hold their slots then; ``try_book`` books the caller's slots now if they fit, ``drop`` gives them up)."""
+        if not self._stuck:
+            return False
         now = self.env.now
         for other in list(self._waiters.values()):
             if not other.blocked or other.here not in lots or here not in other.lots or other.try_book is None:
@@ -465,4 +473,5 @@ class ParkingLine:
     def _end(self, waiter: _Waiter, value: bool) -> None:
         if self._waiters.get(waiter.number) is waiter:
             del self._waiters[waiter.number]
+            self._stuck -= waiter.blocked
             waiter.event.succeed(value)

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sim import run
-from sim.model.ramp import EPS_H, OVERSTAY_CHECK_H, SLOT_GAP_H, Parking, busiest, earliest, room
+from sim.model.ramp import EPS_H, OVERSTAY_CHECK_H, SLOT_GAP_H, Parking, ParkingLine, busiest, earliest, room
 
 
 def plain_busiest(spans, start, end):
@@ -163,9 +163,20 @@ def plain_watch(lot, number):
     lot.env.timeout(max(0.0, end - lot.env.now) + OVERSTAY_CHECK_H).callbacks.append(check)
 
 
+def plain_changed(line, lot):
+    """Every waiter looked at, blocked or not."""
+    if line._trying:
+        return
+    for waiter in list(line._waiters.values()):
+        if waiter.blocked and lot in waiter.lots:
+            line._end(waiter, True)
+
+
 def plain_run(scenario, replication):
-    """The run with a timer for every stay and a ``settle`` that always looks at every slot."""
-    with mock.patch.object(Parking, "_watch", plain_watch), mock.patch.object(Parking, "_losable", lambda lot: True):
+    """The run with a timer for every stay, a ``settle`` that always looks at every slot and a parking line that
+    looks at every waiter."""
+    with (mock.patch.object(Parking, "_watch", plain_watch), mock.patch.object(Parking, "_losable", lambda lot: True),
+          mock.patch.object(ParkingLine, "changed", plain_changed)):
         return run(scenario, replication=replication)
 
 
