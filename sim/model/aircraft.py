@@ -499,11 +499,11 @@ class Aircraft:
                 return True
             self._drop_booking()
             depart = self._earliest(windows)
-            lots = tuple(model.parking[k] for k, _, _ in windows)
             if depart <= self.env.now + 1e-9:
                 self._book(windows)
                 here.leaving_at(self.number, self.env.now)
                 return True
+            lots = tuple(model.parking[k] for k, _, _ in windows)
             if depart < math.inf:  # a slot later: book it and wait for its time
                 self._book(windows, depart - self.env.now)
                 here.leaving_at(self.number, depart)
