@@ -17,7 +17,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sim import run
+from sim.model.aircraft import Flight
+from sim.model.engine import AirliftModel
 from sim.model.ramp import EPS_H, OVERSTAY_CHECK_H, SLOT_GAP_H, Parking, ParkingLine, busiest, earliest, room
+from sim.model.randomness import Randomness
+from sim.scenario.compile import build_world
 
 
 def plain_busiest(spans, start, end):
@@ -172,11 +176,18 @@ def plain_changed(line, lot):
             line._end(waiter, True)
 
 
+def plain_diverting_from(model, flight, flown_km):
+    """Where the diverting aircraft is, and its great circles to the airfields, worked out afresh each time."""
+    lon, lat = model.world.point_along(flight.origin, flight.destination, flight.policy, flown_km)
+    return lon, lat, {k: model.world.great_circle_from(lat, lon, k) for k in model.world.airfields}
+
+
 def plain_run(scenario, replication):
-    """The run with a timer for every stay, a ``settle`` that always looks at every slot and a parking line that
-    looks at every waiter."""
+    """The run with a timer for every stay, a ``settle`` that always looks at every slot, a parking line that
+    looks at every waiter and diversions that keep nothing."""
     with (mock.patch.object(Parking, "_watch", plain_watch), mock.patch.object(Parking, "_losable", lambda lot: True),
-          mock.patch.object(ParkingLine, "changed", plain_changed)):
+          mock.patch.object(ParkingLine, "changed", plain_changed),
+          mock.patch.object(AirliftModel, "_diverting_from", plain_diverting_from)):
         return run(scenario, replication=replication)
 
 
@@ -206,9 +217,22 @@ def crowded(draw):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(crowded(), st.integers(0, 3))
 @example(crowded_micro((2, 3), 3, (1, 4), True, BREAKS), 0)  # an overstay found by its watch cancels a slot
-def test_the_lazy_overstay_watch_gives_the_runs_of_a_timer_for_every_stay(scenario, replication):
-    # Timers only while a slot that may be lost is booked, one at a time per airfield: the same sorties and
-    # ground rows as a timer after every stay.
+@example(crowded_micro((1, 1), None, (0, 4), True, BREAKS), 0)  # six aircraft turned away where one was before
+def test_the_lazy_overstay_watch_and_the_kept_diversion_points_give_the_plain_runs(scenario, replication):
+    # Timers only while a slot that may be lost is booked, one at a time per airfield, and the end of a hop kept
+    # for the next aircraft turned away there: the same sorties and ground rows as a timer after every stay and
+    # each diversion worked out afresh.
     fast, plain = run(scenario, replication=replication), plain_run(scenario, replication)
     assert fast.sortie_rows == plain.sortie_rows
     assert fast.ground.equals(plain.ground)
+
+
+def test_the_end_of_a_whole_hop_is_kept_for_the_next_diversion_and_a_point_within_it_is_not():
+    world = build_world(micro(airfields={**BASE["airfields"], "ALT": {"lat": 12.0, "lon": 14.0, "country": "XXB",
+                                                                        "mog": 2, "fuel": True}}))
+    model = AirliftModel(world, Randomness(world.stochastic, world.run.seed, 0))
+    distance_km = world.distance("ORIG", "DEST", model.policy)
+    flight = Flight("ORIG", "DEST", 0.0, distance_km, 1.5, 20.0, 150.0, model.policy)
+    for km in (distance_km, distance_km / 3, distance_km):  # the whole hop twice: worked out, then kept
+        assert model._diverting_from(flight, km) == plain_diverting_from(model, flight, km)
+    assert list(model._hop_ends) == [("ORIG", "DEST", model.policy, distance_km)]
