@@ -73,35 +73,57 @@ EPS_H = 1e-9
 SLOT_GAP_H = 1 / 60
 
 
-def _crowded(spans: Sequence[tuple[float, float]], start: float, end: float, count: int) -> bool:
-    """Are ``count`` of the (from_h, to_h) ``spans`` held at one instant of [start, end) (touching ends do not
-    overlap): ``busiest(spans, start, end) >= count``?
-
-    With the n spans overlapping the window cut to it, their starts and their ends each sorted: just after the
-    i-th start (from 0; at one instant an end comes before a start) i + 1 - (the ends not after it) are held,
-    so ``count`` are iff the (i + 1 - count)-th end comes after the i-th start, for some i.
-    """
+def _clipped(spans: Sequence[tuple[float, float]], start: float, end: float) -> tuple[list[float], list[float]]:
+    """The starts and the ends of the ``spans`` overlapping [start, end) (touching ends do not overlap), cut to it."""
     lo, hi = start + EPS_H, end - EPS_H
-    over = [span for span in spans if span[0] < hi and span[1] > lo]
-    if len(over) < count or count <= 0:
-        return count <= 0
-    starts = sorted([a if a > start else start for a, _ in over])
-    ends = sorted([b if b < end else end for _, b in over])
-    return any(e > a for a, e in zip(starts[count - 1:], ends, strict=False))  # the first n - count + 1 ends
+    starts, ends = [], []
+    for a, b in spans:
+        if a < hi and b > lo:
+            starts.append(a if a > start else start)
+            ends.append(b if b < end else end)
+    return starts, ends
+
+
+def _reaches(starts: list[float], ends: list[float], count: float) -> bool:
+    """Are ``count`` of the spans (their ``starts`` and ``ends``) held at one instant? At one instant an end
+    comes before a start."""
+    if count <= 0:
+        return True
+    starts.sort()
+    ends.sort()
+    held = j = 0
+    last = len(ends)
+    for a in starts:
+        while j < last and ends[j] <= a:
+            held -= 1
+            j += 1
+        held += 1
+        if held >= count:
+            return True
+    return False
 
 
 def busiest(spans: Sequence[tuple[float, float]], start: float, end: float) -> int:
     """Most of the (from_h, to_h) ``spans`` held at one instant of [start, end) (touching ends do not overlap)."""
-    top = 0
-    while _crowded(spans, start, end, top + 1):
-        top += 1
+    starts, ends = _clipped(spans, start, end)
+    starts.sort()
+    ends.sort()
+    held = top = j = 0
+    last = len(ends)
+    for a in starts:  # at one instant an end comes before a start; the count peaks at a start
+        while j < last and ends[j] <= a:
+            held -= 1
+            j += 1
+        held += 1
+        top = max(top, held)
     return top
 
 
 def room(held: Sequence[tuple[float, float]], start: float, end: float, capacity: int) -> bool:
     """Is a spot free through [start, end) beside the (from_h, to_h) spans ``held``: are fewer than
-    ``capacity`` held at one instant of it (``busiest``)?"""
-    return not _crowded(held, start, end, capacity)
+    ``capacity`` held at one instant of it (``busiest``)? Fewer spans overlapping it than spots answer at once."""
+    starts, ends = _clipped(held, start, end)
+    return len(starts) < capacity or not _reaches(starts, ends, capacity)
 
 
 def earliest(number: int, now: float, slots: Sequence[tuple[Parking, float, float, bool]]) -> float:
@@ -281,7 +303,8 @@ class Parking:
         lost = []
         for number in sorted(self.losable, key=lambda n: (spans[n][0], n)):  # ... then the others, by start
             start, end = spans[number]
-            if not _crowded([*kept, (start, end)], start, end, capacity + 1):  # busiest <= capacity
+            starts, ends = _clipped([*kept, (start, end)], start, end)
+            if len(starts) <= capacity or not _reaches(starts, ends, capacity + 1):  # busiest <= capacity
                 kept.append((start, end + gap))
             else:
                 lost.append(number)
