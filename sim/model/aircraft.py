@@ -21,7 +21,7 @@ from sim.geo.airspace import AirspacePolicy
 from sim.model.cargo import CargoLedger
 from sim.model.crews import Crew, CrewRoster
 from sim.model.packing import Load, Manifest, hold_of, shed
-from sim.model.ramp import SLOT_BUFFER_H, Parking, ParkingLine, Ramp
+from sim.model.ramp import SLOT_BUFFER_H, Parking, ParkingLine, Ramp, earliest
 from sim.model.randomness import Randomness
 from sim.model.records import Activity, Purpose
 from sim.model.specs import RequirementSpec
@@ -499,11 +499,11 @@ class Aircraft:
                 return True
             self._drop_booking()
             depart = self._earliest(windows)
-            lots = tuple(model.parking[k] for k, _, _ in windows)
             if depart <= self.env.now + 1e-9:
                 self._book(windows)
                 here.leaving_at(self.number, self.env.now)
                 return True
+            lots = tuple(model.parking[k] for k, _, _ in windows)
             if depart < math.inf:  # a slot later: book it and wait for its time
                 self._book(windows, depart - self.env.now)
                 here.leaving_at(self.number, depart)
@@ -575,14 +575,10 @@ class Aircraft:
 
     def _earliest(self, windows: list[tuple[str, float, float]]) -> float:
         """The earliest take-off (h, from now) whose slots all fit; infinite if none does while the spots are
-        held by aircraft with no departure booked."""
+        held by aircraft with no departure booked (``ramp.earliest``)."""
         now = self.env.now
-        lots = [(self.model.parking[k], a - now, b - now, k == self.base) for k, a, b in windows]
-        candidates = sorted({now} | {end - start for lot, start, _, _ in lots for end in lot.ends() if end - start > now})
-        for depart in candidates:
-            if all(lot.fits(self.number, depart + a, depart + b, exempt) for lot, a, b, exempt in lots):
-                return depart
-        return math.inf
+        parking, base = self.model.parking, self.base
+        return earliest(self.number, now, [(parking[k], a - now, b - now, k == base) for k, a, b in windows])
 
     def _book(self, windows: list[tuple[str, float, float]], delay_h: float = 0.0) -> None:
         """Book the slots of ``windows`` shifted ``delay_h`` later."""

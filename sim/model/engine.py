@@ -12,6 +12,7 @@ from typing import Any
 import simpy
 
 from sim.flight import performance
+from sim.geo.airspace import AirspacePolicy
 from sim.model.aircraft import Aboard, Aircraft, Flight, Job
 from sim.model.cargo import CargoLedger
 from sim.model.crews import CrewRoster
@@ -55,6 +56,7 @@ class AirliftModel:
                         for ident, a in world.airfields.items()}
         for lot in self.parking.values():
             lot.on_lost = self._slot_lost
+        self._hop_ends: dict[tuple[str, str, AirspacePolicy, float], tuple[float, float, dict[str, float]]] = {}
         self.last_takeoff_h = 0.0
         self.crews = CrewRoster()
         self.policy = world.policy
@@ -173,7 +175,7 @@ class AirliftModel:
         reaches, the departure airfield included (retracing the route flown). With none in reach, the
         nearest airfield it reaches at all (an emergency landing)."""
         kind = aircraft.type
-        lon, lat = self.world.point_along(flight.origin, flight.destination, flight.policy, flown_km)
+        lon, lat, gc_km = self._diverting_from(flight, flown_km)
         origin_country = self.world.airfields[flight.origin].country
 
         def km_to(ident: str) -> float:
@@ -190,10 +192,10 @@ class AirliftModel:
         for usable_only, fuel_only in tiers:
             candidates = [k for k in self.world.airfields if (self.usable(k) or not usable_only) and k != avoid
                           and (self.world.airfields[k].fuel or not fuel_only)]
-            by_gc = sorted(candidates, key=lambda k: (k != flight.origin, self.world.great_circle_from(lat, lon, k)))
+            by_gc = sorted(candidates, key=lambda k: (k != flight.origin, gc_km[k]))
             best: tuple[float, str] | None = None
             for ident in by_gc:
-                if best is not None and self.world.great_circle_from(lat, lon, ident) >= best[0]:
+                if best is not None and gc_km[ident] >= best[0]:
                     break
                 km = km_to(ident)
                 if reaches(km) and (best is None or km < best[0]):
@@ -203,6 +205,19 @@ class AirliftModel:
         if avoid is not None:
             return self.diversion(aircraft, flight, flown_km, fuel_t, mass_t)
         return flight.origin, flown_km, True  # nothing in reach: back along the route as far as it goes
+
+    def _diverting_from(self, flight: Flight, flown_km: float) -> tuple[float, float, dict[str, float]]:
+        """(lon, lat) of an aircraft ``flown_km`` into the hop ``flight`` and the great circle (km) from there to
+        every airfield; kept for the end of a whole hop (origin, destination, clearance, km: ``_hop_ends``), where
+        the aircraft turned away on landing divert from, one after another."""
+        key = (flight.origin, flight.destination, flight.policy, flown_km)
+        point = self._hop_ends.get(key)
+        if point is None:
+            lon, lat = self.world.point_along(flight.origin, flight.destination, flight.policy, flown_km)
+            point = lon, lat, {k: self.world.great_circle_from(lat, lon, k) for k in self.world.airfields}
+            if flown_km >= flight.distance_km:
+                self._hop_ends[key] = point
+        return point
 
     def _outages(self, ident: str, duration_h: float) -> Generator[simpy.Event, Any, None]:
         """Each day, the airfield may be out of use for ``duration_h`` from 00:00."""

@@ -8,9 +8,10 @@ it only delays the next grant until ``in_use < capacity``.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import simpy
 
@@ -72,18 +73,96 @@ EPS_H = 1e-9
 SLOT_GAP_H = 1 / 60
 
 
-def busiest(spans: list[tuple[float, float]], start: float, end: float) -> int:
-    """Most of the (from_h, to_h) ``spans`` held at one instant of [start, end) (touching ends do not overlap)."""
-    points = []
+def _clipped(spans: Sequence[tuple[float, float]], start: float, end: float) -> tuple[list[float], list[float]]:
+    """The starts and the ends of the ``spans`` overlapping [start, end) (touching ends do not overlap), cut to it."""
+    lo, hi = start + EPS_H, end - EPS_H
+    starts, ends = [], []
     for a, b in spans:
-        if a < end - EPS_H and b > start + EPS_H:
-            points += [(max(a, start), 1), (min(b, end), -1)]
-    points.sort()  # at one instant an end (-1) comes before a start (+1)
-    count = top = 0
-    for _, step in points:
-        count += step
-        top = max(top, count)
+        if a < hi and b > lo:
+            starts.append(a if a > start else start)
+            ends.append(b if b < end else end)
+    return starts, ends
+
+
+def _reaches(starts: list[float], ends: list[float], count: float) -> bool:
+    """Are ``count`` of the spans (their ``starts`` and ``ends``) held at one instant? At one instant an end
+    comes before a start."""
+    if count <= 0:
+        return True
+    starts.sort()
+    ends.sort()
+    held = j = 0
+    last = len(ends)
+    for a in starts:
+        while j < last and ends[j] <= a:
+            held -= 1
+            j += 1
+        held += 1
+        if held >= count:
+            return True
+    return False
+
+
+def busiest(spans: Sequence[tuple[float, float]], start: float, end: float) -> int:
+    """Most of the (from_h, to_h) ``spans`` held at one instant of [start, end) (touching ends do not overlap)."""
+    starts, ends = _clipped(spans, start, end)
+    starts.sort()
+    ends.sort()
+    held = top = j = 0
+    last = len(ends)
+    for a in starts:  # at one instant an end comes before a start; the count peaks at a start
+        while j < last and ends[j] <= a:
+            held -= 1
+            j += 1
+        held += 1
+        top = max(top, held)
     return top
+
+
+def room(held: Sequence[tuple[float, float]], start: float, end: float, capacity: int) -> bool:
+    """Is a spot free through [start, end) beside the (from_h, to_h) spans ``held``: are fewer than
+    ``capacity`` held at one instant of it (``busiest``)? Fewer spans overlapping it than spots answer at once."""
+    starts, ends = _clipped(held, start, end)
+    return len(starts) < capacity or not _reaches(starts, ends, capacity)
+
+
+def earliest(number: int, now: float, slots: Sequence[tuple[Parking, float, float, bool]]) -> float:
+    """The earliest take-off (h, not before ``now``) for which aircraft ``number`` can book every slot of
+    ``slots`` (lot, from h, to h after the take-off, exempt); infinite if none fits while the spots are held by
+    aircraft with no departure booked.
+
+    The answer is the first of the candidate take-offs (now, and each time a spot held at one of the lots
+    frees, less the slot's offset there) at which every slot fits. A lot that always has room (exempt, or
+    fewer slots booked than spots) neither rejects one nor brings a candidate that matters: a lot's room
+    opens only as a spot held there frees, so the first take-off that fits everywhere is now or a candidate
+    of a lot that can be full. A lot where as many spots as it has are held open-ended since before now never
+    fits (those are held through any slot after now); else one fits once the spots held for a time are free.
+    Take-off now is tried first; the other candidates are built only when it fails.
+    """
+    tight = []
+    for lot, a, b, exempt in slots:
+        held = None if exempt else lot.held(number)
+        if held is not None:
+            if sum(1 for start, end in held if end == math.inf and start <= now) >= lot.capacity:
+                return math.inf
+            tight.append((held, a, b, lot.capacity))
+    if not tight:
+        return now
+    if len(tight) == 1:  # the common case, without the loops over lots
+        held, a, b, cap = tight[0]
+        if room(held, now + a, now + b, cap):
+            return now
+        for depart in sorted({end - a for _, end in held if end < math.inf and end - a > now}):
+            if room(held, depart + a, depart + b, cap):
+                return depart
+        return math.inf
+    if all(room(held, now + a, now + b, cap) for held, a, b, cap in tight):
+        return now
+    candidates = sorted({end - a for held, a, _, _ in tight for _, end in held if end < math.inf and end - a > now})
+    for depart in candidates:
+        if all(room(held, depart + a, depart + b, cap) for held, a, b, cap in tight):
+            return depart
+    return math.inf
 
 
 class Parking:
@@ -108,9 +187,14 @@ class Parking:
         self.present: set[int] = set()  # on the ground here
         self.exempt: set[int] = set()  # slots booked at the aircraft's own base
         self.committed: set[int] = set()  # slots of aircraft in the air towards here
+        self.losable: set[int] = set()  # slots ``settle`` may cancel: booked, not landed, nor exempt, nor committed
         self.peak = 0  # most aircraft on the ground at once
         self.line = line
         self.on_lost: Callable[[int, Parking], None] | None = None  # a booking cancelled: the model calls back
+        # Overstay watches (see ``_watch``): (hour, aircraft, end of its stay) in time order, and the hours at
+        # which a timer is set to look at them
+        self._watches: list[tuple[float, int, float]] = []
+        self._timers: list[float] = []
 
     def end_of(self, number: int) -> float:
         """When aircraft ``number``'s spot frees: its slot's end, or never while it stays beyond it."""
@@ -119,29 +203,37 @@ class Parking:
 
     def fits(self, number: int, start: float, end: float, exempt: bool = False) -> bool:
         """Can aircraft ``number`` book a slot from ``start`` to ``end`` (h)?"""
-        if exempt or len(self.spans) - (number in self.spans) < self.capacity:
-            return True
-        held = [(a, self.end_of(n) + SLOT_GAP_H) for n, (a, _) in self.spans.items() if n != number]
-        return busiest(held, start, end) < self.capacity
+        held = None if exempt else self.held(number)
+        return held is None or room(held, start, end, self.capacity)
+
+    def held(self, number: int) -> list[tuple[float, float]] | None:
+        """The (from h, to h) of the spots held by the others than aircraft ``number``: each from its slot's
+        start until it may take an arrival (``end_of`` plus the gap); None when fewer are booked than there are
+        spots (any slot fits)."""
+        spans = self.spans
+        if len(spans) - (number in spans) < self.capacity:
+            return None
+        present, late, inf, gap = self.present, self.env.now - EPS_H, math.inf, SLOT_GAP_H
+        return [(a, inf if b < late and n in present else b + gap) for n, (a, b) in spans.items() if n != number]
 
     def full_for(self, number: int) -> bool:
         """Would aircraft ``number`` landing now find every spot held by an aircraft on the ground?"""
         return sum(1 for n in self.present if n != number and n in self.spans) >= self.capacity
-
-    def ends(self) -> list[float]:
-        """The hours at which a spot held now may take an arrival, as planned (finite ones only)."""
-        return [end + SLOT_GAP_H for end in map(self.end_of, self.spans) if end < math.inf]
 
     def book(self, number: int, start: float, end: float, exempt: bool = False) -> None:
         """Book a slot (callers check ``fits`` first)."""
         self.spans[number] = [start, end]
         if exempt:
             self.exempt.add(number)
+        elif number not in self.present and number not in self.exempt and number not in self.committed:
+            self.losable.add(number)
+            self._arm()  # a slot that may be lost: the overstays from now on are looked at
 
     def commit(self, number: int) -> None:
         """The aircraft took off towards here: its slot goes before others' when the spots run short."""
         if number in self.spans:
             self.committed.add(number)
+            self.losable.discard(number)
 
     def cancel(self, number: int) -> None:
         """A booked slot is given up (the aircraft will not come, or not then)."""
@@ -152,6 +244,7 @@ class Parking:
         """Aircraft ``number`` landed here: it holds its spot until it leaves, expected at its slot's end (or
         open-ended without a slot). ``counted`` False: a diversion, parked beyond the capacity."""
         self.present.add(number)
+        self.losable.discard(number)
         self.peak = max(self.peak, len(self.present))
         if not counted:
             self.cancel(number)
@@ -201,20 +294,24 @@ class Parking:
         """Cancel the booked slots that no longer fit beside the aircraft on the ground, in the order of their
         start; the model calls their aircraft back. Slots of aircraft in the air are kept: one that finds every
         spot taken when it lands turns away then (see ``full_for``)."""
-        booked = sorted((n for n in self.spans if n not in self.present),
-                        key=lambda n: (n not in self.exempt, n not in self.committed, self.spans[n][0], n))
-        kept = [(self.spans[n][0], self.end_of(n) + SLOT_GAP_H) for n in self.present if n in self.spans]
+        if not self._losable():
+            return
+        spans, present, capacity, gap = self.spans, self.present, self.capacity, SLOT_GAP_H
+        # Held first: the aircraft on the ground, then the slots that cannot be lost (exempt, committed) ...
+        kept = [(a, self.end_of(n) + gap if n in present else b + gap)
+                for n, (a, b) in spans.items() if n not in self.losable]
         lost = []
-        for number in booked:
-            start, end = self.spans[number]
-            if (number in self.exempt or number in self.committed
-                    or busiest([*kept, (start, end)], start, end) <= self.capacity):
-                kept.append((start, end + SLOT_GAP_H))
+        for number in sorted(self.losable, key=lambda n: (spans[n][0], n)):  # ... then the others, by start
+            start, end = spans[number]
+            starts, ends = _clipped([*kept, (start, end)], start, end)
+            if len(starts) <= capacity or not _reaches(starts, ends, capacity + 1):  # busiest <= capacity
+                kept.append((start, end + gap))
             else:
                 lost.append(number)
         for number in lost:
             del self.spans[number]
             self.committed.discard(number)
+            self.losable.discard(number)
             if self.on_lost is not None:
                 self.on_lost(number, self)
 
@@ -222,22 +319,64 @@ class Parking:
         del self.spans[number]
         self.exempt.discard(number)
         self.committed.discard(number)
+        self.losable.discard(number)
         if self.line is not None:
             self.line.changed(self)
 
+    def _losable(self) -> bool:
+        """Is a slot booked here that ``settle`` may cancel (not yet landed, nor exempt, nor committed)?"""
+        return bool(self.losable)
+
     def _watch(self, number: int) -> None:
         """Look again just after the end of the stay of aircraft ``number``: if it is still here, it holds
-        its spot open-ended and the bookings after it may no longer fit."""
+        its spot open-ended and the bookings after it may no longer fit (``settle`` then).
+
+        Lazily: the watches wait in time order, and a timer is set (one at a time, at the first watch) only
+        while a slot that may be lost is booked here; without one, ``settle`` would change nothing. A booking
+        that may be lost sets it (``book``), and then the watches already past are spent: the overstays they
+        looked for show in ``end_of`` already, so that booking was made knowing them.
+        """
         end = self.spans[number][1]
         if end == math.inf:
             return
+        now, watches = self.env.now, self._watches
+        heapq.heappush(watches, (now + (max(0.0, end - now) + OVERSTAY_CHECK_H), number, end))
+        if self._losable():
+            self._arm()
+        else:  # the watches past are spent (see ``_arm``): the list stays as short as the stays ahead
+            while watches[0][0] < now - EPS_H:
+                heapq.heappop(watches)
 
-        def check(_event: simpy.Event) -> None:
+    def _arm(self, settled: bool = False) -> None:
+        """Set a timer at the first watch still ahead whose aircraft is here, unless one is set at or before it.
+        (An aircraft gone has nothing to overstay: were it back, its landing set a watch of its own.) From a timer
+        (``settled``), a watch whose aircraft has changed its stay since is dropped too: each change sets a
+        watch of its own (or holds the spot open-ended); only a booking tried and undone within one instant
+        (``ParkingLine.exchange``) puts a stay back as it was, and no timer rings inside one."""
+        watches, now, present, spans = self._watches, self.env.now, self.present, self.spans
+        while watches and (watches[0][0] < now - EPS_H or watches[0][1] not in present
+                           or (settled and spans.get(watches[0][1], (0.0, math.nan))[1] != watches[0][2])):
+            heapq.heappop(watches)
+        if not watches or (self._timers and self._timers[0] <= watches[0][0] + EPS_H):
+            return
+        hour = watches[0][0]
+        heapq.heappush(self._timers, hour)
+        self.env.timeout(max(0.0, hour - now)).callbacks.append(self._ring)
+
+    def _ring(self, _event: simpy.Event) -> None:
+        """A timer: the watches of this instant whose aircraft are still here with the same stay settle the lot."""
+        heapq.heappop(self._timers)
+        watches, now = self._watches, self.env.now
+        overstay = False
+        while watches and watches[0][0] <= now + EPS_H:
+            hour, number, end = heapq.heappop(watches)
             span = self.spans.get(number)
-            if number in self.present and span is not None and span[1] == end:
-                self.settle()
-
-        self.env.timeout(max(0.0, end - self.env.now) + OVERSTAY_CHECK_H).callbacks.append(check)
+            overstay = overstay or (hour >= now - EPS_H and number in self.present and span is not None
+                                    and span[1] == end)
+        if overstay:
+            self.settle()
+        if self._losable():
+            self._arm(settled=True)
 
 
 class _Waiter:
@@ -265,6 +404,7 @@ class ParkingLine:
         self.env = env
         self._waiters: dict[int, _Waiter] = {}  # by aircraft number, in the order the waits began
         self._trying = False  # an exchange is being tried: its bookings and cancellations wake nobody
+        self._stuck = 0  # waiters no slot fits for (``blocked``): without any, a change wakes nobody
 
     def wait(self, number: int, here: Parking, lots: tuple[Parking, ...], needs: tuple[str, ...],
              until_h: float | None = None, try_book: Callable[[], bool] | None = None) -> simpy.Event:
@@ -273,6 +413,8 @@ class ParkingLine:
         event fires with True then, or with False if ``recall`` calls it back (an airfield it ``needs``
         became unusable) or its slots are lost (``wake``)."""
         waiter = _Waiter(number, here, lots, needs, self.env.event(), try_book, self.env.now)
+        before = self._waiters.get(number)
+        self._stuck += waiter.blocked - (before is not None and before.blocked)
         self._waiters[number] = waiter
         if until_h is not None:
             self.env.timeout(max(0.0, until_h - self.env.now)).callbacks.append(lambda _e: self._end(waiter, True))
@@ -280,7 +422,7 @@ class ParkingLine:
 
     def changed(self, lot: Parking) -> None:
         """A spot of ``lot`` frees earlier than planned: the blocked waiters needing it try again."""
-        if self._trying:
+        if self._trying or not self._stuck:
             return
         for waiter in list(self._waiters.values()):
             if waiter.blocked and lot in waiter.lots:
@@ -297,6 +439,8 @@ class ParkingLine:
         """Aircraft ``number`` at ``here``, needing ``lots`` where no slot fits, exchanges spots with a blocked
         waiter standing at one of ``lots`` and needing ``here``: both leave now. True if one was found (both
         hold their slots then; ``try_book`` books the caller's slots now if they fit, ``drop`` gives them up)."""
+        if not self._stuck:
+            return False
         now = self.env.now
         for other in list(self._waiters.values()):
             if not other.blocked or other.here not in lots or here not in other.lots or other.try_book is None:
@@ -331,4 +475,5 @@ class ParkingLine:
     def _end(self, waiter: _Waiter, value: bool) -> None:
         if self._waiters.get(waiter.number) is waiter:
             del self._waiters[waiter.number]
+            self._stuck -= waiter.blocked
             waiter.event.succeed(value)
