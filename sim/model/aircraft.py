@@ -20,6 +20,7 @@ from sim.flight import performance
 from sim.geo.airspace import AirspacePolicy
 from sim.model.cargo import CargoLedger
 from sim.model.crews import Crew, CrewRoster
+from sim.model.instant import due_first, fire, reserve
 from sim.model.packing import Load, Manifest, hold_of, shed
 from sim.model.ramp import SLOT_BUFFER_H, Parking, ParkingLine, Ramp
 from sim.model.randomness import Randomness
@@ -134,7 +135,8 @@ class Aircraft:
         self.aboard: Aboard | None = None
         self.flight: Flight | None = None
         self.diverting = False  # committed to a diversion: a closure ahead no longer turns it
-        self.job_event: simpy.Event | None = None
+        self.job_event: simpy.Event | None = None  # its wait for a job, while it has none
+        self.offered: tuple[Job, int] | None = None  # a job given while it asked for one, and its event's id
         self.idle_since: float | None = None
         self.stranded_since: float | None = None
         self.broken = not model.randomness.starts_capable(stream_key)
@@ -172,12 +174,18 @@ class Aircraft:
         while True:
             if self.broken:
                 yield from self._repair()
-            self.job_event = self.env.event()
-            self.model.become_idle(self)
-            if not self.job_event.triggered:  # no work now: it holds its spot with no departure in view
+            self.offered = None
+            self.model.become_idle(self)  # a job given meanwhile is ``offered`` (see ``take``)
+            job: Job
+            if self.offered is not None:
+                job, eid = self.offered
+                if not due_first(self.env, eid):  # an event of this instant comes first: it waits its turn
+                    job = yield fire(self.env, job, eid)
+            else:  # no work now: it holds its spot with no departure in view, and waits for a job
                 self.model.parking[self.location].staying(self.number)
-            job: Job = yield self.job_event
-            self.job_event = None
+                self.job_event = self.env.event()
+                job = yield self.job_event
+                self.job_event = None
             if job.kind == "cargo":
                 yield from self._carry(job)
             else:
@@ -187,6 +195,14 @@ class Aircraft:
                 home = self._home_trip()
                 if home is not None and self.location != self.base:
                     yield from self._fly(home, "ferry")
+
+    def take(self, job: Job) -> None:
+        """The dispatcher gives it ``job``: while it asks for work (in ``become_idle``) the job is ``offered``
+        with the place its event would take (see sim.model.instant); later, its wait for a job ends."""
+        if self.job_event is None:
+            self.offered = (job, reserve(self.env))
+        else:
+            self.job_event.succeed(job)
 
     # --- cargo --------------------------------------------------------------------------------------
 
@@ -667,18 +683,21 @@ class Aircraft:
         model = self.model
         arrive = self.env.now
         ramp = model.ramps[airfield]
-        request = ramp.request()
         lot = model.parking[airfield]
-        if not request.triggered:  # a wait for a working spot: the parking spot is held until the turn is done
+        if ramp.take():  # a spot free at once: it goes on now unless an event of this instant comes first
+            eid = reserve(self.env)
+            if not due_first(self.env, eid):
+                yield fire(self.env, None, eid)
+        else:  # no spot free now: it waits in line, and holds its parking spot until the turn is done
+            request = ramp.request()
             lot.staying(self.number)
-        if activity == "offload" and model.open[airfield] and not request.triggered:
-            closing = model.closing(airfield)
-            yield request | closing
-            if not request.triggered:  # the airfield closed while it waited: it leaves with its cargo
-                ramp.cancel(request)
-                return False
-        else:
-            yield request
+            if activity == "offload" and model.open[airfield]:
+                yield request | model.closing(airfield)
+                if not request.triggered:  # the airfield closed while it waited: it leaves with its cargo
+                    ramp.cancel(request)
+                    return False
+            else:
+                yield request
         if ((activity == "onload" and not model.usable(airfield))
                 or (activity == "offload" and not model.open[airfield])):
             model.ramps[airfield].release()

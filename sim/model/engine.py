@@ -339,8 +339,7 @@ class AirliftModel:
     def _assign(self, aircraft: Aircraft, job: Job) -> None:
         self.idle.remove(aircraft)
         self._end_idle(aircraft)
-        assert aircraft.job_event is not None
-        aircraft.job_event.succeed(job)
+        aircraft.take(job)
 
     def _end_idle(self, aircraft: Aircraft, at_end: bool = False) -> None:
         """Record the time the aircraft stood idle (parked, or stranded without fuel; still stranded
