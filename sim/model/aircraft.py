@@ -140,6 +140,8 @@ class Aircraft:
         self.idle_since: float | None = None
         self.stranded_since: float | None = None
         self.broken = not model.randomness.starts_capable(stream_key)
+        self.breaks = model.randomness.breakage(stream_key)  # does the leg just flown leave it broken?
+        self.ground_factor = model.randomness.ground_factors(stream_key)  # a turn's time multiplier
         # Flying-hour budget (UTE): accrues ute_h_per_day / 24 per hour, holds at most a day's worth.
         self.hours_budget = kind.ute_h_per_day or 0.0
         self.hours_budget_at = 0.0
@@ -360,12 +362,13 @@ class Aircraft:
                 self._drop_booking()
                 return False
             payload = self.aboard.tons if self.aboard else 0.0
-            hop = model.planner.hop(kind, self.location, destination, self.fuel_state,
+            refuel = model.world.airfields[self.location].fuel  # it loads what the hop needs (fuel state None)
+            hop = model.planner.hop(kind, self.location, destination, None if refuel else self.fuel_t,
                                     (trip.hops[0].origin, trip.hops[-1].destination))
             if hop is None or payload > hop.payload_cap_t + 1e-9:
                 self._drop_booking()
                 return False
-            if self.fuel_state is None:  # refuel for exactly what this hop needs
+            if refuel:  # refuel for exactly what this hop needs
                 self.fuel_t = performance.required_fuel_t(kind, hop.distance_km, payload, hop.onward_fuel_t)
             takeoff_mass = kind.oew_t + payload + self.fuel_t
             self.flight = Flight(self.location, destination, self.env.now, hop.distance_km, hop.flight_h,
@@ -406,7 +409,7 @@ class Aircraft:
         model.parking[destination].arrive(self.number)
         # A break is found on landing; the aircraft finishes its turn, then is repaired (its spot held
         # with no departure in view from now).
-        self.broken = model.randomness.breaks(self.stream_key)
+        self.broken = self.breaks()
         if self.broken:
             model.parking[destination].staying(self.number)
 
@@ -451,21 +454,26 @@ class Aircraft:
 
     def _crew_takes_off(self, destination: str, flight_h: float) -> None:
         """The crew aboard takes off now; a spare crew may ride along to where crews are staged."""
-        if self.crew is None:
+        crew = self.crew
+        if crew is None:
             return
-        self.crew.take_off(self.type, self.env.now)
+        now = self.env.now
+        crew.take_off(self.type, now)
         if self.model.world.operations.crew_positioning:
-            self.passengers = self.model.crews.board(self.type, self.location, destination, self.env.now, flight_h)
+            self.passengers = self.model.crews.board(self.type, self.location, destination, now, flight_h)
 
     def _landed(self, flight: Flight, airfield: str) -> None:
         """Book the hop just landed at ``airfield`` to the aircraft and its crew; passenger crews get off."""
-        self.flight_h += self.env.now - flight.depart_h
+        now = self.env.now
+        self.flight_h += now - flight.depart_h
         if self.crew is not None:
-            self.crew.land(self.type, flight.depart_h, self.env.now)
-        self.landed_passengers = [crew.name for crew in self.passengers]
+            self.crew.land(self.type, flight.depart_h, now)
         if self.passengers:
-            self.model.crews.alight(self.passengers, self.type, flight.destination, airfield, self.env.now)
+            self.landed_passengers = [crew.name for crew in self.passengers]
+            self.model.crews.alight(self.passengers, self.type, flight.destination, airfield, now)
             self.passengers = []
+        elif self.landed_passengers:
+            self.landed_passengers = []
 
     def _may_go_home(self) -> bool:
         """Can it fly home now, with slots at once at every airfield the trip home lands at?"""
@@ -681,13 +689,14 @@ class Aircraft:
         ground times include refuelling where the airfield has fuel; a type with ``refuel_sequential`` adds
         ``refuel_h`` to onloads and offloads there. The parking slot held here covers the turn as it runs."""
         model = self.model
-        arrive = self.env.now
+        env = self.env
+        arrive = env.now
         ramp = model.ramps[airfield]
         lot = model.parking[airfield]
         if ramp.take():  # a spot free at once: it goes on now unless an event of this instant comes first
-            eid = reserve(self.env)
-            if not due_first(self.env, eid):
-                yield fire(self.env, None, eid)
+            eid = reserve(env)
+            if not due_first(env, eid):
+                yield fire(env, None, eid)
         else:  # no spot free now: it waits in line, and holds its parking spot until the turn is done
             request = ramp.request()
             lot.staying(self.number)
@@ -700,20 +709,20 @@ class Aircraft:
                 yield request
         if ((activity == "onload" and not model.usable(airfield))
                 or (activity == "offload" and not model.open[airfield])):
-            model.ramps[airfield].release()
+            ramp.release()
             return False
-        start = self.env.now
+        start = env.now
         if on_start:
             on_start()
-        sequential = self.type.refuel_sequential and activity != "fuel stop" and model.world.airfields[airfield].fuel
-        factor = model.randomness.ground_factor(self.stream_key)
-        handling = (handling_h + (self.type.refuel_h if sequential else 0.0)) * factor
-        lot.expect(self.number, self.env.now + handling + SLOT_BUFFER_H)  # the slot covers the turn as it runs
+        kind = self.type
+        sequential = kind.refuel_sequential and activity != "fuel stop" and model.world.airfields[airfield].fuel
+        handling = (handling_h + (kind.refuel_h if sequential else 0.0)) * self.ground_factor()
+        lot.expect(self.number, start + handling + SLOT_BUFFER_H)  # the slot covers the turn as it runs
         self.busy = (airfield, arrive, start, activity, payload_t, requirement)  # type: ignore[assignment]
-        yield self.env.timeout(handling)
+        yield env.timeout(handling)
         self.busy = None
-        model.ramps[airfield].release()
+        ramp.release()
         if on_end:
             on_end()
-        model.record_ground(self, airfield, arrive, start, self.env.now, activity, payload_t, requirement)  # type: ignore[arg-type]
+        model.record_ground(self, airfield, arrive, start, env.now, activity, payload_t, requirement)  # type: ignore[arg-type]
         return True

@@ -218,3 +218,13 @@ def test_an_event_fired_in_a_reserved_place_is_queued_as_succeed_would_have_queu
     eid = reserve(urgent)
     urgent.schedule(urgent.event(), simpy.events.URGENT)  # e.g. an interrupt, queued after the reservation
     assert not due_first(urgent, eid)  # it comes first
+
+
+@given(st.integers(0, 2**32 - 1), st.sampled_from([0.0, 0.05, 0.3]), st.sampled_from([0.0, 0.05, 0.5]))
+def test_an_aircraft_s_draw_functions_draw_what_the_randomness_methods_draw(seed, cv, chance):
+    spec = build_world(scenario(stochastic={"break_per_sortie": chance, "ground_time_cv": cv})).stochastic
+    functions, methods = Randomness(spec, seed, replication=2), Randomness(spec, seed, replication=2)
+    breaks, ground_factor = functions.breakage((0, 1)), functions.ground_factors((0, 1))
+    for _ in range(300):  # across several blocks
+        assert breaks() == methods.breaks((0, 1))
+        assert ground_factor() == methods.ground_factor((0, 1))
