@@ -26,7 +26,7 @@ from sim.model.ramp import SLOT_BUFFER_H, Parking, ParkingLine, Ramp
 from sim.model.randomness import Randomness
 from sim.model.records import Activity, Purpose
 from sim.model.specs import RequirementSpec
-from sim.model.trips import Trip, TripPlanner, fuel_state
+from sim.model.trips import Trip, TripPlanner
 from sim.model.world import World
 
 
@@ -169,7 +169,7 @@ class Aircraft:
     @property
     def fuel_state(self) -> float | None:
         """None at an airfield with fuel (it loads what the next hop needs), else the fuel (t) aboard."""
-        return fuel_state(self.model.world, self.location, self.fuel_t)
+        return None if self.model.world.airfields[self.location].fuel else self.fuel_t  # trips.fuel_state, inlined
 
     def run(self) -> Generator[simpy.Event, Any, None]:
         """Main loop."""

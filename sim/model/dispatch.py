@@ -188,10 +188,11 @@ class IdleAircraft(list):
         best: dict[tuple, Aircraft] = {} if dynamic else self._best.setdefault(preference, {})
         out = []
         for key, members in self._groups.items():
-            if key not in best:
-                best[key] = min(members.values(), key=preference)  # ties: the first in list order, as plain
+            if key not in best:  # ties: the first in list order, as plain; one member is its group's best unasked
+                best[key] = min(members.values(), key=preference) if len(members) > 1 else next(iter(members.values()))
             out.append(best[key])
-        out.sort(key=lambda a: self._order[id(self._first(a))])
+        if len(out) > 1:
+            out.sort(key=lambda a: self._order[id(self._first(a))])
         return out
 
     def _first(self, aircraft: Aircraft) -> Aircraft:
