@@ -8,6 +8,7 @@ parent is a fork server), so a ``kill -9`` of the command leaves no worker runni
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -33,6 +34,17 @@ def init_worker(owner_pid: int) -> None:
     if not _alive(owner_pid) or os.getppid() != parent:  # the parent died before the request took effect
         os._exit(1)
     threading.Thread(target=_watch, args=(owner_pid, parent), name="airlift-owner-watch", daemon=True).start()
+    freeze_heap()
+
+
+def freeze_heap() -> None:
+    """Leave what the worker has loaded so far (the modules, the catalogues) out of Python's cyclic garbage
+    collections from now on (``gc.freeze``): each replication leaves its model behind as cycles that only a
+    full collection frees, and a full collection that also walks the loaded heap cost some 7 ms a replication
+    of lose_hmeimim_sweep (2 ms once frozen). Nothing is ever freed from the frozen heap: it lives as long
+    as the worker anyway."""
+    gc.collect()
+    gc.freeze()
 
 
 def _watch(owner_pid: int, parent: int) -> None:

@@ -20,12 +20,13 @@ from sim.flight import performance
 from sim.geo.airspace import AirspacePolicy
 from sim.model.cargo import CargoLedger
 from sim.model.crews import Crew, CrewRoster
+from sim.model.instant import due_first, fire, reserve
 from sim.model.packing import Load, Manifest, hold_of, shed
 from sim.model.ramp import SLOT_BUFFER_H, Parking, ParkingLine, Ramp, earliest
 from sim.model.randomness import Randomness
 from sim.model.records import Activity, Purpose
 from sim.model.specs import RequirementSpec
-from sim.model.trips import Trip, TripPlanner, fuel_state
+from sim.model.trips import Trip, TripPlanner
 from sim.model.world import World
 
 
@@ -134,10 +135,13 @@ class Aircraft:
         self.aboard: Aboard | None = None
         self.flight: Flight | None = None
         self.diverting = False  # committed to a diversion: a closure ahead no longer turns it
-        self.job_event: simpy.Event | None = None
+        self.job_event: simpy.Event | None = None  # its wait for a job, while it has none
+        self.offered: tuple[Job, int] | None = None  # a job given while it asked for one, and its event's id
         self.idle_since: float | None = None
         self.stranded_since: float | None = None
         self.broken = not model.randomness.starts_capable(stream_key)
+        self.breaks = model.randomness.breakage(stream_key)  # does the leg just flown leave it broken?
+        self.ground_factor = model.randomness.ground_factors(stream_key)  # a turn's time multiplier
         # Flying-hour budget (UTE): accrues ute_h_per_day / 24 per hour, holds at most a day's worth.
         self.hours_budget = kind.ute_h_per_day or 0.0
         self.hours_budget_at = 0.0
@@ -165,19 +169,25 @@ class Aircraft:
     @property
     def fuel_state(self) -> float | None:
         """None at an airfield with fuel (it loads what the next hop needs), else the fuel (t) aboard."""
-        return fuel_state(self.model.world, self.location, self.fuel_t)
+        return None if self.model.world.airfields[self.location].fuel else self.fuel_t  # trips.fuel_state, inlined
 
     def run(self) -> Generator[simpy.Event, Any, None]:
         """Main loop."""
         while True:
             if self.broken:
                 yield from self._repair()
-            self.job_event = self.env.event()
-            self.model.become_idle(self)
-            if not self.job_event.triggered:  # no work now: it holds its spot with no departure in view
+            self.offered = None
+            self.model.become_idle(self)  # a job given meanwhile is ``offered`` (see ``take``)
+            job: Job
+            if self.offered is not None:
+                job, eid = self.offered
+                if not due_first(self.env, eid):  # an event of this instant comes first: it waits its turn
+                    job = yield fire(self.env, job, eid)
+            else:  # no work now: it holds its spot with no departure in view, and waits for a job
                 self.model.parking[self.location].staying(self.number)
-            job: Job = yield self.job_event
-            self.job_event = None
+                self.job_event = self.env.event()
+                job = yield self.job_event
+                self.job_event = None
             if job.kind == "cargo":
                 yield from self._carry(job)
             else:
@@ -187,6 +197,14 @@ class Aircraft:
                 home = self._home_trip()
                 if home is not None and self.location != self.base:
                     yield from self._fly(home, "ferry")
+
+    def take(self, job: Job) -> None:
+        """The dispatcher gives it ``job``: while it asks for work (in ``become_idle``) the job is ``offered``
+        with the place its event would take (see sim.model.instant); later, its wait for a job ends."""
+        if self.job_event is None:
+            self.offered = (job, reserve(self.env))
+        else:
+            self.job_event.succeed(job)
 
     # --- cargo --------------------------------------------------------------------------------------
 
@@ -344,12 +362,13 @@ class Aircraft:
                 self._drop_booking()
                 return False
             payload = self.aboard.tons if self.aboard else 0.0
-            hop = model.planner.hop(kind, self.location, destination, self.fuel_state,
+            refuel = model.world.airfields[self.location].fuel  # it loads what the hop needs (fuel state None)
+            hop = model.planner.hop(kind, self.location, destination, None if refuel else self.fuel_t,
                                     (trip.hops[0].origin, trip.hops[-1].destination))
             if hop is None or payload > hop.payload_cap_t + 1e-9:
                 self._drop_booking()
                 return False
-            if self.fuel_state is None:  # refuel for exactly what this hop needs
+            if refuel:  # refuel for exactly what this hop needs
                 self.fuel_t = performance.required_fuel_t(kind, hop.distance_km, payload, hop.onward_fuel_t)
             takeoff_mass = kind.oew_t + payload + self.fuel_t
             self.flight = Flight(self.location, destination, self.env.now, hop.distance_km, hop.flight_h,
@@ -390,7 +409,7 @@ class Aircraft:
         model.parking[destination].arrive(self.number)
         # A break is found on landing; the aircraft finishes its turn, then is repaired (its spot held
         # with no departure in view from now).
-        self.broken = model.randomness.breaks(self.stream_key)
+        self.broken = self.breaks()
         if self.broken:
             model.parking[destination].staying(self.number)
 
@@ -435,21 +454,26 @@ class Aircraft:
 
     def _crew_takes_off(self, destination: str, flight_h: float) -> None:
         """The crew aboard takes off now; a spare crew may ride along to where crews are staged."""
-        if self.crew is None:
+        crew = self.crew
+        if crew is None:
             return
-        self.crew.take_off(self.type, self.env.now)
+        now = self.env.now
+        crew.take_off(self.type, now)
         if self.model.world.operations.crew_positioning:
-            self.passengers = self.model.crews.board(self.type, self.location, destination, self.env.now, flight_h)
+            self.passengers = self.model.crews.board(self.type, self.location, destination, now, flight_h)
 
     def _landed(self, flight: Flight, airfield: str) -> None:
         """Book the hop just landed at ``airfield`` to the aircraft and its crew; passenger crews get off."""
-        self.flight_h += self.env.now - flight.depart_h
+        now = self.env.now
+        self.flight_h += now - flight.depart_h
         if self.crew is not None:
-            self.crew.land(self.type, flight.depart_h, self.env.now)
-        self.landed_passengers = [crew.name for crew in self.passengers]
+            self.crew.land(self.type, flight.depart_h, now)
         if self.passengers:
-            self.model.crews.alight(self.passengers, self.type, flight.destination, airfield, self.env.now)
+            self.landed_passengers = [crew.name for crew in self.passengers]
+            self.model.crews.alight(self.passengers, self.type, flight.destination, airfield, now)
             self.passengers = []
+        elif self.landed_passengers:
+            self.landed_passengers = []
 
     def _may_go_home(self) -> bool:
         """Can it fly home now, with slots at once at every airfield the trip home lands at?"""
@@ -661,36 +685,40 @@ class Aircraft:
         ground times include refuelling where the airfield has fuel; a type with ``refuel_sequential`` adds
         ``refuel_h`` to onloads and offloads there. The parking slot held here covers the turn as it runs."""
         model = self.model
-        arrive = self.env.now
+        env = self.env
+        arrive = env.now
         ramp = model.ramps[airfield]
-        request = ramp.request()
         lot = model.parking[airfield]
-        if not request.triggered:  # a wait for a working spot: the parking spot is held until the turn is done
+        if ramp.take():  # a spot free at once: it goes on now unless an event of this instant comes first
+            eid = reserve(env)
+            if not due_first(env, eid):
+                yield fire(env, None, eid)
+        else:  # no spot free now: it waits in line, and holds its parking spot until the turn is done
+            request = ramp.request()
             lot.staying(self.number)
-        if activity == "offload" and model.open[airfield] and not request.triggered:
-            closing = model.closing(airfield)
-            yield request | closing
-            if not request.triggered:  # the airfield closed while it waited: it leaves with its cargo
-                ramp.cancel(request)
-                return False
-        else:
-            yield request
+            if activity == "offload" and model.open[airfield]:
+                yield request | model.closing(airfield)
+                if not request.triggered:  # the airfield closed while it waited: it leaves with its cargo
+                    ramp.cancel(request)
+                    return False
+            else:
+                yield request
         if ((activity == "onload" and not model.usable(airfield))
                 or (activity == "offload" and not model.open[airfield])):
-            model.ramps[airfield].release()
+            ramp.release()
             return False
-        start = self.env.now
+        start = env.now
         if on_start:
             on_start()
-        sequential = self.type.refuel_sequential and activity != "fuel stop" and model.world.airfields[airfield].fuel
-        factor = model.randomness.ground_factor(self.stream_key)
-        handling = (handling_h + (self.type.refuel_h if sequential else 0.0)) * factor
-        lot.expect(self.number, self.env.now + handling + SLOT_BUFFER_H)  # the slot covers the turn as it runs
+        kind = self.type
+        sequential = kind.refuel_sequential and activity != "fuel stop" and model.world.airfields[airfield].fuel
+        handling = (handling_h + (kind.refuel_h if sequential else 0.0)) * self.ground_factor()
+        lot.expect(self.number, start + handling + SLOT_BUFFER_H)  # the slot covers the turn as it runs
         self.busy = (airfield, arrive, start, activity, payload_t, requirement)  # type: ignore[assignment]
-        yield self.env.timeout(handling)
+        yield env.timeout(handling)
         self.busy = None
-        model.ramps[airfield].release()
+        ramp.release()
         if on_end:
             on_end()
-        model.record_ground(self, airfield, arrive, start, self.env.now, activity, payload_t, requirement)  # type: ignore[arg-type]
+        model.record_ground(self, airfield, arrive, start, env.now, activity, payload_t, requirement)  # type: ignore[arg-type]
         return True

@@ -188,10 +188,11 @@ class IdleAircraft(list):
         best: dict[tuple, Aircraft] = {} if dynamic else self._best.setdefault(preference, {})
         out = []
         for key, members in self._groups.items():
-            if key not in best:
-                best[key] = min(members.values(), key=preference)  # ties: the first in list order, as plain
+            if key not in best:  # ties: the first in list order, as plain; one member is its group's best unasked
+                best[key] = min(members.values(), key=preference) if len(members) > 1 else next(iter(members.values()))
             out.append(best[key])
-        out.sort(key=lambda a: self._order[id(self._first(a))])
+        if len(out) > 1:
+            out.sort(key=lambda a: self._order[id(self._first(a))])
         return out
 
     def _first(self, aircraft: Aircraft) -> Aircraft:
@@ -206,6 +207,19 @@ class IdleAircraft(list):
 
     def __delitem__(self, *args: Any) -> None:
         raise TypeError("IdleAircraft changes by append and remove only")
+
+
+def offers(state: DispatchState, index: int, places: list[str], candidates: list[Aircraft]
+           ) -> list[tuple[int, Aircraft, Job]]:
+    """(rank of the place, aircraft, job) of every job carrying requirement ``index``'s cargo from one of
+    ``places`` that one of ``candidates`` can take, places first, in the order given."""
+    out = []
+    for rank, place in enumerate(places):
+        for aircraft in candidates:
+            job = state.cargo_job(aircraft, index, place)
+            if job is not None:
+                out.append((rank, aircraft, job))
+    return out
 
 
 class FirstCome:
@@ -226,17 +240,12 @@ class FirstCome:
         candidates = preferred(state, by_number, lambda a: (round(state.crew_wait_h(a), 9), a.number))
         for index in order:
             # Wherever the requirement's cargo waits, the aircraft that can start loading soonest takes it.
-            best: tuple[float, int, int, Aircraft, Job] | None = None
-            for rank, place in enumerate(ledgers[index].places()):
-                for aircraft in candidates:
-                    job = state.cargo_job(aircraft, index, place)
-                    if job is None:
-                        continue
-                    delay = (job.reposition.duration_h if job.reposition else 0.0) + crew_delay_h(state, aircraft, job)
-                    if best is None or (delay, rank, aircraft.number) < best[:3]:
-                        best = (delay, rank, aircraft.number, aircraft, job)
-            if best is not None:
-                return Assignment(best[3], best[4])
+            jobs = offers(state, index, ledgers[index].places(), candidates)
+            if jobs:  # one offer is the best without working out its delay
+                _, aircraft, job = min(jobs, key=lambda offer: (
+                    (offer[2].reposition.duration_h if offer[2].reposition else 0.0)
+                    + crew_delay_h(state, offer[1], offer[2]), offer[0], offer[1].number)) if len(jobs) > 1 else jobs[0]
+                return Assignment(aircraft, job)
         return None
 
 
@@ -270,18 +279,12 @@ class _Scored:
         candidates = preferred(state, by_flight_h,
                                lambda a: (round(state.crew_wait_h(a), 9), a.flight_h, a.number))
         for index in order:
-            best: tuple[float, float, int, Aircraft, Job] | None = None
-            for place in ledgers[index].places():
-                for aircraft in candidates:
-                    job = state.cargo_job(aircraft, index, place)
-                    if job is None:
-                        continue
-                    key = (round(self.score(aircraft, job, crew_delay_h(state, aircraft, job)), 9), aircraft.flight_h,
-                           aircraft.number)
-                    if best is None or key < best[:3]:
-                        best = (*key, aircraft, job)
-            if best is not None:
-                return Assignment(best[3], best[4])
+            jobs = offers(state, index, ledgers[index].places(), candidates)
+            if jobs:  # one offer is the best without scoring it
+                _, aircraft, job = min(jobs, key=lambda offer: (
+                    round(self.score(offer[1], offer[2], crew_delay_h(state, offer[1], offer[2])), 9),
+                    offer[1].flight_h, offer[1].number)) if len(jobs) > 1 else jobs[0]
+                return Assignment(aircraft, job)
         return None
 
 

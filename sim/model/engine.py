@@ -354,8 +354,7 @@ class AirliftModel:
     def _assign(self, aircraft: Aircraft, job: Job) -> None:
         self.idle.remove(aircraft)
         self._end_idle(aircraft)
-        assert aircraft.job_event is not None
-        aircraft.job_event.succeed(job)
+        aircraft.take(job)
 
     def _end_idle(self, aircraft: Aircraft, at_end: bool = False) -> None:
         """Record the time the aircraft stood idle (parked, or stranded without fuel; still stranded
@@ -461,11 +460,11 @@ class AirliftModel:
     def cargo_job(self, aircraft: Aircraft, index: int, place: str) -> Job | None:
         """A job carrying requirement ``index``'s cargo waiting at ``place``, or None."""
         req = self.requirements[index]
+        if not (self.usable(place) and self.usable(req.to)):
+            return None
         if not may_serve(aircraft.type.name, req) or (aircraft.serves is not None and index not in aircraft.serves):
             return None
         if not carries_class(aircraft.type.cargo_classes, req):  # e.g. outsize tons: An-124 only
-            return None
-        if not (self.usable(place) and self.usable(req.to)):
             return None
         kind = aircraft.type
         reposition = None

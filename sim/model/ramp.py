@@ -32,6 +32,14 @@ class Ramp:
         self._grant()
         return event
 
+    def take(self) -> bool:
+        """Take a spot now if one is free and no aircraft waits for one (what ``request`` grants at once,
+        without an event to wait for); False otherwise (the caller then ``request``s one)."""
+        if self._waiting or self.in_use >= self.capacity:
+            return False
+        self.in_use += 1
+        return True
+
     def cancel(self, event: simpy.Event) -> None:
         """Withdraw the request ``event``: from the queue if still waiting, else give its spot back."""
         if event in self._waiting:

@@ -61,21 +61,42 @@ class Randomness:
 
     def uniform(self, subsystem: int, key: object) -> float:
         """The next uniform draw in [0, 1) of one subsystem's stream for one aircraft or airfield key."""
+        return self._uniform_draws(subsystem, key)()
+
+    def _uniform_draws(self, subsystem: int, key: object) -> Draws:
+        """The uniform draws of one subsystem's stream for one key (its generator made at the first draw)."""
         draws = self._draws.get((subsystem, key))
         if draws is None:
-            draws = self._draws[(subsystem, key)] = Draws(self.stream(subsystem, key).random)
-        return draws()
+            draws = self._draws[(subsystem, key)] = Draws(lambda n: self.stream(subsystem, key).random(n))
+        return draws
 
     def _gamma(self, subsystem: int, key: object, mean: float, cv: float) -> float:
         """The next ``gamma(mean, cv)`` draw of a stream that draws only that distribution."""
         if cv <= 0:
             return mean
+        return self._gamma_draws(subsystem, key, mean, cv)()
+
+    def _gamma_draws(self, subsystem: int, key: object, mean: float, cv: float) -> Draws:
+        """The ``gamma(mean, cv)`` draws (cv > 0) of a stream that draws only that distribution."""
         draws = self._draws.get((subsystem, key))
         if draws is None:
             shape = 1.0 / (cv * cv)
-            generator = self.stream(subsystem, key)
-            draws = self._draws[(subsystem, key)] = Draws(lambda n: generator.gamma(shape, mean / shape, n))
-        return draws()
+            draws = self._draws[(subsystem, key)] = Draws(
+                lambda n: self.stream(subsystem, key).gamma(shape, mean / shape, n))
+        return draws
+
+    def ground_factors(self, aircraft: tuple[int, int]) -> Callable[[], float]:
+        """``ground_factor(aircraft)`` as a function of nothing, its stream found once (one call a turn)."""
+        if self.spec is None or self.spec.ground_time_cv <= 0:
+            return _one
+        return self._gamma_draws(GROUND, aircraft, 1.0, self.spec.ground_time_cv)
+
+    def breakage(self, aircraft: tuple[int, int]) -> Callable[[], bool]:
+        """``breaks(aircraft)`` as a function of nothing, its stream found once (one call a leg)."""
+        if self.spec is None or self.spec.break_per_sortie <= 0:
+            return _never
+        draws, chance = self._uniform_draws(BREAKS, aircraft), self.spec.break_per_sortie
+        return lambda: draws() < chance
 
     @property
     def active(self) -> bool:
@@ -110,3 +131,11 @@ class Randomness:
         if self.spec is None or self.spec.outages is None:
             return False
         return self.uniform(OUTAGES, airfield_index) < self.spec.outages.probability_per_day
+
+
+def _one() -> float:
+    return 1.0
+
+
+def _never() -> bool:
+    return False

