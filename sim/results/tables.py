@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -61,9 +62,10 @@ def _named_rows(out: RunOutput, table: dict[str, Any]) -> list[dict[str, Any]]:
 
 def named_rows(names: list[str], table: dict[str, Any]) -> list[dict[str, Any]]:
     """A column table as rows, each requirement index replaced by its name in ``names`` ("" for none)."""
+    keys = list(table)
     rows = []
-    for k in range(len(table["aircraft"])):
-        row = {c: table[c][k] for c in table}
+    for values in zip(*table.values(), strict=True):
+        row = dict(zip(keys, values, strict=True))
         row["requirement"] = names[row["requirement"]] if row["requirement"] >= 0 else ""
         rows.append(row)
     return rows
@@ -320,7 +322,7 @@ def _tons(value: float) -> float:
     return 0.0 if abs(value) < 1e-9 else value
 
 
-def cargo_summary(world: Any, deliveries: list[dict[str, Any]]) -> dict[str, Any]:
+def cargo_summary(world: Any, deliveries: Iterable[dict[str, Any]]) -> dict[str, Any]:
     """Requested, delivered and undelivered (waiting, or aboard at the end) by cargo class and by item: tons
     for every class, heads for passengers, pieces for items, and per item the sorties by type that carried it."""
     by_class: dict[str, dict[str, float]] = {}
