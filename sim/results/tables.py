@@ -125,6 +125,13 @@ def summarise(out: RunOutput) -> dict[str, Any]:
     }
 
 
+def headline_summary(out: RunOutput) -> dict[str, Any]:
+    """The parts of ``summarise`` a replication's record reads (the headline, flying, closure and by
+    requirement, with their keys and values): what a worker of a sweep or study computes, without the rest."""
+    days = run_days(out.world)
+    return {**_headline(out, days), **_flying(out), **_closure(out, days), "by_requirement": _by_requirement(out)}
+
+
 def _headline(out: RunOutput, days: int) -> dict[str, Any]:
     """The run's identity and its tons requested, delivered, in transit and waiting at the end."""
     run, ledgers = out.world.run, out.ledgers
