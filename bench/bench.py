@@ -204,10 +204,25 @@ def peak_mb(aircraft: int = 1000) -> float:
     return int(done.stdout.strip().splitlines()[-1]) / 1024.0  # Linux reports KB
 
 
+def _environment(cache_dir: str | Path) -> dict[str, str]:
+    """The environment of a timed command: the tree measured, the route cache in ``cache_dir``, and Python's
+    bytecode written and read as in an installed package (PYTHONDONTWRITEBYTECODE, set in some shells,
+    would have every command compile the package's modules again: some 0.15 s of `import sim.cli` alone)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "AIRLIFT_CACHE_DIR": str(cache_dir), "MPLBACKEND": "Agg"}
+    for name in ("AIRLIFT_CACHE", "PYTHONDONTWRITEBYTECODE"):
+        env.pop(name, None)
+    return env
+
+
+def compiled() -> None:
+    """The tree's modules compiled to bytecode (as pip leaves an installed package), before anything is timed."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "sim")], check=True, capture_output=True,
+                   env=_environment(ROOT))
+
+
 def _wall(args: list[str], cache_dir: str | Path) -> float:
     """Wall time of one new process (``python ARGS``), with the route cache in ``cache_dir``."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "AIRLIFT_CACHE_DIR": str(cache_dir), "MPLBACKEND": "Agg"}
-    env.pop("AIRLIFT_CACHE", None)
+    env = _environment(cache_dir)
     start = time.perf_counter()
     subprocess.run([sys.executable, *args], check=True, capture_output=True, env=env, cwd=ROOT)
     return time.perf_counter() - start
@@ -288,6 +303,7 @@ def dask_samples_per_s(cache_dir: Path, out: Path, samples: int = 500,
 
 def cli_figures(cache_dir: Path, out: Path, skip_report: bool, skip_dask: bool) -> dict[str, float]:
     """The command-line figures, import_s first (median of 3 where a run is short)."""
+    compiled()
     figures = {"import_s": import_s(cache_dir)}
     figures["first_run_s"] = first_run_s(cache_dir, out)  # the cache folder is new: empty
     figures["cold_run_ratio"] = warm_run_s(cache_dir, out) / figures["import_s"]
@@ -309,6 +325,7 @@ def cli_figures(cache_dir: Path, out: Path, skip_report: bool, skip_dask: bool) 
 def _in_temporary(figure: Callable[[Path, Path], float]) -> Callable[[], float]:
     """A command-line figure measured with a cache and results folder of its own."""
     def measure() -> float:
+        compiled()
         with tempfile.TemporaryDirectory() as tmp:
             return figure(Path(tmp) / "cache", Path(tmp))
     return measure
