@@ -4,7 +4,9 @@ Each kind of row is one NamedTuple below (LegRow, GroundRow, DeliveryRow): its f
 in CSV order, with their units in their names; a column is added there and where the engine fills the
 row. Rows are stored column by column, compactly, which keeps a 1000-aircraft, 90-day run small: hours, tons
 and kilometres in ``array('d')`` columns (8 bytes a value rather than a float object each), whole numbers in
-``array('q')``, and names, kinds and flags (a few distinct values each) as ``Codes``: two bytes a row.
+``array('q')``, and names, kinds and flags (a few distinct values each) in lists that become ``Codes`` (two
+bytes a row instead of an eight-byte pointer) once a table passes COMPACT_ROWS rows: coding each value costs
+some 50 ns, which a replication of a few thousand rows need not pay.
 
 * legs (sorties.csv): one row per leg flown, with the fuel and masses at take-off and landing;
 * deliveries: one row per offload at a requirement's destination;
@@ -173,8 +175,11 @@ def _codes(codes: array, values: list[Any]) -> Codes:
 
 def column_for(kind: Any) -> Any:
     """An empty column for values of this type: ``array('d')`` for floats, ``array('q')`` for whole numbers,
-    ``Codes`` for the rest."""
-    return array("d") if kind is float else array("q") if kind is int else Codes()
+    a list for the rest (``RowBuffer`` makes it ``Codes`` once the table is long)."""
+    return array("d") if kind is float else array("q") if kind is int else []
+
+
+COMPACT_ROWS = 65_536  # rows of a table past which its list columns become Codes
 
 
 def _columns(row: type[tuple]) -> dict[str, Any]:
@@ -196,6 +201,8 @@ class DictRows(Sequence[dict[str, Any]]):
         for column, value in zip(self.columns.values(), row.values(), strict=True):
             column.append(value)
         self.size += 1
+        if self.size == COMPACT_ROWS:
+            self.columns = {k: Codes(c) if type(c) is list else c for k, c in self.columns.items()}
 
     def __len__(self) -> int:
         return self.size
@@ -223,9 +230,9 @@ class DictRows(Sequence[dict[str, Any]]):
 class Records:
     """Everything a run logged, as columns."""
 
-    legs: dict[str, list[Any]] = field(default_factory=lambda: _columns(LegRow))
-    deliveries: dict[str, list[Any]] = field(default_factory=lambda: _columns(DeliveryRow))
-    ground: dict[str, list[Any]] = field(default_factory=lambda: _columns(GroundRow))
+    legs: dict[str, Any] = field(default_factory=lambda: _columns(LegRow))
+    deliveries: dict[str, Any] = field(default_factory=lambda: _columns(DeliveryRow))
+    ground: dict[str, Any] = field(default_factory=lambda: _columns(GroundRow))
     closures: list[dict[str, Any]] = field(default_factory=list)  # airfield closures and outages as they happened
     stranded: list[dict[str, Any]] = field(default_factory=list)
     crews: list[dict[str, Any]] = field(default_factory=list)  # one row per crew at the end of the run
@@ -242,10 +249,11 @@ class RowBuffer:
     less than appending each of its values to its column. ``flush`` moves the rows held into the columns;
     until then the table lacks them (the engine flushes when the run finishes)."""
 
-    def __init__(self, table: dict[str, list[Any]], batch: int = 1024):
+    def __init__(self, table: dict[str, Any], batch: int = 1024, compact_rows: int = COMPACT_ROWS):
         self.table = table
         self.rows: list[tuple] = []
         self.batch = batch  # rows held at most: some 100 kB, whatever the run's length
+        self.compact_rows = compact_rows
 
     def add(self, row: LegRow | GroundRow | DeliveryRow) -> None:
         """Append one row (its values in column order)."""
@@ -259,3 +267,7 @@ class RowBuffer:
             for column, values in zip(self.table.values(), zip(*self.rows, strict=True), strict=True):
                 column.extend(values)
             self.rows.clear()
+            if len(next(iter(self.table.values()))) >= self.compact_rows:
+                for name, column in self.table.items():
+                    if type(column) is list:
+                        self.table[name] = Codes(column)

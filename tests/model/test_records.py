@@ -43,19 +43,23 @@ def test_records_columns_by_type():
     records = Records()
     assert isinstance(records.ground["arrive_h"], array) and records.ground["arrive_h"].typecode == "d"
     assert isinstance(records.ground["requirement"], array) and records.ground["requirement"].typecode == "q"
-    assert isinstance(records.ground["activity"], Codes) and isinstance(records.ground["in_progress"], Codes)
+    assert records.ground["activity"] == [] and records.ground["in_progress"] == []
 
 
-def test_row_buffer_fills_compact_columns_with_the_rows_values():
+GROUND_ROWS = [GroundRow("A#1", "Il-76MD", "UUMU", 1.0, 1.5, 4.0, "onload", 35.0, 0),
+               GroundRow("A#2", "Il-76MD", "HL59", 2.0, 2.0, 5.0, "offload", 0.0, -1, True),
+               GroundRow("A#1", "Il-76MD", "UUMU", 6.0, 6.0, 9.0, "onload", 35.0, 1)]
+
+
+@pytest.mark.parametrize("compact_rows", [1, 2, 4, 100])
+def test_row_buffer_fills_the_columns_with_the_rows_values_coded_once_the_table_is_long(compact_rows):
     records = Records()
-    buffer = RowBuffer(records.ground, batch=2)
-    rows = [GroundRow("A#1", "Il-76MD", "UUMU", 1.0, 1.5, 4.0, "onload", 35.0, 0),
-            GroundRow("A#2", "Il-76MD", "HL59", 2.0, 2.0, 5.0, "offload", 0.0, -1, True),
-            GroundRow("A#1", "Il-76MD", "UUMU", 6.0, 6.0, 9.0, "onload", 35.0, 1)]
-    for row in rows:
+    buffer = RowBuffer(records.ground, batch=2, compact_rows=compact_rows)
+    for row in GROUND_ROWS:
         buffer.add(row)
     buffer.flush()
-    assert [tuple(values) for values in zip(*records.ground.values(), strict=True)] == rows
+    assert [tuple(values) for values in zip(*records.ground.values(), strict=True)] == GROUND_ROWS
+    assert isinstance(records.ground["activity"], Codes) == (compact_rows <= 3)
 
 
 def test_cargo_deliveries_read_back_as_dicts():
@@ -68,3 +72,15 @@ def test_cargo_deliveries_read_back_as_dicts():
     assert pickle.loads(pickle.dumps(rows)) == [first, second]
     with pytest.raises(ValueError):
         rows.append({"time_h": 1.0})
+
+
+def test_cargo_deliveries_are_coded_once_long(monkeypatch):
+    import sim.model.records as records
+
+    monkeypatch.setattr(records, "COMPACT_ROWS", 3)
+    rows = DictRows(CARGO_DELIVERY_KINDS)
+    made = [{"time_h": float(k), "requirement": k % 2, "type": "Il-76MD", "class": "bulk", "item": "", "tons": 35.0,
+             "count": 0} for k in range(5)]
+    for row in made:
+        rows.append(row)
+    assert isinstance(rows.columns["type"], Codes) and list(rows) == made
