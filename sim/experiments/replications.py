@@ -63,7 +63,8 @@ class Task:
 
 def run_task(task: Task) -> dict[str, Any]:
     """Run one task; a tidy record of its results."""
-    result = run_checked(Scenario.model_validate(task.scenario), replication=task.replication)
+    result = run_checked(Scenario.model_validate(task.scenario), replication=task.replication,
+                         brief=not (task.full or task.trace))
     record = task_record(result, task.point, task.replication)
     if task.full:
         legs = result.output.records.legs

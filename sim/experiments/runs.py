@@ -6,14 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sim.errors import Problem
 from sim.model.engine import RunOutput, simulate
 from sim.model.randomness import Randomness
 from sim.model.world import World
 from sim.results.summary_types import Summary
-from sim.results.tables import daily_table, ground_table, sorties_table, summarise
+from sim.results.tables import daily_table, ground_table, headline_summary, sorties_table, summarise
 from sim.scenario.compile import build_world
 from sim.scenario.schema import Scenario
 
@@ -103,13 +103,16 @@ def run(scenario: Scenario, seed: int | None = None, *, replication: int = 0,
 
 
 def run_checked(scenario: Scenario, *, replication: int = 0,
-                progress: Callable[[int, int], None] | None = None) -> RunResult:
-    """``run`` of a scenario known to be valid as it stands (just validated from its data)."""
+                progress: Callable[[int, int], None] | None = None, brief: bool = False) -> RunResult:
+    """``run`` of a scenario known to be valid as it stands (just validated from its data). ``brief``: the
+    summary holds only ``headline_summary``'s parts (a replication's record needs no more)."""
     if not isinstance(replication, int) or isinstance(replication, bool) or replication < 0:
         raise ValueError(f"replication: expected a whole number, 0 or more (got {replication!r})")
     world = build_world(scenario)
     output = simulate(world, Randomness(world.stochastic, world.run.seed, replication), progress)
-    return RunResult(scenario, summarise(output), daily_table(output), output)
+    # A brief summary holds HeadlineSummary's keys only: such a result goes to ``task_record``, which reads no more.
+    summary = cast(Summary, headline_summary(output)) if brief else summarise(output)
+    return RunResult(scenario, summary, daily_table(output), output)
 
 
 def checked(scenario: Scenario) -> Scenario:

@@ -433,3 +433,10 @@ def replications_in(summary: Summary) -> int:
     """How many replications a summary averages (1: one run)."""
     reps = summary.get("replications")
     return reps["replications"] if reps else 1
+
+
+class HeadlineSummary(Headline, Flying, ClosureFigures):
+    """What a worker of replications, sweeps and studies summarises (``tables.headline_summary``): the parts of
+    ``Summary`` a replication's record reads, with the same keys and values."""
+
+    by_requirement: list[RequirementRow]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any, cast
 
@@ -30,6 +31,7 @@ from sim.results.summary_types import (
     Flying,
     GridlockRow,
     Headline,
+    HeadlineSummary,
     InfeasibleLeg,
     InputRange,
     Inputs,
@@ -86,9 +88,10 @@ def _named_rows(out: RunOutput, table: dict[str, Any]) -> list[dict[str, Any]]:
 
 def named_rows(names: list[str], table: dict[str, Any]) -> list[dict[str, Any]]:
     """A column table as rows, each requirement index replaced by its name in ``names`` ("" for none)."""
+    keys = list(table)
     rows = []
-    for k in range(len(table["aircraft"])):
-        row = {c: table[c][k] for c in table}
+    for values in zip(*table.values(), strict=True):
+        row = dict(zip(keys, values, strict=True))
         row["requirement"] = names[row["requirement"]] if row["requirement"] >= 0 else ""
         rows.append(row)
     return rows
@@ -146,6 +149,13 @@ def summarise(out: RunOutput) -> Summary:
         "airfields": _airfields(out),
         **_context(out),
     }
+
+
+def headline_summary(out: RunOutput) -> HeadlineSummary:
+    """The parts of ``summarise`` a replication's record reads (the headline, flying, closure and by
+    requirement, with their keys and values): what a worker of a sweep or study computes, without the rest."""
+    days = run_days(out.world)
+    return {**_headline(out, days), **_flying(out), **_closure(out, days), "by_requirement": _by_requirement(out)}
 
 
 def _headline(out: RunOutput, days: int) -> Headline:
@@ -346,7 +356,7 @@ def _tons(value: float) -> float:
     return 0.0 if abs(value) < 1e-9 else value
 
 
-def cargo_summary(world: Any, deliveries: list[dict[str, Any]]) -> CargoSummary:
+def cargo_summary(world: Any, deliveries: Iterable[dict[str, Any]]) -> CargoSummary:
     """Requested, delivered and undelivered (waiting, or aboard at the end) by cargo class and by item: tons
     for every class, heads for passengers, pieces for items, and per item the sorties by type that carried it."""
     by_class: dict[str, dict[str, float]] = {}

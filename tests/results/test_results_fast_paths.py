@@ -51,3 +51,17 @@ def test_the_stays_on_the_ground_from_the_leg_columns_are_those_of_the_rows(airc
         assert from_columns == from_rows and any(len(stays) > 1 for stays in from_rows.values())
         peaks = peak_on_ground(result.output)
         assert set(peaks) == set(from_rows) and peaks["ORIG"] >= 1
+
+
+def test_a_workers_brief_summary_is_the_full_summarys_headline_flying_closure_and_requirements():
+    from sim.experiments.replications import Task, run_task
+    from sim.experiments.runs import run_checked
+
+    s = scenario(days=6, stochastic={"break_per_sortie": 0.2, "repair_h": {"mean": 12, "cv": 0.5}})
+    full = run_checked(s, replication=3)
+    brief = run_checked(s, replication=3, brief=True)
+    assert brief.summary == {k: full.summary[k] for k in brief.summary}
+    assert {"delivered_t", "closure_day", "by_requirement", "days", "repair_h", "mean_daily_t"} <= set(brief.summary)
+    data = s.model_dump(mode="json", by_alias=True, exclude_none=True)
+    record = run_task(Task(data, 3))
+    assert record == {k: v for k, v in run_task(Task(data, 3, full=True)).items() if k not in ("summary", "flown")}

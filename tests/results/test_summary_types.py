@@ -12,7 +12,8 @@ from helpers import ROOT, equator, scenario
 
 from sim import load_scenario, replicate, run
 from sim.results import summary_types
-from sim.results.summary_types import RequirementRow, Spreads, Summary
+from sim.experiments.runs import run_checked
+from sim.results.summary_types import HeadlineSummary, RequirementRow, Spreads, Summary
 from sim.scenario.schema import Scenario
 
 STOCHASTIC = {"replications": 3, "mission_capable": 0.8, "break_per_sortie": 0.1, "repair_h": {"mean": 6, "cv": 0.5}}
@@ -143,6 +144,15 @@ def test_every_declared_section_is_met_in_real_summaries():
                  run(scenario(days=2)).summary, run(_stranding()).summary, run(_gridlock()).summary]
     for summary in summaries:
         assert check(summary, seen) == []
+    assert problems(run_checked(evacuation, brief=True).summary, HeadlineSummary, "brief", seen) == []
     assert DECLARED - PARTS - seen == set()  # every TypedDict checked against a real value
     optional = {f"{name}.{key}" for name in DECLARED - PARTS for key in getattr(summary_types, name).__optional_keys__}
     assert optional - seen == {"StrandedRow.replication", "GridlockRow.replication"}  # no replicated stranding or gridlock
+
+
+def test_a_workers_brief_summary_is_exactly_its_declared_parts_of_the_full_one():
+    evacuation = load_scenario(ROOT / "scenarios" / "syria_evacuation.yaml")
+    brief, full = run_checked(evacuation, brief=True).summary, run_checked(evacuation).summary
+    assert problems(brief, HeadlineSummary, "brief", set()) == []
+    assert set(brief) == set(HeadlineSummary.__annotations__)
+    assert {key: full[key] for key in brief} == brief
