@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.model.records import GROUND_COLUMNS, LEG_COLUMNS
-from sim.results import chart_pool
 from sim.results.integrity import seal
 from sim.results.summary_types import Summary, replications_in
 from sim.results.writing import run_beside, write_csv, write_files, write_json, write_lines
@@ -67,17 +66,9 @@ def _chart(name: str, *args: Any) -> None:
 
 
 def draw(here: Callable[[], None], groups: Sequence[Sequence[Callable[[], None]]]) -> None:
-    """Run ``here`` (the tables) and the chart jobs: each group in the warm chart pool when the command
-    opened one (``sim.results.chart_pool``), else the first group beside the rest (``run_beside``: in a
+    """Run ``here`` (the tables) and the chart jobs: the first group beside the rest (``run_beside``: in a
     forked child where the command allows it), so the first group should take about as long as the rest.
     Every job writes its own files; the files are the same either way."""
-    pool = chart_pool.current()
-    if pool is not None:
-        futures = [pool.submit(_run, list(group)) for group in groups if group]
-        here()
-        for future in futures:
-            future.result()  # a chart's error is raised here
-        return
     rest = [here, *(job for group in groups[1:] for job in group)]
     run_beside(lambda: _run(rest), lambda: _run(groups[0]))
 
