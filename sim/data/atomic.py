@@ -1,5 +1,6 @@
-"""Atomic writes, the one helper behind every writer (results folders, single files, the cache's pickles):
-a file or folder is written under a temporary name beside its target, then renamed into place with
+"""Atomic file writes, the one helper behind every file writer (single files, the cache's pickles; whole results
+folders are swapped in by sim.results.writing):
+a file is written under a temporary name beside its target, then renamed into place with
 ``os.replace``, so a reader, a crash or a concurrent writer never sees it half written.
 
     with staged_file(path) as tmp:
@@ -9,7 +10,6 @@ a file or folder is written under a temporary name beside its target, then renam
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,17 +34,10 @@ def staged_file(path: Path, suffix: str = "") -> Iterator[Path]:
 
 
 def publish(tmp: Path, target: Path) -> None:
-    """Rename a finished temporary file or folder onto ``target`` with the permissions a plain write would
-    give (``mkstemp`` and ``mkdtemp`` make them private). An existing folder is moved aside first and
-    deleted after: ``os.replace`` cannot replace a folder that has files."""
-    os.chmod(tmp, (0o777 if tmp.is_dir() else 0o666) & ~_umask())
-    if tmp.is_dir() and target.is_dir():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-{os.getpid()}-", dir=target.parent))
-        os.replace(target, old / "previous")
-        os.replace(tmp, target)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(tmp, target)
+    """Rename a finished temporary file onto ``target`` with the permissions a plain write would give
+    (``mkstemp`` makes it private). Whole results folders are swapped in by ``sim.results.writing``."""
+    os.chmod(tmp, 0o666 & ~_umask())
+    os.replace(tmp, target)
 
 
 def _umask() -> int:

@@ -18,7 +18,7 @@ import sim
 from sim.cli import app
 from sim.geo import airspace
 from sim.results import gis, plots
-from sim.results.intervals import bootstrap_mean_ci
+from sim.results.statistics import bootstrap_mean_ci
 
 matplotlib.use("Agg")  # tests only: the library never sets the backend
 runner = CliRunner()

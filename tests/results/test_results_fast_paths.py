@@ -9,7 +9,7 @@ from helpers import scenario
 from sim import run
 from sim.experiments.replications import _t_quantile
 from sim.results.checks import on_ground, stays_on_ground
-from sim.results.intervals import bootstrap_mean_ci
+from sim.results.statistics import bootstrap_mean_ci
 from sim.results.tables import peak_on_ground
 
 

@@ -11,8 +11,8 @@ import pytest
 from helpers import ROOT, equator, scenario
 
 from sim import load_scenario, replicate, run
-from sim.results import summary_types
 from sim.experiments.runs import run_checked
+from sim.results import summary_types
 from sim.results.summary_types import HeadlineSummary, RequirementRow, Spreads, Summary
 from sim.scenario.schema import Scenario
 
