@@ -111,25 +111,9 @@ def _reaches(starts: list[float], ends: list[float], count: float) -> bool:
     return False
 
 
-def busiest(spans: Sequence[tuple[float, float]], start: float, end: float) -> int:
-    """Most of the (from_h, to_h) ``spans`` held at one instant of [start, end) (touching ends do not overlap)."""
-    starts, ends = _clipped(spans, start, end)
-    starts.sort()
-    ends.sort()
-    held = top = j = 0
-    last = len(ends)
-    for a in starts:  # at one instant an end comes before a start; the count peaks at a start
-        while j < last and ends[j] <= a:
-            held -= 1
-            j += 1
-        held += 1
-        top = max(top, held)
-    return top
-
-
 def room(held: Sequence[tuple[float, float]], start: float, end: float, capacity: int) -> bool:
     """Is a spot free through [start, end) beside the (from_h, to_h) spans ``held``: are fewer than
-    ``capacity`` held at one instant of it (``busiest``)? Fewer spans overlapping it than spots answer at once."""
+    ``capacity`` held at one instant of it? Fewer spans overlapping it than spots answer at once."""
     starts, ends = _clipped(held, start, end)
     return len(starts) < capacity or not _reaches(starts, ends, capacity)
 
@@ -312,7 +296,7 @@ class Parking:
         for number in sorted(self.losable, key=lambda n: (spans[n][0], n)):  # ... then the others, by start
             start, end = spans[number]
             starts, ends = _clipped([*kept, (start, end)], start, end)
-            if len(starts) <= capacity or not _reaches(starts, ends, capacity + 1):  # busiest <= capacity
+            if len(starts) <= capacity or not _reaches(starts, ends, capacity + 1):  # at most capacity held at once
                 kept.append((start, end + gap))
             else:
                 lost.append(number)

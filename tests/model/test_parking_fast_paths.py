@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from sim import run
 from sim.model.aircraft import Flight
 from sim.model.engine import AirliftModel
-from sim.model.ramp import EPS_H, OVERSTAY_CHECK_H, SLOT_GAP_H, Parking, ParkingLine, busiest, earliest, room
+from sim.model.ramp import EPS_H, OVERSTAY_CHECK_H, SLOT_GAP_H, Parking, ParkingLine, earliest, room
 from sim.model.randomness import Randomness
 from sim.scenario.compile import build_world
 
@@ -94,12 +94,6 @@ def lots(draw, now):
             kind = draw(st.sampled_from(["exempt", "committed", "losable"]))
             {"exempt": lot.exempt, "committed": lot.committed, "losable": lot.losable}[kind].add(number)
     return lot
-
-
-@settings(max_examples=400, deadline=None)
-@given(spans, hours, hours)
-def test_the_busiest_instant_is_the_plain_sweeps(held, start, length):
-    assert busiest(held, start, start + length) == plain_busiest(held, start, start + length)
 
 
 @settings(max_examples=300, deadline=None)
