@@ -222,6 +222,13 @@ def offers(state: DispatchState, index: int, places: list[str], candidates: list
     return out
 
 
+def best_offer(jobs: list[tuple[int, Aircraft, Job]], key: Callable[[tuple[int, Aircraft, Job]], Any]
+               ) -> tuple[int, Aircraft, Job]:
+    """The offer with the least ``key`` (ties: the first); a single offer is the best without its key being
+    worked out (a crew's delay, a score)."""
+    return jobs[0] if len(jobs) == 1 else min(jobs, key=key)
+
+
 class FirstCome:
     """Requirements are served by priority (higher first), then scarce capability first (cargo fewer of the
     fleet's types can carry, such as outsize pieces only the An-124 takes, before cargo any type can carry:
@@ -241,10 +248,10 @@ class FirstCome:
         for index in order:
             # Wherever the requirement's cargo waits, the aircraft that can start loading soonest takes it.
             jobs = offers(state, index, ledgers[index].places(), candidates)
-            if jobs:  # one offer is the best without working out its delay
-                _, aircraft, job = min(jobs, key=lambda offer: (
+            if jobs:
+                _, aircraft, job = best_offer(jobs, lambda offer: (
                     (offer[2].reposition.duration_h if offer[2].reposition else 0.0)
-                    + crew_delay_h(state, offer[1], offer[2]), offer[0], offer[1].number)) if len(jobs) > 1 else jobs[0]
+                    + crew_delay_h(state, offer[1], offer[2]), offer[0], offer[1].number))
                 return Assignment(aircraft, job)
         return None
 
@@ -280,10 +287,10 @@ class _Scored:
                                lambda a: (round(state.crew_wait_h(a), 9), a.flight_h, a.number))
         for index in order:
             jobs = offers(state, index, ledgers[index].places(), candidates)
-            if jobs:  # one offer is the best without scoring it
-                _, aircraft, job = min(jobs, key=lambda offer: (
+            if jobs:
+                _, aircraft, job = best_offer(jobs, lambda offer: (
                     round(self.score(offer[1], offer[2], crew_delay_h(state, offer[1], offer[2])), 9),
-                    offer[1].flight_h, offer[1].number)) if len(jobs) > 1 else jobs[0]
+                    offer[1].flight_h, offer[1].number))
                 return Assignment(aircraft, job)
         return None
 
