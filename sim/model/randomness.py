@@ -86,13 +86,15 @@ class Randomness:
         return draws
 
     def ground_factors(self, aircraft: tuple[int, int]) -> Callable[[], float]:
-        """``ground_factor(aircraft)`` as a function of nothing, its stream found once (one call a turn)."""
+        """Multipliers (mean 1) of one aircraft's ground turns (onload/offload/refuel time), one a call: a
+        function of nothing, its stream found once."""
         if self.spec is None or self.spec.ground_time_cv <= 0:
             return _one
         return self._gamma_draws(GROUND, aircraft, 1.0, self.spec.ground_time_cv)
 
     def breakage(self, aircraft: tuple[int, int]) -> Callable[[], bool]:
-        """``breaks(aircraft)`` as a function of nothing, its stream found once (one call a leg)."""
+        """Does the leg just flown end with the aircraft broken? One answer a call, for one aircraft: a function
+        of nothing, its stream found once."""
         if self.spec is None or self.spec.break_per_sortie <= 0:
             return _never
         draws, chance = self._uniform_draws(BREAKS, aircraft), self.spec.break_per_sortie
@@ -108,23 +110,11 @@ class Randomness:
             return True
         return bool(self.stream(MISSION_CAPABLE, aircraft).random() < self.spec.mission_capable)
 
-    def breaks(self, aircraft: tuple[int, int]) -> bool:
-        """Does the leg just flown end with the aircraft broken?"""
-        if self.spec is None or self.spec.break_per_sortie <= 0:
-            return False
-        return self.uniform(BREAKS, aircraft) < self.spec.break_per_sortie
-
     def repair_h(self, aircraft: tuple[int, int], away: bool) -> float:
         """Repair time (h); longer away from a maintenance airfield."""
         assert self.spec is not None
         d = self.spec.repair_h
         return self._gamma(REPAIRS, aircraft, d.mean, d.cv) * (self.spec.repair_away_factor if away else 1.0)
-
-    def ground_factor(self, aircraft: tuple[int, int]) -> float:
-        """Multiplier (mean 1) of one ground turn's onload/offload/refuel time."""
-        if self.spec is None or self.spec.ground_time_cv <= 0:
-            return 1.0
-        return self._gamma(GROUND, aircraft, 1.0, self.spec.ground_time_cv)
 
     def outage(self, airfield_index: int) -> bool:
         """Is the airfield out of use on the day now starting?"""

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from sim.data.catalog import aircraft_catalog
 from sim.geo import geodesy
 from sim.model.crews import Crew, CrewRoster
-from sim.model.randomness import BREAKS, REPAIRS, Randomness
+from sim.model.randomness import BREAKS, GROUND, REPAIRS, Randomness
 from sim.model.records import Records, RowBuffer
 from sim.model.trips import Trip, TripPlanner
 from sim.scenario.compile import build_world
@@ -126,9 +126,10 @@ def test_draws_made_in_blocks_are_the_draws_made_one_at_a_time(seed, cv, mean):
     blocks = Randomness(spec, seed, replication=3)
     shape = 1.0 / (cv * cv)
     one_by_one = Randomness(spec, seed, replication=3)
+    breaks = blocks.breakage((0, 1))
     for _ in range(300):  # across several blocks
         assert blocks.repair_h((0, 1), away=False) == float(one_by_one.stream(REPAIRS, (0, 1)).gamma(shape, mean / shape))
-        assert blocks.breaks((0, 1)) == bool(one_by_one.stream(BREAKS, (0, 1)).random() < 0.5)
+        assert breaks() == bool(one_by_one.stream(BREAKS, (0, 1)).random() < 0.5)
 
 
 def every_option_plan(planner: TripPlanner, aircraft, origin: str, destination: str, want_t: float, fuel):  # noqa: ANN001
@@ -221,10 +222,11 @@ def test_an_event_fired_in_a_reserved_place_is_queued_as_succeed_would_have_queu
 
 
 @given(st.integers(0, 2**32 - 1), st.sampled_from([0.0, 0.05, 0.3]), st.sampled_from([0.0, 0.05, 0.5]))
-def test_an_aircraft_s_draw_functions_draw_what_the_randomness_methods_draw(seed, cv, chance):
+def test_an_aircraft_s_draw_functions_draw_from_its_own_streams(seed, cv, chance):
     spec = build_world(scenario(stochastic={"break_per_sortie": chance, "ground_time_cv": cv})).stochastic
-    functions, methods = Randomness(spec, seed, replication=2), Randomness(spec, seed, replication=2)
+    functions, plain = Randomness(spec, seed, replication=2), Randomness(spec, seed, replication=2)
     breaks, ground_factor = functions.breakage((0, 1)), functions.ground_factors((0, 1))
-    for _ in range(300):  # across several blocks
-        assert breaks() == methods.breaks((0, 1))
-        assert ground_factor() == methods.ground_factor((0, 1))
+    shape = 1.0 / (cv * cv) if cv > 0 else 0.0
+    for _ in range(300):  # across several blocks; no draw at all where the chance or the spread is nil
+        assert breaks() == (chance > 0 and bool(plain.stream(BREAKS, (0, 1)).random() < chance))
+        assert ground_factor() == (float(plain.stream(GROUND, (0, 1)).gamma(shape, 1.0 / shape)) if cv > 0 else 1.0)
