@@ -26,7 +26,7 @@ from sim.model.ramp import SLOT_BUFFER_H, Parking, ParkingLine, Ramp, earliest
 from sim.model.randomness import Randomness
 from sim.model.records import Activity, Purpose
 from sim.model.specs import RequirementSpec
-from sim.model.trips import Trip, TripPlanner
+from sim.model.trips import Trip, TripPlanner, fuel_state
 from sim.model.world import World
 
 
@@ -169,7 +169,7 @@ class Aircraft:
     @property
     def fuel_state(self) -> float | None:
         """None at an airfield with fuel (it loads what the next hop needs), else the fuel (t) aboard."""
-        return None if self.model.world.airfields[self.location].fuel else self.fuel_t  # trips.fuel_state, inlined
+        return fuel_state(self.model.world, self.location, self.fuel_t)
 
     def run(self) -> Generator[simpy.Event, Any, None]:
         """Main loop."""
@@ -362,13 +362,12 @@ class Aircraft:
                 self._drop_booking()
                 return False
             payload = self.aboard.tons if self.aboard else 0.0
-            refuel = model.world.airfields[self.location].fuel  # it loads what the hop needs (fuel state None)
-            hop = model.planner.hop(kind, self.location, destination, None if refuel else self.fuel_t,
-                                    (trip.hops[0].origin, trip.hops[-1].destination))
+            fuel = self.fuel_state
+            hop = model.planner.hop(kind, self.location, destination, fuel, (trip.hops[0].origin, trip.hops[-1].destination))
             if hop is None or payload > hop.payload_cap_t + 1e-9:
                 self._drop_booking()
                 return False
-            if refuel:  # refuel for exactly what this hop needs
+            if fuel is None:  # refuel for exactly what this hop needs
                 self.fuel_t = performance.required_fuel_t(kind, hop.distance_km, payload, hop.onward_fuel_t)
             takeoff_mass = kind.oew_t + payload + self.fuel_t
             self.flight = Flight(self.location, destination, self.env.now, hop.distance_km, hop.flight_h,
