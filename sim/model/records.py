@@ -182,6 +182,13 @@ def column_for(kind: Any) -> Any:
 COMPACT_ROWS = 65_536  # rows of a table past which its list columns become Codes
 
 
+def compact(columns: dict[str, Any]) -> None:
+    """Make the list columns of a long table ``Codes``, in place (the table keeps its identity)."""
+    for name, column in columns.items():
+        if type(column) is list:
+            columns[name] = Codes(column)
+
+
 def _columns(row: type[tuple]) -> dict[str, Any]:
     hints = typing.get_type_hints(row)
     return {name: column_for(hints[name]) for name in row._fields}  # type: ignore[attr-defined]
@@ -202,7 +209,7 @@ class DictRows(Sequence[dict[str, Any]]):
             column.append(value)
         self.size += 1
         if self.size == COMPACT_ROWS:
-            self.columns = {k: Codes(c) if type(c) is list else c for k, c in self.columns.items()}
+            compact(self.columns)
 
     def __len__(self) -> int:
         return self.size
@@ -268,6 +275,4 @@ class RowBuffer:
                 column.extend(values)
             self.rows.clear()
             if len(next(iter(self.table.values()))) >= self.compact_rows:
-                for name, column in self.table.items():
-                    if type(column) is list:
-                        self.table[name] = Codes(column)
+                compact(self.table)
