@@ -23,8 +23,11 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from sim import _core
 from sim._version import __version__
 from sim.errors import AirliftError, InputError, OverrideError, ResultsExistError
+
+_core.prefer_sources()  # a compiled core runs only while it matches its sources (sim/_core.py)
 
 if TYPE_CHECKING:
     from sim.experiments.compare import Comparison, compare

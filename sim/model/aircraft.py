@@ -176,11 +176,11 @@ class Aircraft:
         while True:
             if self.broken:
                 yield from self._repair()
-            self.offered = None
             self.model.become_idle(self)  # a job given meanwhile is ``offered`` (see ``take``)
+            offered, self.offered = self.offered, None
             job: Job
-            if self.offered is not None:
-                job, eid = self.offered
+            if offered is not None:
+                job, eid = offered
                 if not due_first(self.env, eid):  # an event of this instant comes first: it waits its turn
                     job = yield fire(self.env, job, eid)
             else:  # no work now: it holds its spot with no departure in view, and waits for a job

@@ -8,12 +8,13 @@ the engine's ``cargo_job``; a rule only chooses among the jobs it offers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from typing import Any, NamedTuple, Protocol
 
 from sim.model.aircraft import Aircraft, Job
 from sim.model.cargo import CargoLedger
-from sim.model.packing import Hold, carry_problem, hold_of, seats_people
+from sim.model.packing import Hold, Piece, carry_problem, hold_of, seats_people
 from sim.model.specs import RequirementSpec, carries_class, may_serve
 
 
@@ -21,7 +22,8 @@ class DispatchState(Protocol):
     """The running model, as a dispatch rule sees it."""
 
     ledgers: list[CargoLedger]  # one per requirement, in scenario order
-    idle: list[Aircraft]
+    @property
+    def idle(self) -> IdleAircraft | list[Aircraft]: ...
 
     @property
     def requirements(self) -> Sequence[RequirementSpec]: ...
@@ -78,6 +80,11 @@ def first_come_order(state: DispatchState) -> list[int]:
                                                               state.capable_types[i]))
 
 
+def carries_piece(piece: Piece, hold: Hold) -> bool:
+    """Can a type with this hold ever carry ``piece``?"""
+    return carry_problem(piece, hold) is None
+
+
 def capable_type_counts(requirements: Sequence[RequirementSpec], types: Sequence[Any]) -> list[int]:
     """For each requirement, how many of these aircraft types can carry its scarcest part: the types it
     allows that take its class; for equipment and people, the fewest types that can carry any one of its
@@ -88,8 +95,7 @@ def capable_type_counts(requirements: Sequence[RequirementSpec], types: Sequence
     def parts(req: RequirementSpec) -> list[Callable[[Hold], bool]]:
         if not req.has_manifest:
             return [lambda hold: carries_class(hold.classes, req)]
-        out: list[Callable[[Hold], bool]] = [
-            lambda hold, piece=piece: carry_problem(piece, hold) is None for piece, _ in req.pieces]  # type: ignore[misc]
+        out: list[Callable[[Hold], bool]] = [partial(carries_piece, piece) for piece, _ in req.pieces]
         if req.passengers > 0:
             out.append(seats_people)
         if req.bulk_t > 0:
@@ -148,20 +154,29 @@ def interchangeable_plain(idle: Sequence[Aircraft], preference: Callable[[Aircra
     return list(chosen.values())
 
 
-class IdleAircraft(list):
-    """The idle aircraft in the order they became idle (a list: append and remove only), grouped as
+class IdleAircraft:
+    """The idle aircraft in the order they became idle (append and remove only), grouped as
     ``interchangeable`` groups them, with each group's preferred aircraft kept per preference."""
 
     def __init__(self) -> None:
-        super().__init__()
+        self._list: list[Aircraft] = []
         self._seq = 0
         self._key: dict[int, tuple] = {}  # id(aircraft) -> its group key, fixed while it is idle
         self._order: dict[int, int] = {}  # id(aircraft) -> when it became idle (list order)
         self._groups: dict[tuple, dict[int, Aircraft]] = {}  # members in list order
         self._best: dict[Callable[[Aircraft], Any], dict[tuple, Aircraft]] = {}
 
+    def __len__(self) -> int:
+        return len(self._list)
+
+    def __iter__(self) -> Iterator[Aircraft]:
+        return iter(self._list)
+
+    def __getitem__(self, index: int) -> Aircraft:
+        return self._list[index]
+
     def append(self, aircraft: Aircraft) -> None:
-        super().append(aircraft)
+        self._list.append(aircraft)
         key = self._key[id(aircraft)] = interchangeable_key(aircraft)
         self._seq += 1
         self._order[id(aircraft)] = self._seq
@@ -171,7 +186,7 @@ class IdleAircraft(list):
                 best[key] = aircraft
 
     def remove(self, aircraft: Aircraft) -> None:
-        super().remove(aircraft)
+        self._list.remove(aircraft)
         key = self._key.pop(id(aircraft))
         del self._order[id(aircraft)]
         members = self._groups[key]
@@ -202,11 +217,6 @@ class IdleAircraft(list):
     def __contains__(self, aircraft: object) -> bool:
         return id(aircraft) in self._key
 
-    def __setitem__(self, *args: Any) -> None:
-        raise TypeError("IdleAircraft changes by append and remove only")
-
-    def __delitem__(self, *args: Any) -> None:
-        raise TypeError("IdleAircraft changes by append and remove only")
 
 
 def offers(state: DispatchState, index: int, places: list[str], candidates: list[Aircraft]

@@ -70,7 +70,7 @@ class AirliftModel:
         self._holds: dict[str, Hold] = {}
         self._closing: dict[str, simpy.Event] = {}  # per airfield: fires when an event closes it
         self._closed_since: dict[tuple[str, str], int] = {}  # (airfield, cause) -> its open row in records.closures
-        self.idle: list[Aircraft] = IdleAircraft()  # grouped for dispatch as aircraft come and go
+        self.idle = IdleAircraft()  # grouped for dispatch as aircraft come and go
         self._dispatching = False
         self._dispatch_pending = False
         self.aircraft: list[Aircraft] = []
@@ -111,7 +111,9 @@ class AirliftModel:
         prior_h = self.world.operations.crew_prior_h(kind.crew_flight_h_per_30d)
         for ident, n in entry.crews_at:
             self.crews.target(entry.type, ident, n)
-        for i, place in enumerate([None] * len(aboard) + staged):  # type: ignore[operator]
+        places: list[str | None] = [None] * len(aboard)
+        places += staged
+        for i, place in enumerate(places):
             # The crews of a unit are at different points of their 30 days: the prior hours range from 0 to
             # twice the mean, spread over the group in van der Corput order (1/2, 1/4, 3/4, ...).
             share = min(kind.crew_flight_h_per_30d, 2.0 * prior_h * van_der_corput(i + 1))

@@ -71,6 +71,7 @@ def test_the_limit_is_a_rate_not_a_cliff():
     assert longest_gap(_daily(spread)) <= 3
 
 
+@pytest.mark.pure_core  # its aircraft are stand-ins, which compiled code refuses
 def test_dispatch_prefers_the_aircraft_whose_crew_may_fly_now():
     kind = SimpleNamespace(name="Il-76MD")
     first = SimpleNamespace(type=kind, location="ORIG", fuel_state=None, serves=None, number=1, flight_h=0.0)

@@ -189,6 +189,7 @@ def records_and_steps(name: str, replication: int):
 
 @pytest.mark.parametrize(("name", "replication"), [("lose_hmeimim_sweep", 3), ("lose_hmeimim", 0),
                                                    ("russia_libya_staged_crews", 0)])
+@pytest.mark.pure_core
 def test_going_on_at_once_runs_as_waiting_for_the_event_of_the_instant(name, replication, monkeypatch):
     # The plain computation: every working spot granted and every job given at once is an event simpy processes.
     fast, fast_steps = records_and_steps(name, replication)

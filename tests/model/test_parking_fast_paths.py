@@ -10,6 +10,7 @@ import copy
 import math
 from unittest import mock
 
+import pytest
 import simpy
 from helpers import BASE
 from helpers import scenario as micro
@@ -130,6 +131,7 @@ def test_the_earliest_take_off_is_the_plain_searchs(data, now):
     assert earliest(number, now, slots) == plain_earliest(number, now, slots)
 
 
+@pytest.mark.pure_core
 @settings(max_examples=400, deadline=None)
 @given(st.data(), hours)
 def test_settle_cancels_the_slots_the_plain_greedy_pass_cancels(data, now):
@@ -208,6 +210,7 @@ def crowded(draw):
                          draw(st.sampled_from([None, BREAKS])))
 
 
+@pytest.mark.pure_core
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(crowded(), st.integers(0, 3))
 @example(crowded_micro((2, 3), 3, (1, 4), True, BREAKS), 0)  # an overstay found by its watch cancels a slot

@@ -74,6 +74,7 @@ def test_cargo_deliveries_read_back_as_dicts():
         rows.append({"time_h": 1.0})
 
 
+@pytest.mark.pure_core
 def test_cargo_deliveries_are_coded_once_long(monkeypatch):
     import sim.model.records as records
 

@@ -21,6 +21,7 @@ def _aircraft(number: int, rng: random.Random) -> SimpleNamespace:
                            serves=rng.choice([None, frozenset({0})]), flight_h=rng.choice([0.0, 3.5, 7.0]))
 
 
+@pytest.mark.pure_core
 @pytest.mark.parametrize("seed", range(20))
 def test_the_groups_kept_as_aircraft_come_and_go_are_the_plain_grouping(seed):
     rng = random.Random(seed)
@@ -41,6 +42,7 @@ def test_the_groups_kept_as_aircraft_come_and_go_are_the_plain_grouping(seed):
             assert idle.chosen(preference) == interchangeable_plain(plain, preference)
 
 
+@pytest.mark.pure_core
 def test_every_dispatch_of_a_run_chooses_among_the_aircraft_the_plain_computation_offers(monkeypatch):
     calls = []
     fast = IdleAircraft.chosen
@@ -59,6 +61,7 @@ def test_every_dispatch_of_a_run_chooses_among_the_aircraft_the_plain_computatio
     assert len(calls) > 50
 
 
+@pytest.mark.pure_core
 def test_an_idle_list_changes_only_by_append_and_remove():
     idle = IdleAircraft()
     idle.append(_aircraft(1, random.Random(0)))
@@ -93,6 +96,7 @@ def plain_choice(rule, state):  # noqa: ANN001, ANN201 - a rule and the running 
     return None
 
 
+@pytest.mark.pure_core
 @pytest.mark.parametrize("rule", ["first_come", "soonest_delivery", "most_ton_km"])
 def test_every_choice_of_a_run_is_the_full_scan_s(rule, monkeypatch):
     choices = []
