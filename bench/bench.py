@@ -372,11 +372,23 @@ def line(name: str, value: float, unit_s: float | None = None) -> str:
 
 
 def export(rev: str, folder: Path) -> Path:
-    """The tree of revision ``rev`` (``git archive``) in ``folder``."""
+    """The tree of revision ``rev`` (``git archive``) in ``folder``, its compiled core built if it has one (as
+    ``make`` builds it: a revision is measured as its users run it)."""
     folder.mkdir(parents=True)
     archive = subprocess.run(["git", "-C", str(HERE.parent), "archive", rev], check=True, capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    if (folder / "scripts" / "build_core.py").exists():
+        subprocess.run([sys.executable, "scripts/build_core.py"], cwd=folder, check=True, capture_output=True)
     return folder
+
+
+def core_status(root: Path) -> str:
+    """Whether the tree ``root`` runs its compiled core (sim/_core.py), in a new process like the figures."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    env.pop("AIRLIFT_PURE", None)
+    done = subprocess.run([sys.executable, "-c", "from sim import _core; print(_core.status())"], cwd=root,
+                          capture_output=True, text=True, env=env)
+    return done.stdout.strip() or "pure (no compiled core in this revision)"
 
 
 def measured(name: str, root: Path) -> tuple[float, float]:
@@ -397,6 +409,8 @@ def compare(rev: str, name: str, rounds: int) -> None:
         for round_ in range(rounds):
             order = list(trees) if round_ % 2 == 0 else list(trees)[::-1]
             for label in order:
+                if round_ == 0:
+                    print(f"{label}: core {core_status(trees[label])}", file=sys.stderr, flush=True)
                 found[label].append(measured(name, trees[label]))
                 print(f"round {round_ + 1} {label}: {name}={found[label][-1][0]:.3f} cpu_s={found[label][-1][1]:.2f}",
                       file=sys.stderr, flush=True)
@@ -441,6 +455,7 @@ def main() -> None:
     if args.only:
         print(line(args.only, ONLY[args.only]()), flush=True)
         return
+    print(f"# core: {core_status(ROOT)}", flush=True)
     if not args.cli_only:
         in_process(args.details, args.skip_report)
     with tempfile.TemporaryDirectory() as tmp:
