@@ -5,8 +5,8 @@ side, and for each figure of replications.csv (delivered_t, sorties, flight_h, .
 within two standard errors of their difference, and a two-sample Kolmogorov-Smirnov test
 (scipy.stats.ks_2samp) must not reject at 1 %. Prints one row per scenario and figure; exit 1 if any fails.
 
-A side is a git revision (its tree is exported with ``git archive`` into a temporary folder and run
-there: nothing in this checkout changes) or a folder of results holding ``<scenario>/replications.csv``
+A side is a git revision (its tree is exported with ``git archive`` into a temporary folder, its compiled
+core built where it has one, and run there: nothing in this checkout changes) or a folder of results holding ``<scenario>/replications.csv``
 (as ``--keep`` leaves them):
 
     python scripts/compare_replications.py main HEAD
@@ -66,7 +66,11 @@ def results_of(side: str, names: list[str], replications: int, workers: int, out
     archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", side], check=True,
                              capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(src)], input=archive, check=True)
+    if (src / "scripts" / "build_core.py").exists():  # run the revision as make runs it: its core compiled
+        print(f"{side}: building its compiled core ...", file=sys.stderr, flush=True)
+        subprocess.run([sys.executable, "scripts/build_core.py"], cwd=src, check=True, stdout=subprocess.DEVNULL)
     env = {**os.environ, "PYTHONPATH": str(src), "MPLBACKEND": "Agg"}
+    env.pop("AIRLIFT_PURE", None)
     for name in names:
         print(f"{side}: {name}, {replications} replications ...", file=sys.stderr, flush=True)
         subprocess.run([sys.executable, "-m", "sim", "run", str(src / "scenarios" / f"{name}.yaml"), "--replications",
