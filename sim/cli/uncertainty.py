@@ -11,6 +11,7 @@ from rich.table import Table
 
 from sim.cli import journal
 from sim.cli.common import app, fail, load, out
+from sim.experiments.execution import start_early
 from sim.experiments.uncertainty import OUTCOMES, UNCERTAINTY_FILES, plan_study, run_study
 
 PARTIAL = ".uncertainty-partial.jsonl"
@@ -44,6 +45,7 @@ def uncertainty_command(
     scenario = load(scenario_path)
     if outcome not in OUTCOMES:
         raise fail([f"--outcome {outcome!r}: expected one of {', '.join(OUTCOMES)}"])
+    start_early(workers, dask)  # the workers' fork server loads the model while the plan is made
     plan = plan_study(scenario, method=method, samples=samples, replications=replications, seed=seed,
                       catalogue=True if catalogue else None, outcome=outcome, close_by_day=close_by)
     target = out_dir or Path("results") / f"{scenario.name}-uncertainty"
