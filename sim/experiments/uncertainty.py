@@ -226,6 +226,18 @@ def point_outcomes(plan: StudyPlan, rows: list[dict[str, Any]]) -> dict[int, dic
     return out
 
 
+ANALYSES = {"sobol": "SALib.analyze.sobol", "morris": "SALib.analyze.morris", "lhs": "SALib.analyze.rbd_fast"}
+
+
+def import_for_analysis(method: str) -> None:
+    """Import what the study's analysis (``indices``: SALib, pandas, scipy.signal) and its charts (matplotlib)
+    use, some 0.6 s: the command calls it while the workers run, so it is not waited for after the last run."""
+    import importlib
+
+    importlib.import_module(ANALYSES[method])
+    from sim.results import style  # noqa: F401  (matplotlib)
+
+
 def indices(plan: StudyPlan, y: np.ndarray) -> dict[str, np.ndarray]:
     """The method's sensitivity indices per input (NaN where the outcome does not vary)."""
     k = len(plan.inputs)
