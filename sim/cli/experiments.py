@@ -11,6 +11,7 @@ from rich.table import Table
 
 from sim.cli import journal
 from sim.cli.common import Format, FormatOption, app, fail, load, out, print_rows, wrote
+from sim.experiments.execution import start_early
 from sim.experiments.sweeps import plan_sweep, run_sweep
 from sim.results.saving import SWEEP_FILES
 from sim.results.tables import requirement_column
@@ -38,6 +39,7 @@ def sweep_command(
     and replication), sweep_points.csv (mean and 95 % CI per point) and sweep.png; with --xlsx, sweep.xlsx."""
     scenario = load(scenario_path)
     swept = dict(parse_set(s) for s in sets) if sets else None
+    start_early(workers, dask)  # the workers' fork server loads the model while the plan is made
     plan = plan_sweep(scenario, swept, replications)
     target = out_dir or Path("results") / scenario.name
     partial = target / PARTIAL

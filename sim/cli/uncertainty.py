@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,7 +12,8 @@ from rich.table import Table
 
 from sim.cli import journal
 from sim.cli.common import app, fail, load, out
-from sim.experiments.uncertainty import OUTCOMES, UNCERTAINTY_FILES, plan_study, run_study
+from sim.experiments.execution import start_early
+from sim.experiments.uncertainty import OUTCOMES, UNCERTAINTY_FILES, import_for_analysis, plan_study, run_study
 
 PARTIAL = ".uncertainty-partial.jsonl"
 
@@ -44,6 +46,7 @@ def uncertainty_command(
     scenario = load(scenario_path)
     if outcome not in OUTCOMES:
         raise fail([f"--outcome {outcome!r}: expected one of {', '.join(OUTCOMES)}"])
+    start_early(workers, dask)  # the workers' fork server loads the model while the plan is made
     plan = plan_study(scenario, method=method, samples=samples, replications=replications, seed=seed,
                       catalogue=True if catalogue else None, outcome=outcome, close_by_day=close_by)
     target = out_dir or Path("results") / f"{scenario.name}-uncertainty"
@@ -57,7 +60,8 @@ def uncertainty_command(
     result = journal.run_journalled(
         partial, done, plan.runs, f"{scenario.name}: {len(plan.inputs)} inputs, {plan.method}",
         f"airlift uncertainty {scenario_path}",
-        lambda on_row: run_study(plan, workers=workers, dask=dask, done=done, on_row=on_row))
+        lambda on_row: run_study(plan, workers=workers, dask=dask, done=done,
+                                 on_row=importing_after_first(on_row, plan.method)))
     result.save(target, force=force)
     partial.unlink(missing_ok=True)
     if as_json:
@@ -66,6 +70,20 @@ def uncertainty_command(
         _print(result, target)
     if html:
         _briefing(target, scenario, as_json)
+
+
+def importing_after_first(on_row: Callable[[dict[str, Any]], None], method: str) -> Callable[[dict[str, Any]], None]:
+    """``on_row``, and once the first run is in: import the analysis and the charts (``import_for_analysis``)
+    while the workers run the others."""
+    imported: list[bool] = []
+
+    def keep(row: dict[str, Any]) -> None:
+        on_row(row)
+        if not imported:
+            imported.append(True)
+            import_for_analysis(method)
+
+    return keep
 
 
 def _briefing(target: Path, scenario: Any, as_json: bool) -> None:

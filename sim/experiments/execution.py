@@ -81,6 +81,21 @@ def start_context() -> multiprocessing.context.BaseContext:
     return context
 
 
+def start_early(workers: int | None = None, dask_address: str | None = None) -> None:
+    """Start now the fork server of the process pool that ``executor(workers, dask_address)`` will open:
+    it loads the model (``workers_preload``, some 0.7 s) on the core this process leaves free while it
+    still prepares the tasks (a study's plan: scipy and the swing points, some 1 s), so the workers fork
+    warm as soon as the pool opens. Nothing for Dask, one worker or another start method; the server ends
+    with this process, as when the pool starts it."""
+    if dask_address or workers == 1:
+        return
+    context = start_context()
+    if context.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
 def terminate(pool: ProcessPoolExecutor) -> None:
     """Cancel what has not started and end every worker process (SIGTERM, then SIGKILL after 5 s)."""
     processes = []

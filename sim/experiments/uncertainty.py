@@ -226,6 +226,18 @@ def point_outcomes(plan: StudyPlan, rows: list[dict[str, Any]]) -> dict[int, dic
     return out
 
 
+ANALYSES = {"sobol": "SALib.analyze.sobol", "morris": "SALib.analyze.morris", "lhs": "SALib.analyze.rbd_fast"}
+
+
+def import_for_analysis(method: str) -> None:
+    """Import what the study's analysis (``indices``: SALib, pandas, scipy.signal) and its charts (matplotlib)
+    use, some 0.6 s: the command calls it while the workers run, so it is not waited for after the last run."""
+    import importlib
+
+    importlib.import_module(ANALYSES[method])
+    from sim.results import style  # noqa: F401  (matplotlib)
+
+
 def indices(plan: StudyPlan, y: np.ndarray) -> dict[str, np.ndarray]:
     """The method's sensitivity indices per input (NaN where the outcome does not vary)."""
     k = len(plan.inputs)
@@ -351,6 +363,21 @@ class UncertaintyResult:
         return self.plan.close_by_day is not None or any(r.tons is not None or r.items or r.passengers
                                                          for r in self.plan.scenario.requirements)
 
+    @property
+    def close_by_day(self) -> int | None:
+        """The deadline day of ``share_closed`` (None when nothing closes)."""
+        if not self.closes:
+            return None
+        return self.plan.scenario.days - 1 if self.plan.close_by_day is None else self.plan.close_by_day
+
+    @property
+    def share_closed(self) -> float | None:
+        """The share of the samples' runs that close by ``close_by_day`` (None when nothing closes): known
+        without the analysis, so distribution.png is drawn beside it."""
+        if not self.closes:
+            return None
+        return float(np.mean([self.outcomes[p.index]["p_closed"] for p in self.sample_points]))
+
     @cached_property
     def summary(self) -> dict[str, Any]:
         """What ``airlift uncertainty --json`` prints and uncertainty.json holds."""
@@ -361,17 +388,12 @@ class UncertaintyResult:
                    "outcome_at_low": r[f"{self.plan.outcome}_at_low"], "outcome_at_high": r[f"{self.plan.outcome}_at_high"],
                    **{k: r[k] for k in ("S1", "S1_conf", "ST", "ST_conf", "mu_star", "sigma")}}
                   for r in self.sensitivity_rows]
-        share = None
-        if self.closes:
-            share = float(np.mean([self.outcomes[p.index]["p_closed"] for p in self.sample_points]))
         return {"scenario": self.plan.scenario.name, "outcome": self.plan.outcome, "unit": unit,
                 "method": self.plan.method, "samples": len(y), "base_samples": self.plan.samples,
                 "replications": self.plan.replications, "runs": self.plan.runs, "seed": self.plan.seed,
                 "quantiles": self.quantiles(), "mean": float(y.mean()), "min": float(y.min()), "max": float(y.max()),
                 "base": self.base_outcome,
-                "close_by_day": (self.plan.scenario.days - 1 if self.plan.close_by_day is None else self.plan.close_by_day)
-                if self.closes else None,
-                "share_closed": share, "inputs": inputs}
+                "close_by_day": self.close_by_day, "share_closed": self.share_closed, "inputs": inputs}
 
     @property
     def samples(self) -> pd.DataFrame:

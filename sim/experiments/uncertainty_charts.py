@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from sim.results.writing import write_csv, write_files, write_json
+from sim.results.writing import run_beside, write_csv, write_files, write_json
 
 if TYPE_CHECKING:
     import matplotlib.pyplot as plt
@@ -111,9 +111,9 @@ def distribution_figure(result: UncertaintyResult, ax: plt.Axes | None = None) -
         style.thousands(ax.xaxis)
         ax.set_xlabel(f"{OUTCOMES[result.plan.outcome][1]}; dotted: every input at its value")
         words = spread_words(result)
-        closed = result.summary["share_closed"]
+        closed = result.share_closed  # not the summary: drawn beside the analysis, which the summary holds
         if closed is not None:
-            words += f"; {closed:.0%} of runs close by day {result.summary['close_by_day']}"
+            words += f"; {closed:.0%} of runs close by day {result.close_by_day}"
         ax.set_title(f"{result.plan.scenario.name}: {len(y)} samples of {len(result.plan.inputs)} uncertain inputs\n{words}",
                      fontsize=10)
     return ax
@@ -131,13 +131,17 @@ def save_study(folder: Path, result: UncertaintyResult, force: bool = False) -> 
     from sim.results import style
 
     def fill(tmp: Path) -> None:
-        samples = result.sample_rows
-        write_csv(tmp / "uncertainty.csv", samples, list(samples[0]))
-        sensitivity = [{k: (_cell(v) if k in ("low", "high", "base") else v) for k, v in row.items()}
-                       for row in result.sensitivity_rows]
-        write_csv(tmp / "sensitivity.csv", sensitivity, ["rank", *[c for c in sensitivity[0] if c != "rank"]])
-        write_json(tmp / "uncertainty.json", result.summary)
-        style.save(cast("plt.Figure", tornado_figure(result).figure), tmp / "tornado.png")
-        style.save(cast("plt.Figure", distribution_figure(result).figure), tmp / "distribution.png")
+        def analysed() -> None:  # the tables and the tornado, after the analysis (sensitivity_rows: SALib)
+            samples = result.sample_rows
+            write_csv(tmp / "uncertainty.csv", samples, list(samples[0]))
+            sensitivity = [{k: (_cell(v) if k in ("low", "high", "base") else v) for k, v in row.items()}
+                           for row in result.sensitivity_rows]
+            write_csv(tmp / "sensitivity.csv", sensitivity, ["rank", *[c for c in sensitivity[0] if c != "rank"]])
+            write_json(tmp / "uncertainty.json", result.summary)
+            style.save(cast("plt.Figure", tornado_figure(result).figure), tmp / "tornado.png")
+
+        # distribution.png needs only the outcomes: drawn beside the analysis (in a forked child where allowed)
+        run_beside(analysed, lambda: style.save(cast("plt.Figure", distribution_figure(result).figure),
+                                                tmp / "distribution.png"))
 
     return write_files(folder, UNCERTAINTY_FILES, fill, force=force)

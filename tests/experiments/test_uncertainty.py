@@ -54,6 +54,20 @@ def test_the_summary_says_the_spread_and_the_share_that_closes():
     assert result.quantiles(keep)["p10"] >= q["p10"]
 
 
+def test_the_distribution_is_drawn_beside_the_analysis_and_its_files_are_the_same(tmp_path, monkeypatch):
+    result = uncertainty(parking_scenario(), PARKING, samples=8, method="lhs", workers=1)
+    # distribution.png reads the share that closes without the analysis: the same as the summary's
+    assert "sensitivity_rows" not in vars(result) and "summary" not in vars(result)
+    closed, deadline = result.share_closed, result.close_by_day
+    assert (closed, deadline) == (result.summary["share_closed"], result.summary["close_by_day"])
+    monkeypatch.delenv("AIRLIFT_DRAW_BESIDE", raising=False)
+    result.save(tmp_path / "in_turn")
+    monkeypatch.setenv("AIRLIFT_DRAW_BESIDE", "1")  # as the command sets it: beside, when no thread runs
+    result.save(tmp_path / "beside")
+    for name in ("uncertainty.csv", "sensitivity.csv", "uncertainty.json", "tornado.png", "distribution.png"):
+        assert (tmp_path / "in_turn" / name).read_bytes() == (tmp_path / "beside" / name).read_bytes(), name
+
+
 def test_serial_and_two_workers_give_the_same_numbers():
     serial = uncertainty(parking_scenario(), PARKING, samples=6, method="lhs", workers=1)
     pooled = uncertainty(parking_scenario(), PARKING, samples=6, method="lhs", workers=2)

@@ -56,3 +56,23 @@ def test_with_another_thread_running_the_jobs_run_in_turn(tmp_path):
     finally:
         stop.set()
         worker.join()
+
+
+def test_a_replicated_run_writes_the_same_files_with_its_charts_beside_or_in_turn(tmp_path, monkeypatch):
+    from helpers import scenario
+
+    from sim.experiments.replications import replicate
+
+    breaks = {"break_per_sortie": 0.2, "repair_h": {"mean": 10, "cv": 0.5}, "maintenance_at": ["ORIG", "DEST"]}
+    result = replicate(scenario(days=6, requirements=[{"from": "ORIG", "to": "DEST", "tons": 600}], stochastic=breaks,
+                                fleet=[{"type": "Il-76MD", "count": 2, "base": "ORIG"}]), 3, workers=1)
+    monkeypatch.delenv("AIRLIFT_DRAW_BESIDE", raising=False)
+    result.save(tmp_path / "in_turn")
+    monkeypatch.setenv("AIRLIFT_DRAW_BESIDE", "1")  # as the command sets it: beside, when no thread runs
+    result.save(tmp_path / "beside")
+    names = sorted(p.name for p in (tmp_path / "in_turn").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "beside").iterdir())
+    assert {"throughput.png", "routes.png", "ground.png", "closure.png"} <= set(names)
+    for name in names:
+        if name != "run.json":  # which records when it was written
+            assert (tmp_path / "in_turn" / name).read_bytes() == (tmp_path / "beside" / name).read_bytes(), name
