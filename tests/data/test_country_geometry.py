@@ -4,6 +4,7 @@ from the land would move."""
 
 from __future__ import annotations
 
+import numpy as np
 import shapely
 from shapely.geometry import shape
 
@@ -32,3 +33,29 @@ def test_holes_open_rings_points_with_a_height_and_empty_collections_are_built_a
     ]
     for geometry in cases:
         assert same(countries.geometry_of(geometry), shape(geometry)), geometry
+
+
+def plain_outline_boxes(rings):
+    """The boxes of each ring and of its runs of OUTLINE_RUN edges, box by box."""
+    def box(xy):
+        return np.concatenate([xy.min(axis=0), xy.max(axis=0)])
+
+    runs = [box(ring[i: i + countries.OUTLINE_RUN + 1])
+            for ring in rings for i in range(0, max(len(ring) - 1, 1), countries.OUTLINE_RUN)]
+    return np.asarray([box(ring) for ring in rings]), np.asarray(runs)
+
+
+def test_outline_boxes_are_the_boxes_of_each_ring_and_run_of_every_shipped_feature():
+    for feature in countries._document()["features"]:
+        geometry = feature["geometry"]
+        polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+        rings = [np.asarray(ring, dtype=float)[:, :2] for polygon in polygons for ring in polygon]
+        for fast, plain in zip(countries.outline_boxes(rings), plain_outline_boxes(rings), strict=True):
+            assert np.array_equal(fast, plain), feature["iso3"]
+
+
+def test_outline_boxes_of_rings_one_point_to_three_runs_long():
+    rng = np.random.default_rng(7)
+    rings = [rng.uniform(-180, 180, (n, 2)) for n in (1, 2, 3, 31, 32, 33, 34, 64, 65, 66, 97, 5, 1)]
+    for fast, plain in zip(countries.outline_boxes(rings), plain_outline_boxes(rings), strict=True):
+        assert np.array_equal(fast, plain)
