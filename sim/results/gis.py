@@ -187,9 +187,13 @@ def airspace_geometry(codes: frozenset[str], territorial_nm: float) -> shapely.G
         union = stored_airspace(codes, territorial_nm).union
         return _round(shapely.make_valid(shapely.simplify(union, AIRSPACE_SIMPLIFY_DEG)))
 
-    # Kept in the cache folder as well: simplifying and repairing the union takes 0.1 s.
+    # Kept in the cache folder as well: simplifying and repairing the union takes 0.1 s. A pickle keeps the
+    # coordinates but not the precision model _round set, and later operations round to it (segmentize
+    # does: the maps' projected airspace moved by up to 0.6 m): it is given back, moving no coordinate.
     key = (_geometry_digest(), tuple(sorted(codes)), repr(float(territorial_nm)))
-    return derived.remembered("airspace-geometry", key, build)
+    found = derived.remembered("airspace-geometry", key, build)
+    grid = 10.0 ** -DECIMALS
+    return found if shapely.get_precision(found) == grid else shapely.set_precision(found, grid, mode="pointwise")
 
 
 # What geometry derived from the polygons depends on: the polygons, the airspace data and the code.

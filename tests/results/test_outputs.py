@@ -167,6 +167,23 @@ def test_a_run_folder_has_run_json_routes_geojson_and_the_charts_plot_its_csv(ai
     matplotlib.pyplot.close(fig)
 
 
+def test_a_run_folder_is_the_same_whether_its_charts_are_drawn_beside_the_tables_or_after(airspace_run, tmp_path,
+                                                                                          monkeypatch):
+    import threading
+
+    monkeypatch.delenv("AIRLIFT_DRAW_BESIDE", raising=False)  # the library: every job in this process, in turn
+    in_turn = airspace_run.save(tmp_path / "in_turn")
+    monkeypatch.setenv("AIRLIFT_DRAW_BESIDE", "1")  # the command: the first group of charts in a forked child
+    beside = airspace_run.save(tmp_path / "beside")
+    names = sorted(p.name for p in in_turn.iterdir())
+    assert names == sorted(p.name for p in beside.iterdir()) and "ground.png" in names
+    for name in names:
+        if name != "run.json":  # which holds the time it was written
+            assert (in_turn / name).read_bytes() == (beside / name).read_bytes(), name
+    if threading.active_count() != 1:
+        pytest.skip("this test process runs threads (e.g. a pytest-xdist worker): both folders were drawn in turn")
+
+
 def test_nonnegative_intervals_stay_nonnegative_and_within_the_data():
     backlog = [0.0] * 9 + [900.0]  # a Student-t interval of this mean reaches below zero
     mean, low, high = bootstrap_mean_ci(backlog)
