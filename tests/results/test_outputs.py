@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -167,21 +168,35 @@ def test_a_run_folder_has_run_json_routes_geojson_and_the_charts_plot_its_csv(ai
     matplotlib.pyplot.close(fig)
 
 
-def test_a_run_folder_is_the_same_whether_its_charts_are_drawn_beside_the_tables_or_after(airspace_run, tmp_path,
-                                                                                          monkeypatch):
-    import threading
+# Saved in a new process, where no thread runs (a pytest-xdist worker runs threads, and run_beside never forks
+# there): in turn as the library draws, then as the command draws, the first group of charts in a forked child.
+BESIDE = """
+import json, os, sys, threading
+from pathlib import Path
+import sim
+result = sim.run(sim.load_scenario(json.loads(sys.argv[1])))
+os.environ.pop("AIRLIFT_DRAW_BESIDE", None)
+result.save(Path(sys.argv[2]) / "in_turn")
+os.environ["AIRLIFT_DRAW_BESIDE"] = "1"
+print(threading.active_count())
+result.save(Path(sys.argv[2]) / "beside")
+"""
 
-    monkeypatch.delenv("AIRLIFT_DRAW_BESIDE", raising=False)  # the library: every job in this process, in turn
-    in_turn = airspace_run.save(tmp_path / "in_turn")
-    monkeypatch.setenv("AIRLIFT_DRAW_BESIDE", "1")  # the command: the first group of charts in a forked child
-    beside = airspace_run.save(tmp_path / "beside")
+
+@pytest.mark.slow
+def test_a_run_folder_is_the_same_whether_its_charts_are_drawn_beside_the_tables_or_after(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", BESIDE, json.dumps(AIRSPACE_SCENARIO), str(tmp_path)],
+                          capture_output=True, text=True, check=True, env={**os.environ, "MPLBACKEND": "Agg"})
+    assert done.stdout.split() == ["1"]  # no other thread: run_beside forked (Linux)
+    in_turn, beside = tmp_path / "in_turn", tmp_path / "beside"
     names = sorted(p.name for p in in_turn.iterdir())
-    assert names == sorted(p.name for p in beside.iterdir()) and "ground.png" in names
+    assert names == sorted(p.name for p in beside.iterdir()) and "ground.png" in names and "routes.png" in names
     for name in names:
         if name != "run.json":  # which holds the time it was written
             assert (in_turn / name).read_bytes() == (beside / name).read_bytes(), name
-    if threading.active_count() != 1:
-        pytest.skip("this test process runs threads (e.g. a pytest-xdist worker): both folders were drawn in turn")
 
 
 def test_nonnegative_intervals_stay_nonnegative_and_within_the_data():

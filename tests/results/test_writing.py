@@ -17,12 +17,17 @@ def test_both_jobs_write_their_files(tmp_path):
     assert (tmp_path / "b.txt").exists()
 
 
-def test_the_child_runs_beside_when_no_thread_runs(tmp_path, monkeypatch):
-    monkeypatch.setenv("AIRLIFT_DRAW_BESIDE", "1")  # as the command sets it
-    if threading.active_count() != 1:
-        pytest.skip("this test process runs threads (e.g. a pytest-xdist worker): run_beside runs the jobs in turn")
-    run_beside(lambda: None, lambda: (tmp_path / "pid").write_text(str(os.getpid())))
-    assert int((tmp_path / "pid").read_text()) != os.getpid()
+def test_the_child_runs_beside_when_no_thread_runs(tmp_path):
+    # In a new process, where no thread runs (a pytest-xdist worker runs threads: run_beside never forks there).
+    import subprocess
+    import sys
+
+    code = ("import os, sys; from pathlib import Path; from sim.results.writing import run_beside;"
+            "os.environ['AIRLIFT_DRAW_BESIDE'] = '1';"
+            "run_beside(lambda: None, lambda: Path(sys.argv[1]).write_text(str(os.getpid()))); print(os.getpid())")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "pid")], capture_output=True, text=True,
+                          check=True)
+    assert int((tmp_path / "pid").read_text()) != int(done.stdout)
 
 
 def test_from_the_library_the_jobs_run_in_turn_in_this_process(tmp_path, monkeypatch):
