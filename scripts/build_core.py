@@ -72,16 +72,32 @@ def build() -> None:
                 shutil.copy2(built, ROOT / built.relative_to(Path(scratch, "lib")))
 
 
+def current() -> bool:
+    """Was the core built from today's sources, with every module's extension present? (``AIRLIFT_PURE``,
+    which only chooses what runs, does not count.)"""
+    try:
+        recorded = json.loads(_core.STAMP.read_text())
+    except (OSError, ValueError):
+        return False
+    return not _core.stale(recorded, _core.digests(root=ROOT)) and all(_core.extensions(m, ROOT) for m in _core.MODULES)
+
+
+def record() -> None:
+    """The build record (``_core.STAMP``), written whole or not at all."""
+    partial = _core.STAMP.with_suffix(".partial")
+    partial.write_text(json.dumps(_core.digests(root=ROOT), indent=1) + "\n")
+    os.replace(partial, _core.STAMP)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clean", action="store_true", help="remove the compiled modules")
     args = parser.parse_args()
-    clean_first = args.clean or _core.status() != "compiled"
     if args.clean:
         clean()
         print("build_core: compiled core removed; the sources run")
         return 0
-    if not clean_first:
+    if current():
         print("build_core: the compiled core is current")
         return 0
     clean()
@@ -98,7 +114,7 @@ def main() -> int:
             raise
         print(f"build_core: the build failed ({type(exc).__name__}: {exc}); the Python sources run", file=sys.stderr)
         return 0
-    _core.STAMP.write_text(json.dumps(_core.digests(root=ROOT), indent=1) + "\n")
+    record()
     print(f"build_core: {len(_core.MODULES)} modules compiled with mypyc in {time.perf_counter() - start:.0f} s")
     return 0
 
