@@ -50,5 +50,6 @@ countries: $(STAMP)
 	$(BIN)/python scripts/build_countries.py
 
 clean:
-	-$(BIN)/python scripts/build_core.py --clean
+	rm -f sim/_compiled.json sim/_compiled.partial
+	find sim -name '*.so' -delete
 	rm -rf $(VENV) build *.egg-info

@@ -48,9 +48,9 @@ def compiled_files() -> list[Path]:
 
 
 def clean() -> None:
+    _core.STAMP.unlink(missing_ok=True)  # first: a process starting meanwhile runs the sources, not half a build
     for path in compiled_files():
         path.unlink()
-    _core.STAMP.unlink(missing_ok=True)
 
 
 def build() -> None:

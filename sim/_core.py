@@ -8,8 +8,9 @@ module before a source of the same name, so a built core runs compiled; without 
 sources, with the same results (``tests/test_compiled_core.py`` checks they are identical).
 
 A compiled module is used only while it matches its source: after an edit to one of the sources, or with
-``AIRLIFT_PURE=1`` in the environment, every module of the core is imported from its source (``prefer_sources``),
-so stale code never runs. The project's own modules are all this touches.
+``AIRLIFT_PURE=1`` in the environment, every module of the core is imported from its source (``prefer_sources``;
+checked when a process first imports the core, so an edit made after that runs in the next process, as
+any edit to an imported module does). The project's own modules are all this touches.
 """
 
 from __future__ import annotations
@@ -87,14 +88,26 @@ def status() -> str:
 
 
 class _Sources(importlib.abc.MetaPathFinder):
-    """Finds the package's modules that have a compiled extension as their Python sources instead."""
+    """Imports a module of the package that has a compiled extension from its Python source instead,
+    unless the compiled core is current (``status``) and the build compiled that module. The choice is made
+    at the first such module a process imports, for the whole process: the core is compiled or not, never
+    mixed. A compiled module whose source is gone is not imported at all."""
+
+    def __init__(self, root: Path = ROOT) -> None:
+        self.root = root  # the folder holding the package
+        self.compiled: frozenset[str] | None = None  # the modules to run compiled, once chosen
 
     def find_spec(self, fullname: str, path: Sequence[str] | None = None,
                   target: ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
-        source = source_of(fullname)
-        if not fullname.startswith("sim.") or not source.exists() or not extensions(fullname):
+        if not fullname.startswith("sim.") or fullname == GROUP + "__mypyc" or not extensions(fullname, self.root):
             return None
-        return importlib.util.spec_from_file_location(fullname, source)
+        source = source_of(fullname, self.root)
+        if not source.exists():
+            raise ModuleNotFoundError(f"No module named {fullname!r}: only a compiled one, left by an earlier build "
+                                      "(make builds the core again)", name=fullname)
+        if self.compiled is None:
+            self.compiled = frozenset(stamped()) if status() == "compiled" else frozenset()
+        return None if fullname in self.compiled else importlib.util.spec_from_file_location(fullname, source)
 
 
 def extensions(module: str, root: Path = ROOT) -> list[Path]:
@@ -104,13 +117,12 @@ def extensions(module: str, root: Path = ROOT) -> list[Path]:
 
 
 def prefer_sources() -> None:
-    """Where compiled modules of the core are present but must not run (see the module docstring), import
-    the core from its sources from now on. Called once, by ``sim/__init__``, before any core module is
-    imported; with no compiled module present it does nothing."""
+    """Where compiled modules are present, have them imported only while they match their sources (see
+    ``_Sources`` and the module docstring). Called by ``sim/__init__``, before any core module is imported;
+    with no compiled module present it does nothing."""
     if any(isinstance(f, _Sources) for f in sys.meta_path) or not any(extensions(m) for m in MODULES + stamped()):
         return
-    if status() != "compiled":
-        sys.meta_path.insert(0, _Sources())
+    sys.meta_path.insert(0, _Sources())
 
 
 def is_compiled(module: ModuleType) -> bool:
