@@ -42,7 +42,8 @@ def _running(pid: int) -> bool:
 
 
 def _long_replicated_run(tmp_path: Path) -> subprocess.Popen:
-    data = {**BASE, "name": "long", "days": 30, "stochastic": {"replications": 5000, "break_per_sortie": 0.1}}
+    # Long enough that a signal sent once its workers run lands mid-run (5,000 took 13 s with the compiled core)
+    data = {**BASE, "name": "long", "days": 30, "stochastic": {"replications": 50_000, "break_per_sortie": 0.1}}
     path = tmp_path / "long.yaml"
     path.write_text(yaml.safe_dump(data))
     return subprocess.Popen([sys.executable, "-m", "sim", "run", str(path), "--workers", "2", "--out",
