@@ -75,11 +75,9 @@ def build() -> None:
 def current() -> bool:
     """Was the core built from today's sources, with every module's extension present? (``AIRLIFT_PURE``,
     which only chooses what runs, does not count.)"""
-    try:
-        recorded = json.loads(_core.STAMP.read_text())
-    except (OSError, ValueError):
-        return False
-    return not _core.stale(recorded, _core.digests(root=ROOT)) and all(_core.extensions(m, ROOT) for m in _core.MODULES)
+    built = _core.recorded()
+    return (built is not None and not _core.stale(built, _core.digests(root=ROOT))
+            and all(_core.extensions(m, ROOT) for m in _core.MODULES))
 
 
 def record() -> None:

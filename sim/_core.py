@@ -63,12 +63,17 @@ def stale(recorded: dict[str, str], current: dict[str, str]) -> list[str]:
     return sorted(m for m in recorded.keys() | current.keys() if recorded.get(m) != current.get(m))
 
 
+def recorded() -> dict[str, str] | None:
+    """The build record: {module: SHA-256 of the source compiled}; None when there is none or it is unreadable."""
+    try:
+        return dict(json.loads(STAMP.read_text()))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
 def stamped() -> tuple[str, ...]:
     """The modules the last build compiled (none recorded: none)."""
-    try:
-        return tuple(json.loads(STAMP.read_text()))
-    except (OSError, ValueError):
-        return ()
+    return tuple(recorded() or ())
 
 
 def status() -> str:
@@ -77,11 +82,10 @@ def status() -> str:
         return f"pure ({PURE_ENV} is set)"
     if not STAMP.exists():
         return "pure (the core is not built: make install builds it where a C compiler is at hand)"
-    try:
-        recorded = json.loads(STAMP.read_text())
-    except (OSError, ValueError):
+    built = recorded()
+    if built is None:
         return "pure (the build record is unreadable)"
-    edited = stale(recorded, digests())
+    edited = stale(built, digests())
     if edited:
         return f"pure (edited since the build: {', '.join(edited)}; make install builds it again)"
     return "compiled"
