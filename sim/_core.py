@@ -36,6 +36,7 @@ MODULES: tuple[str, ...] = (
     "sim.model.dispatch",
     "sim.model.engine",
     "sim.model.instant",
+    "sim.model.kernel",
     "sim.model.ramp",
     "sim.model.randomness",
     "sim.model.specs",

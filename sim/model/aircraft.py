@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection, Generator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
-import simpy
+from sim.model import kernel
 
 from sim.data.catalog import AircraftType
 from sim.flight import performance
@@ -76,7 +76,7 @@ class Flight(NamedTuple):
 class RunningModel(Protocol):
     """What an aircraft uses of the model it flies in (sim.model.engine.AirliftModel)."""
 
-    env: simpy.Environment
+    env: kernel.Environment
     world: World
     randomness: Randomness
     open: dict[str, bool]  # airfields open for landings (not closed by an event)
@@ -99,7 +99,7 @@ class RunningModel(Protocol):
 
     def nearest_usable(self, ident: str) -> str: ...
 
-    def closing(self, ident: str) -> simpy.Event: ...
+    def closing(self, ident: str) -> kernel.Event: ...
 
     def become_idle(self, aircraft: Aircraft) -> None: ...
 
@@ -135,7 +135,7 @@ class Aircraft:
         self.aboard: Aboard | None = None
         self.flight: Flight | None = None
         self.diverting = False  # committed to a diversion: a closure ahead no longer turns it
-        self.job_event: simpy.Event | None = None  # its wait for a job, while it has none
+        self.job_event: kernel.Event | None = None  # its wait for a job, while it has none
         self.offered: tuple[Job, int] | None = None  # a job given while it asked for one, and its event's id
         self.idle_since: float | None = None
         self.stranded_since: float | None = None
@@ -171,7 +171,7 @@ class Aircraft:
         """None at an airfield with fuel (it loads what the next hop needs), else the fuel (t) aboard."""
         return fuel_state(self.model.world, self.location, self.fuel_t)
 
-    def run(self) -> Generator[simpy.Event, Any, None]:
+    def run(self) -> Generator[kernel.Event, Any, None]:
         """Main loop."""
         while True:
             if self.broken:
@@ -208,7 +208,7 @@ class Aircraft:
 
     # --- cargo --------------------------------------------------------------------------------------
 
-    def _carry(self, job: Job) -> Generator[simpy.Event, Any, None]:
+    def _carry(self, job: Job) -> Generator[kernel.Event, Any, None]:
         model = self.model
         ledger = model.ledgers[job.requirement]
         req = model.requirements[job.requirement]
@@ -267,7 +267,7 @@ class Aircraft:
             return None
         return self.model.planner.plan(self.type, self.location, destination, self.type.planning_load_t, self.fuel_state)
 
-    def _put_down(self) -> Generator[simpy.Event, Any, None]:
+    def _put_down(self) -> Generator[kernel.Event, Any, None]:
         """Offload all the cargo aboard: here while the airfield is open; from a closed one it is flown on
         first, to its destination if usable, else to the nearest usable airfield, where it waits (with none
         usable, it waits aboard until one is)."""
@@ -304,7 +304,7 @@ class Aircraft:
                 return trip
         return None
 
-    def _offload(self, tons: float, part: Load | None = None) -> Generator[simpy.Event, Any, bool]:
+    def _offload(self, tons: float, part: Load | None = None) -> Generator[kernel.Event, Any, bool]:
         """Offload ``tons`` of the cargo aboard here (``part`` of a manifest load; all of it by default):
         delivered at its destination, waiting here otherwise. False if the airfield closed before a working
         spot came free (no offload starts at a closed airfield): the cargo stays aboard."""
@@ -336,7 +336,7 @@ class Aircraft:
 
     # --- flying -------------------------------------------------------------------------------------
 
-    def _fly(self, trip: Trip, purpose: Purpose) -> Generator[simpy.Event, Any, bool]:
+    def _fly(self, trip: Trip, purpose: Purpose) -> Generator[kernel.Event, Any, bool]:
         """Fly the trip's hops; False if it stopped short (a destination became unusable or a hop cannot
         be flown now), leaving the aircraft, and what it carries, where it landed."""
         model = self.model
@@ -381,7 +381,7 @@ class Aircraft:
                 # An aircraft on the ground there stayed beyond the slot this one relied on: it turns away.
                 full = (model.world.operations.parking_holds and destination != self.base
                         and model.parking[destination].full_for(self.number))
-            except simpy.Interrupt:
+            except kernel.Interrupt:
                 full = True
             if full:
                 yield from self._divert()
@@ -412,7 +412,7 @@ class Aircraft:
         if self.broken:
             model.parking[destination].staying(self.number)
 
-    def _divert(self) -> Generator[simpy.Event, Any, None]:
+    def _divert(self) -> Generator[kernel.Event, Any, None]:
         """The destination closed (or has every parking spot taken) while airborne: land at the nearest
         usable airfield the fuel aboard reaches (the departure airfield included), never beyond."""
         model = self.model
@@ -482,7 +482,7 @@ class Aircraft:
     def _home_trip(self) -> Trip | None:
         return self.model.planner.plan(self.type, self.location, self.base, 0.0, self.fuel_state)
 
-    def _cleared(self, trip: Trip, i: int, purpose: Purpose) -> Generator[simpy.Event, Any, bool]:
+    def _cleared(self, trip: Trip, i: int, purpose: Purpose) -> Generator[kernel.Event, Any, bool]:
         """Wait until a legal crew is aboard for hop ``i`` of ``trip`` and, with parking holds, until it holds a
         parking slot at every airfield the rest of the trip lands at, for the arrival window of a take-off now
         (see ``Parking``). No slot is held through a crew rest. False if an airfield became unusable, or if an
@@ -498,7 +498,7 @@ class Aircraft:
         return cleared
 
     def _clear(self, trip: Trip, i: int, purpose: Purpose, here: Parking, needs: tuple[str, ...],
-               hold: list[float]) -> Generator[simpy.Event, Any, bool]:
+               hold: list[float]) -> Generator[kernel.Event, Any, bool]:
         """``_cleared``'s loop; a wait for parking starts ``hold`` (its start), a crew rest ends it."""
         model = self.model
         instant, tries = self.env.now, 0
@@ -551,7 +551,7 @@ class Aircraft:
             self.blocked_since = None
 
     def _crew_rest(self, crew: Crew, flight_h: float, here: Parking, hold: list[float]
-                   ) -> Generator[simpy.Event, Any, bool]:
+                   ) -> Generator[kernel.Event, Any, bool]:
         """Board the crew to fly the next hop (``flight_h``) from here; when it may take off only later, drop any
         booked slot, end a parking hold (``hold``) and wait the crew rest out. True if it rested: clearance
         starts over."""
@@ -639,8 +639,8 @@ class Aircraft:
             self.model.parking[ident].cancel(self.number)
         self.booked = []
 
-    def _wait(self, activity: Activity, event: simpy.Event, since: float | None = None,
-              record: bool = True) -> Generator[simpy.Event, Any, Any]:
+    def _wait(self, activity: Activity, event: kernel.Event, since: float | None = None,
+              record: bool = True) -> Generator[kernel.Event, Any, Any]:
         """Wait on the ground for ``event``, logged as ``activity`` from ``since`` (now by default; not logged
         if not ``record``: the caller logs a wait that goes on) (a wait still open at the end of the run is
         logged by the model's ``finish``); the event's value."""
@@ -652,7 +652,7 @@ class Aircraft:
             self.model.record_ground(self, self.location, start, start, self.env.now, activity)
         return value
 
-    def _wait_for_hours(self, hours: float) -> Generator[simpy.Event, Any, None]:
+    def _wait_for_hours(self, hours: float) -> Generator[kernel.Event, Any, None]:
         """Stay on the ground until the flying-hour budget covers the next hop, then spend it."""
         ute_h = self.type.ute_h_per_day
         assert ute_h is not None  # called only for a type with a flying-hour budget
@@ -666,7 +666,7 @@ class Aircraft:
 
     # --- on the ground ------------------------------------------------------------------------------
 
-    def _repair(self) -> Generator[simpy.Event, Any, None]:
+    def _repair(self) -> Generator[kernel.Event, Any, None]:
         """Down for repair where it stands (parked, no working spot); longer away from maintenance."""
         model = self.model
         start = self.env.now
@@ -678,7 +678,7 @@ class Aircraft:
 
     def _turn(self, airfield: str, handling_h: float, activity: str, payload_t: float = 0.0, requirement: int = -1,
               on_start: Callable[[], None] | None = None, on_end: Callable[[], None] | None = None,
-              ) -> Generator[simpy.Event, Any, bool]:
+              ) -> Generator[kernel.Event, Any, bool]:
         """Hold a working spot for the handling time; False if an onload found the airfield unusable, or an
         offload found it closed, when its spot came free (no cargo work starts at a closed airfield). Planning
         ground times include refuelling where the airfield has fuel; a type with ``refuel_sequential`` adds

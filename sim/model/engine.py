@@ -9,7 +9,7 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any
 
-import simpy
+from sim.model import kernel
 
 from sim.flight import performance
 from sim.geo.airspace import AirspacePolicy
@@ -44,7 +44,7 @@ class AirliftModel:
         self.world = world
         self.randomness = randomness
         self.rule: DispatchRule = rule_named(world.operations.dispatch_rule) if rule is None else rule
-        self.env = simpy.Environment()
+        self.env = kernel.Environment()
         self.records = Records()
         self._legs = RowBuffer(self.records.legs)
         self._ground = RowBuffer(self.records.ground)
@@ -68,7 +68,7 @@ class AirliftModel:
             Manifest(r.from_, r.pieces, r.passengers, r.passenger_mass_t, r.bulk_t) if r.has_manifest else None
             for r in self.requirements]
         self._holds: dict[str, Hold] = {}
-        self._closing: dict[str, simpy.Event] = {}  # per airfield: fires when an event closes it
+        self._closing: dict[str, kernel.Event] = {}  # per airfield: fires when an event closes it
         self._closed_since: dict[tuple[str, str], int] = {}  # (airfield, cause) -> its open row in records.closures
         self.idle = IdleAircraft()  # grouped for dispatch as aircraft come and go
         self._dispatching = False
@@ -135,7 +135,7 @@ class AirliftModel:
         nearest, _ = self.world.nearest(ident, candidates, self.policy)
         return ident if nearest is None else nearest
 
-    def _apply_event(self, event: Event) -> Generator[simpy.Event, Any, None]:
+    def _apply_event(self, event: Event) -> Generator[kernel.Event, Any, None]:
         yield self.env.timeout(event.at_h)
         event.apply(self)  # what this kind of event changes (sim.model.events)
         self._airfields_changed()
@@ -221,7 +221,7 @@ class AirliftModel:
                 self._hop_ends[key] = point
         return point
 
-    def _outages(self, ident: str, duration_h: float) -> Generator[simpy.Event, Any, None]:
+    def _outages(self, ident: str, duration_h: float) -> Generator[kernel.Event, Any, None]:
         """Each day, the airfield may be out of use for ``duration_h`` from 00:00."""
         index = list(self.world.airfields).index(ident)
         while True:
@@ -239,7 +239,7 @@ class AirliftModel:
             else:
                 yield self.env.timeout(HOURS_PER_DAY)
 
-    def closing(self, ident: str) -> simpy.Event:
+    def closing(self, ident: str) -> kernel.Event:
         """An event that fires when ``ident`` is closed by a scenario event (aircraft waiting there to offload
         leave with their cargo then)."""
         event = self._closing.get(ident)
@@ -268,7 +268,7 @@ class AirliftModel:
 
     # --- cargo --------------------------------------------------------------------------------------
 
-    def _generate(self, index: int, req: RequirementSpec) -> Generator[simpy.Event, Any, None]:
+    def _generate(self, index: int, req: RequirementSpec) -> Generator[kernel.Event, Any, None]:
         yield self.env.timeout(req.start_h)
         if req.tons is not None:  # a lump: all of it at once
             self.released_all[index] = True
@@ -421,7 +421,7 @@ class AirliftModel:
             return
         self._dispatch_pending = True
 
-        def later() -> Generator[simpy.Event, Any, None]:
+        def later() -> Generator[kernel.Event, Any, None]:
             yield self.env.timeout(0)
             self._dispatch_pending = False
             self.dispatch()

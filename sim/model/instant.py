@@ -18,16 +18,16 @@ from __future__ import annotations
 
 from heapq import heappush
 
-import simpy
-from simpy.events import NORMAL
+from sim.model import kernel
+from sim.model.kernel import NORMAL
 
 
-def reserve(env: simpy.Environment) -> int:
+def reserve(env: kernel.Environment) -> int:
     """The id an event triggered now takes (it is taken): its place among the events of this instant."""
     return next(env._eid)
 
 
-def due_first(env: simpy.Environment, eid: int) -> bool:
+def due_first(env: kernel.Environment, eid: int) -> bool:
     """Would an event triggered now with id ``eid`` (normal priority) be the next one simpy processes?"""
     queue = env._queue
     if not queue:
@@ -36,7 +36,7 @@ def due_first(env: simpy.Environment, eid: int) -> bool:
     return at > env.now or (priority == NORMAL and first > eid)
 
 
-def fire(env: simpy.Environment, value: object, eid: int) -> simpy.Event:
+def fire(env: kernel.Environment, value: object, eid: int) -> kernel.Event:
     """An event triggered with ``value`` and queued in the place ``eid`` reserved (what ``succeed`` would have
     done then): the process waits for it."""
     event = env.event()

@@ -13,19 +13,19 @@ import math
 from collections import deque
 from collections.abc import Callable, Sequence
 
-import simpy
+from sim.model import kernel
 
 
 class Ramp:
     """Working spots (MOG) of one airfield."""
 
-    def __init__(self, env: simpy.Environment, capacity: int):
+    def __init__(self, env: kernel.Environment, capacity: int):
         self.env = env
         self.capacity = capacity
         self.in_use = 0
-        self._waiting: deque[simpy.Event] = deque()
+        self._waiting: deque[kernel.Event] = deque()
 
-    def request(self) -> simpy.Event:
+    def request(self) -> kernel.Event:
         """An event that fires when a spot is granted to the caller."""
         event = self.env.event()
         self._waiting.append(event)
@@ -40,7 +40,7 @@ class Ramp:
         self.in_use += 1
         return True
 
-    def cancel(self, event: simpy.Event) -> None:
+    def cancel(self, event: kernel.Event) -> None:
         """Withdraw the request ``event``: from the queue if still waiting, else give its spot back."""
         if event in self._waiting:
             self._waiting.remove(event)
@@ -171,7 +171,7 @@ class Parking:
     parks beyond the capacity and books nothing.
     """
 
-    def __init__(self, env: simpy.Environment, capacity: int, line: ParkingLine | None = None, ident: str = ""):
+    def __init__(self, env: kernel.Environment, capacity: int, line: ParkingLine | None = None, ident: str = ""):
         self.env = env
         self.ident = ident
         self.capacity = capacity
@@ -355,7 +355,7 @@ class Parking:
         heapq.heappush(self._timers, hour)
         self.env.timeout(max(0.0, hour - now)).callbacks.append(self._ring)
 
-    def _ring(self, _event: simpy.Event) -> None:
+    def _ring(self, _event: kernel.Event) -> None:
         """A timer: the watches of this instant whose aircraft are still here with the same stay settle the lot."""
         heapq.heappop(self._timers)
         watches, now = self._watches, self.env.now
@@ -378,7 +378,7 @@ class _Waiter:
     __slots__ = ("number", "here", "lots", "needs", "event", "blocked", "try_book", "since")
 
     def __init__(self, number: int, here: Parking, lots: tuple[Parking, ...], needs: tuple[str, ...],
-                 event: simpy.Event, try_book: Callable[[], bool] | None, since: float):
+                 event: kernel.Event, try_book: Callable[[], bool] | None, since: float):
         self.number, self.here, self.lots, self.needs, self.event = number, here, lots, needs, event
         self.blocked, self.try_book, self.since = try_book is not None, try_book, since
 
@@ -392,14 +392,14 @@ class ParkingLine:
     other needs a spot, exchange them: both take off (``exchange``).
     """
 
-    def __init__(self, env: simpy.Environment):
+    def __init__(self, env: kernel.Environment):
         self.env = env
         self._waiters: dict[int, _Waiter] = {}  # by aircraft number, in the order the waits began
         self._trying = False  # an exchange is being tried: its bookings and cancellations wake nobody
         self._stuck = 0  # waiters no slot fits for (``blocked``): without any, a change wakes nobody
 
     def wait(self, number: int, here: Parking, lots: tuple[Parking, ...], needs: tuple[str, ...],
-             until_h: float | None = None, try_book: Callable[[], bool] | None = None) -> simpy.Event:
+             until_h: float | None = None, try_book: Callable[[], bool] | None = None) -> kernel.Event:
         """Aircraft ``number``, on the ground at ``here``, waits: until ``until_h`` (its slot's time), or, when
         ``try_book`` is given (it books the aircraft's slots now if they fit), for a change at ``lots``. The
         event fires with True then, or with False if ``recall`` calls it back (an airfield it ``needs``

@@ -168,21 +168,21 @@ def test_the_planner_skips_only_stops_that_cannot_win(name):
 
 
 def records_and_steps(name: str, replication: int):
-    """A scenario's records (legs, ground activities, deliveries) and the events simpy processed."""
-    import simpy
+    """A scenario's records (legs, ground activities, deliveries) and the events the kernel processed."""
+    from sim.model import kernel
 
     from sim.model.engine import simulate
 
     world = build_world(load_scenario(f"scenarios/{name}.yaml"))
     steps = [0]
-    step = simpy.Environment.step
+    step = kernel.Environment.step
 
-    def counted(env: simpy.Environment) -> None:
+    def counted(env: kernel.Environment) -> None:
         steps[0] += 1
         step(env)
 
     with pytest.MonkeyPatch.context() as m:
-        m.setattr(simpy.Environment, "step", counted)
+        m.setattr(kernel.Environment, "step", counted)
         records = simulate(world, Randomness(world.stochastic, world.run.seed, replication)).records
     return (records.legs, records.ground, records.deliveries), steps[0]
 
@@ -191,7 +191,7 @@ def records_and_steps(name: str, replication: int):
                                                    ("russia_libya_staged_crews", 0)])
 @pytest.mark.pure_core
 def test_going_on_at_once_runs_as_waiting_for_the_event_of_the_instant(name, replication, monkeypatch):
-    # The plain computation: every working spot granted and every job given at once is an event simpy processes.
+    # The plain computation: every working spot granted and every job given at once is an event the kernel processes.
     fast, fast_steps = records_and_steps(name, replication)
     monkeypatch.setattr("sim.model.aircraft.due_first", lambda env, eid: False)
     plain, plain_steps = records_and_steps(name, replication)
@@ -200,11 +200,10 @@ def test_going_on_at_once_runs_as_waiting_for_the_event_of_the_instant(name, rep
 
 
 def test_an_event_fired_in_a_reserved_place_is_queued_as_succeed_would_have_queued_it():
-    import simpy
-
+    from sim.model import kernel
     from sim.model.instant import due_first, fire, reserve
 
-    env = simpy.Environment()
+    env = kernel.Environment()
     order: list[str] = []
     env.timeout(0).callbacks.append(lambda _: order.append("queued before"))
     eid = reserve(env)  # an event of this instant, triggered now
@@ -213,12 +212,12 @@ def test_an_event_fired_in_a_reserved_place_is_queued_as_succeed_would_have_queu
     fire(env, "job", eid).callbacks.append(lambda event: order.append(event.value))
     env.run()
     assert order == ["queued before", "job", "queued after"]
-    later = simpy.Environment()
+    later = kernel.Environment()
     later.timeout(1.0)
     assert due_first(later, reserve(later))  # nothing else at this instant: it would be next
-    urgent = simpy.Environment()
+    urgent = kernel.Environment()
     eid = reserve(urgent)
-    urgent.schedule(urgent.event(), simpy.events.URGENT)  # e.g. an interrupt, queued after the reservation
+    urgent.schedule(urgent.event(), kernel.URGENT)  # e.g. an interrupt, queued after the reservation
     assert not due_first(urgent, eid)  # it comes first
 
 

@@ -11,7 +11,6 @@ import math
 from unittest import mock
 
 import pytest
-import simpy
 from helpers import BASE
 from helpers import scenario as micro
 from hypothesis import HealthCheck, example, given, settings
@@ -19,6 +18,7 @@ from hypothesis import strategies as st
 
 from sim import run
 from sim.model.aircraft import Flight
+from sim.model import kernel
 from sim.model.engine import AirliftModel
 from sim.model.ramp import EPS_H, OVERSTAY_CHECK_H, SLOT_GAP_H, Parking, ParkingLine, earliest, room
 from sim.model.randomness import Randomness
@@ -83,7 +83,7 @@ spans = st.lists(st.tuples(hours, hours), max_size=12)
 @st.composite
 def lots(draw, now):
     """A lot with random slots and stays (some past their end: open-ended), at ``now``."""
-    env = simpy.Environment(initial_time=now)
+    env = kernel.Environment(initial_time=now)
     lot = Parking(env, draw(st.integers(1, 5)))
     for number in range(draw(st.integers(0, 9))):
         start, length = draw(hours), draw(st.one_of(hours, st.just(math.inf)))

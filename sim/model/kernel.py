@@ -1,0 +1,237 @@
+"""The event kernel: simpy's environment, events and processes, as much of them as the model uses, written
+so that mypyc compiles them with the rest of the core.
+
+Why not simpy itself: with the model compiled, simpy's interpreted event loop and its properties were a
+third of a replication's time (``bench/README.md``, "compiled core"). This module keeps simpy's semantics
+to the letter, so a run is the same event for event: a queue of ``(time, priority, id, event)`` in a heap,
+ids from one counter, urgent before normal at a time, callbacks run in the order they were added, a process
+resumed by the event it waits for and interrupted by an urgent ``Interruption``, ``a | b`` an event that
+fires when the first of the two is processed. ``tests/model/test_kernel.py`` runs the model on simpy's
+``Environment`` and on this one and asserts identical runs; ``Interrupt`` is simpy's own exception.
+
+Left out, because the model never needs them: failing an event by hand, a process waiting on a failed
+process, ``AllOf``, resources and stores. An exception raised in a process propagates at once (simpy raises
+it when the process's own event is processed, which ends the run the same way).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from heapq import heappop, heappush
+from itertools import count
+from typing import Any, Final
+
+from simpy.exceptions import Interrupt
+
+__all__ = ["URGENT", "NORMAL", "Environment", "Event", "Timeout", "Process", "AnyOf", "Interrupt"]
+
+URGENT: Final = 0  # priorities as simpy numbers them: an urgent event goes before a normal one of its time
+NORMAL: Final = 1
+PENDING: Final = object()  # the value of an event not yet triggered
+
+Callback = Callable[["Event"], None]
+ProcessGenerator = Generator["Event", Any, Any]
+
+
+class Event:
+    """An event: pending until triggered (``succeed``), then queued; its callbacks run when it is processed."""
+
+    def __init__(self, env: Environment) -> None:
+        self.env = env
+        self.callbacks: list[Callback] = []
+        self.processed = False  # simpy marks this by setting ``callbacks`` to None
+        self._value: Any = PENDING
+        self._ok = True
+        self._defused = False
+
+    @property
+    def triggered(self) -> bool:
+        """True once the event is queued (or processed)."""
+        return self._value is not PENDING
+
+    @property
+    def value(self) -> Any:
+        """The value the event was triggered with."""
+        if self._value is PENDING:
+            raise AttributeError(f"the value of {self!r} is not yet available")
+        return self._value
+
+    def succeed(self, value: Any = None) -> Event:
+        """Trigger the event with ``value``: it is queued now, at normal priority."""
+        if self._value is not PENDING:
+            raise RuntimeError(f"{self!r} has already been triggered")
+        self._ok = True
+        self._value = value
+        self.env.schedule(self, NORMAL, 0.0)
+        return self
+
+    def __or__(self, other: Event) -> AnyOf:
+        return AnyOf(self.env, (self, other))
+
+
+class Timeout(Event):
+    """An event triggered at creation and queued ``delay`` hours ahead."""
+
+    def __init__(self, env: Environment, delay: float, value: Any = None) -> None:
+        if delay < 0:
+            raise ValueError(f"negative delay {delay}")
+        super().__init__(env)
+        self._value = value
+        env.schedule(self, NORMAL, delay)
+
+
+class Initialize(Event):
+    """Starts a process: queued at once, urgent."""
+
+    def __init__(self, env: Environment, process: Process) -> None:
+        super().__init__(env)
+        self.callbacks.append(process.resume)
+        self._value = None
+        env.schedule(self, URGENT, 0.0)
+
+
+class Process(Event):
+    """A generator of events run as a process; as an event, triggered when the generator returns."""
+
+    def __init__(self, env: Environment, generator: ProcessGenerator) -> None:
+        super().__init__(env)
+        self._generator = generator
+        self.resume: Callback = self._resume  # one bound method, added to and removed from callbacks
+        self.target: Event = Initialize(env, self)
+
+    @property
+    def is_alive(self) -> bool:
+        """True until the generator returns."""
+        return self._value is PENDING
+
+    def interrupt(self, cause: Any = None) -> None:
+        """Throw ``Interrupt(cause)`` into the process, urgently, at this instant."""
+        Interruption(self, cause)
+
+    def _resume(self, event: Event) -> None:
+        """Send the event's value into the generator (or throw its exception), until it yields an event not
+        yet processed, which it then waits for; when the generator returns, the process is queued."""
+        env = self.env
+        env.active_process = self
+        while True:
+            try:
+                if event._ok:
+                    event = self._generator.send(event._value)
+                else:
+                    event._defused = True
+                    failure = event._value
+                    event = self._generator.throw(type(failure)(*failure.args))
+            except StopIteration as stop:
+                self._ok = True
+                self._value = stop.args[0] if stop.args else None
+                env.schedule(self, NORMAL, 0.0)
+                break
+            if not event.processed:
+                event.callbacks.append(self.resume)
+                break
+        self.target = event
+        env.active_process = None
+
+
+class Interruption(Event):
+    """Queued urgently at creation; when processed, throws ``Interrupt`` into a process still alive."""
+
+    def __init__(self, process: Process, cause: Any) -> None:
+        super().__init__(process.env)
+        self.callbacks.append(self._interrupt)
+        self._value = Interrupt(cause)
+        self._ok = False
+        self._defused = True
+        if process._value is not PENDING:
+            raise RuntimeError(f"{process!r} has terminated and cannot be interrupted")
+        if process is self.env.active_process:
+            raise RuntimeError("a process is not allowed to interrupt itself")
+        self.process = process
+        self.env.schedule(self, URGENT, 0.0)
+
+    def _interrupt(self, event: Event) -> None:
+        process = self.process
+        if process._value is not PENDING:  # it ended after this interrupt was queued
+            return
+        process.target.callbacks.remove(process.resume)
+        process.resume(self)
+
+
+class AnyOf(Event):
+    """Triggered when the first of its events is processed; its value, the events processed by then."""
+
+    def __init__(self, env: Environment, events: tuple[Event, ...]) -> None:
+        super().__init__(env)
+        self._events = events
+        self.check: Callback = self._check
+        for event in events:
+            if event.processed:
+                self._check(event)
+            else:
+                event.callbacks.append(self.check)
+        self.callbacks.append(self._build_value)
+
+    def _check(self, event: Event) -> None:
+        if self._value is PENDING:
+            self.succeed()
+
+    def _build_value(self, event: Event) -> None:
+        for each in self._events:
+            if self.check in each.callbacks:
+                each.callbacks.remove(self.check)
+        self._value = [each for each in self._events if each.processed]
+
+
+class Environment:
+    """The clock and the queue of triggered events."""
+
+    def __init__(self, initial_time: float = 0.0) -> None:
+        self.now = initial_time  # hours; set by the kernel alone
+        self._queue: list[tuple[float, int, int, Event]] = []
+        self._eid = count()
+        self.active_process: Process | None = None
+
+    def schedule(self, event: Event, priority: int = NORMAL, delay: float = 0.0) -> None:
+        """Queue ``event`` ``delay`` hours from now."""
+        heappush(self._queue, (self.now + delay, priority, next(self._eid), event))
+
+    def event(self) -> Event:
+        return Event(self)
+
+    def timeout(self, delay: float = 0.0, value: Any = None) -> Timeout:
+        return Timeout(self, delay, value)
+
+    def process(self, generator: ProcessGenerator) -> Process:
+        return Process(self, generator)
+
+    def step(self) -> None:
+        """Process the next event: the clock moves to its time and its callbacks run."""
+        self.now, _, _, event = heappop(self._queue)
+        callbacks, event.callbacks = event.callbacks, []
+        event.processed = True
+        for callback in callbacks:
+            callback(event)
+        if not event._ok and not event._defused:
+            raise event._value
+
+    def run(self, until: float | None = None) -> None:
+        """Process events until the clock reaches ``until`` hours (events of that time queued earlier than
+        it are processed: simpy's urgent stop event marks the place), or, without ``until``, until none is
+        left."""
+        queue = self._queue
+        if until is None:
+            while queue:
+                self.step()
+            return
+        at = float(until)
+        if at <= self.now:
+            raise ValueError(f"until ({at}) must be greater than the current simulation time")
+        stop = Event(self)
+        stop._value = None
+        self.schedule(stop, URGENT, at - self.now)
+        while queue:
+            if queue[0][3] is stop:
+                self.now = heappop(queue)[0]
+                return
+            self.step()
+        raise RuntimeError(f"no scheduled events left but the run did not reach {at} h")

@@ -1,0 +1,156 @@
+"""The event kernel (sim/model/kernel.py) keeps simpy's semantics: the same programs give the same
+histories on simpy's Environment and on the kernel's, and the model runs event for event as on simpy."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+import simpy
+from helpers import ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.model import kernel
+from sim.model.engine import simulate
+from sim.model.randomness import Randomness
+from sim.scenario.compile import build_world
+from sim.scenario.loading import load_scenario
+
+
+def test_the_clock_takes_events_by_time_then_urgency_then_the_order_they_were_queued():
+    env, order = kernel.Environment(), []
+    for name, delay in (("b", 2.0), ("a", 1.0), ("c", 2.0)):
+        env.timeout(delay).callbacks.append(lambda _e, n=name: order.append((n, env.now)))
+    urgent = kernel.Event(env)
+    urgent._value = None
+    env.schedule(urgent, kernel.URGENT, 2.0)  # queued last, but urgent: first of its time
+    urgent.callbacks.append(lambda _e: order.append(("urgent", env.now)))
+    env.run()
+    assert order == [("a", 1.0), ("urgent", 2.0), ("b", 2.0), ("c", 2.0)]
+
+
+def test_a_run_until_an_hour_stops_before_the_normal_events_of_that_hour():
+    env, order = kernel.Environment(), []
+    env.timeout(24.0).callbacks.append(lambda _e: order.append("at 24 h"))
+    env.run(until=24.0)
+    assert (env.now, order) == (24.0, [])  # simpy's stop is urgent: the timeout of 24 h waits for the next run
+    env.run(until=48.0)
+    assert order == ["at 24 h"]
+    with pytest.raises(ValueError, match="greater than the current"):
+        env.run(until=48.0)
+
+
+def test_a_process_waits_for_what_it_yields_and_returns_a_value():
+    env = kernel.Environment()
+
+    def child():
+        yield env.timeout(3.0)
+        return "done"
+
+    def parent(log):
+        value = yield env.process(child())
+        log.append((env.now, value))
+
+    log: list = []
+    env.process(parent(log))
+    env.run()
+    assert log == [(3.0, "done")]
+
+
+def test_an_interrupt_is_thrown_into_the_process_at_once_and_its_wait_is_dropped():
+    env, log = kernel.Environment(), []
+
+    def flier():
+        try:
+            yield env.timeout(10.0)
+        except kernel.Interrupt as stop:
+            log.append((env.now, stop.cause))
+        yield env.timeout(1.0)
+        log.append(env.now)
+
+    def closer(victim):
+        yield env.timeout(4.0)
+        victim.interrupt("destination closed")
+
+    victim = env.process(flier())
+    env.process(closer(victim))
+    env.run()
+    assert log == [(4.0, "destination closed"), 5.0]  # the 10 h timeout no longer resumes it
+
+
+def test_either_of_two_events_fires_when_the_first_is_processed():
+    env, log = kernel.Environment(), []
+    spot, closing = env.event(), env.event()
+
+    def waiter():
+        yield spot | closing
+        log.append((env.now, spot.triggered, closing.triggered))
+
+    env.process(waiter())
+    env.timeout(2.0).callbacks.append(lambda _e: closing.succeed())
+    env.timeout(3.0).callbacks.append(lambda _e: spot.succeed())
+    env.run()
+    assert log == [(2.0, False, True)]
+    assert closing.callbacks == [] and spot.callbacks == []  # the condition's checks were taken away
+
+
+# Random programs of processes that wait, spawn, interrupt, race two events: the history on simpy and on
+# the kernel must match step for step.
+steps = st.lists(st.tuples(st.sampled_from(["wait", "spawn", "interrupt", "race", "fire"]),
+                           st.sampled_from([0.0, 0.5, 1.0, 2.0])), min_size=1, max_size=8)
+
+
+def history(module, programs) -> list:
+    env, log = module.Environment(), []
+    signals = [env.event() for _ in range(3)]
+    processes: list = []
+
+    def body(i: int, program):
+        for k, (op, hours) in enumerate(program):
+            try:
+                if op == "wait":
+                    yield env.timeout(hours)
+                elif op == "spawn":
+                    processes.append(env.process(body(len(processes), program[k + 1:])))
+                elif op == "interrupt":
+                    alive = [p for p in processes if p.is_alive and p is not env.active_process]
+                    if alive:
+                        alive[k % len(alive)].interrupt(i)
+                    yield env.timeout(hours)
+                elif op == "race":
+                    yield signals[k % 3] | env.timeout(hours)
+                elif not signals[k % 3].triggered:
+                    signals[k % 3].succeed(i)
+            except module.Interrupt as stop:
+                log.append(("interrupted", i, env.now, stop.cause))
+            log.append((op, i, env.now))
+        return i
+
+    for program in programs:
+        processes.append(env.process(body(len(processes), program)))
+    env.run()
+    return log
+
+
+@given(st.lists(steps, min_size=1, max_size=4))
+@settings(max_examples=150, deadline=None)
+def test_random_programs_run_on_the_kernel_as_on_simpy(programs):
+    assert history(kernel, programs) == history(simpy, programs)
+
+
+def run_digest(name: str, replication: int) -> str:
+    world = build_world(load_scenario(ROOT / "scenarios" / f"{name}.yaml"))
+    records = simulate(world, Randomness(world.stochastic, world.run.seed, replication)).records
+    tables = (records.legs, records.ground, records.deliveries, records.closures, records.stranded)
+    return hashlib.sha256(repr(tables).encode()).hexdigest()
+
+
+@pytest.mark.slow
+@pytest.mark.pure_core
+@pytest.mark.parametrize(("name", "replication"), [("lose_hmeimim_sweep", 1), ("lose_hmeimim", 0),
+                                                   ("russia_libya_staged_crews", 0), ("syria_evacuation", 2)])
+def test_the_model_runs_on_the_kernel_as_on_simpy(name, replication, monkeypatch):
+    on_kernel = run_digest(name, replication)
+    monkeypatch.setattr(kernel, "Environment", simpy.Environment)  # the engine makes kernel.Environment()
+    assert run_digest(name, replication) == on_kernel
