@@ -37,6 +37,7 @@ MODULES: tuple[str, ...] = (
     "sim.model.engine",
     "sim.model.instant",
     "sim.model.kernel",
+    "sim.model.logbook",
     "sim.model.ramp",
     "sim.model.randomness",
     "sim.model.specs",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Collection, Generator, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 
 from sim.model import kernel
 
@@ -60,7 +60,8 @@ class Aboard:
 RETRIES_AN_INSTANT = 4
 
 
-class Flight(NamedTuple):
+@dataclass
+class Flight:
     """A hop in the air: what a diversion needs to know."""
 
     origin: str

@@ -21,7 +21,8 @@ from sim.model.events import Event
 from sim.model.packing import Hold, Load, Manifest, hold_of
 from sim.model.ramp import Parking, ParkingLine, Ramp
 from sim.model.randomness import Randomness
-from sim.model.records import Activity, DeliveryRow, GroundRow, LegRow, Purpose, Records, RowBuffer
+from sim.model.logbook import RowBuffer
+from sim.model.records import Activity, Purpose, Records
 from sim.model.specs import HOURS_PER_DAY, FleetSpec, RequirementSpec, carries_class, may_serve
 from sim.model.trips import TripPlanner, fuel_after_hop_t
 from sim.model.world import World
@@ -306,8 +307,8 @@ class AirliftModel:
                 parts.append({**base, "class": "bulk", "item": "", "tons": load.bulk_t, "count": 0})
         else:
             parts.append({**base, "class": req.cargo_class, "item": "", "tons": tons, "count": 0})
-        self._deliveries.add(DeliveryRow(self.env.now, requirement, req.from_, req.to, aircraft.type.name,
-                                       aircraft.name, tons))
+        self._deliveries.add((self.env.now, requirement, req.from_, req.to, aircraft.type.name, aircraft.name,
+                              tons))  # a DeliveryRow
 
     # --- dispatching --------------------------------------------------------------------------------
 
@@ -513,9 +514,9 @@ class AirliftModel:
 
     def record_leg(self, aircraft: Aircraft, flight: Flight, arrive: float, destination: str, payload_t: float,
                    distance_km: float, burn_t: float, fuel_stop: bool, purpose: Purpose) -> None:
-        """One row of sorties.csv."""
+        """One row of sorties.csv (a LegRow)."""
         cargo = aircraft.aboard
-        self._legs.add(LegRow(
+        self._legs.add((
             aircraft.name, aircraft.type.name, flight.origin, destination, flight.depart_h, arrive, payload_t,
             distance_km, fuel_stop, purpose, cargo.requirement if cargo else -1, burn_t, flight.fuel_takeoff_t,
             flight.fuel_takeoff_t - burn_t, flight.takeoff_mass_t, flight.takeoff_mass_t - burn_t,
@@ -533,9 +534,10 @@ class AirliftModel:
     def record_ground(self, aircraft: Aircraft, airfield: str, arrive: float, start: float, end: float,
                       activity: Activity, payload_t: float = 0.0, requirement: int = -1, in_progress: bool = False,
                       ) -> None:
-        """One row of ground.csv: asked for a spot, got it, left it (or still holds it at the end: ``in_progress``)."""
-        self._ground.add(GroundRow(aircraft.name, aircraft.type.name, airfield, arrive, start, end, activity, payload_t,
-                                   requirement, in_progress))
+        """One row of ground.csv (a GroundRow): asked for a spot, got it, left it (or still holds it at the end:
+        ``in_progress``)."""
+        self._ground.add((aircraft.name, aircraft.type.name, airfield, arrive, start, end, activity, payload_t,
+                          requirement, in_progress))
 
 
 def van_der_corput(n: int) -> float:

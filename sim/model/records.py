@@ -249,30 +249,3 @@ class Records:
     gridlock: list[dict[str, Any]] = field(default_factory=list)
     # What each delivery was, by class and item (CARGO_DELIVERY_KINDS)
     cargo_deliveries: DictRows = field(default_factory=lambda: DictRows(CARGO_DELIVERY_KINDS))
-
-
-class RowBuffer:
-    """Rows on their way into a column table, a batch at a time: appending one tuple to a list costs far
-    less than appending each of its values to its column. ``flush`` moves the rows held into the columns;
-    until then the table lacks them (the engine flushes when the run finishes)."""
-
-    def __init__(self, table: dict[str, Any], batch: int = 1024, compact_rows: int = COMPACT_ROWS):
-        self.table = table
-        self.rows: list[tuple] = []
-        self.batch = batch  # rows held at most: some 100 kB, whatever the run's length
-        self.compact_rows = compact_rows
-
-    def add(self, row: LegRow | GroundRow | DeliveryRow) -> None:
-        """Append one row (its values in column order)."""
-        self.rows.append(row)
-        if len(self.rows) >= self.batch:
-            self.flush()
-
-    def flush(self) -> None:
-        """Move the rows held into the table's columns."""
-        if self.rows:
-            for column, values in zip(self.table.values(), zip(*self.rows, strict=True), strict=True):
-                column.extend(values)
-            self.rows.clear()
-            if len(next(iter(self.table.values()))) >= self.compact_rows:
-                compact(self.table)

@@ -15,7 +15,8 @@ from sim.data.catalog import aircraft_catalog
 from sim.geo import geodesy
 from sim.model.crews import Crew, CrewRoster
 from sim.model.randomness import BREAKS, GROUND, REPAIRS, Randomness
-from sim.model.records import Records, RowBuffer
+from sim.model.logbook import RowBuffer
+from sim.model.records import Records
 from sim.model.trips import Trip, TripPlanner
 from sim.scenario.compile import build_world
 from sim.scenario.loading import load_scenario

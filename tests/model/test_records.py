@@ -8,7 +8,8 @@ from array import array
 import numpy as np
 import pytest
 
-from sim.model.records import CARGO_DELIVERY_KINDS, Codes, DictRows, GroundRow, Records, RowBuffer
+from sim.model.logbook import RowBuffer
+from sim.model.records import CARGO_DELIVERY_KINDS, Codes, DictRows, GroundRow, Records
 
 
 def test_codes_read_back_the_values_put_in():
@@ -85,3 +86,10 @@ def test_cargo_deliveries_are_coded_once_long(monkeypatch):
     for row in made:
         rows.append(row)
     assert isinstance(rows.columns["type"], Codes) and list(rows) == made
+
+
+def test_a_row_that_lacks_a_column_is_refused_when_the_buffer_flushes():
+    buffer = RowBuffer(Records().ground, batch=10)
+    buffer.add(GROUND_ROWS[0][:-1])  # a plain tuple, as the engine adds them: one value short
+    with pytest.raises(ValueError):
+        buffer.flush()
