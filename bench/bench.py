@@ -108,7 +108,7 @@ def timed_model(scenario: Scenario) -> tuple[float, int, int, int]:
     model.env.run(until=scenario.days * HOURS_PER_DAY)
     seconds = time.process_time() - start
     model.flush_records()
-    events = next(model.env._eid)  # simpy numbers every scheduled event
+    events = model.env.take_id()  # the kernel numbers every scheduled event
     requests = sum(1 for activity in model.records.ground["activity"] if activity in SPOT_ACTIVITIES)
     return seconds, events, requests, len(model.records.legs["aircraft"])
 

@@ -6,8 +6,8 @@ within two standard errors of their difference, and a two-sample Kolmogorov-Smir
 (scipy.stats.ks_2samp) must not reject at 1 %. Prints one row per scenario and figure; exit 1 if any fails.
 
 A side is a git revision (its tree is exported with ``git archive`` into a temporary folder, its compiled
-core built where it has one, and run there: nothing in this checkout changes) or a folder of results holding ``<scenario>/replications.csv``
-(as ``--keep`` leaves them):
+core built where it has one, and run there: nothing in this checkout changes) or a folder of results
+holding ``<scenario>/replications.csv`` (as ``--keep`` leaves them):
 
     python scripts/compare_replications.py main HEAD
     python scripts/compare_replications.py HEAD~3 HEAD --replications 500 --workers 2 --scenarios tobruk_hub

@@ -13,11 +13,10 @@ from collections.abc import Callable, Collection, Generator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sim.model import kernel
-
 from sim.data.catalog import AircraftType
 from sim.flight import performance
 from sim.geo.airspace import AirspacePolicy
+from sim.model import kernel
 from sim.model.cargo import CargoLedger
 from sim.model.crews import Crew, CrewRoster
 from sim.model.instant import due_first, fire, reserve

@@ -9,19 +9,18 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any
 
-from sim.model import kernel
-
 from sim.flight import performance
 from sim.geo.airspace import AirspacePolicy
+from sim.model import kernel
 from sim.model.aircraft import Aboard, Aircraft, Flight, Job
 from sim.model.cargo import CargoLedger
 from sim.model.crews import CrewRoster
 from sim.model.dispatch import DispatchRule, IdleAircraft, capable_type_counts, rule_named
 from sim.model.events import Event
+from sim.model.logbook import RowBuffer
 from sim.model.packing import Hold, Load, Manifest, hold_of
 from sim.model.ramp import Parking, ParkingLine, Ramp
 from sim.model.randomness import Randomness
-from sim.model.logbook import RowBuffer
 from sim.model.records import Activity, Purpose, Records
 from sim.model.specs import HOURS_PER_DAY, FleetSpec, RequirementSpec, carries_class, may_serve
 from sim.model.trips import TripPlanner, fuel_after_hop_t

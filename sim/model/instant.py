@@ -10,8 +10,8 @@ same event for event; otherwise ``fire`` queues the event in the place reserved 
 for it as before. Each skipped event saves simpy a step (a replication of lose_hmeimim_sweep: 6,840 -> 5,270
 events with parking holds off, 12,020 -> 10,180 with them).
 
-This reads simpy's queue of (time, priority, id, event) and its id counter (``Environment._queue``,
-``Environment._eid``: simpy 4), as ``Environment.schedule`` fills them.
+This reads the kernel's queue of (time, priority, id, event) (``Environment._queue``, as in simpy 4) and
+takes an id from its counter (``Environment.take_id``), as ``Environment.schedule`` does.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from sim.model.kernel import NORMAL
 
 def reserve(env: kernel.Environment) -> int:
     """The id an event triggered now takes (it is taken): its place among the events of this instant."""
-    return next(env._eid)
+    return env.take_id()
 
 
 def due_first(env: kernel.Environment, eid: int) -> bool:

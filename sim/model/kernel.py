@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator
 from heapq import heappop, heappush
-from itertools import count
 from typing import Any, Final
 
 from simpy.exceptions import Interrupt
@@ -188,12 +187,20 @@ class Environment:
     def __init__(self, initial_time: float = 0.0) -> None:
         self.now = initial_time  # hours; set by the kernel alone
         self._queue: list[tuple[float, int, int, Event]] = []
-        self._eid = count()
+        self._ids = 0  # the id the next event queued takes (simpy counts with itertools.count)
         self.active_process: Process | None = None
 
     def schedule(self, event: Event, priority: int = NORMAL, delay: float = 0.0) -> None:
         """Queue ``event`` ``delay`` hours from now."""
-        heappush(self._queue, (self.now + delay, priority, next(self._eid), event))
+        eid = self._ids
+        self._ids = eid + 1
+        heappush(self._queue, (self.now + delay, priority, eid, event))
+
+    def take_id(self) -> int:
+        """Take the id the next event would have (``sim.model.instant`` reserves an event's place with it)."""
+        eid = self._ids
+        self._ids = eid + 1
+        return eid
 
     def event(self) -> Event:
         return Event(self)

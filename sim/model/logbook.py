@@ -7,6 +7,8 @@ into Python for every leg and ground activity. ``flush`` checks each row has eve
 
 from __future__ import annotations
 
+import struct
+from array import array
 from typing import Any
 
 from sim.model.records import COMPACT_ROWS, compact
@@ -33,7 +35,10 @@ class RowBuffer:
         """Move the rows held into the table's columns."""
         if self.rows:
             for column, values in zip(self.table.values(), zip(*self.rows, strict=True), strict=True):
-                column.extend(values)
+                if isinstance(column, array):  # packed at once: array.extend converts value by value, slowly
+                    column.frombytes(struct.pack(f"{len(values)}{column.typecode}", *values))
+                else:
+                    column.extend(values)
             self.rows.clear()
             if len(next(iter(self.table.values()))) >= self.compact_rows:
                 compact(self.table)

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from sim.data.catalog import aircraft_catalog
 from sim.geo import geodesy
 from sim.model.crews import Crew, CrewRoster
-from sim.model.randomness import BREAKS, GROUND, REPAIRS, Randomness
 from sim.model.logbook import RowBuffer
+from sim.model.randomness import BREAKS, GROUND, REPAIRS, Randomness
 from sim.model.records import Records
 from sim.model.trips import Trip, TripPlanner
 from sim.scenario.compile import build_world
@@ -171,7 +171,6 @@ def test_the_planner_skips_only_stops_that_cannot_win(name):
 def records_and_steps(name: str, replication: int):
     """A scenario's records (legs, ground activities, deliveries) and the events the kernel processed."""
     from sim.model import kernel
-
     from sim.model.engine import simulate
 
     world = build_world(load_scenario(f"scenarios/{name}.yaml"))

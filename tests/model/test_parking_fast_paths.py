@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sim import run
-from sim.model.aircraft import Flight
 from sim.model import kernel
+from sim.model.aircraft import Flight
 from sim.model.engine import AirliftModel
 from sim.model.ramp import EPS_H, OVERSTAY_CHECK_H, SLOT_GAP_H, Parking, ParkingLine, earliest, room
 from sim.model.randomness import Randomness
