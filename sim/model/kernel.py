@@ -1,17 +1,21 @@
 """The event kernel: simpy's environment, events and processes, as much of them as the model uses, written
 so that mypyc compiles them with the rest of the core.
 
-Why not simpy itself: with the model compiled, simpy's interpreted event loop and its properties were a
-third of a replication's time (``bench/README.md``, "compiled core"). This module keeps simpy's semantics
-to the letter, so a run is the same event for event: a queue of ``(time, priority, id, event)`` in a heap,
-ids from one counter, urgent before normal at a time, callbacks run in the order they were added, a process
-resumed by the event it waits for and interrupted by an urgent ``Interruption``, ``a | b`` an event that
-fires when the first of the two is processed. ``tests/model/test_kernel.py`` runs the model on simpy's
-``Environment`` and on this one and asserts identical runs; ``Interrupt`` is simpy's own exception.
+Why not simpy itself: with the model compiled, simpy's interpreted event loop and its ``now`` property
+cost a sixth of a replication (``bench/README.md``). This module keeps simpy's order of events, so a run is
+the same event for event: a queue of ``(time, priority, id, event)`` in a heap, ids from one counter, urgent
+before normal at a time, callbacks run in the order they were added, a process resumed by the event it
+waits for (at once if that was processed already) and interrupted by an urgent ``Interruption``, a process
+that ends or fails queued as an event, ``a | b`` an event that fires when the first of the two is
+processed. ``tests/model/test_kernel.py`` runs random programs and the model on simpy's ``Environment`` and
+on this one and asserts identical histories; ``Interrupt`` is simpy's own exception.
 
-Left out, because the model never needs them: failing an event by hand, a process waiting on a failed
-process, ``AllOf``, resources and stores. An exception raised in a process propagates at once (simpy raises
-it when the process's own event is processed, which ends the run the same way).
+Where it differs from simpy, none of which the model meets:
+- ``now`` is always a float (simpy's clock is the integer 0 until the first event with a float time);
+- a callback added to an event already processed is never called (simpy's ``callbacks`` is None then, and
+  the append fails): check ``processed`` first, as ``Process`` and ``AnyOf`` do;
+- left out: failing an event by hand, ``AllOf``, resources and stores; an ``AnyOf``'s value is the list of
+  its events processed by then (simpy's is a ``ConditionValue``).
 """
 
 from __future__ import annotations
@@ -65,6 +69,7 @@ class Event:
         return self
 
     def __or__(self, other: Event) -> AnyOf:
+        """An event that fires when the first of the two is processed."""
         return AnyOf(self.env, (self, other))
 
 
@@ -96,7 +101,7 @@ class Process(Event):
         super().__init__(env)
         self._generator = generator
         self.resume: Callback = self._resume  # one bound method, added to and removed from callbacks
-        self.target: Event = Initialize(env, self)
+        self.target: Event | None = Initialize(env, self)  # what it waits for; None once it has ended
 
     @property
     def is_alive(self) -> bool:
@@ -108,10 +113,13 @@ class Process(Event):
         Interruption(self, cause)
 
     def _resume(self, event: Event) -> None:
-        """Send the event's value into the generator (or throw its exception), until it yields an event not
-        yet processed, which it then waits for; when the generator returns, the process is queued."""
+        """Send the event's value into the generator (or throw a copy of its exception), until it yields an
+        event not yet processed, which it then waits for. When the generator returns or raises, the process
+        is queued, triggered with the value or failed with the exception (which ``step`` raises unless a
+        process waiting on this one takes it)."""
         env = self.env
         env.active_process = self
+        target: Event | None = None
         while True:
             try:
                 if event._ok:
@@ -119,16 +127,24 @@ class Process(Event):
                 else:
                     event._defused = True
                     failure = event._value
-                    event = self._generator.throw(type(failure)(*failure.args))
+                    thrown = type(failure)(*failure.args)
+                    thrown.__cause__ = failure
+                    event = self._generator.throw(thrown)
             except StopIteration as stop:
                 self._ok = True
                 self._value = stop.args[0] if stop.args else None
                 env.schedule(self, NORMAL, 0.0)
                 break
+            except BaseException as error:
+                self._ok = False
+                self._value = error
+                env.schedule(self, NORMAL, 0.0)
+                break
             if not event.processed:
                 event.callbacks.append(self.resume)
+                target = event
                 break
-        self.target = event
+        self.target = target
         env.active_process = None
 
 
@@ -149,10 +165,11 @@ class Interruption(Event):
         self.env.schedule(self, URGENT, 0.0)
 
     def _interrupt(self, event: Event) -> None:
-        process = self.process
-        if process._value is not PENDING:  # it ended after this interrupt was queued
+        """Take the process off the event it waits for and throw the interrupt into it."""
+        process, target = self.process, self.process.target
+        if process._value is not PENDING or target is None:  # it ended after this interrupt was queued
             return
-        process.target.callbacks.remove(process.resume)
+        target.callbacks.remove(process.resume)
         process.resume(self)
 
 
@@ -171,10 +188,12 @@ class AnyOf(Event):
         self.callbacks.append(self._build_value)
 
     def _check(self, event: Event) -> None:
+        """One of the events was processed: the first one triggers this one."""
         if self._value is PENDING:
             self.succeed()
 
     def _build_value(self, event: Event) -> None:
+        """Processed: the events still pending forget it, and its value lists those processed."""
         for each in self._events:
             if self.check in each.callbacks:
                 each.callbacks.remove(self.check)
@@ -185,7 +204,7 @@ class Environment:
     """The clock and the queue of triggered events."""
 
     def __init__(self, initial_time: float = 0.0) -> None:
-        self.now = initial_time  # hours; set by the kernel alone
+        self.now = float(initial_time)  # hours; set by the kernel alone
         self._queue: list[tuple[float, int, int, Event]] = []
         self._ids = 0  # the id the next event queued takes (simpy counts with itertools.count)
         self.active_process: Process | None = None
@@ -203,12 +222,15 @@ class Environment:
         return eid
 
     def event(self) -> Event:
+        """A new pending event."""
         return Event(self)
 
     def timeout(self, delay: float = 0.0, value: Any = None) -> Timeout:
+        """An event that fires ``delay`` hours from now, with ``value``."""
         return Timeout(self, delay, value)
 
     def process(self, generator: ProcessGenerator) -> Process:
+        """Start a process: the generator runs from its first line at this instant, urgently."""
         return Process(self, generator)
 
     def step(self) -> None:
@@ -218,8 +240,11 @@ class Environment:
         event.processed = True
         for callback in callbacks:
             callback(event)
-        if not event._ok and not event._defused:
-            raise event._value
+        if not event._ok and not event._defused:  # a process failed and none waiting on it took the exception
+            failure = event._value
+            raised = type(failure)(*failure.args)
+            raised.__cause__ = failure
+            raise raised
 
     def run(self, until: float | None = None) -> None:
         """Process events until the clock reaches ``until`` hours (events of that time queued earlier than

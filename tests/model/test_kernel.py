@@ -90,15 +90,48 @@ def test_either_of_two_events_fires_when_the_first_is_processed():
     env.process(waiter())
     env.timeout(2.0).callbacks.append(lambda _e: closing.succeed())
     env.timeout(3.0).callbacks.append(lambda _e: spot.succeed())
+    env.run(until=2.5)
+    assert log == [(2.0, False, True)]
+    assert spot.callbacks == []  # still pending, and the condition's check was taken off it
     env.run()
     assert log == [(2.0, False, True)]
-    assert closing.callbacks == [] and spot.callbacks == []  # the condition's checks were taken away
 
 
-# Random programs of processes that wait, spawn, interrupt, race two events: the history on simpy and on
-# the kernel must match step for step.
-steps = st.lists(st.tuples(st.sampled_from(["wait", "spawn", "interrupt", "race", "fire"]),
-                           st.sampled_from([0.0, 0.5, 1.0, 2.0])), min_size=1, max_size=8)
+def test_a_process_that_fails_fails_the_run_unless_a_process_waiting_on_it_takes_the_exception():
+    def failing(env):
+        yield env.timeout(1.0)
+        raise ValueError("no fuel")
+
+    def parent(env, log):
+        try:
+            yield env.process(failing(env))
+        except ValueError as error:
+            log.append((env.now, str(error), type(error.__cause__)))
+
+    env, log = kernel.Environment(), []
+    env.process(parent(env, log))
+    env.run()
+    assert log == [(1.0, "no fuel", ValueError)]  # a copy, caused by the original, as simpy throws it
+    alone = kernel.Environment()
+    alone.process(failing(alone))
+    with pytest.raises(ValueError, match="no fuel"):
+        alone.run()
+
+
+def test_a_run_stops_where_simpy_stops_when_the_hours_do_not_add_up_exactly():
+    # simpy queues its stop at now + (until - now), which is not always ``until`` in floating point
+    now, until = 208.23983445065096, 7722832.980054355
+    assert now + (until - now) != until
+    ours, theirs = kernel.Environment(initial_time=now), simpy.Environment(initial_time=now)
+    ours.run(until=until)
+    theirs.run(until=until)
+    assert ours.now == theirs.now
+
+
+# Random programs of processes that wait, spawn, join, interrupt, race two events, fire and wait on shared
+# signals (fired or not), and fail: the history on simpy and on the kernel must match step for step.
+OPS = ["wait", "spawn", "join", "interrupt", "race", "fire", "signal", "fail"]
+steps = st.lists(st.tuples(st.sampled_from(OPS), st.sampled_from([0.0, 0.5, 1.0, 2.0])), min_size=1, max_size=8)
 
 
 def history(module, programs) -> list:
@@ -108,6 +141,8 @@ def history(module, programs) -> list:
 
     def body(i: int, program):
         for k, (op, hours) in enumerate(program):
+            if op == "fail":  # the process fails: those joining it get the exception, else the run fails
+                raise ValueError(i)
             try:
                 if op == "wait":
                     yield env.timeout(hours)
@@ -120,16 +155,26 @@ def history(module, programs) -> list:
                     yield env.timeout(hours)
                 elif op == "race":
                     yield signals[k % 3] | env.timeout(hours)
+                    log.append(("raced", [s.triggered for s in signals]))
+                elif op == "join":
+                    log.append(("joined", (yield processes[(i + k) % len(processes)])))
+                elif op == "signal":  # several may wait on a signal, fired or not; resumed by it, yield it again
+                    log.append(("signalled", (yield signals[k % 3]), (yield signals[k % 3])))
                 elif not signals[k % 3].triggered:
                     signals[k % 3].succeed(i)
             except module.Interrupt as stop:
                 log.append(("interrupted", i, env.now, stop.cause))
+            except ValueError as error:  # a process joined failed
+                log.append(("caught", i, env.now, error.args))
             log.append((op, i, env.now))
         return i
 
     for program in programs:
         processes.append(env.process(body(len(processes), program)))
-    env.run()
+    try:
+        env.run(until=50.0)
+    except (ValueError, RuntimeError) as error:  # a failure no process took; a process joining itself
+        log.append(("run failed", type(error).__name__, env.now))
     return log
 
 
