@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
+from itertools import zip_longest
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -75,8 +76,8 @@ def draw(here: Callable[[], None], groups: Sequence[Sequence[Callable[[], None]]
 
     Without a drawer, the charts' modules (matplotlib: some 0.3 s) are imported first, once: a forked child
     inherits them, where otherwise both processes imported them after the fork."""
-    if drawers.active():
-        drawers.draw(here, [[job] for group in groups for job in group])
+    if drawers.active():  # the groups' first jobs first (the longest charts: throughput, ground), then the others
+        drawers.draw(here, [[job] for jobs in zip_longest(*groups) for job in jobs if job is not None])
         return
     from sim.results import maps, plots  # noqa: F401
 
