@@ -91,6 +91,7 @@ def test_a_run_writes_the_same_files_with_the_drawer_as_without(tmp_path):
         out = tmp_path / f"out{beside}"
         done = _python("-m", "sim", "run", str(path), "--out", str(out), draw_beside=beside)
         assert done.returncode == 0, done.stderr
+        assert f"Results in {out}/" in done.stdout  # the whole output, flushed before the command left at once
         files[beside] = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
     assert sorted(files["1"]) == sorted(files["0"])
     assert {n for n in files["1"] if n.endswith(".png")} == {"throughput.png", "ground.png", "routes.png"}
