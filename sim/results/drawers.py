@@ -83,7 +83,10 @@ def _serve(jobs_read: int, answers_write: int) -> None:
             environment, groups = pickle.loads(_read(jobs_read))
             os.environ.clear()  # the command's, as it is now: --no-cache, for one, was read after the fork
             os.environ.update(environment)
-            _write(answers_write, pickle.dumps(_draw_forked(groups)))
+            answers, forks = _draw_forked(groups)
+            _write(answers_write, pickle.dumps(answers))
+            for pid in forks:  # after the answer: the command goes on while the system frees the forks' memory
+                os.waitpid(pid, 0)
     except EOFError:  # the command is done with it
         pass
     except BaseException:  # the parent gone, Ctrl-C: the parent draws what is left
@@ -92,39 +95,45 @@ def _serve(jobs_read: int, answers_write: int) -> None:
         os._exit(status)
 
 
-def _draw_forked(groups: list[list[Job]]) -> list[list[bool] | None]:
-    """Each group's jobs in a fork of this (warm) process, all at once; which jobs ran, per group (None:
-    the fork died)."""
-    forks = []
-    for group in groups:
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            os.close(read)
-            status = 1
-            try:
-                ran = []
-                for job in group:
-                    try:
-                        job()
-                        ran.append(True)
-                    except Exception:  # raised again when the parent runs the job itself
-                                        ran.append(False)
-                _write(write, pickle.dumps(ran))
-                status = 0
-            finally:
-                os._exit(status)
-        os.close(write)
-        forks.append((pid, read))
+def _draw_forked(groups: list[list[Job]]) -> tuple[list[list[bool] | None], list[int]]:
+    """Each group's jobs in a fork of this (warm) process, all at once: which jobs ran, per group (None:
+    the fork died), once every fork has answered, and the forks, to be reaped after the answer is sent."""
+    forks = [_fork(group) for group in groups]
     answers: list[list[bool] | None] = []
-    for pid, read in forks:
+    for _pid, read in forks:
         try:
             answers.append(pickle.loads(_read(read)))
         except (EOFError, OSError, pickle.UnpicklingError):
             answers.append(None)
         os.close(read)
-        os.waitpid(pid, 0)
-    return answers
+    return answers, [pid for pid, _read in forks]
+
+
+def _fork(group: list[Job]) -> tuple[int, int]:
+    """A fork that runs the jobs of ``group`` in turn and answers which ran (its pid and the answer's pipe).
+    It leaves without collecting its garbage (a chart's cycles): the system frees its memory at once."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        import gc
+
+        gc.disable()
+        os.close(read)
+        status = 1
+        try:
+            ran = []
+            for job in group:
+                try:
+                    job()
+                    ran.append(True)
+                except Exception:  # raised again when the parent runs the job itself
+                    ran.append(False)
+            _write(write, pickle.dumps(ran))
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write)
+    return pid, read
 
 
 def _warm_up() -> None:
