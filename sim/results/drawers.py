@@ -7,9 +7,10 @@ and simulates, the drawer loads the charting code and draws a figure nobody sees
 ``draw`` then hands it the chart jobs: it forks once per group, each fork already warm, and this
 process writes the tables meanwhile.
 
-Only ``airlift run`` starts a drawer (unless ``AIRLIFT_DRAW_BESIDE`` is not ``1``), on Linux; without
-one (the library called from a user's program, a notebook), ``draw`` runs the jobs as
-``sim.results.writing.run_beside`` does. A job is a picklable call (a ``functools.partial`` of a
+Only ``airlift run`` starts a drawer (unless ``AIRLIFT_DRAW_BESIDE`` is not ``1``), on Linux, and not
+when other processes already keep every core busy (``cores_taken``); without one (that, or the library
+called from a user's program, a notebook), ``draw`` runs the jobs as ``sim.results.writing.run_beside``
+does. A job is a picklable call (a ``functools.partial`` of a
 module-level function) that writes its own files; the files are the same whoever draws them. A job
 that fails in the drawer runs again here, so that its error is raised in this process.
 """
@@ -196,14 +197,29 @@ def _read(fd: int) -> bytes:
 
 
 def start() -> None:
-    """Fork the drawer (once; only where ``AIRLIFT_DRAW_BESIDE`` is ``1``, on Linux). Call it before any
-    thread starts: the command calls it first thing."""
-    if _DRAWERS or not (os.environ.get("AIRLIFT_DRAW_BESIDE") == "1" and sys.platform.startswith("linux")
-                        and hasattr(os, "fork")):
+    """Fork the drawer (once; only where ``AIRLIFT_DRAW_BESIDE`` is ``1``, on Linux, and unless the cores
+    are already taken; ``always``: whatever the load, for tests). Call it before any thread starts: the
+    command calls it first thing."""
+    wanted = os.environ.get("AIRLIFT_DRAW_BESIDE")
+    if _DRAWERS or wanted not in ("1", "always") or not (sys.platform.startswith("linux") and hasattr(os, "fork")):
+        return
+    if wanted == "1" and cores_taken():
         return
     sys.stdout.flush()
     sys.stderr.flush()
     _DRAWERS.append(_Drawer())
+
+
+def cores_taken() -> bool:
+    """Is the machine's 1-minute load average at least its number of cores? Then the other processes keep
+    every core busy, and drawing ahead costs more than it saves: the drawer's own work (a figure drawn to
+    warm up, a fork per chart, the jobs sent: some 0.06-0.1 s of CPU) and its waits, each a wake-up among
+    the other processes (the peer shuttle's warm run under a load of 5 on 2 cores: 3.12 units with the
+    drawer, 2.70 without; on a quiet machine 0.80 of the time without)."""
+    try:
+        return os.getloadavg()[0] >= (os.cpu_count() or 1)
+    except OSError:  # no load average on this system
+        return False
 
 
 def active() -> bool:

@@ -45,7 +45,7 @@ drawers.stop()
 """
 
 
-def _python(*args: str, draw_beside: str = "1") -> subprocess.CompletedProcess[str]:
+def _python(*args: str, draw_beside: str = "always") -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "AIRLIFT_DRAW_BESIDE": draw_beside, "MPLBACKEND": "Agg"}
     return subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
 
@@ -71,6 +71,16 @@ def test_from_the_library_no_drawer_starts_and_every_job_runs_in_this_process(mo
     assert pids == [os.getpid()] * 3
 
 
+def test_no_drawer_starts_when_other_processes_keep_every_core_busy(monkeypatch):
+    monkeypatch.setenv("AIRLIFT_DRAW_BESIDE", "1")
+    monkeypatch.setattr(os, "getloadavg", lambda: (float(os.cpu_count() or 1), 0.0, 0.0))
+    assert drawers.cores_taken()
+    drawers.start()
+    assert not drawers.active()
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.5, 0.0, 0.0))
+    assert not drawers.cores_taken()
+
+
 def test_a_frozen_dataclass_of_the_compiled_core_goes_to_the_drawer_whole():
     import pickle
 
@@ -87,15 +97,15 @@ def test_a_run_writes_the_same_files_with_the_drawer_as_without(tmp_path):
     path = tmp_path / "micro.yaml"
     path.write_text(json.dumps(data))  # JSON is YAML
     files = {}
-    for beside in ("1", "0"):
+    for beside in ("always", "0"):
         out = tmp_path / f"out{beside}"
         done = _python("-m", "sim", "run", str(path), "--out", str(out), draw_beside=beside)
         assert done.returncode == 0, done.stderr
         assert f"Results in {out}/" in done.stdout  # the whole output, flushed before the command left at once
         files[beside] = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
-    assert sorted(files["1"]) == sorted(files["0"])
-    assert {n for n in files["1"] if n.endswith(".png")} == {"throughput.png", "ground.png", "routes.png"}
-    for name, content in files["1"].items():
+    assert sorted(files["always"]) == sorted(files["0"])
+    assert {n for n in files["always"] if n.endswith(".png")} == {"throughput.png", "ground.png", "routes.png"}
+    for name, content in files["always"].items():
         if name != "run.json":  # its provenance has the time of writing
             assert content == files["0"][name], name
 
