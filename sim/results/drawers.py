@@ -1,18 +1,18 @@
 """A run's charts drawn by a process the ``airlift run`` command starts first thing.
 
-Importing matplotlib and the charting code and drawing a first figure cost about 0.35 s, which a warm
+Importing matplotlib and the charting code and drawing a first figure cost about 0.3 s, which a warm
 `airlift run` used to spend after the simulation, on its critical path. ``start`` forks a *drawer*
-before the command imports anything else (``sim.__main__``); while the command imports ``sim.cli``
-and simulates, the drawer loads the charting code and draws a figure nobody sees, on the other core.
-``draw`` then hands it the chart jobs: it forks once per group, each fork already warm, and this
-process writes the tables meanwhile.
+before the command imports ``sim.cli`` (``sim.__main__``); while the command imports and simulates, the
+drawer loads the charting code and draws a figure nobody sees, on the other core. ``draw`` then hands it
+the chart jobs: it forks once per group, each fork already warm, and this process writes the tables
+meanwhile.
 
 Only ``airlift run`` starts a drawer (unless ``AIRLIFT_DRAW_BESIDE`` is not ``1``), on Linux, and not
 when other processes already keep every core busy (``cores_taken``); without one (that, or the library
 called from a user's program, a notebook), ``draw`` runs the jobs as ``sim.results.writing.run_beside``
-does. A job is a picklable call (a ``functools.partial`` of a
-module-level function) that writes its own files; the files are the same whoever draws them. A job
-that fails in the drawer runs again here, so that its error is raised in this process.
+does. A job is a picklable call (a ``functools.partial`` of a module-level function) that writes its own
+files; the files are the same whoever draws them. A job that fails in the drawer runs again here, so that
+its error is raised in this process.
 """
 
 from __future__ import annotations
@@ -55,11 +55,13 @@ class _Drawer:
         except OSError:  # the drawer is gone
             here()
             return [job for group in groups for job in group]
-        here()
         try:
-            done = pickle.loads(_read(self._answers))
-        except (EOFError, OSError, pickle.UnpicklingError):
-            done = [None] * len(groups)
+            here()
+        finally:  # should ``here`` fail, the forks finish first: nothing writes into a folder being removed
+            try:
+                done = pickle.loads(_read(self._answers))
+            except (EOFError, OSError, pickle.UnpicklingError):
+                done = [None] * len(groups)
         return [job for group, ran in zip(groups, done, strict=True)
                 for i, job in enumerate(group) if ran is None or not ran[i]]
 

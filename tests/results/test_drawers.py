@@ -30,6 +30,14 @@ def fail():
 def environment():
     (out / "environment").write_text(os.environ.get("AIRLIFT_CACHE", "unset"))
 
+def slow():
+    import time
+    time.sleep(0.3)
+    (out / "slow").write_text("drawn")
+
+def tables():
+    raise OSError("disk full")
+
 drawers.start()
 os.environ["AIRLIFT_CACHE"] = "off"  # as --no-cache sets it, after the fork
 drawers.draw(functools.partial(mark, "here"), [[functools.partial(mark, "a")],
@@ -39,6 +47,11 @@ try:
 except ValueError as error:
     (out / "raised").write_text(f"{os.getpid()} {error}")
 drawers.draw(functools.partial(mark, "again"), [[functools.partial(mark, "d")], [environment]])
+
+try:
+    drawers.draw(tables, [[slow]])
+except OSError:
+    (out / "tables_failed").write_text(str((out / "slow").exists()))
 (out / "drawer").write_text(str(drawers._DRAWERS[0].pid))
 drawers.stop()
 (out / "parent").write_text(str(os.getpid()))
@@ -59,6 +72,7 @@ def test_each_group_is_drawn_in_a_fork_of_the_drawer_and_an_error_is_raised_in_t
     assert pid["b"] == pid["c"]  # a group's jobs in one fork, in turn
     assert (tmp_path / "raised").read_text() == f"{pid['parent']} a chart failed"
     assert (tmp_path / "environment").read_text() == "off"  # the command's environment, as it was when it drew
+    assert (tmp_path / "tables_failed").read_text() == "True"  # this process's job failed after the charts ended
 
 
 def test_from_the_library_no_drawer_starts_and_every_job_runs_in_this_process(monkeypatch):
