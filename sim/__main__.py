@@ -8,7 +8,7 @@ def main() -> None:
     """The ``airlift`` command. ``airlift run`` first forks the process that will draw its charts
     (``sim.results.drawers``): it loads matplotlib and the charting code while this process imports the
     command and simulates, on the other core."""
-    run = _command(sys.argv[1:]) == "run"
+    run = _command(sys.argv[1:]) == "run" and "--help" not in sys.argv
     if run:
         os.environ.setdefault("MPLBACKEND", "Agg")  # as sim.cli.main sets it, before the drawer imports matplotlib
         os.environ.setdefault("AIRLIFT_DRAW_BESIDE", "1")
