@@ -6,6 +6,10 @@ uncertainty); importing them registers them.
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Mapping
+from typing import Any
+
 from sim.cli import (  # noqa: F401  (registers the subcommands)
     cache,
     cargo,
@@ -19,7 +23,23 @@ from sim.cli import (  # noqa: F401  (registers the subcommands)
 )
 from sim.cli.common import app
 
-__all__ = ["app", "main"]
+__all__ = ["app", "lean", "main"]
+
+
+def lean(full: Any, args: list[str], environ: Mapping[str, str]) -> Any:
+    """The app ``full`` with only the command that ``args`` name (``run``, ``sweep``...): Typer builds the
+    Click command of every command and group at each call, reading their signatures (some 20 ms, on the way
+    to every command). The whole app when no single command is named (a group such as ``cache``, a
+    misspelling, ``--help`` anywhere, shell completion): its usage and error messages are unchanged."""
+    name = next((a for a in args if not a.startswith("-")), None)
+    found = [c for c in full.registered_commands
+             if (c.name or c.callback.__name__.replace("_", "-")) == name]
+    if len(found) != 1 or "--help" in args or any(key.endswith("_COMPLETE") for key in environ):
+        return full
+    only = copy.copy(full)
+    only.registered_commands = found
+    only.registered_groups = []
+    return only
 
 
 def main() -> None:
@@ -65,7 +85,7 @@ def main() -> None:
     gc.freeze()
     gc.set_threshold(50_000, 20, 20)
     try:
-        app()
+        lean(app, sys.argv[1:], os.environ)()
     except SystemExit as exc:
         if INTERRUPTED.is_set():
             # Interrupted: the workers are ended and the temporary files removed by now; leave without the

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
+from itertools import zip_longest
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.model.records import GROUND_COLUMNS, LEG_COLUMNS
+from sim.results import drawers
 from sim.results.integrity import seal
 from sim.results.summary_types import Summary, replications_in
 from sim.results.writing import run_beside, write_csv, write_files, write_json, write_lines
@@ -66,12 +68,17 @@ def _chart(name: str, *args: Any) -> None:
 
 
 def draw(here: Callable[[], None], groups: Sequence[Sequence[Callable[[], None]]]) -> None:
-    """Run ``here`` (the tables) and the chart jobs: the first group beside the rest (``run_beside``: in a
-    forked child where the command allows it), so the first group should take about as long as the rest.
-    Every job writes its own files; the files are the same either way.
+    """Run ``here`` (the tables) and the chart jobs. With the command's drawer (``sim.results.drawers``,
+    forked as the command started, the charting code loaded while it simulated) each job in a fork of its
+    own; without, the first group beside the rest (``run_beside``: in a forked child where the command
+    allows it), so the first group should take about as long as the rest. Every job writes its own files;
+    the files are the same either way.
 
-    The charts' modules (matplotlib: some 0.3 s) are imported first, once: a forked child inherits them,
-    where otherwise both processes imported them after the fork."""
+    Without a drawer, the charts' modules (matplotlib: some 0.3 s) are imported first, once: a forked child
+    inherits them, where otherwise both processes imported them after the fork."""
+    if drawers.active():  # the groups' first jobs first (the longest charts: throughput, ground), then the others
+        drawers.draw(here, [[job] for jobs in zip_longest(*groups) for job in jobs if job is not None])
+        return
     from sim.results import maps, plots  # noqa: F401
 
     rest = [here, *(job for group in groups[1:] for job in group)]

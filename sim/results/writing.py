@@ -263,9 +263,12 @@ def _clean_column(values: Sequence[Any]) -> Sequence[Any]:
     """One column as write_csv writes its values: floats rounded (as text), NaN empty."""
     if isinstance(values, array) and values.typecode == "d":
         return _rounded_texts(values)
-    if not set(map(type, values)) <= _PLAIN_TYPES:
-        return [_clean(v) for v in values]
-    return values
+    types = set(map(type, values))
+    if types <= _PLAIN_TYPES:
+        return values
+    if types == {float}:  # a list of floats only (rows as dicts: sorties.csv, ground.csv): as an array('d') is
+        return _rounded_texts(array("d", values))
+    return [_clean(v) for v in values]
 
 
 _PLAIN_TYPES = {str, int, bool, type(None)}  # written as they are

@@ -61,6 +61,14 @@ def test_floats_are_written_as_round_to_4_decimals_prints_them():
     assert csv_lines([beyond]) == b"100000000000.0\r\n-3000000000000000.0\r\n1e+300\r\ninf\r\n-inf\r\n\"\"\r\n0.5\r\n"
 
 
+def test_a_list_of_floats_is_written_as_the_same_floats_in_an_array_and_a_mixed_list_value_by_value():
+    rng = random.Random(11)
+    values = [rng.uniform(-1e4, 1e4) for _ in range(5000)] + [0.0, -0.0, -4e-5, math.nan, math.inf, 1e300, 2.5]
+    assert csv_lines([values]) == csv_lines([array("d", values)])
+    assert csv_lines([values]).endswith(b'\r\n""\r\ninf\r\n1e+300\r\n2.5\r\n')
+    mixed = [1, 2.5, None, 0.00004, True, "x"]  # an int stays an int ("1", not "1.0"), None empty
+    assert csv_lines([mixed]) == b'1\r\n2.5\r\n""\r\n0.0\r\nTrue\r\nx\r\n'
+
 @pytest.mark.slow
 def test_a_replicated_run_on_dask_gives_the_same_traces(tmp_path):
     s = scenario(days=4, requirements=[{"from": "ORIG", "to": "DEST", "tons": 1e6}],
