@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any, cast
 
@@ -60,8 +60,9 @@ def _date(start: date, day: int | None) -> str | None:
     return None if day is None else (start + timedelta(days=day)).isoformat()
 
 
-def closure_day(times_h: list[float], tons: list[float], requested_t: float) -> int | None:
-    """First day (0-based) by whose end cumulative deliveries reach ``requested_t``."""
+def closure_day(times_h: Sequence[float], tons: Sequence[float], requested_t: float) -> int | None:
+    """First day (0-based) by whose end cumulative deliveries reach ``requested_t``. The times and tons are
+    any sequences of floats: the deliveries' columns (``array('d')``) or lists of some of their rows."""
     if requested_t <= _EPS:
         return None
     total = 0.0
