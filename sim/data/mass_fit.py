@@ -19,19 +19,24 @@ def fit_mass_model(points: tuple[tuple[float, float], ...], mtow_t: float, oew_t
     geometric mean of range / log(take-off / landing mass); the pair with the least squared log error wins.
     """
     best = (math.inf, 0.0, 0.0)
-    for reserve in np.arange(0.0, 0.15 * capacity_t, 0.1):
+    # Per point, what no reserve changes: the take-off mass, the empty mass with the payload, the log of the range.
+    # The reserves as Python floats: the same doubles as numpy's, added and divided as numpy would, without
+    # numpy's per-scalar cost (1.7 -> 0.3 ms a fit).
+    fixed = [(min(mtow_t, oew_t + payload + capacity_t), oew_t + payload, math.log(range_km))
+             for payload, range_km in points]
+    for reserve in np.arange(0.0, 0.15 * capacity_t, 0.1).tolist():
         logs = []
-        for payload, range_km in points:
-            takeoff = min(mtow_t, oew_t + payload + capacity_t)
-            landing = oew_t + payload + reserve
+        for takeoff, loaded, log_range in fixed:
+            landing = loaded + reserve
             if takeoff <= landing:
                 break
-            logs.append(math.log(range_km) - math.log(math.log(takeoff / landing)))
+            logs.append(log_range - math.log(math.log(takeoff / landing)))
         else:
             k = math.exp(sum(logs) / len(logs))
-            error = sum((x - math.log(k)) ** 2 for x in logs)
+            log_k = math.log(k)
+            error = sum((x - log_k) ** 2 for x in logs)
             if error < best[0] - 1e-12:
-                best = (error, k, float(reserve))
+                best = (error, k, reserve)
     if not math.isfinite(best[0]):
         raise ValueError("payload-range points cannot be met with this MTOW, OEW and fuel capacity")
     return best[1], round(best[2], 1)

@@ -6,6 +6,7 @@ depend on the backend, the number of workers or the order in which tasks finish.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import multiprocessing.context
 import os
@@ -13,7 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from typing import Any
 
@@ -119,17 +120,23 @@ def terminate(pool: ProcessPoolExecutor) -> None:
             process.join(timeout=1.0)
 
 
+TASKS_PER_WORKER = 4  # tasks in flight per worker: one running, the next ones queued so no worker waits
+
+
 def run_tasks(
     pool: Executor,
     fn: Callable[[Any], Any],
     tasks: Sequence[Any],
     on_result: Callable[[int, Any], None] | None = None,
+    window: int | None = None,
 ) -> list[Any]:
     """Results of ``fn(task)`` for every task, in task order.
 
-    ``on_result(index, result)`` is called as each finishes (for progress bars and partial saves). On
-    Ctrl-C the tasks not yet started are cancelled and KeyboardInterrupt propagates; finished results
-    have already been handed to ``on_result``.
+    At most ``window`` tasks are in flight at once (default: TASKS_PER_WORKER per worker of the pool): the
+    next task is submitted as each one finishes, so the pool never holds thousands of futures and a Ctrl-C
+    has little to cancel. ``on_result(index, result)`` is called as each finishes (for progress bars and
+    partial saves). On Ctrl-C the tasks not yet started are cancelled and KeyboardInterrupt propagates;
+    finished results have already been handed to ``on_result``.
     """
     results: list[Any] = [None] * len(tasks)
     pending: dict[Future, int] = {}
@@ -139,22 +146,43 @@ def run_tasks(
         if on_result is not None:
             on_result(i, results[i])
 
-    try:
+    if isinstance(pool, SerialExecutor):  # each task done when submitted: hand it over before the next one runs
         for i, task in enumerate(tasks):
-            future = pool.submit(fn, task)
-            if isinstance(pool, SerialExecutor):  # already done: hand it over before the next one runs
-                finish(future, i)
-            else:
-                pending[future] = i
-        for future in as_completed(pending):
-            finish(future, pending[future])
+            finish(pool.submit(fn, task), i)
+        return results
+    limit = max(1, window if window is not None else TASKS_PER_WORKER * worker_count(pool))
+    queued = iter(enumerate(tasks))
+    try:
+        while True:
+            for i, task in itertools.islice(queued, limit - len(pending)):
+                pending[pool.submit(fn, task)] = i
+            if not pending:
+                return results
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in sorted(finished, key=pending.__getitem__):
+                finish(future, pending.pop(future))
     except KeyboardInterrupt:
         # Cancelled from a thread that this one does not wait for: the interrupt may have struck inside
-        # as_completed while it held some futures' locks (it takes them one by one and cannot give back
-        # those it took before the interrupt), and cancel() takes them again: the hang of 1 Ctrl-C in 10.
+        # wait while it held some futures' locks (it takes them one by one and cannot give back those it
+        # took before the interrupt), and cancel() takes them again: the hang of 1 Ctrl-C in 10.
         threading.Thread(target=_cancel, args=(list(pending),), daemon=True).start()
         raise
-    return results
+
+
+def worker_count(pool: Executor) -> int:
+    """How many tasks ``pool`` runs at once: a process pool's workers, a Dask cluster's threads, or this
+    machine's cores for any other executor (or a cluster without workers yet)."""
+    if isinstance(pool, ProcessPoolExecutor):
+        return int(getattr(pool, "_max_workers", 0)) or os.cpu_count() or 1
+    client = getattr(pool, "_client", None)  # dask.distributed's ClientExecutor
+    if client is not None:
+        try:
+            threads = sum(client.nthreads().values())
+        except Exception:  # a cluster that cannot say: as many as this machine's cores
+            threads = 0
+        if threads:  # none yet (an adaptive cluster): as many as this machine's cores
+            return int(threads)
+    return os.cpu_count() or 1
 
 
 def _cancel(futures: list[Future]) -> None:

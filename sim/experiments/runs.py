@@ -103,12 +103,15 @@ def run(scenario: Scenario, seed: int | None = None, *, replication: int = 0,
 
 
 def run_checked(scenario: Scenario, *, replication: int = 0,
-                progress: Callable[[int, int], None] | None = None, brief: bool = False) -> RunResult:
+                progress: Callable[[int, int], None] | None = None, brief: bool = False,
+                world: World | None = None) -> RunResult:
     """``run`` of a scenario known to be valid as it stands (just validated from its data). ``brief``: the
-    summary holds only ``headline_summary``'s parts (a replication's record needs no more)."""
+    summary holds only ``headline_summary``'s parts (a replication's record needs no more). ``world``: the
+    World ``build_world(scenario)`` built for an earlier run of this scenario, run again (the model never
+    changes a World; it keeps the routes and distances it looked up)."""
     if not isinstance(replication, int) or isinstance(replication, bool) or replication < 0:
         raise ValueError(f"replication: expected a whole number, 0 or more (got {replication!r})")
-    world = build_world(scenario)
+    world = build_world(scenario) if world is None else world
     output = simulate(world, Randomness(world.stochastic, world.run.seed, replication), progress)
     # A brief summary holds HeadlineSummary's keys only: such a result goes to ``task_record``, which reads no more.
     summary = cast(Summary, headline_summary(output)) if brief else summarise(output)

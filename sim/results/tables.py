@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+import operator
+from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any, cast
 
@@ -12,7 +14,7 @@ from sim._version import __version__
 from sim.data import catalog, countries
 from sim.flight import performance
 from sim.model.engine import RunOutput
-from sim.model.records import SPOT_ACTIVITIES
+from sim.model.records import SPOT_ACTIVITIES, DictRows
 from sim.model.specs import HOURS_PER_DAY
 from sim.model.trips import infeasible_legs
 from sim.model.world import World
@@ -60,8 +62,9 @@ def _date(start: date, day: int | None) -> str | None:
     return None if day is None else (start + timedelta(days=day)).isoformat()
 
 
-def closure_day(times_h: list[float], tons: list[float], requested_t: float) -> int | None:
-    """First day (0-based) by whose end cumulative deliveries reach ``requested_t``."""
+def closure_day(times_h: Sequence[float], tons: Sequence[float], requested_t: float) -> int | None:
+    """First day (0-based) by whose end cumulative deliveries reach ``requested_t``. The times and tons are
+    any sequences of floats: the deliveries' columns (``array('d')``) or lists of some of their rows."""
     if requested_t <= _EPS:
         return None
     total = 0.0
@@ -178,21 +181,29 @@ def _headline(out: RunOutput, days: int) -> Headline:
 
 def _flying(out: RunOutput) -> Flying:
     """Sorties, legs, flight hours, fuel, repairs and diversions."""
-    world, legs, ground = out.world, out.records.legs, out.records.ground
-    taxi_climb_t = sum(performance.taxi_climb_fuel_t(world.aircraft[kind]) for kind in legs["type"])
+    legs, ground = out.records.legs, out.records.ground
+    taxi_climb_t = sum(map(_taxi_climb_by_type(out).__getitem__, legs["type"]))
+    flight_fuel_t = sum(legs["fuel_t"])
     return {
         "sorties": len(out.records.deliveries["tons"]),
         "legs_flown": len(legs["aircraft"]),
-        "flight_h": sum(a - d for d, a in zip(legs["depart_h"], legs["arrive_h"], strict=True)),
+        "flight_h": sum(map(operator.sub, legs["arrive_h"], legs["depart_h"])),
         # Fuel used: burned in flight (sorties.csv fuel_t) plus each take-off's taxi and climb allowance.
-        "fuel_t": sum(legs["fuel_t"]) + taxi_climb_t,
-        "flight_fuel_t": sum(legs["fuel_t"]),
+        "fuel_t": flight_fuel_t + taxi_climb_t,
+        "flight_fuel_t": flight_fuel_t,
         "taxi_climb_fuel_t": taxi_climb_t,
-        "repairs": sum(1 for what in ground["activity"] if what == "repair"),
+        "repairs": operator.countOf(ground["activity"], "repair"),
         "repair_h": sum(e - b for b, e, what in zip(ground["start_h"], ground["end_h"], ground["activity"], strict=True)
                         if what == "repair"),
-        "diversions": sum(1 for p in legs["purpose"] if p in ("diverted", "emergency landing")),
+        "diversions": operator.countOf(legs["purpose"], "diverted") + operator.countOf(legs["purpose"], "emergency landing"),
     }
+
+
+def _taxi_climb_by_type(out: RunOutput) -> dict[str, float]:
+    """Each aircraft type's taxi and climb fuel a take-off (``performance.taxi_climb_fuel_t``), for the
+    types of the legs flown: the same number for every leg of a type, looked up rather than computed."""
+    aircraft = out.world.aircraft
+    return {kind: performance.taxi_climb_fuel_t(aircraft[kind]) for kind in dict.fromkeys(out.records.legs["type"])}
 
 
 def _held_hours(ground: dict[str, Any]) -> dict[str, dict[str, float]]:
@@ -210,9 +221,9 @@ def _operations(out: RunOutput, held_h: dict[str, dict[str, float]]) -> Waits:
     return {
         "operations": {"crews": ops.crews, "parking_holds": ops.parking_holds, "dispatch_rule": ops.dispatch_rule,
                        "return_to": ops.return_to},
-        "crew_waits": sum(1 for what in ground["activity"] if what == "crew rest"),
+        "crew_waits": operator.countOf(ground["activity"], "crew rest"),
         "crew_wait_h": sum(held_h["crew rest"].values()),
-        "parking_holds": sum(1 for what in ground["activity"] if what == "parking hold"),
+        "parking_holds": operator.countOf(ground["activity"], "parking hold"),
         "parking_hold_h": sum(held_h["parking hold"].values()),
     }
 
@@ -284,9 +295,11 @@ def _by_aircraft_type(out: RunOutput, days: int, held_h: dict[str, dict[str, flo
     for kind, t in zip(deliveries["type"], deliveries["tons"], strict=True):
         by_type[kind]["sorties"] += 1
         by_type[kind]["delivered_t"] += t
+    taxi_climb_t = _taxi_climb_by_type(out)
     for kind, dep, arr, fuel in zip(legs["type"], legs["depart_h"], legs["arrive_h"], legs["fuel_t"], strict=True):
-        by_type[kind]["flight_h"] += arr - dep
-        by_type[kind]["fuel_t"] += fuel + performance.taxi_climb_fuel_t(world.aircraft[kind])
+        slot = by_type[kind]
+        slot["flight_h"] += arr - dep
+        slot["fuel_t"] += fuel + taxi_climb_t[kind]
     for name, slot in by_type.items():
         slot["mean_payload_t"] = slot["delivered_t"] / slot["sorties"] if slot["sorties"] else 0.0
         slot["flight_h_per_aircraft_day"] = slot["flight_h"] / (slot["aircraft"] * days) if slot["aircraft"] else 0.0
@@ -384,15 +397,15 @@ def cargo_summary(world: Any, deliveries: Iterable[dict[str, Any]]) -> CargoSumm
             pax["requested"] += req.passengers
         if req.bulk_t:
             slot("bulk")["requested_t"] += req.bulk_t
-    for row in deliveries:
-        cls = slot(row["class"])
-        cls["delivered_t"] += row["tons"]
-        if row["class"] == "passengers":
-            cls["delivered"] += row["count"]
-        if row["item"]:
-            item = by_item[row["item"]]
-            item["delivered"] += row["count"]
-            item["sorties_by_type"][row["type"]] = item["sorties_by_type"].get(row["type"], 0) + 1
+    for kind, what, name, tons, count in _delivered(deliveries):
+        cls = slot(what)
+        cls["delivered_t"] += tons
+        if what == "passengers":
+            cls["delivered"] += count
+        if name:
+            item = by_item[name]
+            item["delivered"] += count
+            item["sorties_by_type"][kind] = item["sorties_by_type"].get(kind, 0) + 1
     for cls in by_class.values():
         cls["undelivered_t"] = max(0.0, cls["requested_t"] - cls["delivered_t"])  # no -0.0 from rounding
         if "requested" in cls:
@@ -400,6 +413,15 @@ def cargo_summary(world: Any, deliveries: Iterable[dict[str, Any]]) -> CargoSumm
     for item in by_item.values():
         item["undelivered"] = item["requested"] - item["delivered"]
     return cast(CargoSummary, {"by_class": by_class, "by_item": by_item})  # every key added above
+
+
+def _delivered(deliveries: Iterable[dict[str, Any]]) -> Iterable[tuple[str, str, str, float, int]]:
+    """(type, class, item, tons, count) of each cargo delivery: read from the columns of the run's DictRows
+    (rows as dicts are made one by one when iterated), or from the rows given."""
+    if isinstance(deliveries, DictRows):
+        c = deliveries.columns
+        return zip(c["type"], c["class"], c["item"], c["tons"], c["count"], strict=True)
+    return ((row["type"], row["class"], row["item"], row["tons"], row["count"]) for row in deliveries)
 
 
 def peak_on_ground(out: RunOutput) -> dict[str, int]:
@@ -411,12 +433,11 @@ def peak_on_ground(out: RunOutput) -> dict[str, int]:
                                            legs["purpose"], strict=True), out.horizon_h, out.records.airborne_at_end)
     peaks = {}
     for ident, spans in stays.items():
-        events = sorted([(a, 1) for a, b, _, _ in spans if b > a] + [(b, -1) for a, b, _, _ in spans if b > a])
-        count = best = 0
-        for _, step in events:
-            count += step
-            best = max(best, count)
-        peaks[ident] = best
+        # Sweep the arrivals and departures in time order, a departure before an arrival at the same hour: the
+        # count peaks just after an arrival, at (arrivals so far) - (departures by that hour).
+        starts = sorted([a for a, b, _, _ in spans if b > a])
+        ends = sorted([b for a, b, _, _ in spans if b > a])
+        peaks[ident] = max([i - bisect_right(ends, a) for i, a in enumerate(starts, start=1)], default=0)
     return peaks
 
 

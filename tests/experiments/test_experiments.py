@@ -246,3 +246,21 @@ def test_sweeping_lists_such_as_closed_airspace(tmp_path):
     assert result.exit_code == 0, result.output
     lines = (out / "sweep_points.csv").read_text().splitlines()
     assert len(lines) == 3 and "EGY" in lines[2]
+
+
+def test_a_worker_validates_and_builds_a_scenario_once_for_its_replications_and_runs_each_as_if_fresh():
+    data = stochastic(days=10, ground_time_cv=0.2).model_dump(mode="json", by_alias=True, exclude_none=True)
+    first = experiments.prepared(data)
+    assert experiments.prepared(json.loads(json.dumps(data))) is first  # the same scenario, as another task brings it
+    changed = {**data, "seed": data["seed"] + 1}
+    assert experiments.prepared(changed)[0].seed == data["seed"] + 1  # another scenario: its own
+    assert experiments.prepared(data) is not first  # one kept at a time: the last one's
+    # A World run again gives each replication what a World built for it alone gives.
+    for r in (0, 1, 2):
+        task = experiments.Task(data, r, full=True, trace=True)
+        again = experiments.run_task(task)
+        experiments._PREPARED.clear()
+        fresh = experiments.run_task(task)
+        assert again["trace"].sorties_csv == fresh["trace"].sorties_csv
+        assert {k: v for k, v in again.items() if k not in ("trace", "flown")} == {
+            k: v for k, v in fresh.items() if k not in ("trace", "flown")}

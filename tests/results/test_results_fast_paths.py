@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 from helpers import scenario
@@ -51,6 +53,45 @@ def test_the_stays_on_the_ground_from_the_leg_columns_are_those_of_the_rows(airc
         assert from_columns == from_rows and any(len(stays) > 1 for stays in from_rows.values())
         peaks = peak_on_ground(result.output)
         assert set(peaks) == set(from_rows) and peaks["ORIG"] >= 1
+        assert peaks == {ident: plain_peak(stays) for ident, stays in from_rows.items()}
+
+
+def plain_peak(stays: list[tuple[float, float, str, bool]]) -> int:
+    """Most aircraft on the ground at once: every arrival +1 and departure -1 in time order (a departure
+    first at the same hour), the running count's largest value."""
+    events = sorted([(a, 1) for a, b, _, _ in stays if b > a] + [(b, -1) for a, b, _, _ in stays if b > a])
+    count = best = 0
+    for _, step in events:
+        count += step
+        best = max(best, count)
+    return best
+
+
+def test_the_peak_on_the_ground_counts_a_departure_before_an_arrival_at_the_same_hour(monkeypatch):
+    stays = [(0.0, 5.0, "a", True), (5.0, 9.0, "b", True), (2.0, 5.0, "c", True), (5.0, 5.0, "d", True),
+             (1.0, 7.0, "e", True), (7.0, 8.0, "f", True)]
+    assert plain_peak(stays) == 3  # a, c and e from 2 h to 5 h; at 5 h a and c leave before b arrives
+    import sim.results.checks as checks
+
+    monkeypatch.setattr(checks, "stays_on_ground", lambda *_args: {"X": stays, "Y": []})
+    output = SimpleNamespace(world=None, records=SimpleNamespace(legs=dict.fromkeys(
+        ("aircraft", "depart_h", "arrive_h", "destination", "purpose"), []), airborne_at_end=[]), horizon_h=10.0)
+    assert peak_on_ground(output) == {"X": 3, "Y": 0}  # type: ignore[arg-type]
+
+
+def test_the_flying_figures_are_the_legs_summed_one_by_one():
+    s = scenario(days=8, stochastic={"break_per_sortie": 0.3, "repair_h": {"mean": 10, "cv": 0.5}})
+    result = run(s, replication=1)
+    legs, ground, world = result.output.records.legs, result.output.records.ground, result.world
+    from sim.flight import performance
+
+    taxi = sum(performance.taxi_climb_fuel_t(world.aircraft[kind]) for kind in legs["type"])
+    f = result.summary
+    assert f["taxi_climb_fuel_t"] == taxi and f["fuel_t"] == sum(legs["fuel_t"]) + taxi
+    assert f["flight_h"] == sum(a - d for d, a in zip(legs["depart_h"], legs["arrive_h"], strict=True))
+    assert f["repairs"] == sum(1 for what in ground["activity"] if what == "repair") > 0
+    assert f["diversions"] == sum(1 for p in legs["purpose"] if p in ("diverted", "emergency landing"))
+    assert f["crew_waits"] == sum(1 for what in ground["activity"] if what == "crew rest")
 
 
 def test_a_workers_brief_summary_is_the_full_summarys_headline_flying_closure_and_requirements():
