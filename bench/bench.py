@@ -108,7 +108,8 @@ def timed_model(scenario: Scenario) -> tuple[float, int, int, int]:
     model.env.run(until=scenario.days * HOURS_PER_DAY)
     seconds = time.process_time() - start
     model.flush_records()
-    events = model.env.take_id()  # the kernel numbers every scheduled event
+    env = model.env  # the kernel numbers every scheduled event (a revision before it, simpy's Environment)
+    events = env.take_id() if hasattr(env, "take_id") else next(env._eid)
     requests = sum(1 for activity in model.records.ground["activity"] if activity in SPOT_ACTIVITIES)
     return seconds, events, requests, len(model.records.legs["aircraft"])
 
