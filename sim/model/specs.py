@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
+from sim.data.frozen import by_fields
 from sim.model.packing import Piece
 
 HOURS_PER_DAY = 24.0
@@ -27,6 +29,9 @@ class RunSpec:
     seed: int
     scenario_hash: str  # of the scenario it was compiled from, for the summary
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return by_fields(self)  # pickles though frozen and compiled
+
 
 @dataclass(frozen=True)
 class FleetSpec:
@@ -38,6 +43,9 @@ class FleetSpec:
     crews: int = 0  # crews of this group, one aboard each aircraft, the rest at the base or ``crews_at``
     crews_at: tuple[tuple[str, int], ...] = ()  # (airfield, crews) staged away from the base
     serves: frozenset[int] | None = None  # dedicated to these requirement indices; None: any
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return by_fields(self)  # pickles though frozen and compiled
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,9 @@ class OperationsSpec:
         """Hours a crew of a type with this 30-day limit flew in the 30 days before the start."""
         prior = 0.5 * limit_h if self.crew_prior_flight_h_per_30d is None else self.crew_prior_flight_h_per_30d
         return min(prior, limit_h)
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return by_fields(self)  # pickles though frozen and compiled
 
 
 @dataclass(frozen=True)
@@ -94,6 +105,9 @@ class RequirementSpec:
             yield hour, tons
             hour += HOURS_PER_DAY
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return by_fields(self)  # pickles though frozen and compiled
+
 
 def may_serve(type_name: str, requirement: RequirementSpec) -> bool:
     """May aircraft of this type carry this requirement's cargo?"""
@@ -113,6 +127,9 @@ class Distribution:
     mean: float
     cv: float
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return by_fields(self)  # pickles though frozen and compiled
+
 
 @dataclass(frozen=True)
 class OutageSpec:
@@ -121,6 +138,9 @@ class OutageSpec:
     probability_per_day: float
     duration_h: float
     airfields: tuple[str, ...]  # the airfields affected, in the order their processes start
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return by_fields(self)  # pickles though frozen and compiled
 
 
 @dataclass(frozen=True)
@@ -134,4 +154,8 @@ class StochasticSpec:
     repair_away_factor: float
     ground_time_cv: float
     outages: OutageSpec | None = None
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return by_fields(self)  # pickles though frozen and compiled
+
 

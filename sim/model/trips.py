@@ -26,8 +26,10 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from sim.data.catalog import AircraftType
+from sim.data.frozen import by_fields
 from sim.flight import performance
 from sim.geo.airspace import AirspacePolicy
 from sim.model.crews import longest_hop_h
@@ -45,6 +47,9 @@ class Hop:
     flight_h: float
     payload_cap_t: float  # the most this hop can carry
     onward_fuel_t: float  # fuel to keep for after landing (0 when the destination has fuel)
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return by_fields(self)  # pickles though frozen and compiled
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,9 @@ class Trip:
     def landings(self) -> tuple[str, ...]:
         """The airfields the trip lands at, in order, each once."""
         return tuple(dict.fromkeys(h.destination for h in self.hops))
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return by_fields(self)  # pickles though frozen and compiled
 
 
 class TripPlanner:

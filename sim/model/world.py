@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 from sim.data.catalog import AircraftType, Airfield
+from sim.data.frozen import by_fields
 from sim.flight import performance
 from sim.geo import airspace
 from sim.geo import geodesy as geo
@@ -156,3 +158,7 @@ class World:
             stops = self._stops_from[a] = tuple(sorted(((s, self.great_circle_km(a, s)) for s in self.stop_candidates),
                                                        key=lambda pair: pair[1]))
         return stops
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return by_fields(self)  # pickles though frozen and compiled
+

@@ -18,8 +18,6 @@ its error is raised in this process.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import io
 import os
 import pickle
 import signal
@@ -155,27 +153,8 @@ def _warm_up() -> None:
     gc.set_threshold(50_000, 20, 20)
 
 
-def _frozen(cls: Any, items: tuple[tuple[str, Any], ...]) -> Any:
-    """A frozen dataclass rebuilt from its fields (the compiled core's frozen classes cannot be unpickled
-    through their ``__setattr__``)."""
-    made = cls.__new__(cls)
-    for name, value in items:
-        object.__setattr__(made, name, value)
-    return made
-
-
-class _Pickler(pickle.Pickler):
-    def reducer_override(self, obj: Any) -> Any:
-        if (dataclasses.is_dataclass(obj) and not isinstance(obj, type)
-                and obj.__dataclass_params__.frozen):  # type: ignore[attr-defined]
-            return _frozen, (type(obj), tuple((f.name, getattr(obj, f.name)) for f in dataclasses.fields(obj)))
-        return NotImplemented
-
-
 def _dumps(value: Any) -> bytes:
-    buffer = io.BytesIO()
-    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
-    return buffer.getvalue()
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)  # the core's frozen classes: sim.data.frozen
 
 
 def _write(fd: int, data: bytes) -> None:
