@@ -29,6 +29,7 @@ from types import ModuleType
 # The modules mypyc compiles: the event loop's hot path (the aircraft process, parking and working spots,
 # crews, dispatch, trip planning, records, random draws) and the flight performance it calls per leg.
 MODULES: tuple[str, ...] = (
+    "sim.data.entries",
     "sim.flight.performance",
     "sim.model.aircraft",
     "sim.model.cargo",
