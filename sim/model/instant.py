@@ -2,12 +2,12 @@
 could run first: an exact shortcut.
 
 A process that triggers an event for itself (a working spot free at once, a job given while it asks for
-one) and waits for it resumes when simpy reaches that event in its queue: after every event already queued
+one) and waits for it resumes when the kernel reaches that event in its queue: after every event already queued
 for this instant, and after any urgent one (an interrupt) queued meanwhile. ``reserve`` takes the event's
 place in that order (its id: the event is not made); if, when the process would wait, no event comes
-before that place (``due_first``), simpy would resume it next, so it goes on at once, and the run is the
+before that place (``due_first``), the kernel would resume it next, so it goes on at once, and the run is the
 same event for event; otherwise ``fire`` queues the event in the place reserved and the process waits
-for it as before. Each skipped event saves simpy a step (a replication of lose_hmeimim_sweep: 6,840 -> 5,270
+for it as before. Each skipped event saves the kernel a step (a replication of lose_hmeimim_sweep: 6,840 -> 5,270
 events with parking holds off, 12,020 -> 10,180 with them).
 
 This reads the kernel's queue of (time, priority, id, event) (``Environment._queue``, as in simpy 4) and
@@ -28,7 +28,7 @@ def reserve(env: kernel.Environment) -> int:
 
 
 def due_first(env: kernel.Environment, eid: int) -> bool:
-    """Would an event triggered now with id ``eid`` (normal priority) be the next one simpy processes?"""
+    """Would an event triggered now with id ``eid`` (normal priority) be the next one the kernel processes?"""
     queue = env._queue
     if not queue:
         return True

@@ -126,10 +126,7 @@ class Process(Event):
                     event = self._generator.send(event._value)
                 else:
                     event._defused = True
-                    failure = event._value
-                    thrown = type(failure)(*failure.args)
-                    thrown.__cause__ = failure
-                    event = self._generator.throw(thrown)
+                    event = self._generator.throw(_copy(event._value))
             except StopIteration as stop:
                 self._ok = True
                 self._value = stop.args[0] if stop.args else None
@@ -211,9 +208,7 @@ class Environment:
 
     def schedule(self, event: Event, priority: int = NORMAL, delay: float = 0.0) -> None:
         """Queue ``event`` ``delay`` hours from now."""
-        eid = self._ids
-        self._ids = eid + 1
-        heappush(self._queue, (self.now + delay, priority, eid, event))
+        heappush(self._queue, (self.now + delay, priority, self.take_id(), event))
 
     def take_id(self) -> int:
         """Take the id the next event would have (``sim.model.instant`` reserves an event's place with it)."""
@@ -241,10 +236,7 @@ class Environment:
         for callback in callbacks:
             callback(event)
         if not event._ok and not event._defused:  # a process failed and none waiting on it took the exception
-            failure = event._value
-            raised = type(failure)(*failure.args)
-            raised.__cause__ = failure
-            raise raised
+            raise _copy(event._value)
 
     def run(self, until: float | None = None) -> None:
         """Process events until the clock reaches ``until`` hours (events of that time queued earlier than
@@ -267,3 +259,10 @@ class Environment:
                 return
             self.step()
         raise RuntimeError(f"no scheduled events left but the run did not reach {at} h")
+
+
+def _copy(failure: BaseException) -> BaseException:
+    """The exception an event failed with, raised again as simpy does: a copy, caused by the original."""
+    copied = type(failure)(*failure.args)
+    copied.__cause__ = failure
+    return copied
