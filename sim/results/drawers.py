@@ -24,7 +24,6 @@ import signal
 import struct
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from sim.results.writing import run_beside
 
@@ -49,7 +48,7 @@ class _Drawer:
     def draw(self, groups: Sequence[Sequence[Job]], here: Job) -> list[Job]:
         """Send the groups, run ``here`` meanwhile, wait: the jobs that did not run (all if the drawer died)."""
         try:
-            _write(self._jobs, _dumps((dict(os.environ), [list(group) for group in groups])))
+            _write(self._jobs, pickle.dumps((dict(os.environ), [list(group) for group in groups])))
         except OSError:  # the drawer is gone
             here()
             return [job for group in groups for job in group]
@@ -151,10 +150,6 @@ def _warm_up() -> None:
     figure.canvas.draw()
     gc.freeze()
     gc.set_threshold(50_000, 20, 20)
-
-
-def _dumps(value: Any) -> bytes:
-    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)  # the core's frozen classes: sim.data.frozen
 
 
 def _write(fd: int, data: bytes) -> None:

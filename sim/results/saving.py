@@ -13,7 +13,7 @@ from sim.model.records import GROUND_COLUMNS, LEG_COLUMNS
 from sim.results import drawers
 from sim.results.integrity import seal
 from sim.results.summary_types import Summary, replications_in
-from sim.results.writing import run_beside, write_csv, write_files, write_json, write_lines
+from sim.results.writing import write_csv, write_files, write_json, write_lines
 
 if TYPE_CHECKING:
     from sim.results.gis import FlownTally
@@ -81,13 +81,7 @@ def draw(here: Callable[[], None], groups: Sequence[Sequence[Callable[[], None]]
         return
     from sim.results import maps, plots  # noqa: F401
 
-    rest = [here, *(job for group in groups[1:] for job in group)]
-    run_beside(lambda: _run(rest), lambda: _run(groups[0]))
-
-
-def _run(jobs: Sequence[Callable[[], None]]) -> None:
-    for job in jobs:
-        job()
+    drawers.draw(here, groups)  # no drawer: the first group beside the rest
 
 
 def save_run(folder: Path, scenario_data: dict[str, Any], world: Any, summary: Summary,

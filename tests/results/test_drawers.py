@@ -102,7 +102,7 @@ def test_a_frozen_dataclass_of_the_compiled_core_goes_to_the_drawer_whole():
     from sim.scenario.compile import build_world
 
     world = build_world(scenario())
-    again = pickle.loads(drawers._dumps(world))
+    again = pickle.loads(pickle.dumps(world))  # as the drawer is sent it
     assert isinstance(again.run, RunSpec) and again.run == world.run and again.fleet == world.fleet
 
 
