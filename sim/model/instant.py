@@ -10,16 +10,13 @@ same event for event; otherwise ``fire`` queues the event in the place reserved 
 for it as before. Each skipped event saves the kernel a step (a replication of lose_hmeimim_sweep: 6,840 -> 5,270
 events with parking holds off, 12,020 -> 10,180 with them).
 
-This reads the kernel's queue of (time, priority, id, event) (``Environment._queue``, as in simpy 4) and
-takes an id from its counter (``Environment.take_id``), as ``Environment.schedule`` does.
+The kernel takes the id from its counter (``Environment.take_id``, as ``Environment.schedule`` does), tells
+whether a place comes first (``Environment.next_is``) and queues an event there (``Environment.schedule_in``).
 """
 
 from __future__ import annotations
 
-from heapq import heappush
-
 from sim.model import kernel
-from sim.model.kernel import NORMAL
 
 
 def reserve(env: kernel.Environment) -> int:
@@ -29,11 +26,7 @@ def reserve(env: kernel.Environment) -> int:
 
 def due_first(env: kernel.Environment, eid: int) -> bool:
     """Would an event triggered now with id ``eid`` (normal priority) be the next one the kernel processes?"""
-    queue = env._queue
-    if not queue:
-        return True
-    at, priority, first, _ = queue[0]
-    return at > env.now or (priority == NORMAL and first > eid)
+    return env.next_is(eid)
 
 
 def fire(env: kernel.Environment, value: object, eid: int) -> kernel.Event:
@@ -42,5 +35,5 @@ def fire(env: kernel.Environment, value: object, eid: int) -> kernel.Event:
     event = env.event()
     event._ok = True
     event._value = value
-    heappush(env._queue, (env.now, NORMAL, eid, event))
+    env.schedule_in(event, eid)
     return event

@@ -3,7 +3,7 @@ so that mypyc compiles them with the rest of the core.
 
 Why not simpy itself: with the model compiled, simpy's interpreted event loop and its ``now`` property
 cost a sixth of a replication (``bench/README.md``). This module keeps simpy's order of events, so a run is
-the same event for event: a queue of ``(time, priority, id, event)`` in a heap, ids from one counter, urgent
+the same event for event: a heap of events ordered by (time, priority, id), ids from one counter, urgent
 before normal at a time, callbacks run in the order they were added, a process resumed by the event it
 waits for (at once if that was processed already) and interrupted by an urgent ``Interruption``, a process
 that ends or fails queued as an event, ``a | b`` an event that fires when the first of the two is
@@ -21,7 +21,6 @@ Where it differs from simpy, none of which the model meets:
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
-from heapq import heappop, heappush
 from typing import Any, Final
 
 from simpy.exceptions import Interrupt
@@ -30,6 +29,7 @@ __all__ = ["URGENT", "NORMAL", "Environment", "Event", "Timeout", "Process", "An
 
 URGENT: Final = 0  # priorities as simpy numbers them: an urgent event goes before a normal one of its time
 NORMAL: Final = 1
+PRIORITY_SPAN: Final = 1 << 40  # an event's place among those of its time: priority * PRIORITY_SPAN + id
 PENDING: Final = object()  # the value of an event not yet triggered
 
 Callback = Callable[["Event"], None]
@@ -46,6 +46,10 @@ class Event:
         self._value: Any = PENDING
         self._ok = True
         self._defused = False
+        # Its place in the queue, once queued (an event is queued once): the hour, then priority and id.
+        # simpy queues (time, priority, id, event) tuples; native fields compare without building any.
+        self._at = 0.0
+        self._order = 0
 
     @property
     def triggered(self) -> bool:
@@ -202,13 +206,25 @@ class Environment:
 
     def __init__(self, initial_time: float = 0.0) -> None:
         self.now = float(initial_time)  # hours; set by the kernel alone
-        self._queue: list[tuple[float, int, int, Event]] = []
+        self._queue: list[Event] = []  # a binary heap by (_at, _order), as heapq keeps one
         self._ids = 0  # the id the next event queued takes (simpy counts with itertools.count)
         self.active_process: Process | None = None
 
     def schedule(self, event: Event, priority: int = NORMAL, delay: float = 0.0) -> None:
         """Queue ``event`` ``delay`` hours from now."""
-        heappush(self._queue, (self.now + delay, priority, self.take_id(), event))
+        _push(self._queue, event, self.now + delay, priority * PRIORITY_SPAN + self.take_id())
+
+    def schedule_in(self, event: Event, eid: int) -> None:
+        """Queue ``event`` now, at normal priority, in the place of the id ``eid`` taken earlier (``take_id``)."""
+        _push(self._queue, event, self.now, NORMAL * PRIORITY_SPAN + eid)
+
+    def next_is(self, eid: int) -> bool:
+        """Would an event queued now at normal priority with the id ``eid`` be the next one processed?"""
+        queue = self._queue
+        if not queue:
+            return True
+        first = queue[0]
+        return first._at > self.now or first._order > NORMAL * PRIORITY_SPAN + eid
 
     def take_id(self) -> int:
         """Take the id the next event would have (``sim.model.instant`` reserves an event's place with it)."""
@@ -230,7 +246,8 @@ class Environment:
 
     def step(self) -> None:
         """Process the next event: the clock moves to its time and its callbacks run."""
-        self.now, _, _, event = heappop(self._queue)
+        event = _pop(self._queue)
+        self.now = event._at
         callbacks, event.callbacks = event.callbacks, []
         event.processed = True
         for callback in callbacks:
@@ -254,11 +271,63 @@ class Environment:
         stop._value = None
         self.schedule(stop, URGENT, at - self.now)
         while queue:
-            if queue[0][3] is stop:
-                self.now = heappop(queue)[0]
+            if queue[0] is stop:
+                self.now = _pop(queue)._at
                 return
             self.step()
         raise RuntimeError(f"no scheduled events left but the run did not reach {at} h")
+
+
+def _before(a: Event, b: Event) -> bool:
+    """Does ``a`` come before ``b`` in the queue? (simpy compares (time, priority, id) tuples)"""
+    return a._at < b._at or (a._at == b._at and a._order < b._order)
+
+
+def _push(queue: list[Event], event: Event, at: float, order: int) -> None:
+    """heapq.heappush of ``event`` at its place: the sift of heapq's own Python version."""
+    event._at = at
+    event._order = order
+    queue.append(event)
+    _sift_down(queue, 0, len(queue) - 1)
+
+
+def _pop(queue: list[Event]) -> Event:
+    """heapq.heappop: the first event, taken off the queue."""
+    last = queue.pop()
+    if not queue:
+        return last
+    first = queue[0]
+    queue[0] = last
+    _sift_up(queue, 0)
+    return first
+
+
+def _sift_down(queue: list[Event], start: int, pos: int) -> None:
+    """heapq._siftdown: move the event at ``pos`` up towards the root until its parent comes before it."""
+    event = queue[pos]
+    while pos > start:
+        parent_pos = (pos - 1) >> 1
+        parent = queue[parent_pos]
+        if not _before(event, parent):
+            break
+        queue[pos] = parent
+        pos = parent_pos
+    queue[pos] = event
+
+
+def _sift_up(queue: list[Event], pos: int) -> None:
+    """heapq._siftup: move the smaller child up until a leaf is reached, then sift the event down there."""
+    end, start, event = len(queue), pos, queue[pos]
+    child = 2 * pos + 1
+    while child < end:
+        right = child + 1
+        if right < end and not _before(queue[child], queue[right]):
+            child = right
+        queue[pos] = queue[child]
+        pos = child
+        child = 2 * pos + 1
+    queue[pos] = event
+    _sift_down(queue, start, pos)
 
 
 def _copy(failure: BaseException) -> BaseException:

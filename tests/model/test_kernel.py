@@ -4,6 +4,7 @@ histories on simpy's Environment and on the kernel's, and the model runs event f
 from __future__ import annotations
 
 import hashlib
+import heapq
 
 import pytest
 import simpy
@@ -192,10 +193,20 @@ def run_digest(name: str, replication: int) -> str:
 
 
 class SimpyEnvironment(simpy.Environment):
-    """simpy's environment, with the one method the model asks of the kernel beyond simpy's own."""
+    """simpy's environment, with the methods the model asks of the kernel beyond simpy's own, written on
+    simpy's queue of (time, priority, id, event)."""
 
     def take_id(self) -> int:
         return next(self._eid)
+
+    def next_is(self, eid: int) -> bool:
+        if not self._queue:
+            return True
+        at, priority, first, _ = self._queue[0]
+        return at > self.now or (priority == simpy.events.NORMAL and first > eid)
+
+    def schedule_in(self, event, eid: int) -> None:
+        heapq.heappush(self._queue, (self.now, simpy.events.NORMAL, eid, event))
 
 
 @pytest.mark.slow
@@ -206,3 +217,25 @@ def test_the_model_runs_on_the_kernel_as_on_simpy(name, replication, monkeypatch
     on_kernel = run_digest(name, replication)
     monkeypatch.setattr(kernel, "Environment", SimpyEnvironment)  # the engine makes kernel.Environment()
     assert run_digest(name, replication) == on_kernel
+
+
+@given(st.lists(st.one_of(st.none(), st.tuples(st.sampled_from([0.0, 0.5, 1.0, 2.25, 7.0]),
+                                               st.sampled_from([kernel.URGENT, kernel.NORMAL]))), max_size=60))
+def test_the_queue_takes_events_in_the_order_heapq_takes_simpy_s_tuples(operations):
+    """The kernel's heap of events (native fields) against heapq over simpy's (time, priority, id) tuples:
+    pushes (time, priority) and pops (None) interleaved, the same events out in the same order."""
+    env, plain, out, plain_out = kernel.Environment(), [], [], []
+    for eid, operation in enumerate(operations):
+        if operation is None:
+            if plain:
+                out.append(kernel._pop(env._queue))
+                plain_out.append(heapq.heappop(plain)[3])
+            continue
+        at, priority = operation
+        event = kernel.Event(env)
+        kernel._push(env._queue, event, at, priority * kernel.PRIORITY_SPAN + eid)
+        heapq.heappush(plain, (at, priority, eid, event))
+    while plain:
+        out.append(kernel._pop(env._queue))
+        plain_out.append(heapq.heappop(plain)[3])
+    assert out == plain_out and not env._queue
