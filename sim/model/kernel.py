@@ -41,7 +41,10 @@ class Event:
 
     def __init__(self, env: Environment) -> None:
         self.env = env
-        self.callbacks: list[Callback] = []
+        # Most events are waited for by one process and nothing else: that process is kept apart (``_waiter``)
+        # and resumed by a native call; other callbacks go to a list made when the first one comes.
+        self._waiter: Process | None = None
+        self._callbacks: list[Callback] | None = None
         self.processed = False  # simpy marks this by setting ``callbacks`` to None
         self._value: Any = PENDING
         self._ok = True
@@ -50,6 +53,28 @@ class Event:
         # simpy queues (time, priority, id, event) tuples; native fields compare without building any.
         self._at = 0.0
         self._order = 0
+
+    @property
+    def callbacks(self) -> list[Callback]:
+        """The callbacks run when the event is processed, after the process waiting on it, if any (it came
+        first: it is kept apart only while no other callback has been added)."""
+        if self._callbacks is None:
+            self._callbacks = []
+        return self._callbacks
+
+    def _wait_by(self, process: Process) -> None:
+        """``process`` waits for this event: resumed by it after the callbacks added before."""
+        if self._waiter is None and self._callbacks is None:
+            self._waiter = process
+        else:
+            self.callbacks.append(process.resume)
+
+    def _unwait_by(self, process: Process) -> None:
+        """``process`` no longer waits for this event."""
+        if self._waiter is process:
+            self._waiter = None
+        else:
+            self.callbacks.remove(process.resume)
 
     @property
     def triggered(self) -> bool:
@@ -93,7 +118,7 @@ class Initialize(Event):
 
     def __init__(self, env: Environment, process: Process) -> None:
         super().__init__(env)
-        self.callbacks.append(process.resume)
+        self._wait_by(process)
         self._value = None
         env.schedule(self, URGENT, 0.0)
 
@@ -142,7 +167,7 @@ class Process(Event):
                 env.schedule(self, NORMAL, 0.0)
                 break
             if not event.processed:
-                event.callbacks.append(self.resume)
+                event._wait_by(self)
                 target = event
                 break
         self.target = target
@@ -170,8 +195,8 @@ class Interruption(Event):
         process, target = self.process, self.process.target
         if process._value is not PENDING or target is None:  # it ended after this interrupt was queued
             return
-        target.callbacks.remove(process.resume)
-        process.resume(self)
+        target._unwait_by(process)
+        process._resume(self)
 
 
 class AnyOf(Event):
@@ -248,10 +273,14 @@ class Environment:
         """Process the next event: the clock moves to its time and its callbacks run."""
         event = _pop(self._queue)
         self.now = event._at
-        callbacks, event.callbacks = event.callbacks, []
         event.processed = True
-        for callback in callbacks:
-            callback(event)
+        waiter, callbacks = event._waiter, event._callbacks
+        event._waiter = event._callbacks = None  # a callback added from now on is never called, as before
+        if waiter is not None:
+            waiter._resume(event)
+        if callbacks is not None:
+            for callback in callbacks:
+                callback(event)
         if not event._ok and not event._defused:  # a process failed and none waiting on it took the exception
             raise _copy(event._value)
 

@@ -80,6 +80,38 @@ def test_an_interrupt_is_thrown_into_the_process_at_once_and_its_wait_is_dropped
     assert log == [(4.0, "destination closed"), 5.0]  # the 10 h timeout no longer resumes it
 
 
+def test_the_callbacks_of_an_event_run_in_the_order_they_were_added_waiting_processes_among_them():
+    """A process waiting alone is kept apart from the callback list (a native call): the order holds whether
+    it came first, after a callback, or after another process left the wait (interrupted)."""
+    env, log = kernel.Environment(), []
+    signal, other = env.event(), env.event()
+
+    def waiter(name, event):
+        try:
+            yield event
+            log.append(name)
+        except kernel.Interrupt:
+            log.append(f"{name} left")
+
+    env.process(waiter("first", signal))
+    env.run(until=1.0)  # "first" waits on the signal, alone
+    signal.callbacks.append(lambda _: log.append("callback"))
+    second = env.process(waiter("second", signal))
+    env.process(waiter("third", signal))
+    gone = env.process(waiter("gone", other))
+    env.run(until=2.0)
+    second.interrupt()
+    gone.interrupt()  # "other" has no waiter and no callback again
+    env.run(until=3.0)
+    env.process(waiter("fourth", other))
+    env.run(until=4.0)
+    other.callbacks.append(lambda _: log.append("other's callback"))
+    signal.succeed()
+    other.succeed()
+    env.run()
+    assert log == ["second left", "gone left", "first", "callback", "third", "fourth", "other's callback"]
+
+
 def test_either_of_two_events_fires_when_the_first_is_processed():
     env, log = kernel.Environment(), []
     spot, closing = env.event(), env.event()
