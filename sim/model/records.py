@@ -196,23 +196,22 @@ def _columns(row: type[tuple]) -> dict[str, Any]:
 
 class DictRows(Sequence[dict[str, Any]]):
     """Rows of the same keys, appended as dicts and read back as (new) dicts, kept as columns (``column_for``
-    each key's type: a whole number in a float column reads back as a float)."""
+    each key's type: a whole number in a float column reads back as a float). The engine fills the columns
+    directly, a ``RowBuffer`` of tuples in the columns' order."""
 
     def __init__(self, kinds: dict[str, type]) -> None:
         self.columns: dict[str, Any] = {k: column_for(kind) for k, kind in kinds.items()}
-        self.size = 0
 
     def append(self, row: dict[str, Any]) -> None:
         if row.keys() != self.columns.keys():
             raise ValueError(f"row keys {list(row)} differ from the columns {list(self.columns)}")
         for column, value in zip(self.columns.values(), row.values(), strict=True):
             column.append(value)
-        self.size += 1
-        if self.size == COMPACT_ROWS:
+        if len(self) == COMPACT_ROWS:
             compact(self.columns)
 
     def __len__(self) -> int:
-        return self.size
+        return len(next(iter(self.columns.values())))
 
     @overload
     def __getitem__(self, i: int) -> dict[str, Any]: ...
@@ -220,7 +219,7 @@ class DictRows(Sequence[dict[str, Any]]):
     def __getitem__(self, i: slice) -> list[dict[str, Any]]: ...
     def __getitem__(self, i: int | slice) -> Any:
         if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(self.size))]
+            return [self[k] for k in range(*i.indices(len(self)))]
         return {k: column[i] for k, column in self.columns.items()}
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
