@@ -13,8 +13,6 @@ crew went to rest while the aircraft was offloaded and serviced by the ground cr
 
 from __future__ import annotations
 
-from array import array
-from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from sim.data.catalog import AircraftType
@@ -32,9 +30,11 @@ class Crew:
     off_duty_h: float = -1e9  # end of the last duty period (last landing + debrief)
     # The flights still in the 30-day window, from index ``first`` of these three columns (take-off,
     # landing, and landing - take-off: hours flown); the landings rise, which lets a search find a window's start.
-    takeoffs: array[float] = field(default_factory=lambda: array("d"))  # 8 bytes a flight, not a float object
-    landings: array[float] = field(default_factory=lambda: array("d"))
-    lengths: list[float] = field(default_factory=list)  # summed often: a list of floats sums fastest
+    # Lists of floats: the compiled search and sums read them natively (the flights that left the window are
+    # dropped 64 at a time, which keeps them short).
+    takeoffs: list[float] = field(default_factory=list)
+    landings: list[float] = field(default_factory=list)
+    lengths: list[float] = field(default_factory=list)
     first: int = 0
     duty_h: float = 0.0  # hours on duty in past duty periods (for the summary)
     flown_total_h: float = 0.0
@@ -60,12 +60,25 @@ class Crew:
         """Flight hours after ``since_h``: the flights landed after it, the first cut at ``since_h``, summed
         oldest first."""
         prior = self.prior_in_window_h(since_h)
-        k = bisect_right(self.landings, since_h, self.first)
+        k = self._landed_after(since_h)
         if k == len(self.landings):
             return prior
         start = self.takeoffs[k]
         # Every later flight took off after this one landed, so after since_h: it counts whole.
         return prior + sum(self.lengths[k + 1:], self.landings[k] - (start if start > since_h else since_h))
+
+    def _landed_after(self, since_h: float) -> int:
+        """The first flight from ``first`` on that landed after ``since_h``: ``bisect.bisect_right(self.landings,
+        since_h, self.first)``, its steps written out (compiled, no call and no float object a step)."""
+        landings = self.landings
+        low, high = self.first, len(landings)
+        while low < high:
+            mid = (low + high) // 2
+            if since_h < landings[mid]:
+                high = mid
+            else:
+                low = mid + 1
+        return low
 
     def flown_at_most(self, since_h: float) -> float:
         """A bound on ``flown_h(since_h)`` as computed, without a search or a sum: the prior hours still
@@ -128,7 +141,7 @@ class Crew:
             self.first += 1
         if self.first != first:  # summed again, oldest first, as flown_h sums
             self.window_h = sum(self.lengths[self.first:], 0.0)
-        if self.first > 256 and 2 * self.first > len(self.landings):  # drop what left the window
+        if self.first > 64 and 2 * self.first > len(self.landings):  # drop what left the window
             for column in (self.takeoffs, self.landings, self.lengths):
                 del column[:self.first]
             self.first = 0

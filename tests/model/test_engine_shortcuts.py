@@ -4,6 +4,7 @@ random draws made in blocks."""
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import random
 
@@ -114,6 +115,7 @@ def test_the_bound_on_flight_hours_is_never_below_the_hours_summed(seed, since, 
     rng = random.Random(seed)
     crew = a_busy_crew(rng, 1000.0, prior_h) if seed % 2 else a_crew("c", rng, 1000.0)
     assert crew.window_h == sum(crew.lengths[crew.first:], 0.0)  # kept as flown_h sums: oldest first
+    assert crew._landed_after(since) == bisect.bisect_right(crew.landings, since, crew.first)
     assert crew.flown_at_most(since) >= crew.flown_h(since)
 
 
