@@ -516,11 +516,12 @@ class AirliftModel:
                    distance_km: float, burn_t: float, fuel_stop: bool, purpose: Purpose) -> None:
         """One row of sorties.csv (a LegRow)."""
         cargo = aircraft.aboard
+        classes, items, passengers = self._aboard_columns(cargo)  # unpacked here: a row built at once, no list
         self._legs.add((
             aircraft.name, aircraft.type.name, flight.origin, destination, flight.depart_h, arrive, payload_t,
             distance_km, fuel_stop, purpose, cargo.requirement if cargo else -1, burn_t, flight.fuel_takeoff_t,
             flight.fuel_takeoff_t - burn_t, flight.takeoff_mass_t, flight.takeoff_mass_t - burn_t,
-            aircraft.crew.name if aircraft.crew is not None else "", *self._aboard_columns(cargo),
+            aircraft.crew.name if aircraft.crew is not None else "", classes, items, passengers,
             ";".join(aircraft.landed_passengers)))
 
     def _aboard_columns(self, cargo: Aboard | None) -> tuple[str, str, int]:
