@@ -94,8 +94,9 @@ CARGO_DELIVERY_KINDS: dict[str, type] = {"time_h": float, "requirement": int, "t
 LEG_COLUMNS = LegRow._fields
 GROUND_COLUMNS = GroundRow._fields
 DELIVERY_COLUMNS = DeliveryRow._fields
-FLOAT_COLUMNS = frozenset(name for row in (LegRow, GroundRow, DeliveryRow)
-                          for name, kind in typing.get_type_hints(row).items() if kind is float)
+# Each row type's columns and their types (read once: typing.get_type_hints costs some 0.2 ms a call)
+ROW_KINDS: dict[type, dict[str, Any]] = {row: typing.get_type_hints(row) for row in (LegRow, GroundRow, DeliveryRow)}
+FLOAT_COLUMNS = frozenset(name for hints in ROW_KINDS.values() for name, kind in hints.items() if kind is float)
 
 
 class Codes(Sequence[Any]):
@@ -190,7 +191,7 @@ def compact(columns: dict[str, Any]) -> None:
 
 
 def _columns(row: type[tuple]) -> dict[str, Any]:
-    hints = typing.get_type_hints(row)
+    hints = ROW_KINDS[row]
     return {name: column_for(hints[name]) for name in row._fields}  # type: ignore[attr-defined]
 
 
