@@ -35,6 +35,7 @@ class Crew:
     takeoffs: list[float] = field(default_factory=list)
     landings: list[float] = field(default_factory=list)
     lengths: list[float] = field(default_factory=list)
+    sums: list[float] = field(default_factory=list)  # sums[j]: lengths[0] + ... + lengths[j], added in turn
     first: int = 0
     duty_h: float = 0.0  # hours on duty in past duty periods (for the summary)
     flown_total_h: float = 0.0
@@ -90,6 +91,23 @@ class Crew:
         3.12's does.)"""
         return self.prior_in_window_h(since_h) + self.window_h * (1.0 + 1e-9)
 
+    def flown_bounds(self, since_h: float) -> tuple[float, float]:
+        """Bounds (low, high) on ``flown_h(since_h)`` as computed, found with the search but without the sum:
+        the prior hours still counting plus the first flight's hours after ``since_h`` (as ``flown_h`` has
+        them) and the later flights' as a difference of ``sums``. A sum of n flights is within n / 2**53 of
+        their exact total, which the billionth of the total taken off and added covers (n < 10**6: 30 days
+        of flights); with no flight landed after ``since_h``, both are ``flown_h``'s answer."""
+        prior = self.prior_in_window_h(since_h)
+        k = self._landed_after(since_h)
+        n = len(self.sums)
+        if k == n:
+            return prior, prior
+        total = self.sums[n - 1]
+        start = self.takeoffs[k]
+        counted = self.landings[k] - (start if start > since_h else since_h) + (total - self.sums[k])
+        slack = total * 1e-9
+        return prior + (counted * (1.0 - 1e-9) - slack), prior + (counted * (1.0 + 1e-9) + slack)
+
     def earliest_takeoff(self, kind: AircraftType, now: float, flight_h: float) -> float:
         """Earliest take-off (h) at which this crew may fly a hop of ``flight_h``, from ``now``."""
         start = self.duty_start_h  # None before the first duty period
@@ -122,11 +140,19 @@ class Crew:
 
     def _fits(self, takeoff: float, flight_h: float, limit: float) -> bool:
         """Do the 30-day flight hours at the landing of a hop of ``flight_h`` taking off at ``takeoff`` stay
-        within ``limit``? Room with the bound (``flown_at_most``) is room with the sum, which is summed
-        only when the bound leaves none."""
+        within ``limit``? The answer of the sum (``flown_h``), which is summed only when its bounds
+        (``flown_at_most``, then ``flown_bounds``) leave it open: rounding never reverses an order, so room
+        with an upper bound is room with the sum, and none with a lower bound none with the sum."""
         since = takeoff + flight_h - WINDOW_H
-        return (self.flown_at_most(since) + flight_h <= limit + 1e-9
-                or self.flown_h(since) + flight_h <= limit + 1e-9)
+        room = limit + 1e-9
+        if self.flown_at_most(since) + flight_h <= room:
+            return True
+        low, high = self.flown_bounds(since)
+        if high + flight_h <= room:
+            return True
+        if low + flight_h > room:
+            return False
+        return self.flown_h(since) + flight_h <= room
 
     def take_off(self, kind: AircraftType, now: float) -> None:
         """The crew takes off now (at the time ``earliest_takeoff`` allowed)."""
@@ -145,12 +171,18 @@ class Crew:
             for column in (self.takeoffs, self.landings, self.lengths):
                 del column[:self.first]
             self.first = 0
+            self.sums.clear()
+            total = 0.0
+            for length in self.lengths:
+                total += length
+                self.sums.append(total)
 
     def land(self, kind: AircraftType, takeoff: float, now: float) -> None:
         """The crew landed now after a hop flown from ``takeoff``."""
         self.takeoffs.append(takeoff)
         self.landings.append(now)
         self.lengths.append(now - takeoff)
+        self.sums.append((self.sums[-1] if self.sums else 0.0) + (now - takeoff))
         self.flown_total_h += now - takeoff
         self.kept_h += now - takeoff
         self.window_h += now - takeoff

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import itertools
 import random
 
 import pytest
@@ -111,12 +112,15 @@ def a_busy_crew(rng: random.Random, now: float, prior_h: float) -> Crew:
 
 
 @given(st.integers(0, 10_000), st.floats(-1000.0, 1100.0), st.floats(0.0, 90.0))
-def test_the_bound_on_flight_hours_is_never_below_the_hours_summed(seed, since, prior_h):
+def test_the_bounds_on_flight_hours_hold_the_hours_summed(seed, since, prior_h):
     rng = random.Random(seed)
     crew = a_busy_crew(rng, 1000.0, prior_h) if seed % 2 else a_crew("c", rng, 1000.0)
     assert crew.window_h == sum(crew.lengths[crew.first:], 0.0)  # kept as flown_h sums: oldest first
     assert crew._landed_after(since) == bisect.bisect_right(crew.landings, since, crew.first)
     assert crew.flown_at_most(since) >= crew.flown_h(since)
+    low, high = crew.flown_bounds(since)
+    assert low <= crew.flown_h(since) <= high
+    assert crew.sums == list(itertools.accumulate(crew.lengths, initial=0.0))[1:]  # added in turn
 
 
 @given(st.integers(0, 10_000), st.floats(-400.0, 1100.0), st.floats(0.5, 12.0), st.floats(0.0, 90.0))
