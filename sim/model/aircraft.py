@@ -43,6 +43,19 @@ class Job:
     pickup: str = ""  # where the cargo waits
     load: Load | None = None  # for a manifest requirement: the pieces, passengers and bulk packed
 
+    # Written out (the dataclass keeps it): mypyc compiles it, where the one dataclass writes runs interpreted.
+    def __init__(self, kind: str, destination: str, trip: Trip, reposition: Trip | None = None, requirement: int = -1,
+                 tons: float = 0.0, ready_h: float = 0.0, pickup: str = "", load: Load | None = None) -> None:
+        self.kind = kind
+        self.destination = destination
+        self.trip = trip
+        self.reposition = reposition
+        self.requirement = requirement
+        self.tons = tons
+        self.ready_h = ready_h
+        self.pickup = pickup
+        self.load = load
+
 
 @dataclass
 class Aboard:
@@ -52,6 +65,12 @@ class Aboard:
     tons: float
     ready_h: float
     load: Load | None = None  # what the tons are, for a manifest requirement
+
+    def __init__(self, requirement: int, tons: float, ready_h: float, load: Load | None = None) -> None:
+        self.requirement = requirement  # written out, compiled: see Job
+        self.tons = tons
+        self.ready_h = ready_h
+        self.load = load
 
 
 # Bookings tried at one instant before an aircraft waits a little (two aircraft can cancel each other's slots
@@ -71,6 +90,17 @@ class Flight:
     fuel_takeoff_t: float
     takeoff_mass_t: float
     policy: AirspacePolicy  # the clearance it took off with
+
+    def __init__(self, origin: str, destination: str, depart_h: float, distance_km: float, flight_h: float,
+                 fuel_takeoff_t: float, takeoff_mass_t: float, policy: AirspacePolicy) -> None:
+        self.origin = origin  # written out, compiled: see Job
+        self.destination = destination
+        self.depart_h = depart_h
+        self.distance_km = distance_km
+        self.flight_h = flight_h
+        self.fuel_takeoff_t = fuel_takeoff_t
+        self.takeoff_mass_t = takeoff_mass_t
+        self.policy = policy
 
 
 class RunningModel(Protocol):

@@ -27,6 +27,12 @@ class CargoLedger:
         self._lots: dict[str, deque[list[float]]] = {}  # place -> [ready_h, tons] not promised to any aircraft
         self._unassigned: dict[str, float] = {}  # the lots' totals, so the dispatcher's many reads are O(1)
         self._reserved_at: dict[str, float] = {}
+        # The dispatcher asks for the two figures below at every dispatch, of every ledger; they are worked
+        # out when asked after a change to the lots (``_changed``), and kept until the next.
+        self._total_t = 0.0
+        self._total_known = False
+        self._oldest_h: float | None = None
+        self._oldest_known = False
 
     @property
     def backlog_t(self) -> float:
@@ -42,7 +48,9 @@ class CargoLedger:
     @property
     def unassigned_t(self) -> float:
         """Waiting tons no aircraft has been sent for, at every place."""
-        return sum(self._unassigned.values())
+        if not self._total_known:
+            self._total_t, self._total_known = sum(self._unassigned.values()), True
+        return self._total_t
 
     def unassigned_at(self, place: str) -> float:
         """Waiting tons at ``place`` no aircraft has been sent for."""
@@ -55,8 +63,14 @@ class CargoLedger:
     @property
     def oldest_ready_h(self) -> float | None:
         """Hour the oldest unassigned ton became ready, at any place."""
-        heads = [lots[0][0] for lots in self._lots.values() if lots]
-        return min(heads) if heads else None
+        if not self._oldest_known:
+            heads = [lots[0][0] for lots in self._lots.values() if lots]
+            self._oldest_h, self._oldest_known = min(heads) if heads else None, True
+        return self._oldest_h
+
+    def _changed(self) -> None:
+        """The lots changed: ``unassigned_t`` and ``oldest_ready_h`` are worked out again when next asked."""
+        self._total_known = self._oldest_known = False
 
     def add(self, ready_h: float, tons: float) -> None:
         """New cargo ready at the origin at ``ready_h``."""
@@ -67,6 +81,7 @@ class CargoLedger:
         """Promise up to ``tons`` at ``place`` (default the origin) to an aircraft, oldest first; returns the
         hour the oldest of it was ready."""
         place = self.origin if place is None else place
+        self._changed()
         lots = self._lots.get(place, deque())
         ready_h = lots[0][0] if lots else 0.0
         remaining = tons
@@ -108,6 +123,7 @@ class CargoLedger:
         self.delivered_t += tons
 
     def _append(self, place: str, ready_h: float, tons: float, front: bool) -> None:
+        self._changed()
         lots = self._lots.setdefault(place, deque())
         if front:
             lots.appendleft([ready_h, tons])

@@ -13,8 +13,6 @@ crew went to rest while the aircraft was offloaded and serviced by the ground cr
 
 from __future__ import annotations
 
-from array import array
-from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from sim.data.catalog import AircraftType
@@ -32,13 +30,19 @@ class Crew:
     off_duty_h: float = -1e9  # end of the last duty period (last landing + debrief)
     # The flights still in the 30-day window, from index ``first`` of these three columns (take-off,
     # landing, and landing - take-off: hours flown); the landings rise, which lets a search find a window's start.
-    takeoffs: array[float] = field(default_factory=lambda: array("d"))  # 8 bytes a flight, not a float object
-    landings: array[float] = field(default_factory=lambda: array("d"))
-    lengths: list[float] = field(default_factory=list)  # summed often: a list of floats sums fastest
+    # Lists of floats: the compiled search and sums read them natively (the flights that left the window are
+    # dropped 64 at a time, which keeps them short).
+    takeoffs: list[float] = field(default_factory=list)
+    landings: list[float] = field(default_factory=list)
+    lengths: list[float] = field(default_factory=list)
+    sums: list[float] = field(default_factory=list)  # sums[j]: lengths[0] + ... + lengths[j], added in turn
     first: int = 0
     duty_h: float = 0.0  # hours on duty in past duty periods (for the summary)
     flown_total_h: float = 0.0
     kept_h: float = 0.0  # hours of the flights kept in ``flights`` (an upper bound on any window's)
+    # The same hours summed as ``flown_h`` sums, oldest first from ``first``: no window's sum exceeds it
+    # (``flown_at_most``), so a hop that fits with it needs no window summed.
+    window_h: float = 0.0
     duty_periods: int = 0
     # Flight hours in the 30 days before the run's start (hour 0), spread evenly over them: they leave the
     # window at prior_h / 720 an hour, so the 30-day limit is a rate from the start, not a cliff on day 30.
@@ -49,16 +53,60 @@ class Crew:
         """(take-off, landing) of the flights in the window, oldest first."""
         return list(zip(self.takeoffs[self.first:], self.landings[self.first:], strict=True))
 
+    def prior_in_window_h(self, since_h: float) -> float:
+        """The hours flown before the run's start (``prior_h``) that still count after ``since_h``."""
+        return self.prior_h * min(1.0, -since_h / WINDOW_H) if since_h < 0 else 0.0
+
     def flown_h(self, since_h: float) -> float:
         """Flight hours after ``since_h``: the flights landed after it, the first cut at ``since_h``, summed
         oldest first."""
-        prior = self.prior_h * min(1.0, -since_h / WINDOW_H) if since_h < 0 else 0.0
-        k = bisect_right(self.landings, since_h, self.first)
+        prior = self.prior_in_window_h(since_h)
+        k = self._landed_after(since_h)
         if k == len(self.landings):
             return prior
         start = self.takeoffs[k]
         # Every later flight took off after this one landed, so after since_h: it counts whole.
         return prior + sum(self.lengths[k + 1:], self.landings[k] - (start if start > since_h else since_h))
+
+    def _landed_after(self, since_h: float) -> int:
+        """The first flight from ``first`` on that landed after ``since_h``: ``bisect.bisect_right(self.landings,
+        since_h, self.first)``, its steps written out (compiled, no call and no float object a step)."""
+        landings = self.landings
+        low, high = self.first, len(landings)
+        while low < high:
+            mid = (low + high) // 2
+            if since_h < landings[mid]:
+                high = mid
+            else:
+                low = mid + 1
+        return low
+
+    def flown_at_most(self, since_h: float) -> float:
+        """A bound on ``flown_h(since_h)`` as computed, without a search or a sum: the prior hours still
+        counting plus ``window_h``. ``flown_h`` sums the flights from the one cut at ``since_h`` on, that
+        one cut short, starting from nothing; ``window_h`` sums the same flights in the same order after
+        those before them, each whole: each rounded partial sum is at least the other's (rounding never
+        reverses an order), so ``flown_h(s) <= flown_at_most(s)``, and a limit this bound meets
+        ``flown_h`` meets too. (A billionth more covers a ``sum`` that compensates rounding, as Python
+        3.12's does.)"""
+        return self.prior_in_window_h(since_h) + self.window_h * (1.0 + 1e-9)
+
+    def flown_bounds(self, since_h: float) -> tuple[float, float]:
+        """Bounds (low, high) on ``flown_h(since_h)`` as computed, found with the search but without the sum:
+        the prior hours still counting plus the first flight's hours after ``since_h`` (as ``flown_h`` has
+        them) and the later flights' as a difference of ``sums``. A sum of n flights is within n / 2**53 of
+        their exact total, which the billionth of the total taken off and added covers (n < 10**6: 30 days
+        of flights); with no flight landed after ``since_h``, both are ``flown_h``'s answer."""
+        prior = self.prior_in_window_h(since_h)
+        k = self._landed_after(since_h)
+        n = len(self.sums)
+        if k == n:
+            return prior, prior
+        total = self.sums[n - 1]
+        start = self.takeoffs[k]
+        counted = self.landings[k] - (start if start > since_h else since_h) + (total - self.sums[k])
+        slack = total * 1e-9
+        return prior + (counted * (1.0 - 1e-9) - slack), prior + (counted * (1.0 + 1e-9) + slack)
 
     def earliest_takeoff(self, kind: AircraftType, now: float, flight_h: float) -> float:
         """Earliest take-off (h) at which this crew may fly a hop of ``flight_h``, from ``now``."""
@@ -79,16 +127,32 @@ class Crew:
         limit = kind.crew_flight_h_per_30d
         if flight_h > limit or self.kept_h + self.prior_h + flight_h <= limit + 1e-9:  # a hop beyond any allowance is never
             return takeoff  # refused; and if all kept flights leave room, so does every window
-        if self.flown_h(takeoff + flight_h - WINDOW_H) + flight_h <= limit + 1e-9:
+        if self._fits(takeoff, flight_h, limit):
             return takeoff
         low, high = takeoff, takeoff + WINDOW_H
         for _ in range(40):
             mid = (low + high) / 2
-            if self.flown_h(mid + flight_h - WINDOW_H) + flight_h <= limit + 1e-9:
+            if self._fits(mid, flight_h, limit):
                 high = mid
             else:
                 low = mid
         return high
+
+    def _fits(self, takeoff: float, flight_h: float, limit: float) -> bool:
+        """Do the 30-day flight hours at the landing of a hop of ``flight_h`` taking off at ``takeoff`` stay
+        within ``limit``? The answer of the sum (``flown_h``), which is summed only when its bounds
+        (``flown_at_most``, then ``flown_bounds``) leave it open: rounding never reverses an order, so room
+        with an upper bound is room with the sum, and none with a lower bound none with the sum."""
+        since = takeoff + flight_h - WINDOW_H
+        room = limit + 1e-9
+        if self.flown_at_most(since) + flight_h <= room:
+            return True
+        low, high = self.flown_bounds(since)
+        if high + flight_h <= room:
+            return True
+        if low + flight_h > room:
+            return False
+        return self.flown_h(since) + flight_h <= room
 
     def take_off(self, kind: AircraftType, now: float) -> None:
         """The crew takes off now (at the time ``earliest_takeoff`` allowed)."""
@@ -97,21 +161,31 @@ class Crew:
                 self.duty_h += self.off_duty_h - self.duty_start_h
             self.duty_start_h = now - kind.crew_show_h
             self.duty_periods += 1
+        first = self.first
         while self.first < len(self.landings) and self.landings[self.first] <= now - WINDOW_H:
             self.kept_h -= self.lengths[self.first]
             self.first += 1
-        if self.first > 256 and 2 * self.first > len(self.landings):  # drop what left the window
+        if self.first != first:  # summed again, oldest first, as flown_h sums
+            self.window_h = sum(self.lengths[self.first:], 0.0)
+        if self.first > 64 and 2 * self.first > len(self.landings):  # drop what left the window
             for column in (self.takeoffs, self.landings, self.lengths):
                 del column[:self.first]
             self.first = 0
+            self.sums.clear()
+            total = 0.0
+            for length in self.lengths:
+                total += length
+                self.sums.append(total)
 
     def land(self, kind: AircraftType, takeoff: float, now: float) -> None:
         """The crew landed now after a hop flown from ``takeoff``."""
         self.takeoffs.append(takeoff)
         self.landings.append(now)
         self.lengths.append(now - takeoff)
+        self.sums.append((self.sums[-1] if self.sums else 0.0) + (now - takeoff))
         self.flown_total_h += now - takeoff
         self.kept_h += now - takeoff
+        self.window_h += now - takeoff
         self.off_duty_h = now + kind.crew_debrief_h
 
     def total_duty_h(self, end_h: float) -> float:

@@ -49,6 +49,7 @@ class AirliftModel:
         self._legs = RowBuffer(self.records.legs)
         self._ground = RowBuffer(self.records.ground)
         self._deliveries = RowBuffer(self.records.deliveries)
+        self._cargo_parts = RowBuffer(self.records.cargo_deliveries.columns)
         self.open = {ident: True for ident in world.airfields}
         self.ramps = {ident: Ramp(self.env, a.mog) for ident, a in world.airfields.items()}
         self.parking_line = ParkingLine(self.env)
@@ -291,21 +292,21 @@ class AirliftModel:
         self.ledgers[requirement].deliver(tons)
         req = self.requirements[requirement]
         manifest = self.manifests[requirement]
-        base = {"time_h": self.env.now, "requirement": requirement, "type": aircraft.type.name}
-        parts = self.records.cargo_deliveries
+        now, kind_name, parts = self.env.now, aircraft.type.name, self._cargo_parts
+        # Rows of records.cargo_deliveries, in the order of its columns (CARGO_DELIVERY_KINDS): time_h,
+        # requirement, type, class, item, tons, count.
         if manifest is not None and load is not None:
             manifest.deliver(load)
             for kind, count in load.pieces:
                 piece = manifest.kinds[kind]
-                parts.append({**base, "class": piece.cargo_class, "item": kind, "tons": piece.mass_t * count,
-                              "count": count})
+                parts.add((now, requirement, kind_name, piece.cargo_class, kind, piece.mass_t * count, count))
             if load.passengers:
-                parts.append({**base, "class": "passengers", "item": "", "tons": load.passengers * manifest.passenger_mass_t,
-                              "count": load.passengers})
+                parts.add((now, requirement, kind_name, "passengers", "",
+                           load.passengers * manifest.passenger_mass_t, load.passengers))
             if load.bulk_t > 1e-9:
-                parts.append({**base, "class": "bulk", "item": "", "tons": load.bulk_t, "count": 0})
+                parts.add((now, requirement, kind_name, "bulk", "", load.bulk_t, 0))
         else:
-            parts.append({**base, "class": req.cargo_class, "item": "", "tons": tons, "count": 0})
+            parts.add((now, requirement, kind_name, req.cargo_class, "", tons, 0))
         self._deliveries.add((self.env.now, requirement, req.from_, req.to, aircraft.type.name, aircraft.name,
                               tons))  # a DeliveryRow
 
@@ -411,7 +412,7 @@ class AirliftModel:
 
     def flush_records(self) -> None:
         """Put the rows logged so far into the records' columns (rows reach them in batches)."""
-        for rows in (self._legs, self._ground, self._deliveries):
+        for rows in (self._legs, self._ground, self._deliveries, self._cargo_parts):
             rows.flush()
 
     def _dispatch_soon(self) -> None:
@@ -515,11 +516,12 @@ class AirliftModel:
                    distance_km: float, burn_t: float, fuel_stop: bool, purpose: Purpose) -> None:
         """One row of sorties.csv (a LegRow)."""
         cargo = aircraft.aboard
+        classes, items, passengers = self._aboard_columns(cargo)  # unpacked here: a row built at once, no list
         self._legs.add((
             aircraft.name, aircraft.type.name, flight.origin, destination, flight.depart_h, arrive, payload_t,
             distance_km, fuel_stop, purpose, cargo.requirement if cargo else -1, burn_t, flight.fuel_takeoff_t,
             flight.fuel_takeoff_t - burn_t, flight.takeoff_mass_t, flight.takeoff_mass_t - burn_t,
-            aircraft.crew.name if aircraft.crew is not None else "", *self._aboard_columns(cargo),
+            aircraft.crew.name if aircraft.crew is not None else "", classes, items, passengers,
             ";".join(aircraft.landed_passengers)))
 
     def _aboard_columns(self, cargo: Aboard | None) -> tuple[str, str, int]:

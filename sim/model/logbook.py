@@ -33,12 +33,18 @@ class RowBuffer:
 
     def flush(self) -> None:
         """Move the rows held into the table's columns."""
-        if self.rows:
-            for column, values in zip(self.table.values(), zip(*self.rows, strict=True), strict=True):
+        rows = self.rows
+        if rows:
+            width = len(self.table)
+            for row in rows:
+                if len(row) != width:
+                    raise ValueError(f"a row of {len(row)} values for a table of {width} columns: {row!r}")
+            for j, column in enumerate(self.table.values()):
+                values = [row[j] for row in rows]  # column j: cheaper than zip(*rows), an iterator per row
                 if isinstance(column, array):  # packed at once: array.extend converts value by value, slowly
                     column.frombytes(struct.pack(f"{len(values)}{column.typecode}", *values))
                 else:
                     column.extend(values)
-            self.rows.clear()
+            rows.clear()
             if len(next(iter(self.table.values()))) >= self.compact_rows:
                 compact(self.table)

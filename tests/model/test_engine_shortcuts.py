@@ -4,6 +4,9 @@ random draws made in blocks."""
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
+import itertools
 import random
 
 import pytest
@@ -13,8 +16,11 @@ from hypothesis import strategies as st
 
 from sim.data.catalog import aircraft_catalog
 from sim.geo import geodesy
+from sim.geo.airspace import AirspacePolicy
+from sim.model.aircraft import Aboard, Flight, Job
 from sim.model.crews import Crew, CrewRoster
 from sim.model.logbook import RowBuffer
+from sim.model.packing import Load
 from sim.model.randomness import BREAKS, GROUND, REPAIRS, Randomness
 from sim.model.records import Records
 from sim.model.trips import Trip, TripPlanner
@@ -68,6 +74,81 @@ def test_the_crew_search_that_stops_early_chooses_as_a_full_scan(seed, staged, f
 def test_flight_hours_since_an_hour_sum_the_flights_as_written(seed, since):
     crew = a_crew("c", random.Random(seed), 1000.0)
     assert crew.flown_h(since) == sum(end - max(start, since) for start, end in crew.flights if end > since)
+
+
+def plain_earliest_takeoff(crew: Crew, now: float, flight_h: float) -> float:
+    """Crew.earliest_takeoff as written before ``flown_at_most``: every window summed."""
+    limit = IL76.crew_flight_h_per_30d
+    start = crew.duty_start_h
+    if (start is not None and now < crew.off_duty_h + IL76.crew_rest_h
+            and now + flight_h + IL76.crew_debrief_h - start <= IL76.crew_duty_h + 1e-9):
+        takeoff = now
+    else:
+        takeoff = max(now, crew.off_duty_h + IL76.crew_rest_h + IL76.crew_show_h)
+    if flight_h > limit or crew.kept_h + crew.prior_h + flight_h <= limit + 1e-9:
+        return takeoff
+    if crew.flown_h(takeoff + flight_h - 720.0) + flight_h <= limit + 1e-9:
+        return takeoff
+    low, high = takeoff, takeoff + 720.0
+    for _ in range(40):
+        mid = (low + high) / 2
+        if crew.flown_h(mid + flight_h - 720.0) + flight_h <= limit + 1e-9:
+            high = mid
+        else:
+            low = mid
+    return high
+
+
+def a_busy_crew(rng: random.Random, now: float, prior_h: float) -> Crew:
+    """A crew near its 30-day limit: short rests, long hops, prior hours."""
+    crew = Crew("busy", IL76.name, prior_h=prior_h)
+    t = now - rng.uniform(0.0, 1500.0)
+    while t < now - 2.0:
+        hop = rng.uniform(0.5, 9.0)
+        crew.take_off(IL76, t)
+        crew.land(IL76, t, min(t + hop, now))
+        t += hop + rng.uniform(0.0, 12.0 if rng.random() < 0.9 else 60.0)
+    return crew
+
+
+@given(st.integers(0, 10_000), st.floats(-1000.0, 1100.0), st.floats(0.0, 90.0))
+def test_the_bounds_on_flight_hours_hold_the_hours_summed(seed, since, prior_h):
+    rng = random.Random(seed)
+    crew = a_busy_crew(rng, 1000.0, prior_h) if seed % 2 else a_crew("c", rng, 1000.0)
+    assert crew.window_h == sum(crew.lengths[crew.first:], 0.0)  # kept as flown_h sums: oldest first
+    assert crew._landed_after(since) == bisect.bisect_right(crew.landings, since, crew.first)
+    assert crew.flown_at_most(since) >= crew.flown_h(since)
+    low, high = crew.flown_bounds(since)
+    assert low <= crew.flown_h(since) <= high
+    assert crew.sums == list(itertools.accumulate(crew.lengths, initial=0.0))[1:]  # added in turn
+
+
+@given(st.integers(0, 10_000), st.floats(-400.0, 1100.0), st.floats(0.5, 12.0), st.floats(0.0, 90.0))
+def test_the_earliest_take_off_with_the_bound_is_the_one_every_window_summed_gives(seed, now, flight_h, prior_h):
+    rng = random.Random(seed)
+    crew = a_busy_crew(rng, now, prior_h) if seed % 3 else a_crew("c", rng, now)
+    assert crew.earliest_takeoff(IL76, now, flight_h) == plain_earliest_takeoff(crew, now, flight_h)
+
+
+def sample(annotation: str, k: int) -> object:
+    """A value of a field's type, the k-th field's: distinct from the other fields' values."""
+    kind = annotation.removesuffix(" | None")
+    made = {"str": f"text {k}", "float": k + 0.5, "int": k, "Load": Load(bulk_t=k + 0.25),
+            "Trip": Trip((), k + 0.5, k + 0.75, 0.0), "AirspacePolicy": AirspacePolicy(label=f"policy {k}")}
+    return made[kind]
+
+
+@pytest.mark.parametrize("cls", [Job, Aboard, Flight])
+def test_the_written_out_constructors_set_every_field_as_the_dataclass_would(cls):
+    fields = dataclasses.fields(cls)
+    values = {f.name: sample(str(f.type), k) for k, f in enumerate(fields)}  # by keyword, each its own value
+    made = cls(**values)
+    assert {f.name: getattr(made, f.name) for f in fields} == values
+    assert cls(*values.values()) == made  # positionally, in the fields' order
+    required = [f.name for f in fields if f.default is dataclasses.MISSING]
+    bare = cls(*(values[name] for name in required))  # the rest take the dataclass's defaults
+    assert {f.name: getattr(bare, f.name) for f in fields if f.name not in required} == {
+        f.name: f.default for f in fields if f.name not in required}
 
 
 def test_hops_kept_by_the_planner_equal_hops_computed_afresh():

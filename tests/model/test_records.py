@@ -88,8 +88,9 @@ def test_cargo_deliveries_are_coded_once_long(monkeypatch):
     assert isinstance(rows.columns["type"], Codes) and list(rows) == made
 
 
-def test_a_row_that_lacks_a_column_is_refused_when_the_buffer_flushes():
+@pytest.mark.parametrize("row", [GROUND_ROWS[0][:-1], (*GROUND_ROWS[0], 1.0)])  # one value short, one too many
+def test_a_row_of_the_wrong_length_is_refused_when_the_buffer_flushes(row):
     buffer = RowBuffer(Records().ground, batch=10)
-    buffer.add(GROUND_ROWS[0][:-1])  # a plain tuple, as the engine adds them: one value short
+    buffer.add(row)  # a plain tuple, as the engine adds them
     with pytest.raises(ValueError):
         buffer.flush()

@@ -12,7 +12,7 @@ from sim import run
 from sim.experiments.replications import _t_quantile
 from sim.results.checks import on_ground, stays_on_ground
 from sim.results.statistics import bootstrap_mean_ci
-from sim.results.tables import peak_on_ground
+from sim.results.tables import _day_of, peak_on_ground
 
 
 @pytest.mark.parametrize("dof", [1, 2, 5, 29, 99, 999, 4999])
@@ -92,6 +92,26 @@ def test_the_flying_figures_are_the_legs_summed_one_by_one():
     assert f["repairs"] == sum(1 for what in ground["activity"] if what == "repair") > 0
     assert f["diversions"] == sum(1 for p in legs["purpose"] if p in ("diverted", "emergency landing"))
     assert f["crew_waits"] == sum(1 for what in ground["activity"] if what == "crew rest")
+    assert f["repair_h"] == sum(e - b for b, e, what in zip(ground["start_h"], ground["end_h"], ground["activity"],
+                                                            strict=True) if what == "repair")
+    assert f["fuel_stops_used"] == sorted({d for d, s in zip(legs["destination"], legs["fuel_stop"], strict=True) if s})
+
+
+def test_the_daily_table_is_the_deliveries_added_day_by_day():
+    s = scenario(days=8, requirements=[{"label": "r0", "from": "ORIG", "to": "DEST", "tons_per_day": 150},
+                                       {"label": "r1", "from": "ORIG", "to": "DEST", "tons": 400, "day": 2}])
+    result = run(s)
+    deliveries, days = result.output.records.deliveries, 8
+    tons = {(d, i): 0.0 for d in range(days) for i in range(2)}
+    sorties = dict.fromkeys(tons, 0)
+    for time_h, i, t in zip(deliveries["time_h"], deliveries["requirement"], deliveries["tons"], strict=True):
+        key = (min(_day_of(time_h), days - 1), i)
+        tons[key] += t
+        sorties[key] += 1
+    rows = result.daily_rows
+    assert [(r["day"], r["requirement"]) for r in rows] == [(d, n) for d in range(days) for n in ("r0", "r1")]
+    assert [(r["delivered_t"], r["sorties"]) for r in rows] == [(tons[key], sorties[key]) for key in tons]
+    assert sum(sorties.values()) == len(deliveries["tons"]) > 0 and len({r["date"] for r in rows}) == days
 
 
 def test_a_workers_brief_summary_is_the_full_summarys_headline_flying_closure_and_requirements():
