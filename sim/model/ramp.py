@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import heapq
 import math
-from bisect import insort
 from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Final
 
 from sim.model import kernel
+from sim.model.instant import trigger
 
 
 class Ramp:
@@ -82,6 +82,8 @@ EPS_H: Final = 1e-9
 # then known to have happened, or not, before the arrival lands.
 SLOT_GAP_H: Final = 1 / 60
 INF: Final = math.inf  # (Final names are the compiled core's constants: no look-up in the module's dict)
+_heappush: Final = heapq.heappush
+_heappop: Final = heapq.heappop
 
 # Spans (from h, to h) in the order of their starts, and the same as (to h, from h) in the order of their ends:
 # what ``_crowded`` sweeps without sorting again.
@@ -160,6 +162,15 @@ def _crowded_beside(spans: Sorted, start: float, end: float, count: int) -> bool
     if start < end - EPS_H and end > start + EPS_H:  # the slot overlaps itself (``_clipped``'s own test)
         return count <= 1 or _crowded(spans[0], spans[1], start, end, count - 1)
     return _crowded(spans[0], spans[1], start, end, count)
+
+
+def _insert(spans: list[tuple[float, float]], first: float, second: float) -> None:
+    """Put (first, second) into ``spans`` kept in the order of their first hour (the order among equal first
+    hours does not matter to ``_crowded``)."""
+    i = len(spans)
+    while i > 0 and spans[i - 1][0] > first:
+        i -= 1
+    spans.insert(i, (first, second))
 
 
 def earliest(number: int, now: float, slots: Sequence[tuple[Parking, float, float, bool]]) -> float:
@@ -260,6 +271,7 @@ class Parking:
         # which a timer is set to look at them
         self._watches: list[tuple[float, int, float]] = []
         self._timers: list[float] = []
+        self._rings: Callable[[kernel.Event], None] = self._ring  # one bound method for every timer
 
     def end_of(self, number: int) -> float:
         """When aircraft ``number``'s spot frees: its slot's end, or never while it stays beyond it."""
@@ -421,8 +433,8 @@ class Parking:
             if _crowded_beside((by_start, by_end), start, end, capacity + 1):  # more than capacity held at once
                 lost.append(number)
             else:
-                insort(by_start, (start, end + gap))
-                insort(by_end, (end + gap, start))
+                _insert(by_start, start, end + gap)
+                _insert(by_end, end + gap, start)
         for number in lost:
             del self.spans[number]
             self.committed.discard(number)
@@ -455,12 +467,12 @@ class Parking:
         if end == INF:
             return
         now, watches = self.env.now, self._watches
-        heapq.heappush(watches, (now + (max(0.0, end - now) + OVERSTAY_CHECK_H), number, end))
+        _heappush(watches, (now + (max(0.0, end - now) + OVERSTAY_CHECK_H), number, end))
         if self._losable():
             self._arm()
         else:  # the watches past are spent (see ``_arm``): the list stays as short as the stays ahead
             while watches[0][0] < now - EPS_H:
-                heapq.heappop(watches)
+                _heappop(watches)
 
     def _arm(self, settled: bool = False) -> None:
         """Set a timer at the first watch still ahead whose aircraft is here, unless one is set at or before it.
@@ -469,22 +481,25 @@ class Parking:
         watch of its own (or holds the spot open-ended); only a booking tried and undone within one instant
         (``ParkingLine.exchange``) puts a stay back as it was, and no timer rings inside one."""
         watches, now, present, spans = self._watches, self.env.now, self.present, self.spans
-        while watches and (watches[0][0] < now - EPS_H or watches[0][1] not in present
-                           or (settled and spans.get(watches[0][1], (0.0, math.nan))[1] != watches[0][2])):
-            heapq.heappop(watches)
+        while watches:
+            hour, number, end = watches[0]
+            span = spans.get(number) if settled else None
+            if not (hour < now - EPS_H or number not in present or (settled and (span is None or span[1] != end))):
+                break
+            _heappop(watches)
         if not watches or (self._timers and self._timers[0] <= watches[0][0] + EPS_H):
             return
         hour = watches[0][0]
-        heapq.heappush(self._timers, hour)
-        self.env.timeout(max(0.0, hour - now)).callbacks.append(self._ring)
+        _heappush(self._timers, hour)
+        self.env.timeout(max(0.0, hour - now)).callbacks.append(self._rings)
 
     def _ring(self, _event: kernel.Event) -> None:
         """A timer: the watches of this instant whose aircraft are still here with the same stay settle the lot."""
-        heapq.heappop(self._timers)
+        _heappop(self._timers)
         watches, now = self._watches, self.env.now
         overstay = False
         while watches and watches[0][0] <= now + EPS_H:
-            hour, number, end = heapq.heappop(watches)
+            hour, number, end = _heappop(watches)
             span = self.spans.get(number)
             overstay = overstay or (hour >= now - EPS_H and number in self.present and span is not None
                                     and span[1] == end)
@@ -498,12 +513,17 @@ class _Waiter:
     """An aircraft waiting on the ground for parking slots: for the time of a slot it booked (``blocked``
     False), or for a change at the airfields it needs (``blocked``: no slot fits at any time yet)."""
 
-    __slots__ = ("number", "here", "lots", "needs", "event", "blocked", "try_book", "since")
+    __slots__ = ("number", "here", "lots", "needs", "event", "blocked", "try_book", "since", "line")
 
     def __init__(self, number: int, here: Parking, lots: tuple[Parking, ...], needs: tuple[str, ...],
-                 event: kernel.Event, try_book: Callable[[], bool] | None, since: float):
+                 event: kernel.Event, try_book: Callable[[], bool] | None, since: float, line: ParkingLine):
         self.number, self.here, self.lots, self.needs, self.event = number, here, lots, needs, event
-        self.blocked, self.try_book, self.since = try_book is not None, try_book, since
+        self.blocked, self.try_book, self.since, self.line = try_book is not None, try_book, since, line
+
+    def __call__(self, _event: kernel.Event) -> None:
+        """The timer of a wait for the time of a slot: the wait ends, its event processed at once when the kernel
+        would process it next (``instant.trigger``)."""
+        self.line._end(self, True, at_once=True)
 
 
 class ParkingLine:
@@ -527,12 +547,12 @@ class ParkingLine:
         ``try_book`` is given (it books the aircraft's slots now if they fit), for a change at ``lots``. The
         event fires with True then, or with False if ``recall`` calls it back (an airfield it ``needs``
         became unusable) or its slots are lost (``wake``)."""
-        waiter = _Waiter(number, here, lots, needs, self.env.event(), try_book, self.env.now)
+        waiter = _Waiter(number, here, lots, needs, self.env.event(), try_book, self.env.now, self)
         before = self._waiters.get(number)
         self._stuck += waiter.blocked - (before is not None and before.blocked)
         self._waiters[number] = waiter
         if until_h is not None:
-            self.env.timeout(max(0.0, until_h - self.env.now)).callbacks.append(lambda _e: self._end(waiter, True))
+            self.env.timeout(max(0.0, until_h - self.env.now)).callbacks.append(waiter)
         return waiter.event
 
     def changed(self, lot: Parking) -> None:
@@ -587,8 +607,11 @@ class ParkingLine:
             if not all(map(usable, waiter.needs)):
                 self._end(waiter, False)
 
-    def _end(self, waiter: _Waiter, value: bool) -> None:
+    def _end(self, waiter: _Waiter, value: bool, at_once: bool = False) -> None:
         if self._waiters.get(waiter.number) is waiter:
             del self._waiters[waiter.number]
             self._stuck -= waiter.blocked
-            waiter.event.succeed(value)
+            if at_once:
+                trigger(self.env, waiter.event, value)
+            else:
+                waiter.event.succeed(value)
