@@ -322,10 +322,8 @@ class Parking:
             if n != number:
                 a, b = span[0], span[1]
                 b = INF if b < late and n in present else b + gap
-                by_start.append((a, b))
-                by_end.append((b, a))
-        by_start.sort()
-        by_end.sort()
+                _insert(by_start, a, b)
+                _insert(by_end, b, a)
         return by_start, by_end
 
     def full_for(self, number: int) -> bool:
@@ -422,10 +420,8 @@ class Parking:
                 losable.append((a, n))
                 continue
             b = INF if b < late and n in present else b + gap  # ``end_of`` plus the gap
-            by_start.append((a, b))
-            by_end.append((b, a))
-        by_start.sort()
-        by_end.sort()
+            _insert(by_start, a, b)
+            _insert(by_end, b, a)
         losable.sort()
         lost = []
         for start, number in losable:  # ... then the others, by start
