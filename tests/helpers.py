@@ -11,6 +11,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from sim.scenario.references import check_references
 from sim.scenario.schema import Scenario
@@ -114,3 +115,24 @@ def screenshot(browser, path: Path) -> Path:
     assert browser.save_screenshot(str(path))
     assert path.stat().st_size > 50_000
     return path
+
+
+def records_and_steps(name: str, replication: int):
+    """A scenario's records (legs, ground activities, deliveries) and the events the kernel processed."""
+    from sim.model import kernel
+    from sim.model.engine import simulate
+    from sim.model.randomness import Randomness
+    from sim.scenario.compile import build_world
+    from sim.scenario.loading import load_scenario
+
+    world = build_world(load_scenario(ROOT / "scenarios" / f"{name}.yaml"))
+    steps = [0]
+    step = kernel.Environment.step
+
+    def counted(env: kernel.Environment) -> None:
+        steps[0] += 1
+        step(env)
+
+    with mock.patch.object(kernel.Environment, "step", counted):
+        records = simulate(world, Randomness(world.stochastic, world.run.seed, replication)).records
+    return (records.legs, records.ground, records.deliveries), steps[0]

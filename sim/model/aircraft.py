@@ -621,10 +621,14 @@ class Aircraft:
 
     def _holds(self, windows: list[tuple[str, float, float]]) -> bool:
         """Does it hold slots at the airfields of ``windows`` starting within the buffer of theirs?"""
-        if [k for k, _, _ in self.booked] != [k for k, _, _ in windows]:
+        booked, parking = self.booked, self.model.parking
+        if len(booked) != len(windows):
             return False
-        return all(self.number in self.model.parking[k].spans and abs(a - w) <= SLOT_BUFFER_H + 1e-9
-                   for (k, a, _), (_, w, _) in zip(self.booked, windows, strict=True))
+        for i in range(len(booked)):
+            k, a, _ = booked[i]
+            if k != windows[i][0] or self.number not in parking[k].spans or not abs(a - windows[i][1]) <= SLOT_BUFFER_H + 1e-9:
+                return False
+        return True
 
     def _earliest(self, windows: list[tuple[str, float, float]]) -> float:
         """The earliest take-off (h, from now) whose slots all fit; infinite if none does while the spots are

@@ -37,3 +37,19 @@ def fire(env: kernel.Environment, value: object, eid: int) -> kernel.Event:
     event._value = value
     env.schedule_in(event, eid)
     return event
+
+
+def trigger(env: kernel.Environment, event: kernel.Event, value: object) -> None:
+    """``event.succeed(value)`` from the last callback of the event being processed, with ``event`` processed at
+    once (its callbacks run now) when the kernel would process it next (``due_first``): the same event for event,
+    without its turn through the queue. Otherwise it is queued in its place, as ``succeed`` does."""
+    eid = env.take_id()
+    event._ok = True
+    event._value = value
+    if not due_first(env, eid):
+        heappush(env._queue, (env.now, NORMAL, eid, event))
+        return
+    callbacks, event.callbacks = event.callbacks, []
+    event.processed = True
+    for callback in callbacks:
+        callback(event)

@@ -12,8 +12,10 @@ import heapq
 import math
 from collections import deque
 from collections.abc import Callable, Sequence
+from typing import Final
 
 from sim.model import kernel
+from sim.model.instant import trigger
 
 
 class Ramp:
@@ -71,14 +73,21 @@ class Ramp:
 # Assumed planning value (grade: assumed; low 0, high 1 h): the margin a parking slot keeps after the planned
 # ground time, for a turn a little slow; 15 minutes, the tolerance commonly given to an airport slot. A slot
 # runs from the estimated arrival (flight times are known) to the end of the planned ground time plus it.
-SLOT_BUFFER_H = 0.25
+SLOT_BUFFER_H: Final = 0.25
 # An aircraft still on the ground just after its slot ended (its turn ran late, its crew rests, it waits
 # for work) is found then, this long after the end, and holds its spot until it has a departure booked.
-OVERSTAY_CHECK_H = 1e-6
-EPS_H = 1e-9
+OVERSTAY_CHECK_H: Final = 1e-6
+EPS_H: Final = 1e-9
 # A spot freed by a take-off is given to an arrival no sooner than this after it (1 minute): the departure is
 # then known to have happened, or not, before the arrival lands.
-SLOT_GAP_H = 1 / 60
+SLOT_GAP_H: Final = 1 / 60
+INF: Final = math.inf  # (Final names are the compiled core's constants: no look-up in the module's dict)
+_heappush: Final = heapq.heappush
+_heappop: Final = heapq.heappop
+
+# Spans (from h, to h) in the order of their starts, and the same as (to h, from h) in the order of their ends:
+# what ``_crowded`` sweeps without sorting again.
+Sorted = tuple[list[tuple[float, float]], list[tuple[float, float]]]
 
 
 def _clipped(spans: Sequence[tuple[float, float]], start: float, end: float) -> tuple[list[float], list[float]]:
@@ -118,6 +127,52 @@ def room(held: Sequence[tuple[float, float]], start: float, end: float, capacity
     return len(starts) < capacity or not _reaches(starts, ends, capacity)
 
 
+def _crowded(by_start: list[tuple[float, float]], by_end: list[tuple[float, float]], start: float, end: float,
+             count: int) -> bool:
+    """``_reaches(*_clipped(spans, start, end), count)`` for spans kept sorted (``Sorted``): the same sweep over the
+    same cut starts and ends, read in order from the two lists (cutting keeps the order) instead of sorted anew."""
+    if count <= 0:
+        return True
+    lo, hi = start + EPS_H, end - EPS_H
+    held = j = 0
+    last = len(by_end)
+    for a, b in by_start:
+        if a >= hi:  # in the order of the starts: none after overlaps either
+            break
+        if b <= lo:
+            continue
+        cut = a if a > start else start
+        while j < last:
+            b2, a2 = by_end[j]
+            if a2 < hi and b2 > lo:  # one that overlaps: its end, cut, before this start?
+                if (b2 if b2 < end else end) > cut:
+                    break
+                held -= 1
+            j += 1
+        held += 1
+        if held >= count:
+            return True
+    return False
+
+
+def _crowded_beside(spans: Sorted, start: float, end: float, count: int) -> bool:
+    """``_reaches(*_clipped([*spans, (start, end)], start, end), count)``: the slot [start, end) among sorted spans.
+    Cut to itself, it starts first (with any cut to the same start) and ends after every start: the sweep
+    meets its start first, ends nothing before it, and counts it in every later step."""
+    if start < end - EPS_H and end > start + EPS_H:  # the slot overlaps itself (``_clipped``'s own test)
+        return count <= 1 or _crowded(spans[0], spans[1], start, end, count - 1)
+    return _crowded(spans[0], spans[1], start, end, count)
+
+
+def _insert(spans: list[tuple[float, float]], first: float, second: float) -> None:
+    """Put (first, second) into ``spans`` kept in the order of their first hour (the order among equal first
+    hours does not matter to ``_crowded``)."""
+    i = len(spans)
+    while i > 0 and spans[i - 1][0] > first:
+        i -= 1
+    spans.insert(i, (first, second))
+
+
 def earliest(number: int, now: float, slots: Sequence[tuple[Parking, float, float, bool]]) -> float:
     """The earliest take-off (h, not before ``now``) for which aircraft ``number`` can book every slot of
     ``slots`` (lot, from h, to h after the take-off, exempt); infinite if none fits while the spots are held by
@@ -129,32 +184,61 @@ def earliest(number: int, now: float, slots: Sequence[tuple[Parking, float, floa
     opens only as a spot held there frees, so the first take-off that fits everywhere is now or a candidate
     of a lot that can be full. A lot where as many spots as it has are held open-ended since before now never
     fits (those are held through any slot after now); else one fits once the spots held for a time are free.
-    Take-off now is tried first; the other candidates are built only when it fails.
+    Take-off now is tried first, by counting the spots held across each slot (fewer than the lot has: it
+    fits); the spans are sorted (``Parking.sorted_held``) only when that fails, once for every candidate.
     """
-    tight = []
+    tight: list[tuple[Parking, float, float]] = []
+    at_once = True
     for lot, a, b, exempt in slots:
-        held = None if exempt else lot.held(number)
-        if held is not None:
-            if sum(1 for start, end in held if end == math.inf and start <= now) >= lot.capacity:
-                return math.inf
-            tight.append((held, a, b, lot.capacity))
-    if not tight:
+        if exempt or not lot.tight_for(number):
+            continue
+        opened, across = lot.count_held(number, now, now + a, now + b)
+        if opened >= lot.capacity:
+            return INF
+        at_once = at_once and across < lot.capacity
+        tight.append((lot, a, b))
+    if at_once:
         return now
-    if len(tight) == 1:  # the common case, without the loops over lots
-        held, a, b, cap = tight[0]
-        if room(held, now + a, now + b, cap):
-            return now
-        for depart in sorted({end - a for _, end in held if end < math.inf and end - a > now}):
-            if room(held, depart + a, depart + b, cap):
-                return depart
-        return math.inf
-    if all(room(held, now + a, now + b, cap) for held, a, b, cap in tight):
+    held = [_Tight(a, b, lot.capacity, lot.sorted_held(number)) for lot, a, b in tight]
+    if _fit(held, now):
         return now
-    candidates = sorted({end - a for held, a, _, _ in tight for _, end in held if end < math.inf and end - a > now})
+    if len(held) == 1:  # the common case: the candidates in the order of the ends, without sorting them
+        one = held[0]
+        last = now
+        for end, _ in one.by_end:
+            if end == INF:
+                break
+            depart = end - one.a
+            if depart > last:
+                if not _crowded(one.by_start, one.by_end, depart + one.a, depart + one.b, one.capacity):
+                    return depart
+                last = depart
+        return INF
+    candidates = sorted([end - each.a for each in held for end, _ in each.by_end if end < INF and end - each.a > now])
+    last = now
     for depart in candidates:
-        if all(room(held, depart + a, depart + b, cap) for held, a, b, cap in tight):
-            return depart
-    return math.inf
+        if depart > last:
+            if _fit(held, depart):
+                return depart
+            last = depart
+    return INF
+
+
+class _Tight:
+    """A slot of ``earliest`` at a lot where it may not fit: its offsets (h after the take-off), the lot's spots
+    and the spots held there by the others, sorted (``Parking.sorted_held``)."""
+
+    def __init__(self, a: float, b: float, capacity: int, held: Sorted) -> None:
+        self.a, self.b, self.capacity = a, b, capacity
+        self.by_start, self.by_end = held
+
+
+def _fit(held: list[_Tight], depart: float) -> bool:
+    """Does every slot of ``held`` fit for a take-off at ``depart``?"""
+    for each in held:
+        if _crowded(each.by_start, each.by_end, depart + each.a, depart + each.b, each.capacity):
+            return False
+    return True
 
 
 class Parking:
@@ -187,11 +271,12 @@ class Parking:
         # which a timer is set to look at them
         self._watches: list[tuple[float, int, float]] = []
         self._timers: list[float] = []
+        self._rings: Callable[[kernel.Event], None] = self._ring  # one bound method for every timer
 
     def end_of(self, number: int) -> float:
         """When aircraft ``number``'s spot frees: its slot's end, or never while it stays beyond it."""
         end = self.spans[number][1]
-        return math.inf if number in self.present and end < self.env.now - EPS_H else end
+        return INF if number in self.present and end < self.env.now - EPS_H else end
 
     def fits(self, number: int, start: float, end: float, exempt: bool = False) -> bool:
         """Can aircraft ``number`` book a slot from ``start`` to ``end`` (h)?"""
@@ -202,11 +287,44 @@ class Parking:
         """The (from h, to h) of the spots held by the others than aircraft ``number``: each from its slot's
         start until it may take an arrival (``end_of`` plus the gap); None when fewer are booked than there are
         spots (any slot fits)."""
-        spans = self.spans
-        if len(spans) - (number in spans) < self.capacity:
+        if not self.tight_for(number):
             return None
-        present, late, inf, gap = self.present, self.env.now - EPS_H, math.inf, SLOT_GAP_H
-        return [(a, inf if b < late and n in present else b + gap) for n, (a, b) in spans.items() if n != number]
+        present, late, gap = self.present, self.env.now - EPS_H, SLOT_GAP_H
+        return [(a, INF if b < late and n in present else b + gap) for n, (a, b) in self.spans.items() if n != number]
+
+    def tight_for(self, number: int) -> bool:
+        """Are as many slots booked by the others than aircraft ``number`` as there are spots (``held`` not None)?"""
+        spans = self.spans
+        return len(spans) - (number in spans) >= self.capacity
+
+    def count_held(self, number: int, now: float, start: float, end: float) -> tuple[int, int]:
+        """Of the spots ``held`` for aircraft ``number``: how many are held open-ended since ``now`` or before,
+        and how many overlap [start, end) (as ``_clipped`` tells), counted without building them."""
+        present, late, gap = self.present, self.env.now - EPS_H, SLOT_GAP_H
+        lo, hi = start + EPS_H, end - EPS_H
+        opened = across = 0
+        for n, span in self.spans.items():
+            if n != number:
+                a, b = span[0], span[1]
+                b = INF if b < late and n in present else b + gap
+                if b == INF and a <= now:
+                    opened += 1
+                if a < hi and b > lo:
+                    across += 1
+        return opened, across
+
+    def sorted_held(self, number: int) -> Sorted:
+        """The spots ``held`` for aircraft ``number``, sorted (``Sorted``)."""
+        present, late, gap = self.present, self.env.now - EPS_H, SLOT_GAP_H
+        by_start: list[tuple[float, float]] = []
+        by_end: list[tuple[float, float]] = []
+        for n, span in self.spans.items():
+            if n != number:
+                a, b = span[0], span[1]
+                b = INF if b < late and n in present else b + gap
+                _insert(by_start, a, b)
+                _insert(by_end, b, a)
+        return by_start, by_end
 
     def full_for(self, number: int) -> bool:
         """Would aircraft ``number`` landing now find every spot held by an aircraft on the ground?"""
@@ -242,7 +360,7 @@ class Parking:
             self.cancel(number)
             return
         span = self.spans.get(number)
-        self.spans[number] = [self.env.now, span[1] if span is not None else math.inf]
+        self.spans[number] = [self.env.now, span[1] if span is not None else INF]
         self.committed.discard(number)
         self._watch(number)
 
@@ -272,8 +390,8 @@ class Parking:
         """The aircraft here stays with no departure booked (a crew rest, a repair, a wait): it holds its spot
         open-ended."""
         span = self.spans.get(number)
-        if span is not None and number in self.present and span[1] < math.inf:
-            span[1] = math.inf
+        if span is not None and number in self.present and span[1] < INF:
+            span[1] = INF
             self.settle()
 
     def leave(self, number: int) -> None:
@@ -285,21 +403,34 @@ class Parking:
     def settle(self) -> None:
         """Cancel the booked slots that no longer fit beside the aircraft on the ground, in the order of their
         start; the model calls their aircraft back. Slots of aircraft in the air are kept: one that finds every
-        spot taken when it lands turns away then (see ``full_for``)."""
-        if not self._losable():
+        spot taken when it lands turns away then (see ``full_for``).
+
+        Each slot is tried beside those kept (``_crowded_beside``: more than the spots held at one instant of
+        it?), which stay sorted as they grow; with no more slots than spots, every one fits."""
+        if not self._losable() or len(self.spans) <= self.capacity:
             return
-        spans, present, capacity, gap = self.spans, self.present, self.capacity, SLOT_GAP_H
+        spans, present, capacity, gap, late = self.spans, self.present, self.capacity, SLOT_GAP_H, self.env.now - EPS_H
         # Held first: the aircraft on the ground, then the slots that cannot be lost (exempt, committed) ...
-        kept = [(a, self.end_of(n) + gap if n in present else b + gap)
-                for n, (a, b) in spans.items() if n not in self.losable]
+        by_start: list[tuple[float, float]] = []
+        by_end: list[tuple[float, float]] = []
+        losable: list[tuple[float, int]] = []
+        for n, span in spans.items():
+            a, b = span[0], span[1]
+            if n in self.losable:
+                losable.append((a, n))
+                continue
+            b = INF if b < late and n in present else b + gap  # ``end_of`` plus the gap
+            _insert(by_start, a, b)
+            _insert(by_end, b, a)
+        losable.sort()
         lost = []
-        for number in sorted(self.losable, key=lambda n: (spans[n][0], n)):  # ... then the others, by start
-            start, end = spans[number]
-            starts, ends = _clipped([*kept, (start, end)], start, end)
-            if len(starts) <= capacity or not _reaches(starts, ends, capacity + 1):  # at most capacity held at once
-                kept.append((start, end + gap))
-            else:
+        for start, number in losable:  # ... then the others, by start
+            end = spans[number][1]
+            if _crowded_beside((by_start, by_end), start, end, capacity + 1):  # more than capacity held at once
                 lost.append(number)
+            else:
+                _insert(by_start, start, end + gap)
+                _insert(by_end, end + gap, start)
         for number in lost:
             del self.spans[number]
             self.committed.discard(number)
@@ -329,15 +460,15 @@ class Parking:
         looked for show in ``end_of`` already, so that booking was made knowing them.
         """
         end = self.spans[number][1]
-        if end == math.inf:
+        if end == INF:
             return
         now, watches = self.env.now, self._watches
-        heapq.heappush(watches, (now + (max(0.0, end - now) + OVERSTAY_CHECK_H), number, end))
+        _heappush(watches, (now + (max(0.0, end - now) + OVERSTAY_CHECK_H), number, end))
         if self._losable():
             self._arm()
         else:  # the watches past are spent (see ``_arm``): the list stays as short as the stays ahead
             while watches[0][0] < now - EPS_H:
-                heapq.heappop(watches)
+                _heappop(watches)
 
     def _arm(self, settled: bool = False) -> None:
         """Set a timer at the first watch still ahead whose aircraft is here, unless one is set at or before it.
@@ -346,22 +477,25 @@ class Parking:
         watch of its own (or holds the spot open-ended); only a booking tried and undone within one instant
         (``ParkingLine.exchange``) puts a stay back as it was, and no timer rings inside one."""
         watches, now, present, spans = self._watches, self.env.now, self.present, self.spans
-        while watches and (watches[0][0] < now - EPS_H or watches[0][1] not in present
-                           or (settled and spans.get(watches[0][1], (0.0, math.nan))[1] != watches[0][2])):
-            heapq.heappop(watches)
+        while watches:
+            hour, number, end = watches[0]
+            span = spans.get(number) if settled else None
+            if not (hour < now - EPS_H or number not in present or (settled and (span is None or span[1] != end))):
+                break
+            _heappop(watches)
         if not watches or (self._timers and self._timers[0] <= watches[0][0] + EPS_H):
             return
         hour = watches[0][0]
-        heapq.heappush(self._timers, hour)
-        self.env.timeout(max(0.0, hour - now)).callbacks.append(self._ring)
+        _heappush(self._timers, hour)
+        self.env.timeout(max(0.0, hour - now)).callbacks.append(self._rings)
 
     def _ring(self, _event: kernel.Event) -> None:
         """A timer: the watches of this instant whose aircraft are still here with the same stay settle the lot."""
-        heapq.heappop(self._timers)
+        _heappop(self._timers)
         watches, now = self._watches, self.env.now
         overstay = False
         while watches and watches[0][0] <= now + EPS_H:
-            hour, number, end = heapq.heappop(watches)
+            hour, number, end = _heappop(watches)
             span = self.spans.get(number)
             overstay = overstay or (hour >= now - EPS_H and number in self.present and span is not None
                                     and span[1] == end)
@@ -375,12 +509,17 @@ class _Waiter:
     """An aircraft waiting on the ground for parking slots: for the time of a slot it booked (``blocked``
     False), or for a change at the airfields it needs (``blocked``: no slot fits at any time yet)."""
 
-    __slots__ = ("number", "here", "lots", "needs", "event", "blocked", "try_book", "since")
+    __slots__ = ("number", "here", "lots", "needs", "event", "blocked", "try_book", "since", "line")
 
     def __init__(self, number: int, here: Parking, lots: tuple[Parking, ...], needs: tuple[str, ...],
-                 event: kernel.Event, try_book: Callable[[], bool] | None, since: float):
+                 event: kernel.Event, try_book: Callable[[], bool] | None, since: float, line: ParkingLine):
         self.number, self.here, self.lots, self.needs, self.event = number, here, lots, needs, event
-        self.blocked, self.try_book, self.since = try_book is not None, try_book, since
+        self.blocked, self.try_book, self.since, self.line = try_book is not None, try_book, since, line
+
+    def __call__(self, _event: kernel.Event) -> None:
+        """The timer of a wait for the time of a slot: the wait ends, its event processed at once when the kernel
+        would process it next (``instant.trigger``)."""
+        self.line._end(self, True, at_once=True)
 
 
 class ParkingLine:
@@ -404,12 +543,12 @@ class ParkingLine:
         ``try_book`` is given (it books the aircraft's slots now if they fit), for a change at ``lots``. The
         event fires with True then, or with False if ``recall`` calls it back (an airfield it ``needs``
         became unusable) or its slots are lost (``wake``)."""
-        waiter = _Waiter(number, here, lots, needs, self.env.event(), try_book, self.env.now)
+        waiter = _Waiter(number, here, lots, needs, self.env.event(), try_book, self.env.now, self)
         before = self._waiters.get(number)
         self._stuck += waiter.blocked - (before is not None and before.blocked)
         self._waiters[number] = waiter
         if until_h is not None:
-            self.env.timeout(max(0.0, until_h - self.env.now)).callbacks.append(lambda _e: self._end(waiter, True))
+            self.env.timeout(max(0.0, until_h - self.env.now)).callbacks.append(waiter)
         return waiter.event
 
     def changed(self, lot: Parking) -> None:
@@ -464,8 +603,11 @@ class ParkingLine:
             if not all(map(usable, waiter.needs)):
                 self._end(waiter, False)
 
-    def _end(self, waiter: _Waiter, value: bool) -> None:
+    def _end(self, waiter: _Waiter, value: bool, at_once: bool = False) -> None:
         if self._waiters.get(waiter.number) is waiter:
             del self._waiters[waiter.number]
             self._stuck -= waiter.blocked
-            waiter.event.succeed(value)
+            if at_once:
+                trigger(self.env, waiter.event, value)
+            else:
+                waiter.event.succeed(value)

@@ -10,7 +10,7 @@ import itertools
 import random
 
 import pytest
-from helpers import scenario
+from helpers import records_and_steps, scenario
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -247,25 +247,6 @@ def test_the_planner_skips_only_stops_that_cannot_win(name):
                         for fuel in (None, 0.5 * kind.fuel_capacity_t):
                             if a != b:
                                 assert planner._plan(kind, a, b, want, fuel) == every_option_plan(planner, kind, a, b, want, fuel)
-
-
-def records_and_steps(name: str, replication: int):
-    """A scenario's records (legs, ground activities, deliveries) and the events the kernel processed."""
-    from sim.model import kernel
-    from sim.model.engine import simulate
-
-    world = build_world(load_scenario(f"scenarios/{name}.yaml"))
-    steps = [0]
-    step = kernel.Environment.step
-
-    def counted(env: kernel.Environment) -> None:
-        steps[0] += 1
-        step(env)
-
-    with pytest.MonkeyPatch.context() as m:
-        m.setattr(kernel.Environment, "step", counted)
-        records = simulate(world, Randomness(world.stochastic, world.run.seed, replication)).records
-    return (records.legs, records.ground, records.deliveries), steps[0]
 
 
 @pytest.mark.parametrize(("name", "replication"), [("lose_hmeimim_sweep", 3), ("lose_hmeimim", 0),

@@ -11,7 +11,7 @@ import math
 from unittest import mock
 
 import pytest
-from helpers import BASE
+from helpers import BASE, records_and_steps
 from helpers import scenario as micro
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -20,7 +20,21 @@ from sim import run
 from sim.model import kernel
 from sim.model.aircraft import Flight
 from sim.model.engine import AirliftModel
-from sim.model.ramp import EPS_H, OVERSTAY_CHECK_H, SLOT_GAP_H, Parking, ParkingLine, earliest, room
+from sim.model.instant import trigger
+from sim.model.ramp import (
+    EPS_H,
+    OVERSTAY_CHECK_H,
+    SLOT_GAP_H,
+    Parking,
+    ParkingLine,
+    _clipped,
+    _crowded,
+    _crowded_beside,
+    _insert,
+    _reaches,
+    earliest,
+    room,
+)
 from sim.model.randomness import Randomness
 from sim.scenario.compile import build_world
 
@@ -233,3 +247,97 @@ def test_the_end_of_a_whole_hop_is_kept_for_the_next_diversion_and_a_point_withi
     for km in (distance_km, distance_km / 3, distance_km):  # the whole hop twice: worked out, then kept
         assert model._diverting_from(flight, km) == plain_diverting_from(model, flight, km)
     assert list(model._hop_ends) == [("ORIG", "DEST", model.policy, distance_km)]
+
+
+# --- the sorted sweeps (``earliest``, ``settle``) ---------------------------------------------------------
+
+# Any spans, an end before its start too: the sweep over sorted spans is the sweep over the cut lists sorted anew.
+any_spans = st.lists(st.tuples(hours, st.one_of(hours, st.just(math.inf))), max_size=12)
+
+
+def sorted_spans(spans):
+    by_start, by_end = [], []
+    for a, b in spans:
+        _insert(by_start, a, b)
+        _insert(by_end, b, a)
+    return by_start, by_end
+
+
+@settings(max_examples=400, deadline=None)
+@given(any_spans, hours, hours, st.integers(-1, 6))
+def test_the_sweep_over_sorted_spans_counts_as_the_sweep_over_the_cut_spans(spans, start, length, count):
+    by_start, by_end = sorted_spans(spans)
+    assert [a for a, _ in by_start] == sorted(a for a, _ in spans)
+    assert [b for b, _ in by_end] == sorted(b for _, b in spans)
+    assert _crowded(by_start, by_end, start, start + length, count) == _reaches(*_clipped(spans, start, start + length), count)
+
+
+@settings(max_examples=400, deadline=None)
+@given(any_spans, hours, hours, st.integers(-1, 6))
+def test_a_slot_tried_beside_sorted_spans_counts_as_the_slot_added_to_them(spans, start, length, count):
+    # ``settle``'s test of one slot, zero long ones too, without adding it to the spans it keeps sorted.
+    end = start + length
+    assert _crowded_beside(sorted_spans(spans), start, end, count) == _reaches(*_clipped([*spans, (start, end)], start, end),
+                                                                               count)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data(), hours)
+def test_the_spots_held_counted_and_sorted_are_the_spots_held(data, now):
+    lot = data.draw(lots(now))
+    number = data.draw(st.integers(0, 10))
+    start = data.draw(hours)
+    end = start + data.draw(hours)
+    held = lot.held(number)
+    assert lot.tight_for(number) == (held is not None)
+    if held is not None:
+        opened, across = lot.count_held(number, now, start, end)
+        assert opened == sum(1 for a, b in held if b == math.inf and a <= now)
+        assert across == len(_clipped(held, start, end)[0])
+        by_start, by_end = lot.sorted_held(number)
+        assert sorted(by_start) == sorted(held) and sorted(by_end) == sorted((b, a) for a, b in held)
+
+
+# --- a wait for the time of a slot ---------------------------------------------------------------------------
+
+
+def trigger_history(delays, waits, at_once):
+    """Timers at ``delays`` (h) log as they ring; each of ``waits`` (h) is a process waiting for an event that a
+    timer then triggers, processed at once when nothing comes first (``at_once``) or queued by ``succeed``."""
+    env, log = kernel.Environment(), []
+    for k, delay in enumerate(delays):
+        env.timeout(delay).callbacks.append(lambda _e, k=k: log.append(("timer", k, env.now)))
+
+    def waiter(k, wait_h):
+        event = env.event()
+        if at_once:
+            env.timeout(wait_h).callbacks.append(lambda _e: trigger(env, event, k))
+        else:
+            env.timeout(wait_h).callbacks.append(lambda _e: event.succeed(k))
+        value = yield event
+        log.append(("waited", value, env.now))
+        yield env.timeout(delays[k % len(delays)] if delays else 0.0)
+        log.append(("after", value, env.now))
+
+    for k, wait_h in enumerate(waits):
+        env.process(waiter(k, wait_h))
+    env.run()
+    return log, env._ids
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 4).map(float), max_size=6), st.lists(st.integers(0, 4).map(float), min_size=1, max_size=4))
+def test_an_event_triggered_at_once_by_a_timer_runs_as_one_queued_by_succeed(delays, waits):
+    # Hours on a grid of whole hours: timers and waits often ring at one instant, where the order of the ids decides.
+    assert trigger_history(delays, waits, at_once=True) == trigger_history(delays, waits, at_once=False)
+
+
+@pytest.mark.parametrize(("name", "replication"), [("lose_hmeimim_sweep", 3), ("russia_libya_staged_crews", 0)])
+@pytest.mark.pure_core
+def test_a_wait_for_a_slot_ended_at_once_runs_as_its_event_queued(name, replication, monkeypatch):
+    # The plain computation: the end of every wait for the time of a slot is an event the kernel processes.
+    fast, fast_steps = records_and_steps(name, replication)
+    monkeypatch.setattr("sim.model.ramp.trigger", lambda env, event, value: event.succeed(value))
+    plain, plain_steps = records_and_steps(name, replication)
+    assert fast == plain
+    assert fast_steps < plain_steps
