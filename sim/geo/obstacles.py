@@ -32,7 +32,7 @@ import shapely.affinity
 from pyproj import Proj
 
 from sim.data import countries
-from sim.geo.geodesy import SPHERE_RADIUS_KM, unit_vectors
+from sim.geo.geodesy import SPHERE_RADIUS_KM, angles, unit_vectors
 
 NM_M = 1852.0
 CELL_DEG = 10.0
@@ -124,19 +124,50 @@ class AirspaceGroups:
     samples: tuple[np.ndarray, ...]  # per group, (n, 3) unit vectors; every point of its extent lies
     # within SAMPLE_SPACING_KM of one
 
-    def sum_lower_bounds_km(self, origin: tuple[float, float], destination: tuple[float, float]) -> np.ndarray:
-        """Per group, a lower bound of (distance from ``origin`` + distance to ``destination``) over every
-        point of its polygons, in km on the sphere of 6371 km (lon/lat taken as spherical coordinates)."""
+    def sum_lower_bounds_km(self, origin: tuple[float, float], destination: tuple[float, float],
+                            chosen: np.ndarray | None = None) -> np.ndarray:
+        """Per group (of the indices ``chosen``, else every group), a lower bound of (distance from ``origin``
+        + distance to ``destination``) over every point of its polygons, in km on the sphere of 6371 km
+        (lon/lat taken as spherical coordinates). A group's bound is the same bits whatever groups are asked."""
+        chosen = np.arange(len(self.groups)) if chosen is None else np.asarray(chosen, dtype=int)
+        if not len(chosen):
+            return np.empty(0)
+        points, starts = self._all_samples
+        ends = np.append(starts, len(points))
+        rows = np.concatenate([np.arange(ends[i], ends[i + 1]) for i in chosen.tolist()])
+        counts = ends[chosen + 1] - ends[chosen]
+        sums = angles(points[rows], *origin) + angles(points[rows], *destination)
+        return np.minimum.reduceat(sums, np.cumsum(counts) - counts) * SPHERE_RADIUS_KM - 2 * SAMPLE_SPACING_KM
+
+    def cap_lower_bounds_km(self, origin: tuple[float, float], destination: tuple[float, float]) -> np.ndarray:
+        """Per group, a cheaper lower bound than sum_lower_bounds_km's, and no greater: from spherical caps
+        that hold the points sampled over each of the group's boxes (a point of a cap is no nearer an end
+        than the cap's centre less its radius). A group it puts beyond a limit is beyond it."""
         if not self.groups:
             return np.empty(0)
-        ends = unit_vectors(np.array([origin, destination], dtype=float))
-        points, starts = self._all_samples
-        angles = np.arccos(np.clip(points @ ends.T, -1.0, 1.0))
-        return np.minimum.reduceat(angles.sum(axis=1), starts) * SPHERE_RADIUS_KM - 2 * SAMPLE_SPACING_KM
+        centres, radii, starts = self._caps
+        sums = angles(centres, *origin) + angles(centres, *destination) - 2 * radii
+        return np.minimum.reduceat(sums, starts) * SPHERE_RADIUS_KM - 2 * SAMPLE_SPACING_KM
+
+    @cached_property
+    def _caps(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """A cap per box of each group (the box's samples, as _grid makes them): centres (unit vectors), angular
+        radii widened by _CAP_MARGIN_RAD for the rounding of the angles, and where each group's caps begin."""
+        centres, radii = [], []
+        for boxes in self.extents:
+            for box in boxes:
+                points = unit_vectors(_grid(box[np.newaxis]))
+                mean = points.sum(axis=0)
+                norm = math.sqrt(float(np.sum(mean * mean)))
+                centre = mean / norm if norm > 1e-6 else np.array([0.0, 0.0, 1.0])  # a band round the globe
+                cosine = points[:, 0] * centre[0] + points[:, 1] * centre[1] + points[:, 2] * centre[2]
+                centres.append(centre)
+                radii.append(float(np.max(np.arccos(np.clip(cosine, -1.0, 1.0)))) + _CAP_MARGIN_RAD)
+        return np.array(centres), np.array(radii), np.cumsum([0] + [len(boxes) for boxes in self.extents[:-1]])
 
     @cached_property
     def _all_samples(self) -> tuple[np.ndarray, np.ndarray]:
-        """Every group's samples in one array, and where each group's begin (one product for all groups)."""
+        """Every group's samples in one array, and where each group's begin."""
         return np.concatenate(self.samples), np.cumsum([0] + [len(points) for points in self.samples[:-1]])
 
     def in_box(self, west: float, south: float, east: float, north: float) -> np.ndarray:
@@ -149,6 +180,7 @@ class AirspaceGroups:
         return frozenset().union(*(group for group, keep in zip(self.groups, chosen.tolist(), strict=True) if keep))
 
 
+_CAP_MARGIN_RAD = 1e-6  # far more than an angle from arccos is off by (about 1e-8 rad at worst)
 SAMPLE_DEG = 1.0  # grid of the points sampled over a group's bounds
 SAMPLE_SPACING_KM = 80.0  # a point of a 1-degree grid cell lies within this of one of its corners
 

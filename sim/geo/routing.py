@@ -146,7 +146,12 @@ class _ReachableAirspace:
     def __init__(self, origin, destination, codes: frozenset[str], territorial_nm: float):
         self.groups = airspace_groups(codes, territorial_nm)
         self.territorial_nm = territorial_nm
-        self.nearest_km = self.groups.sum_lower_bounds_km(origin, destination)
+        self.origin, self.destination = origin, destination
+        # Each group's lower bound of the distance sum (km), worked out only for a group not built when asked
+        # (a built group joins in whatever its bound) whose cheaper bound (its cap's) does not already put it
+        # beyond the limit; NaN until then.
+        self.cap_km = self.groups.cap_lower_bounds_km(origin, destination)
+        self.nearest_km = np.full(len(self.groups.groups), np.nan)
 
     def within(self, limit_km: float) -> ClosedAirspace:
         """The airspace of the groups that may reach into the ellipse of ``limit_km``: every node a search
@@ -154,8 +159,13 @@ class _ReachableAirspace:
         and so does every segment between two of them (the ellipse is convex), which is all a search
         tests against the airspace. Groups already built join in: more airspace beyond the ellipse changes
         nothing, and routes that share one airspace share its projections and visibility answers."""
-        needed = self.nearest_km <= limit_km * (1 + SPHERE_MARGIN) + 1.0
+        reach_km = limit_km * (1 + SPHERE_MARGIN) + 1.0
         built = np.array([is_built(group, self.territorial_nm) for group in self.groups.groups], dtype=bool)
+        maybe = ~built & (self.cap_km <= reach_km)
+        todo = np.flatnonzero(maybe & np.isnan(self.nearest_km))
+        if len(todo):
+            self.nearest_km[todo] = self.groups.sum_lower_bounds_km(self.origin, self.destination, todo)
+        needed = maybe & (self.nearest_km <= reach_km)
         return closed_airspace(self.groups.codes_of(needed | built), self.territorial_nm)
 
 

@@ -14,7 +14,7 @@ from pyproj import Proj
 from sim.data import catalog
 from sim.geo import airspace, routing
 from sim.geo import geodesy as geo
-from sim.geo.obstacles import airspace_groups, closed_airspace
+from sim.geo.obstacles import airspace_groups, closed_airspace, is_built
 
 # The airspace the known routes below were recorded in: December 2024 with Georgia and Azerbaijan open
 # (as it stood before issue 24 closed them by default).
@@ -216,3 +216,41 @@ def test_the_steps_of_a_drawn_route_are_the_geodesics_between_its_points():
     _, _, metres = geo.wgs84().inv(lons[:-1], lats[:-1], lons[1:], lats[1:])
     assert steps == tuple(m / 1000.0 for m in metres)
     assert math.isclose(sum(steps), route.length_km, rel_tol=0.01)
+
+
+def random_ends(count: int, seed: int) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """Origin-destination pairs spread over the globe, and some short hops over the Mediterranean."""
+    rng = np.random.default_rng(seed)
+    spread = [((float(rng.uniform(-180, 180)), float(rng.uniform(-85, 85))),
+               (float(rng.uniform(-180, 180)), float(rng.uniform(-85, 85)))) for _ in range(count)]
+    near = [((float(rng.uniform(15, 36)), float(rng.uniform(31, 37))), (23.907, 31.861)) for _ in range(count)]
+    return spread + near
+
+
+def test_a_groups_cap_bound_is_no_greater_than_its_sampled_bound():
+    """The cheap bound only rules a group out where the sampled bound would have."""
+    groups = airspace_groups(DEC2024.closed, DEC2024.territorial_nm)
+    for origin, destination in random_ends(40, 5):
+        assert np.all(groups.cap_lower_bounds_km(origin, destination) <= groups.sum_lower_bounds_km(origin, destination))
+
+
+def test_a_groups_sampled_bound_is_the_same_whatever_groups_are_asked_with_it():
+    groups = airspace_groups(DEC2024.closed, DEC2024.territorial_nm)
+    for origin, destination in random_ends(5, 6):
+        every = groups.sum_lower_bounds_km(origin, destination)
+        assert [float(groups.sum_lower_bounds_km(origin, destination, np.array([i]))[0]) for i in range(len(every))] \
+            == every.tolist()
+        some = np.array([len(every) - 1, 0, 2])
+        assert groups.sum_lower_bounds_km(origin, destination, some).tolist() == every[some].tolist()
+
+
+@pytest.mark.parametrize("limit_km", [800.0, 2500.0, 9000.0])
+def test_the_reachable_airspace_is_the_airspace_of_the_groups_every_bound_says_are_needed(limit_km):
+    """Bounds worked out only for groups not built, and first from their caps, choose what all the sampled
+    bounds choose."""
+    groups = airspace_groups(DEC2024.closed, DEC2024.territorial_nm)
+    for origin, destination in random_ends(10, 7):
+        reachable = routing._ReachableAirspace(origin, destination, DEC2024.closed, DEC2024.territorial_nm)
+        built = np.array([is_built(group, DEC2024.territorial_nm) for group in groups.groups])
+        needed = groups.sum_lower_bounds_km(origin, destination) <= limit_km * (1 + routing.SPHERE_MARGIN) + 1.0
+        assert reachable.within(limit_km) is closed_airspace(groups.codes_of(needed | built), DEC2024.territorial_nm)
