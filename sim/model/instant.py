@@ -47,9 +47,6 @@ def trigger(env: kernel.Environment, event: kernel.Event, value: object) -> None
     event._ok = True
     event._value = value
     if not due_first(env, eid):
-        heappush(env._queue, (env.now, NORMAL, eid, event))
+        env.schedule_in(event, eid)
         return
-    callbacks, event.callbacks = event.callbacks, []
-    event.processed = True
-    for callback in callbacks:
-        callback(event)
+    env.process_now(event)

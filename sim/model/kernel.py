@@ -273,6 +273,13 @@ class Environment:
         """Process the next event: the clock moves to its time and its callbacks run."""
         event = _pop(self._queue)
         self.now = event._at
+        self.process_now(event)
+        if not event._ok and not event._defused:  # a process failed and none waiting on it took the exception
+            raise _copy(event._value)
+
+    def process_now(self, event: Event) -> None:
+        """Process ``event`` (taken off the queue, or never queued: ``sim.model.instant.trigger``): its waiting
+        process and its callbacks run."""
         event.processed = True
         waiter, callbacks = event._waiter, event._callbacks
         event._waiter = event._callbacks = None  # a callback added from now on is never called, as before
@@ -281,8 +288,6 @@ class Environment:
         if callbacks is not None:
             for callback in callbacks:
                 callback(event)
-        if not event._ok and not event._defused:  # a process failed and none waiting on it took the exception
-            raise _copy(event._value)
 
     def run(self, until: float | None = None) -> None:
         """Process events until the clock reaches ``until`` hours (events of that time queued earlier than

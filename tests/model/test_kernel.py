@@ -240,6 +240,11 @@ class SimpyEnvironment(simpy.Environment):
     def schedule_in(self, event, eid: int) -> None:
         heapq.heappush(self._queue, (self.now, simpy.events.NORMAL, eid, event))
 
+    def process_now(self, event) -> None:
+        callbacks, event.callbacks = event.callbacks, None
+        for callback in callbacks:
+            callback(event)
+
 
 @pytest.mark.slow
 @pytest.mark.pure_core
