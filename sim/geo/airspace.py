@@ -150,12 +150,17 @@ def legal_route(origin: Airfield, destination: Airfield, policy: AirspacePolicy,
                         routing.MAX_ROUTE_KM if max_km is None else min(float(max_km), routing.MAX_ROUTE_KM))
 
 
+POINT_DECIMALS = 4  # an airborne point's lon and lat are rounded to this many decimals: nearby points share a route
+# How far that moves the point, at most: half a unit of the last decimal each way, a degree at most 111.33 km.
+POINT_ROUNDING_KM = 2 * 0.5 * 10.0**-POINT_DECIMALS * 111.33
+
+
 def route_between(lon1: float, lat1: float, country1: str, lon2: float, lat2: float, country2: str,
                   policy: AirspacePolicy) -> Route:
     """Shortest legal route between two points, for a flight from ``country1`` to ``country2``: an airborne
     aircraft's diversion. A point in the air is met once, so the route is neither stored in the on-disk cache
     nor told the countries it overflies."""
-    return _point_route(round(lon1, 4), round(lat1, 4), country1, lon2, lat2, country2, policy)
+    return _point_route(round(lon1, POINT_DECIMALS), round(lat1, POINT_DECIMALS), country1, lon2, lat2, country2, policy)
 
 
 @lru_cache(maxsize=1024)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sim.flight import performance
-from sim.geo.airspace import AirspacePolicy
+from sim.geo.airspace import POINT_ROUNDING_KM, AirspacePolicy
 from sim.model import kernel
 from sim.model.aircraft import Aboard, Aircraft, Flight, Job
 from sim.model.cargo import CargoLedger
@@ -200,6 +200,8 @@ class AirliftModel:
             for ident in by_gc:
                 if best is not None and gc_km[ident] >= best[0]:
                     break
+                if ident != flight.origin and not reaches(gc_km[ident] - POINT_ROUNDING_KM):
+                    continue  # no route is shorter than the great circle: out of reach, and no search made
                 km = km_to(ident)
                 if reaches(km) and (best is None or km < best[0]):
                     best = (km, ident)

@@ -12,11 +12,13 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 from helpers import ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from sim.cli import app
 from sim.data import catalog, storage
-from sim.geo import airspace, cache, obstacles, routing
+from sim.geo import airspace, cache, geodesy, obstacles, routing
 
 
 def _route():
@@ -128,3 +130,16 @@ def test_light_commands_do_not_import_the_heavy_libraries(argv):
             "print(sorted(m for m in ('matplotlib', 'scipy', 'dask', 'pandas') if m in sys.modules), file=sys.stderr)\n")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stderr.strip().splitlines()[-1] == "[]", done.stderr
+
+
+@settings(max_examples=25)
+@given(st.floats(10.0, 40.0), st.floats(28.0, 45.0), st.sampled_from(["HLLB", "HL59", "OSLK", "HLGN", "UUMU"]))
+def test_a_route_from_a_point_in_the_air_is_no_shorter_than_its_great_circle(lon, lat, ident):
+    """What the diversion's search skips on (AirliftModel.diversion): from a point in the air, no legal route to
+    an airfield is shorter than the WGS84 great circle from the point, less the point's rounding
+    (POINT_ROUNDING_KM), so an airfield out of reach by the great circle is out of reach."""
+    policy = airspace.make_policy(closed=["TUR", "GRC", "CYP"])
+    end = catalog.airfield(ident)
+    route = airspace.route_between(lon, lat, "LBY", end.lon, end.lat, end.country, policy)
+    great_circle_km = geodesy.geodesic_km(lat, lon, end.lat, end.lon)
+    assert route.length_km is None or route.length_km >= great_circle_km - airspace.POINT_ROUNDING_KM
