@@ -11,8 +11,9 @@ way are "reserved" but still count as waiting at their place.
 from __future__ import annotations
 
 from collections import deque
+from typing import Final
 
-_EPS = 1e-9
+_EPS: Final = 1e-9  # Final: compiled in as a constant
 
 
 class CargoLedger:
@@ -27,12 +28,13 @@ class CargoLedger:
         self._lots: dict[str, deque[list[float]]] = {}  # place -> [ready_h, tons] not promised to any aircraft
         self._unassigned: dict[str, float] = {}  # the lots' totals, so the dispatcher's many reads are O(1)
         self._reserved_at: dict[str, float] = {}
-        # The dispatcher asks for the two figures below at every dispatch, of every ledger; they are worked
+        # The dispatcher asks for the figures below at every dispatch, of every ledger; they are worked
         # out when asked after a change to the lots (``_changed``), and kept until the next.
         self._total_t = 0.0
         self._total_known = False
         self._oldest_h: float | None = None
         self._oldest_known = False
+        self._places: list[str] | None = None  # ``places()``, kept likewise
 
     @property
     def backlog_t(self) -> float:
@@ -57,8 +59,10 @@ class CargoLedger:
         return self._unassigned.get(place, 0.0) if self._lots.get(place) else 0.0
 
     def places(self) -> list[str]:
-        """Places with unassigned tons, the origin first."""
-        return sorted((p for p, lots in self._lots.items() if lots), key=lambda p: (p != self.origin, p))
+        """Places with unassigned tons, the origin first (a new list each call)."""
+        if self._places is None:
+            self._places = sorted((p for p, lots in self._lots.items() if lots), key=lambda p: (p != self.origin, p))
+        return list(self._places)
 
     @property
     def oldest_ready_h(self) -> float | None:
@@ -69,8 +73,10 @@ class CargoLedger:
         return self._oldest_h
 
     def _changed(self) -> None:
-        """The lots changed: ``unassigned_t`` and ``oldest_ready_h`` are worked out again when next asked."""
+        """The lots changed: ``unassigned_t``, ``oldest_ready_h`` and ``places`` are worked out again when next
+        asked."""
         self._total_known = self._oldest_known = False
+        self._places = None
 
     def add(self, ready_h: float, tons: float) -> None:
         """New cargo ready at the origin at ``ready_h``."""

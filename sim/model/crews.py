@@ -14,10 +14,11 @@ crew went to rest while the aircraft was offloaded and serviced by the ground cr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Final
 
 from sim.data.catalog import AircraftType
 
-WINDOW_H = 30 * 24.0  # the flight-hour limit counts the last 30 days
+WINDOW_H: Final = 720.0  # the flight-hour limit counts the last 30 days (Final: compiled in as a constant)
 
 
 @dataclass

@@ -48,8 +48,7 @@ class AirliftModel:
         self.records = Records()
         self._legs = RowBuffer(self.records.legs)
         self._ground = RowBuffer(self.records.ground)
-        self._deliveries = RowBuffer(self.records.deliveries)
-        self._cargo_parts = RowBuffer(self.records.cargo_deliveries.columns)
+        self._deliveries, self._cargo_parts = RowBuffer(self.records.deliveries), RowBuffer(self.records.cargo_deliveries.columns)
         self.open = {ident: True for ident in world.airfields}
         self.ramps = {ident: Ramp(self.env, a.mog) for ident, a in world.airfields.items()}
         self.parking_line = ParkingLine(self.env)

@@ -1,5 +1,6 @@
-"""The cargo ledger keeps the two figures the dispatcher asks for at every dispatch (the unassigned tons and the
-hour the oldest of them became ready) between changes: what it answers is what the lots as they stand give."""
+"""The cargo ledger keeps the figures the dispatcher asks for at every dispatch (the unassigned tons, the hour the
+oldest of them became ready, the places where they wait) between changes: what it answers is what the lots as
+they stand give."""
 
 from __future__ import annotations
 
@@ -18,6 +19,11 @@ operations = st.lists(st.tuples(st.sampled_from(("add", "reserve", "unreserve", 
 def plain_unassigned_t(ledger: CargoLedger) -> float:
     """``unassigned_t`` summed afresh from the lots' totals."""
     return sum(ledger._unassigned.values())
+
+
+def plain_places(ledger: CargoLedger) -> list[str]:
+    """``places()`` found afresh: the places with lots, the origin first."""
+    return sorted((p for p, lots in ledger._lots.items() if lots), key=lambda p: (p != ledger.origin, p))
 
 
 def plain_oldest_ready_h(ledger: CargoLedger) -> float | None:
@@ -44,3 +50,4 @@ def test_the_figures_kept_between_changes_are_those_of_the_lots_as_they_stand(st
         # "ask" changes nothing: the figures read below are the ones kept since the last change
         assert ledger.unassigned_t == plain_unassigned_t(ledger)
         assert ledger.oldest_ready_h == plain_oldest_ready_h(ledger)
+        assert ledger.places() == plain_places(ledger)

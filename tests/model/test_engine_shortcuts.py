@@ -130,18 +130,17 @@ def test_the_earliest_take_off_with_the_bound_is_the_one_every_window_summed_giv
     assert crew.earliest_takeoff(IL76, now, flight_h) == plain_earliest_takeoff(crew, now, flight_h)
 
 
-def sample(annotation: str, k: int) -> object:
-    """A value of a field's type, the k-th field's: distinct from the other fields' values."""
-    kind = annotation.removesuffix(" | None")
-    made = {"str": f"text {k}", "float": k + 0.5, "int": k, "Load": Load(bulk_t=k + 0.25),
-            "Trip": Trip((), k + 0.5, k + 0.75, 0.0), "AirspacePolicy": AirspacePolicy(label=f"policy {k}")}
-    return made[kind]
+# A value for each field of Job, Aboard and Flight, each its own (a field set from another would show)
+SAMPLES = {"kind": "cargo", "destination": "DEST", "origin": "ORIG", "pickup": "HUB", "trip": Trip((), 1.5, 2.5, 0.0),
+           "reposition": Trip((), 3.5, 4.5, 0.0), "requirement": 7, "tons": 11.5, "ready_h": 12.5,
+           "load": Load(bulk_t=13.25), "depart_h": 14.5, "distance_km": 15.5, "flight_h": 16.5, "fuel_takeoff_t": 17.5,
+           "takeoff_mass_t": 18.5, "policy": AirspacePolicy(label="test")}
 
 
 @pytest.mark.parametrize("cls", [Job, Aboard, Flight])
 def test_the_written_out_constructors_set_every_field_as_the_dataclass_would(cls):
     fields = dataclasses.fields(cls)
-    values = {f.name: sample(str(f.type), k) for k, f in enumerate(fields)}  # by keyword, each its own value
+    values = {f.name: SAMPLES[f.name] for f in fields}  # by keyword
     made = cls(**values)
     assert {f.name: getattr(made, f.name) for f in fields} == values
     assert cls(*values.values()) == made  # positionally, in the fields' order
