@@ -8,10 +8,13 @@ place in that order (its id: the event is not made); if, when the process would 
 before that place (``due_first``), the kernel would resume it next, so it goes on at once, and the run is the
 same event for event; otherwise ``fire`` queues the event in the place reserved and the process waits
 for it as before. Each skipped event saves the kernel a step (a replication of lose_hmeimim_sweep: 6,840 -> 5,270
-events with parking holds off, 12,020 -> 10,180 with them).
+events with parking holds off, 12,020 -> 10,180 with them). A timer that triggers the event a process waits for
+(the end of a wait for a parking slot's time) does the same with ``trigger``: the event is processed at once, its
+callbacks run from the timer's, when it would be the next one.
 
 The kernel takes the id from its counter (``Environment.take_id``, as ``Environment.schedule`` does), tells
-whether a place comes first (``Environment.next_is``) and queues an event there (``Environment.schedule_in``).
+whether a place comes first (``Environment.next_is``), queues an event there (``Environment.schedule_in``) and
+processes one at once (``Environment.process_now``, what its step does with the event it takes off the queue).
 """
 
 from __future__ import annotations
