@@ -168,9 +168,17 @@ def _point_route(lon1, lat1, country1, lon2, lat2, country2, policy: AirspacePol
     codes = policy.closed_for(country1, country2)
     if country2 in codes:
         return _closed_destination(lon1, lat1, lon2, lat2, country2, None)
-    _read_stored_groups(codes, policy.territorial_nm)
-    route = routing.shortest_route((lon1, lat1), (lon2, lat2), codes, policy.territorial_nm)
-    _store_built_groups(codes, policy.territorial_nm)
+    return _searched((lon1, lat1), (lon2, lat2), codes, policy.territorial_nm, routing.MAX_ROUTE_KM)
+
+
+def _searched(origin: tuple[float, float], destination: tuple[float, float], codes: frozenset[str],
+              territorial_nm: float, max_km: float) -> Route:
+    """routing.shortest_route, which reads from the on-disk cache the airspace of the groups it is about to
+    build; the groups it built are stored there."""
+    held = obstacles.groups_held()
+    route = routing.shortest_route(origin, destination, codes, territorial_nm, max_km, _read_stored)
+    if obstacles.groups_held() != held:
+        _store_built_groups(codes, territorial_nm)
     return route
 
 
@@ -198,9 +206,7 @@ def _legal_route(lon1, lat1, country1, lon2, lat2, country2, policy: AirspacePol
     stored = cache.load_route(codes, policy.territorial_nm, ends)
     if stored is not None:
         return stored
-    _read_stored_groups(codes, policy.territorial_nm)  # what the cache holds of the airspace a search may need
-    route = routing.shortest_route((lon1, lat1), (lon2, lat2), codes, policy.territorial_nm, max_km)
-    _store_built_groups(codes, policy.territorial_nm)
+    route = _searched((lon1, lat1), (lon2, lat2), codes, policy.territorial_nm, max_km)
     overflies = tuple(countries.countries_along(route.line())) if route.legal else ()
     route = dataclasses.replace(route, countries=overflies)
     cache.store_route(codes, policy.territorial_nm, ends, route)
@@ -219,7 +225,12 @@ def stored_airspace(codes: frozenset[str], territorial_nm: float) -> ClosedAirsp
 
 def _read_stored_groups(codes: frozenset[str], territorial_nm: float) -> None:
     """Into this process: the airspace of those groups of ``codes`` it lacks that the on-disk cache holds."""
-    for group in obstacles.airspace_groups(codes, territorial_nm).groups:
+    _read_stored(list(obstacles.airspace_groups(codes, territorial_nm).groups), territorial_nm)
+
+
+def _read_stored(groups: list[frozenset[str]], territorial_nm: float) -> None:
+    """Into this process: the airspace of those of ``groups`` it lacks that the on-disk cache holds."""
+    for group in groups:
         if not obstacles.is_built(group, territorial_nm):
             loaded = cache.load_airspace(group, territorial_nm)
             if loaded is not None:

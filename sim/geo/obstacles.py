@@ -61,8 +61,10 @@ class ClosedAirspace:
     def component_at(self, lon: float, lat: float) -> int | None:
         """Index of the component holding the point, if the point is in closed airspace."""
         point = shapely.Point(lon, lat)
-        for i, component in enumerate(self.components):
-            if component.covers(point):
+        bounds = _component_bounds(self)  # only a component whose box holds the point can cover it
+        boxed = (bounds[:, 0] <= lon) & (bounds[:, 2] >= lon) & (bounds[:, 1] <= lat) & (bounds[:, 3] >= lat)
+        for i in np.flatnonzero(boxed).tolist():
+            if self.components[i].covers(point):
                 return i
         return None
 
@@ -70,6 +72,12 @@ class ClosedAirspace:
     def union(self) -> shapely.Geometry:
         """All the closed airspace as one geometry."""
         return shapely.union_all(self.components) if self.components else shapely.Polygon()
+
+
+@lru_cache(maxsize=256)
+def _component_bounds(airspace: ClosedAirspace) -> np.ndarray:
+    """(n, 4) lon/lat bounds of the airspace's components."""
+    return shapely.bounds(np.asarray(airspace.components, dtype=object)).reshape(-1, 4)
 
 
 # Caches of the pure function below: each group's airspace (kept: it is what takes time to build) and
@@ -288,6 +296,11 @@ def remember_group(airspace: ClosedAirspace) -> ClosedAirspace:
     """Keep the airspace of one group (see airspace_groups) built elsewhere (read back from a cache) as the
     answer for its codes and width; the one already known wins, so every caller shares one object."""
     return _GROUPS.setdefault((frozenset(airspace.codes), float(airspace.territorial_nm)), airspace)
+
+
+def groups_held() -> int:
+    """How many groups' airspace this process holds (it only grows)."""
+    return len(_GROUPS)
 
 
 def is_built(codes: frozenset[str], territorial_nm: float) -> bool:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -93,30 +94,38 @@ def _drawn_steps(waypoints: tuple[tuple[float, float], ...]) -> tuple[tuple[tupl
     return coords, tuple(m / 1000.0 for m in metres)
 
 
+# Called with the groups of countries (sim.geo.obstacles) whose airspace a search is about to build, and
+# their territorial width: the caller's chance to put in the airspace it keeps elsewhere (remember_group).
+ReadGroups = Callable[[list[frozenset[str]], float], None]
+
+
 def shortest_route(
     origin: tuple[float, float], destination: tuple[float, float], codes: frozenset[str], territorial_nm: float,
-    max_km: float = MAX_ROUTE_KM,
+    max_km: float = MAX_ROUTE_KM, read_groups: ReadGroups | None = None,
 ) -> Route:
     """Shortest route between two (lon, lat) points that stays out of the airspace of ``codes``, if one
-    exists no longer than ``max_km`` (a smaller bound makes hopeless searches cheap)."""
+    exists no longer than ``max_km`` (a smaller bound makes hopeless searches cheap). ``read_groups`` is
+    called before the search builds the airspace of groups this process lacks (sim.geo.airspace reads them
+    from the on-disk cache then); which groups are built never changes the route."""
     return _shortest_route(tuple(map(float, origin)), tuple(map(float, destination)), frozenset(codes),
-                           float(territorial_nm), float(min(max_km, MAX_ROUTE_KM)))
+                           float(territorial_nm), float(min(max_km, MAX_ROUTE_KM)), read_groups)
 
 
 @lru_cache(maxsize=4096)
-def _shortest_route(origin, destination, codes: frozenset[str], territorial_nm: float, max_km: float) -> Route:
+def _shortest_route(origin, destination, codes: frozenset[str], territorial_nm: float, max_km: float,
+                    read_groups: ReadGroups | None = None) -> Route:
     geod = geo.wgs84()
     _, _, metres = geod.inv(*origin, *destination)
     gc_km = metres / 1000.0
     limit = min(max(1.25 * gc_km, gc_km + 500.0), max_km)
-    reachable = _ReachableAirspace(origin, destination, codes, territorial_nm)
+    reachable = _ReachableAirspace(origin, destination, codes, territorial_nm, read_groups)
     airspace = reachable.within(max(limit, gc_km))  # holds the components the endpoints may stand in
     notes = []
-    exempt: dict[str, shapely.Geometry] = {}
+    exempt: dict[str, _EscapeKey] = {}
     for end, point in (("origin", origin), ("destination", destination)):
         component = airspace.component_at(*point)
         if component is not None:
-            exempt[end] = _escape(point, airspace.components[component])
+            exempt[end] = (airspace, component, point)
             holders = ",".join(sorted(_countries_holding(point, codes, territorial_nm)))
             verb = "leaves" if end == "origin" else "enters"
             notes.append(f"{end} inside closed airspace ({holders}): the route {verb} it by the shortest way")
@@ -143,9 +152,11 @@ def _shortest_route(origin, destination, codes: frozenset[str], territorial_nm: 
 class _ReachableAirspace:
     """The closed airspace of ``codes`` that a search bounded by an ellipse around two points can meet."""
 
-    def __init__(self, origin, destination, codes: frozenset[str], territorial_nm: float):
+    def __init__(self, origin, destination, codes: frozenset[str], territorial_nm: float,
+                 read_groups: ReadGroups | None = None):
         self.groups = airspace_groups(codes, territorial_nm)
         self.territorial_nm = territorial_nm
+        self.read_groups = read_groups
         self.origin, self.destination = origin, destination
         # Each group's lower bound of the distance sum (km), worked out only for a group not built when asked
         # (a built group joins in whatever its bound) whose cheaper bound (its cap's) does not already put it
@@ -166,9 +177,12 @@ class _ReachableAirspace:
         if len(todo):
             self.nearest_km[todo] = self.groups.sum_lower_bounds_km(self.origin, self.destination, todo)
         needed = maybe & (self.nearest_km <= reach_km)
+        if self.read_groups is not None and needed.any():
+            self.read_groups([self.groups.groups[i] for i in np.flatnonzero(needed).tolist()], self.territorial_nm)
         return closed_airspace(self.groups.codes_of(needed | built), self.territorial_nm)
 
 
+@lru_cache(maxsize=256)
 def _countries_holding(point: tuple[float, float], codes: frozenset[str], territorial_nm: float) -> frozenset[str]:
     """The closed countries whose own airspace holds the point."""
     near = countries.near(point, codes, margin_deg=territorial_nm * 1852.0 / 111_000.0 + 0.5)
@@ -178,7 +192,7 @@ def _countries_holding(point: tuple[float, float], codes: frozenset[str], territ
 class _Search:
     """One origin-destination pair: projection, candidate corners and the A* search."""
 
-    def __init__(self, origin, destination, gc_km, airspace: ClosedAirspace, exempt: dict[str, tuple]):
+    def __init__(self, origin, destination, gc_km, airspace: ClosedAirspace, exempt: dict[str, _EscapeKey]):
         geod = geo.wgs84()
         mid_lon, mid_lat = geod.npts(*origin, *destination, 1)[0] if gc_km > 1 else origin  # type: ignore[call-arg]
         # The centre snaps to a 5-degree grid so that nearby routes share one projected airspace.
@@ -191,25 +205,21 @@ class _Search:
         self.corner_distances = _CornerDistances(airspace, origin, destination)
         # An edge leaving the origin (entering the destination) may cross closed airspace inside the
         # endpoint's escape disc: it is tested against the airspace with that disc cut out.
-        self.exits = [escape[1] for escape in exempt.values()]
+        # Both are shared by the searches from or to the same point in the same component (an airfield's
+        # escape, for every aircraft diverting to it), with the answers each tree has given.
+        self.exits = [_escape_of(*key)[1] for key in exempt.values()]
         self.tree = _projected_airspace(airspace, *self.centre)
         self.trees = {}
         for from_origin in (False, True):
             for to_destination in (False, True):
                 ends = (("origin", from_origin), ("destination", to_destination))
-                discs = [exempt[k][0] for k, use in ends if use and k in exempt]
-                if discs:
-                    self.trees[(from_origin, to_destination)] = self._tree_without(shapely.union_all(discs))
+                keys = tuple(exempt[k] for k, use in ends if use and k in exempt)
+                if keys:
+                    self.trees[(from_origin, to_destination)] = _obstacles_without(airspace, *self.centre, keys)
 
     def _tree_without(self, hole: shapely.Geometry) -> _Obstacles:
-        """The projected airspace with ``hole`` cut out: only the pieces the hole touches are cut and
-        projected again, the others are those of the situation's projection."""
-        pieces = _pieces(self.airspace)
-        cut = shapely.intersects(pieces.lonlat, hole)
-        whole = _projected_pieces(self.airspace, *self.centre)
-        kept = whole.projected[~cut[whole.source]]
-        remade = _project_pieces(shapely.difference(pieces.lonlat[cut], hole), *self.centre)
-        return _Obstacles(np.concatenate([kept, remade]), len(self.airspace.corners))
+        """The projected airspace with ``hole`` cut out."""
+        return _cut_obstacles(self.airspace, *self.centre, hole)
 
     def _xy(self, lonlat: np.ndarray) -> np.ndarray:
         x, y = self.proj(lonlat[:, 0], lonlat[:, 1])
@@ -220,9 +230,11 @@ class _Search:
         keep, _, corner_to_dest_km = self.corner_distances.within(limit_km)
         free = np.vstack([[self.origin, self.destination], *[[p] for p in self.exits]])  # no tangency needed
         lonlat = np.vstack([free, self.airspace.corners[keep]])
-        xy = self._xy(lonlat)
-        prev_xy = np.vstack([xy[: len(free)], self._xy(self.airspace.corner_prev[keep])])
-        next_xy = np.vstack([xy[: len(free)], self._xy(self.airspace.corner_next[keep])])
+        corners = _projected_corners(self.airspace, *self.centre)
+        free_xy = self._xy(free)
+        xy = np.vstack([free_xy, corners.xy[keep]])
+        prev_xy = np.vstack([free_xy, corners.prev_xy[keep]])
+        next_xy = np.vstack([free_xy, corners.next_xy[keep]])
         _, _, to_dest = geo.wgs84().inv(free[:, 0], free[:, 1], np.full(len(free), self.destination[0]),
                                         np.full(len(free), self.destination[1]))
         h = np.concatenate([np.asarray(to_dest) / 1000.0, corner_to_dest_km])  # km still to fly, at least
@@ -341,6 +353,23 @@ def _projected_airspace(airspace: ClosedAirspace, lon: float, lat: float) -> _Ob
 
 
 @dataclass(frozen=True)
+class _Corners:
+    """An airspace's corners and their ring neighbours in one projection (each point projected on its own, so
+    the same bits as projecting only some of them)."""
+
+    xy: np.ndarray
+    prev_xy: np.ndarray
+    next_xy: np.ndarray
+
+
+@lru_cache(maxsize=256)
+def _projected_corners(airspace: ClosedAirspace, lon: float, lat: float) -> _Corners:
+    proj = _gnomonic(lon, lat)
+    return _Corners(*(np.column_stack(proj(lonlat[:, 0], lonlat[:, 1]))
+                      for lonlat in (airspace.corners, airspace.corner_prev, airspace.corner_next)))
+
+
+@dataclass(frozen=True)
 class _Pieces:
     """An airspace's pieces ready for projecting: lon/lat, segmentized, and their vertices."""
 
@@ -417,18 +446,51 @@ def _project(pieces: np.ndarray, lon: float, lat: float) -> np.ndarray:
 def _sphere_km(lonlat: np.ndarray, lon: float, lat: float) -> np.ndarray:
     """Great-circle distances (km, sphere of 6371 km) from (lon, lat) to each point: within 1 % of the
     WGS84 geodesic."""
-    cosine = geo.unit_vectors(lonlat) @ geo.unit_vectors(np.array([[lon, lat]]))[0]
-    return np.arccos(np.clip(cosine, -1.0, 1.0)) * geo.SPHERE_RADIUS_KM
+    return geo.sphere_km(geo.unit_vectors(lonlat), lon, lat)
+
+
+@lru_cache(maxsize=64)
+def _corner_units(airspace: ClosedAirspace) -> np.ndarray:
+    """The unit vectors of the airspace's corners."""
+    return geo.unit_vectors(airspace.corners)
+
+
+class _TowardsDestination:
+    """The corners of an airspace seen from one destination, shared by every search that ends there (an
+    airfield, for the airborne aircraft diverting to it): great-circle km on the sphere, and WGS84 metres
+    worked out as searches ask (NaN until then)."""
+
+    def __init__(self, airspace: ClosedAirspace, destination: tuple[float, float]):
+        self.corners, self.destination = airspace.corners, destination
+        self.sphere_km = geo.sphere_km(_corner_units(airspace), *destination)
+        self.metres = np.full(len(self.corners), np.nan)
+
+    def metres_to(self, todo: np.ndarray) -> np.ndarray:
+        """WGS84 metres from the destination to the corners ``todo`` (indices)."""
+        missing = todo[np.isnan(self.metres[todo])]
+        if len(missing):
+            xy, n = self.corners[missing], len(missing)
+            _, _, metres = geo.wgs84().inv(np.full(n, self.destination[0]), np.full(n, self.destination[1]), xy[:, 0], xy[:, 1])
+            self.metres[missing] = metres
+        return self.metres[todo]
+
+
+@lru_cache(maxsize=64)
+def _towards(airspace: ClosedAirspace, destination: tuple[float, float]) -> _TowardsDestination:
+    return _TowardsDestination(airspace, destination)
 
 
 class _CornerDistances:
     """WGS84 distances (km) from the origin and to the destination of the airspace's corners, worked out
-    only for corners whose great-circle sum (on the sphere) says they may lie within a bound."""
+    only for corners whose great-circle sum (on the sphere) says they may lie within a bound. What depends
+    on the destination alone is shared between searches (_towards); the great circle from the origin is
+    worked out only for corners whose great circle to the destination alone is within the bound."""
 
     def __init__(self, airspace: ClosedAirspace, origin, destination):
         self.corners = airspace.corners
+        self.units = _corner_units(airspace)
         self.origin, self.destination = origin, destination
-        self.approx_sum_km = _sphere_km(self.corners, *origin) + _sphere_km(self.corners, *destination)
+        self.towards = _towards(airspace, destination)
         self.sum_km = np.full(len(self.corners), np.inf)  # inf: not worked out (or beyond every bound so far)
         self.to_dest_km = np.full(len(self.corners), np.inf)
         self.known = np.zeros(len(self.corners), bool)
@@ -436,18 +498,49 @@ class _CornerDistances:
     def within(self, limit_km: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(indices of the corners with distance from the origin + to the destination <= limit_km, those
         sums, their distances to the destination)."""
-        todo = np.flatnonzero(~self.known & (self.approx_sum_km <= limit_km * (1 + SPHERE_MARGIN) + 1.0))
+        reach_km = limit_km * (1 + SPHERE_MARGIN) + 1.0
+        near = np.flatnonzero(~self.known & (self.towards.sphere_km <= reach_km))  # a sum is no less than its part
+        approx_sum_km = geo.sphere_km(self.units[near], *self.origin) + self.towards.sphere_km[near]
+        todo = near[approx_sum_km <= reach_km]
         if len(todo):
             xy = self.corners[todo]
             n = len(todo)
-            geod = geo.wgs84()
-            _, _, d_o = geod.inv(np.full(n, self.origin[0]), np.full(n, self.origin[1]), xy[:, 0], xy[:, 1])
-            _, _, d_d = geod.inv(np.full(n, self.destination[0]), np.full(n, self.destination[1]), xy[:, 0], xy[:, 1])
-            self.sum_km[todo] = (np.asarray(d_o) + np.asarray(d_d)) / 1000.0
-            self.to_dest_km[todo] = np.asarray(d_d) / 1000.0
+            _, _, d_o = geo.wgs84().inv(np.full(n, self.origin[0]), np.full(n, self.origin[1]), xy[:, 0], xy[:, 1])
+            d_d = self.towards.metres_to(todo)
+            self.sum_km[todo] = (np.asarray(d_o) + d_d) / 1000.0
+            self.to_dest_km[todo] = d_d / 1000.0
             self.known[todo] = True
         keep = np.flatnonzero(self.sum_km <= limit_km)
         return keep, self.sum_km[keep], self.to_dest_km[keep]
+
+
+# An endpoint in closed airspace: (the airspace the search first met, index of the component holding the
+# point there, the point).
+_EscapeKey = tuple[ClosedAirspace, int, tuple[float, float]]
+
+
+@lru_cache(maxsize=256)
+def _escape_of(airspace: ClosedAirspace, component: int,
+               point: tuple[float, float]) -> tuple[shapely.Geometry, tuple[float, float]]:
+    """_escape from ``point`` out of the airspace's component ``component``."""
+    return _escape(point, airspace.components[component])
+
+
+@lru_cache(maxsize=256)
+def _obstacles_without(airspace: ClosedAirspace, lon: float, lat: float, escapes: tuple[_EscapeKey, ...]) -> _Obstacles:
+    """The airspace projected at (lon, lat) with the discs of these escapes cut out."""
+    return _cut_obstacles(airspace, lon, lat, shapely.union_all([_escape_of(*key)[0] for key in escapes]))
+
+
+def _cut_obstacles(airspace: ClosedAirspace, lon: float, lat: float, hole: shapely.Geometry) -> _Obstacles:
+    """The airspace projected at (lon, lat) with ``hole`` cut out: only the pieces the hole touches are cut
+    and projected again, the others are those of the situation's projection."""
+    pieces = _pieces(airspace)
+    cut = shapely.intersects(pieces.lonlat, hole)
+    whole = _projected_pieces(airspace, lon, lat)
+    kept = whole.projected[~cut[whole.source]]
+    remade = _project_pieces(shapely.difference(pieces.lonlat[cut], hole), lon, lat)
+    return _Obstacles(np.concatenate([kept, remade]), len(airspace.corners))
 
 
 def _escape(point: tuple[float, float], component: shapely.Geometry) -> tuple[shapely.Geometry, tuple[float, float]]:
@@ -491,8 +584,7 @@ def _boundary_near(point: tuple[float, float], component: shapely.Geometry) -> s
         rings = shapely.get_rings(shapely.segmentize(component, 0.1))
         vertices, ring = shapely.get_coordinates(rings, return_index=True)
         boundary = _BOUNDARIES[id(component)] = _Boundary(component, vertices, geo.unit_vectors(vertices), ring)
-    here = geo.unit_vectors(np.array([point], dtype=float))[0]
-    km = np.arccos(np.clip(boundary.unit @ here, -1.0, 1.0)) * geo.SPHERE_RADIUS_KM
+    km = geo.sphere_km(boundary.unit, *point)
     # The nearest boundary point is no farther than the nearest vertex; a segment that holds it has both
     # ends within that distance plus its length (sphere and WGS84 distances agree within SPHERE_MARGIN).
     reach_km = (float(km.min()) * (1 + 2 * SPHERE_MARGIN) + _NEAR_MARGIN_KM) * (1 + 2 * SPHERE_MARGIN)

@@ -143,3 +143,55 @@ def test_a_route_from_a_point_in_the_air_is_no_shorter_than_its_great_circle(lon
     route = airspace.route_between(lon, lat, "LBY", end.lon, end.lat, end.country, policy)
     great_circle_km = geodesy.geodesic_km(lat, lon, end.lat, end.lon)
     assert route.length_km is None or route.length_km >= great_circle_km - airspace.POINT_ROUNDING_KM
+
+
+def test_a_search_reads_from_the_cache_the_airspace_it_would_build(cache_dir, monkeypatch):
+    policy = airspace.make_policy(closed=["TUR", "GRC"])
+    end = catalog.airfield("HLLB")
+    codes = policy.closed_for("RUS", end.country)
+    airspace.stored_airspace(codes, policy.territorial_nm)  # every group of the situation, on disk
+    fresh = routing.shortest_route((37.0, 50.0), (end.lon, end.lat), codes, policy.territorial_nm)
+    monkeypatch.setattr(obstacles, "_GROUPS", {})  # a new process: nothing built
+    monkeypatch.setattr(obstacles, "_KNOWN", {})
+
+    def no_build(*args):
+        raise AssertionError("the airspace should come from the cache")
+
+    monkeypatch.setattr(obstacles, "_build", no_build)
+    monkeypatch.setattr(obstacles, "_countries_airspace", no_build)
+    airspace._point_route.cache_clear()
+    routing._shortest_route.cache_clear()
+    route = airspace.route_between(37.0, 50.0, "RUS", end.lon, end.lat, end.country, policy)
+    assert pickle.dumps(route) == pickle.dumps(fresh)
+
+
+def test_a_search_that_builds_nothing_does_not_look_in_the_cache(cache_dir, monkeypatch):
+    """The airborne aircraft's diversions: a new point each, in airspace the process holds."""
+    policy = airspace.make_policy(closed=["TUR", "GRC"])
+    end = catalog.airfield("HLLB")
+    airspace.route_between(30.0, 34.0, "RUS", end.lon, end.lat, end.country, policy)
+
+    def no_look(*args):
+        raise AssertionError("nothing to read")
+
+    monkeypatch.setattr(cache, "load_airspace", no_look)
+    monkeypatch.setattr(cache, "holds_airspace", no_look)
+    for lon in (30.5, 31.0, 31.5):
+        assert airspace.route_between(lon, 34.0, "RUS", end.lon, end.lat, end.country, policy).legal
+
+
+def test_a_search_asks_for_the_groups_it_is_about_to_build_and_no_others(monkeypatch):
+    policy = airspace.make_policy(closed=["TUR", "GRC", "USA"])
+    a, b = catalog.airfield("UUMU"), catalog.airfield("HLLB")
+    codes = policy.closed_for(a.country, b.country)
+    monkeypatch.setattr(obstacles, "_GROUPS", {})
+    monkeypatch.setattr(obstacles, "_KNOWN", {})
+    asked: list[frozenset[str]] = []
+    search = routing._shortest_route.__wrapped__
+    assert search((a.lon, a.lat), (b.lon, b.lat), codes, 12.0, routing.MAX_ROUTE_KM, lambda groups, _: asked.extend(groups))
+    groups = obstacles.airspace_groups(codes, 12.0).groups
+    assert asked and sorted(map(sorted, asked)) == sorted(sorted(g) for g in groups if obstacles.is_built(g, 12.0))
+    assert not any("USA" in group for group in asked)  # beyond the search: neither read nor built
+    asked.clear()
+    assert search((a.lon + 1, a.lat), (b.lon, b.lat), codes, 12.0, routing.MAX_ROUTE_KM, lambda groups, _: asked.extend(groups))
+    assert asked == []

@@ -122,9 +122,11 @@ def test_a_bounded_search_finds_nothing_below_the_route_and_the_route_above_it()
 
 
 def _clear_router_caches() -> None:
-    routing._projected_airspace.cache_clear()
-    routing._projected_pieces.cache_clear()
-    routing._pieces.cache_clear()
+    """Forget everything a search keeps for later ones (the airspace itself stays built)."""
+    for cached in (routing._projected_airspace, routing._projected_pieces, routing._pieces, routing._projected_corners,
+                   routing._corner_units, routing._towards, routing._escape_of, routing._obstacles_without,
+                   routing._countries_holding):
+        cached.cache_clear()
 
 
 def test_routes_searched_with_answers_kept_from_other_routes_equal_routes_searched_afresh():
@@ -146,6 +148,63 @@ def test_routes_searched_with_answers_kept_from_other_routes_equal_routes_search
     shared = [found(a, b) for a, b in pairs]
     assert [(r.waypoints, r.length_km) for r in shared] == [(r.waypoints, r.length_km) for r in afresh]
     assert routing._projected_airspace.cache_info().currsize < len(pairs)  # some did share a projection
+
+
+# Aircraft in the air over the eastern Mediterranean (as lose_hmeimim_sweep's diversions are), diverting to
+# Tobruk, Benina and Qamishli; with Turkey closed Qamishli lies in its territorial buffer, so the route
+# enters closed airspace there by the shortest way (an escape disc cut out of the projected airspace).
+AIRBORNE = [(31.3137, 33.9965), (27.8965, 33.4237), (34.6955, 34.901), (35.8322, 35.3554), (33.1119, 34.2762),
+            (34.6955, 34.901)]
+
+
+def test_diversions_searched_with_what_earlier_searches_kept_equal_diversions_searched_afresh():
+    """Searches to one airfield share its corner distances, its escape, the airspace projected with the
+    escape cut out and that airspace's visibility answers; each diversion is still what a search of its own
+    finds, to the last bit."""
+    search = routing._shortest_route.__wrapped__
+    cases = [(point, catalog.airfield(ident), policy) for point in AIRBORNE
+             for ident, policy in (("HLGN", DEC2024), ("HLLB", DEC2024), ("OSKL", NO_TURKEY))]
+
+    def found(point, end, policy) -> tuple:
+        route = search(point, (end.lon, end.lat), policy.closed_for("LBY", end.country), policy.territorial_nm,
+                       routing.MAX_ROUTE_KM)
+        return route.waypoints, route.length_km, route.notes
+
+    afresh = []
+    for case in cases:
+        _clear_router_caches()
+        afresh.append(found(*case))
+    _clear_router_caches()
+    shared = [found(*case) for case in cases]
+    assert shared == afresh
+    assert any("enters it" in notes[0] for _, _, notes in shared if notes)
+    assert routing._towards.cache_info().hits and routing._obstacles_without.cache_info().hits  # shared indeed
+
+
+@pytest.mark.parametrize("centre", [(35.0, 35.0), (0.0, 0.0), (175.0, -45.0)])
+def test_the_corners_projected_once_are_the_corners_a_search_would_project(dec2024_airspace, centre):
+    projected = routing._projected_corners(dec2024_airspace, *centre)
+    proj = routing._gnomonic(*centre)
+    keep = np.arange(0, len(dec2024_airspace.corners), 7)
+    for lonlat, xy in ((dec2024_airspace.corners, projected.xy), (dec2024_airspace.corner_prev, projected.prev_xy),
+                       (dec2024_airspace.corner_next, projected.next_xy)):
+        x, y = proj(lonlat[keep, 0], lonlat[keep, 1])
+        np.testing.assert_array_equal(xy[keep], np.column_stack([x, y]))
+
+
+def test_corner_distances_shared_by_searches_to_one_destination_equal_the_full_computation(dec2024_airspace):
+    destination = (23.907, 31.861)
+    corners = dec2024_airspace.corners
+    n = len(corners)
+    _, _, d_d = geo.wgs84().inv(np.full(n, destination[0]), np.full(n, destination[1]), corners[:, 0], corners[:, 1])
+    for origin in [(31.3, 34.0), (38.0617, 55.8783), (25.3, 32.9), (-70.0, -30.0)]:
+        keep, sums, to_dest = routing._CornerDistances(dec2024_airspace, origin, destination).within(3000.0)
+        _, _, d_o = geo.wgs84().inv(np.full(n, origin[0]), np.full(n, origin[1]), corners[:, 0], corners[:, 1])
+        all_sums = (np.asarray(d_o) + np.asarray(d_d)) / 1000.0
+        expected = np.flatnonzero(all_sums <= 3000.0)
+        assert keep.tolist() == expected.tolist()
+        assert sums.tolist() == all_sums[expected].tolist()
+        assert to_dest.tolist() == (np.asarray(d_d) / 1000.0)[expected].tolist()
 
 
 def reference_line(waypoints, spacing_km: float) -> shapely.LineString:
