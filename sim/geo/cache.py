@@ -76,7 +76,7 @@ def load_airspace(codes: frozenset[str], territorial_nm: float):
     if folder is None:
         return None
     path = folder / "airspace.pkl"
-    # Asked for every group at every search: a missing file is answered by one stat.
+    # Asked for each group a search is about to build (and by stored_airspace): a missing file is one stat.
     return read_keyed(path, _situation_key(codes, territorial_nm)) if os.path.isfile(path) else None
 
 
