@@ -328,6 +328,8 @@ class Parking:
 
     def full_for(self, number: int) -> bool:
         """Would aircraft ``number`` landing now find every spot held by an aircraft on the ground?"""
+        if len(self.present) < self.capacity:  # not even every aircraft on the ground holds a spot: no count
+            return False
         return sum(1 for n in self.present if n != number and n in self.spans) >= self.capacity
 
     def book(self, number: int, start: float, end: float, exempt: bool = False) -> None:

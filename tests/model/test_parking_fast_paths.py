@@ -341,3 +341,13 @@ def test_a_wait_for_a_slot_ended_at_once_runs_as_its_event_queued(name, replicat
     plain, plain_steps = records_and_steps(name, replication)
     assert fast == plain
     assert fast_steps < plain_steps
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data(), hours)
+def test_a_lot_is_full_for_a_landing_aircraft_as_the_count_of_the_spots_held_on_the_ground_says(data, now):
+    """``full_for`` answers at once when fewer aircraft stand on the lot than it has spots."""
+    lot = data.draw(lots(now))
+    number = data.draw(st.integers(0, 10))
+    held_on_the_ground = sum(1 for n in lot.present if n != number and n in lot.spans)
+    assert lot.full_for(number) == (held_on_the_ground >= lot.capacity)
