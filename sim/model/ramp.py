@@ -224,6 +224,12 @@ def earliest(number: int, now: float, slots: Sequence[tuple[Parking, float, floa
     return INF
 
 
+def _stay_end(end: float, number: int, present: set[int], late: float) -> float:
+    """When aircraft ``number``'s spot frees, its slot ending at ``end``: never while it is on the ground beyond
+    it (``late``: now less EPS_H), else then. ``Parking.end_of``, and the spots held (plus ``SLOT_GAP_H``)."""
+    return INF if end < late and number in present else end
+
+
 class _Tight:
     """A slot of ``earliest`` at a lot where it may not fit: its offsets (h after the take-off), the lot's spots
     and the spots held there by the others, sorted (``Parking.sorted_held``)."""
@@ -275,8 +281,7 @@ class Parking:
 
     def end_of(self, number: int) -> float:
         """When aircraft ``number``'s spot frees: its slot's end, or never while it stays beyond it."""
-        end = self.spans[number][1]
-        return INF if number in self.present and end < self.env.now - EPS_H else end
+        return _stay_end(self.spans[number][1], number, self.present, self.env.now - EPS_H)
 
     def fits(self, number: int, start: float, end: float, exempt: bool = False) -> bool:
         """Can aircraft ``number`` book a slot from ``start`` to ``end`` (h)?"""
@@ -290,7 +295,7 @@ class Parking:
         if not self.tight_for(number):
             return None
         present, late, gap = self.present, self.env.now - EPS_H, SLOT_GAP_H
-        return [(a, INF if b < late and n in present else b + gap) for n, (a, b) in self.spans.items() if n != number]
+        return [(a, _stay_end(b, n, present, late) + gap) for n, (a, b) in self.spans.items() if n != number]
 
     def tight_for(self, number: int) -> bool:
         """Are as many slots booked by the others than aircraft ``number`` as there are spots (``held`` not None)?"""
@@ -305,8 +310,7 @@ class Parking:
         opened = across = 0
         for n, span in self.spans.items():
             if n != number:
-                a, b = span[0], span[1]
-                b = INF if b < late and n in present else b + gap
+                a, b = span[0], _stay_end(span[1], n, present, late) + gap
                 if b == INF and a <= now:
                     opened += 1
                 if a < hi and b > lo:
@@ -320,8 +324,7 @@ class Parking:
         by_end: list[tuple[float, float]] = []
         for n, span in self.spans.items():
             if n != number:
-                a, b = span[0], span[1]
-                b = INF if b < late and n in present else b + gap
+                a, b = span[0], _stay_end(span[1], n, present, late) + gap
                 _insert(by_start, a, b)
                 _insert(by_end, b, a)
         return by_start, by_end
@@ -421,7 +424,7 @@ class Parking:
             if n in self.losable:
                 losable.append((a, n))
                 continue
-            b = INF if b < late and n in present else b + gap  # ``end_of`` plus the gap
+            b = _stay_end(b, n, present, late) + gap  # ``end_of`` plus the gap
             _insert(by_start, a, b)
             _insert(by_end, b, a)
         losable.sort()
