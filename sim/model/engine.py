@@ -308,8 +308,7 @@ class AirliftModel:
                 parts.add((now, requirement, kind_name, "bulk", "", load.bulk_t, 0))
         else:
             parts.add((now, requirement, kind_name, req.cargo_class, "", tons, 0))
-        self._deliveries.add((self.env.now, requirement, req.from_, req.to, aircraft.type.name, aircraft.name,
-                              tons))  # a DeliveryRow
+        self._deliveries.add((now, requirement, req.from_, req.to, kind_name, aircraft.name, tons))  # a DeliveryRow
 
     # --- dispatching --------------------------------------------------------------------------------
 

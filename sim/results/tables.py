@@ -125,9 +125,9 @@ def daily_table(out: RunOutput) -> list[dict[str, Any]]:
     width, days = len(out.world.requirements), run_days(out.world)
     tons = [0.0] * (days * width)  # row d * width + i: day d, requirement i, as daily_index lists them
     sorties = [0] * (days * width)
-    deliveries, floor = out.records.deliveries, math.floor
+    deliveries = out.records.deliveries
     for time_h, i, t in zip(deliveries["time_h"], deliveries["requirement"], deliveries["tons"], strict=True):
-        k = min(int(floor(time_h / HOURS_PER_DAY + 1e-12)), days - 1) * width + i  # _day_of(time_h), inlined
+        k = min(_day_of(time_h), days - 1) * width + i
         tons[k] += t
         sorties[k] += 1
     return [{**row, "delivered_t": tons[k], "sorties": sorties[k]} for k, row in enumerate(daily_index(out.world))]
