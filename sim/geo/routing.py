@@ -217,10 +217,6 @@ class _Search:
                 if keys:
                     self.trees[(from_origin, to_destination)] = _obstacles_without(airspace, *self.centre, keys)
 
-    def _tree_without(self, hole: shapely.Geometry) -> _Obstacles:
-        """The projected airspace with ``hole`` cut out."""
-        return _cut_obstacles(self.airspace, *self.centre, hole)
-
     def _xy(self, lonlat: np.ndarray) -> np.ndarray:
         x, y = self.proj(lonlat[:, 0], lonlat[:, 1])
         return np.column_stack([x, y])
